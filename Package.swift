@@ -1,0 +1,70 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// The same strictness for every target (as swift-log's Package.swift does).
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "kccbridge",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kccbridge", targets: ["kccbridge"]),
+        .library(name: "KCCBatch", targets: ["KCCBatch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C stays behind one wall: only XMLStreaming imports this.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev", "pkg-config"])]
+        ),
+        // Money, dates, documents, findings: plain Sendable values.
+        .target(name: "KCCModel", swiftSettings: strict),
+        // Streaming XML reading, writing and XSD validation over libxml2.
+        .target(name: "XMLStreaming", dependencies: ["CLibXML2"], swiftSettings: strict),
+        // Outputs that appear whole or not at all (temp file, fsync, link, fsync folder).
+        .target(name: "DurableOutput", swiftSettings: strict),
+        // Streaming RFC 4180 reading and writing over bytes.
+        .target(name: "CSVStreaming", swiftSettings: strict),
+        // The KCC export batch: readers (CSV, XML), checks, writers, generator.
+        .target(
+            name: "KCCBatch",
+            dependencies: [
+                "KCCModel", "XMLStreaming", "CSVStreaming", "DurableOutput",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The thin command-line front end.
+        .executableTarget(
+            name: "kccbridge",
+            dependencies: [
+                "KCCModel", "KCCBatch", "DurableOutput",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "KCCModelTests", dependencies: ["KCCModel"], swiftSettings: strict),
+        .testTarget(name: "CSVStreamingTests", dependencies: ["CSVStreaming"], swiftSettings: strict),
+        .testTarget(name: "DurableOutputTests", dependencies: ["DurableOutput"], swiftSettings: strict),
+        .testTarget(name: "XMLStreamingTests", dependencies: ["XMLStreaming"], swiftSettings: strict),
+        .testTarget(
+            name: "KCCBatchTests",
+            dependencies: ["KCCBatch", "KCCModel"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "kccbridgeTests",
+            dependencies: ["kccbridge"],
+            swiftSettings: strict
+        ),
+    ]
+)

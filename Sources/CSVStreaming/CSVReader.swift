@@ -1,0 +1,232 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads RFC 4180 CSV one record at a time, straight from bytes, in constant memory.
+///
+/// Quoted fields may hold commas, `""` and line breaks; lines end in CRLF or LF;
+/// a UTF-8 byte-order mark is dropped. Splitting works on bytes, never on
+/// `Character`s (`"\r\n"` is one Swift `Character`, and a quote followed by a
+/// combining mark would merge into one). Fields are decoded strictly in the
+/// chosen encoding. Blank lines are passed over.
+///
+/// A problem confined to one record (a stray quote, bad bytes) comes back in
+/// ``CSVRecord/problems`` and reading carries on; a problem that leaves the
+/// rest of the file meaningless (an unterminated quote, a gigantic field)
+/// throws ``CSVError`` and the whole file must be refused.
+public final class CSVReader {
+    /// Limits and choices for one reader.
+    public struct Options: Sendable, Hashable {
+        public var encoding: TextEncoding
+        public var delimiter: UInt8
+        /// The longest field accepted, in bytes.
+        public var maxFieldBytes: Int
+        /// The most fields in one record.
+        public var maxFields: Int
+        /// The largest file accepted, in bytes.
+        public var maxFileBytes: Int
+
+        public init(
+            encoding: TextEncoding = .utf8, delimiter: UInt8 = UInt8(ascii: ","),
+            maxFieldBytes: Int = 1 << 20, maxFields: Int = 1_000, maxFileBytes: Int = 4 << 30
+        ) {
+            self.encoding = encoding
+            self.delimiter = delimiter
+            self.maxFieldBytes = maxFieldBytes
+            self.maxFields = maxFields
+            self.maxFileBytes = maxFileBytes
+        }
+    }
+
+    private let options: Options
+    private var fd: Int32
+    private var buffer: [UInt8]
+    private var position = 0
+    private var count = 0
+    private var atEnd = false
+    private var atStart = true
+    private var bytesRead = 0
+    private var line = 1
+
+    private static let chunkSize = 64 * 1024
+
+    /// Opens `path` for reading.
+    public init(path: String, options: Options = Options()) throws(CSVError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CSVError(.unreadable(errno: errno), line: 0) }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw CSVError(.unreadable(errno: EISDIR), line: 0)
+        }
+        self.fd = fd
+        self.options = options
+        self.buffer = [UInt8](repeating: 0, count: Self.chunkSize)
+    }
+
+    /// Reads from bytes already in memory (tests, small inputs).
+    public init(bytes: [UInt8], options: Options = Options()) {
+        self.fd = -1
+        self.options = options
+        self.buffer = bytes
+        self.count = bytes.count
+        self.atEnd = true
+        self.bytesRead = bytes.count
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
+    }
+
+    /// The next record, or `nil` at the end of the file.
+    public func nextRecord() throws(CSVError) -> CSVRecord? {
+        if atStart {
+            atStart = false
+            try skipByteOrderMark()
+        }
+        let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        let delimiter = options.delimiter
+
+        enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
+        var state = State.fieldStart
+        var fields: [String] = []
+        var problems: [CSVRecord.Problem] = []
+        var field: [UInt8] = []
+        var fieldStartLine = line
+        var quoteOpenLine = line
+        var recordLine = line
+        var pendingCR = false
+        var anyContent = false
+
+        func problem(_ code: CSVRecord.Problem.Code) {
+            let p = CSVRecord.Problem(code, fieldIndex: fields.count, line: line)
+            if !problems.contains(p) { problems.append(p) }
+        }
+        func endField() throws(CSVError) {
+            if let text = options.encoding.decode(field) {
+                fields.append(text)
+            } else {
+                problem(.invalidEncoding(options.encoding))
+                fields.append("")
+            }
+            field.removeAll(keepingCapacity: true)
+            if fields.count > options.maxFields { throw CSVError(.tooManyFields(limit: options.maxFields), line: recordLine) }
+            state = .fieldStart
+            fieldStartLine = line
+        }
+
+        while true {
+            if position == count {
+                if !(try refill()) { break }
+            }
+            let byte = buffer[position]
+            position += 1
+
+            if pendingCR {
+                pendingCR = false
+                if byte != lf { problem(.bareCarriageReturn) }
+            }
+            if byte == 0 { problem(.nulByte) }
+
+            switch state {
+            case .quoted:
+                if byte == quote {
+                    state = .quoteInQuoted
+                } else {
+                    if byte == lf { line += 1 }
+                    field.append(byte)
+                }
+            case .fieldStart, .unquoted, .quoteInQuoted:
+                if byte == delimiter {
+                    anyContent = true
+                    try endField()
+                } else if byte == lf {
+                    line += 1
+                    if anyContent || state != .fieldStart || !field.isEmpty || !fields.isEmpty {
+                        try endField()
+                        return CSVRecord(fields: fields, line: recordLine, problems: problems)
+                    }
+                    // A blank line: nothing to return; start afresh on the next.
+                    recordLine = line
+                    fieldStartLine = line
+                    problems.removeAll()
+                } else if byte == cr {
+                    pendingCR = true
+                } else if byte == quote {
+                    if state == .fieldStart {
+                        state = .quoted
+                        quoteOpenLine = line
+                        anyContent = true
+                    } else if state == .quoteInQuoted {
+                        field.append(quote)
+                        state = .quoted
+                    } else {
+                        problem(.strayQuote)
+                        field.append(byte)
+                    }
+                } else {
+                    if state == .quoteInQuoted { problem(.strayQuote) }
+                    state = .unquoted
+                    anyContent = true
+                    field.append(byte)
+                }
+            }
+            if field.count > options.maxFieldBytes {
+                throw CSVError(.fieldTooLong(limit: options.maxFieldBytes), line: fieldStartLine)
+            }
+        }
+
+        if state == .quoted { throw CSVError(.unterminatedQuote, line: quoteOpenLine) }
+        if anyContent || !field.isEmpty || !fields.isEmpty {
+            try endField()
+            return CSVRecord(fields: fields, line: recordLine, problems: problems)
+        }
+        return nil
+    }
+
+    /// All remaining records (convenient for small files and tests; not streaming).
+    public func readAll() throws(CSVError) -> [CSVRecord] {
+        var records: [CSVRecord] = []
+        while let record = try nextRecord() { records.append(record) }
+        return records
+    }
+
+    private func skipByteOrderMark() throws(CSVError) {
+        guard options.encoding == .utf8 else { return }
+        while count - position < 3 && !atEnd {
+            // Keep what is there and read more; the first chunk is almost always enough.
+            if !(try refill(keepingUnread: true)) { break }
+        }
+        if count - position >= 3, buffer[position] == 0xEF, buffer[position + 1] == 0xBB, buffer[position + 2] == 0xBF {
+            position += 3
+        }
+    }
+
+    /// Reads the next chunk. Returns `false` at the end of the file.
+    private func refill(keepingUnread: Bool = false) throws(CSVError) -> Bool {
+        guard !atEnd, fd >= 0 else { return false }
+        var unread: [UInt8] = []
+        if keepingUnread && position < count { unread = Array(buffer[position..<count]) }
+        if buffer.count < Self.chunkSize + unread.count { buffer = [UInt8](repeating: 0, count: Self.chunkSize + unread.count) }
+        buffer.replaceSubrange(0..<unread.count, with: unread)
+        let n = buffer.withUnsafeMutableBytes { raw -> Int in
+            var result: Int
+            repeat {
+                result = read(fd, raw.baseAddress! + unread.count, Self.chunkSize)
+            } while result < 0 && errno == EINTR
+            return result
+        }
+        guard n >= 0 else { throw CSVError(.unreadable(errno: errno), line: line) }
+        position = 0
+        count = unread.count + n
+        if n == 0 {
+            atEnd = true
+            return count > 0 && keepingUnread
+        }
+        bytesRead += n
+        if bytesRead > options.maxFileBytes { throw CSVError(.fileTooLarge(limit: options.maxFileBytes), line: line) }
+        return true
+    }
+}

@@ -1,0 +1,52 @@
+/// Turns rows into RFC 4180 bytes: fields quoted only when they must be
+/// (delimiter, quote, CR or LF inside, or space at either end), quotes doubled,
+/// records ended by CRLF (or LF when asked).
+///
+/// It does not decide what a cell may contain: formula-like text is the
+/// business of ``TextCellPolicy``, applied by the writer of each file format.
+public struct CSVWriter: Sendable {
+    public enum LineEnding: String, Sendable, Hashable {
+        case crlf = "\r\n"
+        case lf = "\n"
+    }
+
+    public var lineEnding: LineEnding
+    public var delimiter: UInt8
+
+    public init(lineEnding: LineEnding = .crlf, delimiter: UInt8 = UInt8(ascii: ",")) {
+        self.lineEnding = lineEnding
+        self.delimiter = delimiter
+    }
+
+    /// The bytes of one record, line ending included.
+    public func encode(_ fields: [String]) -> [UInt8] {
+        var out: [UInt8] = []
+        append(fields, to: &out)
+        return out
+    }
+
+    /// Appends one record, line ending included, to `out`.
+    public func append(_ fields: [String], to out: inout [UInt8]) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { out.append(delimiter) }
+            let utf8 = field.utf8
+            if needsQuotes(utf8) {
+                out.append(UInt8(ascii: "\""))
+                for byte in utf8 {
+                    if byte == UInt8(ascii: "\"") { out.append(byte) }
+                    out.append(byte)
+                }
+                out.append(UInt8(ascii: "\""))
+            } else {
+                out.append(contentsOf: utf8)
+            }
+        }
+        out.append(contentsOf: lineEnding.rawValue.utf8)
+    }
+
+    private func needsQuotes(_ utf8: String.UTF8View) -> Bool {
+        guard let first = utf8.first, let last = utf8.last else { return false }
+        if first == UInt8(ascii: " ") || last == UInt8(ascii: " ") { return true }
+        return utf8.contains { $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }
+    }
+}

@@ -1,0 +1,159 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file that appears under its final name whole, or not at all.
+///
+/// Bytes go to a temporary dot-file in the same folder, created with `O_EXCL`.
+/// ``commit()`` flushes it to disk, links it to the final name (which fails,
+/// rather than replaces, if the name is taken), removes the temporary name and
+/// flushes the folder. A reader of the folder sees a whole file or none; a
+/// crash leaves at most a temporary file, which ``removeLeftovers(in:)`` clears.
+/// An `fsync` failure fails the file for good: it is never retried and trusted.
+public final class DurableFile: ByteSink {
+    /// The final path.
+    public let path: String
+    /// The temporary path while the file is being written.
+    public let temporaryPath: String
+    private var fd: Int32
+    private var pending: [UInt8] = []
+    private var state = State.open
+    private static let flushThreshold = 256 * 1024
+
+    private enum State { case open, committed, discarded }
+
+    /// The mark every temporary name carries, so leftovers can be found after a crash.
+    public static let temporaryMarker = ".kccbridge-tmp-"
+
+    /// Starts a file that will be called `path`. Fails at once if `path` exists.
+    public init(path: String) throws(OutputError) {
+        self.path = path
+        if access(path, F_OK) == 0 { throw OutputError(.exists, path: path) }
+        let (folder, name) = Self.split(path)
+        var attempt = 0
+        while true {
+            let candidate = "\(folder)/.\(name)\(Self.temporaryMarker)\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if fd >= 0 {
+                self.fd = fd
+                self.temporaryPath = candidate
+                return
+            }
+            let code = errno
+            attempt += 1
+            guard code == EEXIST, attempt < 10 else { throw OutputError(.system(call: "open", errno: code), path: path) }
+        }
+    }
+
+    deinit {
+        if state == .open { discard() }
+    }
+
+    public func write(_ bytes: [UInt8]) throws(OutputError) {
+        precondition(state == .open, "write after commit or discard")
+        pending.append(contentsOf: bytes)
+        if pending.count >= Self.flushThreshold { try flushPending() }
+    }
+
+    public func write(_ text: String) throws(OutputError) {
+        try write(Array(text.utf8))
+    }
+
+    /// Makes the file durable under its final name.
+    public func commit() throws(OutputError) {
+        precondition(state == .open, "commit twice")
+        do throws(OutputError) {
+            try flushPending()
+            guard fsync(fd) == 0 else { throw OutputError(.system(call: "fsync", errno: errno), path: path) }
+            guard close(fd) == 0 else {
+                fd = -1
+                throw OutputError(.system(call: "close", errno: errno), path: path)
+            }
+            fd = -1
+            if link(temporaryPath, path) != 0 {
+                let code = errno
+                throw OutputError(code == EEXIST ? .exists : .system(call: "link", errno: code), path: path)
+            }
+            unlink(temporaryPath)
+            state = .committed
+            try Self.syncFolder(of: path)
+        } catch {
+            if state == .open { discard() }
+            throw error
+        }
+    }
+
+    /// Throws the bytes away; nothing appears under the final name.
+    public func discard() {
+        guard state == .open else { return }
+        if fd >= 0 { close(fd) }
+        fd = -1
+        unlink(temporaryPath)
+        state = .discarded
+    }
+
+    private func flushPending() throws(OutputError) {
+        var offset = 0
+        while offset < pending.count {
+            let n = pending.withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw OutputError(.system(call: "write", errno: errno), path: path)
+            }
+            offset += n
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes the folder holding `path`, so a rename or link in it survives a power cut.
+    public static func syncFolder(of path: String) throws(OutputError) {
+        let (folder, _) = split(path)
+        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw OutputError(.system(call: "open folder", errno: errno), path: folder) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw OutputError(.system(call: "fsync folder", errno: errno), path: folder) }
+    }
+
+    /// Deletes temporary files a crashed run left in `folder`; returns their names.
+    @discardableResult
+    public static func removeLeftovers(in folder: String) -> [String] {
+        guard let dir = opendir(folder) else { return [] }
+        defer { closedir(dir) }
+        var removed: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name.hasPrefix("."), name.contains(temporaryMarker) {
+                unlink("\(folder)/\(name)")
+                removed.append(name)
+            }
+        }
+        return removed
+    }
+
+    static func split(_ path: String) -> (folder: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let folder = String(path[..<slash])
+        return (folder.isEmpty ? "/" : folder, String(path[path.index(after: slash)...]))
+    }
+}
+
+/// Standard output as a sink (for `generate` without `--output`).
+public final class StandardOutputSink: ByteSink {
+    public init() {}
+
+    public func write(_ bytes: [UInt8]) throws(OutputError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in Glibc.write(1, raw.baseAddress! + offset, raw.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw OutputError(.system(call: "write", errno: errno), path: "standard output")
+            }
+            offset += n
+        }
+    }
+}

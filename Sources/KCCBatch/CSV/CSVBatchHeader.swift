@@ -1,0 +1,48 @@
+import CSVStreaming
+import KCCModel
+
+/// A batch CSV header: which column holds which field, and how the file spells it.
+struct CSVBatchHeader: Sendable {
+    /// Column index of each known field.
+    var columns: [BatchField: Int] = [:]
+    /// How the header spells each known field.
+    var labels: [BatchField: String] = [:]
+    var columnCount: Int
+    /// Warnings about the header (unknown columns).
+    var warnings: [Finding] = []
+
+    /// Matches `record` as a header. Throws when the file cannot be used:
+    /// a required column missing, a column named twice, or bad bytes in the header.
+    init(_ record: CSVRecord, file: String) throws(BatchFileError) {
+        let at = SourceLocation(file: file, line: record.line)
+        if let problem = record.problems.first {
+            throw BatchFileError(at: at, "the header row cannot be read: \(problem); the whole file is refused")
+        }
+        columnCount = record.fields.count
+        for (index, name) in record.fields.enumerated() {
+            guard let field = BatchField(headerName: name) else {
+                warnings.append(Finding(.warning, at: at, field: name,
+                                        "column '\(name)' is not part of the KCC batch format; it is ignored"))
+                continue
+            }
+            if let earlier = columns[field] {
+                throw BatchFileError(at: at, "the header names column \(field.name) twice (columns \(earlier + 1) and \(index + 1)); the whole file is refused")
+            }
+            columns[field] = index
+            labels[field] = name
+        }
+        let missing = BatchField.allCases.filter { $0.isRequiredColumn && columns[$0] == nil }
+        if !missing.isEmpty {
+            let names = missing.map(\.name).joined(separator: ", ")
+            throw BatchFileError(at: at, missing.count == 1
+                ? "the header has no \(names) column, which is required; the whole file is refused"
+                : "the header lacks the required columns \(names); the whole file is refused")
+        }
+    }
+
+    /// The cell of `field` in `record`, or "" when the row is too short.
+    func value(_ field: BatchField, in record: CSVRecord) -> String {
+        guard let index = columns[field], index < record.fields.count else { return "" }
+        return record.fields[index]
+    }
+}

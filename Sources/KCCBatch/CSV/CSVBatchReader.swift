@@ -1,0 +1,185 @@
+import CSVStreaming
+import KCCModel
+
+/// Reads the CSV encoding of a KCC batch (`../shared/spec/kcc-batch.md`, "CSV encoding").
+///
+/// Two passes over the file, both streaming: the first checks the file can be
+/// read at all and surveys document numbers (duplicates, invoice orders); the
+/// second gathers each document's rows and checks it.
+final class CSVBatchReader: BatchReader {
+    let info: BatchInfo
+    private let file: String
+    private let options: BatchReadOptions
+    private let header: CSVBatchHeader
+    private let csv: CSVReader
+    private let builder: DocumentBuilder
+    private var pending: [BatchItem] = []
+    private var current: RawDocument?
+    /// The number of a document whose rows are being skipped (unknown record type).
+    private var skipping: String?
+    private var finished = false
+
+    /// Record types that exist in KCC but are out of scope for version 1.
+    static let unsupportedRecordTypes: Set<String> = [
+        "PURCHASE", "PURCHASEINVOICE", "PURCHASE_INVOICE", "PURCHASECREDIT", "SUPPLIER", "QUOTE", "QUOTATION", "PROFORMA",
+    ]
+
+    init(path: String, displayName: String, options: BatchReadOptions) throws(BatchFileError) {
+        self.file = displayName
+        self.options = options
+        self.info = BatchInfo(batchID: String(displayName.split(separator: "/").last ?? Substring(displayName)))
+        let csvOptions = CSVReader.Options(encoding: options.encoding, maxFieldBytes: options.maxFieldBytes, maxFileBytes: options.maxFileBytes)
+
+        // Pass 1: the survey.
+        let survey = try Self.openCSV(path, displayName, csvOptions)
+        guard let headerRecord = try Self.read(survey, displayName) else {
+            throw BatchFileError(at: SourceLocation(file: displayName, line: 1), "the file is empty: there is no header row; the whole file is refused")
+        }
+        let header = try CSVBatchHeader(headerRecord, file: displayName)
+        var batchSurvey = BatchSurvey()
+        var runNumber: String?
+        var rows = 0
+        while let record = try Self.read(survey, displayName) {
+            rows += 1
+            let number = header.value(.docNumber, in: record)
+            if number != runNumber {
+                runNumber = number
+                batchSurvey.note(number: number, isInvoice: header.value(.recordType, in: record).uppercased() == DocumentKind.invoice.rawValue,
+                                 orderNumber: header.value(.orderNumber, in: record), line: record.line)
+            }
+        }
+        self.header = header
+        self.builder = DocumentBuilder(dateFormat: options.dateFormat, survey: batchSurvey)
+        pending = header.warnings.map(BatchItem.finding)
+        if rows == 0 {
+            pending.append(.finding(Finding(.warning, at: SourceLocation(file: displayName, line: headerRecord.line),
+                                            "the file has a header but no rows: no documents")))
+        }
+
+        // Pass 2 reads from the start again, after the header.
+        csv = try Self.openCSV(path, displayName, csvOptions)
+        _ = try Self.read(csv, displayName)
+    }
+
+    func next() throws(BatchFileError) -> BatchItem? {
+        while pending.isEmpty {
+            if finished { return nil }
+            guard let record = try Self.read(csv, file) else {
+                finished = true
+                finishCurrent()
+                continue
+            }
+            take(record)
+        }
+        return pending.removeFirst()
+    }
+
+    // MARK: Gathering rows into documents
+
+    private func take(_ record: CSVRecord) {
+        let at = SourceLocation(file: file, line: record.line)
+        let number = header.value(.docNumber, in: record)
+        let typeText = header.value(.recordType, in: record)
+
+        if number.isEmpty {
+            finishCurrent()
+            pending.append(.finding(Finding(.error, at: at, field: header.labels[.docNumber],
+                                            "\(label(.docNumber)) is empty, so this row belongs to no document; the row is skipped")))
+            return
+        }
+        if number == skipping { return }
+        skipping = nil
+
+        if var document = current, document.number == number {
+            addRow(record, at: at, to: &document)
+            current = document
+            return
+        }
+        finishCurrent()
+
+        let upper = typeText.uppercased()
+        guard let kind = DocumentKind(rawValue: upper) else {
+            skipping = number
+            if Self.unsupportedRecordTypes.contains(upper) {
+                pending.append(.finding(Finding(.warning, at: at, field: header.labels[.recordType], document: number,
+                                                "\(label(.recordType)) \(typeText) is not supported in version 1 (purchase invoices, suppliers, quotations and pro-formas are out of scope); \(number) is skipped")))
+            } else {
+                let shown = typeText.isEmpty ? "is empty" : "'\(typeText)' is not INVOICE, CREDIT or PAYMENT"
+                pending.append(.finding(Finding(.error, at: at, field: header.labels[.recordType], document: number,
+                                                "\(label(.recordType)) \(shown) — document \(number) held back")))
+            }
+            return
+        }
+        var document = RawDocument(kind: kind, number: number, location: at, labels: header.labels)
+        for field in BatchField.allCases where !field.isLineField {
+            let text = header.value(field, in: record)
+            if !text.isEmpty { document.fields[field] = value(field, text, at) }
+        }
+        addRow(record, at: at, to: &document, first: true)
+        current = document
+    }
+
+    private func addRow(_ record: CSVRecord, at: SourceLocation, to document: inout RawDocument, first: Bool = false) {
+        for problem in record.problems {
+            let column = problem.fieldIndex < header.columnCount ? columnName(problem.fieldIndex) : "column \(problem.fieldIndex + 1)"
+            document.findings.append(Finding(.error, at: SourceLocation(file: file, line: problem.line), field: column, document: document.number,
+                                             "\(column): \(problem) — document \(document.number) held back"))
+        }
+        if record.fields.count != header.columnCount {
+            document.findings.append(Finding(.error, at: at, document: document.number,
+                                             "this row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s") but the header has \(header.columnCount) — document \(document.number) held back"))
+        }
+        if !first {
+            for field in BatchField.allCases where !field.isLineField && header.columns[field] != nil {
+                let text = header.value(field, in: record)
+                let firstText = document.fields[field]?.text ?? ""
+                if text != firstText {
+                    document.findings.append(Finding(.error, at: at, field: label(field), document: document.number,
+                        "\(label(field)) '\(text)' on this row differs from '\(firstText)' on line \(document.location.line ?? 0) (document-level fields must agree on every row) — document \(document.number) held back"))
+                }
+            }
+        }
+        var line = RawLine(location: at)
+        for field in BatchField.allCases where field.isLineField {
+            let text = header.value(field, in: record)
+            if !text.isEmpty { line.fields[field] = value(field, text, at) }
+        }
+        document.lines.append(line)
+    }
+
+    private func finishCurrent() {
+        guard let document = current else { return }
+        current = nil
+        let (built, findings) = builder.build(document)
+        pending.append(contentsOf: findings.map(BatchItem.finding))
+        if let built { pending.append(.document(built, document.location)) }
+    }
+
+    // MARK: Helpers
+
+    private func label(_ field: BatchField) -> String { header.labels[field] ?? field.name }
+
+    private func value(_ field: BatchField, _ text: String, _ at: SourceLocation) -> RawValue {
+        RawValue(text: text, location: at, label: label(field))
+    }
+
+    private func columnName(_ index: Int) -> String {
+        header.columns.first { $0.value == index }.map { label($0.key) } ?? "column \(index + 1)"
+    }
+
+    private static func openCSV(_ path: String, _ name: String, _ options: CSVReader.Options) throws(BatchFileError) -> CSVReader {
+        do {
+            return try CSVReader(path: path, options: options)
+        } catch {
+            throw BatchFileError(at: SourceLocation(file: name), "\(error)")
+        }
+    }
+
+    private static func read(_ reader: CSVReader, _ name: String) throws(BatchFileError) -> CSVRecord? {
+        do {
+            return try reader.nextRecord()
+        } catch {
+            throw BatchFileError(at: SourceLocation(file: name, line: error.line > 0 ? error.line : nil), "\(error)")
+        }
+    }
+}

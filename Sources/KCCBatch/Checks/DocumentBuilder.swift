@@ -1,0 +1,279 @@
+import KCCModel
+
+/// Turns a raw document into a checked ``Document``, or into the findings that
+/// hold it back. Both encodings go through here, so they are checked by one
+/// set of rules with one set of messages (`../shared/spec/kcc-batch.md`,
+/// "Checks a reader makes").
+struct DocumentBuilder {
+    var dateFormat: CalendarDate.Format
+    var survey: BatchSurvey
+
+    /// The document if nothing holds it back, and every finding about it.
+    func build(_ raw: RawDocument) -> (Document?, [Finding]) {
+        var check = DocumentCheck(raw: raw, dateFormat: dateFormat)
+        let document = check.run(survey: survey)
+        let held = check.findings.contains { $0.severity == .error }
+        return (held ? nil : document, check.findings)
+    }
+}
+
+/// The checks of one document; collects every problem rather than stopping at the first.
+private struct DocumentCheck {
+    let raw: RawDocument
+    let dateFormat: CalendarDate.Format
+    var findings: [Finding]
+
+    init(raw: RawDocument, dateFormat: CalendarDate.Format) {
+        self.raw = raw
+        self.dateFormat = dateFormat
+        self.findings = raw.findings
+    }
+
+    private var number: String { raw.number }
+
+    private func label(_ field: BatchField) -> String { raw.labels[field] ?? field.name }
+
+    private mutating func error(_ message: String, at location: SourceLocation, field: BatchField? = nil) {
+        findings.append(Finding(.error, at: location, field: field.map(label), document: number,
+                                "\(message) — document \(number) held back"))
+    }
+
+    private mutating func warning(_ message: String, at location: SourceLocation, field: BatchField? = nil) {
+        findings.append(Finding(.warning, at: location, field: field.map(label), document: number,
+                                "\(message) (document \(number))"))
+    }
+
+    // MARK: Field readers
+
+    private mutating func text(_ field: BatchField, in fields: [BatchField: RawValue], at location: SourceLocation, required: Bool, why: String = "") -> String? {
+        guard let value = fields[field], !value.text.isEmpty else {
+            if required { error("\(label(field)) is empty\(why)", at: location, field: field) }
+            return nil
+        }
+        return value.text
+    }
+
+    private mutating func date(_ field: BatchField, in fields: [BatchField: RawValue], at location: SourceLocation, required: Bool, format: CalendarDate.Format) -> CalendarDate? {
+        guard let value = fields[field], !value.text.isEmpty else {
+            if required { error("\(label(field)) is empty", at: location, field: field) }
+            return nil
+        }
+        guard let date = CalendarDate(parsing: value.text, format: format) else {
+            error("\(value.label) '\(value.text)' is not a date written \(format.rawValue)", at: value.location, field: field)
+            return nil
+        }
+        return date
+    }
+
+    private mutating func money(_ field: BatchField, in fields: [BatchField: RawValue], at location: SourceLocation, currency: Currency?) -> Money? {
+        guard let value = fields[field], !value.text.isEmpty else {
+            error("\(label(field)) is empty", at: location, field: field)
+            return nil
+        }
+        guard let currency else { return nil }
+        do {
+            return try Money(parsing: value.text, currency: currency)
+        } catch {
+            let detail = if case .tooManyDecimals = error { "\(error) for \(currency.code)" } else { "\(error)" }
+            self.error("\(value.label) \(detail)", at: value.location, field: field)
+            return nil
+        }
+    }
+
+    private mutating func decimal(_ field: BatchField, in fields: [BatchField: RawValue], at location: SourceLocation, required: Bool) -> ExactDecimal? {
+        guard let value = fields[field], !value.text.isEmpty else {
+            if required { error("\(label(field)) is empty", at: location, field: field) }
+            return nil
+        }
+        do {
+            return try ExactDecimal(parsing: value.text)
+        } catch {
+            self.error("\(value.label) \(error)", at: value.location, field: field)
+            return nil
+        }
+    }
+
+    // MARK: The checks
+
+    mutating func run(survey: BatchSurvey) -> Document? {
+        let fields = raw.fields
+        let at = raw.location
+
+        if let lines = survey.duplicateLines(of: number) {
+            let others = lines.filter { $0 != at.line }.map(String.init).joined(separator: ", ")
+            error("\(label(.docNumber)) \(number) occurs more than once in the batch (also at line \(others)); every copy is held back",
+                  at: at, field: .docNumber)
+        }
+        if number.count > BatchField.maxNumberLength {
+            error("\(label(.docNumber)) '\(number)' is longer than \(BatchField.maxNumberLength) characters", at: at, field: .docNumber)
+        }
+        let orderNumber = text(.orderNumber, in: fields, at: at, required: true) ?? ""
+        if orderNumber.count > BatchField.maxNumberLength {
+            error("\(label(.orderNumber)) '\(orderNumber)' is longer than \(BatchField.maxNumberLength) characters", at: at, field: .orderNumber)
+        }
+        let date = self.date(.docDate, in: fields, at: at, required: true, format: dateFormat)
+        let customerCode = text(.customerCode, in: fields, at: at, required: true)
+        let customerName = text(.customerName, in: fields, at: at, required: true)
+        var currency: Currency?
+        if let code = text(.currency, in: fields, at: at, required: true) {
+            currency = Currency(code: code)
+            if currency == nil {
+                error("\(fields[.currency]!.label) '\(code)' is not an ISO 4217 currency code", at: fields[.currency]!.location, field: .currency)
+            }
+        }
+        if let country = fields[.country], !Self.isCountryCode(country.text) {
+            warning("\(country.label) '\(country.text)' is not an ISO 3166 two-letter country code", at: country.location, field: .country)
+        }
+        let customer = Customer(
+            code: customerCode ?? "", name: customerName ?? "", email: fields[.email]?.text,
+            address: Address(line1: fields[.address1]?.text, line2: fields[.address2]?.text, town: fields[.town]?.text,
+                             county: fields[.county]?.text, postcode: fields[.postcode]?.text, country: fields[.country]?.text))
+        let channel = SalesChannel(source: fields[.source]?.text, subsource: fields[.subsource]?.text)
+        let paymentMethod = fields[.paymentMethod]?.text
+        let relatedInvoice = fields[.relatedInvoice]?.text
+
+        switch raw.kind {
+        case .payment:
+            let amount = checkPayment(currency: currency)
+            guard let date, let amount else { return nil }
+            return .payment(Payment(reference: number, orderNumber: orderNumber, date: date, customer: customer, amount: amount,
+                                    channel: channel, paymentMethod: paymentMethod, relatedInvoice: relatedInvoice))
+        case .invoice, .credit:
+            let dueDate = self.date(.dueDate, in: fields, at: at, required: raw.kind == .invoice, format: dateFormat)
+            if let date, let dueDate, dueDate < date {
+                warning("\(label(.dueDate)) \(dueDate) is before \(label(.docDate)) \(date)", at: fields[.dueDate]!.location, field: .dueDate)
+            }
+            if raw.kind == .credit, let relatedInvoice, let invoiceOrder = survey.orderNumber(ofInvoice: relatedInvoice),
+               invoiceOrder != orderNumber {
+                error("\(label(.relatedInvoice)) \(relatedInvoice) belongs to order \(invoiceOrder) in this batch, not to \(orderNumber)",
+                      at: fields[.relatedInvoice]!.location, field: .relatedInvoice)
+            }
+            if raw.kind == .invoice, let related = fields[.reason] {
+                warning("\(related.label) is only meaningful on a credit note; ignored", at: related.location, field: .reason)
+            }
+            let lines = raw.lines.compactMap { checkLine($0, currency: currency) }
+            let totals = checkTotals(lines: lines, currency: currency)
+            guard let date, let currency, let totals, lines.count == raw.lines.count else { return nil }
+            return .sales(SalesDocument(
+                kind: raw.kind, number: number, orderNumber: orderNumber, date: date, dueDate: dueDate,
+                customer: customer, currency: currency, channel: channel, paymentMethod: paymentMethod,
+                relatedInvoice: relatedInvoice, reason: raw.kind == .credit ? fields[.reason]?.text : nil,
+                lines: lines, totals: totals))
+        }
+    }
+
+    private mutating func checkPayment(currency: Currency?) -> Money? {
+        let fields = raw.fields
+        if raw.lines.count > 1 {
+            error("a payment must have exactly one row, but this one has \(raw.lines.count)", at: raw.lines[1].location)
+        }
+        for field in BatchField.salesOnly {
+            if let value = fields[field] {
+                error("\(value.label) must be empty on a payment", at: value.location, field: field)
+            }
+        }
+        for line in raw.lines {
+            for (field, value) in line.fields.sorted(by: { $0.key.name < $1.key.name }) {
+                error("\(value.label) must be empty on a payment (payments have no lines)", at: value.location, field: field)
+            }
+        }
+        guard let amount = money(.amount, in: fields, at: raw.location, currency: currency) else { return nil }
+        if amount.isZero {
+            error("\(fields[.amount]!.label) is zero; a payment must be more than nothing", at: fields[.amount]!.location, field: .amount)
+            return nil
+        }
+        return amount
+    }
+
+    private mutating func checkLine(_ line: RawLine, currency: Currency?) -> DocumentLine? {
+        let f = line.fields
+        let at = line.location
+        let findingsBefore = findings.count
+        var lineNumber = 0
+        if let value = f[.lineNo], !value.text.isEmpty {
+            if let n = Int(value.text), n >= 1, value.text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+                lineNumber = n
+            } else {
+                error("\(value.label) '\(value.text)' is not a whole number from 1 up", at: value.location, field: .lineNo)
+            }
+        } else {
+            error("\(label(.lineNo)) is empty; every row of an invoice or credit note is a line", at: at, field: .lineNo)
+        }
+        let description = text(.description, in: f, at: at, required: true)
+        let quantity = decimal(.quantity, in: f, at: at, required: true)
+        if let quantity, quantity.isZero {
+            error("\(f[.quantity]!.label) is zero; quantities are more than zero (the record type says it is a credit)", at: f[.quantity]!.location, field: .quantity)
+        }
+        let unitPrice = money(.unitPrice, in: f, at: at, currency: currency)
+        let discount = decimal(.discountPercent, in: f, at: at, required: false)
+        if let discount, discount.compare(ExactDecimal(100)) > 0 {
+            error("\(f[.discountPercent]!.label) \(discount) is more than 100", at: f[.discountPercent]!.location, field: .discountPercent)
+        }
+        let taxCode = text(.taxCode, in: f, at: at, required: true)
+        let taxRate = decimal(.taxRate, in: f, at: at, required: true)
+        if let taxRate, taxRate.compare(ExactDecimal(100)) > 0 {
+            error("\(f[.taxRate]!.label) \(taxRate) is more than 100 percent", at: f[.taxRate]!.location, field: .taxRate)
+        }
+        let net = money(.lineNet, in: f, at: at, currency: currency)
+        let tax = money(.lineTax, in: f, at: at, currency: currency)
+
+        if let quantity, let unitPrice, let net, !quantity.isZero {
+            let expected = Money.lineNet(unitPrice: unitPrice, quantity: quantity, discountPercent: discount)
+            if expected != net {
+                let discountText = discount.map { " less \(label(.discountPercent)) \($0.normalizedDescription)%" } ?? ""
+                error("line \(lineNumber): \(f[.lineNet]!.label) \(net.amountText) does not equal \(label(.quantity)) \(quantity.normalizedDescription) × \(label(.unitPrice)) \(unitPrice.amountText)\(discountText) = \(expected.amountText) (off by \((net - expected).magnitude.amountText))",
+                      at: f[.lineNet]!.location, field: .lineNet)
+            }
+        }
+        if let net, let tax, let taxRate {
+            let expected = net.percentage(taxRate)
+            let off = (tax - expected).magnitude
+            if off.minorUnits == 1 {
+                warning("line \(lineNumber): \(f[.lineTax]!.label) \(tax.amountText) differs by \(off.amountText) from \(label(.lineNet)) \(net.amountText) × \(taxRate.normalizedDescription)% = \(expected.amountText); kept as KCC computed it",
+                        at: f[.lineTax]!.location, field: .lineTax)
+            } else if off.minorUnits > 1 {
+                error("line \(lineNumber): \(f[.lineTax]!.label) \(tax.amountText) does not match \(label(.lineNet)) \(net.amountText) × \(label(.taxRate)) \(taxRate.normalizedDescription)% = \(expected.amountText) (off by \(off.amountText))",
+                      at: f[.lineTax]!.location, field: .lineTax)
+            }
+        }
+        guard findings[findingsBefore...].allSatisfy({ $0.severity != .error }),
+              let description, let quantity, let unitPrice, let taxCode, let taxRate, let net, let tax
+        else { return nil }
+        return DocumentLine(lineNumber: lineNumber, sku: f[.sku]?.text, description: description, quantity: quantity,
+                            unitPrice: unitPrice, discountPercent: discount, taxCode: taxCode, taxRate: taxRate, net: net, tax: tax)
+    }
+
+    private mutating func checkTotals(lines: [DocumentLine], currency: Currency?) -> DocumentTotals? {
+        let f = raw.fields
+        let at = raw.location
+        let net = money(.docNet, in: f, at: at, currency: currency)
+        let tax = money(.docTax, in: f, at: at, currency: currency)
+        let gross = money(.docGross, in: f, at: at, currency: currency)
+        guard let net, let tax, let gross, let currency else { return nil }
+        var ok = true
+        if net + tax != gross {
+            error("\(f[.docGross]!.label) \(gross.amountText) does not equal \(f[.docNet]!.label) \(net.amountText) + \(f[.docTax]!.label) \(tax.amountText) (off by \((gross - net - tax).magnitude.amountText))",
+                  at: f[.docGross]!.location, field: .docGross)
+            ok = false
+        }
+        // Only when every line was readable can the sums be compared.
+        if lines.count == raw.lines.count {
+            let sums = DocumentTotals(summing: lines, currency: currency)
+            if sums.net != net {
+                error("\(f[.docNet]!.label) \(net.amountText) does not equal the sum of \(label(.lineNet)) over \(lines.count) line\(lines.count == 1 ? "" : "s"), \(sums.net.amountText) (off by \((net - sums.net).magnitude.amountText))",
+                      at: f[.docNet]!.location, field: .docNet)
+                ok = false
+            }
+            if sums.tax != tax {
+                error("\(f[.docTax]!.label) \(tax.amountText) does not equal the sum of \(label(.lineTax)) over \(lines.count) line\(lines.count == 1 ? "" : "s"), \(sums.tax.amountText) (off by \((tax - sums.tax).magnitude.amountText))",
+                      at: f[.docTax]!.location, field: .docTax)
+                ok = false
+            }
+        }
+        return ok ? DocumentTotals(net: net, tax: tax, gross: gross) : nil
+    }
+
+    private static func isCountryCode(_ text: String) -> Bool {
+        text.utf8.count == 2 && text.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+    }
+}

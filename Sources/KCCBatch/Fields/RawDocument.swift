@@ -1,0 +1,32 @@
+import KCCModel
+
+/// One field's text as the input gave it, with where it stands and how the
+/// input spells the field's name (so messages can say `docgross` if the header does).
+struct RawValue: Sendable, Hashable {
+    var text: String
+    var location: SourceLocation
+    var label: String
+}
+
+/// A document gathered from its rows (CSV) or its element (XML), not yet
+/// checked: the shared input of ``DocumentBuilder``, so both encodings get
+/// exactly the same checks and the same messages.
+struct RawDocument: Sendable {
+    var kind: DocumentKind
+    var number: String
+    /// Where the document starts (its first row or its element).
+    var location: SourceLocation
+    /// Document-level fields; an empty CSV cell or a missing XML attribute is absent.
+    var fields: [BatchField: RawValue] = [:]
+    var lines: [RawLine] = []
+    /// How the input names each field, for messages about a field that is absent.
+    var labels: [BatchField: String]
+    /// Problems the reader already found (bad bytes, disagreeing rows …); any error holds the document back.
+    var findings: [Finding] = []
+}
+
+/// One line's fields.
+struct RawLine: Sendable {
+    var location: SourceLocation
+    var fields: [BatchField: RawValue] = [:]
+}

@@ -1,0 +1,251 @@
+import KCCModel
+import XMLStreaming
+
+/// Reads the XML encoding of a KCC batch (`schemas/kcc-batch.xsd`).
+///
+/// Two streaming passes: the first validates the whole file against the schema
+/// (so a truncated, malformed, hostile or invalid file is refused before any
+/// document is handed out) and collects customers and document numbers; the
+/// second turns each document element into a checked document.
+final class XMLBatchReader: BatchReader {
+    static let namespace = "urn:kccbridge:kcc-batch:1"
+
+    let info: BatchInfo
+    private let file: String
+    private let xml: XMLPullReader
+    private let builder: DocumentBuilder
+    private let customers: [String: Customer]
+    private var pending: [BatchItem] = []
+    private var started = false
+
+    init(path: String, displayName: String, options: BatchReadOptions) throws(BatchFileError) {
+        self.file = displayName
+        let schema: XMLSchema
+        do {
+            schema = try KCCBatchSchema.compiled()
+        } catch {
+            throw BatchFileError(at: SourceLocation(file: displayName), "\(error)")
+        }
+
+        // Pass 1: validate, collect customers and survey document numbers.
+        var survey = BatchSurvey()
+        var customers: [String: Customer] = [:]
+        var info = BatchInfo(batchID: displayName)
+        do {
+            let reader = try XMLPullReader(path: path, schema: schema, maxBytes: options.maxFileBytes)
+            var depth = 0
+            while let event = try reader.next() {
+                switch event {
+                case .startElement(let element):
+                    if depth == 0 {
+                        info = BatchInfo(batchID: element[attribute: "batchId"] ?? displayName,
+                                         created: element[attribute: "created"], company: element[attribute: "company"])
+                    } else if depth == 1 {
+                        switch element.name {
+                        case "Customer":
+                            let customer = try Self.readCustomer(element, from: reader)
+                            customers[customer.code] = customer
+                            continue
+                        case "SalesInvoice", "CreditNote", "Payment":
+                            survey.note(number: element[attribute: "DocNumber"] ?? "", isInvoice: element.name == "SalesInvoice",
+                                        orderNumber: element[attribute: "OrderNumber"] ?? "", line: element.line)
+                        default:
+                            break
+                        }
+                    }
+                    if !element.isEmpty { depth += 1 }
+                case .endElement:
+                    depth -= 1
+                case .text:
+                    break
+                }
+            }
+        } catch {
+            throw Self.refusal(error, displayName)
+        }
+        self.info = info
+        self.customers = customers
+        self.builder = DocumentBuilder(dateFormat: .iso, survey: survey)
+
+        // Pass 2 starts afresh; the file is known to be valid.
+        do {
+            xml = try XMLPullReader(path: path, maxBytes: options.maxFileBytes)
+        } catch {
+            throw Self.refusal(error, displayName)
+        }
+    }
+
+    func next() throws(BatchFileError) -> BatchItem? {
+        do {
+            while pending.isEmpty {
+                guard let event = try xml.next() else { return nil }
+                guard case .startElement(let element) = event else { continue }
+                if !started {
+                    started = true // the root
+                    continue
+                }
+                try take(element)
+            }
+            return pending.removeFirst()
+        } catch {
+            throw Self.refusal(error, file)
+        }
+    }
+
+    // MARK: Elements
+
+    private func take(_ element: XMLElementStart) throws(XMLReadError) {
+        let at = SourceLocation(file: file, line: element.line)
+        let kind: DocumentKind
+        switch element.name {
+        case "SalesInvoice": kind = .invoice
+        case "CreditNote": kind = .credit
+        case "Payment": kind = .payment
+        case "Customer":
+            try skip(element)
+            return
+        default:
+            let number = element[attribute: "DocNumber"]
+            pending.append(.finding(Finding(.warning, at: at, document: number,
+                                            "\(element.name)\(number.map { " \($0)" } ?? "") is not supported in version 1 (purchase invoices and suppliers are out of scope); it is skipped")))
+            try skip(element)
+            return
+        }
+        let number = element[attribute: "DocNumber"] ?? ""
+        var document = RawDocument(kind: kind, number: number, location: at, labels: Self.labels)
+        for attribute in element.attributes {
+            guard let field = BatchField(rawValue: attribute.name), !attribute.value.isEmpty else { continue }
+            document.fields[field] = RawValue(text: attribute.value, location: at, label: field.name)
+        }
+        attachCustomer(to: &document, at: at)
+        if kind == .payment {
+            document.lines = [RawLine(location: at)]
+            if !element.isEmpty { try skip(element) }
+        } else {
+            try readContent(of: element, into: &document)
+        }
+        let (built, findings) = builder.build(document)
+        pending.append(contentsOf: findings.map(BatchItem.finding))
+        if let built { pending.append(.document(built, at)) }
+    }
+
+    private func attachCustomer(to document: inout RawDocument, at: SourceLocation) {
+        guard let code = document.fields[.customerCode]?.text else { return }
+        guard let customer = customers[code] else {
+            document.findings.append(Finding(.error, at: at, field: "CustomerCode", document: document.number,
+                                             "CustomerCode \(code) has no Customer element in this batch — document \(document.number) held back"))
+            return
+        }
+        let parts: [(BatchField, String?)] = [
+            (.customerName, customer.name), (.email, customer.email), (.address1, customer.address.line1),
+            (.address2, customer.address.line2), (.town, customer.address.town), (.county, customer.address.county),
+            (.postcode, customer.address.postcode), (.country, customer.address.country),
+        ]
+        for (field, text) in parts {
+            if let text, !text.isEmpty {
+                document.fields[field] = RawValue(text: text, location: at, label: Self.labels[field] ?? field.name)
+            }
+        }
+    }
+
+    /// Lines, Totals and Reason of an invoice or credit note.
+    private func readContent(of element: XMLElementStart, into document: inout RawDocument) throws(XMLReadError) {
+        while let event = try xml.next() {
+            switch event {
+            case .endElement:
+                return
+            case .text:
+                continue
+            case .startElement(let child):
+                let at = SourceLocation(file: file, line: child.line)
+                switch child.name {
+                case "Line":
+                    var line = RawLine(location: at)
+                    for attribute in child.attributes {
+                        guard let field = BatchField(rawValue: attribute.name), !attribute.value.isEmpty else { continue }
+                        line.fields[field] = RawValue(text: attribute.value, location: at, label: field.name)
+                    }
+                    if !child.isEmpty {
+                        while let inner = try xml.next() {
+                            if case .startElement(let description) = inner {
+                                let text = try xml.readText(of: description)
+                                if !text.isEmpty {
+                                    line.fields[.description] = RawValue(text: text, location: SourceLocation(file: file, line: description.line), label: "Description")
+                                }
+                            } else if case .endElement = inner {
+                                break
+                            }
+                        }
+                    }
+                    document.lines.append(line)
+                case "Totals":
+                    for (name, field) in [("net", BatchField.docNet), ("tax", .docTax), ("gross", .docGross)] {
+                        if let text = child[attribute: name], !text.isEmpty {
+                            document.fields[field] = RawValue(text: text, location: at, label: Self.labels[field]!)
+                        }
+                    }
+                    if !child.isEmpty { try skip(child) }
+                case "Reason":
+                    let text = try xml.readText(of: child)
+                    if !text.isEmpty { document.fields[.reason] = RawValue(text: text, location: at, label: "Reason") }
+                default:
+                    try skip(child)
+                }
+            }
+        }
+    }
+
+    /// Reads past the end of `element`.
+    private func skip(_ element: XMLElementStart) throws(XMLReadError) {
+        guard !element.isEmpty else { return }
+        var depth = 1
+        while depth > 0, let event = try xml.next() {
+            switch event {
+            case .startElement(let child): if !child.isEmpty { depth += 1 }
+            case .endElement: depth -= 1
+            case .text: break
+            }
+        }
+    }
+
+    private static func readCustomer(_ element: XMLElementStart, from reader: XMLPullReader) throws(XMLReadError) -> Customer {
+        var customer = Customer(code: element[attribute: "CustomerCode"] ?? "", name: "")
+        guard !element.isEmpty else { return customer }
+        while let event = try reader.next() {
+            switch event {
+            case .endElement(let name, _, _) where name == "Customer":
+                return customer
+            case .startElement(let child):
+                switch child.name {
+                case "Address": continue
+                case "Name": customer.name = try reader.readText(of: child)
+                case "Email": customer.email = try reader.readText(of: child)
+                case "Address1": customer.address.line1 = try reader.readText(of: child)
+                case "Address2": customer.address.line2 = try reader.readText(of: child)
+                case "Town": customer.address.town = try reader.readText(of: child)
+                case "County": customer.address.county = try reader.readText(of: child)
+                case "Postcode": customer.address.postcode = try reader.readText(of: child)
+                case "Country": customer.address.country = try reader.readText(of: child)
+                default: _ = try reader.readText(of: child)
+                }
+            default:
+                continue
+            }
+        }
+        return customer
+    }
+
+    /// How messages name fields that XML spells differently from the CSV columns.
+    static let labels: [BatchField: String] = {
+        var labels = Dictionary(uniqueKeysWithValues: BatchField.allCases.map { ($0, $0.name) })
+        labels[.docNet] = "Totals net"
+        labels[.docTax] = "Totals tax"
+        labels[.docGross] = "Totals gross"
+        labels[.customerName] = "Customer Name"
+        return labels
+    }()
+
+    private static func refusal(_ error: XMLReadError, _ file: String) -> BatchFileError {
+        BatchFileError(at: SourceLocation(file: file, line: error.line > 0 ? error.line : nil), "\(error)")
+    }
+}

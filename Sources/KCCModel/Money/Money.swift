@@ -1,0 +1,86 @@
+/// An exact amount of money: an integer count of the currency's minor units.
+///
+/// `Money(minorUnits: 1250, currency: .gbp)` is £12.50. Text is turned into
+/// money only by ``init(parsing:currency:allowNegative:)`` and back only by
+/// ``amountText``; nothing in between ever sees a decimal fraction.
+public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let minorUnits: Int64
+    public let currency: Currency
+
+    public init(minorUnits: Int64, currency: Currency) {
+        self.minorUnits = minorUnits
+        self.currency = currency
+    }
+
+    public static func zero(_ currency: Currency) -> Money {
+        Money(minorUnits: 0, currency: currency)
+    }
+
+    /// Parses a plain decimal with at most the currency's minor-unit digits
+    /// (`12.5` and `12.50` are both £12.50; `12.505` is refused for GBP,
+    /// `1200.5` for JPY). Negative only when `allowNegative` is set.
+    public init(parsing text: some StringProtocol, currency: Currency, allowNegative: Bool = false) throws(DecimalParseError) {
+        let decimal = try ExactDecimal(parsing: text, maxScale: currency.minorUnitDigits, allowNegative: allowNegative)
+        self.init(minorUnits: decimal.rescaled(to: currency.minorUnitDigits).units, currency: currency)
+    }
+
+    /// The amount as plain text with exactly the currency's digits: `12.50`, `-3.00`, `1200` (JPY).
+    public var amountText: String {
+        ExactDecimal.format(units: minorUnits, scale: currency.minorUnitDigits)
+    }
+
+    /// The amount as an exact decimal (scale = the currency's minor-unit digits).
+    public var decimal: ExactDecimal {
+        ExactDecimal(units: minorUnits, scale: currency.minorUnitDigits)
+    }
+
+    /// `12.50 GBP`.
+    public var description: String { "\(amountText) \(currency.code)" }
+
+    public var isZero: Bool { minorUnits == 0 }
+    public var isNegative: Bool { minorUnits < 0 }
+    public var negated: Money { Money(minorUnits: -minorUnits, currency: currency) }
+    public var magnitude: Money { Money(minorUnits: Int64(minorUnits.magnitude), currency: currency) }
+
+    public static func + (lhs: Money, rhs: Money) -> Money {
+        precondition(lhs.currency == rhs.currency, "adding \(lhs.currency) to \(rhs.currency)")
+        return Money(minorUnits: lhs.minorUnits + rhs.minorUnits, currency: lhs.currency)
+    }
+
+    public static func - (lhs: Money, rhs: Money) -> Money {
+        precondition(lhs.currency == rhs.currency, "subtracting \(rhs.currency) from \(lhs.currency)")
+        return Money(minorUnits: lhs.minorUnits - rhs.minorUnits, currency: lhs.currency)
+    }
+
+    public static func += (lhs: inout Money, rhs: Money) { lhs = lhs + rhs }
+    public static func -= (lhs: inout Money, rhs: Money) { lhs = lhs - rhs }
+
+    /// Orders amounts of one currency; amounts of different currencies are ordered by code first.
+    public static func < (lhs: Money, rhs: Money) -> Bool {
+        lhs.currency == rhs.currency ? lhs.minorUnits < rhs.minorUnits : lhs.currency < rhs.currency
+    }
+
+    /// `unitPrice × quantity × (100 − discountPercent) / 100`, rounded to the
+    /// minor unit by `rule`: how KCC computes a line's net amount.
+    public static func lineNet(
+        unitPrice: Money,
+        quantity: ExactDecimal,
+        discountPercent: ExactDecimal?,
+        rule: RoundingRule = .halfUp
+    ) -> Money {
+        let discount = discountPercent ?? ExactDecimal(0)
+        // hundred·10^scale − discount units, i.e. (100 − d) at the discount's scale
+        let keep = 100 * ExactDecimal.power10(discount.scale) - Int128(discount.units)
+        let numerator = Int128(unitPrice.minorUnits) * Int128(quantity.units) * keep
+        let denominator = ExactDecimal.power10(quantity.scale) * 100 * ExactDecimal.power10(discount.scale)
+        let minor = rule.divide(numerator, by: denominator)
+        return Money(minorUnits: Int64(minor), currency: unitPrice.currency)
+    }
+
+    /// `self × percent / 100`, rounded to the minor unit by `rule` (e.g. VAT at 20%).
+    public func percentage(_ percent: ExactDecimal, rule: RoundingRule = .halfUp) -> Money {
+        let numerator = Int128(minorUnits) * Int128(percent.units)
+        let denominator = 100 * ExactDecimal.power10(percent.scale)
+        return Money(minorUnits: Int64(rule.divide(numerator, by: denominator)), currency: currency)
+    }
+}

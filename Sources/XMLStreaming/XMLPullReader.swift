@@ -1,0 +1,143 @@
+import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Pull-parses an XML file in constant memory, refusing what untrusted input
+/// must not do, and optionally validating against an XSD as it goes.
+///
+/// The parser runs with `XML_PARSE_NONET` only: no entity substitution, no
+/// DTD loading, no recovery, no lifted limits. A DOCTYPE or an entity reference
+/// refuses the file; so does any error or warning libxml2 reports. With a
+/// schema, the end of the file is reached only if the document is valid
+/// (`xmlTextReaderIsValid() == 1`), so a caller that reads to the end knows the
+/// whole file is sound.
+public final class XMLPullReader {
+    /// The largest file accepted by default, in bytes.
+    public static let defaultMaxBytes = 2 << 30
+
+    private let reader: xmlTextReaderPtr
+    private let fd: Int32
+    private let errors = XMLErrorCollector()
+    private let schema: XMLSchema?
+    private var finished = false
+
+    /// Opens `path`. Throws if it cannot be opened or is larger than `maxBytes`.
+    public init(path: String, schema: XMLSchema? = nil, maxBytes: Int = XMLPullReader.defaultMaxBytes) throws(XMLReadError) {
+        ExternalEntityPolicy.install()
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw XMLReadError(.unreadable(errno: errno), line: 0) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR else {
+            close(fd)
+            throw XMLReadError(.unreadable(errno: EISDIR), line: 0)
+        }
+        guard Int(info.st_size) <= maxBytes else {
+            close(fd)
+            throw XMLReadError(.tooLarge(limit: maxBytes), line: 0)
+        }
+        guard let reader = xmlReaderForFd(fd, nil, nil, Int32(XML_PARSE_NONET.rawValue)) else {
+            close(fd)
+            throw XMLReadError(.unreadable(errno: 0), line: 0)
+        }
+        self.fd = fd
+        self.reader = reader
+        self.schema = schema
+        // The handler first: xmlTextReaderSetSchema hands it on to the validator.
+        xmlTextReaderSetStructuredErrorHandler(reader, XMLErrorCollector.callback, errors.context)
+        if let schema, xmlTextReaderSetSchema(reader, schema.pointer) != 0 {
+            throw XMLReadError(.invalid("the schema could not be attached"), line: 0)
+        }
+    }
+
+    deinit {
+        xmlFreeTextReader(reader)
+        close(fd)
+    }
+
+    /// The next event, or `nil` at the end of a sound (and, with a schema, valid) file.
+    public func next() throws(XMLReadError) -> XMLEvent? {
+        guard !finished else { return nil }
+        while true {
+            let status = xmlTextReaderRead(reader)
+            try checkErrors()
+            if status == 0 {
+                finished = true
+                if schema != nil, xmlTextReaderIsValid(reader) != 1 {
+                    throw XMLReadError(.invalid("the document is not valid"), line: lineNumber)
+                }
+                return nil
+            }
+            guard status == 1 else {
+                throw XMLReadError(.malformed("the parser stopped"), line: lineNumber)
+            }
+            switch Int(xmlTextReaderNodeType(reader)) {
+            case Int(XML_READER_TYPE_ELEMENT.rawValue):
+                return .startElement(elementStart())
+            case Int(XML_READER_TYPE_END_ELEMENT.rawValue):
+                return .endElement(name: string(xmlTextReaderConstLocalName(reader)) ?? "",
+                                   namespace: string(xmlTextReaderConstNamespaceUri(reader)), line: lineNumber)
+            case Int(XML_READER_TYPE_TEXT.rawValue), Int(XML_READER_TYPE_CDATA.rawValue),
+                 Int(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
+                return .text(string(xmlTextReaderConstValue(reader)) ?? "", line: lineNumber)
+            case Int(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
+                throw XMLReadError(.doctype, line: lineNumber)
+            case Int(XML_READER_TYPE_ENTITY_REFERENCE.rawValue), Int(XML_READER_TYPE_ENTITY.rawValue):
+                throw XMLReadError(.entityReference(string(xmlTextReaderConstName(reader)) ?? "?"), line: lineNumber)
+            default:
+                continue // comments, processing instructions, ignorable whitespace
+            }
+        }
+    }
+
+    /// Reads everything inside the element just started and returns its text
+    /// (for elements of simple content). Child elements are refused.
+    public func readText(of element: XMLElementStart) throws(XMLReadError) -> String {
+        if element.isEmpty { return "" }
+        var text = ""
+        while let event = try next() {
+            switch event {
+            case .text(let part, _): text += part
+            case .endElement: return text
+            case .startElement(let child):
+                throw XMLReadError(.invalid("element \(child.name) is not allowed inside \(element.name)"), line: child.line, column: child.column)
+            }
+        }
+        throw XMLReadError(.malformed("the file ends inside \(element.name)"), line: lineNumber)
+    }
+
+    /// 1-based line of the node just read.
+    public var lineNumber: Int { Int(xmlTextReaderGetParserLineNumber(reader)) }
+
+    private func checkErrors() throws(XMLReadError) {
+        guard let first = errors.first else { return }
+        throw XMLReadError(first.isValidity ? .invalid(first.message) : .malformed(first.message),
+                           line: first.line, column: first.column)
+    }
+
+    private func elementStart() -> XMLElementStart {
+        let name = string(xmlTextReaderConstLocalName(reader)) ?? ""
+        let namespace = string(xmlTextReaderConstNamespaceUri(reader))
+        let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
+        let line = lineNumber
+        let column = Int(xmlTextReaderGetParserColumnNumber(reader))
+        var attributes: [XMLAttribute] = []
+        if xmlTextReaderHasAttributes(reader) == 1 {
+            while xmlTextReaderMoveToNextAttribute(reader) == 1 {
+                if xmlTextReaderIsNamespaceDecl(reader) == 1 { continue }
+                attributes.append(XMLAttribute(
+                    name: string(xmlTextReaderConstLocalName(reader)) ?? "",
+                    namespace: string(xmlTextReaderConstNamespaceUri(reader)),
+                    value: string(xmlTextReaderConstValue(reader)) ?? ""))
+            }
+            xmlTextReaderMoveToElement(reader)
+        }
+        return XMLElementStart(name: name, namespace: namespace, attributes: attributes, isEmpty: isEmpty, line: line, column: column)
+    }
+
+    private func string(_ pointer: UnsafePointer<xmlChar>?) -> String? {
+        pointer.map { String(cString: $0) }
+    }
+}

@@ -1,0 +1,72 @@
+import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A compiled XSD, ready to validate documents. Compile each schema once, from
+/// a trusted file or string, and share it.
+///
+/// libxml2 does not change a compiled schema while validating with it (each
+/// validation gets its own context), so one instance may serve many readers.
+public final class XMLSchema: @unchecked Sendable {
+    let pointer: xmlSchemaPtr
+
+    /// Why a schema could not be compiled (a programming or installation error, not bad input).
+    public struct CompileError: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Compiles a schema held in memory (one that includes no other file).
+    public convenience init(text: String, name: String) throws(CompileError) {
+        ExternalEntityPolicy.install()
+        let bytes = Array(text.utf8)
+        let context = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { xmlSchemaNewMemParserCtxt($0.baseAddress, Int32($0.count)) }
+        }
+        try self.init(context: context, name: name)
+    }
+
+    /// Compiles a schema file and the files it includes, which must sit in the same folder.
+    public convenience init(path: String) throws(CompileError) {
+        let absolute = path.hasPrefix("/") ? path : Self.currentDirectory() + "/" + path
+        let folder = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.endIndex)])
+        ExternalEntityPolicy.trust(folder: folder)
+        try self.init(context: xmlSchemaNewParserCtxt(absolute), name: path)
+    }
+
+    private init(context: xmlSchemaParserCtxtPtr?, name: String) throws(CompileError) {
+        guard let context else { throw CompileError(description: "\(name): cannot create a schema parser") }
+        defer { xmlSchemaFreeParserCtxt(context) }
+        let errors = XMLErrorCollector()
+        xmlSchemaSetParserStructuredErrors(context, XMLErrorCollector.callback, errors.context)
+        guard let schema = withExtendedLifetime(errors, { xmlSchemaParse(context) }) else {
+            let detail = errors.first.map { "line \($0.line): \($0.message)" } ?? "unknown error"
+            throw CompileError(description: "\(name): the schema does not compile: \(detail)")
+        }
+        self.pointer = schema
+    }
+
+    deinit {
+        xmlSchemaFree(pointer)
+    }
+
+    /// Validates a whole file (well-formedness and schema), streaming, with the same
+    /// hostile-input rules as ``XMLPullReader``. Returns the problems found, empty when valid.
+    public func validate(path: String) -> [XMLReadError] {
+        do {
+            let reader = try XMLPullReader(path: path, schema: self)
+            while try reader.next() != nil {}
+            return []
+        } catch {
+            return [error]
+        }
+    }
+
+    private static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(cString: buffer)
+    }
+}

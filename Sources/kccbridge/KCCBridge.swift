@@ -1,0 +1,48 @@
+import ArgumentParser
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The command line: subcommands parse, call the library, print and choose the exit code.
+///
+/// Exit codes, the same for every command that processes documents:
+/// 0 all clean, 1 something held back or unreadable, 2 the command itself was wrong.
+@main
+struct KCCBridge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kccbridge",
+        abstract: "Moves money documents between Khaos Control Cloud and Xero or QuickBooks, through files.",
+        discussion: "Exit status: 0 when everything is clean, 1 when anything was held back or could not be read, 2 for a usage error.",
+        subcommands: [Check.self, Generate.self]
+    )
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                printError("Run 'kccbridge --help' for usage.")
+                Glibc.exit(ExitStatus.usage)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// The exit statuses every command shares.
+enum ExitStatus {
+    static let clean: Int32 = 0
+    static let needsAttention: Int32 = 1
+    static let usage: Int32 = 2
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    let bytes = Array((text + "\n").utf8)
+    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import DurableOutput
+import KCCBatch
+
+/// `kccbridge generate`: writes a valid synthetic batch.
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a valid synthetic KCC batch for demos, tests and benchmarks.",
+        discussion: "The same --seed always gives the same batch. Writes to standard output unless --output is given; an existing file is never overwritten."
+    )
+
+    @Option(help: "How many sales orders to make (each gives an invoice or a cancelled-order credit note, and sometimes a prepayment and a partial return).")
+    var orders: Int
+
+    @Option(help: "Seed of the random choices.")
+    var seed: UInt64 = 1
+
+    @Option(help: "csv or xml.")
+    var format: String = "csv"
+
+    @Flag(help: "Add commas, quotes, line breaks, non-Latin names and formula-like text.")
+    var nasty = false
+
+    @Option(help: "Write here instead of standard output.")
+    var output: String?
+
+    func validate() throws {
+        guard orders >= 0 else { throw ValidationError("--orders must be 0 or more") }
+        guard BatchFile.Encoding(rawValue: format.lowercased()) != nil else {
+            throw ValidationError("--format must be csv or xml, not '\(format)'")
+        }
+    }
+
+    func run() throws {
+        let encoding = BatchFile.Encoding(rawValue: format.lowercased())!
+        let generator = BatchGenerator(options: .init(orders: orders, seed: seed, nasty: nasty))
+        do {
+            if let output {
+                let file = try DurableFile(path: output)
+                try generator.generate(into: BatchFile.writer(encoding, to: file))
+                try file.commit()
+            } else {
+                try generator.generate(into: BatchFile.writer(encoding, to: StandardOutputSink()))
+            }
+        } catch {
+            print("error: \(error)")
+            throw ExitCode(ExitStatus.needsAttention)
+        }
+    }
+}
