@@ -51,14 +51,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // File helpers shared by the test targets.
+        .target(name: "KCCTestSupport", swiftSettings: strict),
         .testTarget(name: "KCCModelTests", dependencies: ["KCCModel"], swiftSettings: strict),
-        .testTarget(name: "CSVStreamingTests", dependencies: ["CSVStreaming"], swiftSettings: strict),
-        .testTarget(name: "DurableOutputTests", dependencies: ["DurableOutput"], swiftSettings: strict),
-        .testTarget(name: "XMLStreamingTests", dependencies: ["XMLStreaming"], swiftSettings: strict),
+        .testTarget(name: "CSVStreamingTests", dependencies: ["CSVStreaming", "KCCTestSupport"], swiftSettings: strict),
+        .testTarget(name: "DurableOutputTests", dependencies: ["DurableOutput", "KCCTestSupport"], swiftSettings: strict),
+        .testTarget(name: "XMLStreamingTests", dependencies: ["XMLStreaming", "KCCTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KCCBatchTests",
-            dependencies: ["KCCBatch", "KCCModel"],
-            resources: [.copy("Fixtures")],
+            dependencies: ["KCCBatch", "KCCModel", "DurableOutput", "KCCTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -26,4 +26,13 @@ static inline void kcc_install_deny_all_entity_loader(void) {
     xmlSetExternalEntityLoader(kcc_deny_external_entity);
 }
 
+/* libxml2 still prints a few messages through its generic error channel
+   (e.g. "Unimplemented block" from the schema validator). The handler is
+   per thread; errors that matter reach the structured handler anyway. */
+static void kcc_silent_generic_error(void *ctx, const char *msg, ...) { (void)ctx; (void)msg; }
+
+static inline void kcc_silence_generic_errors(void) {
+    xmlSetGenericErrorFunc(NULL, kcc_silent_generic_error);
+}
+
 #endif

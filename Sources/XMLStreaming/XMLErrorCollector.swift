@@ -24,7 +24,7 @@ final class XMLErrorCollector {
         }
         let raw = error.pointee
         var message = raw.message.map { String(cString: $0) } ?? "unknown error"
-        while message.last?.isWhitespace == true { message.removeLast() }
+        while message.last?.isWhitespace == true || message.last == "." { message.removeLast() }
         let domain = Int32(bitPattern: UInt32(raw.domain))
         let isValidity = domain == Int32(bitPattern: UInt32(XML_FROM_SCHEMASV.rawValue))
             || domain == Int32(bitPattern: UInt32(XML_FROM_VALID.rawValue))

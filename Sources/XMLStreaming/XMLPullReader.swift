@@ -27,6 +27,7 @@ public final class XMLPullReader {
     /// Opens `path`. Throws if it cannot be opened or is larger than `maxBytes`.
     public init(path: String, schema: XMLSchema? = nil, maxBytes: Int = XMLPullReader.defaultMaxBytes) throws(XMLReadError) {
         ExternalEntityPolicy.install()
+        kcc_silence_generic_errors()
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw XMLReadError(.unreadable(errno: errno), line: 0) }
         var info = stat()
@@ -108,8 +109,14 @@ public final class XMLPullReader {
         throw XMLReadError(.malformed("the file ends inside \(element.name)"), line: lineNumber)
     }
 
-    /// 1-based line of the node just read.
-    public var lineNumber: Int { Int(xmlTextReaderGetParserLineNumber(reader)) }
+    /// 1-based line of the node just read (where its start tag is, for an element).
+    public var lineNumber: Int {
+        if let node = xmlTextReaderCurrentNode(reader) {
+            let line = Int(xmlGetLineNo(node))
+            if line > 0 { return line }
+        }
+        return Int(xmlTextReaderGetParserLineNumber(reader))
+    }
 
     private func checkErrors() throws(XMLReadError) {
         guard let first = errors.first else { return }

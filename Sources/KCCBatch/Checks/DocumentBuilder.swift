@@ -100,8 +100,8 @@ private struct DocumentCheck {
         let at = raw.location
 
         if let lines = survey.duplicateLines(of: number) {
-            let others = lines.filter { $0 != at.line }.map(String.init).joined(separator: ", ")
-            error("\(label(.docNumber)) \(number) occurs more than once in the batch (also at line \(others)); every copy is held back",
+            let others = lines.filter { $0 != at.line }.map { String($0) }.joined(separator: ", ")
+            error("\(label(.docNumber)) \(number) occurs more than once in the batch (also at line \(others)), so no copy is used",
                   at: at, field: .docNumber)
         }
         if number.count > BatchField.maxNumberLength {

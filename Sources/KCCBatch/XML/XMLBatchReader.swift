@@ -134,6 +134,8 @@ final class XMLBatchReader: BatchReader {
         guard let customer = customers[code] else {
             document.findings.append(Finding(.error, at: at, field: "CustomerCode", document: document.number,
                                              "CustomerCode \(code) has no Customer element in this batch — document \(document.number) held back"))
+            // The document is held back for that alone; no second error for the name it lacks.
+            document.fields[.customerName] = RawValue(text: code, location: at, label: Self.labels[.customerName]!)
             return
         }
         let parts: [(BatchField, String?)] = [

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+/// Runs the built `kccbridge` binary, as a user would.
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    static let binary: URL = {
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return exe.deletingLastPathComponent().appendingPathComponent("kccbridge")
+    }()
+
+    static let repositoryRoot: URL = {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }()
+
+    init(_ arguments: [String], in directory: URL = Run.repositoryRoot) throws {
+        let process = Process()
+        process.executableURL = Run.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        status = process.terminationStatus
+        stdout = String(decoding: outData, as: UTF8.self)
+        stderr = String(decoding: errData, as: UTF8.self)
+    }
+}
+
+func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("kccbridge-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+@Suite("kccbridge check and generate, run as a user would")
+struct CommandLineTests {
+    @Test("check exits 0 on a clean batch and prints one summary line")
+    func clean() throws {
+        let folder = try temporaryFolder()
+        let batch = folder.appendingPathComponent("b.csv").path
+        #expect(try Run(["generate", "--orders", "50", "--seed", "4", "--output", batch]).status == 0)
+        let run = try Run(["check", batch])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasSuffix("b.csv: \(run.stdout.split(separator: " ")[1]) documents read, 0 held back, 0 warnings\n"))
+    }
+
+    @Test("check exits 1 and prints FILE:LINE: severity: message when a document is held back")
+    func heldBack() throws {
+        let folder = try temporaryFolder()
+        let path = folder.appendingPathComponent("b.csv")
+        #expect(try Run(["generate", "--orders", "3", "--seed", "4", "--output", path.path]).status == 0)
+        var lines = try String(contentsOf: path, encoding: .utf8).components(separatedBy: "\r\n")
+        lines[1] = lines[1].replacingOccurrences(of: ",GBP,", with: ",GPB,").replacingOccurrences(of: ",EUR,", with: ",GPB,").replacingOccurrences(of: ",USD,", with: ",GPB,")
+        try lines.joined(separator: "\r\n").write(to: path, atomically: false, encoding: .utf8)
+        let run = try Run(["check", "b.csv"], in: folder)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("b.csv:2: error: Currency 'GPB' is not an ISO 4217 currency code — document INV-100000 held back"))
+        #expect(run.stdout.contains(", 1 held back, "))
+    }
+
+    @Test("check exits 1 for an unreadable file, and goes on to the next file")
+    func unreadable() throws {
+        let folder = try temporaryFolder()
+        let good = folder.appendingPathComponent("g.xml").path
+        #expect(try Run(["generate", "--orders", "5", "--format", "xml", "--output", good]).status == 0)
+        let run = try Run(["check", "/nonexistent/batch.csv", good])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("/nonexistent/batch.csv: error: the file cannot be read (no such file)"))
+        #expect(run.stdout.contains("g.xml: ") && run.stdout.contains("0 held back"))
+    }
+
+    @Test("usage errors exit 2", arguments: [["check"], ["check", "--date-format", "YYYY/DD/MM", "x.csv"], ["frobnicate"], ["generate"],
+                                             ["generate", "--orders", "1", "--format", "json"]])
+    func usage(arguments: [String]) throws {
+        let run = try Run(arguments)
+        #expect(run.status == 2)
+        #expect(!run.stderr.isEmpty)
+    }
+
+    @Test("generate is reproducible and never overwrites")
+    func generate() throws {
+        let a = try Run(["generate", "--orders", "20", "--seed", "9", "--nasty"])
+        let b = try Run(["generate", "--orders", "20", "--seed", "9", "--nasty"])
+        #expect(a.status == 0 && a.stdout == b.stdout && a.stdout.hasPrefix("RecordType,DocNumber,"))
+        let folder = try temporaryFolder()
+        let path = folder.appendingPathComponent("x.xml").path
+        #expect(try Run(["generate", "--orders", "2", "--format", "xml", "--output", path]).status == 0)
+        let again = try Run(["generate", "--orders", "2", "--format", "xml", "--output", path])
+        #expect(again.status == 1 && again.stdout.contains("already exists"))
+    }
+}
