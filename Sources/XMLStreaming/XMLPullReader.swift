@@ -22,6 +22,8 @@ public final class XMLPullReader {
     private let fd: Int32
     private let errors = XMLErrorCollector()
     private let schema: XMLSchema?
+    private let path: String
+    private let maxBytes: Int
     private var finished = false
 
     /// Opens `path`. Throws if it cannot be opened or is larger than `maxBytes`.
@@ -46,6 +48,8 @@ public final class XMLPullReader {
         self.fd = fd
         self.reader = reader
         self.schema = schema
+        self.path = path
+        self.maxBytes = maxBytes
         // The handler first: xmlTextReaderSetSchema hands it on to the validator.
         xmlTextReaderSetStructuredErrorHandler(reader, XMLErrorCollector.callback, errors.context)
         if let schema, xmlTextReaderSetSchema(reader, schema.pointer) != 0 {
@@ -72,7 +76,7 @@ public final class XMLPullReader {
                 return nil
             }
             guard status == 1 else {
-                throw XMLReadError(.malformed("the parser stopped"), line: lineNumber)
+                throw diagnoseStop()
             }
             switch Int(xmlTextReaderNodeType(reader)) {
             case Int(XML_READER_TYPE_ELEMENT.rawValue):
@@ -84,7 +88,7 @@ public final class XMLPullReader {
                  Int(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
                 return .text(string(xmlTextReaderConstValue(reader)) ?? "", line: lineNumber)
             case Int(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
-                throw XMLReadError(.doctype, line: lineNumber)
+                throw XMLReadError(.doctype, line: lineOfFirst("<!DOCTYPE") ?? lineNumber)
             case Int(XML_READER_TYPE_ENTITY_REFERENCE.rawValue), Int(XML_READER_TYPE_ENTITY.rawValue):
                 throw XMLReadError(.entityReference(string(xmlTextReaderConstName(reader)) ?? "?"), line: lineNumber)
             default:
@@ -116,6 +120,30 @@ public final class XMLPullReader {
             if line > 0 { return line }
         }
         return Int(xmlTextReaderGetParserLineNumber(reader))
+    }
+
+    /// The line where `marker` first occurs in the first 64 KiB of the file
+    /// (libxml2 reports a DOCTYPE only after reading past it).
+    private func lineOfFirst(_ marker: String) -> Int? {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        let n = pread(fd, &buffer, buffer.count, 0)
+        guard n > 0, let range = buffer[0..<n].firstRange(of: Array(marker.utf8)) else { return nil }
+        return 1 + buffer[0..<range.lowerBound].count { $0 == UInt8(ascii: "\n") }
+    }
+
+    /// Why the parser stopped without a word. With a schema attached, libxml2's
+    /// validator takes over the parser's callbacks and well-formedness errors
+    /// no longer reach the reader's handler; reading the file again without the
+    /// schema finds the error and its line.
+    private func diagnoseStop() -> XMLReadError {
+        let fallback = XMLReadError(.malformed("the parser stopped"), line: lineNumber)
+        guard schema != nil, let plain = try? XMLPullReader(path: path, maxBytes: maxBytes) else { return fallback }
+        do {
+            while try plain.next() != nil {}
+        } catch {
+            return error
+        }
+        return fallback
     }
 
     private func checkErrors() throws(XMLReadError) {

@@ -123,7 +123,7 @@ struct CSVBatchReaderTests {
     @Test("dates are ISO unless DD/MM/YYYY is asked for; impossible dates are refused")
     func dates() throws {
         let impossible = try read(csv: BatchFixture.good.setting("DocDate", "2026-02-30", document: "CRN-1").csv)
-        #expect(impossible.errors.map(\.message) == ["DocDate '2026-02-30' is not a date written YYYY-MM-DD — document CRN-1 held back"])
+        #expect(impossible.errors.map(\.message) == ["DocDate '2026-02-30' is not a real date (no such day) — document CRN-1 held back"])
         let uk = BatchFixture.good.setting("DocDate", "02/11/2026").setting("DueDate", "02/12/2026", document: "INV-1")
         #expect(try read(csv: uk.csv).errors.count == 5)
         let ukRead = try read(csv: uk.csv, options: BatchReadOptions(dateFormat: .dayMonthYear))
@@ -251,6 +251,29 @@ struct CSVBatchReaderTests {
             return
         }
         #expect(invoice.lines.count == 2 && invoice.lines[0] == invoice.lines[1])
+    }
+
+    @Test("Amount belongs to payments only")
+    func amountOnInvoice() throws {
+        let result = try read(csv: BatchFixture.good.setting("Amount", "130.99", document: "INV-1").csv)
+        #expect(result.summary.heldBack == ["INV-1"])
+        #expect(result.errors.first?.message.hasPrefix("Amount must be empty on an invoice") == true)
+    }
+
+    @Test("a broken row is reported once, not once per column that then seems to differ")
+    func noCascade() throws {
+        let text = BatchFixture.good.csv.replacingOccurrences(of: "2,MAP,Map", with: "2,MAP,M\"ap")
+        let result = try read(csv: text)
+        #expect(result.errors.count == 1)
+        #expect(result.errors.first?.message.contains("Description: a quote character stands inside a field") == true)
+    }
+
+    @Test("codes, text and line numbers have the same caps as the XML schema")
+    func caps() throws {
+        let longCode = try read(csv: BatchFixture.good.setting("TaxCode", String(repeating: "T", count: 33), document: "CRN-1").csv)
+        #expect(longCode.errors.first?.message == "TaxCode is longer than 32 characters — document CRN-1 held back")
+        let line = try read(csv: BatchFixture.good.setting("LineNo", "100001", document: "CRN-1").csv)
+        #expect(line.errors.first?.message.contains("is not a whole number from 1 to 100000") == true)
     }
 
     @Test("gigantic fields refuse the file instead of eating memory")

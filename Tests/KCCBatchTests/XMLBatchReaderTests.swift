@@ -92,11 +92,13 @@ struct XMLBatchReaderTests {
         #expect(result.summary.refused && result.documents.isEmpty)
     }
 
-    @Test("a truncated batch is refused even when its first documents were fine")
+    @Test("a truncated batch is refused even when its first documents were fine, and libxml2's reason is given")
     func truncatedAfterGoodDocuments() throws {
         let text = xmlBatch(goodInvoice)
         let result = try read(xml: String(text.prefix(text.count - 30)))
         #expect(result.summary.refused && result.documents.isEmpty)
+        #expect(result.findings.first?.message.contains("not well-formed XML (") == true)
+        #expect(result.findings.first?.message.contains("the parser stopped") == false, "\(result.findings)")
     }
 
     @Test("purchase invoices are reported and skipped")

@@ -37,7 +37,7 @@ struct HostileXMLTests {
             <r>&secret;</r>
             """)
         #expect(error?.code == .doctype)
-        #expect((2...3).contains(error?.line ?? 0)) // the parser has read the whole DOCTYPE when it reports it
+        #expect(error?.line == 2)
     }
 
     @Test("billion laughs: refused at once, not expanded")
@@ -74,6 +74,7 @@ struct HostileXMLTests {
             return
         }
         #expect((error?.line ?? 0) >= 4)
+        #expect(error?.description.contains("the parser stopped") == false, "\(String(describing: error))")
     }
 
     @Test("XInclude is not processed")

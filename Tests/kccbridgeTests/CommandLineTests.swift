@@ -78,7 +78,7 @@ struct CommandLineTests {
     }
 
     @Test("usage errors exit 2", arguments: [["check"], ["check", "--date-format", "YYYY/DD/MM", "x.csv"], ["frobnicate"], ["generate"],
-                                             ["generate", "--orders", "1", "--format", "json"]])
+                                             ["generate", "--orders", "1", "--format", "json"], ["check", "--max-file-mb", "9000000000000", "x.csv"]])
     func usage(arguments: [String]) throws {
         let run = try Run(arguments)
         #expect(run.status == 2)
@@ -94,6 +94,27 @@ struct CommandLineTests {
         let path = folder.appendingPathComponent("x.xml").path
         #expect(try Run(["generate", "--orders", "2", "--format", "xml", "--output", path]).status == 0)
         let again = try Run(["generate", "--orders", "2", "--format", "xml", "--output", path])
-        #expect(again.status == 1 && again.stdout.contains("already exists"))
+        #expect(again.status == 1 && again.stderr.contains("already exists"))
+    }
+}
+
+@Suite("The README tells the truth")
+struct ReadmeTests {
+    @Test("the broken sample prints exactly what the README shows, and exits 1")
+    func brokenSample() throws {
+        let readme = try String(contentsOf: Run.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let marker = "prints exactly this (after any build messages) and exits with status 1:\n\n```\n"
+        let start = try #require(readme.range(of: marker)).upperBound
+        let end = try #require(readme.range(of: "```", range: start..<readme.endIndex)).lowerBound
+        let run = try Run(["check", "samples/broken-batch.csv"])
+        #expect(run.status == 1)
+        #expect(run.stdout == String(readme[start..<end]))
+    }
+
+    @Test("the README's first command checks the samples cleanly")
+    func cleanSamples() throws {
+        let run = try Run(["check", "samples/batch-2026-11.csv", "samples/batch-2026-11.xml"])
+        #expect(run.status == 0)
+        #expect(run.stdout == "samples/batch-2026-11.csv: 14 documents read, 0 held back, 0 warnings\nsamples/batch-2026-11.xml: 14 documents read, 0 held back, 0 warnings\n")
     }
 }

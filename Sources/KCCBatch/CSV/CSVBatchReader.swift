@@ -129,13 +129,16 @@ final class CSVBatchReader: BatchReader {
             document.findings.append(Finding(.error, at: at, document: document.number,
                                              "this row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s") but the header has \(header.columnCount) — document \(document.number) held back"))
         }
-        if !first {
+        // A row that is broken already holds the document back; comparing its
+        // cells would only repeat that in a dozen other words.
+        let rowIsSound = record.problems.isEmpty && record.fields.count == header.columnCount
+        if !first && rowIsSound {
             for field in BatchField.allCases where !field.isLineField && header.columns[field] != nil {
                 let text = header.value(field, in: record)
                 let firstText = document.fields[field]?.text ?? ""
                 if text != firstText {
                     document.findings.append(Finding(.error, at: at, field: label(field), document: document.number,
-                        "\(label(field)) '\(text)' on this row differs from '\(firstText)' on line \(document.location.line ?? 0) (document-level fields must agree on every row) — document \(document.number) held back"))
+                        "\(label(field)) \(Self.shown(text)) on this row differs from \(Self.shown(firstText)) on line \(document.location.line ?? 0) (document-level fields must agree on every row) — document \(document.number) held back"))
                 }
             }
         }
@@ -151,11 +154,24 @@ final class CSVBatchReader: BatchReader {
         guard let document = current else { return }
         current = nil
         let (built, findings) = builder.build(document)
-        pending.append(contentsOf: findings.map(BatchItem.finding))
+        pending.append(contentsOf: findings.sortedByLine().map(BatchItem.finding))
         if let built { pending.append(.document(built, document.location)) }
     }
 
     // MARK: Helpers
+
+    /// A cell quoted for a message, with invisible characters made visible.
+    static func shown(_ text: String) -> String {
+        var out = "'"
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "'"
+    }
 
     private func label(_ field: BatchField) -> String { header.labels[field] ?? field.name }
 

@@ -59,7 +59,14 @@ private struct DocumentCheck {
             return nil
         }
         guard let date = CalendarDate(parsing: value.text, format: format) else {
-            error("\(value.label) '\(value.text)' is not a date written \(format.rawValue)", at: value.location, field: field)
+            let shaped = value.text.utf8.count == 10 && value.text.utf8.enumerated().allSatisfy { index, byte in
+                let separator = format == .iso ? (index == 4 || index == 7) : (index == 2 || index == 5)
+                return separator ? byte == format.rawValue.utf8[format.rawValue.utf8.index(format.rawValue.utf8.startIndex, offsetBy: index)]
+                                 : (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            }
+            error(shaped ? "\(value.label) '\(value.text)' is not a real date (no such day)"
+                         : "\(value.label) '\(value.text)' is not a date written \(format.rawValue)",
+                  at: value.location, field: field)
             return nil
         }
         return date
@@ -113,6 +120,7 @@ private struct DocumentCheck {
         }
         let date = self.date(.docDate, in: fields, at: at, required: true, format: dateFormat)
         let customerCode = text(.customerCode, in: fields, at: at, required: true)
+        checkLengths(fields)
         let customerName = text(.customerName, in: fields, at: at, required: true)
         var currency: Currency?
         if let code = text(.currency, in: fields, at: at, required: true) {
@@ -147,6 +155,10 @@ private struct DocumentCheck {
                invoiceOrder != orderNumber {
                 error("\(label(.relatedInvoice)) \(relatedInvoice) belongs to order \(invoiceOrder) in this batch, not to \(orderNumber)",
                       at: fields[.relatedInvoice]!.location, field: .relatedInvoice)
+            }
+            if let amount = fields[.amount] {
+                error("\(amount.label) must be empty on \(raw.kind == .invoice ? "an invoice" : "a credit note") (it is for payments; the totals are DocNet, DocTax and DocGross)",
+                      at: amount.location, field: .amount)
             }
             if raw.kind == .invoice, let related = fields[.reason] {
                 warning("\(related.label) is only meaningful on a credit note; ignored", at: related.location, field: .reason)
@@ -189,12 +201,14 @@ private struct DocumentCheck {
         let f = line.fields
         let at = line.location
         let findingsBefore = findings.count
+        checkLengths(f)
         var lineNumber = 0
         if let value = f[.lineNo], !value.text.isEmpty {
-            if let n = Int(value.text), n >= 1, value.text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            if value.text.utf8.count <= 6, let n = Int(value.text), (1...BatchField.maxLineNumber).contains(n),
+               value.text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
                 lineNumber = n
             } else {
-                error("\(value.label) '\(value.text)' is not a whole number from 1 up", at: value.location, field: .lineNo)
+                error("\(value.label) '\(value.text)' is not a whole number from 1 to \(BatchField.maxLineNumber)", at: value.location, field: .lineNo)
             }
         } else {
             error("\(label(.lineNo)) is empty; every row of an invoice or credit note is a line", at: at, field: .lineNo)
@@ -271,6 +285,16 @@ private struct DocumentCheck {
             }
         }
         return ok ? DocumentTotals(net: net, tax: tax, gross: gross) : nil
+    }
+
+    /// The same caps for both encodings (the XSD states them for XML).
+    private mutating func checkLengths(_ fields: [BatchField: RawValue]) {
+        for (field, value) in fields.sorted(by: { $0.key.name < $1.key.name }) {
+            let limit = BatchField.codeFields.contains(field) ? BatchField.maxNumberLength : BatchField.maxTextLength
+            if field != .docNumber, field != .orderNumber, value.text.count > limit {
+                error("\(value.label) is longer than \(limit) characters", at: value.location, field: field)
+            }
+        }
     }
 
     private static func isCountryCode(_ text: String) -> Bool {

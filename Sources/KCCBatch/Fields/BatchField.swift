@@ -65,8 +65,14 @@ public enum BatchField: String, Sendable, Hashable, CaseIterable {
     /// Document-level fields a `PAYMENT` row must leave empty.
     static let salesOnly: [BatchField] = [.dueDate, .reason, .docNet, .docTax, .docGross]
 
-    /// Longest text accepted for document and order numbers.
+    /// Longest text accepted for document and order numbers and other codes.
     static let maxNumberLength = 32
+    /// Longest free text accepted (names, descriptions, addresses).
+    static let maxTextLength = 4000
+    /// Highest line number accepted.
+    static let maxLineNumber = 100_000
+    /// Fields held to `maxNumberLength`.
+    static let codeFields: Set<BatchField> = [.docNumber, .orderNumber, .customerCode, .relatedInvoice, .taxCode, .currency]
 
     private static let byLowercasedName: [String: BatchField] =
         Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue.lowercased(), $0) })

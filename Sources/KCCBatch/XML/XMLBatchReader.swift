@@ -29,7 +29,8 @@ final class XMLBatchReader: BatchReader {
 
         // Pass 1: validate, collect customers and survey document numbers.
         var survey = BatchSurvey()
-        var customers: [String: Customer] = [:]
+        var customers: [String: (customer: Customer, line: Int)] = [:]
+        var warnings: [Finding] = []
         var info = BatchInfo(batchID: displayName)
         do {
             let reader = try XMLPullReader(path: path, schema: schema, maxBytes: options.maxFileBytes)
@@ -44,7 +45,12 @@ final class XMLBatchReader: BatchReader {
                         switch element.name {
                         case "Customer":
                             let customer = try Self.readCustomer(element, from: reader)
-                            customers[customer.code] = customer
+                            if let earlier = customers[customer.code], earlier.customer != customer {
+                                warnings.append(Finding(.warning, at: SourceLocation(file: displayName, line: element.line), field: "CustomerCode",
+                                                        "Customer \(customer.code) appears again with different details (first on line \(earlier.line)); the first is used"))
+                            } else if customers[customer.code] == nil {
+                                customers[customer.code] = (customer, element.line)
+                            }
                             continue
                         case "SalesInvoice", "CreditNote", "Payment":
                             survey.note(number: element[attribute: "DocNumber"] ?? "", isInvoice: element.name == "SalesInvoice",
@@ -64,7 +70,8 @@ final class XMLBatchReader: BatchReader {
             throw Self.refusal(error, displayName)
         }
         self.info = info
-        self.customers = customers
+        self.customers = customers.mapValues(\.customer)
+        self.pending = warnings.map(BatchItem.finding)
         self.builder = DocumentBuilder(dateFormat: .iso, survey: survey)
 
         // Pass 2 starts afresh; the file is known to be valid.
@@ -125,7 +132,7 @@ final class XMLBatchReader: BatchReader {
             try readContent(of: element, into: &document)
         }
         let (built, findings) = builder.build(document)
-        pending.append(contentsOf: findings.map(BatchItem.finding))
+        pending.append(contentsOf: findings.sortedByLine().map(BatchItem.finding))
         if let built { pending.append(.document(built, at)) }
     }
 

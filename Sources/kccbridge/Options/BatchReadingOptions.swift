@@ -25,7 +25,9 @@ struct BatchReadingOptions: ParsableArguments {
         guard let encoding = TextEncoding(rawValue: encoding.lowercased()) else {
             throw ValidationError("--encoding must be utf-8 or windows-1252, not '\(encoding)'")
         }
-        guard maxFileMegabytes > 0 else { throw ValidationError("--max-file-mb must be more than 0") }
+        guard (1...1_048_576).contains(maxFileMegabytes) else {
+            throw ValidationError("--max-file-mb must be from 1 to 1048576 (1 TiB), not \(maxFileMegabytes)")
+        }
         return BatchReadOptions(dateFormat: format, encoding: encoding, maxFileBytes: maxFileMegabytes << 20)
     }
 }

@@ -43,7 +43,7 @@ struct Generate: ParsableCommand {
                 try generator.generate(into: BatchFile.writer(encoding, to: StandardOutputSink()))
             }
         } catch {
-            print("error: \(error)")
+            printError("error: \(error)")
             throw ExitCode(ExitStatus.needsAttention)
         }
     }
