@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C stays behind one wall: only XMLStreaming imports this.
@@ -41,11 +42,28 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The configuration file and the one mapping layer in front of every writer.
+        .target(
+            name: "Mapping",
+            dependencies: ["KCCModel", "CSVStreaming", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        // Xero: the sales import CSV and the Accounting API XML.
+        .target(name: "XeroFormats", dependencies: ["KCCModel", "Mapping", "XMLStreaming", "CSVStreaming"], swiftSettings: strict),
+        // A conversion run: read, map, place, write durably, record.
+        .target(
+            name: "Conversion",
+            dependencies: [
+                "KCCModel", "KCCBatch", "Mapping", "XeroFormats", "DurableOutput", "CSVStreaming",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The thin command-line front end.
         .executableTarget(
             name: "kccbridge",
             dependencies: [
-                "KCCModel", "KCCBatch", "DurableOutput",
+                "KCCModel", "KCCBatch", "DurableOutput", "Mapping", "Conversion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -27,10 +27,11 @@ public final class DurableFile: ByteSink {
     /// The mark every temporary name carries, so leftovers can be found after a crash.
     public static let temporaryMarker = ".kccbridge-tmp-"
 
-    /// Starts a file that will be called `path`. Fails at once if `path` exists.
-    public init(path: String) throws(OutputError) {
+    /// Starts a file that will be called `path`. Fails at once if `path` exists,
+    /// unless `checkingNow` is off (the final name is then chosen at commit).
+    public init(path: String, checkingNow: Bool = true) throws(OutputError) {
         self.path = path
-        if access(path, F_OK) == 0 { throw OutputError(.exists, path: path) }
+        if checkingNow, access(path, F_OK) == 0 { throw OutputError(.exists, path: path) }
         let (folder, name) = Self.split(path)
         var attempt = 0
         while true {
@@ -61,9 +62,10 @@ public final class DurableFile: ByteSink {
         try write(Array(text.utf8))
     }
 
-    /// Makes the file durable under its final name.
-    public func commit() throws(OutputError) {
+    /// Makes the file durable under its final name (`path`, or `finalPath` when given).
+    public func commit(as finalPath: String? = nil) throws(OutputError) {
         precondition(state == .open, "commit twice")
+        let path = finalPath ?? self.path
         do throws(OutputError) {
             try flushPending()
             guard fsync(fd) == 0 else { throw OutputError(.system(call: "fsync", errno: errno), path: path) }

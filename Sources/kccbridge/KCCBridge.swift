@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 
 #if canImport(Glibc)
 import Glibc
@@ -16,10 +17,18 @@ struct KCCBridge: ParsableCommand {
         commandName: "kccbridge",
         abstract: "Moves money documents between Khaos Control Cloud and Xero or QuickBooks, through files.",
         discussion: "Exit status: 0 when everything is clean, 1 when anything was held back or could not be read, 2 for a usage error.",
-        subcommands: [Check.self, Generate.self]
+        subcommands: [Check.self, Convert.self, Generate.self]
     )
 
     static func main() {
+        // Libraries log through the Logger they are given; here it goes to
+        // standard error, quiet unless KCCBRIDGE_LOG_LEVEL says otherwise.
+        let level = ProcessInfoLevel.fromEnvironment()
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -45,4 +54,12 @@ enum ExitStatus {
 func printError(_ text: String) {
     let bytes = Array((text + "\n").utf8)
     _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+/// The log level from `KCCBRIDGE_LOG_LEVEL` (trace … critical), `warning` by default.
+enum ProcessInfoLevel {
+    static func fromEnvironment() -> Logger.Level {
+        guard let value = getenv("KCCBRIDGE_LOG_LEVEL") else { return .warning }
+        return Logger.Level(rawValue: String(cString: value).lowercased()) ?? .warning
+    }
 }

@@ -1,0 +1,200 @@
+import CSVStreaming
+import DurableOutput
+import Foundation
+import KCCBatch
+import KCCModel
+import Logging
+import Mapping
+
+/// Something a conversion reports as it goes.
+public enum ConversionEvent: Sendable {
+    case finding(Finding)
+    case placement(Placement)
+}
+
+/// Choices for one conversion run.
+public struct ConversionOptions: Sendable {
+    public var outputFolder: String
+    /// Simulate: say what would be written where and what would be held back; write nothing (KCC's "Run Pre-Check").
+    public var preCheck = false
+    /// Convert only these document numbers (a rerun of the problems file).
+    public var only: Set<String>?
+    /// Export documents the ledger already holds as exported to this target (recorded as such).
+    public var reexport = false
+    public var reading = BatchReadOptions()
+
+    public init(outputFolder: String) {
+        self.outputFolder = outputFolder
+    }
+}
+
+/// Converts KCC batches into one accounting package's import files.
+///
+/// Per input file: read and check the batch (streaming), map each good
+/// document, place it in its output file, then make every output durable at
+/// once and only then record the run in the ledger. A refused batch, an output
+/// name already taken or a write that fails leaves no output behind.
+public final class Converter {
+    public let format: any ExportFormat
+    public let configuration: BridgeConfiguration
+    private let journal: any ExportJournal
+    private let logger: Logger
+
+    public init(format: any ExportFormat, configuration: BridgeConfiguration, journal: any ExportJournal = NoJournal(), logger: Logger) {
+        self.format = format
+        self.configuration = configuration
+        self.journal = journal
+        self.logger = logger
+    }
+
+    public func convert(_ input: String, options: ConversionOptions, onEvent: (ConversionEvent) -> Void) -> ConversionReport {
+        var report = ConversionReport(input: input, target: format.name, preCheck: options.preCheck)
+        var problems: [Finding] = []
+        func note(_ finding: Finding) {
+            problems.append(finding)
+            onEvent(.finding(finding))
+        }
+        func fail(_ finding: Finding) {
+            report.failure = finding.message
+            note(finding)
+        }
+
+        let reader: any BatchReader
+        do {
+            reader = try BatchFile.open(input, options: options.reading)
+        } catch {
+            report.reading.refused = true
+            fail(error.finding)
+            return report
+        }
+
+        let stem = Self.stem(of: input)
+        let mapper = DocumentMapper(configuration: configuration, textPolicy: format.textPolicy(configuration))
+        var run: Int64 = 0
+        let journal = self.journal
+        let outputs = OutputSet(folder: options.outputFolder, stem: stem, format: format, configuration: configuration,
+                                preCheck: options.preCheck) { [preCheck = options.preCheck] path in
+            if !preCheck { try journal.willWrite(run, path: path) }
+        }
+        do {
+            if !options.preCheck {
+                run = try journal.begin(input: input, inputSHA256: SHA256.hexDigest(ofFile: input) ?? "", target: format.name,
+                                        reexport: options.reexport)
+            }
+            while let item = try reader.next() {
+                switch item {
+                case .finding(let finding):
+                    report.reading.count(finding)
+                    note(finding)
+                case .document(let document, let location):
+                    report.reading.documentsRead += 1
+                    if let only = options.only, !only.contains(document.number) { continue }
+                    try place(document, at: location, options: options, mapper: mapper, outputs: outputs, run: run, report: &report,
+                              note: note, onEvent: onEvent)
+                }
+            }
+            try outputs.finish()
+            if report.needsAttention || report.notCarried > 0 {
+                let path = "\(options.outputFolder)/\(stem).\(format.name).problems.csv"
+                if !options.preCheck {
+                    try journal.willWrite(run, path: path)
+                    try Self.writeProblems(problems, to: path)
+                }
+                report.problemsFile = path
+            }
+            report.outputs = outputs.paths + (report.problemsFile.map { [$0] } ?? [])
+            if !options.preCheck {
+                try outputs.commit()
+                try journal.complete(run)
+                logger.info("converted", metadata: ["file": "\(input)", "target": "\(format.name)", "documents": "\(report.written)"])
+            }
+        } catch let error as BatchFileError {
+            outputs.discard()
+            try? journal.abandon(run)
+            report.reading.refused = true
+            report.outputs = []
+            fail(error.finding)
+        } catch {
+            outputs.discard()
+            if let problems = report.problemsFile { unlink(problems) }
+            try? journal.abandon(run)
+            report.outputs = []
+            fail(Finding(.error, at: SourceLocation(file: input), "nothing was written for this batch: \(error)"))
+        }
+        return report
+    }
+
+    private func place(
+        _ document: Document, at location: SourceLocation, options: ConversionOptions, mapper: DocumentMapper, outputs: OutputSet,
+        run: Int64, report: inout ConversionReport, note: (Finding) -> Void, onEvent: (ConversionEvent) -> Void
+    ) throws {
+        if let prior = try journal.priorExport(number: document.number, kind: document.kind, target: format.name) {
+            if options.reexport {
+                note(Finding(.warning, at: location, document: document.number, "\(prior); exported again because of --reexport"))
+                report.warnings += 1
+            } else {
+                report.heldBack.insert(document.number)
+                note(Finding(.error, at: location, document: document.number,
+                             "\(prior) — document \(document.number) held back (use --reexport to send it again)"))
+                return
+            }
+        }
+        let (mapped, findings) = mapper.map(document, at: location)
+        for finding in findings {
+            if finding.severity == .error { report.heldBack.insert(document.number) }
+            if finding.severity == .warning { report.warnings += 1 }
+            note(finding)
+        }
+        guard let mapped else { return }
+        switch format.destination(of: mapped) {
+        case .notCarried(let reason):
+            report.notCarried += 1
+            report.warnings += 1
+            note(Finding(.warning, at: location, document: document.number, "\(document.number) is not carried by \(format.name): \(reason)"))
+        case .family(let family):
+            let placement = try outputs.write(mapped, to: family)
+            report.written += 1
+            if !options.preCheck { try journal.record(run, ExportRecord(document: document, placement: placement)) }
+            onEvent(.placement(placement))
+        }
+    }
+
+    /// The problems file: one row per finding, for a person to work through (text cells escaped for spreadsheets).
+    static func writeProblems(_ findings: [Finding], to path: String) throws {
+        let file = try DurableFile(path: path)
+        let csv = CSVWriter()
+        var bytes = csv.encode(["File", "Line", "Severity", "Document", "Field", "Message"])
+        for finding in findings {
+            let cells = [finding.location.file, finding.location.line.map { String($0) } ?? "", finding.severity.rawValue,
+                         finding.document ?? "", finding.field ?? "", finding.message]
+            csv.append(cells.map(Self.safeCell), to: &bytes)
+        }
+        try file.write(bytes)
+        try file.commit()
+    }
+
+    static func safeCell(_ text: String) -> String {
+        if case .changed(let safe) = TextCellPolicy.escape.apply(text) { return safe }
+        return text
+    }
+
+    /// `batch-2026-11` for `samples/batch-2026-11.csv`.
+    static func stem(of path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+        return String(name[..<dot])
+    }
+
+    /// Document numbers to rerun, from a problems file (its `Document` column) or a plain list (one per line).
+    public static func documentNumbers(inProblemsFile path: String) throws -> Set<String> {
+        let reader = try CSVReader(path: path)
+        guard let header = try reader.nextRecord() else { return [] }
+        let column = header.fields.firstIndex { $0.caseInsensitiveCompare("Document") == .orderedSame }
+        var numbers: Set<String> = column == nil ? Set(header.fields.prefix(1)) : []
+        while let record = try reader.nextRecord() {
+            let index = column ?? 0
+            if index < record.fields.count, !record.fields[index].isEmpty { numbers.insert(record.fields[index]) }
+        }
+        return numbers
+    }
+}

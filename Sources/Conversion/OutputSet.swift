@@ -1,0 +1,99 @@
+import DurableOutput
+import Mapping
+
+/// The output files of one conversion: per family, the current part and the
+/// parts already filled. In a pre-check the same code runs with sinks that
+/// count and keep nothing, so its listing is the real run's by construction.
+final class OutputSet {
+    private struct Part {
+        let path: String
+        let file: DurableFile?
+        let writer: any FamilyWriter
+        var documents = 0
+        var nextUnit: Int
+    }
+
+    private let folder: String
+    private let stem: String
+    private let format: any ExportFormat
+    private let configuration: BridgeConfiguration
+    private let preCheck: Bool
+    private let willCreate: (String) throws -> Void
+    private var current: [OutputFamily: Part] = [:]
+    private var partCounts: [OutputFamily: Int] = [:]
+    private var finished: [Part] = []
+    /// Every path, in creation order.
+    private(set) var paths: [String] = []
+
+    init(folder: String, stem: String, format: any ExportFormat, configuration: BridgeConfiguration, preCheck: Bool,
+         willCreate: @escaping (String) throws -> Void) {
+        self.folder = folder
+        self.stem = stem
+        self.format = format
+        self.configuration = configuration
+        self.preCheck = preCheck
+        self.willCreate = willCreate
+    }
+
+    /// The file name of part `number` of `family`: the first part has the plain
+    /// name, later parts `.part2`, `.part3` … (so names never change once given).
+    func path(of family: OutputFamily, part number: Int) -> String {
+        let suffix = number == 1 ? "" : ".part\(number)"
+        return "\(folder)/\(stem).\(family.name)\(suffix).\(family.fileExtension)"
+    }
+
+    /// Writes `document` into its family's current part, starting a new part when full.
+    func write(_ document: MappedDocument, to family: OutputFamily) throws -> Placement {
+        var part: Part
+        if let open = current[family], family.maxDocumentsPerFile.map({ open.documents < $0 }) ?? true {
+            part = open
+        } else {
+            if let full = current[family] { try close(full) }
+            part = try start(family)
+        }
+        let (bytes, units) = try part.writer.write(document)
+        try part.file?.write(bytes)
+        let placement = Placement(document: document.number, kind: document.kind, file: part.path,
+                                  first: part.nextUnit, last: part.nextUnit + units - 1, unit: family.unit)
+        part.documents += 1
+        part.nextUnit += units
+        current[family] = part
+        return placement
+    }
+
+    /// Closes every open part; nothing is durable yet.
+    func finish() throws {
+        for family in current.keys.sorted(by: { $0.name < $1.name }) {
+            try close(current[family]!)
+        }
+        current = [:]
+    }
+
+    /// Makes every part durable under its final name.
+    func commit() throws {
+        for part in finished { try part.file?.commit() }
+    }
+
+    /// Removes every part; nothing appears under a final name.
+    func discard() {
+        for part in finished { part.file?.discard() }
+        for part in current.values { part.file?.discard() }
+    }
+
+    private func start(_ family: OutputFamily) throws -> Part {
+        let number = (partCounts[family] ?? 0) + 1
+        partCounts[family] = number
+        let path = path(of: family, part: number)
+        try willCreate(path)
+        paths.append(path)
+        let file = preCheck ? nil : try DurableFile(path: path)
+        let writer = format.makeWriter(for: family, configuration: configuration)
+        try file?.write(try writer.begin())
+        return Part(path: path, file: file, writer: writer, nextUnit: writer.firstUnit)
+    }
+
+    private func close(_ part: Part) throws {
+        try part.file?.write(try part.writer.end())
+        finished.append(part)
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Conversion
+import Foundation
+import KCCModel
+import Logging
+import Mapping
+
+/// `kccbridge convert FILE... --to TARGET --out DIR`.
+struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Convert KCC export batches into an accounting package's import files.",
+        discussion: """
+            Targets: \(ExportFormats.names.joined(separator: ", ")).
+            Good documents are written; a document with a problem is held back and listed, here and in <batch>.<target>.problems.csv beside the outputs. \
+            Outputs appear whole or not at all, and an existing file is never overwritten. \
+            Exit status 0 when everything was written, 1 when anything was held back or a file could not be used.
+            """
+    )
+
+    @Argument(help: "Batch files (.csv or .xml).")
+    var files: [String]
+
+    @Option(help: "The target format: \(ExportFormats.names.joined(separator: ", ")).")
+    var to: String
+
+    @Option(help: "The folder for the output files (created if missing).")
+    var out: String
+
+    @Option(help: "The configuration file (default: kccbridge.yaml in the current folder, else built-in defaults).")
+    var config: String?
+
+    @Flag(name: .customLong("pre-check"), help: "Say what would be written where, and what would be held back; write nothing.")
+    var preCheck = false
+
+    @Flag(help: "List where every document went (a pre-check always does).")
+    var list = false
+
+    @Option(help: "Convert only the documents named in this file: a problems file from an earlier run (its Document column), or one number per line.")
+    var only: String?
+
+    @Flag(help: "Export documents the ledger holds as already exported to this target (recorded as a re-export).")
+    var reexport = false
+
+    @OptionGroup var reading: BatchReadingOptions
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one batch file") }
+        guard ExportFormats.named(to) != nil else {
+            throw ValidationError("--to must be one of \(ExportFormats.names.joined(separator: ", ")), not '\(to)'")
+        }
+    }
+
+    func run() throws {
+        let format = ExportFormats.named(to)!
+        let configuration: BridgeConfiguration
+        do {
+            configuration = try ConfigurationLoader.load(path: config)
+        } catch {
+            printError(error.description)
+            throw ExitCode(ExitStatus.usage)
+        }
+        var options = ConversionOptions(outputFolder: out.hasSuffix("/") && out.count > 1 ? String(out.dropLast()) : out)
+        options.preCheck = preCheck
+        options.reexport = reexport
+        options.reading = try reading.readOptions()
+        if let only {
+            do {
+                options.only = try Converter.documentNumbers(inProblemsFile: only)
+            } catch {
+                printError("error: \(only): \(error)")
+                throw ExitCode(ExitStatus.usage)
+            }
+        }
+        if !preCheck {
+            do {
+                try FileManager.default.createDirectory(atPath: options.outputFolder, withIntermediateDirectories: true)
+            } catch {
+                printError("error: the output folder \(options.outputFolder) cannot be made: \(error.localizedDescription)")
+                throw ExitCode(ExitStatus.needsAttention)
+            }
+        }
+        let converter = Converter(format: format, configuration: configuration, logger: Logger(label: "kccbridge.convert"))
+        var failed = false
+        for file in files {
+            let report = converter.convert(file, options: options) { event in
+                switch event {
+                case .finding(let finding): print(finding.description)
+                case .placement(let placement): if preCheck || list { print(placement.description) }
+                }
+            }
+            print(Self.summary(report))
+            failed = failed || report.needsAttention
+        }
+        if failed { throw ExitCode(ExitStatus.needsAttention) }
+    }
+
+    static func summary(_ r: ConversionReport) -> String {
+        if let failure = r.failure, r.reading.refused || r.written == 0 && r.outputs.isEmpty {
+            _ = failure
+            return "\(r.input): nothing written"
+        }
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        let files = r.outputs.count - (r.problemsFile == nil ? 0 : 1)
+        var parts = [plural(r.reading.documentsRead, "document") + " read",
+                     "\(r.written) \(r.preCheck ? "would be written" : "written") to \(plural(files, "file"))"]
+        if r.notCarried > 0 { parts.append("\(r.notCarried) not carried by \(r.target)") }
+        parts.append("\(r.allHeldBack.count) held back")
+        parts.append(plural(r.reading.warnings + r.warnings, "warning"))
+        var text = "\(r.input) → \(r.target): " + parts.joined(separator: ", ")
+        for output in r.outputs {
+            text += "\n  \(r.preCheck ? "would write" : "wrote") \(output)"
+        }
+        return text
+    }
+}
