@@ -82,6 +82,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ConversionTests",
+            dependencies: [
+                "Conversion", "Mapping", "XeroFormats", "KCCBatch", "KCCModel", "DurableOutput", "CSVStreaming", "XMLStreaming",
+                "KCCTestSupport", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Golden"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "kccbridgeTests",
             dependencies: ["kccbridge"],
             swiftSettings: strict

@@ -47,8 +47,11 @@ public final class Converter {
         self.logger = logger
     }
 
-    public func convert(_ input: String, options: ConversionOptions, onEvent: (ConversionEvent) -> Void) -> ConversionReport {
-        var report = ConversionReport(input: input, target: format.name, preCheck: options.preCheck)
+    /// Converts one batch file. `displayName` is how messages name it (the path as given, by default).
+    public func convert(_ input: String, displayName: String? = nil, options: ConversionOptions,
+                        onEvent: (ConversionEvent) -> Void) -> ConversionReport {
+        let name = displayName ?? input
+        var report = ConversionReport(input: name, target: format.name, preCheck: options.preCheck)
         var problems: [Finding] = []
         func note(_ finding: Finding) {
             problems.append(finding)
@@ -61,7 +64,7 @@ public final class Converter {
 
         let reader: any BatchReader
         do {
-            reader = try BatchFile.open(input, options: options.reading)
+            reader = try BatchFile.open(input, displayName: name, options: options.reading)
         } catch {
             report.reading.refused = true
             fail(error.finding)
@@ -78,7 +81,7 @@ public final class Converter {
         }
         do {
             if !options.preCheck {
-                run = try journal.begin(input: input, inputSHA256: SHA256.hexDigest(ofFile: input) ?? "", target: format.name,
+                run = try journal.begin(input: name, inputSHA256: SHA256.hexDigest(ofFile: input) ?? "", target: format.name,
                                         reexport: options.reexport)
             }
             while let item = try reader.next() {
@@ -119,7 +122,7 @@ public final class Converter {
             if let problems = report.problemsFile { unlink(problems) }
             try? journal.abandon(run)
             report.outputs = []
-            fail(Finding(.error, at: SourceLocation(file: input), "nothing was written for this batch: \(error)"))
+            fail(Finding(.error, at: SourceLocation(file: name), "nothing was written for this batch: \(error)"))
         }
         return report
     }
