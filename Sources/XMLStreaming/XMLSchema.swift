@@ -21,11 +21,17 @@ public final class XMLSchema: @unchecked Sendable {
     /// Compiles a schema held in memory (one that includes no other file).
     public convenience init(text: String, name: String) throws(CompileError) {
         ExternalEntityPolicy.install()
+        // libxml2 reads the buffer during xmlSchemaParse, not when the context
+        // is made, so the bytes must outlive the whole compilation.
         let bytes = Array(text.utf8)
-        let context = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { xmlSchemaNewMemParserCtxt($0.baseAddress, Int32($0.count)) }
+        let compiled = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                Result { () throws(CompileError) in
+                    try Self.compile(xmlSchemaNewMemParserCtxt(chars.baseAddress, Int32(chars.count)), name: name)
+                }
+            }
         }
-        try self.init(context: context, name: name)
+        self.init(pointer: try compiled.get())
     }
 
     /// Compiles a schema file and the files it includes, which must sit in the same folder.
@@ -33,10 +39,15 @@ public final class XMLSchema: @unchecked Sendable {
         let absolute = path.hasPrefix("/") ? path : Self.currentDirectory() + "/" + path
         let folder = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.endIndex)])
         ExternalEntityPolicy.trust(folder: folder)
-        try self.init(context: xmlSchemaNewParserCtxt(absolute), name: path)
+        self.init(pointer: try Self.compile(xmlSchemaNewParserCtxt(absolute), name: path))
     }
 
-    private init(context: xmlSchemaParserCtxtPtr?, name: String) throws(CompileError) {
+    private init(pointer: xmlSchemaPtr) {
+        self.pointer = pointer
+    }
+
+    private static func compile(_ context: xmlSchemaParserCtxtPtr?, name: String) throws(CompileError) -> xmlSchemaPtr {
+        kcc_silence_generic_errors()
         guard let context else { throw CompileError(description: "\(name): cannot create a schema parser") }
         defer { xmlSchemaFreeParserCtxt(context) }
         let errors = XMLErrorCollector()
@@ -45,7 +56,7 @@ public final class XMLSchema: @unchecked Sendable {
             let detail = errors.first.map { "line \($0.line): \($0.message)" } ?? "unknown error"
             throw CompileError(description: "\(name): the schema does not compile: \(detail)")
         }
-        self.pointer = schema
+        return schema
     }
 
     deinit {
