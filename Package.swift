@@ -50,6 +50,15 @@ let package = Package(
         ),
         // Xero: the sales import CSV and the Accounting API XML.
         .target(name: "XeroFormats", dependencies: ["KCCModel", "Mapping", "XMLStreaming", "CSVStreaming"], swiftSettings: strict),
+        // Refund files read back: Xero API responses, qbXML responses, any CSV.
+        .target(name: "Refunds", dependencies: ["KCCModel", "Mapping", "XMLStreaming", "CSVStreaming"], swiftSettings: strict),
+        // The reconciliation pass: an outcome for every refund, the KCC payment import, the report.
+        .target(
+            name: "Reconciliation",
+            dependencies: ["KCCModel", "Refunds", "Mapping", "CSVStreaming", "XMLStreaming", "DurableOutput",
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         // A conversion run: read, map, place, write durably, record.
         .target(
             name: "Conversion",
@@ -88,6 +97,13 @@ let package = Package(
                 "KCCTestSupport", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Golden"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReconciliationTests",
+            dependencies: ["Reconciliation", "Refunds", "Mapping", "KCCModel", "XMLStreaming", "CSVStreaming", "KCCTestSupport",
+                           .product(name: "Logging", package: "swift-log")],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(

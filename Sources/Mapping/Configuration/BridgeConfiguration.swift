@@ -16,6 +16,8 @@ public struct BridgeConfiguration: Sendable, Hashable {
     /// What to do with text cells that a spreadsheet could run as a formula, in CSV imports.
     public var textCells: TextCellPolicy = .escape
     public var xero = XeroSettings()
+    /// How refund files are read back.
+    public var refunds = RefundSettings()
 
     public init() {}
 

@@ -108,7 +108,7 @@ private struct ConfigReader {
     }
 
     mutating func read(_ root: Node, into c: inout BridgeConfiguration) {
-        for (key, _, value) in pairs(root, "", allowed: ["text_cells", "channels", "payments", "tax_codes", "xero"]) {
+        for (key, _, value) in pairs(root, "", allowed: ["text_cells", "channels", "payments", "tax_codes", "xero", "refunds"]) {
             switch key {
             case "text_cells":
                 if let choice = choice(value, key, ["escape", "strip", "refuse"]) { c.textCells = TextCellPolicy(rawValue: choice)! }
@@ -116,6 +116,7 @@ private struct ConfigReader {
             case "payments": readPayments(value, into: &c.payments)
             case "tax_codes": readTaxCodes(value, into: &c.taxCodes)
             case "xero": readXero(value, into: &c.xero)
+            case "refunds": readRefunds(value, into: &c.refunds)
             default: break
             }
         }
@@ -219,6 +220,38 @@ private struct ConfigReader {
                 continue
             }
             taxCodes[code] = TaxMapping(name: name, code: apiCode, rate: rate)
+        }
+    }
+
+    mutating func readRefunds(_ node: Node, into refunds: inout RefundSettings) {
+        let allowed: Set<String> = ["columns", "csv_date_format", "default_currency", "desktop_currency", "sync_missing_orders"]
+        for (key, _, value) in pairs(node, "refunds", allowed: allowed) {
+            let full = "refunds.\(key)"
+            switch key {
+            case "columns":
+                for (field, fieldNode, names) in pairs(value, full, allowed: Set(RefundField.allCases.map(\.rawValue))) {
+                    let path = "\(full).\(field)"
+                    let list = names.sequence.map { Array($0) } ?? [names]
+                    let texts = list.compactMap { string($0, path) }
+                    if texts.isEmpty { problem(fieldNode, path, "needs at least one header name") }
+                    refunds.columns[RefundField(rawValue: field)!] = texts
+                }
+            case "csv_date_format":
+                if let text = choice(value, full, [CalendarDate.Format.dayMonthYear.rawValue, CalendarDate.Format.monthDayYear.rawValue]) {
+                    refunds.csvDateFormat = CalendarDate.Format(rawValue: text)!
+                }
+            case "default_currency", "desktop_currency":
+                if let code = string(value, full) {
+                    if let currency = Currency(code: code) {
+                        if key == "default_currency" { refunds.defaultCurrency = currency } else { refunds.desktopCurrency = currency }
+                    } else {
+                        problem(value, full, "'\(code)' is not an ISO 4217 currency code")
+                    }
+                }
+            case "sync_missing_orders":
+                if let b = bool(value, full) { refunds.syncMissingOrders = b }
+            default: break
+            }
         }
     }
 

@@ -1,0 +1,260 @@
+import KCCModel
+
+/// Decides an outcome for every refund (`../shared/spec/reconciliation.md`).
+///
+/// Matching never guesses: a credit note or order number must be given (in
+/// its field, or standing whole in the reference text) and found in the
+/// ledger. Near misses become suggestions. Refunds are taken in file order,
+/// each reducing what is open on its credit note for the ones after it.
+public struct Reconciler {
+    private let ledger: any ReconciliationLedger
+    /// Refunds applied in this run, by credit note (the running balance).
+    private var appliedHere: [String: Money] = [:]
+    private var seenHere: Set<String> = []
+
+    public init(ledger: any ReconciliationLedger) {
+        self.ledger = ledger
+    }
+
+    public mutating func decide(_ refund: Refund) throws -> RefundDecision {
+        var decision = RefundDecision(refund: refund, outcome: .invalid, reason: "", evidence: [], creditNote: refund.creditNote,
+                                      orderNumber: refund.orderNumber)
+        let key = "\(refund.system)\u{1F}\(refund.id)"
+        let resolve = "kccbridge resolve \(Self.quoted(refund.id))"
+
+        guard refund.isValid, let amount = refund.amount else {
+            decision.reason = "the record cannot be used: " + (refund.problems.isEmpty ? "no refund id" : refund.problems.joined(separator: "; "))
+            decision.command = "fix the source file and reconcile again, or: \(resolve) --ignore --note \"why\""
+            return decision
+        }
+        if try ledger.isRefundApplied(id: refund.id, system: refund.system) || seenHere.contains(key) {
+            decision.outcome = .duplicate
+            decision.reason = seenHere.contains(key)
+                ? "refund \(refund.id) appears earlier in this file; counted once"
+                : "refund \(refund.id) was already applied in an earlier run; not counted again"
+            return decision
+        }
+
+        let resolution = try ledger.resolution(refundID: refund.id, system: refund.system)
+        var givenCreditNote = refund.creditNote
+        if case .creditNote(let number)? = resolution?.decision {
+            givenCreditNote = number
+            decision.evidence.append("a person chose credit note \(number) (\(resolution!.who), \(resolution!.when): \(resolution!.note))")
+        }
+
+        // 1. A credit note named in its field, or standing whole in the reference.
+        var creditNote: CreditNoteBalance?
+        if let number = givenCreditNote {
+            creditNote = try balance(number)
+            decision.evidence.append(creditNote == nil ? "credit note \(number) is not in the ledger" : "credit note \(number) is in the ledger")
+        }
+        if creditNote == nil, givenCreditNote == nil || resolution == nil, let reference = refund.reference {
+            for token in Self.tokens(reference) where token != givenCreditNote {
+                if let found = try balance(token) {
+                    creditNote = found
+                    decision.evidence.append("the reference '\(reference)' names credit note \(token)")
+                    break
+                }
+            }
+        }
+        if let creditNote {
+            evaluate(&decision, against: creditNote, amount: amount, byOrder: false)
+        } else {
+            try matchByOrder(&decision, amount: amount)
+        }
+
+        if decision.outcome.isApplied, let number = decision.creditNote {
+            appliedHere[number, default: Money.zero(amount.currency)] += amount
+            seenHere.insert(key)
+            if case .creditNote? = resolution?.decision { decision.resolution = resolution }
+        } else {
+            if case .ignore? = resolution?.decision {
+                decision.resolution = resolution
+            }
+            decision.suggestions = try suggestions(for: refund, amount: amount)
+            decision.command = command(for: decision, resolve: resolve)
+        }
+        return decision
+    }
+
+    // MARK: Matching
+
+    private mutating func evaluate(_ decision: inout RefundDecision, against note: CreditNoteBalance, amount: Money, byOrder: Bool) {
+        decision.creditNote = note.number
+        decision.orderNumber = decision.orderNumber ?? note.orderNumber
+        decision.evidence.append("\(note.number): gross \(note.gross), refunded before \(note.applied), open \(note.open)")
+        if note.currency != amount.currency {
+            decision.outcome = .currencyMismatch
+            decision.reason = "the refund is in \(amount.currency.code) but credit note \(note.number) is in \(note.currency.code)"
+        } else if amount > note.open {
+            decision.outcome = .overRefund
+            decision.reason = "\(amount) is more than the \(note.open) still open on credit note \(note.number)"
+        } else if byOrder {
+            decision.outcome = .matchedByOrder
+            decision.reason = "order \(note.orderNumber) has one credit note with enough open, \(note.number)"
+        } else if amount == note.open {
+            decision.outcome = .matched
+            decision.reason = "refunds the \(note.open) open on credit note \(note.number)"
+        } else {
+            decision.outcome = .partial
+            decision.reason = "refunds \(amount) of the \(note.open) open on credit note \(note.number); \(note.open - amount) stays open"
+        }
+    }
+
+    private mutating func matchByOrder(_ decision: inout RefundDecision, amount: Money) throws {
+        let refund = decision.refund
+        var order = refund.orderNumber
+        if let given = order {
+            decision.evidence.append("order number \(given) given")
+        } else if let reference = refund.reference {
+            for token in Self.tokens(reference) where try ledger.isOrderKnown(token) || !ledger.creditNotes(forOrder: token).isEmpty {
+                order = token
+                decision.evidence.append("the reference '\(reference)' names order \(token)")
+                break
+            }
+        }
+        guard let order else {
+            decision.outcome = .skippedUnmatchedOrder
+            decision.reason = refund.creditNote.map { "credit note \($0) was never exported and no order number is given: nothing to negate" }
+                ?? "neither a credit note nor an order number the ledger knows: nothing to negate, so no refund is created"
+            return
+        }
+        decision.orderNumber = order
+        let notes = try ledger.creditNotes(forOrder: order).map(adjusted)
+        decision.evidence.append("order \(order): \(notes.isEmpty ? "no credit notes" : notes.map(\.number).joined(separator: ", "))")
+        if notes.isEmpty {
+            if try ledger.isOrderKnown(order) {
+                decision.outcome = .needsCreditNote
+                decision.reason = "order \(order) was exported but has no credit note yet: in KCC, copy the order as a credit note and export it"
+            } else {
+                decision.outcome = .skippedUnmatchedOrder
+                decision.reason = "order \(order) was never exported: a refund for it would say we owe the customer money, so it is skipped"
+            }
+            return
+        }
+        let sameCurrency = notes.filter { $0.currency == amount.currency }
+        guard !sameCurrency.isEmpty else {
+            decision.outcome = .currencyMismatch
+            decision.reason = "the refund is in \(amount.currency.code) but order \(order)'s credit notes are in \(Set(notes.map(\.currency.code)).sorted().joined(separator: ", "))"
+            return
+        }
+        let enough = sameCurrency.filter { $0.open >= amount }
+        let exact = enough.filter { $0.open == amount }
+        if enough.count == 1 {
+            evaluate(&decision, against: enough[0], amount: amount, byOrder: true)
+        } else if exact.count == 1 {
+            evaluate(&decision, against: exact[0], amount: amount, byOrder: true)
+            decision.reason += " (the only one whose open amount equals the refund)"
+        } else if enough.isEmpty {
+            let largest = sameCurrency.max { $0.open < $1.open }!
+            evaluate(&decision, against: largest, amount: amount, byOrder: true)
+        } else {
+            decision.outcome = .ambiguous
+            decision.candidates = enough.map(\.number)
+            decision.creditNote = nil
+            decision.reason = "order \(order) has \(enough.count) credit notes with \(amount) or more open (\(decision.candidates.joined(separator: ", "))) and the amount does not single one out"
+        }
+    }
+
+    /// The ledger's balance less what this run has already applied.
+    private func adjusted(_ note: CreditNoteBalance) -> CreditNoteBalance {
+        var note = note
+        if let here = appliedHere[note.number] { note.applied += here }
+        return note
+    }
+
+    private func balance(_ number: String) throws -> CreditNoteBalance? {
+        try ledger.creditNote(number).map(adjusted)
+    }
+
+    // MARK: For a person
+
+    private func suggestions(for refund: Refund, amount: Money) throws -> [String] {
+        var out: [String] = []
+        if let given = refund.creditNote {
+            for number in try ledger.creditNoteNumbers() where number != given && Self.isTypo(given, number) {
+                out.append("credit note \(number) differs from \(given) by one character")
+            }
+        }
+        if let date = refund.date {
+            for note in try ledger.creditNotes(amount: amount, from: date.adding(days: -7), through: date.adding(days: 7)).map(adjusted)
+            where note.open >= amount && note.number != refund.creditNote {
+                let sameCustomer = refund.customer.map { $0.caseInsensitiveCompareEqual(note.customerName) } ?? false
+                out.append("credit note \(note.number) (order \(note.orderNumber)\(sameCustomer ? ", same customer" : "")) is for \(note.gross), dated within a week")
+            }
+        }
+        return Array(out.prefix(5))
+    }
+
+    private func command(for decision: RefundDecision, resolve: String) -> String {
+        switch decision.outcome {
+        case .ambiguous:
+            return decision.candidates.map { "\(resolve) --credit-note \($0) --note \"why\"" }.joined(separator: " | ")
+        case .needsCreditNote:
+            return "in KCC copy order \(decision.orderNumber ?? "?") as a credit note, export it, then reconcile again; or: \(resolve) --ignore --note \"why\""
+        case .skippedUnmatchedOrder, .overRefund, .currencyMismatch:
+            return "\(resolve) --credit-note NUMBER --note \"why\"  or  \(resolve) --ignore --note \"why\""
+        case .invalid:
+            return "fix the source file and reconcile again, or: \(resolve) --ignore --note \"why\""
+        default:
+            return ""
+        }
+    }
+
+    /// Words of a reference that could be document numbers: runs of letters,
+    /// digits, `-`, `_` and `/`, at least three long.
+    static func tokens(_ text: String) -> [String] {
+        var tokens: [String] = []
+        var current = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_" || scalar == "/" {
+                current.unicodeScalars.append(scalar)
+            } else {
+                if current.count >= 3 { tokens.append(current) }
+                current = ""
+            }
+        }
+        if current.count >= 3 { tokens.append(current) }
+        return tokens.map { $0.trimmingCharacters(in: "-_/") }.filter { $0.count >= 3 }
+    }
+
+    /// One substitution, insertion, deletion or swap of neighbours apart.
+    static func isTypo(_ a: String, _ b: String) -> Bool {
+        let x = Array(a), y = Array(b)
+        if abs(x.count - y.count) > 1 || x == y { return false }
+        if x.count == y.count {
+            let diffs = zip(x, y).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
+            if diffs.count == 1 { return true }
+            return diffs.count == 2 && diffs[1] == diffs[0] + 1 && x[diffs[0]] == y[diffs[1]] && x[diffs[1]] == y[diffs[0]]
+        }
+        let (long, short) = x.count > y.count ? (x, y) : (y, x)
+        var i = 0
+        while i < short.count && long[i] == short[i] { i += 1 }
+        return Array(long[(i + 1)...]) == Array(short[i...])
+    }
+
+    static func quoted(_ text: String) -> String {
+        text.allSatisfy { $0.isLetter || $0.isNumber || "-_./#".contains($0) } ? text : "'\(text.replacingOccurrences(of: "'", with: "'\\''"))'"
+    }
+}
+
+extension String {
+    func caseInsensitiveCompareEqual(_ other: String) -> Bool { lowercased() == other.lowercased() }
+
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        var result = ""
+        var rest = self[...]
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound] + replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}

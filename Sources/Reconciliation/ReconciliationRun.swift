@@ -1,0 +1,133 @@
+import CSVStreaming
+import DurableOutput
+import Foundation
+import KCCModel
+import Logging
+import Mapping
+import Refunds
+
+/// What a reconciliation run needs of the ledger beyond looking things up:
+/// bracketing its durable writes, and recording the decisions in one
+/// transaction once the outputs are on disk.
+public protocol ReconciliationStore: ReconciliationLedger {
+    func begin(input: String, inputSHA256: String) throws -> Int64
+    func willWrite(_ run: Int64, path: String) throws
+    /// Records every applied refund against its credit note, and the outcome of every refund, in one transaction.
+    func complete(_ run: Int64, decisions: [RefundDecision]) throws
+    func abandon(_ run: Int64) throws
+}
+
+/// Choices for one reconciliation.
+public struct ReconcileOptions: Sendable {
+    public var outputFolder: String
+    /// Decide and report, write nothing and record nothing.
+    public var preCheck = false
+    /// The refund file format; `nil` sniffs it.
+    public var format: RefundFormat?
+    public var settings = RefundSettings()
+    /// For the KCC payment import's text cells.
+    public var textPolicy: TextCellPolicy = .escape
+
+    public init(outputFolder: String) {
+        self.outputFolder = outputFolder
+    }
+}
+
+/// What reconciling one refund file did.
+public struct ReconcileReport: Sendable {
+    public var input: String
+    public var decisions: [RefundDecision] = []
+    public var summary = ReconciliationSummary()
+    public var outputs: [String] = []
+    /// Why nothing was written or recorded for this file.
+    public var failure: Finding?
+
+    /// Something needs a person: exit status 1.
+    public var needsAttention: Bool { failure != nil || summary.needingPerson > 0 }
+}
+
+/// Reconciles refund files against the ledger and writes the KCC payment
+/// import and the report, durably, before recording anything.
+public final class ReconciliationRun {
+    private let store: any ReconciliationStore
+    private let logger: Logger
+    private var reconciler: Reconciler
+
+    public init(store: any ReconciliationStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+        self.reconciler = Reconciler(ledger: store)
+    }
+
+    /// Reconciles one file; refunds applied by earlier files of the same run count for later ones.
+    public func reconcile(_ path: String, displayName: String? = nil, options: ReconcileOptions) -> ReconcileReport {
+        let name = displayName ?? path
+        var report = ReconcileReport(input: name)
+        let refunds: [Refund]
+        do {
+            refunds = try RefundFile.read(path, displayName: name, format: options.format, settings: options.settings)
+        } catch {
+            report.failure = error.finding
+            return report
+        }
+        let stem = Self.stem(of: path)
+        let folder = options.outputFolder
+        let paths = [
+            "\(folder)/\(stem).kcc-payments.csv", "\(folder)/\(stem).kcc-payments.xml",
+            "\(folder)/\(stem).reconciliation-report.csv", "\(folder)/\(stem).reconciliation-report.html",
+        ]
+        let before = reconciler
+        do {
+            for refund in refunds {
+                let decision = try reconciler.decide(refund)
+                report.decisions.append(decision)
+                report.summary.add(decision)
+            }
+            report.outputs = paths
+            if options.preCheck { return report }
+
+            let created = Self.timestamp()
+            let policy: TextCellPolicy = options.textPolicy == .refuse ? .escape : options.textPolicy
+            let contents: [[UInt8]] = [
+                ReconciliationOutputs.paymentsCSV(report.decisions, policy: policy),
+                try ReconciliationOutputs.paymentsXML(report.decisions, source: name, created: created),
+                ReconciliationOutputs.reportCSV(report.decisions),
+                Array(HTMLReport.render(report.decisions, summary: report.summary, sources: [name], created: created).utf8),
+            ]
+            let run = try store.begin(input: name, inputSHA256: SHA256.hexDigest(ofFile: path) ?? "")
+            var files: [DurableFile] = []
+            do {
+                for (path, bytes) in zip(paths, contents) {
+                    try store.willWrite(run, path: path)
+                    let file = try DurableFile(path: path)
+                    files.append(file)
+                    try file.write(bytes)
+                }
+                for file in files { try file.commit() }
+                try store.complete(run, decisions: report.decisions)
+            } catch {
+                for file in files { file.discard() }
+                try? store.abandon(run)
+                throw error
+            }
+            logger.info("reconciled", metadata: ["file": "\(name)", "refunds": "\(refunds.count)"])
+        } catch {
+            reconciler = before
+            report.outputs = []
+            report.failure = Finding(.error, at: SourceLocation(file: name), "nothing was written or recorded for this file: \(error)")
+        }
+        return report
+    }
+
+    static func stem(of path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+        return String(name[..<dot])
+    }
+
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date())
+    }
+}

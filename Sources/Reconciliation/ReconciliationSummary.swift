@@ -1,0 +1,58 @@
+import KCCModel
+
+/// The totals of a reconciliation: how many refunds and how much money went to
+/// each outcome. Counting is exact and is checked: refunds read equal the sum
+/// over outcomes, and money read equals money matched plus money listed.
+public struct ReconciliationSummary: Sendable, Hashable {
+    public private(set) var read = 0
+    public private(set) var counts: [RefundOutcome: Int] = [:]
+    /// Money per outcome, per currency (refunds without a readable amount count in `read` only).
+    public private(set) var money: [RefundOutcome: [Currency: Money]] = [:]
+    public private(set) var moneyRead: [Currency: Money] = [:]
+    /// Listed for a person (not applied, not duplicate, not resolved by a person).
+    public private(set) var needingPerson = 0
+
+    public init() {}
+
+    public mutating func add(_ decision: RefundDecision) {
+        read += 1
+        counts[decision.outcome, default: 0] += 1
+        if decision.needsPerson { needingPerson += 1 }
+        if let amount = decision.refund.amount {
+            money[decision.outcome, default: [:]][amount.currency, default: .zero(amount.currency)] += amount
+            moneyRead[amount.currency, default: .zero(amount.currency)] += amount
+        }
+    }
+
+    /// Money written to the KCC payment import, per currency.
+    public var moneyMatched: [Currency: Money] { total { $0.isApplied } }
+    /// Money not applied (listed for a person, duplicates, invalid …), per currency.
+    public var moneyListed: [Currency: Money] { total { !$0.isApplied } }
+
+    private func total(_ include: (RefundOutcome) -> Bool) -> [Currency: Money] {
+        var result: [Currency: Money] = [:]
+        for (outcome, amounts) in money where include(outcome) {
+            for (currency, amount) in amounts { result[currency, default: .zero(currency)] += amount }
+        }
+        return result
+    }
+
+    /// Both checks of the contract hold.
+    public var ties: Bool {
+        counts.values.reduce(0, +) == read
+            && moneyRead.allSatisfy { currency, amount in
+                (moneyMatched[currency] ?? .zero(currency)) + (moneyListed[currency] ?? .zero(currency)) == amount
+            }
+    }
+
+    /// `12 refunds: 7 matched, …`: the one-line summary.
+    public var line: String {
+        let parts = RefundOutcome.allCases.compactMap { outcome in counts[outcome].map { "\($0) \(outcome)" } }
+        let moneyText = moneyRead.keys.sorted().map { c in
+            "\(moneyRead[c]!) read = \(moneyMatched[c] ?? .zero(c)) matched + \(moneyListed[c] ?? .zero(c)) listed"
+        }
+        return "\(read) refund\(read == 1 ? "" : "s"): " + (parts.isEmpty ? "none" : parts.joined(separator: ", "))
+            + (moneyText.isEmpty ? "" : "; " + moneyText.joined(separator: "; "))
+            + "; \(needingPerson) need\(needingPerson == 1 ? "s" : "") a person"
+    }
+}

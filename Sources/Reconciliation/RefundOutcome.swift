@@ -1,0 +1,23 @@
+/// Every refund gets exactly one of these (`../shared/spec/reconciliation.md`, "Outcomes").
+public enum RefundOutcome: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    case matched
+    case matchedByOrder = "matched-by-order"
+    case partial
+    case needsCreditNote = "needs-credit-note"
+    case skippedUnmatchedOrder = "skipped-unmatched-order"
+    case overRefund = "over-refund"
+    case ambiguous
+    case currencyMismatch = "currency-mismatch"
+    case duplicate
+    case invalid
+
+    public var description: String { rawValue }
+
+    /// Written to the KCC payment import (and recorded as applied in the ledger).
+    public var isApplied: Bool {
+        switch self {
+        case .matched, .matchedByOrder, .partial: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import KCCModel
+import XMLStreaming
+
+/// Refunds from Xero Accounting API responses, in both shapes Xero returns them:
+/// `GET /Payments` (a refund of a sales credit note is a Payment of type
+/// `ARCREDITPAYMENT`, the credit note inside an `Invoice` element of type
+/// `ACCRECCREDIT`) and `GET /CreditNotes` (refunds listed under each credit
+/// note's `Payments`). Other payment types are not refunds and are passed over.
+enum XeroRefundReader {
+    static let system = "xero"
+
+    static func read(_ path: String, _ name: String) throws(RefundFileError) -> [Refund] {
+        var refunds: [Refund] = []
+        do {
+            let reader = try XMLPullReader(path: path)
+            var depth = 0
+            var sawResponse = false
+            while let event = try reader.next() {
+                switch event {
+                case .startElement(let element):
+                    if depth == 0 {
+                        guard element.name == "Response" else {
+                            throw RefundFileError(at: SourceLocation(file: name, line: element.line), "the root element is <\(element.name)>, not a Xero API <Response>")
+                        }
+                        sawResponse = true
+                    }
+                    if element.name == "Payment", depth >= 2 {
+                        let payment = try XMLTree.read(element, from: reader)
+                        if let refund = fromPayment(payment, creditNote: nil, file: name) { refunds.append(refund) }
+                        continue
+                    }
+                    if element.name == "CreditNote", depth >= 2 {
+                        let creditNote = try XMLTree.read(element, from: reader)
+                        for payment in creditNote["Payments"]?.all("Payment") ?? [] {
+                            if let refund = fromPayment(payment, creditNote: creditNote, file: name) { refunds.append(refund) }
+                        }
+                        continue
+                    }
+                    if !element.isEmpty { depth += 1 }
+                case .endElement:
+                    depth -= 1
+                case .text:
+                    break
+                }
+            }
+            if !sawResponse { throw RefundFileError(at: SourceLocation(file: name), "the file holds no Xero <Response>") }
+        } catch let error as XMLReadError {
+            throw RefundFileError(at: SourceLocation(file: name, line: error.line > 0 ? error.line : nil), "\(error)")
+        } catch let error as RefundFileError {
+            throw error
+        } catch {
+            throw RefundFileError(at: SourceLocation(file: name), "\(error)")
+        }
+        return refunds
+    }
+
+    /// One refund from a `Payment` element; `creditNote` is its parent in the `CreditNotes` shape.
+    private static func fromPayment(_ payment: XMLTree, creditNote: XMLTree?, file: String) -> Refund? {
+        let type = payment.value("PaymentType")
+        if creditNote == nil {
+            // Payments shape: only refunds of sales credit notes.
+            let invoiceType = payment.value("Invoice/Type")
+            guard type == "ARCREDITPAYMENT" || invoiceType == "ACCRECCREDIT" else { return nil }
+        }
+        var problems: [String] = []
+        let id = payment.value("PaymentID") ?? ""
+        if id.isEmpty { problems.append("PaymentID is missing") }
+        let currencyCode = creditNote?.value("CurrencyCode") ?? payment.value("Invoice/CurrencyCode") ?? payment.value("CurrencyCode")
+        let currency = RefundValues.currency(currencyCode, fallback: nil, problems: &problems)
+        let amount = RefundValues.amount(payment.value("Amount"), currency: currency, field: "Amount", problems: &problems)
+        let date = RefundValues.date(payment.value("Date"), slashFormat: .dayMonthYear, problems: &problems)
+        let creditNoteNumber = creditNote?.value("CreditNoteNumber") ?? payment.value("Invoice/InvoiceNumber") ?? payment.value("CreditNoteNumber")
+        let order = creditNote?.value("Reference")
+        return Refund(system: system, location: SourceLocation(file: file, line: payment.line), id: id, date: date, amount: amount,
+                      creditNote: creditNoteNumber, orderNumber: order, reference: payment.value("Reference"),
+                      method: payment.value("Account/Code") ?? payment.value("Account/Name"),
+                      customer: creditNote?.value("Contact/Name") ?? payment.value("Invoice/Contact/Name"), problems: problems)
+    }
+}

@@ -1,0 +1,54 @@
+import KCCModel
+import Reconciliation
+
+/// A ledger in memory, for deciding outcomes without a database.
+final class MemoryLedger: ReconciliationStore {
+    var creditNotes: [CreditNoteBalance] = []
+    var knownOrders: Set<String> = []
+    var applied: [String: Money] = [:]
+    var appliedIDs: Set<String> = []
+    var resolutions: [String: Resolution] = [:]
+    var completed: [[RefundDecision]] = []
+
+    func add(creditNote number: String, order: String, gross: String, currency: Currency = .gbp, customer: String = "Jane Smith",
+             date: CalendarDate = CalendarDate(year: 2026, month: 11, day: 10)!) {
+        creditNotes.append(CreditNoteBalance(number: number, orderNumber: order, customerName: customer, date: date,
+                                             gross: try! Money(parsing: gross, currency: currency), applied: .zero(currency)))
+        knownOrders.insert(order)
+    }
+
+    func creditNote(_ number: String) throws -> CreditNoteBalance? {
+        creditNotes.first { $0.number == number }.map(withApplied)
+    }
+
+    func creditNotes(forOrder orderNumber: String) throws -> [CreditNoteBalance] {
+        creditNotes.filter { $0.orderNumber == orderNumber }.map(withApplied)
+    }
+
+    func isOrderKnown(_ orderNumber: String) throws -> Bool { knownOrders.contains(orderNumber) }
+    func isRefundApplied(id: String, system: String) throws -> Bool { appliedIDs.contains("\(system)/\(id)") }
+    func resolution(refundID: String, system: String) throws -> Resolution? { resolutions["\(system)/\(refundID)"] }
+    func creditNoteNumbers() throws -> [String] { creditNotes.map(\.number) }
+
+    func creditNotes(amount: Money, from: CalendarDate, through: CalendarDate) throws -> [CreditNoteBalance] {
+        creditNotes.filter { $0.gross == amount && ($0.date.map { $0 >= from && $0 <= through } ?? false) }.map(withApplied)
+    }
+
+    func begin(input: String, inputSHA256: String) throws -> Int64 { 1 }
+    func willWrite(_ run: Int64, path: String) throws {}
+    func abandon(_ run: Int64) throws {}
+
+    func complete(_ run: Int64, decisions: [RefundDecision]) throws {
+        completed.append(decisions)
+        for d in decisions where d.outcome.isApplied {
+            applied[d.creditNote!, default: .zero(d.refund.amount!.currency)] += d.refund.amount!
+            appliedIDs.insert("\(d.refund.system)/\(d.refund.id)")
+        }
+    }
+
+    private func withApplied(_ note: CreditNoteBalance) -> CreditNoteBalance {
+        var note = note
+        if let more = applied[note.number] { note.applied += more }
+        return note
+    }
+}

@@ -1,0 +1,110 @@
+import KCCModel
+import KCCTestSupport
+import Reconciliation
+import Testing
+
+private func refund(_ id: String, _ amount: String?, creditNote: String? = nil, order: String? = nil, reference: String? = nil,
+                    currency: Currency = .gbp, customer: String? = nil, problems: [String] = []) -> Refund {
+    Refund(system: "csv", location: SourceLocation(file: "r.csv", line: 2), id: id, date: CalendarDate(year: 2026, month: 11, day: 12),
+           amount: amount.map { try! Money(parsing: $0, currency: currency) }, creditNote: creditNote, orderNumber: order,
+           reference: reference, customer: customer, problems: problems)
+}
+
+private func ledger() -> MemoryLedger {
+    let ledger = MemoryLedger()
+    ledger.add(creditNote: "CRN-1", order: "SO-1", gross: "50.00")
+    ledger.add(creditNote: "CRN-2", order: "SO-2", gross: "30.00")
+    ledger.add(creditNote: "CRN-3", order: "SO-2", gross: "30.00")
+    ledger.add(creditNote: "CRN-4", order: "SO-4", gross: "40.00", currency: .eur)
+    ledger.knownOrders.insert("SO-5") // invoiced, never credited
+    return ledger
+}
+
+@Suite("Reconciliation: one outcome per refund, as the spec's table")
+struct OutcomeTests {
+    @Test("every outcome", arguments: [
+        (refund("R1", "50.00", creditNote: "CRN-1"), RefundOutcome.matched, "CRN-1"),
+        (refund("R2", "20.00", creditNote: "CRN-1"), .partial, "CRN-1"),
+        (refund("R3", "50.00", order: "SO-1"), .matchedByOrder, "CRN-1"),
+        (refund("R4", "50.00", creditNote: "CRN-9", order: "SO-1"), .matchedByOrder, "CRN-1"),
+        (refund("R5", "10.00", order: "SO-5"), .needsCreditNote, nil),
+        (refund("R6", "10.00", order: "SO-77"), .skippedUnmatchedOrder, nil),
+        (refund("R7", "10.00"), .skippedUnmatchedOrder, nil),
+        (refund("R8", "60.00", creditNote: "CRN-1"), .overRefund, "CRN-1"),
+        (refund("R9", "10.00", order: "SO-2"), .ambiguous, nil),
+        (refund("R10", "40.00", creditNote: "CRN-4"), .currencyMismatch, "CRN-4"),
+        (refund("R11", nil, creditNote: "CRN-1", problems: ["the amount is missing"]), .invalid, "CRN-1"),
+        (refund("R12", "50.00", reference: "Refund for credit note CRN-1, thanks"), .matched, "CRN-1"),
+        (refund("R13", "50.00", reference: "order SO-1 returned"), .matchedByOrder, "CRN-1"),
+    ] as [(Refund, RefundOutcome, String?)])
+    func outcome(refund: Refund, expected: RefundOutcome, creditNote: String?) throws {
+        var reconciler = Reconciler(ledger: ledger())
+        let decision = try reconciler.decide(refund)
+        #expect(decision.outcome == expected, "\(decision.reason)")
+        #expect(decision.creditNote == creditNote)
+        #expect(!decision.reason.isEmpty)
+        #expect(decision.needsPerson == !expected.isApplied)
+        if decision.needsPerson { #expect(decision.command?.contains("kccbridge resolve") == true) }
+    }
+
+    @Test("ambiguous lists the candidates; an amount that equals one open amount singles it out")
+    func ambiguous() throws {
+        var reconciler = Reconciler(ledger: ledger())
+        #expect(try reconciler.decide(refund("A", "10.00", order: "SO-2")).candidates == ["CRN-2", "CRN-3"])
+        let l = ledger()
+        l.applied["CRN-3"] = try Money(parsing: "20.00", currency: .gbp)
+        var single = Reconciler(ledger: l)
+        let decision = try single.decide(refund("B", "10.00", order: "SO-2"))
+        #expect(decision.outcome == .matchedByOrder && decision.creditNote == "CRN-3")
+    }
+
+    @Test("a running balance per credit note: later refunds see what earlier ones used")
+    func runningBalance() throws {
+        var reconciler = Reconciler(ledger: ledger())
+        #expect(try reconciler.decide(refund("P1", "20.00", creditNote: "CRN-1")).outcome == .partial)
+        #expect(try reconciler.decide(refund("P2", "20.00", creditNote: "CRN-1")).outcome == .partial)
+        #expect(try reconciler.decide(refund("P3", "20.00", creditNote: "CRN-1")).outcome == .overRefund)
+        #expect(try reconciler.decide(refund("P4", "10.00", creditNote: "CRN-1")).outcome == .matched)
+        #expect(try reconciler.decide(refund("P1", "20.00", creditNote: "CRN-1")).outcome == .duplicate)
+    }
+
+    @Test("an id applied in an earlier run is a duplicate; one only seen stays as it was")
+    func duplicates() throws {
+        let l = ledger()
+        l.appliedIDs.insert("csv/R1")
+        var reconciler = Reconciler(ledger: l)
+        #expect(try reconciler.decide(refund("R1", "50.00", creditNote: "CRN-1")).outcome == .duplicate)
+        #expect(try reconciler.decide(refund("R6", "10.00", order: "SO-77")).outcome == .skippedUnmatchedOrder)
+    }
+
+    @Test("seed 001: order 123 refunded but never synced is skipped, not refunded")
+    func seed001NeverSyncedOrder() throws {
+        var reconciler = Reconciler(ledger: ledger())
+        let decision = try reconciler.decide(refund("joe-smith-123", "25.00", order: "123", customer: "Joe Smith"))
+        #expect(decision.outcome == .skippedUnmatchedOrder)
+        #expect(decision.reason.contains("never exported"))
+        #expect(!decision.outcome.isApplied)
+    }
+
+    @Test("a hand decision: match to a credit note applies it; ignore keeps the outcome but no longer needs a person")
+    func resolutions() throws {
+        let l = ledger()
+        l.resolutions["csv/R6"] = Resolution(decision: .creditNote("CRN-1"), note: "phone call", who: "ann", when: "2026-11-21")
+        l.resolutions["csv/R7"] = Resolution(decision: .ignore, note: "test refund", who: "ann", when: "2026-11-21")
+        var reconciler = Reconciler(ledger: l)
+        let matched = try reconciler.decide(refund("R6", "10.00", order: "SO-77"))
+        #expect(matched.outcome == .partial && matched.creditNote == "CRN-1" && matched.resolution != nil)
+        let ignored = try reconciler.decide(refund("R7", "10.00"))
+        #expect(ignored.outcome == .skippedUnmatchedOrder && !ignored.needsPerson)
+    }
+
+    @Test("near misses are suggested, never applied")
+    func suggestions() throws {
+        var reconciler = Reconciler(ledger: ledger())
+        let typo = try reconciler.decide(refund("T1", "50.00", creditNote: "CRN-l"))
+        #expect(typo.outcome == .skippedUnmatchedOrder)
+        #expect(typo.suggestions.contains { $0.contains("CRN-1") && $0.contains("one character") })
+        let sameAmount = try reconciler.decide(refund("T2", "50.00", customer: "Jane Smith"))
+        #expect(sameAmount.suggestions.contains { $0.contains("CRN-1") && $0.contains("same customer") })
+    }
+}

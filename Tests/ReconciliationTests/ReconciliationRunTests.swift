@@ -1,0 +1,88 @@
+import CSVStreaming
+import KCCModel
+import KCCTestSupport
+import Logging
+import Reconciliation
+import Testing
+import XMLStreaming
+
+@Suite("A reconciliation run writes the KCC payment import and the report")
+struct ReconciliationRunTests {
+    static func sampleLedger() -> MemoryLedger {
+        let ledger = MemoryLedger()
+        ledger.add(creditNote: "CRN-004608", order: "SO-51874", gross: "59.99", customer: "Tom Fletcher")
+        ledger.add(creditNote: "CRN-004609", order: "SO-51871", gross: "39.59", customer: "O'Neill, Siobhan")
+        ledger.knownOrders.insert("SO-51872")
+        return ledger
+    }
+
+    @Test("matched items go to the KCC import (CSV and valid XML); totals tie; every refund is in the report")
+    func run() throws {
+        let ledger = Self.sampleLedger()
+        let folder = TestFiles.makeFolder()
+        let run = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
+        let report = run.reconcile(fixtures + "/linnworks-refunds.csv", displayName: "linnworks-refunds.csv", options: ReconcileOptions(outputFolder: folder))
+        #expect(report.failure == nil)
+        #expect(report.decisions.map(\.outcome) == [.matchedByOrder, .matchedByOrder, .skippedUnmatchedOrder, .invalid])
+        #expect(report.summary.ties && report.summary.read == 4 && report.needsAttention)
+        #expect(TestFiles.names(in: folder) == [
+            "linnworks-refunds.kcc-payments.csv", "linnworks-refunds.kcc-payments.xml",
+            "linnworks-refunds.reconciliation-report.csv", "linnworks-refunds.reconciliation-report.html",
+        ])
+        let payments = try CSVReader(path: folder + "/linnworks-refunds.kcc-payments.csv").readAll()
+        #expect(payments[0].fields == ["RefundId", "Date", "Amount", "Currency", "CreditNote", "OrderNumber", "Method", "Reference", "SourceSystem"])
+        #expect(payments.dropFirst().map { $0.fields[0] } == ["9001", "9002"])
+        #expect(payments[1].fields == ["9001", "2026-11-21", "59.99", "GBP", "CRN-004608", "SO-51874", "", "AMZ-R-1", "csv"])
+        let schema = try KCCPaymentsSchema.compiled()
+        #expect(schema.validate(path: folder + "/linnworks-refunds.kcc-payments.xml").isEmpty)
+        let rows = try CSVReader(path: folder + "/linnworks-refunds.reconciliation-report.csv").readAll()
+        for column in ["RefundId", "Outcome", "Reason", "CreditNote", "OrderNumber", "Amount", "Currency"] {
+            #expect(rows[0].fields.contains(column))
+        }
+        let outcome = rows[0].fields.firstIndex(of: "Outcome")!
+        #expect(rows.dropFirst().map { $0.fields[outcome] } == ["matched-by-order", "matched-by-order", "skipped-unmatched-order", "invalid"])
+        let html = try #require(TestFiles.read(folder + "/linnworks-refunds.reconciliation-report.html"))
+        #expect(html.contains("skipped-unmatched-order") && html.contains("kccbridge resolve 9003") && !html.contains("<script"))
+        #expect(ledger.completed.count == 1)
+    }
+
+    @Test("running the same file twice changes nothing: applied ones are duplicates, the rest keep their outcome")
+    func idempotent() throws {
+        let ledger = Self.sampleLedger()
+        let run = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
+        let first = run.reconcile(fixtures + "/linnworks-refunds.csv", options: ReconcileOptions(outputFolder: TestFiles.makeFolder()))
+        let second = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
+            .reconcile(fixtures + "/linnworks-refunds.csv", options: ReconcileOptions(outputFolder: TestFiles.makeFolder()))
+        #expect(first.decisions.map(\.outcome) == [.matchedByOrder, .matchedByOrder, .skippedUnmatchedOrder, .invalid])
+        #expect(second.decisions.map(\.outcome) == [.duplicate, .duplicate, .skippedUnmatchedOrder, .invalid])
+        #expect(second.summary.ties)
+        #expect(ledger.applied["CRN-004608"]?.amountText == "59.99")
+    }
+
+    @Test("a refund seen through two qbXML responses is counted once")
+    func qbxmlOnce() throws {
+        let ledger = MemoryLedger()
+        ledger.add(creditNote: "CRN-004609", order: "SO-51871", gross: "39.59")
+        ledger.add(creditNote: "CRN-004608", order: "SO-51874", gross: "59.99")
+        let report = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
+            .reconcile(fixtures + "/qbd-refunds.qbxml", options: ReconcileOptions(outputFolder: TestFiles.makeFolder()))
+        #expect(report.decisions.map(\.outcome) == [.partial, .matched, .duplicate])
+        #expect(report.decisions[0].evidence.contains { $0.contains("names credit note CRN-004609") })
+    }
+
+    @Test("a pre-check decides and writes nothing")
+    func preCheck() throws {
+        let folder = TestFiles.makeFolder()
+        var options = ReconcileOptions(outputFolder: folder)
+        options.preCheck = true
+        let ledger = Self.sampleLedger()
+        let report = ReconciliationRun(store: ledger, logger: Logger(label: "test")).reconcile(fixtures + "/xero-payments.xml", options: options)
+        #expect(report.decisions.map(\.outcome) == [.partial, .partial])
+        #expect(TestFiles.names(in: folder).isEmpty && ledger.completed.isEmpty)
+    }
+
+    @Test("the embedded payments schema is schemas/kcc-payments.xsd, byte for byte")
+    func schemaFile() {
+        #expect(KCCPaymentsSchema.text + "\n" == TestFiles.read(TestFiles.repositoryRoot() + "/schemas/kcc-payments.xsd"))
+    }
+}

@@ -1,0 +1,72 @@
+import KCCModel
+import KCCTestSupport
+import Mapping
+import Refunds
+import Testing
+
+let fixtures = TestFiles.repositoryRoot() + "/Tests/ReconciliationTests/Fixtures"
+
+@Suite("Refund readers")
+struct RefundReaderTests {
+    @Test("Xero Payments response: refunds of credit notes only, credit note inside Invoice")
+    func xeroPayments() throws {
+        let refunds = try RefundFile.read(fixtures + "/xero-payments.xml", displayName: "p.xml")
+        #expect(refunds.map(\.id) == ["b1c1e3a0-0001-4c1e-9f00-000000000001", "b1c1e3a0-0001-4c1e-9f00-000000000003"])
+        let first = refunds[0]
+        #expect(first.system == "xero" && first.creditNote == "CRN-004609" && first.amount?.description == "32.99 GBP")
+        #expect(first.date == CalendarDate(year: 2026, month: 11, day: 18) && first.method == "090" && first.customer == "O'Neill, Siobhan")
+        #expect(first.location.description == "p.xml:7")
+        #expect(first.isValid)
+    }
+
+    @Test("Xero CreditNotes response: refunds nested under the credit note, order number from its Reference")
+    func xeroCreditNotes() throws {
+        let refunds = try RefundFile.read(fixtures + "/xero-creditnotes.xml")
+        #expect(refunds.count == 1)
+        #expect(refunds[0].creditNote == "CRN-004608" && refunds[0].orderNumber == "SO-51874")
+        #expect(refunds[0].amount?.amountText == "59.99") // 59.9900 from the API
+        #expect(refunds[0].customer == "Tom Fletcher")
+    }
+
+    @Test("qbXML responses: card refunds, cheques linked to credit memos, and credit memos' linked refunds share ids")
+    func qbxml() throws {
+        let refunds = try RefundFile.read(fixtures + "/qbd-refunds.qbxml")
+        #expect(refunds.map(\.id) == ["1F3-1732000000", "1F7-1732100000", "1F3-1732000000"])
+        #expect(refunds.map(\.creditNote) == ["004609", "004608", "004609"])
+        #expect(refunds.map { $0.amount?.amountText } == ["32.99", "59.99", "32.99"])
+        #expect(refunds[1].method == "Cheque" && refunds[1].reference == "KCC CRN-004608 cancelled order")
+        #expect(refunds.allSatisfy { $0.system == "quickbooks-desktop" && $0.isValid })
+    }
+
+    @Test("a Linnworks refund export reads without configuration; a row without an amount is invalid, not dropped")
+    func linnworks() throws {
+        let refunds = try RefundFile.read(fixtures + "/linnworks-refunds.csv")
+        #expect(refunds.map(\.id) == ["9001", "9002", "9003", "9004"])
+        #expect(refunds[0].orderNumber == "SO-51874" && refunds[0].reference == "AMZ-R-1")
+        #expect(refunds[0].date == CalendarDate(year: 2026, month: 11, day: 21))
+        #expect(!refunds[3].isValid && refunds[3].problems == ["the amount is missing"])
+    }
+
+    @Test("configured column names come before the built-in ones")
+    func configuredColumns() throws {
+        let path = TestFiles.temporaryPath(".csv")
+        TestFiles.write(path, "Txn,Ord,Value,When\nA1,SO-1,12.50,2026-11-02\n")
+        defer { TestFiles.remove(path) }
+        var settings = RefundSettings()
+        settings.columns = [.id: ["Txn"], .orderNumber: ["Ord"], .amount: ["Value"], .date: ["When"]]
+        let refunds = try RefundFile.read(path, settings: settings)
+        #expect(refunds.first?.id == "A1" && refunds.first?.amount?.amountText == "12.50" && refunds.first?.orderNumber == "SO-1")
+        #expect(throws: RefundFileError.self) { try RefundFile.read(path) }
+    }
+
+    @Test("formats are sniffed from content; an unknown file is an error, never a guess")
+    func sniffing() throws {
+        #expect(try RefundFile.sniff(fixtures + "/xero-payments.xml", "x") == .xeroXML)
+        #expect(try RefundFile.sniff(fixtures + "/qbd-refunds.qbxml", "x") == .qbdQBXML)
+        #expect(try RefundFile.sniff(fixtures + "/linnworks-refunds.csv", "x") == .refundCSV)
+        let path = TestFiles.temporaryPath(".xml")
+        TestFiles.write(path, "<Invoices><Invoice/></Invoices>")
+        defer { TestFiles.remove(path) }
+        #expect(throws: RefundFileError.self) { try RefundFile.sniff(path, "x") }
+    }
+}
