@@ -1,5 +1,4 @@
 import KCCModel
-import XMLStreaming
 
 /// Refunds from QuickBooks Desktop qbXML query responses:
 /// `ARRefundCreditCardQueryRs` (credit-card refunds, each applied to credit
@@ -12,45 +11,12 @@ enum QBXMLRefundReader {
 
     static func read(_ path: String, _ name: String, currency: Currency = .gbp) throws(RefundFileError) -> [Refund] {
         var refunds: [Refund] = []
-        do {
-            let reader = try XMLPullReader(path: path)
-            var depth = 0
-            var sawRoot = false
-            while let event = try reader.next() {
-                switch event {
-                case .startElement(let element):
-                    if depth == 0 {
-                        guard element.name == "QBXML" else {
-                            throw RefundFileError(at: SourceLocation(file: name, line: element.line), "the root element is <\(element.name)>, not <QBXML>")
-                        }
-                        sawRoot = true
-                    }
-                    switch element.name {
-                    case "ARRefundCreditCardRet":
-                        refunds += cardRefunds(try XMLTree.read(element, from: reader), file: name, currency: currency)
-                        continue
-                    case "CheckRet":
-                        refunds += cheques(try XMLTree.read(element, from: reader), file: name, currency: currency)
-                        continue
-                    case "CreditMemoRet":
-                        refunds += linkedToCreditMemo(try XMLTree.read(element, from: reader), file: name, currency: currency)
-                        continue
-                    default:
-                        if !element.isEmpty { depth += 1 }
-                    }
-                case .endElement:
-                    depth -= 1
-                case .text:
-                    break
-                }
+        try XMLRecords.scan(path, name, root: "QBXML", records: ["ARRefundCreditCardRet", "CheckRet", "CreditMemoRet"]) { record in
+            switch record.name {
+            case "ARRefundCreditCardRet": refunds += cardRefunds(record, file: name, currency: currency)
+            case "CheckRet": refunds += cheques(record, file: name, currency: currency)
+            default: refunds += linkedToCreditMemo(record, file: name, currency: currency)
             }
-            if !sawRoot { throw RefundFileError(at: SourceLocation(file: name), "the file holds no <QBXML> response") }
-        } catch let error as XMLReadError {
-            throw RefundFileError(at: SourceLocation(file: name, line: error.line > 0 ? error.line : nil), "\(error)")
-        } catch let error as RefundFileError {
-            throw error
-        } catch {
-            throw RefundFileError(at: SourceLocation(file: name), "\(error)")
         }
         return refunds
     }

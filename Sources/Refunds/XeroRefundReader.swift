@@ -1,5 +1,4 @@
 import KCCModel
-import XMLStreaming
 
 /// Refunds from Xero Accounting API responses, in both shapes Xero returns them:
 /// `GET /Payments` (a refund of a sales credit note is a Payment of type
@@ -11,45 +10,14 @@ enum XeroRefundReader {
 
     static func read(_ path: String, _ name: String) throws(RefundFileError) -> [Refund] {
         var refunds: [Refund] = []
-        do {
-            let reader = try XMLPullReader(path: path)
-            var depth = 0
-            var sawResponse = false
-            while let event = try reader.next() {
-                switch event {
-                case .startElement(let element):
-                    if depth == 0 {
-                        guard element.name == "Response" else {
-                            throw RefundFileError(at: SourceLocation(file: name, line: element.line), "the root element is <\(element.name)>, not a Xero API <Response>")
-                        }
-                        sawResponse = true
-                    }
-                    if element.name == "Payment", depth >= 2 {
-                        let payment = try XMLTree.read(element, from: reader)
-                        if let refund = fromPayment(payment, creditNote: nil, file: name) { refunds.append(refund) }
-                        continue
-                    }
-                    if element.name == "CreditNote", depth >= 2 {
-                        let creditNote = try XMLTree.read(element, from: reader)
-                        for payment in creditNote["Payments"]?.all("Payment") ?? [] {
-                            if let refund = fromPayment(payment, creditNote: creditNote, file: name) { refunds.append(refund) }
-                        }
-                        continue
-                    }
-                    if !element.isEmpty { depth += 1 }
-                case .endElement:
-                    depth -= 1
-                case .text:
-                    break
+        try XMLRecords.scan(path, name, root: "Response", records: ["Payment", "CreditNote"]) { record in
+            if record.name == "Payment" {
+                if let refund = fromPayment(record, creditNote: nil, file: name) { refunds.append(refund) }
+            } else {
+                for payment in record["Payments"]?.all("Payment") ?? [] {
+                    if let refund = fromPayment(payment, creditNote: record, file: name) { refunds.append(refund) }
                 }
             }
-            if !sawResponse { throw RefundFileError(at: SourceLocation(file: name), "the file holds no Xero <Response>") }
-        } catch let error as XMLReadError {
-            throw RefundFileError(at: SourceLocation(file: name, line: error.line > 0 ? error.line : nil), "\(error)")
-        } catch let error as RefundFileError {
-            throw error
-        } catch {
-            throw RefundFileError(at: SourceLocation(file: name), "\(error)")
         }
         return refunds
     }
