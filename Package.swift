@@ -12,10 +12,12 @@ let package = Package(
     products: [
         .executable(name: "kccbridge", targets: ["kccbridge"]),
         .library(name: "KCCBatch", targets: ["KCCBatch"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C stays behind one wall: only XMLStreaming imports this.
@@ -37,6 +39,17 @@ let package = Package(
             name: "KCCBatch",
             dependencies: [
                 "KCCModel", "XMLStreaming", "CSVStreaming", "DurableOutput",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The ledger: an embedded SQLite database of every export run, exported
+        // document, applied refund, resolution and processed file.
+        .target(
+            name: "Ledger",
+            dependencies: [
+                "KCCModel", "CSVStreaming", "DurableOutput",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
