@@ -54,6 +54,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // A helper for the ledger's multi-process and kill -9 tests: writes runs in a loop.
+        .executableTarget(
+            name: "ledger-stress",
+            dependencies: [
+                "Ledger", "KCCModel", "DurableOutput",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The thin command-line front end.
         .executableTarget(
             name: "kccbridge",
@@ -74,6 +84,16 @@ let package = Package(
             name: "KCCBatchTests",
             dependencies: ["KCCBatch", "KCCModel", "DurableOutput", "KCCTestSupport"],
             exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LedgerTests",
+            dependencies: [
+                "Ledger", "KCCModel", "DurableOutput", "KCCTestSupport", "ledger-stress",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
