@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "kccbridge",
             dependencies: [
-                "KCCModel", "KCCBatch", "DurableOutput",
+                "KCCModel", "KCCBatch", "DurableOutput", "CSVStreaming", "Ledger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -98,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "kccbridgeTests",
-            dependencies: ["kccbridge"],
+            dependencies: ["kccbridge", "Ledger", "KCCModel", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
     ]

@@ -33,6 +33,11 @@ public struct CreditNoteBalance: Sendable, Hashable, CustomStringConvertible {
 
     /// `CRN-004511: gross 50.00 GBP, 1 refund applied 20.00 GBP, open 30.00 GBP`.
     public var description: String {
-        "\(number): gross \(gross), \(refundCount) refund\(refundCount == 1 ? "" : "s") applied \(applied), open \(open)"
+        let refunds = switch refundCount {
+        case 0: "no refunds applied"
+        case 1: "1 refund applied \(applied)"
+        default: "\(refundCount) refunds applied \(applied)"
+        }
+        return "\(number): gross \(gross), \(refunds), open \(open)"
     }
 }
