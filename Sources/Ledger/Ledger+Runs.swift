@@ -44,21 +44,20 @@ extension Ledger {
                 let id = RunID(db.lastInsertedRowID)
                 let insert = try db.cachedStatement(sql: "INSERT INTO export_run_output (run_id, path) VALUES (?, ?)")
                 for path in outputs { try insert.execute(arguments: [id.rawValue, path]) }
-                // Taken before the run is visible to anyone else, so that
-                // recovery never mistakes a live run for a crashed one.
-                guard try locks.tryLock(id.rawValue) else {
+                // Claimed before the run is visible to anyone else, so that
+                // recovery, here or in another process, never takes it for a crashed one.
+                guard try claim(id) else {
                     throw LedgerError(.database, "the lock of new run \(id) is held by another process; is \(locks.path) shared with another machine?")
                 }
                 locked = id
                 return id
             }
-            activeRuns.withLock { _ = $0.insert(id) }
             logger.info("export run begun", metadata: [
                 "run": "\(id)", "input": "\(plan.inputFile)", "target": "\(target)", "outputs": "\(outputs.count)",
             ])
             return id
         } catch {
-            if let locked { locks.unlock(locked.rawValue) }
+            if let locked { release(locked) }
             throw error
         }
     }
@@ -166,16 +165,14 @@ extension Ledger {
     /// tried again. Runs still being written by a live process are left alone.
     /// Returns what was done, for the caller to tell the user.
     public func recoverPendingRuns() throws(LedgerError) -> [RecoveredRun] {
-        let pending = try runs(status: .pending)
-        let mine = activeRuns.withLock { $0 }
         var recovered: [RecoveredRun] = []
-        for candidate in pending where !mine.contains(candidate.id) {
-            // Holding its lock proves its process is gone and keeps other recoveries off it.
-            guard try locks.tryLock(candidate.id.rawValue) else {
-                logger.debug("run is still being written by another process", metadata: ["run": "\(candidate.id)"])
+        for candidate in try runs(status: .pending) {
+            // Claiming it proves its process is gone and keeps other recoveries off it.
+            guard try claim(candidate.id) else {
+                logger.debug("run is still being written", metadata: ["run": "\(candidate.id)"])
                 continue
             }
-            defer { locks.unlock(candidate.id.rawValue) }
+            defer { release(candidate.id) }
             // It may have been completed between the listing and the lock.
             guard let run = try read({ try Self.fetchRun(candidate.id, in: $0) }), run.status == .pending else { continue }
             let outcome = try undo(run)
@@ -252,7 +249,23 @@ extension Ledger {
 
     // MARK: Helpers
 
-    /// Forgets a finished run: its lock goes, and recovery here may look at it again.
+    /// Takes run `id` for this ledger: `false` when this ledger (another
+    /// thread) or another process already works on it. The lock excludes other
+    /// processes and other ledgers; the set excludes this ledger's other
+    /// threads, which the lock does not.
+    private func claim(_ id: RunID) throws(LedgerError) -> Bool {
+        guard activeRuns.withLock({ $0.insert(id).inserted }) else { return false }
+        do {
+            if try locks.tryLock(id.rawValue) { return true }
+        } catch {
+            activeRuns.withLock { _ = $0.remove(id) }
+            throw error
+        }
+        activeRuns.withLock { _ = $0.remove(id) }
+        return false
+    }
+
+    /// Lets go of run `id` when it is finished, or when recovery is done with it.
     private func release(_ id: RunID) {
         locks.unlock(id.rawValue)
         activeRuns.withLock { _ = $0.remove(id) }

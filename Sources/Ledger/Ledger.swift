@@ -34,8 +34,8 @@ public final class Ledger: Sendable {
     let locks: RunLocks
     let logger: Logger
     let options: LedgerOptions
-    /// Runs this instance began and has not finished. Its own locks do not
-    /// exclude itself, so recovery skips these by name.
+    /// Runs this instance is writing or recovering. Its own locks do not
+    /// exclude its own threads, so this set does.
     let activeRuns = Mutex<Set<RunID>>([])
 
     /// Opens the ledger at `path`, creating its folders and the file on first
