@@ -15,6 +15,32 @@ extension Ledger {
         try read { try Self.creditNotes(in: $0, where: "d.order_number = ?", [orderNumber]) }
     }
 
+    /// Credit notes of exactly `amount` (same currency) dated from `from`
+    /// through `through`: candidates for a near-miss suggestion, never applied by themselves.
+    public func creditNotes(amount: Money, from: CalendarDate, through: CalendarDate) throws(LedgerError) -> [CreditNoteBalance] {
+        try read { db in
+            try Self.creditNotes(
+                in: db, where: "d.gross_minor = ? AND d.currency = ? AND d.document_date BETWEEN ? AND ?",
+                [amount.minorUnits, amount.currency.code, from.description, through.description]
+            )
+        }
+    }
+
+    /// Every credit note number the ledger knows, sorted (for typo suggestions).
+    public func creditNoteNumbers() throws(LedgerError) -> [String] {
+        try read { try String.fetchAll($0, sql: "SELECT DISTINCT number FROM exported_document WHERE kind = 'CREDIT' ORDER BY number") }
+    }
+
+    /// `true` when an invoice or a payment of the sales order `orderNumber`
+    /// was exported: the order is known, even if it has no credit note yet.
+    public func isOrderKnown(_ orderNumber: String) throws(LedgerError) -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM exported_document WHERE order_number = ? AND kind IN ('INVOICE', 'PAYMENT'))
+                """, arguments: [orderNumber]) ?? false
+        }
+    }
+
     /// Records `refund` as applied by the committed run `run`, whose KCC
     /// payment import carries it.
     ///
@@ -121,7 +147,7 @@ extension Ledger {
     /// Credit notes as last exported (the latest row of each number), with the refunds applied to them.
     static func creditNotes(in db: Database, where condition: String, _ arguments: StatementArguments) throws -> [CreditNoteBalance] {
         try Row.fetchAll(db, sql: """
-            SELECT d.number, d.order_number, d.related_invoice, d.customer_code, d.customer_name, d.currency, d.gross_minor,
+            SELECT d.number, d.order_number, d.related_invoice, d.customer_code, d.customer_name, d.document_date, d.currency, d.gross_minor,
                    COALESCE(SUM(a.amount_minor), 0) AS applied_minor, COUNT(a.id) AS refund_count
             FROM exported_document d LEFT JOIN applied_refund a ON a.credit_note = d.number
             WHERE d.kind = 'CREDIT' AND \(condition)
@@ -133,7 +159,8 @@ extension Ledger {
             let gross = try Rows.money(row["gross_minor"], row["currency"], of: "credit note \(number)")
             return CreditNoteBalance(
                 number: number, orderNumber: row["order_number"], relatedInvoice: row["related_invoice"],
-                customerCode: row["customer_code"], customerName: row["customer_name"], gross: gross,
+                customerCode: row["customer_code"], customerName: row["customer_name"],
+                date: try Rows.date(row["document_date"], of: "credit note \(number)"), gross: gross,
                 applied: Money(minorUnits: row["applied_minor"], currency: gross.currency), refundCount: row["refund_count"]
             )
         }

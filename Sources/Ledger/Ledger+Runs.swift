@@ -27,9 +27,7 @@ extension Ledger {
         for path in outputs where !planned.insert(path).inserted {
             throw LedgerError(.invalidValue, "the run plans \(path) twice")
         }
-        for path in outputs where LocalFiles.exists(path) {
-            throw LedgerError(.outputExists, "\(path) already exists; it is left as it is (move it away, or choose another output folder)")
-        }
+        for path in outputs where LocalFiles.exists(path) { throw Self.outputExists(path) }
         let startedAt = now
         var locked: RunID?
         do {
@@ -59,6 +57,18 @@ extension Ledger {
         } catch {
             if let locked { release(locked) }
             throw error
+        }
+    }
+
+    /// Adds `path` to the planned outputs of the pending run `id`, committed at
+    /// once, before the file is created: for a caller that learns its outputs
+    /// one at a time. As with ``beginRun(_:)``, the file must not exist yet.
+    public func planOutput(_ id: RunID, path: String) throws(LedgerError) {
+        let path = LocalFiles.absolute(path)
+        guard !LocalFiles.exists(path) else { throw Self.outputExists(path) }
+        try write { db in
+            _ = try Self.pendingRun(id, in: db, toBe: "given another output")
+            try db.execute(sql: "INSERT OR IGNORE INTO export_run_output (run_id, path) VALUES (?, ?)", arguments: [id.rawValue, path])
         }
     }
 
@@ -300,6 +310,10 @@ extension Ledger {
             sql: "UPDATE export_run SET status = 'rolled-back', finished_at = ?, note = ? WHERE id = ? AND status = 'pending'",
             arguments: [time.iso8601, note, id.rawValue]
         )
+    }
+
+    private static func outputExists(_ path: String) -> LedgerError {
+        LedgerError(.outputExists, "\(path) already exists; it is left as it is (move it away, or choose another output folder)")
     }
 
     static func unknown(_ id: RunID) -> LedgerError {

@@ -53,6 +53,24 @@ struct RecoveryTests {
         #expect(try fixture.ledger.runs(status: .pending).isEmpty)
     }
 
+    @Test("outputs planned one at a time are recovered like those planned at the start")
+    func plannedLater() throws {
+        let fixture = try LedgerFixture()
+        do {
+            let crashed = try fixture.reopen()
+            let id = try crashed.beginRun(fixture.plan([]))
+            try crashed.planOutput(id, path: fixture.output("late.csv"))
+            try fixture.write("late.csv")
+            try fixture.write("exists.csv")
+            #expect(throws: LedgerError.self) { try crashed.planOutput(id, path: fixture.output("exists.csv")) }
+        }
+        let report = try #require(try fixture.ledger.recoverPendingRuns().first)
+        #expect(report.removedOutputs == [fixture.output("late.csv")])
+        #expect(TestFiles.names(in: fixture.folder) == ["exists.csv", "state"])
+        let error = #expect(throws: LedgerError.self) { try fixture.ledger.planOutput(report.run.id, path: fixture.output("again.csv")) }
+        #expect(error?.code == .runNotPending)
+    }
+
     @Test("an output another live run also planned is kept, and said so")
     func sharedPathKept() throws {
         let fixture = try LedgerFixture()

@@ -29,6 +29,22 @@ struct RefundTests {
         #expect(try ledger.appliedRefunds(creditNote: "CRN-1").map(\.refund.refundID) == ["R-1", "R-2"])
     }
 
+    @Test("what reconciliation asks besides: known orders, every credit note number, credit notes of an amount in a date range")
+    func lookups() throws {
+        let (fixture, _) = try ledgerWithCreditNote()
+        try fixture.export([Sample.credit("CRN-2", order: "SO-2", invoice: nil, gross: 5_000)], to: "y.csv")
+        let ledger = fixture.ledger
+        #expect(try ledger.isOrderKnown("SO-51877"))
+        #expect(try !ledger.isOrderKnown("SO-2"))  // only a credit note: nothing invoiced or paid
+        #expect(try ledger.creditNoteNumbers() == ["CRN-1", "CRN-2"])
+        let fifty = Money(minorUnits: 5_000, currency: .gbp)
+        let day = Sample.day
+        #expect(try ledger.creditNotes(amount: fifty, from: day.adding(days: -3), through: day.adding(days: 3)).map(\.number) == ["CRN-1", "CRN-2"])
+        #expect(try ledger.creditNotes(amount: fifty, from: day.adding(days: 1), through: day.adding(days: 3)).isEmpty)
+        #expect(try ledger.creditNotes(amount: Money(minorUnits: 5_000, currency: .eur), from: day, through: day).isEmpty)
+        #expect(try ledger.creditNote(number: "CRN-2")?.date == day)
+    }
+
     @Test("the ledger refuses a refund applied twice, too large, in another currency or against an unknown credit note",
           arguments: [
             (Sample.refund("R-1", to: "CRN-1", 100), LedgerError.Code.refundAlreadyApplied,

@@ -17,10 +17,9 @@ enum Rows {
     static func document(_ row: Row) throws(LedgerError) -> LedgerDocument {
         let number: String = row["number"]
         guard let kind = DocumentKind(rawValue: row["kind"]) else { throw damaged("document \(number) has an unknown kind") }
-        guard let date = CalendarDate(parsing: row["document_date"] as String) else { throw damaged("document \(number) has a malformed date") }
         let document = ExportedDocument(
             kind: kind, number: number, orderNumber: row["order_number"], relatedInvoice: row["related_invoice"],
-            customerCode: row["customer_code"], customerName: row["customer_name"], date: date,
+            customerCode: row["customer_code"], customerName: row["customer_name"], date: try date(row["document_date"], of: number),
             gross: try money(row["gross_minor"], row["currency"], of: number),
             outputFile: row["output_file"], outputIndex: row["output_index"]
         )
@@ -47,6 +46,11 @@ enum Rows {
     static func money(_ minorUnits: Int64, _ code: String, of what: String) throws(LedgerError) -> Money {
         guard let currency = Currency(code: code) else { throw damaged("\(what) has currency '\(code)', which is not ISO 4217") }
         return Money(minorUnits: minorUnits, currency: currency)
+    }
+
+    static func date(_ text: String, of what: String) throws(LedgerError) -> CalendarDate {
+        guard let date = CalendarDate(parsing: text) else { throw damaged("\(what) has a malformed date '\(text)'") }
+        return date
     }
 
     static func timestamp(_ text: String?, of what: String) throws(LedgerError) -> Timestamp {

@@ -7,6 +7,8 @@ public struct CreditNoteBalance: Sendable, Hashable, CustomStringConvertible {
     public var relatedInvoice: String?
     public var customerCode: String
     public var customerName: String
+    /// The credit note's own date.
+    public var date: CalendarDate
     /// The credit note's gross, as last exported.
     public var gross: Money
     /// The sum of the refunds applied to it.
@@ -16,13 +18,14 @@ public struct CreditNoteBalance: Sendable, Hashable, CustomStringConvertible {
 
     public init(
         number: String, orderNumber: String, relatedInvoice: String?, customerCode: String, customerName: String,
-        gross: Money, applied: Money, refundCount: Int
+        date: CalendarDate, gross: Money, applied: Money, refundCount: Int
     ) {
         self.number = number
         self.orderNumber = orderNumber
         self.relatedInvoice = relatedInvoice
         self.customerCode = customerCode
         self.customerName = customerName
+        self.date = date
         self.gross = gross
         self.applied = applied
         self.refundCount = refundCount
