@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C stays behind one wall: only XMLStreaming imports this.
@@ -68,11 +69,32 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The ledger: an embedded SQLite database of every export run, exported
+        // document, applied refund, resolution and processed file.
+        .target(
+            name: "Ledger",
+            dependencies: [
+                "KCCModel", "CSVStreaming", "DurableOutput",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // A helper for the ledger's multi-process and kill -9 tests: writes runs in a loop.
+        .executableTarget(
+            name: "ledger-stress",
+            dependencies: [
+                "Ledger", "KCCModel", "DurableOutput",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The thin command-line front end.
         .executableTarget(
             name: "kccbridge",
             dependencies: [
-                "KCCModel", "KCCBatch", "DurableOutput", "Mapping", "Conversion",
+                "KCCModel", "KCCBatch", "DurableOutput", "CSVStreaming", "Mapping", "Conversion", "Reconciliation", "Refunds", "Ledger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -107,8 +129,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "LedgerTests",
+            dependencies: [
+                "Ledger", "KCCModel", "DurableOutput", "KCCTestSupport", "ledger-stress",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "kccbridgeTests",
-            dependencies: ["kccbridge"],
+            dependencies: ["kccbridge", "Ledger", "KCCModel", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
     ]

@@ -121,6 +121,21 @@ public final class DurableFile: ByteSink {
     /// Deletes temporary files a crashed run left in `folder`; returns their names.
     @discardableResult
     public static func removeLeftovers(in folder: String) -> [String] {
+        removeTemporaries(in: folder) { $0.hasPrefix(".") && $0.contains(temporaryMarker) }
+    }
+
+    /// Deletes the temporary files a crashed writer of `path` left beside it; returns their names.
+    ///
+    /// Temporaries of other files in the folder are left alone, so a process
+    /// writing another file there at the same time is never disturbed.
+    @discardableResult
+    public static func removeLeftovers(of path: String) -> [String] {
+        let (folder, name) = split(path)
+        let prefix = ".\(name)\(temporaryMarker)"
+        return removeTemporaries(in: folder) { $0.hasPrefix(prefix) }
+    }
+
+    private static func removeTemporaries(in folder: String, where isTemporary: (String) -> Bool) -> [String] {
         guard let dir = opendir(folder) else { return [] }
         defer { closedir(dir) }
         var removed: [String] = []
@@ -128,7 +143,7 @@ public final class DurableFile: ByteSink {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
             }
-            if name.hasPrefix("."), name.contains(temporaryMarker) {
+            if isTemporary(name) {
                 unlink("\(folder)/\(name)")
                 removed.append(name)
             }

@@ -72,6 +72,20 @@ struct DurableFileTests {
         crashed.discard()
     }
 
+    @Test("the leftovers of one file are removed; another file's temporary in the same folder is not")
+    func leftoversOfOneFile() throws {
+        let folder = makeFolder()
+        let crashed = try DurableFile(path: folder + "/c.csv")
+        try crashed.write("x")
+        let other = try DurableFile(path: folder + "/c.csv.bak")
+        try other.write("y")
+        let removed = DurableFile.removeLeftovers(of: folder + "/c.csv")
+        #expect(removed == [String(crashed.temporaryPath.dropFirst(folder.count + 1))])
+        #expect(names(in: folder) == [String(other.temporaryPath.dropFirst(folder.count + 1))])
+        try other.commit()
+        #expect(names(in: folder) == ["c.csv.bak"])
+    }
+
     @Test("a folder that does not exist fails clearly")
     func missingFolder() {
         #expect(throws: OutputError.self) { try DurableFile(path: "/nonexistent-folder-kcc/x.csv") }

@@ -16,10 +16,11 @@ struct Run {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }()
 
-    init(_ arguments: [String], in directory: URL = Run.repositoryRoot) throws {
+    init(_ arguments: [String], in directory: URL = Run.repositoryRoot, environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = Run.binary
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -1,0 +1,72 @@
+import CSVStreaming
+import DurableOutput
+import GRDB
+import KCCModel
+
+/// The ledger for a person: one number's history, everything as CSV, and a health check.
+extension Ledger {
+    /// Everything that happened to `number`, in time order: its exports (run,
+    /// time, target, file and position), refunds applied to it or with that
+    /// refund id, and resolutions that name it or are about that refund.
+    public func history(number: String) throws(LedgerError) -> [AuditEvent] {
+        let (documents, refunds, resolutions) = try read { db in
+            (
+                try Row.fetchAll(db, sql: "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) WHERE d.number = ? ORDER BY d.id", arguments: [number])
+                    .map { row throws(LedgerError) in try Rows.document(row) },
+                try Self.appliedRefunds(in: db, where: "credit_note = ?1 OR refund_id = ?1", [number]),
+                try Self.resolutions(in: db, where: "refund_id = ?1 OR decision = ?2", [number, Resolution.Decision.match(creditNote: number).text])
+            )
+        }
+        let events = documents.map(AuditEvent.exported) + refunds.map(AuditEvent.refundApplied) + resolutions.map(AuditEvent.resolved)
+        // A stable sort: events of one moment keep the order export, refund, resolution.
+        return events.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+    }
+
+    /// The columns of ``exportCSV(to:)``, in order.
+    public static let csvHeader = [
+        "run", "exported_at", "target", "kind", "number", "occurrence", "order_number", "related_invoice",
+        "customer_code", "customer_name", "document_date", "currency", "gross", "output_file", "output_index",
+    ]
+
+    /// Writes every exported document as RFC 4180 CSV (CRLF, a header row),
+    /// oldest first, one row at a time.
+    ///
+    /// Amounts are plain decimals in the currency's digits (`120.00`, `1200`
+    /// for JPY). Text that a spreadsheet would run as a formula is prefixed
+    /// with `'`, because this file is meant to be opened by people.
+    public func exportCSV(to sink: any ByteSink) throws {
+        let writer = CSVWriter()
+        var buffer = writer.encode(Self.csvHeader)
+        func text(_ value: String) -> String {
+            switch TextCellPolicy.escape.apply(value) {
+            case .unchanged(let text), .changed(let text): text
+            case .refused: ""
+            }
+        }
+        try forEachDocument { entry in
+            let d = entry.document
+            writer.append([
+                "\(entry.run)", entry.exportedAt.iso8601, text(entry.target), d.kind.rawValue, text(d.number), "\(entry.occurrence)",
+                text(d.orderNumber), text(d.relatedInvoice ?? ""), text(d.customerCode), text(d.customerName),
+                d.date.description, d.gross.currency.code, d.gross.amountText, text(d.outputFile), "\(d.outputIndex)",
+            ], to: &buffer)
+            if buffer.count >= 64 * 1024 {
+                try sink.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        try sink.write(buffer)
+    }
+
+    /// SQLite's own checks (`PRAGMA integrity_check` and `foreign_key_check`):
+    /// an empty list when the file is sound, else one line per problem.
+    public func checkIntegrity() throws(LedgerError) -> [String] {
+        try read { db in
+            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+            let keys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").map { row in
+                "\(row[0] as String? ?? "?") row \(row[1] as Int64? ?? 0) points to a missing \(row[2] as String? ?? "?") row"
+            }
+            return integrity + keys
+        }
+    }
+}

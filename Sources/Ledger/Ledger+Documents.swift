@@ -1,0 +1,77 @@
+import GRDB
+import KCCModel
+
+/// What was exported: duplicate checks and the lookups reconciliation needs.
+extension Ledger {
+    /// Every earlier export of `number` as `kind` to `target`, oldest first;
+    /// empty when it was never exported there.
+    ///
+    /// A converter holds a document back when this is not empty (unless the
+    /// user asked for `--reexport`), and says why with the last one's
+    /// description: "INV-100234 was already exported to xero-csv on 2026-11-20
+    /// in run 17, file …".
+    public func priorExports(number: String, kind: DocumentKind, target: String) throws(LedgerError) -> [PriorExport] {
+        try read { try Self.priorExports(in: $0, number: number, kind: kind, target: target) }
+    }
+
+    static func priorExports(in db: Database, number: String, kind: DocumentKind, target: String) throws -> [PriorExport] {
+        try Row.fetchAll(db, sql: """
+            SELECT \(Rows.documentColumns) \(Rows.documentsFrom)
+            WHERE d.target = ? AND d.number = ? AND d.kind = ? AND r.status = 'committed'
+            ORDER BY d.occurrence
+            """, arguments: [target, number, kind.rawValue]
+        ).map { row in
+            let recorded = try Rows.document(row)
+            return PriorExport(
+                number: number, kind: kind, target: target, run: recorded.run, exportedAt: recorded.exportedAt,
+                outputFile: recorded.document.outputFile, outputIndex: recorded.document.outputIndex, occurrence: recorded.occurrence
+            )
+        }
+    }
+
+    /// Every export of a document numbered `number` (any kind, any target), oldest first.
+    public func documents(number: String) throws(LedgerError) -> [LedgerDocument] {
+        try documents(where: "d.number = ?", [number])
+    }
+
+    /// Every exported document of the sales order `orderNumber`, oldest first.
+    public func documents(orderNumber: String) throws(LedgerError) -> [LedgerDocument] {
+        try documents(where: "d.order_number = ?", [orderNumber])
+    }
+
+    /// The exported documents, oldest first: all of them, or those of one
+    /// kind, one sales order, or exported on or after a day (UTC).
+    public func list(kind: DocumentKind? = nil, order: String? = nil, since: CalendarDate? = nil) throws(LedgerError) -> [LedgerDocument] {
+        try documents(
+            where: "(?1 IS NULL OR d.kind = ?1) AND (?2 IS NULL OR d.order_number = ?2) AND (?3 IS NULL OR r.finished_at >= ?3)",
+            [kind?.rawValue, order, since?.description]
+        )
+    }
+
+    /// Calls `body` with every exported document, oldest first, reading one at
+    /// a time from a consistent snapshot (a large ledger is never held in memory).
+    /// Errors `body` throws stop the walk and come out unchanged.
+    public func forEachDocument(_ body: (LedgerDocument) throws -> Void) throws {
+        var stoppedBy: (any Error)?
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) ORDER BY d.id")
+            while let row = try rows.next() {
+                let document = try Rows.document(row)
+                do {
+                    try body(document)
+                } catch {
+                    stoppedBy = error
+                    return
+                }
+            }
+        }
+        if let stoppedBy { throw stoppedBy }
+    }
+
+    private func documents(where condition: String, _ arguments: StatementArguments) throws(LedgerError) -> [LedgerDocument] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) WHERE \(condition) ORDER BY d.id", arguments: arguments)
+                .map { row throws(LedgerError) in try Rows.document(row) }
+        }
+    }
+}

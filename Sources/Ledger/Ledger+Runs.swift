@@ -1,0 +1,343 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import DurableOutput
+import GRDB
+import KCCModel
+
+/// The crash-safe export protocol: begin (pending, committed at once), write
+/// the outputs durably, complete (one transaction) or abandon; after a crash,
+/// recover. `schemas/ledger.md` explains why each step is where it is.
+extension Ledger {
+    /// Step 1: records the run as pending with every output it may create, and
+    /// commits at once, before any output is written.
+    ///
+    /// Fails with ``LedgerError/Code/outputExists`` when a planned output is
+    /// already there: outputs are never overwritten, and recovery must never
+    /// delete a file the run did not make. Until the run is completed or
+    /// abandoned this ledger holds the run's lock, which tells recovery in
+    /// other processes that the run is alive.
+    public func beginRun(_ plan: ExportPlan) throws(LedgerError) -> RunID {
+        let target = try Self.nonEmpty(plan.target, "the target")
+        let sha256 = try Self.sha256(plan.inputSHA256)
+        let outputs = plan.outputPaths.map(LocalFiles.absolute)
+        var planned = Set<String>()
+        for path in outputs where !planned.insert(path).inserted {
+            throw LedgerError(.invalidValue, "the run plans \(path) twice")
+        }
+        for path in outputs where LocalFiles.exists(path) { throw Self.outputExists(path) }
+        let startedAt = now
+        var locked: RunID?
+        do {
+            let id = try write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO export_run (started_at, input_file, input_sha256, target, status, reexport, owner_pid)
+                        VALUES (?, ?, ?, ?, 'pending', ?, ?)
+                        """,
+                    arguments: [startedAt.iso8601, plan.inputFile, sha256, target, plan.reexport, getpid()]
+                )
+                let id = RunID(db.lastInsertedRowID)
+                let insert = try db.cachedStatement(sql: "INSERT INTO export_run_output (run_id, path) VALUES (?, ?)")
+                for path in outputs { try insert.execute(arguments: [id.rawValue, path]) }
+                // Claimed before the run is visible to anyone else, so that
+                // recovery, here or in another process, never takes it for a crashed one.
+                guard try claim(id) else {
+                    throw LedgerError(.database, "the lock of new run \(id) is held by another process; is \(locks.path) shared with another machine?")
+                }
+                locked = id
+                return id
+            }
+            logger.info("export run begun", metadata: [
+                "run": "\(id)", "input": "\(plan.inputFile)", "target": "\(target)", "outputs": "\(outputs.count)",
+            ])
+            return id
+        } catch {
+            if let locked { release(locked) }
+            throw error
+        }
+    }
+
+    /// Adds `path` to the planned outputs of the pending run `id`, committed at
+    /// once, before the file is created: for a caller that learns its outputs
+    /// one at a time. As with ``beginRun(_:)``, the file must not exist yet.
+    public func planOutput(_ id: RunID, path: String) throws(LedgerError) {
+        let path = LocalFiles.absolute(path)
+        guard !LocalFiles.exists(path) else { throw Self.outputExists(path) }
+        try write { db in
+            _ = try Self.pendingRun(id, in: db, toBe: "given another output")
+            try db.execute(sql: "INSERT OR IGNORE INTO export_run_output (run_id, path) VALUES (?, ?)", arguments: [id.rawValue, path])
+        }
+    }
+
+    /// Step 3, after every output is durably in place: records every exported
+    /// document (and every refund the run's KCC payment import applies) and
+    /// marks the run committed, all in one transaction.
+    ///
+    /// Nothing is recorded when it fails; the run stays pending, and the caller
+    /// removes its outputs and calls ``abandonRun(_:note:)``. It fails when a
+    /// document was exported to the same target by an earlier run and the plan
+    /// is not a re-export (``LedgerError/Code/alreadyExported``: two processes
+    /// exported the same batch at once), when a document names an output the
+    /// run did not plan or that is not on disk, or when a refund breaks a rule
+    /// of ``recordRefund(_:run:)``.
+    public func completeRun(_ id: RunID, documents: [ExportedDocument], refunds: [RefundApplication] = []) throws(LedgerError) {
+        var documents = documents
+        for index in documents.indices {
+            documents[index].outputFile = LocalFiles.absolute(documents[index].outputFile)
+            try Self.check(documents[index])
+        }
+        let files = Set(documents.map(\.outputFile))
+        for file in files.sorted() where !LocalFiles.exists(file) {
+            throw LedgerError(.missingOutput, "\(file) is not on disk, so run \(id)'s documents in it cannot be recorded as exported")
+        }
+        let finishedAt = now
+        try write { db in
+            let run = try Self.pendingRun(id, in: db, toBe: "completed")
+            let planned = Set(run.outputPaths)
+            for file in files.sorted() where !planned.contains(file) {
+                throw LedgerError(.unplannedOutput, "\(file) was not among run \(id)'s planned outputs, so its documents cannot be recorded")
+            }
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO exported_document (run_id, kind, number, order_number, related_invoice, customer_code,
+                    customer_name, document_date, currency, gross_minor, target, output_file, output_index, occurrence)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            var inThisRun: [String: Int] = [:]
+            for document in documents {
+                let prior = try Self.priorExports(in: db, number: document.number, kind: document.kind, target: run.target)
+                let key = "\(document.kind.rawValue) \(document.number)"
+                let earlierHere = inThisRun[key, default: 0]
+                if !run.reexport {
+                    if let last = prior.last {
+                        throw LedgerError(.alreadyExported, "\(last); run \(id) is not a re-export, so nothing of it was recorded")
+                    }
+                    if earlierHere > 0 {
+                        throw LedgerError(.invalidValue, "\(document.kind.noun) \(document.number) is more than once among run \(id)'s documents")
+                    }
+                }
+                inThisRun[key] = earlierHere + 1
+                let occurrence = (prior.map(\.occurrence).max() ?? 0) + earlierHere + 1
+                try insert.execute(arguments: [
+                    id.rawValue, document.kind.rawValue, document.number, document.orderNumber, document.relatedInvoice,
+                    document.customerCode, document.customerName, document.date.description, document.gross.currency.code,
+                    document.gross.minorUnits, run.target, document.outputFile, document.outputIndex, occurrence,
+                ])
+            }
+            for refund in refunds {
+                try Self.apply(refund, run: id, at: finishedAt, in: db)
+            }
+            try db.execute(
+                sql: "UPDATE export_run SET status = 'committed', finished_at = ? WHERE id = ?",
+                arguments: [finishedAt.iso8601, id.rawValue]
+            )
+        }
+        release(id)
+        logger.info("export run committed", metadata: [
+            "run": "\(id)", "documents": "\(documents.count)", "refunds": "\(refunds.count)",
+        ])
+    }
+
+    /// Step 4 when the outputs could not all be written: marks the run rolled
+    /// back. The caller has already removed whatever outputs it had committed.
+    ///
+    /// Abandoning a rolled-back run does nothing; a committed run cannot be abandoned.
+    public func abandonRun(_ id: RunID, note: String? = nil) throws(LedgerError) {
+        let finishedAt = now
+        let run = try write { db -> ExportRun in
+            guard let run = try Self.fetchRun(id, in: db) else { throw Self.unknown(id) }
+            switch run.status {
+            case .rolledBack:
+                return run
+            case .committed:
+                throw LedgerError(.runNotPending, "run \(id) is committed; a committed run cannot be abandoned")
+            case .pending:
+                try Self.markRolledBack(id, at: finishedAt, note: "abandoned" + (note.map { ": \($0)" } ?? ""), in: db)
+                return run
+            }
+        }
+        release(id)
+        logger.notice("export run abandoned", metadata: ["run": "\(id)", "note": "\(note ?? "")"])
+        for path in run.outputPaths where LocalFiles.exists(path) {
+            logger.warning("an abandoned run's output is still there", metadata: ["run": "\(id)", "file": "\(path)"])
+        }
+    }
+
+    /// Step 5, at start-up: rolls back every run a crash left pending.
+    ///
+    /// A pending run whose lock nobody holds was left by a process that is
+    /// gone. For each, deletes the planned outputs that exist and their
+    /// leftover temporary files, then marks the run rolled back. A planned
+    /// output that another run (committed, or still being written) also
+    /// planned is kept; one that cannot be deleted keeps the run pending, to be
+    /// tried again. Runs still being written by a live process are left alone.
+    /// Returns what was done, for the caller to tell the user.
+    public func recoverPendingRuns() throws(LedgerError) -> [RecoveredRun] {
+        var recovered: [RecoveredRun] = []
+        for candidate in try runs(status: .pending) {
+            // Claiming it proves its process is gone and keeps other recoveries off it.
+            guard try claim(candidate.id) else {
+                logger.debug("run is still being written", metadata: ["run": "\(candidate.id)"])
+                continue
+            }
+            defer { release(candidate.id) }
+            // It may have been completed between the listing and the lock.
+            guard let run = try read({ try Self.fetchRun(candidate.id, in: $0) }), run.status == .pending else { continue }
+            let outcome = try undo(run)
+            recovered.append(outcome)
+            logger.warning("rolled back a run a crash left pending", metadata: [
+                "run": "\(run.id)", "removed": "\(outcome.removedOutputs.count)", "rolledBack": "\(outcome.rolledBack)",
+            ])
+        }
+        return recovered
+    }
+
+    /// Deletes a dead run's outputs and marks it rolled back (or leaves it pending if a file will not go).
+    private func undo(_ run: ExportRun) throws(LedgerError) -> RecoveredRun {
+        let claims = try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT o.path, o.run_id, r.status FROM export_run_output o JOIN export_run r ON r.id = o.run_id
+                WHERE o.run_id <> ? AND r.status <> 'rolled-back'
+                  AND o.path IN (SELECT path FROM export_run_output WHERE run_id = ?)
+                """, arguments: [run.id.rawValue, run.id.rawValue])
+        }
+        var claimedBy: [String: String] = [:]
+        for row in claims { claimedBy[row["path"]] = "also planned by run \(row["run_id"] as Int64), which is \(row["status"] as String)" }
+        var removed: [String] = [], leftovers: [String] = [], kept: [RecoveredRun.KeptOutput] = []
+        var stuck = false
+        for path in run.outputPaths {
+            if let reason = claimedBy[path] {
+                kept.append(.init(path: path, reason: reason))
+                continue
+            }
+            let folder = LocalFiles.folder(of: path)
+            leftovers += DurableFile.removeLeftovers(of: path).map { "\(folder)/\($0)" }
+            guard LocalFiles.exists(path) else { continue }
+            if let problem = LocalFiles.remove(path) {
+                kept.append(.init(path: path, reason: "it cannot be deleted: \(problem)"))
+                stuck = true
+            } else {
+                removed.append(path)
+            }
+        }
+        // The deletions reach the disk before the ledger says the run is rolled back.
+        var deletedIn: [String: String] = [:]
+        for path in removed + leftovers { deletedIn[LocalFiles.folder(of: path)] = path }
+        for (folder, path) in deletedIn {
+            do throws(OutputError) {
+                try DurableFile.syncFolder(of: path)
+            } catch {
+                logger.warning("a folder could not be flushed after recovery", metadata: ["folder": "\(folder)", "error": "\(error)"])
+            }
+        }
+        if !stuck {
+            let finishedAt = now
+            try write { db in
+                try Self.markRolledBack(run.id, at: finishedAt, note: "recovered: the run did not finish (process \(run.ownerProcess))", in: db)
+            }
+        }
+        return RecoveredRun(run: run, removedOutputs: removed, removedLeftovers: leftovers, keptOutputs: kept, rolledBack: !stuck)
+    }
+
+    /// Every run, oldest first, or only those with `status`.
+    public func runs(status: ExportRun.Status? = nil) throws(LedgerError) -> [ExportRun] {
+        try read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT \(Rows.runColumns) FROM export_run WHERE ?1 IS NULL OR status = ?1 ORDER BY id",
+                arguments: [status?.rawValue]
+            )
+            return try rows.map { row in try Rows.run(row, outputs: Self.outputs(of: RunID(row["id"]), in: db)) }
+        }
+    }
+
+    /// One run, or `nil` if there is no such run.
+    public func run(_ id: RunID) throws(LedgerError) -> ExportRun? {
+        try read { try Self.fetchRun(id, in: $0) }
+    }
+
+    // MARK: Helpers
+
+    /// Takes run `id` for this ledger: `false` when this ledger (another
+    /// thread) or another process already works on it. The lock excludes other
+    /// processes and other ledgers; the set excludes this ledger's other
+    /// threads, which the lock does not.
+    private func claim(_ id: RunID) throws(LedgerError) -> Bool {
+        guard activeRuns.withLock({ $0.insert(id).inserted }) else { return false }
+        do {
+            if try locks.tryLock(id.rawValue) { return true }
+        } catch {
+            activeRuns.withLock { _ = $0.remove(id) }
+            throw error
+        }
+        activeRuns.withLock { _ = $0.remove(id) }
+        return false
+    }
+
+    /// Lets go of run `id` when it is finished, or when recovery is done with it.
+    private func release(_ id: RunID) {
+        locks.unlock(id.rawValue)
+        activeRuns.withLock { _ = $0.remove(id) }
+    }
+
+    static func fetchRun(_ id: RunID, in db: Database) throws -> ExportRun? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(Rows.runColumns) FROM export_run WHERE id = ?", arguments: [id.rawValue]) else {
+            return nil
+        }
+        return try Rows.run(row, outputs: outputs(of: id, in: db))
+    }
+
+    private static func outputs(of id: RunID, in db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT path FROM export_run_output WHERE run_id = ? ORDER BY id", arguments: [id.rawValue])
+    }
+
+    static func pendingRun(_ id: RunID, in db: Database, toBe verb: String) throws -> ExportRun {
+        guard let run = try fetchRun(id, in: db) else { throw unknown(id) }
+        switch run.status {
+        case .pending:
+            return run
+        case .committed:
+            throw LedgerError(.runNotPending, "run \(id) cannot be \(verb): it is already committed")
+        case .rolledBack:
+            throw LedgerError(.runNotPending, "run \(id) cannot be \(verb): it was rolled back (\(run.note ?? "no reason recorded"))")
+        }
+    }
+
+    /// Rolls back `id` if it is still pending.
+    private static func markRolledBack(_ id: RunID, at time: Timestamp, note: String, in db: Database) throws {
+        try db.execute(
+            sql: "UPDATE export_run SET status = 'rolled-back', finished_at = ?, note = ? WHERE id = ? AND status = 'pending'",
+            arguments: [time.iso8601, note, id.rawValue]
+        )
+    }
+
+    private static func outputExists(_ path: String) -> LedgerError {
+        LedgerError(.outputExists, "\(path) already exists; it is left as it is (move it away, or choose another output folder)")
+    }
+
+    static func unknown(_ id: RunID) -> LedgerError {
+        LedgerError(.unknownRun, "the ledger has no run \(id)")
+    }
+
+    private static func check(_ document: ExportedDocument) throws(LedgerError) {
+        _ = try nonEmpty(document.number, "a document number")
+        guard document.outputIndex >= 1 else {
+            throw LedgerError(.invalidValue, "\(document.number)'s position in \(document.outputFile) must be 1 or more, not \(document.outputIndex)")
+        }
+    }
+
+    static func nonEmpty(_ text: String, _ what: String) throws(LedgerError) -> String {
+        guard !text.isEmpty else { throw LedgerError(.invalidValue, "\(what) must not be empty") }
+        return text
+    }
+
+    /// The SHA-256 in lower case, if it is 64 hexadecimal digits.
+    static func sha256(_ text: String) throws(LedgerError) -> String {
+        let lower = text.lowercased()
+        guard lower.utf8.count == 64, lower.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            throw LedgerError(.invalidValue, "'\(text)' is not a SHA-256 (64 hexadecimal digits)")
+        }
+        return lower
+    }
+}

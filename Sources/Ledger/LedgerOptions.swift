@@ -1,0 +1,19 @@
+/// How a ``Ledger`` behaves where the defaults do not suit (mostly tests).
+public struct LedgerOptions: Sendable {
+    /// How long to wait for another kccbridge that is writing to the ledger
+    /// before failing with ``LedgerError/Code/busy``.
+    public var busyTimeout: Duration
+    /// Where times come from.
+    public var clock: @Sendable () -> Timestamp
+
+    public init(busyTimeout: Duration = .seconds(10), clock: @escaping @Sendable () -> Timestamp = Timestamp.now) {
+        self.busyTimeout = busyTimeout
+        self.clock = clock
+    }
+
+    /// The busy timeout in seconds, as SQLite takes it.
+    var busyTimeoutSeconds: Double {
+        let (seconds, attoseconds) = busyTimeout.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,117 @@
+import GRDB
+
+/// The ledger's tables, built by numbered migrations ("v1", "v2", …) that
+/// GRDB's `DatabaseMigrator` applies once each and records in `grdb_migrations`.
+///
+/// A migration, once released, is never edited: a change to the schema is a
+/// new migration. `schemas/ledger.md` describes every table and column.
+enum LedgerSchema {
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }()
+
+    /// Checks that the file is a ledger this kccbridge understands, then brings it up to date.
+    static func migrate(_ pool: DatabasePool, path: String) throws {
+        let (foreignTables, superseded) = try pool.read { db in
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            let known = Set(["grdb_migrations", "export_run", "export_run_output", "exported_document", "applied_refund", "resolution", "processed_file"])
+            return (tables.filter { !known.contains($0) }, try migrator.hasBeenSuperseded(db))
+        }
+        if !foreignTables.isEmpty, try pool.read({ try !$0.tableExists("grdb_migrations") }) {
+            throw LedgerError(.notALedger, "\(path) is an SQLite database but not a kccbridge ledger (it has tables \(foreignTables.sorted().joined(separator: ", "))); name another file with --ledger")
+        }
+        if superseded {
+            throw LedgerError(.tooNew, "\(path) was written by a newer kccbridge; use that version (this one would not understand all of it)")
+        }
+        try migrator.migrate(pool)
+    }
+
+    /// Money is INTEGER minor units plus a currency code; `typeof` checks keep
+    /// REAL out even when someone edits the file by hand. Keys are surrogate
+    /// integers, so two identical documents are two rows; the only uniqueness
+    /// rules are the ones the business needs.
+    static let v1 = """
+        CREATE TABLE export_run (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            started_at    TEXT    NOT NULL,
+            finished_at   TEXT,
+            input_file    TEXT    NOT NULL,
+            input_sha256  TEXT    NOT NULL CHECK (length(input_sha256) = 64 AND input_sha256 NOT GLOB '*[^0-9a-f]*'),
+            target        TEXT    NOT NULL CHECK (target <> ''),
+            status        TEXT    NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'committed', 'rolled-back')),
+            reexport      INTEGER NOT NULL DEFAULT 0 CHECK (reexport IN (0, 1)),
+            owner_pid     INTEGER NOT NULL,
+            note          TEXT
+        );
+        CREATE INDEX export_run_pending ON export_run(status) WHERE status = 'pending';
+
+        CREATE TABLE export_run_output (
+            id      INTEGER PRIMARY KEY,
+            run_id  INTEGER NOT NULL REFERENCES export_run(id),
+            path    TEXT    NOT NULL CHECK (path GLOB '/*'),
+            UNIQUE (run_id, path)
+        );
+        CREATE INDEX export_run_output_path ON export_run_output(path);
+
+        CREATE TABLE exported_document (
+            id               INTEGER PRIMARY KEY,
+            run_id           INTEGER NOT NULL REFERENCES export_run(id),
+            kind             TEXT    NOT NULL CHECK (kind IN ('INVOICE', 'CREDIT', 'PAYMENT')),
+            number           TEXT    NOT NULL CHECK (number <> ''),
+            order_number     TEXT    NOT NULL,
+            related_invoice  TEXT,
+            customer_code    TEXT    NOT NULL,
+            customer_name    TEXT    NOT NULL,
+            document_date    TEXT    NOT NULL CHECK (length(document_date) = 10),
+            currency         TEXT    NOT NULL CHECK (length(currency) = 3),
+            gross_minor      INTEGER NOT NULL CHECK (typeof(gross_minor) = 'integer'),
+            target           TEXT    NOT NULL,
+            output_file      TEXT    NOT NULL CHECK (output_file GLOB '/*'),
+            output_index     INTEGER NOT NULL CHECK (typeof(output_index) = 'integer' AND output_index >= 1),
+            occurrence       INTEGER NOT NULL DEFAULT 1 CHECK (typeof(occurrence) = 'integer' AND occurrence >= 1)
+        );
+        CREATE UNIQUE INDEX exported_document_identity ON exported_document(target, number, kind, occurrence);
+        CREATE INDEX exported_document_number ON exported_document(number);
+        CREATE INDEX exported_document_order ON exported_document(order_number);
+        CREATE INDEX exported_document_run ON exported_document(run_id);
+
+        CREATE TABLE applied_refund (
+            id             INTEGER PRIMARY KEY,
+            refund_id      TEXT    NOT NULL CHECK (refund_id <> ''),
+            source_system  TEXT    NOT NULL CHECK (source_system <> ''),
+            credit_note    TEXT    NOT NULL,
+            amount_minor   INTEGER NOT NULL CHECK (typeof(amount_minor) = 'integer' AND amount_minor > 0),
+            currency       TEXT    NOT NULL CHECK (length(currency) = 3),
+            run_id         INTEGER NOT NULL REFERENCES export_run(id),
+            applied_at     TEXT    NOT NULL,
+            UNIQUE (source_system, refund_id)
+        );
+        CREATE INDEX applied_refund_credit_note ON applied_refund(credit_note);
+        CREATE INDEX applied_refund_refund ON applied_refund(refund_id);
+
+        CREATE TABLE resolution (
+            id          INTEGER PRIMARY KEY,
+            refund_id   TEXT NOT NULL CHECK (refund_id <> ''),
+            decision    TEXT NOT NULL CHECK (decision = 'ignore' OR decision GLOB 'match:?*'),
+            note        TEXT NOT NULL,
+            decided_by  TEXT NOT NULL CHECK (decided_by <> ''),
+            decided_at  TEXT NOT NULL
+        );
+        CREATE INDEX resolution_refund ON resolution(refund_id);
+        CREATE INDEX resolution_decision ON resolution(decision);
+
+        CREATE TABLE processed_file (
+            id            INTEGER PRIMARY KEY,
+            sha256        TEXT NOT NULL CHECK (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'),
+            name          TEXT NOT NULL,
+            outcome       TEXT NOT NULL CHECK (outcome <> ''),
+            run_id        INTEGER REFERENCES export_run(id),
+            processed_at  TEXT NOT NULL
+        );
+        CREATE INDEX processed_file_sha256 ON processed_file(sha256);
+        """
+}

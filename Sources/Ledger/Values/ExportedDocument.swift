@@ -1,0 +1,49 @@
+import KCCModel
+
+/// One document as an export run wrote it: what it is, what it is worth, and
+/// where in which output it went.
+public struct ExportedDocument: Sendable, Hashable {
+    public var kind: DocumentKind
+    /// The invoice number, credit note number or payment reference.
+    public var number: String
+    public var orderNumber: String
+    /// Credit notes and payments: the invoice they belong to, when known.
+    public var relatedInvoice: String?
+    public var customerCode: String
+    public var customerName: String
+    /// The document's own date (not when it was exported).
+    public var date: CalendarDate
+    /// Gross for invoices and credit notes (positive for both), the amount for payments.
+    public var gross: Money
+    /// The output file it went to; must be one of the run's planned outputs.
+    public var outputFile: String
+    /// Where in that file it starts, 1-based: the CSV record (the header is
+    /// record 1) or the XML element's position among its siblings.
+    public var outputIndex: Int
+
+    public init(
+        kind: DocumentKind, number: String, orderNumber: String, relatedInvoice: String? = nil, customerCode: String,
+        customerName: String, date: CalendarDate, gross: Money, outputFile: String, outputIndex: Int
+    ) {
+        self.kind = kind
+        self.number = number
+        self.orderNumber = orderNumber
+        self.relatedInvoice = relatedInvoice
+        self.customerCode = customerCode
+        self.customerName = customerName
+        self.date = date
+        self.gross = gross
+        self.outputFile = outputFile
+        self.outputIndex = outputIndex
+    }
+
+    /// The record of `document`, written to `outputFile` at `outputIndex`.
+    public init(_ document: Document, outputFile: String, outputIndex: Int) {
+        self.init(
+            kind: document.kind, number: document.number, orderNumber: document.orderNumber,
+            relatedInvoice: document.relatedInvoice, customerCode: document.customer.code,
+            customerName: document.customer.name, date: document.date, gross: document.gross,
+            outputFile: outputFile, outputIndex: outputIndex
+        )
+    }
+}

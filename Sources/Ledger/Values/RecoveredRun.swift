@@ -1,0 +1,47 @@
+/// What recovery did about one run that a crash left pending.
+public struct RecoveredRun: Sendable, Hashable, CustomStringConvertible {
+    /// The run as it was found (still `pending`).
+    public var run: ExportRun
+    /// Planned outputs that existed and were deleted.
+    public var removedOutputs: [String]
+    /// Temporary files of those outputs that were deleted (full paths).
+    public var removedLeftovers: [String]
+    /// Planned outputs left in place, each with the reason.
+    public var keptOutputs: [KeptOutput]
+    /// `true` when the run is now rolled back; `false` when an output could not
+    /// be deleted and the run stays pending for the next recovery.
+    public var rolledBack: Bool
+
+    /// A planned output that recovery did not delete.
+    public struct KeptOutput: Sendable, Hashable {
+        public var path: String
+        public var reason: String
+
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
+    }
+
+    public init(run: ExportRun, removedOutputs: [String], removedLeftovers: [String], keptOutputs: [KeptOutput], rolledBack: Bool) {
+        self.run = run
+        self.removedOutputs = removedOutputs
+        self.removedLeftovers = removedLeftovers
+        self.keptOutputs = keptOutputs
+        self.rolledBack = rolledBack
+    }
+
+    /// `run 18 (orders.csv to xero-csv, started 2026-11-20T10:00:00Z) did not finish: removed /out/x.csv; rolled back`.
+    public var description: String {
+        var parts: [String] = []
+        if !removedOutputs.isEmpty { parts.append("removed " + removedOutputs.joined(separator: ", ")) }
+        if !removedLeftovers.isEmpty {
+            parts.append("removed \(removedLeftovers.count) temporary file\(removedLeftovers.count == 1 ? "" : "s")")
+        }
+        for kept in keptOutputs { parts.append("kept \(kept.path) (\(kept.reason))") }
+        if parts.isEmpty { parts.append("no output had been written") }
+        parts.append(rolledBack ? "rolled back" : "left pending, to be retried")
+        return "run \(run.id) (\(run.inputFile) to \(run.target), started \(run.startedAt)) did not finish: "
+            + parts.joined(separator: "; ")
+    }
+}

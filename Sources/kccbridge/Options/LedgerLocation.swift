@@ -1,0 +1,59 @@
+import ArgumentParser
+import Ledger
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where the ledger is (`--ledger PATH`); shared by every command that uses it.
+struct LedgerLocation: ParsableArguments {
+    @Option(
+        name: .customLong("ledger"),
+        help: ArgumentHelp(
+            "The ledger file.",
+            discussion: "Default: $KCCBRIDGE_LEDGER, else $XDG_DATA_HOME/kccbridge/ledger.sqlite, else ~/.local/share/kccbridge/ledger.sqlite.",
+            valueName: "path"
+        )
+    )
+    var path: String?
+
+    /// The path the options and the environment give.
+    var resolved: String {
+        var environment: [String: String] = [:]
+        for name in ["KCCBRIDGE_LEDGER", "XDG_DATA_HOME", "HOME"] {
+            if let value = getenv(name) { environment[name] = String(cString: value) }
+        }
+        return Ledger.resolvePath(option: path, environment: environment)
+    }
+
+    /// Opens a ledger that exists. A missing one is reported rather than
+    /// created, so that a mistyped `--ledger` never makes an empty ledger.
+    func openExisting() throws -> Ledger {
+        let path = resolved
+        guard access(path, F_OK) == 0 else {
+            printError("error: there is no ledger at \(path) (nothing has been exported with it yet); name one with --ledger")
+            throw ExitCode(ExitStatus.needsAttention)
+        }
+        do {
+            return try Ledger(path: path, logger: Self.logger)
+        } catch {
+            throw Self.report(error)
+        }
+    }
+
+    /// Prints a ledger failure for the user and gives the exit status that goes with it.
+    static func report(_ error: LedgerError) -> ExitCode {
+        printError("error: \(error)")
+        return ExitCode(ExitStatus.needsAttention)
+    }
+
+    /// Warnings and errors of the ledger go to standard error; standard output stays for results.
+    static let logger: Logger = {
+        var logger = Logger(label: "kccbridge") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .warning
+        return logger
+    }()
+}

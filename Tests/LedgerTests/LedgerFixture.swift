@@ -1,0 +1,104 @@
+import DurableOutput
+import Foundation
+import InMemoryLogging
+import KCCModel
+import KCCTestSupport
+import Ledger
+import Logging
+import Synchronization
+
+/// A logger for ledgers whose log the test does not read.
+let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+/// A clock the tests move by hand.
+final class TestClock: Sendable {
+    private let current: Mutex<Timestamp>
+
+    init(_ start: Timestamp = Timestamp(CalendarDate(year: 2026, month: 11, day: 20)!, seconds: 9 * 3600)) {
+        current = Mutex(start)
+    }
+
+    var now: Timestamp { current.withLock { $0 } }
+
+    func advance(seconds: Int64) {
+        current.withLock { $0 = Timestamp(millisecondsSinceEpoch: $0.millisecondsSinceEpoch + seconds * 1000) }
+    }
+}
+
+/// A ledger in a new temporary folder, with a hand-moved clock and a log the test can read.
+struct LedgerFixture {
+    let folder: String
+    let path: String
+    let clock = TestClock()
+    let log = InMemoryLogHandler()
+    let ledger: Ledger
+
+    init(busyTimeout: Duration = .seconds(10)) throws {
+        folder = TestFiles.makeFolder()
+        path = folder + "/state/ledger.sqlite"
+        ledger = try Self.open(path, clock: clock, log: log, busyTimeout: busyTimeout)
+    }
+
+    /// Another connection to the same file, as another kccbridge would open it.
+    func reopen(busyTimeout: Duration = .seconds(10)) throws -> Ledger {
+        try Self.open(path, clock: clock, log: log, busyTimeout: busyTimeout)
+    }
+
+    private static func open(_ path: String, clock: TestClock, log: InMemoryLogHandler, busyTimeout: Duration) throws -> Ledger {
+        try Ledger(
+            path: path, options: LedgerOptions(busyTimeout: busyTimeout, clock: { clock.now }),
+            logger: Logger(label: "test") { _ in log }
+        )
+    }
+
+    func output(_ name: String) -> String { folder + "/" + name }
+
+    /// A plan for outputs `names` in the fixture's folder.
+    func plan(_ names: [String], target: String = "xero-csv", reexport: Bool = false) -> ExportPlan {
+        ExportPlan(
+            inputFile: "batch-2026-11.csv", inputSHA256: String(repeating: "0f", count: 32), target: target,
+            outputPaths: names.map(output), reexport: reexport
+        )
+    }
+
+    /// Writes an output the way an exporter does, so that it exists when the run is completed.
+    func write(_ name: String, _ text: String = "header\r\n") throws {
+        let file = try DurableFile(path: output(name))
+        try file.write(text)
+        try file.commit()
+    }
+
+    /// Begins a run for `file`, writes it, and completes it with `documents`.
+    @discardableResult
+    func export(_ documents: [ExportedDocument], to file: String, target: String = "xero-csv", reexport: Bool = false,
+                refunds: [RefundApplication] = []) throws -> RunID {
+        let id = try ledger.beginRun(plan([file], target: target, reexport: reexport))
+        try write(file)
+        try ledger.completeRun(id, documents: documents.map { var d = $0; d.outputFile = output(file); return d }, refunds: refunds)
+        return id
+    }
+}
+
+/// Documents as a test needs them; the output file is set by ``LedgerFixture/export(_:to:target:reexport:refunds:)``.
+enum Sample {
+    static let day = CalendarDate(year: 2026, month: 11, day: 18)!
+
+    static func invoice(_ number: String, order: String = "SO-51877", gross: Int64 = 12_000, currency: Currency = .gbp, at index: Int = 2) -> ExportedDocument {
+        ExportedDocument(
+            kind: .invoice, number: number, orderNumber: order, customerCode: "C-10442", customerName: "Jane Smith",
+            date: day, gross: Money(minorUnits: gross, currency: currency), outputFile: "", outputIndex: index
+        )
+    }
+
+    static func credit(_ number: String, order: String = "SO-51877", invoice: String? = "INV-100234", gross: Int64 = 5_000,
+                       currency: Currency = .gbp, at index: Int = 3) -> ExportedDocument {
+        ExportedDocument(
+            kind: .credit, number: number, orderNumber: order, relatedInvoice: invoice, customerCode: "C-10442",
+            customerName: "Jane Smith", date: day, gross: Money(minorUnits: gross, currency: currency), outputFile: "", outputIndex: index
+        )
+    }
+
+    static func refund(_ id: String, to creditNote: String, _ minorUnits: Int64, currency: Currency = .gbp, source: String = "xero") -> RefundApplication {
+        RefundApplication(refundID: id, sourceSystem: source, creditNote: creditNote, amount: Money(minorUnits: minorUnits, currency: currency))
+    }
+}

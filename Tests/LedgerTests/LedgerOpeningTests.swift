@@ -1,0 +1,90 @@
+import KCCModel
+import KCCTestSupport
+import Ledger
+import Logging
+import Testing
+
+@Suite("Opening a ledger: first use, reopening, files that are not ledgers, where it lives")
+struct LedgerOpeningTests {
+    @Test("first use creates the folders, the file in WAL mode, and every table through migration v1")
+    func firstUse() throws {
+        let fixture = try LedgerFixture()
+        #expect(TestFiles.names(in: fixture.folder + "/state").contains("ledger.sqlite"))
+        #expect(try RawSQLite.strings(fixture.path, "SELECT identifier FROM grdb_migrations") == ["v1"])
+        let tables = try RawSQLite.strings(fixture.path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        #expect(tables == ["applied_refund", "export_run", "export_run_output", "exported_document", "grdb_migrations", "processed_file", "resolution"])
+        #expect(try RawSQLite.strings(fixture.path, "PRAGMA journal_mode") == ["wal"])
+        #expect(try fixture.ledger.checkIntegrity().isEmpty)
+    }
+
+    @Test("reopening an existing ledger keeps what it holds and migrates nothing twice")
+    func reopen() throws {
+        let fixture = try LedgerFixture()
+        let run = try fixture.export([Sample.invoice("INV-1")], to: "a.csv")
+        let again = try fixture.reopen()
+        #expect(try again.documents(number: "INV-1").map(\.run) == [run])
+        #expect(try again.runs().count == 1)
+        #expect(try RawSQLite.strings(fixture.path, "SELECT identifier FROM grdb_migrations") == ["v1"])
+    }
+
+    @Test("a ledger written by a newer kccbridge is refused, not changed")
+    func tooNew() throws {
+        let fixture = try LedgerFixture()
+        try RawSQLite.execute(fixture.path, "INSERT INTO grdb_migrations VALUES ('v99')")
+        let error = #expect(throws: LedgerError.self) { try fixture.reopen() }
+        #expect(error?.code == .tooNew)
+        #expect(error?.description.contains("newer kccbridge") == true)
+    }
+
+    @Test("a file that is not a ledger is refused with a sentence that names it")
+    func notALedger() throws {
+        let folder = TestFiles.makeFolder()
+        TestFiles.write(folder + "/notes.txt", String(repeating: "this is not a database\n", count: 200))
+        let text = #expect(throws: LedgerError.self) { try Ledger(path: folder + "/notes.txt", logger: quiet) }
+        #expect(text?.code == .notALedger)
+        #expect(text?.description.contains(folder + "/notes.txt") == true)
+
+        try RawSQLite.execute(folder + "/other.sqlite", "CREATE TABLE player (id INTEGER PRIMARY KEY)")
+        let other = #expect(throws: LedgerError.self) { try Ledger(path: folder + "/other.sqlite", logger: quiet) }
+        #expect(other?.code == .notALedger)
+        #expect(other?.description.contains("has tables player") == true)
+    }
+
+    @Test("a folder that cannot be created is a clear error")
+    func cannotCreate() throws {
+        let folder = TestFiles.makeFolder()
+        TestFiles.write(folder + "/file", "x")
+        let error = #expect(throws: LedgerError.self) { try Ledger(path: folder + "/file/sub/ledger.sqlite", logger: quiet) }
+        #expect(error?.code == .cannotOpen)
+        #expect(error?.description == "the folder \(folder)/file/sub cannot be created (a part of the path is not a folder)")
+    }
+
+    @Test("where the ledger is: --ledger, then KCCBRIDGE_LEDGER, then XDG_DATA_HOME, then HOME", arguments: [
+        ("/opt/l.sqlite", ["KCCBRIDGE_LEDGER": "/env/l.sqlite", "XDG_DATA_HOME": "/xdg", "HOME": "/home/anna"], "/opt/l.sqlite"),
+        (nil, ["KCCBRIDGE_LEDGER": "/env/l.sqlite", "XDG_DATA_HOME": "/xdg", "HOME": "/home/anna"], "/env/l.sqlite"),
+        ("", ["KCCBRIDGE_LEDGER": "/env/l.sqlite"], "/env/l.sqlite"),
+        (nil, ["KCCBRIDGE_LEDGER": "", "XDG_DATA_HOME": "/xdg", "HOME": "/home/anna"], "/xdg/kccbridge/ledger.sqlite"),
+        (nil, ["XDG_DATA_HOME": "/xdg/", "HOME": "/home/anna"], "/xdg/kccbridge/ledger.sqlite"),
+        (nil, ["XDG_DATA_HOME": "relative/data", "HOME": "/home/anna"], "/home/anna/.local/share/kccbridge/ledger.sqlite"),
+        (nil, ["HOME": "/home/anna/"], "/home/anna/.local/share/kccbridge/ledger.sqlite"),
+        (nil, [:], ".local/share/kccbridge/ledger.sqlite"),
+    ] as [(String?, [String: String], String)])
+    func resolvePath(option: String?, environment: [String: String], expected: String) {
+        #expect(Ledger.resolvePath(option: option, environment: environment) == expected)
+    }
+
+    @Test("times are stored as sortable ISO 8601 UTC text and read back exactly")
+    func timestamps() throws {
+        let time = Timestamp(CalendarDate(year: 2026, month: 11, day: 20)!, seconds: 14 * 3600 + 3 * 60 + 7)
+        let precise = Timestamp(millisecondsSinceEpoch: time.millisecondsSinceEpoch + 45)
+        #expect(precise.iso8601 == "2026-11-20T14:03:07.045Z")
+        #expect(precise.description == "2026-11-20T14:03:07Z")
+        #expect(Timestamp(iso8601: precise.iso8601) == precise)
+        #expect(Timestamp(iso8601: "2026-11-20T14:03:07Z") == time)
+        #expect(Timestamp(iso8601: "2026-11-20 14:03:07Z") == nil)
+        #expect(Timestamp(iso8601: "2026-11-20T24:00:00Z") == nil)
+        let beforeEpoch = Timestamp(millisecondsSinceEpoch: -1)
+        #expect(beforeEpoch.iso8601 == "1969-12-31T23:59:59.999Z")
+        #expect(Timestamp(iso8601: beforeEpoch.iso8601) == beforeEpoch)
+    }
+}
