@@ -97,7 +97,7 @@ struct ConversionRunTests {
     @Test("a pre-check lists exactly what the real run then writes, and writes nothing")
     func preCheck() throws {
         for input in ["samples/batch-2026-11.csv", "samples/broken-batch.csv"] {
-            for target in ["xero-csv", "xero-xml"] {
+            for target in ExportFormats.names {
                 let folder = TestFiles.makeFolder()
                 let simulated = Harness.convert(input, to: target, preCheck: true, folder: folder)
                 #expect(TestFiles.names(in: folder).isEmpty)
