@@ -34,8 +34,7 @@ public struct IIFFormat: ExportFormat {
         let broken = numbers.filter { $0.unicodeScalars.contains(where: breakingCharacters.contains) }.map {
             "the number '\($0)' holds a tab or line break, which an IIF file cannot carry (a number is never changed)"
         }
-        return [QuickBooksRules.currencyRefusal(document.document), QuickBooksRules.desktopNumberRefusal(document.document, configuration.quickbooks)]
-            .compactMap { $0 } + broken
+        return QuickBooksRules.desktopRefusals(document, configuration.quickbooks) + broken
     }
 
     public func makeWriter(for family: OutputFamily, configuration: BridgeConfiguration) -> any FamilyWriter {

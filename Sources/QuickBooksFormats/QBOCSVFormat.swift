@@ -29,8 +29,7 @@ public struct QBOCSVFormat: ExportFormat {
     }
 
     public func refusals(of document: MappedDocument, configuration: BridgeConfiguration) -> [String] {
-        [QuickBooksRules.currencyRefusal(document.document), QuickBooksRules.onlineNumberRefusal(document.document)].compactMap { $0 }
-            + QuickBooksRules.taxCodeRefusals(document, \.online, key: "qbo", what: "the QuickBooks Online tax code, e.g. 20.0% S")
+        QuickBooksRules.onlineRefusals(document)
     }
 
     public func makeWriter(for family: OutputFamily, configuration: BridgeConfiguration) -> any FamilyWriter {

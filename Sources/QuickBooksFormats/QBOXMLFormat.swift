@@ -37,8 +37,7 @@ public struct QBOXMLFormat: ExportFormat {
     }
 
     public func refusals(of document: MappedDocument, configuration: BridgeConfiguration) -> [String] {
-        [QuickBooksRules.currencyRefusal(document.document), QuickBooksRules.onlineNumberRefusal(document.document)].compactMap { $0 }
-            + QuickBooksRules.taxCodeRefusals(document, \.online, key: "qbo", what: "the QuickBooks Online tax code, e.g. 20.0% S, or its Id")
+        QuickBooksRules.onlineRefusals(document)
     }
 
     public func makeWriter(for family: OutputFamily, configuration: BridgeConfiguration) -> any FamilyWriter {
@@ -160,12 +159,10 @@ final class QBOXMLWriter: FamilyWriter {
     private func billAddress(_ address: Address) throws {
         guard !address.isEmpty else { return }
         try xml.startElement("BillAddr")
-        try xml.element("Line1", ifPresent: address.line1)
-        try xml.element("Line2", ifPresent: address.line2)
-        try xml.element("City", ifPresent: address.town)
-        try xml.element("Country", ifPresent: address.country)
-        try xml.element("County", ifPresent: address.county)
-        try xml.element("PostalCode", ifPresent: address.postcode)
+        let layout: [(name: String, part: KeyPath<Address, String?>)] = [
+            ("Line1", \.line1), ("Line2", \.line2), ("City", \.town), ("Country", \.country), ("County", \.county), ("PostalCode", \.postcode),
+        ]
+        for (name, value) in address.parts(layout) { try xml.element(name, value) }
         try xml.endElement()
     }
 }

@@ -41,8 +41,7 @@ public struct QBXMLFormat: ExportFormat {
     }
 
     public func refusals(of document: MappedDocument, configuration: BridgeConfiguration) -> [String] {
-        [QuickBooksRules.currencyRefusal(document.document), QuickBooksRules.desktopNumberRefusal(document.document, configuration.quickbooks)]
-            .compactMap { $0 } + Self.lengthRefusals(document) + QuickBooksRules.taxCodeRefusals(document, \.desktop, key: "qbd", what: "the QuickBooks Desktop sales tax code, e.g. S")
+        QuickBooksRules.desktopRefusals(document, configuration.quickbooks) + Self.lengthRefusals(document) + QuickBooksRules.taxCodeRefusals(document, \.desktop, key: "qbd", what: "the QuickBooks Desktop sales tax code, e.g. S")
     }
 
     public func makeWriter(for family: OutputFamily, configuration: BridgeConfiguration) -> any FamilyWriter {

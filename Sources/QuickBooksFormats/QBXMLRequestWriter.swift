@@ -135,12 +135,10 @@ struct QBXMLRequestWriter {
     private func billAddress(_ address: Address) throws {
         guard !address.isEmpty else { return }
         try xml.startElement("BillAddress")
-        try xml.element("Addr1", ifPresent: address.line1)
-        try xml.element("Addr2", ifPresent: address.line2)
-        try xml.element("City", ifPresent: address.town)
-        try xml.element("State", ifPresent: address.county)
-        try xml.element("PostalCode", ifPresent: address.postcode)
-        try xml.element("Country", ifPresent: address.country)
+        let layout: [(name: String, part: KeyPath<Address, String?>)] = [
+            ("Addr1", \.line1), ("Addr2", \.line2), ("City", \.town), ("State", \.county), ("PostalCode", \.postcode), ("Country", \.country),
+        ]
+        for (name, value) in address.parts(layout) { try xml.element(name, value) }
         try xml.endElement()
     }
 }

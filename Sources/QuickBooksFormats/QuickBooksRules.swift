@@ -135,6 +135,17 @@ enum QuickBooksRules {
         return "\(document.number) is longer than the \(onlineDocNumberLimit) characters QuickBooks Online keeps as a document number"
     }
 
+    /// What neither Desktop file can take: a three-decimal currency, a number too long after shortening.
+    static func desktopRefusals(_ mapped: MappedDocument, _ settings: QuickBooksSettings) -> [String] {
+        [currencyRefusal(mapped.document), desktopNumberRefusal(mapped.document, settings)].compactMap { $0 }
+    }
+
+    /// What neither Online file can take: a three-decimal currency, a number over 21 characters, a tax code without `qbo`.
+    static func onlineRefusals(_ mapped: MappedDocument) -> [String] {
+        [currencyRefusal(mapped.document), onlineNumberRefusal(mapped.document)].compactMap { $0 }
+            + taxCodeRefusals(mapped, \.online, key: "qbo", what: "the QuickBooks Online tax code, e.g. 20.0% S, or its Id")
+    }
+
     /// Lines whose KCC tax code has no QuickBooks tax code of the kind `keyPath` reads.
     static func taxCodeRefusals(_ mapped: MappedDocument, _ keyPath: KeyPath<TaxMapping, String?>, key: String, what: String) -> [String] {
         var seen: Set<String> = []
