@@ -1,5 +1,7 @@
 import Conversion
 import CSVStreaming
+import DurableOutput
+import KCCBatch
 import KCCModel
 import KCCTestSupport
 import Mapping
@@ -45,36 +47,86 @@ struct QuickBooksGoldenTests {
         Harness.expectGolden(target, configuration: try Self.configuration(config, refundReceipts: refundReceipts), name: name)
     }
 
-    @Test("every transaction of every golden IIF file sums to exactly zero, and its TRNS row carries the document's total")
+    /// The sum of each transaction's AMOUNT column in an IIF file, in minor units, checking the file's shape on the way.
+    static func iifTransactionSums(_ path: String) throws -> [Int64] {
+        let text = try #require(TestFiles.read(path))
+        #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "\(path): a bare line feed")
+        let rows = text.split(separator: "\r\n", omittingEmptySubsequences: false).dropLast()
+            .map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        let amount = try #require(rows.first?.firstIndex(of: "AMOUNT"))
+        #expect(rows[1].firstIndex(of: "AMOUNT") == amount, "TRNS and SPL keep AMOUNT in one column")
+        // Every row has as many fields as the header row of its kind (!TRNS, !SPL, !ENDTRNS).
+        let widths = ["TRNS": rows[0].count, "SPL": rows[1].count, "ENDTRNS": rows[2].count]
+        for row in rows {
+            #expect(row.count == widths[row[0].hasPrefix("!") ? String(row[0].dropFirst()) : row[0]], "\(path): \(row)")
+        }
+        var sums: [Int64] = []
+        var sum: Int64?
+        for row in rows.dropFirst(3) {
+            switch row[0] {
+            case "TRNS":
+                #expect(sum == nil, "\(path): TRNS inside a transaction")
+                sum = try Money(parsing: row[amount], currency: .gbp, allowNegative: true).minorUnits
+            case "SPL":
+                sum! += try Money(parsing: row[amount], currency: .gbp, allowNegative: true).minorUnits
+            case "ENDTRNS":
+                sums.append(try #require(sum))
+                sum = nil
+            default:
+                Issue.record("\(path): unexpected row \(row[0])")
+            }
+        }
+        #expect(sum == nil, "\(path): ends inside a transaction")
+        return sums
+    }
+
+    @Test("every transaction of every golden IIF file sums to exactly zero")
     func iifBalances() throws {
         var transactions = 0
         for folder in TestFiles.names(in: Harness.golden) where folder.hasPrefix("qbd-iif") {
             for name in TestFiles.names(in: Harness.golden + "/" + folder) where name.hasSuffix(".iif") {
-                let text = try #require(TestFiles.read(Harness.golden + "/" + folder + "/" + name))
-                #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "\(name): a bare line feed")
-                let rows = text.split(separator: "\r\n", omittingEmptySubsequences: false).dropLast().map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
-                let amount = try #require(rows.first?.firstIndex(of: "AMOUNT"))
-                #expect(rows[1].firstIndex(of: "AMOUNT") == amount, "TRNS and SPL keep AMOUNT in one column")
-                var sum: Int64?
-                for row in rows.dropFirst(3) {
-                    switch row[0] {
-                    case "TRNS":
-                        #expect(sum == nil, "\(name): TRNS inside a transaction")
-                        sum = try Money(parsing: row[amount], currency: .gbp, allowNegative: true).minorUnits
-                    case "SPL":
-                        sum! += try Money(parsing: row[amount], currency: .gbp, allowNegative: true).minorUnits
-                    case "ENDTRNS":
-                        #expect(sum == 0, "\(folder)/\(name): a transaction sums to \(sum ?? -1) minor units")
-                        sum = nil
-                        transactions += 1
-                    default:
-                        Issue.record("\(name): unexpected row \(row[0])")
-                    }
-                }
-                #expect(sum == nil, "\(name): ends inside a transaction")
+                let sums = try Self.iifTransactionSums(Harness.golden + "/" + folder + "/" + name)
+                #expect(sums.allSatisfy { $0 == 0 }, "\(folder)/\(name): \(sums)")
+                transactions += sums.count
             }
         }
         #expect(transactions == 28)
+    }
+
+    @Test("a generated batch full of commas, quotes, line breaks and formula-like text: IIF balances and keeps its shape, the XML validates")
+    func nasty() throws {
+        let batch = TestFiles.temporaryPath(".csv")
+        let file = try DurableFile(path: batch)
+        try BatchGenerator(options: .init(orders: 150, seed: 7, nasty: true)).generate(into: BatchFile.writer(.csv, to: file))
+        try file.commit()
+        defer { TestFiles.remove(batch) }
+        for target in ["qbd-iif", "qbd-qbxml", "qbo-csv", "qbo-xml"] {
+            let run = Harness.convert(batch, to: target)
+            #expect(run.report.failure == nil && run.report.allHeldBack.isEmpty, "\(target)")
+            for name in TestFiles.names(in: run.folder) where !name.contains("problems") {
+                let path = run.folder + "/" + name
+                if name.hasSuffix(".iif") {
+                    let sums = try Self.iifTransactionSums(path)
+                    #expect(sums.count == run.report.written && sums.allSatisfy { $0 == 0 })
+                }
+                let schema = name.hasSuffix(".qbxml") ? IntuitSchemas.qbxml : name.hasSuffix(".xml") ? IntuitSchemas.qbo : nil
+                if let schema { #expect(schema.validate(path: path) == [], "\(name)") }
+            }
+        }
+    }
+
+    @Test("a discounted line whose rate is not exact in five decimals is written as 1 at KCC's net, with the figures in the description")
+    func inexactRate() throws {
+        let batch = QuickBooksBatch.write([
+            "INVOICE,INV-300005,SO-70005,2026-11-02,2026-11-02,C-1,Ann Lee,,1 Road,,Town,,AB1 2CD,GB,GBP,DIRECT,Telephone,Card,,,1,SKU,Pegs,7,1.11,10,T1,20,6.99,1.40,6.99,1.40,8.39,",
+        ])
+        defer { TestFiles.remove(batch) }
+        let csv = Harness.convert(batch, to: "qbo-csv")
+        let text = try #require(TestFiles.read(csv.folder + "/" + TestFiles.names(in: csv.folder)[0]))
+        #expect(text.contains(",KCC Sales,Pegs (7 × 1.11 less 10%),1,6.99,6.99,20.0% S,1.40,GBP,"))
+        let iif = Harness.convert(batch, to: "qbd-iif")
+        let sums = try Self.iifTransactionSums(iif.folder + "/" + TestFiles.names(in: iif.folder)[0])
+        #expect(sums == [0])
     }
 
     @Test("IIF: header rows name the columns, DOCNUM is shortened by strip_prefixes and MEMO keeps the full number")
