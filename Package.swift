@@ -60,11 +60,13 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // QuickBooks: Desktop's IIF and qbXML 13.0, Online's invoice import CSV and v3 API XML.
+        .target(name: "QuickBooksFormats", dependencies: ["KCCModel", "Mapping", "XMLStreaming", "CSVStreaming"], swiftSettings: strict),
         // A conversion run: read, map, place, write durably, record.
         .target(
             name: "Conversion",
             dependencies: [
-                "KCCModel", "KCCBatch", "Mapping", "XeroFormats", "DurableOutput", "CSVStreaming",
+                "KCCModel", "KCCBatch", "Mapping", "XeroFormats", "QuickBooksFormats", "DurableOutput", "CSVStreaming",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -115,7 +117,7 @@ let package = Package(
         .testTarget(
             name: "ConversionTests",
             dependencies: [
-                "Conversion", "Mapping", "XeroFormats", "KCCBatch", "KCCModel", "DurableOutput", "CSVStreaming", "XMLStreaming",
+                "Conversion", "Mapping", "XeroFormats", "QuickBooksFormats", "KCCBatch", "KCCModel", "DurableOutput", "CSVStreaming", "XMLStreaming",
                 "KCCTestSupport", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Golden"],

@@ -72,7 +72,7 @@ public final class Converter {
         }
 
         let stem = Self.stem(of: input)
-        let mapper = DocumentMapper(configuration: configuration, textPolicy: format.textPolicy(configuration))
+        let mapper = DocumentMapper(configuration: configuration, format: format)
         var run: Int64 = 0
         let journal = self.journal
         let outputs = OutputSet(folder: options.outputFolder, stem: stem, format: format, configuration: configuration,
@@ -155,6 +155,14 @@ public final class Converter {
             report.warnings += 1
             note(Finding(.warning, at: location, document: document.number, "\(document.number) is not carried by \(format.name): \(reason)"))
         case .family(let family):
+            let refusals = format.refusals(of: mapped, configuration: configuration)
+            guard refusals.isEmpty else {
+                report.heldBack.insert(document.number)
+                for reason in refusals {
+                    note(Finding(.error, at: location, document: document.number, "\(reason) — document \(document.number) held back"))
+                }
+                return
+            }
             let placement = try outputs.write(mapped, to: family)
             report.written += 1
             if !options.preCheck { try journal.record(run, ExportRecord(document: document, placement: placement)) }

@@ -1,9 +1,12 @@
 import Mapping
+import QuickBooksFormats
 import XeroFormats
 
 /// The `--to` targets this build knows.
 public enum ExportFormats {
-    public static let all: [any ExportFormat] = [XeroCSVFormat(), XeroXMLFormat()]
+    public static let all: [any ExportFormat] = [
+        XeroCSVFormat(), XeroXMLFormat(), IIFFormat(), QBXMLFormat(), QBOCSVFormat(), QBOXMLFormat(),
+    ]
 
     public static var names: [String] { all.map(\.name) }
 

@@ -35,8 +35,9 @@ public final class XMLSchema: @unchecked Sendable {
     }
 
     /// Compiles a schema file and the files it includes, which must sit in the same folder.
+    /// A relative path (`../shared/vendor/…`) is resolved first: includes load only from a canonical folder.
     public convenience init(path: String) throws(CompileError) {
-        let absolute = path.hasPrefix("/") ? path : Self.currentDirectory() + "/" + path
+        let absolute = Self.canonical(path) ?? (path.hasPrefix("/") ? path : Self.currentDirectory() + "/" + path)
         let folder = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.endIndex)])
         ExternalEntityPolicy.trust(folder: folder)
         self.init(pointer: try Self.compile(xmlSchemaNewParserCtxt(absolute), name: path))
@@ -73,6 +74,13 @@ public final class XMLSchema: @unchecked Sendable {
         } catch {
             return [error]
         }
+    }
+
+    /// The path with `.`, `..` and links resolved, or `nil` if it does not exist.
+    private static func canonical(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     private static func currentDirectory() -> String {

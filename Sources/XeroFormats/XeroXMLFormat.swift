@@ -131,12 +131,11 @@ final class XeroXMLWriter: FamilyWriter {
             try xml.startElement("Addresses")
             try xml.startElement("Address")
             try xml.element("AddressType", "POBOX")
-            try xml.element("AddressLine1", ifPresent: a.line1)
-            try xml.element("AddressLine2", ifPresent: a.line2)
-            try xml.element("City", ifPresent: a.town)
-            try xml.element("Region", ifPresent: a.county)
-            try xml.element("PostalCode", ifPresent: a.postcode)
-            try xml.element("Country", ifPresent: a.country)
+            let layout: [(name: String, part: KeyPath<Address, String?>)] = [
+                ("AddressLine1", \.line1), ("AddressLine2", \.line2), ("City", \.town), ("Region", \.county), ("PostalCode", \.postcode),
+                ("Country", \.country),
+            ]
+            for (name, value) in a.parts(layout) { try xml.element(name, value) }
             try xml.endElement()
             try xml.endElement()
         }

@@ -12,6 +12,33 @@ struct ConfigurationTests {
         #expect(configuration.payments.account(for: "paypal") == "092")
         #expect(configuration.payments.account(for: "Klarna") == "090")
         #expect(configuration.taxCodes["T1"]?.code == "OUTPUT2")
+        #expect(configuration.taxCodes["T1"]?.desktop == "S" && configuration.taxCodes["T1"]?.online == "20.0% S")
+        var quickbooks = QuickBooksSettings()
+        quickbooks.dateFormat = .dayMonthYear
+        quickbooks.stripPrefixes = ["INV-", "CRN-", "PAY-"]
+        quickbooks.refundAccount = "Undeposited Funds"
+        #expect(configuration.quickbooks == quickbooks)
+    }
+
+    @Test("the quickbooks keys and the refund modes are read")
+    func quickbooks() throws {
+        let configuration = try ConfigurationLoader.parse("""
+            quickbooks:
+              date_format: YYYY-MM-DD
+              accounts_receivable: Debtors
+              undeposited_funds: Takings
+              vat_liability: VAT Control
+              item: Sales
+              strip_prefixes: [INV-]
+              on_error: continueOnError
+              online_refunds: refund_receipt
+              desktop_refunds: cheque
+            """, file: "t.yaml")
+        let q = configuration.quickbooks
+        #expect(q.dateFormat == .iso && q.accountsReceivable == "Debtors" && q.vatLiability == "VAT Control" && q.item == "Sales")
+        #expect(q.stripPrefixes == ["INV-"] && q.onError == .continueOnError)
+        #expect(q.onlineRefunds == .refundReceipt && q.desktopRefunds == .cheque)
+        #expect(q.refundFromAccount == "Takings", "refunds leave Undeposited Funds unless refund_account says otherwise")
     }
 
     @Test("no file: built-in defaults")
@@ -29,6 +56,12 @@ struct ConfigurationTests {
         ("channels:\n  refund_tax: T7\n", "t.yaml: error: channels.refund_tax: names tax code 'T7', which is not under tax_codes"),
         ("tax_codes:\n  T1: { name: VAT }\n", "t.yaml:2: error: tax_codes.T1: needs name"),
         ("xero: [1, 2\n", "t.yaml:2: error: (syntax): is not valid YAML"),
+        ("quickbooks:\n  online_refunds: refund\n", "t.yaml:2: error: quickbooks.online_refunds: must be one of credit_memo, refund_receipt, not 'refund'"),
+        ("quickbooks:\n  desktop_refund: cheque\n", "t.yaml:2: error: quickbooks.desktop_refund: is not a known key"),
+        ("quickbooks:\n  on_error: stop\n", "t.yaml:2: error: quickbooks.on_error: must be one of stopOnError, continueOnError, rollbackOnError"),
+        ("quickbooks:\n  strip_prefixes: INV-\n", "t.yaml:2: error: quickbooks.strip_prefixes: must be a list of prefixes"),
+        ("tax_codes:\n  T1: { name: VAT, code: V, qbd: VAT20 }\n", "t.yaml:2: error: tax_codes.T1.qbd: 'VAT20' is longer than 3 characters"),
+        ("quickbooks:\n  item: \"KCC\\tSales\"\n", "t.yaml:2: error: quickbooks.item: must be one line of text, without tabs"),
     ])
     func errors(text: String, expected: String) {
         do {

@@ -4,6 +4,7 @@ import KCCModel
 import KCCTestSupport
 import Logging
 import Mapping
+import Testing
 
 /// Runs conversions into fresh folders and compares outputs with golden files.
 enum Harness {
@@ -43,6 +44,20 @@ enum Harness {
             }
         }
         return Outcome(report: report, findings: findings, placements: placements, folder: folder)
+    }
+
+    /// Converts the sample batch to `target` and expects the golden files `Golden/<name>/`, nothing held back, and
+    /// the same bytes from the batch's XML twin (only the input name differs, and it is in no output but the problems file).
+    static func expectGolden(_ target: String, configuration: BridgeConfiguration, name: String,
+                             sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let fromCSV = convert("samples/batch-2026-11.csv", to: target, configuration: configuration)
+        #expect(fromCSV.report.failure == nil, sourceLocation: sourceLocation)
+        #expect(fromCSV.report.allHeldBack.isEmpty, sourceLocation: sourceLocation)
+        #expect(compareWithGolden(fromCSV.folder, name) == [], sourceLocation: sourceLocation)
+        let fromXML = convert("samples/batch-2026-11.xml", to: target, configuration: configuration)
+        for file in TestFiles.names(in: fromCSV.folder) where !file.contains("problems") {
+            #expect(TestFiles.read(fromCSV.folder + "/" + file) == TestFiles.read(fromXML.folder + "/" + file), "\(file)", sourceLocation: sourceLocation)
+        }
     }
 
     /// Compares every file in `folder` with `Golden/<name>/`; returns the differences.

@@ -18,15 +18,17 @@ public struct BridgeConfiguration: Sendable, Hashable {
     public var xero = XeroSettings()
     /// How refund files are read back.
     public var refunds = RefundSettings()
+    public var quickbooks = QuickBooksSettings()
 
     public init() {}
 
-    /// UK VAT as Xero names it in a new organisation.
+    /// UK VAT as Xero names it in a new organisation, with the codes a UK
+    /// QuickBooks Desktop company and a UK QuickBooks Online company start with.
     public static let ukVAT: [String: TaxMapping] = [
-        "T0": TaxMapping(name: "Zero Rated Income", code: "ZERORATEDOUTPUT", rate: ExactDecimal(0)),
-        "T1": TaxMapping(name: "20% (VAT on Income)", code: "OUTPUT2", rate: ExactDecimal(20)),
-        "T5": TaxMapping(name: "5% (VAT on Income)", code: "RROUTPUT", rate: ExactDecimal(5)),
-        "T9": TaxMapping(name: "No VAT", code: "NONE", rate: ExactDecimal(0)),
+        "T0": TaxMapping(name: "Zero Rated Income", code: "ZERORATEDOUTPUT", rate: ExactDecimal(0), desktop: "Z", online: "0.0% Z"),
+        "T1": TaxMapping(name: "20% (VAT on Income)", code: "OUTPUT2", rate: ExactDecimal(20), desktop: "S", online: "20.0% S"),
+        "T5": TaxMapping(name: "5% (VAT on Income)", code: "RROUTPUT", rate: ExactDecimal(5), desktop: "R", online: "5.0% R"),
+        "T9": TaxMapping(name: "No VAT", code: "NONE", rate: ExactDecimal(0), desktop: "O", online: "No VAT"),
     ]
 }
 
@@ -92,8 +94,13 @@ public struct PaymentAccounts: Sendable, Hashable {
 
     /// The bank account for `method`, or `nil` if none is configured.
     public func account(for method: String?) -> String? {
-        if let method, let hit = byMethod.first(where: { $0.key.caseInsensitiveEquals(method) }) { return hit.value }
-        return defaultAccount
+        listedAccount(for: method) ?? defaultAccount
+    }
+
+    /// The account listed for `method` itself, ignoring the default (QuickBooks deposits the rest to Undeposited Funds).
+    public func listedAccount(for method: String?) -> String? {
+        guard let method else { return nil }
+        return byMethod.first(where: { $0.key.caseInsensitiveEquals(method) })?.value
     }
 }
 
@@ -105,11 +112,17 @@ public struct TaxMapping: Sendable, Hashable {
     public var code: String
     /// The percentage, if given: a KCC line at another rate is a warning.
     public var rate: ExactDecimal?
+    /// QuickBooks Desktop's sales tax (VAT) code, at most 3 characters (`S`), for qbXML; `nil`: qbXML holds such lines back.
+    public var desktop: String?
+    /// QuickBooks Online's tax code (`20.0% S`, or its Id), for the QBO CSV and XML; `nil`: they hold such lines back.
+    public var online: String?
 
-    public init(name: String, code: String, rate: ExactDecimal? = nil) {
+    public init(name: String, code: String, rate: ExactDecimal? = nil, desktop: String? = nil, online: String? = nil) {
         self.name = name
         self.code = code
         self.rate = rate
+        self.desktop = desktop
+        self.online = online
     }
 }
 

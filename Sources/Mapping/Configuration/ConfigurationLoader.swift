@@ -85,6 +85,11 @@ private struct ConfigReader {
         }
         let text = scalar.string
         if text.isEmpty { problem(node, key, "must not be empty") }
+        // Values end up inside tab-separated and line-based files (IIF), and a name never needs one.
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            problem(node, key, "must be one line of text, without tabs or control characters")
+            return nil
+        }
         return text.isEmpty ? nil : text
     }
 
@@ -108,7 +113,7 @@ private struct ConfigReader {
     }
 
     mutating func read(_ root: Node, into c: inout BridgeConfiguration) {
-        for (key, _, value) in pairs(root, "", allowed: ["text_cells", "channels", "payments", "tax_codes", "xero", "refunds"]) {
+        for (key, _, value) in pairs(root, "", allowed: ["text_cells", "channels", "payments", "tax_codes", "xero", "quickbooks", "refunds"]) {
             switch key {
             case "text_cells":
                 if let choice = choice(value, key, ["escape", "strip", "refuse"]) { c.textCells = TextCellPolicy(rawValue: choice)! }
@@ -117,6 +122,7 @@ private struct ConfigReader {
             case "tax_codes": readTaxCodes(value, into: &c.taxCodes)
             case "xero": readXero(value, into: &c.xero)
             case "refunds": readRefunds(value, into: &c.refunds)
+            case "quickbooks": readQuickBooks(value, into: &c.quickbooks)
             default: break
             }
         }
@@ -203,11 +209,17 @@ private struct ConfigReader {
         taxCodes = [:]
         for (code, _, value) in pairs(node, "tax_codes", allowed: nil) {
             let path = "tax_codes.\(code)"
-            var name: String?, apiCode: String?, rate: ExactDecimal?
-            for (key, _, v) in pairs(value, path, allowed: ["name", "code", "rate"]) {
+            var name: String?, apiCode: String?, rate: ExactDecimal?, desktop: String?, online: String?
+            for (key, _, v) in pairs(value, path, allowed: ["name", "code", "rate", "qbd", "qbo"]) {
                 switch key {
                 case "name": name = string(v, "\(path).name")
                 case "code": apiCode = string(v, "\(path).code")
+                case "qbo": online = string(v, "\(path).qbo")
+                case "qbd":
+                    desktop = string(v, "\(path).qbd")
+                    if let code = desktop, code.count > 3 {
+                        problem(v, "\(path).qbd", "'\(code)' is longer than 3 characters, the most a QuickBooks Desktop sales tax code has")
+                    }
                 case "rate":
                     if let text = string(v, "\(path).rate") {
                         do { rate = try ExactDecimal(parsing: text) } catch { problem(v, "\(path).rate", "\(error)") }
@@ -219,7 +231,7 @@ private struct ConfigReader {
                 problem(value, path, "needs name (as the CSV import shows it) and code (as the API knows it)")
                 continue
             }
-            taxCodes[code] = TaxMapping(name: name, code: apiCode, rate: rate)
+            taxCodes[code] = TaxMapping(name: name, code: apiCode, rate: rate, desktop: desktop, online: online)
         }
     }
 
@@ -267,6 +279,38 @@ private struct ConfigReader {
                 if let text = choice(value, full, ["negative", "positive"]) { xero.negativeCreditNotes = text == "negative" }
             case "fill_totals":
                 if let b = bool(value, full) { xero.fillTotals = b }
+            default: break
+            }
+        }
+    }
+
+    mutating func readQuickBooks(_ node: Node, into quickbooks: inout QuickBooksSettings) {
+        let allowed: Set<String> = [
+            "date_format", "accounts_receivable", "undeposited_funds", "vat_liability", "item", "strip_prefixes", "on_error",
+            "online_refunds", "desktop_refunds", "refund_account",
+        ]
+        for (key, _, value) in pairs(node, "quickbooks", allowed: allowed) {
+            let full = "quickbooks.\(key)"
+            switch key {
+            case "date_format":
+                if let text = choice(value, full, CalendarDate.Format.allCases.map(\.rawValue)) { quickbooks.dateFormat = CalendarDate.Format(rawValue: text)! }
+            case "accounts_receivable": if let s = string(value, full) { quickbooks.accountsReceivable = s }
+            case "undeposited_funds": if let s = string(value, full) { quickbooks.undepositedFunds = s }
+            case "vat_liability": if let s = string(value, full) { quickbooks.vatLiability = s }
+            case "item": if let s = string(value, full) { quickbooks.item = s }
+            case "refund_account": quickbooks.refundAccount = string(value, full)
+            case "strip_prefixes":
+                guard let sequence = value.sequence else {
+                    problem(value, full, "must be a list of prefixes, e.g. [INV-, CRN-, PAY-]")
+                    continue
+                }
+                quickbooks.stripPrefixes = sequence.enumerated().compactMap { index, item in string(item, "\(full)[\(index + 1)]") }
+            case "on_error":
+                if let text = choice(value, full, QuickBooksSettings.OnError.allCases.map(\.rawValue)) { quickbooks.onError = .init(rawValue: text)! }
+            case "online_refunds":
+                if let text = choice(value, full, QuickBooksSettings.OnlineRefunds.allCases.map(\.rawValue)) { quickbooks.onlineRefunds = .init(rawValue: text)! }
+            case "desktop_refunds":
+                if let text = choice(value, full, QuickBooksSettings.DesktopRefunds.allCases.map(\.rawValue)) { quickbooks.desktopRefunds = .init(rawValue: text)! }
             default: break
             }
         }

@@ -15,6 +15,18 @@ public protocol ExportFormat: Sendable {
     func destination(of document: MappedDocument) -> Destination
     /// A writer for one file of `family`.
     func makeWriter(for family: OutputFamily, configuration: BridgeConfiguration) -> any FamilyWriter
+    /// Characters that would break this format's files inside a text field
+    /// (IIF: tab and line breaks): the mapper writes a space instead and warns.
+    var breakingCharacters: Set<Unicode.Scalar> { get }
+    /// Why this format must hold back a document it would carry, although the
+    /// mapper accepted it (a number longer than the package takes, a currency
+    /// it cannot carry): each reason becomes an error finding.
+    func refusals(of document: MappedDocument, configuration: BridgeConfiguration) -> [String]
+}
+
+extension ExportFormat {
+    public var breakingCharacters: Set<Unicode.Scalar> { [] }
+    public func refusals(of document: MappedDocument, configuration: BridgeConfiguration) -> [String] { [] }
 }
 
 /// Where a document goes in a format.

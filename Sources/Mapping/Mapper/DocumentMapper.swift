@@ -7,15 +7,23 @@ public struct DocumentMapper: Sendable {
     public let configuration: BridgeConfiguration
     /// How formula-like text is treated (the configured policy for CSV imports; `.keep` for XML).
     public let textPolicy: TextCellPolicy
+    /// Characters the target cannot carry inside a text field (IIF: tab, CR, LF), written as a space with a warning.
+    public let breakingCharacters: Set<Unicode.Scalar>
 
-    public init(configuration: BridgeConfiguration, textPolicy: TextCellPolicy) {
+    public init(configuration: BridgeConfiguration, textPolicy: TextCellPolicy, breakingCharacters: Set<Unicode.Scalar> = []) {
         self.configuration = configuration
         self.textPolicy = textPolicy
+        self.breakingCharacters = breakingCharacters
+    }
+
+    /// The mapper for `format`: its text policy and the characters its files cannot carry.
+    public init(configuration: BridgeConfiguration, format: any ExportFormat) {
+        self.init(configuration: configuration, textPolicy: format.textPolicy(configuration), breakingCharacters: format.breakingCharacters)
     }
 
     /// The mapped document, or `nil` with the findings that hold it back.
     public func map(_ document: Document, at location: SourceLocation) -> (MappedDocument?, [Finding]) {
-        var run = MappingRun(document: document, location: location, policy: textPolicy)
+        var run = MappingRun(document: document, location: location, policy: textPolicy, breaking: breakingCharacters)
         let customer = document.customer
         let channel: SalesChannel
         let paymentMethod: String?
@@ -86,13 +94,15 @@ private struct MappingRun {
     let document: Document
     let location: SourceLocation
     let policy: TextCellPolicy
+    let breaking: Set<Unicode.Scalar>
     var findings: [Finding] = []
     var heldBack = false
 
-    init(document: Document, location: SourceLocation, policy: TextCellPolicy) {
+    init(document: Document, location: SourceLocation, policy: TextCellPolicy, breaking: Set<Unicode.Scalar>) {
         self.document = document
         self.location = location
         self.policy = policy
+        self.breaking = breaking
     }
 
     mutating func error(_ message: String, field: String? = nil) {
@@ -105,12 +115,18 @@ private struct MappingRun {
     }
 
     /// `text` made safe for the target: characters no file format can carry are
-    /// refused; formula-like text follows the policy, and any change is reported.
-    mutating func text(_ text: String, field: String, line: Int? = nil) -> String {
+    /// refused; characters that would break this target's files become spaces;
+    /// formula-like text follows the policy. Every change is reported.
+    mutating func text(_ original: String, field: String, line: Int? = nil) -> String {
         let place = line.map { "line \($0): \(field)" } ?? field
-        if let bad = text.unicodeScalars.first(where: { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value == 0xFFFE || $0.value == 0xFFFF }) {
+        if let bad = original.unicodeScalars.first(where: { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value == 0xFFFE || $0.value == 0xFFFF }) {
             error("\(place) holds the control character U+\(String(bad.value, radix: 16, uppercase: true)), which no import file can carry", field: field)
-            return text
+            return original
+        }
+        var text = original
+        if !breaking.isEmpty, text.unicodeScalars.contains(where: breaking.contains) {
+            text = String(String.UnicodeScalarView(text.unicodeScalars.map { breaking.contains($0) ? " " : $0 }))
+            warning("\(place) holds a tab or line break, which this file format uses between fields and records; written with spaces instead", field: field)
         }
         switch policy.apply(text) {
         case .unchanged(let same):

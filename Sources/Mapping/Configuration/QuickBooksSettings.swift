@@ -1,0 +1,55 @@
+import KCCModel
+
+/// Choices that only the QuickBooks files have (`quickbooks:` in the configuration).
+///
+/// Account and item values are written as given: QuickBooks Desktop and the
+/// IIF import take names (or numbers, where the company uses account
+/// numbers); QuickBooks Online's API takes Ids, or names for a loader that
+/// looks them up.
+public struct QuickBooksSettings: Sendable, Hashable {
+    /// Dates in the text imports: IIF and the QBO CSV (qbXML and the QBO API always take `YYYY-MM-DD`).
+    public var dateFormat: CalendarDate.Format = .monthDayYear
+    public var accountsReceivable = "Accounts Receivable"
+    /// Where a payment whose method has no entry under `payments.accounts` is deposited.
+    public var undepositedFunds = "Undeposited Funds"
+    /// The IIF split that carries a document's VAT (US editions: `Sales Tax Payable`).
+    public var vatLiability = "VAT Liability"
+    /// The item (product/service) every line is posted with; the line's own sales account overrides its income account where the format allows.
+    public var item = "KCC Sales"
+    /// Taken off the front of KCC numbers for Desktop's RefNumber and IIF's DOCNUM (11 characters; 20 for payments).
+    public var stripPrefixes: [String] = []
+    /// qbXML's `onError`: what QuickBooks does with the rest of a request set when one request fails.
+    public var onError: OnError = .stopOnError
+    /// QuickBooks Online: a credit note becomes a `CreditMemo` or a `RefundReceipt` (seed 001).
+    public var onlineRefunds: OnlineRefunds = .creditMemo
+    /// QuickBooks Desktop: how a credit memo is refunded (seed 001), used by the refund requests.
+    public var desktopRefunds: DesktopRefunds = .creditCard
+    /// The account refunds are paid from; `nil`: ``undepositedFunds``.
+    public var refundAccount: String?
+
+    public init() {}
+
+    /// The account refunds leave: the configured one, else Undeposited Funds.
+    public var refundFromAccount: String { refundAccount ?? undepositedFunds }
+
+    /// qbXML's `QBXMLMsgsRq onError` values.
+    public enum OnError: String, Sendable, Hashable, CaseIterable {
+        case stopOnError, continueOnError, rollbackOnError
+    }
+
+    /// How QuickBooks Online receives a credit note.
+    public enum OnlineRefunds: String, Sendable, Hashable, CaseIterable {
+        /// A `CreditMemo`: the customer's balance goes down; the money is refunded in QuickBooks.
+        case creditMemo = "credit_memo"
+        /// A `RefundReceipt`: the refund itself, money out of ``QuickBooksSettings/refundFromAccount``.
+        case refundReceipt = "refund_receipt"
+    }
+
+    /// How QuickBooks Desktop pays a credit memo back.
+    public enum DesktopRefunds: String, Sendable, Hashable, CaseIterable {
+        /// `ARRefundCreditCardAdd` (IIF `CCARD REFUND`).
+        case creditCard = "credit_card"
+        /// `CheckAdd` (IIF `CHECK`).
+        case cheque
+    }
+}
