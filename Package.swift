@@ -56,7 +56,7 @@ let package = Package(
         // The reconciliation pass: an outcome for every refund, the KCC payment import, the report.
         .target(
             name: "Reconciliation",
-            dependencies: ["KCCModel", "Refunds", "Mapping", "CSVStreaming", "XMLStreaming", "DurableOutput",
+            dependencies: ["KCCModel", "Refunds", "Mapping", "Ledger", "CSVStreaming", "XMLStreaming", "DurableOutput",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "Conversion",
             dependencies: [
-                "KCCModel", "KCCBatch", "Mapping", "XeroFormats", "QuickBooksFormats", "DurableOutput", "CSVStreaming",
+                "KCCModel", "KCCBatch", "Mapping", "XeroFormats", "QuickBooksFormats", "DurableOutput", "CSVStreaming", "Ledger",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -125,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconciliationTests",
-            dependencies: ["Reconciliation", "Refunds", "Mapping", "KCCModel", "XMLStreaming", "CSVStreaming", "KCCTestSupport",
+            dependencies: ["Reconciliation", "Refunds", "Mapping", "Ledger", "KCCModel", "XMLStreaming", "CSVStreaming", "KCCTestSupport",
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["Fixtures"],
             swiftSettings: strict

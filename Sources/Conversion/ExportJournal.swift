@@ -29,6 +29,7 @@ public struct ExportRecord: Sendable, Hashable {
     public var relatedInvoice: String?
     public var customerCode: String
     public var customerName: String
+    public var date: CalendarDate
     /// Gross (invoices, credit notes) or amount (payments).
     public var gross: Money
     public var file: String
@@ -42,6 +43,7 @@ public struct ExportRecord: Sendable, Hashable {
         relatedInvoice = document.relatedInvoice
         customerCode = document.customer.code
         customerName = document.customer.name
+        date = document.date
         gross = document.gross
         file = placement.file
         first = placement.first

@@ -83,7 +83,8 @@ extension Ledger {
     /// exported the same batch at once), when a document names an output the
     /// run did not plan or that is not on disk, or when a refund breaks a rule
     /// of ``recordRefund(_:run:)``.
-    public func completeRun(_ id: RunID, documents: [ExportedDocument], refunds: [RefundApplication] = []) throws(LedgerError) {
+    public func completeRun(_ id: RunID, documents: [ExportedDocument], refunds: [RefundApplication] = [],
+                            outcomes: [RefundOutcomeRecord] = []) throws(LedgerError) {
         var documents = documents
         for index in documents.indices {
             documents[index].outputFile = LocalFiles.absolute(documents[index].outputFile)
@@ -128,6 +129,9 @@ extension Ledger {
             }
             for refund in refunds {
                 try Self.apply(refund, run: id, at: finishedAt, in: db)
+            }
+            for outcome in outcomes {
+                try Self.remember(outcome, run: id, at: finishedAt, in: db)
             }
             try db.execute(
                 sql: "UPDATE export_run SET status = 'committed', finished_at = ? WHERE id = ?",

@@ -1,4 +1,5 @@
 import KCCModel
+import Ledger
 
 /// Decides an outcome for every refund (`../shared/spec/reconciliation.md`).
 ///
@@ -37,9 +38,9 @@ public struct Reconciler {
 
         let resolution = try ledger.resolution(refundID: refund.id, system: refund.system)
         var givenCreditNote = refund.creditNote
-        if case .creditNote(let number)? = resolution?.decision {
+        if case .match(let number)? = resolution?.decision {
             givenCreditNote = number
-            decision.evidence.append("a person chose credit note \(number) (\(resolution!.who), \(resolution!.when): \(resolution!.note))")
+            decision.evidence.append("a person chose credit note \(number) (\(resolution!.decidedBy), \(resolution!.decidedAt.iso8601): \(resolution!.note))")
         }
 
         // 1. A credit note named in its field, or standing whole in the reference.
@@ -66,7 +67,7 @@ public struct Reconciler {
         if decision.outcome.isApplied, let number = decision.creditNote {
             appliedHere[number, default: Money.zero(amount.currency)] += amount
             seenHere.insert(key)
-            if case .creditNote? = resolution?.decision { decision.resolution = resolution }
+            if case .match? = resolution?.decision { decision.resolution = resolution }
         } else {
             if case .ignore? = resolution?.decision {
                 decision.resolution = resolution

@@ -1,6 +1,7 @@
 import CSVStreaming
 import DurableOutput
 import KCCModel
+import Ledger
 import XMLStreaming
 
 /// The files a reconciliation writes: the KCC payment import (CSV and XML) for
@@ -64,9 +65,9 @@ enum ReconciliationOutputs {
     static func describe(_ resolution: Resolution) -> String {
         let what = switch resolution.decision {
         case .ignore: "ignored"
-        case .creditNote(let number): "matched to \(number)"
+        case .match(let number): "matched to \(number)"
         }
-        return "\(what) by \(resolution.who) on \(resolution.when): \(resolution.note)"
+        return "\(what) by \(resolution.decidedBy) on \(resolution.decidedAt.iso8601): \(resolution.note)"
     }
 
     static func safe(_ text: String, _ policy: TextCellPolicy) -> String {

@@ -1,4 +1,5 @@
 import KCCModel
+import Ledger
 
 /// What reconciliation decided for one refund, and everything a person needs to check it.
 public struct RefundDecision: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import KCCModel
+import Ledger
 import Reconciliation
 
 /// A ledger in memory, for deciding outcomes without a database.
@@ -12,8 +13,9 @@ final class MemoryLedger: ReconciliationStore {
 
     func add(creditNote number: String, order: String, gross: String, currency: Currency = .gbp, customer: String = "Jane Smith",
              date: CalendarDate = CalendarDate(year: 2026, month: 11, day: 10)!) {
-        creditNotes.append(CreditNoteBalance(number: number, orderNumber: order, customerName: customer, date: date,
-                                             gross: try! Money(parsing: gross, currency: currency), applied: .zero(currency)))
+        creditNotes.append(CreditNoteBalance(number: number, orderNumber: order, relatedInvoice: nil, customerCode: "C-1",
+                                             customerName: customer, date: date, gross: try! Money(parsing: gross, currency: currency),
+                                             applied: .zero(currency), refundCount: 0))
         knownOrders.insert(order)
     }
 
@@ -31,7 +33,7 @@ final class MemoryLedger: ReconciliationStore {
     func creditNoteNumbers() throws -> [String] { creditNotes.map(\.number) }
 
     func creditNotes(amount: Money, from: CalendarDate, through: CalendarDate) throws -> [CreditNoteBalance] {
-        creditNotes.filter { $0.gross == amount && ($0.date.map { $0 >= from && $0 <= through } ?? false) }.map(withApplied)
+        creditNotes.filter { $0.gross == amount && $0.date >= from && $0.date <= through }.map(withApplied)
     }
 
     func begin(input: String, inputSHA256: String) throws -> Int64 { 1 }

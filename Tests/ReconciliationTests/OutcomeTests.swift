@@ -1,4 +1,5 @@
 import KCCModel
+import Ledger
 import KCCTestSupport
 import Reconciliation
 import Testing
@@ -89,8 +90,9 @@ struct OutcomeTests {
     @Test("a hand decision: match to a credit note applies it; ignore keeps the outcome but no longer needs a person")
     func resolutions() throws {
         let l = ledger()
-        l.resolutions["csv/R6"] = Resolution(decision: .creditNote("CRN-1"), note: "phone call", who: "ann", when: "2026-11-21")
-        l.resolutions["csv/R7"] = Resolution(decision: .ignore, note: "test refund", who: "ann", when: "2026-11-21")
+        let when = Timestamp(CalendarDate(year: 2026, month: 11, day: 21)!)
+        l.resolutions["csv/R6"] = Resolution(refundID: "R6", decision: .match(creditNote: "CRN-1"), note: "phone call", decidedBy: "ann", decidedAt: when)
+        l.resolutions["csv/R7"] = Resolution(refundID: "R7", decision: .ignore, note: "test refund", decidedBy: "ann", decidedAt: when)
         var reconciler = Reconciler(ledger: l)
         let matched = try reconciler.decide(refund("R6", "10.00", order: "SO-77"))
         #expect(matched.outcome == .partial && matched.creditNote == "CRN-1" && matched.resolution != nil)

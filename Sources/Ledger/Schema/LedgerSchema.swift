@@ -11,6 +11,9 @@ enum LedgerSchema {
         migrator.registerMigration("v1") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }()
 
@@ -18,7 +21,7 @@ enum LedgerSchema {
     static func migrate(_ pool: DatabasePool, path: String) throws {
         let (foreignTables, superseded) = try pool.read { db in
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-            let known = Set(["grdb_migrations", "export_run", "export_run_output", "exported_document", "applied_refund", "resolution", "processed_file"])
+            let known = Set(["grdb_migrations", "export_run", "export_run_output", "exported_document", "applied_refund", "resolution", "processed_file", "refund_outcome"])
             return (tables.filter { !known.contains($0) }, try migrator.hasBeenSuperseded(db))
         }
         if !foreignTables.isEmpty, try pool.read({ try !$0.tableExists("grdb_migrations") }) {
@@ -113,5 +116,26 @@ enum LedgerSchema {
             processed_at  TEXT NOT NULL
         );
         CREATE INDEX processed_file_sha256 ON processed_file(sha256);
+        """
+
+    /// v2: the latest outcome of every refund a reconciliation has seen, so
+    /// `reconcile --pending` can list what still needs a person.
+    static let v2 = """
+        CREATE TABLE refund_outcome (
+            source_system TEXT NOT NULL,
+            refund_id     TEXT NOT NULL,
+            outcome       TEXT NOT NULL,
+            reason        TEXT NOT NULL,
+            credit_note   TEXT,
+            order_number  TEXT,
+            amount_minor  INTEGER,
+            currency      TEXT,
+            source_file   TEXT NOT NULL,
+            source_line   INTEGER,
+            run_id        INTEGER NOT NULL REFERENCES export_run(id),
+            seen_at       TEXT NOT NULL,
+            PRIMARY KEY (source_system, refund_id)
+        );
+        CREATE INDEX refund_outcome_by_outcome ON refund_outcome(outcome);
         """
 }

@@ -34,6 +34,8 @@ public struct CreditNoteBalance: Sendable, Hashable, CustomStringConvertible {
     /// What later refunds may still use: gross − applied.
     public var open: Money { gross - applied }
 
+    public var currency: Currency { gross.currency }
+
     /// `CRN-004511: gross 50.00 GBP, 1 refund applied 20.00 GBP, open 30.00 GBP`.
     public var description: String {
         let refunds = switch refundCount {

@@ -44,6 +44,21 @@ struct LedgerLocation: ParsableArguments {
         }
     }
 
+    /// Opens the ledger, creating it on first use, and first finishes what a
+    /// crashed run left behind (its outputs removed, the run rolled back).
+    func openForWriting() throws -> Ledger {
+        let ledger: Ledger
+        do {
+            ledger = try Ledger(path: resolved, logger: Self.logger)
+            for recovered in try ledger.recoverPendingRuns() {
+                printError("note: \(recovered)")
+            }
+        } catch {
+            throw Self.report(error)
+        }
+        return ledger
+    }
+
     /// Prints a ledger failure for the user and gives the exit status that goes with it.
     static func report(_ error: LedgerError) -> ExitCode {
         printError("error: \(error)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Conversion
 import Foundation
 import KCCModel
+import Ledger
 import Logging
 import Mapping
 
@@ -41,7 +42,11 @@ struct Convert: ParsableCommand {
     @Flag(help: "Export documents the ledger holds as already exported to this target (recorded as a re-export).")
     var reexport = false
 
+    @Flag(name: .customLong("no-ledger"), help: "Do not use the ledger: no duplicate check and nothing recorded (for trying things out).")
+    var noLedger = false
+
     @OptionGroup var reading: BatchReadingOptions
+    @OptionGroup var location: LedgerLocation
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one batch file") }
@@ -79,7 +84,8 @@ struct Convert: ParsableCommand {
                 throw ExitCode(ExitStatus.needsAttention)
             }
         }
-        let converter = Converter(format: format, configuration: configuration, logger: Logger(label: "kccbridge.convert"))
+        let journal: any ExportJournal = noLedger ? NoJournal() : LedgerJournal(ledger: try location.openForWriting())
+        let converter = Converter(format: format, configuration: configuration, journal: journal, logger: Logger(label: "kccbridge.convert"))
         var failed = false
         for file in files {
             let report = converter.convert(file, options: options) { event in

@@ -1,0 +1,45 @@
+import KCCModel
+import Ledger
+
+/// The ledger as a conversion sees it: duplicate-proofing, and the crash-safe
+/// run protocol (pending run with planned outputs → durable outputs → one
+/// transaction recording every document).
+public final class LedgerJournal: ExportJournal {
+    private let ledger: Ledger
+    private var documents: [ExportedDocument] = []
+
+    public init(ledger: Ledger) {
+        self.ledger = ledger
+    }
+
+    public func priorExport(number: String, kind: DocumentKind, target: String) throws -> String? {
+        try ledger.priorExports(number: number, kind: kind, target: target).last?.description
+    }
+
+    public func begin(input: String, inputSHA256: String, target: String, reexport: Bool) throws -> Int64 {
+        documents = []
+        return try ledger.beginRun(ExportPlan(inputFile: input, inputSHA256: inputSHA256, target: target, outputPaths: [],
+                                              reexport: reexport)).rawValue
+    }
+
+    public func willWrite(_ run: Int64, path: String) throws {
+        try ledger.planOutput(RunID(run), path: path)
+    }
+
+    public func record(_ run: Int64, _ export: ExportRecord) throws {
+        documents.append(ExportedDocument(kind: export.kind, number: export.number, orderNumber: export.orderNumber,
+                                          relatedInvoice: export.relatedInvoice, customerCode: export.customerCode,
+                                          customerName: export.customerName, date: export.date, gross: export.gross,
+                                          outputFile: export.file, outputIndex: export.first))
+    }
+
+    public func complete(_ run: Int64) throws {
+        defer { documents = [] }
+        try ledger.completeRun(RunID(run), documents: documents)
+    }
+
+    public func abandon(_ run: Int64) throws {
+        documents = []
+        try ledger.abandonRun(RunID(run))
+    }
+}

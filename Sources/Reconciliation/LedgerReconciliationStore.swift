@@ -1,0 +1,51 @@
+import KCCModel
+import Ledger
+
+/// The ledger as reconciliation sees it: lookups, and a run that records every
+/// applied refund and every outcome in one transaction once the KCC payment
+/// import and the report are on disk.
+public final class LedgerReconciliationStore: ReconciliationStore {
+    private let ledger: Ledger
+    /// The target name reconciliation runs carry in the ledger's run table.
+    public static let target = "reconcile"
+
+    public init(ledger: Ledger) {
+        self.ledger = ledger
+    }
+
+    public func creditNote(_ number: String) throws -> CreditNoteBalance? { try ledger.creditNote(number: number) }
+    public func creditNotes(forOrder orderNumber: String) throws -> [CreditNoteBalance] { try ledger.creditNotes(orderNumber: orderNumber) }
+    public func isOrderKnown(_ orderNumber: String) throws -> Bool { try ledger.isOrderKnown(orderNumber) }
+    public func isRefundApplied(id: String, system: String) throws -> Bool { try ledger.isRefundApplied(refundID: id, sourceSystem: system) }
+    public func resolution(refundID: String, system: String) throws -> Resolution? { try ledger.resolutions(refundID: refundID).last }
+    public func creditNoteNumbers() throws -> [String] { try ledger.creditNoteNumbers() }
+
+    public func creditNotes(amount: Money, from: CalendarDate, through: CalendarDate) throws -> [CreditNoteBalance] {
+        try ledger.creditNotes(amount: amount, from: from, through: through)
+    }
+
+    public func begin(input: String, inputSHA256: String) throws -> Int64 {
+        try ledger.beginRun(ExportPlan(inputFile: input, inputSHA256: inputSHA256, target: Self.target, outputPaths: [])).rawValue
+    }
+
+    public func willWrite(_ run: Int64, path: String) throws {
+        try ledger.planOutput(RunID(run), path: path)
+    }
+
+    public func complete(_ run: Int64, decisions: [RefundDecision]) throws {
+        let refunds = decisions.filter(\.outcome.isApplied).compactMap { d -> RefundApplication? in
+            guard let amount = d.refund.amount, let creditNote = d.creditNote else { return nil }
+            return RefundApplication(refundID: d.refund.id, sourceSystem: d.refund.system, creditNote: creditNote, amount: amount)
+        }
+        let outcomes = decisions.filter { $0.outcome != .duplicate }.map { d in
+            RefundOutcomeRecord(refundID: d.refund.id, sourceSystem: d.refund.system, outcome: d.outcome.rawValue, reason: d.reason,
+                                creditNote: d.creditNote, orderNumber: d.orderNumber, amount: d.refund.amount,
+                                sourceFile: d.refund.location.file, sourceLine: d.refund.location.line)
+        }
+        try ledger.completeRun(RunID(run), documents: [], refunds: refunds, outcomes: outcomes)
+    }
+
+    public func abandon(_ run: Int64) throws {
+        try ledger.abandonRun(RunID(run))
+    }
+}

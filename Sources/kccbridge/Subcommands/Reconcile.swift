@@ -1,0 +1,169 @@
+import ArgumentParser
+import Foundation
+import KCCModel
+import Ledger
+import Logging
+import Mapping
+import Reconciliation
+import Refunds
+
+/// `kccbridge reconcile FILE... --out DIR`, and `kccbridge reconcile --pending`.
+struct Reconcile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Match refunds read back from Xero, QuickBooks or a sales channel to the credit notes and orders exported before.",
+        discussion: """
+            Writes <file>.kcc-payments.csv and .xml (what matched, for KCC's "Create and Allocate Payments") and \
+            <file>.reconciliation-report.csv and .html (every refund, its outcome, the evidence and the command that resolves it). \
+            Nothing is recorded in the ledger until those files are on disk. \
+            Exit status 0 when everything matched, 1 when anything needs a person, 2 for a usage error.
+            """
+    )
+
+    @Argument(help: "Refund files: Xero API responses (.xml), qbXML responses (.qbxml/.xml), or CSV.")
+    var files: [String] = []
+
+    @Option(help: "The folder for the outputs (created if missing).")
+    var out: String?
+
+    @Option(help: "The refund file format: auto (default), \(RefundFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var from: String = "auto"
+
+    @Option(help: "The configuration file (default: kccbridge.yaml in the current folder, else built-in defaults).")
+    var config: String?
+
+    @Flag(name: .customLong("pre-check"), help: "Decide and report; write and record nothing.")
+    var preCheck = false
+
+    @Flag(help: "List the refunds that still need a person, from the ledger, and exit.")
+    var pending = false
+
+    @OptionGroup var location: LedgerLocation
+
+    func validate() throws {
+        if pending {
+            if !files.isEmpty { throw ValidationError("--pending lists from the ledger; name no files with it") }
+            return
+        }
+        if files.isEmpty { throw ValidationError("name at least one refund file (or use --pending)") }
+        if out == nil && !preCheck { throw ValidationError("--out DIR is required (or use --pre-check)") }
+        if from != "auto" && RefundFormat(rawValue: from) == nil {
+            throw ValidationError("--from must be auto, \(RefundFormat.allCases.map(\.rawValue).joined(separator: ", ")), not '\(from)'")
+        }
+    }
+
+    func run() throws {
+        if pending { return try listPending() }
+        let configuration: BridgeConfiguration
+        do {
+            configuration = try ConfigurationLoader.load(path: config)
+        } catch {
+            printError(error.description)
+            throw ExitCode(ExitStatus.usage)
+        }
+        var options = ReconcileOptions(outputFolder: Self.folder(out ?? "."))
+        options.preCheck = preCheck
+        options.format = RefundFormat(rawValue: from)
+        options.settings = configuration.refunds
+        options.textPolicy = configuration.textCells
+        if !preCheck {
+            do {
+                try FileManager.default.createDirectory(atPath: options.outputFolder, withIntermediateDirectories: true)
+            } catch {
+                printError("error: the output folder \(options.outputFolder) cannot be made: \(error.localizedDescription)")
+                throw ExitCode(ExitStatus.needsAttention)
+            }
+        }
+        let ledger = try location.openForWriting()
+        let run = ReconciliationRun(store: LedgerReconciliationStore(ledger: ledger), logger: Logger(label: "kccbridge.reconcile"))
+        var attention = false
+        for file in files {
+            let report = run.reconcile(file, options: options)
+            if let failure = report.failure { print(failure.description) }
+            for decision in report.decisions where decision.needsPerson || decision.outcome == .duplicate {
+                print("\(decision.refund.location): \(decision.outcome): refund \(decision.refund.id): \(decision.reason)")
+                if let command = decision.command, !command.isEmpty { print("    to resolve: \(command)") }
+            }
+            print("\(file): \(report.summary.line)")
+            for output in report.outputs { print("  \(preCheck ? "would write" : "wrote") \(output)") }
+            attention = attention || report.needsAttention
+        }
+        if attention { throw ExitCode(ExitStatus.needsAttention) }
+    }
+
+    private func listPending() throws {
+        let ledger = try location.openExisting()
+        let pending: [RefundOutcomeRecord]
+        do {
+            pending = try ledger.pendingRefunds()
+        } catch {
+            throw LedgerLocation.report(error)
+        }
+        for record in pending {
+            let place = record.sourceLine.map { "\(record.sourceFile):\($0)" } ?? record.sourceFile
+            let amount = record.amount.map { " \($0)" } ?? ""
+            print("\(place): \(record.outcome): refund \(record.refundID) (\(record.sourceSystem))\(amount): \(record.reason)")
+        }
+        print(pending.count == 1 ? "1 refund needs a person" : "\(pending.count) refunds need a person")
+        if !pending.isEmpty { throw ExitCode(ExitStatus.needsAttention) }
+    }
+
+    static func folder(_ path: String) -> String {
+        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+}
+
+/// `kccbridge resolve REFUND_ID (--credit-note NUMBER | --ignore) --note TEXT`.
+struct Resolve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record a person's decision about a refund that reconciliation could not place; the next reconcile applies it.",
+        discussion: "Exit status 0 when recorded, 1 when the refund or credit note is unknown to the ledger, 2 for a usage error."
+    )
+
+    @Argument(help: "The refund id, as the report shows it.")
+    var refundID: String
+
+    @Option(name: .customLong("credit-note"), help: "Allocate the refund to this credit note.")
+    var creditNote: String?
+
+    @Flag(help: "Leave the refund out of KCC for good.")
+    var ignore = false
+
+    @Option(help: "Why (kept in the ledger's audit trail).")
+    var note: String
+
+    @Option(help: "Who decides (default: $USER).")
+    var by: String?
+
+    @OptionGroup var location: LedgerLocation
+
+    /// The login name of the user running the command, from the password database.
+    static func accountName() -> String? {
+        guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
+        return String(cString: name)
+    }
+
+    func validate() throws {
+        if (creditNote == nil) == !ignore { throw ValidationError("give exactly one of --credit-note NUMBER or --ignore") }
+        if note.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--note must say why") }
+    }
+
+    func run() throws {
+        let ledger = try location.openExisting()
+        do {
+            guard !(try ledger.refundOutcomes(refundID: refundID)).isEmpty else {
+                printError("error: no reconciliation has seen refund \(refundID); check the id in the report")
+                throw ExitCode(ExitStatus.needsAttention)
+            }
+            if let creditNote, try ledger.creditNote(number: creditNote) == nil {
+                printError("error: credit note \(creditNote) is not in the ledger (it was never exported); export it first")
+                throw ExitCode(ExitStatus.needsAttention)
+            }
+            let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? Self.accountName() ?? "unknown"
+            let decision: Resolution.Decision = creditNote.map { .match(creditNote: $0) } ?? .ignore
+            let resolution = try ledger.recordResolution(refundID: refundID, decision: decision, note: note, by: who)
+            print("recorded: \(resolution); the next reconcile applies it")
+        } catch let error as LedgerError {
+            throw LedgerLocation.report(error)
+        }
+    }
+}
