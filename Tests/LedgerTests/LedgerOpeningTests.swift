@@ -6,13 +6,13 @@ import Testing
 
 @Suite("Opening a ledger: first use, reopening, files that are not ledgers, where it lives")
 struct LedgerOpeningTests {
-    @Test("first use creates the folders, the file in WAL mode, and every table through migration v1")
+    @Test("first use creates the folders, the file in WAL mode, and every table through the last migration")
     func firstUse() throws {
         let fixture = try LedgerFixture()
         #expect(TestFiles.names(in: fixture.folder + "/state").contains("ledger.sqlite"))
-        #expect(try RawSQLite.strings(fixture.path, "SELECT identifier FROM grdb_migrations") == ["v1"])
+        #expect(try RawSQLite.strings(fixture.path, "SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2"])
         let tables = try RawSQLite.strings(fixture.path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-        #expect(tables == ["applied_refund", "export_run", "export_run_output", "exported_document", "grdb_migrations", "processed_file", "resolution"])
+        #expect(tables == ["applied_refund", "export_run", "export_run_output", "exported_document", "grdb_migrations", "processed_file", "refund_outcome", "resolution"])
         #expect(try RawSQLite.strings(fixture.path, "PRAGMA journal_mode") == ["wal"])
         #expect(try fixture.ledger.checkIntegrity().isEmpty)
     }
@@ -24,7 +24,7 @@ struct LedgerOpeningTests {
         let again = try fixture.reopen()
         #expect(try again.documents(number: "INV-1").map(\.run) == [run])
         #expect(try again.runs().count == 1)
-        #expect(try RawSQLite.strings(fixture.path, "SELECT identifier FROM grdb_migrations") == ["v1"])
+        #expect(try RawSQLite.strings(fixture.path, "SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2"])
     }
 
     @Test("a ledger written by a newer kccbridge is refused, not changed")
@@ -86,5 +86,24 @@ struct LedgerOpeningTests {
         let beforeEpoch = Timestamp(millisecondsSinceEpoch: -1)
         #expect(beforeEpoch.iso8601 == "1969-12-31T23:59:59.999Z")
         #expect(Timestamp(iso8601: beforeEpoch.iso8601) == beforeEpoch)
+    }
+}
+
+@Suite("Refund outcomes (migration v2)")
+struct RefundOutcomeLedgerTests {
+    @Test("the latest outcome per refund is kept; applied or ignored refunds no longer pend")
+    func pending() throws {
+        let fixture = try LedgerFixture()
+        let ledger = fixture.ledger
+        let run = try ledger.beginRun(ExportPlan(inputFile: "r.csv", inputSHA256: String(repeating: "a", count: 64), target: "reconcile", outputPaths: []))
+        try ledger.completeRun(run, documents: [], outcomes: [
+            RefundOutcomeRecord(refundID: "R1", sourceSystem: "csv", outcome: "needs-credit-note", reason: "no credit note", sourceFile: "r.csv", sourceLine: 2),
+            RefundOutcomeRecord(refundID: "R2", sourceSystem: "csv", outcome: "skipped-unmatched-order", reason: "never exported", sourceFile: "r.csv", sourceLine: 3),
+            RefundOutcomeRecord(refundID: "R3", sourceSystem: "csv", outcome: "matched", reason: "ok", sourceFile: "r.csv", sourceLine: 4),
+        ])
+        #expect(try ledger.pendingRefunds().map(\.refundID) == ["R1", "R2"])
+        try ledger.recordResolution(refundID: "R2", decision: .ignore, note: "test", by: "anna")
+        #expect(try ledger.pendingRefunds().map(\.refundID) == ["R1"])
+        #expect(try ledger.refundOutcome(refundID: "R1", sourceSystem: "csv")?.reason == "no credit note")
     }
 }
