@@ -107,7 +107,9 @@ public final class Converter {
             }
             report.outputs = outputs.paths + (report.problemsFile.map { [$0] } ?? [])
             if !options.preCheck {
+                Failpoint.hit("convert:before-outputs")
                 try outputs.commit()
+                Failpoint.hit("convert:after-outputs")
                 try journal.complete(run)
                 logger.info("converted", metadata: ["file": "\(input)", "target": "\(format.name)", "documents": "\(report.written)"])
             }

@@ -4,6 +4,8 @@ import Testing
 /// Runs the built `kccbridge` binary, as a user would.
 struct Run {
     var status: Int32
+    /// The signal that ended the process, if one did.
+    var signal: Int32?
     var stdout: String
     var stderr: String
 
@@ -30,6 +32,7 @@ struct Run {
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         status = process.terminationStatus
+        signal = process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
         stdout = String(decoding: outData, as: UTF8.self)
         stderr = String(decoding: errData, as: UTF8.self)
     }
