@@ -14,7 +14,7 @@ enum HTMLReport {
             .meta{color:#5b6670;margin:0 0 1.5rem}
             table{border-collapse:collapse;width:100%;margin:.5rem 0}
             th,td{border-bottom:1px solid #dde3e8;padding:.35rem .5rem;text-align:left;vertical-align:top}
-            th{background:#f3f6f8;font-weight:600} td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+            th{background:#f3f6f8;font-weight:600} td.id{white-space:nowrap} td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
             .badge{display:inline-block;border-radius:3px;padding:0 .4rem;font-size:.85em;font-weight:600;white-space:nowrap}
             .applied{background:#dcf3e3;color:#0f5f2c} .person{background:#fde8d7;color:#8a3b00} .quiet{background:#e9edf0;color:#46525c}
             .check{padding:.5rem .75rem;border-radius:4px;margin:.75rem 0} .ok{background:#e6f5ea} .bad{background:#fde2e2}
@@ -60,8 +60,8 @@ enum HTMLReport {
             if !d.suggestions.isEmpty { why += "<br>Suggestions (not applied):<ul>" + d.suggestions.map { "<li>\(escape($0))</li>" }.joined() + "</ul>" }
             if let resolution = d.resolution { why += "<br>Resolved: " + escape(ReconciliationOutputs.describe(resolution)) }
             html += "<tr><td><code>\(escape(r.id))</code><br><small>\(escape(r.system)) · \(escape(r.location.description))</small></td>"
-                + "<td>\(escape(r.date?.description ?? "—"))</td><td class=\"num\">\(escape(r.amount?.description ?? "—"))</td>"
-                + "<td>\(badge(d.outcome))</td><td>\(escape(d.creditNote ?? "—"))</td><td>\(escape(d.orderNumber ?? "—"))</td><td>\(why)</td>"
+                + "<td class=\"id\">\(escape(r.date?.description ?? "—"))</td><td class=\"num\">\(escape(r.amount?.description ?? "—"))</td>"
+                + "<td>\(badge(d.outcome))</td><td class=\"id\">\(escape(d.creditNote ?? "—"))</td><td class=\"id\">\(escape(d.orderNumber ?? "—"))</td><td>\(why)</td>"
                 + (withCommand ? "<td>\(d.command.map { "<code>\(escape($0))</code>" } ?? "")</td>" : "") + "</tr>\n"
         }
         return html + "</table>\n"

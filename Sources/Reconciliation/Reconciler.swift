@@ -172,7 +172,7 @@ public struct Reconciler {
 
     private func suggestions(for refund: Refund, amount: Money) throws -> [String] {
         var out: [String] = []
-        if let given = refund.creditNote {
+        if let given = refund.creditNote, try ledger.creditNote(given) == nil {
             for number in try ledger.creditNoteNumbers() where number != given && Self.isTypo(given, number) {
                 out.append("credit note \(number) differs from \(given) by one character")
             }
