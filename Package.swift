@@ -111,7 +111,6 @@ let package = Package(
         .testTarget(
             name: "KCCBatchTests",
             dependencies: ["KCCBatch", "KCCModel", "DurableOutput", "KCCTestSupport"],
-            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -143,6 +142,7 @@ let package = Package(
         .testTarget(
             name: "kccbridgeTests",
             dependencies: ["kccbridge", "Ledger", "KCCModel", .product(name: "Logging", package: "swift-log")],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
     ]
