@@ -56,7 +56,7 @@ let package = Package(
         // The reconciliation pass: an outcome for every refund, the KCC payment import, the report.
         .target(
             name: "Reconciliation",
-            dependencies: ["KCCModel", "Refunds", "Mapping", "Ledger", "CSVStreaming", "XMLStreaming", "DurableOutput",
+            dependencies: ["KCCModel", "Refunds", "Mapping", "Ledger", "XeroFormats", "QuickBooksFormats", "CSVStreaming", "XMLStreaming", "DurableOutput",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),

@@ -83,6 +83,7 @@ public struct Reconciler {
     private mutating func evaluate(_ decision: inout RefundDecision, against note: CreditNoteBalance, amount: Money, byOrder: Bool) {
         decision.creditNote = note.number
         decision.orderNumber = decision.orderNumber ?? note.orderNumber
+        decision.customerName = note.customerName
         decision.evidence.append("\(note.number): gross \(note.gross), refunded before \(note.applied), open \(note.open)")
         if note.currency != amount.currency {
             decision.outcome = .currencyMismatch

@@ -4,7 +4,9 @@ import Foundation
 import KCCModel
 import Logging
 import Mapping
+import QuickBooksFormats
 import Refunds
+import XeroFormats
 
 /// What a reconciliation run needs of the ledger beyond looking things up:
 /// bracketing its durable writes, and recording the decisions in one
@@ -27,9 +29,36 @@ public struct ReconcileOptions: Sendable {
     public var settings = RefundSettings()
     /// For the KCC payment import's text cells.
     public var textPolicy: TextCellPolicy = .escape
+    /// Accounting-package targets that must also record the applied refunds
+    /// (when refunds were made in a sales channel): `xero-xml`, `qbd-iif`.
+    public var refundTargets: [RefundTarget] = []
+    /// The configuration those targets' files are written with.
+    public var configuration = BridgeConfiguration()
 
     public init(outputFolder: String) {
         self.outputFolder = outputFolder
+    }
+}
+
+/// An accounting package that can be sent the refunds a reconciliation applied.
+public enum RefundTarget: String, Sendable, CaseIterable {
+    /// `Payments` against credit notes, for Xero's API.
+    case xeroXML = "xero-xml"
+    /// `CHECK` or `CCARD REFUND` transactions, for QuickBooks Desktop's IIF import.
+    case qbdIIF = "qbd-iif"
+
+    var fileSuffix: String {
+        switch self {
+        case .xeroXML: "xero-refund-payments.xml"
+        case .qbdIIF: "qbd-refunds.iif"
+        }
+    }
+
+    func contents(_ refunds: [RefundPayment], configuration: BridgeConfiguration) throws -> [UInt8] {
+        switch self {
+        case .xeroXML: try XeroRefundPayments.body(refunds, configuration: configuration)
+        case .qbdIIF: IIFRefunds.file(refunds, configuration: configuration)
+        }
     }
 }
 
@@ -75,7 +104,7 @@ public final class ReconciliationRun {
         let paths = [
             "\(folder)/\(stem).kcc-payments.csv", "\(folder)/\(stem).kcc-payments.xml",
             "\(folder)/\(stem).reconciliation-report.csv", "\(folder)/\(stem).reconciliation-report.html",
-        ]
+        ] + options.refundTargets.map { "\(folder)/\(stem).\($0.fileSuffix)" }
         let before = reconciler
         do {
             for refund in refunds {
@@ -88,12 +117,16 @@ public final class ReconciliationRun {
 
             let created = Self.timestamp()
             let policy: TextCellPolicy = options.textPolicy == .refuse ? .escape : options.textPolicy
-            let contents: [[UInt8]] = [
+            let applied = report.decisions.compactMap(Self.payment)
+            var contents: [[UInt8]] = [
                 ReconciliationOutputs.paymentsCSV(report.decisions, policy: policy),
                 try ReconciliationOutputs.paymentsXML(report.decisions, source: name, created: created),
                 ReconciliationOutputs.reportCSV(report.decisions),
                 Array(HTMLReport.render(report.decisions, summary: report.summary, sources: [name], created: created).utf8),
             ]
+            for target in options.refundTargets {
+                contents.append(try target.contents(applied, configuration: options.configuration))
+            }
             let run = try store.begin(input: name, inputSHA256: SHA256.hexDigest(ofFile: path) ?? "")
             var files: [DurableFile] = []
             do {
@@ -117,6 +150,15 @@ public final class ReconciliationRun {
             report.failure = Finding(.error, at: SourceLocation(file: name), "nothing was written or recorded for this file: \(error)")
         }
         return report
+    }
+
+    /// The refund as the accounting package records it, for applied outcomes.
+    static func payment(_ decision: RefundDecision) -> RefundPayment? {
+        guard decision.outcome.isApplied, let creditNote = decision.creditNote, let amount = decision.refund.amount,
+              let date = decision.refund.date else { return nil }
+        return RefundPayment(refundID: decision.refund.id, creditNote: creditNote, orderNumber: decision.orderNumber,
+                             customerName: decision.customerName ?? decision.refund.customer ?? "", amount: amount, date: date,
+                             method: decision.refund.method, reference: decision.refund.reference)
     }
 
     static func stem(of path: String) -> String {

@@ -12,6 +12,8 @@ public struct RefundDecision: Sendable, Hashable {
     /// The credit note it is allocated to (applied outcomes) or was matched against.
     public var creditNote: String?
     public var orderNumber: String?
+    /// The customer of the credit note it was matched against.
+    public var customerName: String?
     /// Credit notes it could belong to (ambiguous).
     public var candidates: [String] = []
     /// Near misses, never applied.

@@ -1,5 +1,8 @@
 import Foundation
+import KCCModel
 import KCCTestSupport
+import Mapping
+import XeroFormats
 import Testing
 import XMLStreaming
 import Yams
@@ -32,9 +35,22 @@ struct XeroSchemaTests {
             Set(((schemas[schema] as? [String: Any])?["properties"] as? [String: Any])?.keys.map { $0 } ?? [])
         }
         var checked = 0
+        // The refund payments reconciliation writes for refunds made in a sales channel, too.
+        let refundsFolder = TestFiles.makeFolder()
+        let refund = RefundPayment(refundID: "9001", creditNote: "CRN-004608", orderNumber: "SO-51874", customerName: "Tom Fletcher",
+                                   amount: try Money(parsing: "59.99", currency: .gbp), date: CalendarDate(year: 2026, month: 11, day: 21)!,
+                                   method: "Amazon", reference: "AMZ-R-1")
+        TestFiles.write(refundsFolder + "/refunds.xml", bytes: try XeroRefundPayments.body([refund], configuration: BridgeConfiguration()))
+        var files: [String] = [refundsFolder + "/refunds.xml"]
         for folder in ["xero-xml-default", "xero-xml-mapped"] {
-            for name in TestFiles.names(in: Harness.golden + "/" + folder) where name.hasSuffix(".xml") {
-                let reader = try XMLPullReader(path: Harness.golden + "/" + folder + "/" + name)
+            let base: String = Harness.golden + "/" + folder + "/"
+            for name in TestFiles.names(in: base) where name.hasSuffix(".xml") { files.append(base + name) }
+        }
+        #expect(files.count == 7)
+        do {
+            for path in files {
+                let name = path
+                let reader = try XMLPullReader(path: path)
                 var stack: [String] = []
                 while let event = try reader.next() {
                     switch event {

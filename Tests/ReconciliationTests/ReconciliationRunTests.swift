@@ -1,4 +1,5 @@
 import CSVStreaming
+import Foundation
 import KCCModel
 import KCCTestSupport
 import Logging
@@ -84,5 +85,32 @@ struct ReconciliationRunTests {
     @Test("the embedded payments schema is schemas/kcc-payments.xsd, byte for byte")
     func schemaFile() {
         #expect(KCCPaymentsSchema.text + "\n" == TestFiles.read(TestFiles.repositoryRoot() + "/schemas/kcc-payments.xsd"))
+    }
+}
+
+@Suite("Refunds made in a sales channel, sent on to the accounting package")
+struct RefundTargetTests {
+    @Test("--to xero-xml and qbd-iif: one payment or one balanced transaction per applied refund")
+    func targets() throws {
+        let ledger = ReconciliationRunTests.sampleLedger()
+        let folder = TestFiles.makeFolder()
+        var options = ReconcileOptions(outputFolder: folder)
+        options.refundTargets = [.xeroXML, .qbdIIF]
+        let report = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
+            .reconcile(fixtures + "/linnworks-refunds.csv", displayName: "linnworks-refunds.csv", options: options)
+        #expect(report.failure == nil)
+        let xero = try #require(TestFiles.read(folder + "/linnworks-refunds.xero-refund-payments.xml"))
+        #expect(xero.components(separatedBy: "<Payment>").count - 1 == 2)
+        #expect(xero.contains("<CreditNoteNumber>CRN-004608</CreditNoteNumber>") && xero.contains("<Amount>59.99</Amount>"))
+        let iif = try #require(TestFiles.read(folder + "/linnworks-refunds.qbd-refunds.iif"))
+        let rows = iif.split(separator: "\r\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.filter { $0[0] == "TRNS" }.count == 2)
+        var sum: Int64 = 0
+        for row in rows where row[0] == "TRNS" || row[0] == "SPL" {
+            #expect(row[2] == "CCARD REFUND")
+            sum += try Money(parsing: row[7], currency: .gbp, allowNegative: true).minorUnits
+        }
+        #expect(sum == 0)
+        #expect(rows.contains { $0[0] == "TRNS" && $0[5] == "Tom Fletcher" && $0[7] == "-59.99" })
     }
 }

@@ -34,6 +34,9 @@ struct Reconcile: ParsableCommand {
     @Flag(name: .customLong("pre-check"), help: "Decide and report; write and record nothing.")
     var preCheck = false
 
+    @Option(name: .customLong("to"), help: "Also write the applied refunds for this accounting package (for refunds made in a sales channel): \(RefundTarget.allCases.map(\.rawValue).joined(separator: ", ")). Repeatable.")
+    var refundTargets: [String] = []
+
     @Flag(help: "List the refunds that still need a person, from the ledger, and exit.")
     var pending = false
 
@@ -46,6 +49,9 @@ struct Reconcile: ParsableCommand {
         }
         if files.isEmpty { throw ValidationError("name at least one refund file (or use --pending)") }
         if out == nil && !preCheck { throw ValidationError("--out DIR is required (or use --pre-check)") }
+        for target in refundTargets where RefundTarget(rawValue: target) == nil {
+            throw ValidationError("--to must be one of \(RefundTarget.allCases.map(\.rawValue).joined(separator: ", ")), not '\(target)'")
+        }
         if from != "auto" && RefundFormat(rawValue: from) == nil {
             throw ValidationError("--from must be auto, \(RefundFormat.allCases.map(\.rawValue).joined(separator: ", ")), not '\(from)'")
         }
@@ -65,6 +71,8 @@ struct Reconcile: ParsableCommand {
         options.format = RefundFormat(rawValue: from)
         options.settings = configuration.refunds
         options.textPolicy = configuration.textCells
+        options.refundTargets = refundTargets.compactMap(RefundTarget.init(rawValue:))
+        options.configuration = configuration
         if !preCheck {
             do {
                 try FileManager.default.createDirectory(atPath: options.outputFolder, withIntermediateDirectories: true)
