@@ -92,11 +92,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Watched folders: inbox → work → out / archive / failed, safely and once.
+        .target(
+            name: "Watcher",
+            dependencies: [
+                "KCCModel", "KCCBatch", "Refunds", "Mapping", "Conversion", "Reconciliation", "Ledger", "DurableOutput",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The thin command-line front end.
         .executableTarget(
             name: "kccbridge",
             dependencies: [
-                "KCCModel", "KCCBatch", "DurableOutput", "CSVStreaming", "Mapping", "Conversion", "Reconciliation", "Refunds", "Ledger",
+                "KCCModel", "KCCBatch", "DurableOutput", "CSVStreaming", "Mapping", "Conversion", "Reconciliation", "Refunds", "Ledger", "Watcher",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -256,6 +256,18 @@ extension Ledger {
         }
     }
 
+    /// The committed runs that read a file with this content, oldest first:
+    /// how a restarted watcher knows which of a file's conversions already happened.
+    public func committedRuns(inputSHA256: String) throws(LedgerError) -> [ExportRun] {
+        try read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT \(Rows.runColumns) FROM export_run WHERE status = 'committed' AND input_sha256 = ? ORDER BY id",
+                arguments: [inputSHA256]
+            )
+            return try rows.map { row in try Rows.run(row, outputs: Self.outputs(of: RunID(row["id"]), in: db)) }
+        }
+    }
+
     /// One run, or `nil` if there is no such run.
     public func run(_ id: RunID) throws(LedgerError) -> ExportRun? {
         try read { try Self.fetchRun(id, in: $0) }

@@ -13,12 +13,16 @@ public struct BatchGenerator: Sendable {
         /// Adds commas, quotes, line breaks, non-Latin names and formula-like text.
         public var nasty: Bool
         public var firstDate: CalendarDate
+        /// The number of the first order (SO-51000 + it, INV-100000 + it, …), so batches can follow each other.
+        public var firstOrder: Int
 
-        public init(orders: Int, seed: UInt64 = 1, nasty: Bool = false, firstDate: CalendarDate = CalendarDate(year: 2026, month: 11, day: 2)!) {
+        public init(orders: Int, seed: UInt64 = 1, nasty: Bool = false, firstDate: CalendarDate = CalendarDate(year: 2026, month: 11, day: 2)!,
+                    firstOrder: Int = 0) {
             self.orders = orders
             self.seed = seed
             self.nasty = nasty
             self.firstDate = firstDate
+            self.firstOrder = firstOrder
         }
     }
 
@@ -35,8 +39,8 @@ public struct BatchGenerator: Sendable {
         try writer.begin(info: BatchInfo(batchID: "KCC-\(options.firstDate)-\(options.seed)", created: "\(options.firstDate)T18:00:00Z",
                                          company: options.nasty ? "Ridge & Rill Outdoor \"Co\", Ltd" : "Ridge and Rill Outdoor Ltd"),
                          customers: customers)
-        var counters = Counters()
-        for order in 0..<options.orders {
+        var counters = Counters(credit: 4500 + options.firstOrder, payment: 88800 + options.firstOrder)
+        for order in options.firstOrder..<(options.firstOrder + options.orders) {
             for document in makeOrder(order, customers: customers, counters: &counters, random: &random) {
                 try writer.write(document)
             }
@@ -47,8 +51,8 @@ public struct BatchGenerator: Sendable {
     // MARK: Orders
 
     private struct Counters {
-        var credit = 4500
-        var payment = 88800
+        var credit: Int
+        var payment: Int
     }
 
     private struct Channel {
@@ -99,7 +103,7 @@ public struct BatchGenerator: Sendable {
         }
         let customer = customers[Int.random(in: 0..<customers.count, using: &random)]
         let orderNumber = "SO-\(51000 + index)"
-        let date = options.firstDate.adding(days: index / 40)
+        let date = options.firstDate.adding(days: (index - options.firstOrder) / 40)
         let method = random.pick(channel.methods)
 
         var lines: [DocumentLine] = []

@@ -18,6 +18,9 @@ struct Generate: ParsableCommand {
     @Option(help: "csv or xml.")
     var format: String = "csv"
 
+    @Option(name: .customLong("first-order"), help: "Number the orders from this one (SO-51000 + N, INV-100000 + N …), so several batches can follow each other.")
+    var firstOrder: Int = 0
+
     @Flag(help: "Add commas, quotes, line breaks, non-Latin names and formula-like text.")
     var nasty = false
 
@@ -26,6 +29,7 @@ struct Generate: ParsableCommand {
 
     func validate() throws {
         guard orders >= 0 else { throw ValidationError("--orders must be 0 or more") }
+        guard (0...10_000_000).contains(firstOrder) else { throw ValidationError("--first-order must be from 0 to 10000000") }
         guard BatchFile.Encoding(rawValue: format.lowercased()) != nil else {
             throw ValidationError("--format must be csv or xml, not '\(format)'")
         }
@@ -33,7 +37,7 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         let encoding = BatchFile.Encoding(rawValue: format.lowercased())!
-        let generator = BatchGenerator(options: .init(orders: orders, seed: seed, nasty: nasty))
+        let generator = BatchGenerator(options: .init(orders: orders, seed: seed, nasty: nasty, firstOrder: firstOrder))
         do {
             if let output {
                 let file = try DurableFile(path: output)

@@ -1,0 +1,32 @@
+/// One line of the watcher's log: a file and what became of it.
+public struct WatchEvent: Sendable, Hashable, CustomStringConvertible {
+    public enum Outcome: String, Sendable, Hashable {
+        /// Converted (or reconciled); the problems, if any, are listed in `out/`.
+        case done
+        /// The same content was processed before; archived, not processed again.
+        case duplicate
+        /// Could not be processed; moved to `failed/` with an `.error.txt`.
+        case failed
+        /// Something the watcher did on start-up to put a crash right.
+        case recovered
+    }
+
+    public var file: String
+    public var outcome: Outcome
+    public var detail: String
+    public var seconds: Double
+
+    public init(file: String, outcome: Outcome, detail: String, seconds: Double = 0) {
+        self.file = file
+        self.outcome = outcome
+        self.detail = detail
+        self.seconds = seconds
+    }
+
+    public var description: String {
+        let timing = outcome == .recovered ? "" : String(format: " in %.2f s", seconds)
+        return "\(file): \(outcome.rawValue): \(detail)\(timing)"
+    }
+}
+
+import Foundation

@@ -1,0 +1,279 @@
+import Conversion
+import DurableOutput
+import Foundation
+import KCCBatch
+import KCCModel
+import Ledger
+import Logging
+import Mapping
+import Reconciliation
+import Refunds
+
+/// Watches one route: claims each complete file dropped into the inbox, in
+/// arrival order, converts it (a KCC batch) or reconciles it (a refund file)
+/// into `out/`, and moves it to `archive/` or `failed/`, safely and once.
+///
+/// How "nothing lost, nothing twice" holds:
+/// - A file is claimed by renaming it into `work/` under a name with the UTC
+///   time (`20261121T093000Z-export.csv`), and the folders are flushed. From
+///   then on `work/` is the journal: whatever is in it is unfinished.
+/// - Each conversion of a file is a ledger run carrying the file's SHA-256;
+///   its outputs are durable before the run commits (see the ledger).
+/// - When every target is done, the file's outcome is recorded in the ledger
+///   (`processed_file`) and only then is the file moved out of `work/`.
+/// - On start-up: crashed runs are rolled back (their outputs removed), and
+///   every file left in `work/` is finished: targets whose run committed are
+///   skipped, the others are done now; a file whose outcome was recorded is
+///   just moved on.
+public final class Watcher {
+    public let route: WatchRoute
+    private let ledger: Ledger
+    private let logger: Logger
+    private let onEvent: (WatchEvent) -> Void
+    private let clock = ContinuousClock()
+
+    public init(route: WatchRoute, ledger: Ledger, logger: Logger, onEvent: @escaping (WatchEvent) -> Void) throws {
+        self.route = route
+        self.ledger = ledger
+        self.logger = logger
+        self.onEvent = onEvent
+        for folder in route.folders {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+    }
+
+    // MARK: Running
+
+    /// Processes what is in the inbox now (files still being written wait for
+    /// the next run) and returns how many files failed.
+    @discardableResult
+    public func runOnce(shouldStop: () -> Bool = { false }) throws -> Int {
+        var failures = try recover()
+        for candidate in try eligible(renamedIn: []) {
+            if shouldStop() { break }
+            if try claimAndProcess(candidate) == .failed { failures += 1 }
+        }
+        return failures
+    }
+
+    /// Runs until `shouldStop` says so: kernel notifications for fast pick-up,
+    /// a rescan every `rescanInterval` as a safety net. The file in hand is
+    /// always finished before stopping.
+    public func run(shouldStop: () -> Bool) throws {
+        _ = try recover()
+        let notifier = InboxNotifier(folder: route.inbox)
+        while !shouldStop() {
+            let renamed = notifier?.takeRenamedIn() ?? []
+            for candidate in try eligible(renamedIn: renamed) {
+                if shouldStop() { return }
+                _ = try claimAndProcess(candidate)
+            }
+            if let notifier {
+                notifier.wait(min(route.rescanInterval, route.quietPeriod))
+            } else {
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+        }
+    }
+
+    // MARK: Start-up recovery
+
+    /// Rolls back crashed runs and finishes every file left in `work/`, in claim order.
+    @discardableResult
+    public func recover() throws -> Int {
+        for recovered in try ledger.recoverPendingRuns() {
+            onEvent(WatchEvent(file: recovered.run.inputFile, outcome: .recovered, detail: recovered.description))
+        }
+        DurableFile.removeLeftovers(in: route.out)
+        DurableFile.removeLeftovers(in: route.failed)
+        var failures = 0
+        for name in try Self.names(in: route.work) where !WatchRoute.isInFlight(name) {
+            onEvent(WatchEvent(file: name, outcome: .recovered, detail: "left in work/ by an interrupted run; finishing it"))
+            if try process(claimed: name, resuming: true) == .failed { failures += 1 }
+        }
+        return failures
+    }
+
+    // MARK: Claiming
+
+    struct Candidate {
+        var name: String
+        var modified: Int64
+    }
+
+    /// Inbox files that are complete, oldest first (arrival order): renamed in
+    /// (complete by the sender's word), or unchanged for the quiet period
+    /// (a write in progress keeps moving the modification time).
+    func eligible(renamedIn: Set<String>) throws -> [Candidate] {
+        var result: [Candidate] = []
+        for name in try Self.names(in: route.inbox) where !WatchRoute.isInFlight(name) {
+            var info = stat()
+            guard stat(route.inbox + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+            if renamedIn.contains(name) || Self.age(modifiedNanoseconds: modified) >= route.quietPeriod {
+                result.append(Candidate(name: name, modified: modified))
+            }
+        }
+        return result.sorted { $0.modified != $1.modified ? $0.modified < $1.modified : $0.name < $1.name }
+    }
+
+    static func age(modifiedNanoseconds: Int64) -> Duration {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let nanos = (Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)) - modifiedNanoseconds
+        return .nanoseconds(nanos)
+    }
+
+    /// Renames the file into `work/` (the claim) and processes it.
+    func claimAndProcess(_ candidate: Candidate) throws -> WatchEvent.Outcome {
+        let claimed = Self.stamp() + "-" + candidate.name
+        guard rename(route.inbox + "/" + candidate.name, route.work + "/" + claimed) == 0 else {
+            // Someone else took it (another watcher, or the sender moved it away): not ours.
+            return .done
+        }
+        try DurableFile.syncFolder(of: route.work + "/" + claimed)
+        try DurableFile.syncFolder(of: route.inbox + "/" + candidate.name)
+        Failpoint.hit("watch:after-claim")
+        return try process(claimed: claimed, resuming: false)
+    }
+
+    // MARK: Processing
+
+    /// Processes `work/<claimed>` to the end: outputs, ledger, then the move out of `work/`.
+    func process(claimed: String, resuming: Bool) throws -> WatchEvent.Outcome {
+        let start = clock.now
+        let path = route.work + "/" + claimed
+        let original = Self.originalName(claimed)
+        guard let sha = SHA256.hexDigest(ofFile: path) else {
+            return try finish(claimed, outcome: .failed, detail: "the file cannot be read", errorText: "The file could not be read.", sha: nil, start: start)
+        }
+        let earlier = try ledger.processedFiles(sha256: sha)
+        if resuming, let record = earlier.last(where: { $0.name == claimed }) {
+            // The outcome was recorded just before a crash; only the move is left.
+            let outcome: WatchEvent.Outcome = record.outcome == .failed ? .failed : (record.outcome == .duplicate ? .duplicate : .done)
+            return try move(claimed, outcome: outcome, detail: "already \(record.outcome) before the interruption", start: start)
+        }
+        if !resuming, let first = earlier.first(where: { $0.outcome == .converted || $0.outcome == .reconciled }) {
+            return try finish(claimed, outcome: .duplicate, detail: "the same content was processed on \(first.processedAt) as \(first.name); not processed again",
+                              errorText: nil, sha: sha, start: start)
+        }
+        let committed = Set(try ledger.committedRuns(inputSHA256: sha).map(\.target))
+        let detail: String
+        let outcome: WatchEvent.Outcome
+        switch FileKind.of(path) {
+        case .batch:
+            (outcome, detail) = try convert(path, name: original, committed: committed)
+        case .refunds:
+            (outcome, detail) = try reconcile(path, name: original, committed: committed)
+        case .unknown(let why):
+            (outcome, detail) = (.failed, why)
+        }
+        return try finish(claimed, outcome: outcome, detail: detail, errorText: outcome == .failed ? detail : nil, sha: sha, start: start)
+    }
+
+    private func convert(_ path: String, name: String, committed: Set<String>) throws -> (WatchEvent.Outcome, String) {
+        var parts: [String] = []
+        var problems: [String] = []
+        for target in route.targets {
+            if committed.contains(target) {
+                parts.append("\(target): done before the interruption")
+                continue
+            }
+            guard let format = ExportFormats.named(target) else {
+                return (.failed, "unknown target \(target)")
+            }
+            var options = ConversionOptions(outputFolder: route.out)
+            options.reading = BatchReadOptions()
+            let converter = Converter(format: format, configuration: route.configuration, journal: LedgerJournal(ledger: ledger), logger: logger)
+            var findings: [Finding] = []
+            let report = converter.convert(path, displayName: name, options: options) { event in
+                if case .finding(let finding) = event, finding.severity == .error { findings.append(finding) }
+            }
+            if report.reading.refused || (report.failure != nil && report.written == 0 && report.outputs.isEmpty) {
+                problems += findings.map(\.description)
+                return (.failed, (findings.map(\.description) + [report.failure ?? ""]).filter { !$0.isEmpty }.joined(separator: "\n"))
+            }
+            var part = "\(target): \(report.written) written"
+            if !report.allHeldBack.isEmpty { part += ", \(report.allHeldBack.count) held back (see \(report.problemsFile ?? "the problems file"))" }
+            if report.notCarried > 0 { part += ", \(report.notCarried) not carried" }
+            parts.append(part)
+        }
+        return (.done, parts.joined(separator: "; "))
+    }
+
+    private func reconcile(_ path: String, name: String, committed: Set<String>) throws -> (WatchEvent.Outcome, String) {
+        if committed.contains(LedgerReconciliationStore.target) { return (.done, "reconciled before the interruption") }
+        var options = ReconcileOptions(outputFolder: route.out)
+        options.settings = route.configuration.refunds
+        options.textPolicy = route.configuration.textCells
+        options.refundTargets = route.refundTargets
+        options.configuration = route.configuration
+        let run = ReconciliationRun(store: LedgerReconciliationStore(ledger: ledger), logger: logger)
+        let report = run.reconcile(path, displayName: name, options: options)
+        if let failure = report.failure { return (.failed, failure.description) }
+        return (.done, report.summary.line)
+    }
+
+    /// Records the outcome, writes `.error.txt` for a failure, then moves the file out of `work/`.
+    private func finish(_ claimed: String, outcome: WatchEvent.Outcome, detail: String, errorText: String?, sha: String?,
+                        start: ContinuousClock.Instant) throws -> WatchEvent.Outcome {
+        if let errorText {
+            let errorPath = route.failed + "/" + claimed + ".error.txt"
+            if access(errorPath, F_OK) != 0 {
+                let file = try DurableFile(path: errorPath)
+                try file.write("\(Self.originalName(claimed)) could not be processed.\n\n\(errorText)\n\nFix the file and drop it into the inbox again.\n")
+                try file.commit()
+            }
+        }
+        if let sha {
+            let recorded: ProcessedFile.Outcome = switch outcome {
+            case .failed: .failed
+            case .duplicate: .duplicate
+            default: FileKind.of(route.work + "/" + claimed) == .refunds ? .reconciled : .converted
+            }
+            try ledger.recordProcessedFile(sha256: sha, name: claimed, outcome: recorded)
+        }
+        Failpoint.hit("watch:before-move")
+        return try move(claimed, outcome: outcome, detail: detail, start: start)
+    }
+
+    private func move(_ claimed: String, outcome: WatchEvent.Outcome, detail: String, start: ContinuousClock.Instant) throws -> WatchEvent.Outcome {
+        let destination = (outcome == .failed ? route.failed : route.archive) + "/" + claimed
+        guard rename(route.work + "/" + claimed, destination) == 0 else {
+            throw OutputError(.system(call: "rename", errno: errno), path: destination)
+        }
+        try DurableFile.syncFolder(of: destination)
+        try DurableFile.syncFolder(of: route.work + "/" + claimed)
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let event = WatchEvent(file: Self.originalName(claimed), outcome: outcome, detail: detail, seconds: seconds)
+        logger.info("\(event)", metadata: ["file": "\(claimed)", "outcome": "\(outcome.rawValue)"])
+        onEvent(event)
+        return outcome
+    }
+
+    // MARK: Names
+
+    /// `20261121T093000.123Z`: sortable, unique enough per route, safe in file names.
+    static func stamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var time = tm()
+        var seconds = now.tv_sec
+        gmtime_r(&seconds, &time)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let millis = Int(now.tv_nsec / 1_000_000)
+        let ms = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+        return "\(time.tm_year + 1900)\(two(time.tm_mon + 1))\(two(time.tm_mday))T\(two(time.tm_hour))\(two(time.tm_min))\(two(time.tm_sec)).\(ms)Z"
+    }
+
+    /// `export.csv` for `20261121T093000.123Z-export.csv`.
+    static func originalName(_ claimed: String) -> String {
+        guard let dash = claimed.firstIndex(of: "-"), claimed[..<dash].hasSuffix("Z") else { return claimed }
+        return String(claimed[claimed.index(after: dash)...])
+    }
+
+    static func names(in folder: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+    }
+}
