@@ -52,7 +52,7 @@ let package = Package(
         // Xero: the sales import CSV and the Accounting API XML.
         .target(name: "XeroFormats", dependencies: ["KCCModel", "Mapping", "XMLStreaming", "CSVStreaming"], swiftSettings: strict),
         // Refund files read back: Xero API responses, qbXML responses, any CSV.
-        .target(name: "Refunds", dependencies: ["KCCModel", "Mapping", "XMLStreaming", "CSVStreaming"], swiftSettings: strict),
+        .target(name: "Refunds", dependencies: ["KCCModel", "Mapping", "XMLStreaming", "CSVStreaming", "DurableOutput"], swiftSettings: strict),
         // The reconciliation pass: an outcome for every refund, the KCC payment import, the report.
         .target(
             name: "Reconciliation",

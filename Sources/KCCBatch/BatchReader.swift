@@ -1,3 +1,4 @@
+import DurableOutput
 import KCCModel
 
 /// What a batch reader hands out, one at a time: a checked document, or a finding.
@@ -73,7 +74,7 @@ public enum BatchFile {
         let lower = path.lowercased()
         if lower.hasSuffix(".csv") { return .csv }
         if lower.hasSuffix(".xml") { return .xml }
-        guard let first = FileSniffer.firstNonBlankByte(path) else {
+        guard let first = FileHead.bytes(path)?.first else {
             throw BatchFileError(at: SourceLocation(file: displayName), "the file cannot be read or is empty")
         }
         return first == UInt8(ascii: "<") ? .xml : .csv

@@ -1,3 +1,4 @@
+import DurableOutput
 import KCCModel
 import Mapping
 
@@ -45,7 +46,7 @@ public enum RefundFile {
     /// Xero's, `QBXML` is QuickBooks Desktop's; anything else that starts like
     /// text with commas is CSV. A file it cannot place is an error, never a guess.
     public static func sniff(_ path: String, _ name: String) throws(RefundFileError) -> RefundFormat {
-        guard let head = FileHead.read(path) else {
+        guard let head = FileHead.bytes(path) else {
             throw RefundFileError(at: SourceLocation(file: name), "the file cannot be read or is empty")
         }
         if head.first == UInt8(ascii: "<") {

@@ -1,3 +1,4 @@
+import DurableOutput
 import KCCBatch
 import Refunds
 
@@ -26,22 +27,3 @@ enum FileKind: Equatable {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-enum FileHead {
-    /// The first 4 KiB as text (a byte-order mark and leading blanks dropped).
-    static func text(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let n = read(fd, &buffer, buffer.count)
-        guard n > 0 else { return nil }
-        var bytes = buffer[0..<n]
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        while let first = bytes.first, [0x20, 0x09, 0x0A, 0x0D].contains(first) { bytes = bytes.dropFirst() }
-        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
-    }
-}
