@@ -99,7 +99,9 @@ public final class Converter {
             try outputs.finish()
             if report.needsAttention || report.notCarried > 0 {
                 let path = "\(options.outputFolder)/\(stem).\(format.name).problems.csv"
-                if !options.preCheck {
+                if options.preCheck {
+                    if access(path, F_OK) == 0 { throw OutputError(.exists, path: path) }
+                } else {
                     try journal.willWrite(run, path: path)
                     try Self.writeProblems(problems, to: path)
                 }

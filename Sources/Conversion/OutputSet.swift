@@ -1,4 +1,7 @@
 import DurableOutput
+#if canImport(Glibc)
+import Glibc
+#endif
 import Mapping
 
 /// The output files of one conversion: per family, the current part and the
@@ -74,10 +77,10 @@ final class OutputSet {
         for part in finished { try part.file?.commit() }
     }
 
-    /// Removes every part; nothing appears under a final name.
+    /// Removes every part, committed or not: the run leaves nothing behind.
     func discard() {
-        for part in finished { part.file?.discard() }
-        for part in current.values { part.file?.discard() }
+        for part in finished { part.file?.withdraw() }
+        for part in current.values { part.file?.withdraw() }
     }
 
     private func start(_ family: OutputFamily) throws -> Part {
@@ -86,6 +89,10 @@ final class OutputSet {
         let path = path(of: family, part: number)
         try willCreate(path)
         paths.append(path)
+        if preCheck, access(path, F_OK) == 0 {
+            // The real run would stop here; so does its simulation.
+            throw OutputError(.exists, path: path)
+        }
         let file = preCheck ? nil : try DurableFile(path: path)
         let writer = format.makeWriter(for: family, configuration: configuration)
         try file?.write(try writer.begin())

@@ -20,6 +20,8 @@ public final class DurableFile: ByteSink {
     private var fd: Int32
     private var pending: [UInt8] = []
     private var state = State.open
+    /// Where the file was committed to (its final name).
+    public private(set) var committedPath: String?
     private static let flushThreshold = 256 * 1024
 
     private enum State { case open, committed, discarded }
@@ -80,10 +82,29 @@ public final class DurableFile: ByteSink {
             }
             unlink(temporaryPath)
             state = .committed
+            committedPath = path
             try Self.syncFolder(of: path)
         } catch {
             if state == .open { discard() }
             throw error
+        }
+    }
+
+    /// Takes the file back: an open one is discarded, a committed one is
+    /// removed from its final name (and the folder flushed), for when a later
+    /// step of the same run failed and the run must leave nothing behind.
+    public func withdraw() {
+        switch state {
+        case .open:
+            discard()
+        case .committed:
+            if let committedPath {
+                unlink(committedPath)
+                try? Self.syncFolder(of: committedPath)
+            }
+            state = .discarded
+        case .discarded:
+            break
         }
     }
 

@@ -113,7 +113,10 @@ public final class ReconciliationRun {
                 report.summary.add(decision)
             }
             report.outputs = paths
-            if options.preCheck { return report }
+            if options.preCheck {
+                if let taken = paths.first(where: { access($0, F_OK) == 0 }) { throw OutputError(.exists, path: taken) }
+                return report
+            }
 
             let created = Self.timestamp()
             let policy: TextCellPolicy = options.textPolicy == .refuse ? .escape : options.textPolicy
@@ -139,10 +142,13 @@ public final class ReconciliationRun {
                 for file in files { try file.commit() }
                 try store.complete(run, decisions: report.decisions)
             } catch {
-                for file in files { file.discard() }
+                // Whatever was already in place goes too: the ledger will not know it.
+                for file in files { file.withdraw() }
                 try? store.abandon(run)
                 throw error
             }
+            // The ledger now holds this file's refunds; the next file reads them from there.
+            reconciler = Reconciler(ledger: store)
             logger.info("reconciled", metadata: ["file": "\(name)", "refunds": "\(refunds.count)"])
         } catch {
             reconciler = before

@@ -147,3 +147,33 @@ struct ConversionRunTests {
         #expect(!names.contains { TextCellPolicy.looksLikeFormula($0) })
     }
 }
+
+/// A journal whose last step fails, as when a second process exported the same batch first.
+final class FailingJournal: ExportJournal {
+    func priorExport(number: String, kind: DocumentKind, target: String) throws -> String? { nil }
+    func begin(input: String, inputSHA256: String, target: String, reexport: Bool) throws -> Int64 { 1 }
+    func willWrite(_ run: Int64, path: String) throws {}
+    func record(_ run: Int64, _ export: ExportRecord) throws {}
+    func complete(_ run: Int64) throws { throw OutputError(.system(call: "ledger commit", errno: 16), path: "ledger") }
+    func abandon(_ run: Int64) throws {}
+}
+
+@Suite("Failures after the outputs are in place")
+struct LateFailureTests {
+    @Test("when the ledger cannot record the run, the outputs already in place are removed: nothing the ledger does not know")
+    func ledgerFails() throws {
+        let run = Harness.convert("samples/batch-2026-11.csv", to: "xero-csv", journal: FailingJournal())
+        #expect(run.report.failure != nil)
+        #expect(TestFiles.names(in: run.folder).isEmpty, "\(TestFiles.names(in: run.folder))")
+    }
+
+    @Test("a pre-check fails exactly as the real run would when an output name is taken")
+    func preCheckSeesExistingOutputs() throws {
+        let folder = TestFiles.makeFolder()
+        _ = Harness.convert("samples/batch-2026-11.csv", to: "xero-csv", folder: folder)
+        let simulated = Harness.convert("samples/batch-2026-11.csv", to: "xero-csv", preCheck: true, folder: folder)
+        let real = Harness.convert("samples/batch-2026-11.csv", to: "xero-csv", folder: folder)
+        #expect(simulated.report.failure?.contains("already exists") == true)
+        #expect(simulated.report.failure == real.report.failure)
+    }
+}

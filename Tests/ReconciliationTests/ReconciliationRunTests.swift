@@ -114,3 +114,21 @@ struct RefundTargetTests {
         #expect(rows.contains { $0[0] == "TRNS" && $0[5] == "Tom Fletcher" && $0[7] == "-59.99" })
     }
 }
+
+@Suite("Several refund files in one run")
+struct MultiFileTests {
+    @Test("a refund applied by an earlier file of the run is counted once, not twice")
+    func runningBalanceAcrossFiles() throws {
+        let ledger = ReconciliationRunTests.sampleLedger()
+        let folder = TestFiles.makeFolder()
+        let first = folder + "/q1.csv", second = folder + "/q2.csv"
+        TestFiles.write(first, "RefundId,CreditNote,Amount,Currency,Date\nQ1,CRN-004608,10.00,GBP,2026-11-20\n")
+        TestFiles.write(second, "RefundId,CreditNote,Amount,Currency,Date\nQ2,CRN-004608,40.00,GBP,2026-11-21\n")
+        let run = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
+        let a = run.reconcile(first, options: ReconcileOptions(outputFolder: folder))
+        let b = run.reconcile(second, options: ReconcileOptions(outputFolder: folder))
+        #expect(a.decisions.map(\.outcome) == [.partial])
+        #expect(b.decisions.map(\.outcome) == [.partial], "\(b.decisions.map(\.reason))")
+        #expect(b.decisions[0].reason.contains("of the 49.99 GBP open"))
+    }
+}

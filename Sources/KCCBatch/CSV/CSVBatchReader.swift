@@ -90,9 +90,9 @@ final class CSVBatchReader: BatchReader {
         if number == skipping { return }
         skipping = nil
 
-        if var document = current, document.number == number {
-            addRow(record, at: at, to: &document)
-            current = document
+        if current?.number == number {
+            // In place: copying the document out and back would copy all its lines on every row.
+            addRow(record, at: at, to: &current!)
             return
         }
         finishCurrent()
