@@ -12,6 +12,8 @@ public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
         case tooManyFields(limit: Int)
         /// The file is larger than the configured limit (bytes).
         case fileTooLarge(limit: Int)
+        /// Lines end in a bare carriage return (old Mac style), so the file reads as one endless line.
+        case bareCarriageReturnLines
     }
 
     public var code: Code
@@ -33,6 +35,8 @@ public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
             return "a field starting on line \(line) is longer than \(limit) bytes; the whole file is refused"
         case .tooManyFields(let limit):
             return "line \(line) has more than \(limit) fields; the whole file is refused"
+        case .bareCarriageReturnLines:
+            return "the lines of this file end in a bare carriage return (old Mac style), so it reads as one endless line; save it with CRLF or LF line ends. The whole file is refused"
         case .fileTooLarge(let limit):
             return "the file is larger than the limit of \(limit) bytes; the whole file is refused (raise the limit if it is genuine)"
         }

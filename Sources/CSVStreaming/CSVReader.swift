@@ -101,18 +101,25 @@ public final class CSVReader {
         var anyContent = false
 
         func problem(_ code: CSVRecord.Problem.Code) {
-            let p = CSVRecord.Problem(code, fieldIndex: fields.count, line: line)
-            if !problems.contains(p) { problems.append(p) }
+            // One of each kind per record is enough to hold it back and to say why.
+            if !problems.contains(where: { $0.code == code }) {
+                problems.append(CSVRecord.Problem(code, fieldIndex: fields.count, line: line))
+            }
         }
         func endField() throws(CSVError) {
             if let text = options.encoding.decode(field) {
                 fields.append(text)
             } else {
+                // Kept with replacement characters, so the rest of the row reads as
+                // it is; the problem holds the record back.
                 problem(.invalidEncoding(options.encoding))
-                fields.append("")
+                fields.append(String(decoding: field, as: UTF8.self))
             }
             field.removeAll(keepingCapacity: true)
-            if fields.count > options.maxFields { throw CSVError(.tooManyFields(limit: options.maxFields), line: recordLine) }
+            if fields.count > options.maxFields {
+                let bareCR = problems.contains { $0.code == .bareCarriageReturn }
+                throw CSVError(bareCR ? .bareCarriageReturnLines : .tooManyFields(limit: options.maxFields), line: recordLine)
+            }
             state = .fieldStart
             fieldStartLine = line
         }

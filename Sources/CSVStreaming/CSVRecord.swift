@@ -1,6 +1,6 @@
 /// One CSV record: its fields, decoded, and where it stands in the file.
 public struct CSVRecord: Sendable, Hashable {
-    /// Decoded fields. A field that could not be decoded is empty here and has a problem.
+    /// Decoded fields. A field that could not be decoded holds replacement characters here, and has a problem.
     public var fields: [String]
     /// 1-based line the record starts on.
     public var line: Int

@@ -24,6 +24,10 @@ public final class LedgerReconciliationStore: ReconciliationStore {
         try ledger.creditNotes(amount: amount, from: from, through: through)
     }
 
+    public func exportTargets(of number: String) throws -> Set<String> {
+        Set(try ledger.documents(number: number).map(\.target))
+    }
+
     public func begin(input: String, inputSHA256: String) throws -> Int64 {
         try ledger.beginRun(ExportPlan(inputFile: input, inputSHA256: inputSHA256, target: Self.target, outputPaths: [])).rawValue
     }

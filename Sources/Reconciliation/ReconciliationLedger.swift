@@ -16,4 +16,6 @@ public protocol ReconciliationLedger {
     func creditNoteNumbers() throws -> [String]
     /// Credit notes of exactly this amount dated within the range (for near-miss suggestions).
     func creditNotes(amount: Money, from: CalendarDate, through: CalendarDate) throws -> [CreditNoteBalance]
+    /// The targets a document was exported to (`xero-xml`, `qbd-iif` …).
+    func exportTargets(of number: String) throws -> Set<String>
 }

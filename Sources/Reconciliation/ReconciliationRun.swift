@@ -47,6 +47,22 @@ public enum RefundTarget: String, Sendable, CaseIterable {
     /// `CHECK` or `CCARD REFUND` transactions, for QuickBooks Desktop's IIF import.
     case qbdIIF = "qbd-iif"
 
+    /// The system refunds read back from this package come from: those are in the package already.
+    var sourceSystem: String {
+        switch self {
+        case .xeroXML: "xero"
+        case .qbdIIF: "quickbooks-desktop"
+        }
+    }
+
+    /// The export targets of the same package: the credit note must have gone there.
+    var exportPrefix: String {
+        switch self {
+        case .xeroXML: "xero-"
+        case .qbdIIF: "qbd-"
+        }
+    }
+
     var fileSuffix: String {
         switch self {
         case .xeroXML: "xero-refund-payments.xml"
@@ -70,6 +86,8 @@ public struct ReconcileReport: Sendable {
     public var outputs: [String] = []
     /// Why nothing was written or recorded for this file.
     public var failure: Finding?
+    /// Things worth saying that change no outcome (refunds not sent on to a package, and why).
+    public var notes: [String] = []
 
     /// Something needs a person: exit status 1.
     public var needsAttention: Bool { failure != nil || summary.needingPerson > 0 }
@@ -128,7 +146,17 @@ public final class ReconciliationRun {
                 Array(HTMLReport.render(report.decisions, summary: report.summary, sources: [name], created: created).utf8),
             ]
             for target in options.refundTargets {
-                contents.append(try target.contents(applied, configuration: options.configuration))
+                var sendable: [RefundPayment] = []
+                for (decision, payment) in zip(report.decisions.filter { Self.payment($0) != nil }, applied) {
+                    if decision.refund.system == target.sourceSystem {
+                        report.notes.append("refund \(payment.refundID) came from \(target.sourceSystem) and is already there; not written for \(target.rawValue)")
+                    } else if try !store.exportTargets(of: payment.creditNote).contains(where: { $0.hasPrefix(target.exportPrefix) }) {
+                        report.notes.append("credit note \(payment.creditNote) was never exported to \(target.exportPrefix.dropLast()); refund \(payment.refundID) not written for \(target.rawValue)")
+                    } else {
+                        sendable.append(payment)
+                    }
+                }
+                contents.append(try target.contents(sendable, configuration: options.configuration))
             }
             let run = try store.begin(input: name, inputSHA256: SHA256.hexDigest(ofFile: path) ?? "")
             var files: [DurableFile] = []

@@ -7,8 +7,6 @@ import Mapping
 /// under `refunds.columns`, compared ignoring case, spaces and punctuation),
 /// so a Linnworks export reads without configuration.
 enum CSVRefundReader {
-    static let system = "csv"
-
     static func read(_ path: String, _ name: String, mapping settings: RefundSettings) throws(RefundFileError) -> [Refund] {
         let reader: CSVReader
         do {
@@ -38,11 +36,12 @@ enum CSVRefundReader {
                 }
                 var problems = record.problems.map(\.description)
                 let currency = RefundValues.currency(cell(.currency), fallback: settings.defaultCurrency, problems: &problems)
-                let amount = RefundValues.amount(cell(.amount), currency: currency, field: "the amount", problems: &problems)
+                let amount = RefundValues.amount(cell(.amount), currency: currency, field: "the amount",
+                                                 negativeIsRefund: settings.negativeAmountsAreRefunds, problems: &problems)
                 let date = RefundValues.date(cell(.date), slashFormat: settings.csvDateFormat, problems: &problems)
                 let id = cell(.id) ?? ""
                 if id.isEmpty { problems.append("the refund id is missing") }
-                refunds.append(Refund(system: system, location: SourceLocation(file: name, line: record.line), id: id, date: date,
+                refunds.append(Refund(system: settings.csvSource, location: SourceLocation(file: name, line: record.line), id: id, date: date,
                                       amount: amount, creditNote: cell(.creditNote), orderNumber: cell(.orderNumber),
                                       reference: cell(.reference), method: cell(.method), customer: cell(.customer), problems: problems))
             }

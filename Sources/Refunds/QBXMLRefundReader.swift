@@ -25,7 +25,8 @@ enum QBXMLRefundReader {
                              customer: String?, line: Int, file: String, currency: Currency) -> Refund {
         var problems: [String] = []
         if id == nil { problems.append("TxnID is missing") }
-        let money = RefundValues.amount(amount, currency: currency, field: "the amount", problems: &problems)
+        // qbXML writes linked amounts as negative; the sign there says only which side of the link.
+        let money = RefundValues.amount(amount, currency: currency, field: "the amount", negativeIsRefund: true, problems: &problems)
         let day = RefundValues.date(date, slashFormat: .monthDayYear, problems: &problems)
         return Refund(system: system, location: SourceLocation(file: file, line: line), id: id ?? "", date: day, amount: money,
                       creditNote: creditMemo, reference: memo, method: method, customer: customer, problems: problems)

@@ -4,14 +4,18 @@ import KCCModel
 enum RefundValues {
     /// An amount as a positive money value. Extra zeros past the currency's
     /// digits are accepted (`32.9900` from an API); other digits are not. A
-    /// leading minus is dropped: exporters disagree on the sign of money going
-    /// out, and a refund is a refund.
-    static func amount(_ text: String?, currency: Currency?, field: String, problems: inout [String]) -> Money? {
+    /// negative amount is a problem unless `negativeIsRefund` (a bank file that
+    /// writes money going out as negative): a reversal is never applied silently.
+    static func amount(_ text: String?, currency: Currency?, field: String, negativeIsRefund: Bool = false, problems: inout [String]) -> Money? {
         guard let text, !text.isEmpty else {
             problems.append("\(field) is missing")
             return nil
         }
         guard let currency else { return nil }
+        if text.hasPrefix("-") && !negativeIsRefund {
+            problems.append("\(field) '\(text)' is negative: a reversal or a receipt, not a refund (set refunds.negative_amounts: refund if this file writes refunds as negative)")
+            return nil
+        }
         let unsigned = text.hasPrefix("-") ? String(text.dropFirst()) : text
         let decimal: ExactDecimal
         do {

@@ -89,7 +89,8 @@ final class XeroXMLWriter: FamilyWriter {
             try xml.element("UnitAmount", line.line.unitPrice.amountText)
             try xml.element("AccountCode", line.account)
             try xml.element("TaxType", line.tax.code)
-            try xml.element("TaxAmount", line.line.tax.amountText)
+            // A refund tax replaced KCC's code: Xero computes the tax for the type it was given.
+            if line.taxCode == line.line.taxCode { try xml.element("TaxAmount", line.line.tax.amountText) }
             try xml.element("LineAmount", line.line.net.amountText)
             if let discount = line.line.discountPercent { try xml.element("DiscountRate", discount.normalizedDescription) }
             if !line.tracking.isEmpty {

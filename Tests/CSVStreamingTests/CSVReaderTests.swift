@@ -149,3 +149,10 @@ struct CSVWriterTests {
         }
     }
 }
+
+@Test("a file whose lines end in bare carriage returns is refused with a message that says so")
+func bareCarriageReturnFile() {
+    var text = "a,b"
+    for i in 0..<1200 { text += "\r\(i),\(i)" }
+    #expect(throws: CSVError(.bareCarriageReturnLines, line: 1)) { try CSVReader(bytes: Array(text.utf8)).readAll() }
+}

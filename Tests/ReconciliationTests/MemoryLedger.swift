@@ -31,6 +31,8 @@ final class MemoryLedger: ReconciliationStore {
     func isRefundApplied(id: String, system: String) throws -> Bool { appliedIDs.contains("\(system)/\(id)") }
     func resolution(refundID: String, system: String) throws -> Resolution? { resolutions["\(system)/\(refundID)"] }
     func creditNoteNumbers() throws -> [String] { creditNotes.map(\.number) }
+    var exportedTo: Set<String> = ["xero-xml", "qbd-iif"]
+    func exportTargets(of number: String) throws -> Set<String> { exportedTo }
 
     func creditNotes(amount: Money, from: CalendarDate, through: CalendarDate) throws -> [CreditNoteBalance] {
         creditNotes.filter { $0.gross == amount && $0.date >= from && $0.date <= through }.map(withApplied)

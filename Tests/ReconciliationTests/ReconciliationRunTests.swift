@@ -132,3 +132,31 @@ struct MultiFileTests {
         #expect(b.decisions[0].reason.contains("of the 49.99 GBP open"))
     }
 }
+
+@Suite("Refunds are sent on only where they are not already")
+struct RefundTargetGuardTests {
+    @Test("refunds read from Xero are not written back to Xero; credit notes never exported to the package are not either")
+    func guards() throws {
+        let ledger = ReconciliationRunTests.sampleLedger()
+        ledger.exportedTo = ["qbd-iif"]
+        let folder = TestFiles.makeFolder()
+        var options = ReconcileOptions(outputFolder: folder)
+        options.refundTargets = [.xeroXML]
+        let report = ReconciliationRun(store: ledger, logger: Logger(label: "test")).reconcile(fixtures + "/xero-payments.xml", options: options)
+        #expect(report.decisions.filter(\.outcome.isApplied).count == 2)
+        #expect(report.notes.count == 2 && report.notes.allSatisfy { $0.contains("came from xero and is already there") })
+        let xml = try #require(TestFiles.read(folder + "/xero-payments.xero-refund-payments.xml"))
+        #expect(!xml.contains("<Payment>"))
+        let csvFolder = TestFiles.makeFolder()
+        let csvReport = ReconciliationRun(store: ReconciliationRunTests.sampleLedger().with(exportedTo: ["qbd-iif"]), logger: Logger(label: "test"))
+            .reconcile(fixtures + "/linnworks-refunds.csv", options: { var o = ReconcileOptions(outputFolder: csvFolder); o.refundTargets = [.xeroXML]; return o }())
+        #expect(csvReport.notes.allSatisfy { $0.contains("was never exported to xero") } && csvReport.notes.count == 2)
+    }
+}
+
+extension MemoryLedger {
+    func with(exportedTo targets: Set<String>) -> MemoryLedger {
+        exportedTo = targets
+        return self
+    }
+}

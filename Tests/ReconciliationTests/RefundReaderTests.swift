@@ -70,3 +70,20 @@ struct RefundReaderTests {
         #expect(throws: RefundFileError.self) { try RefundFile.sniff(path, "x") }
     }
 }
+
+@Suite("Refund CSV choices")
+struct RefundCSVChoiceTests {
+    @Test("a negative amount is invalid unless the configuration says this file writes refunds as negative")
+    func negativeAmounts() throws {
+        let path = TestFiles.temporaryPath(".csv")
+        TestFiles.write(path, "RefundId,CreditNote,Amount,Date\nN1,CRN-1,-5.00,2026-11-20\n")
+        defer { TestFiles.remove(path) }
+        let strict = try RefundFile.read(path)
+        #expect(!strict[0].isValid && strict[0].problems[0].contains("is negative"))
+        var settings = RefundSettings()
+        settings.negativeAmountsAreRefunds = true
+        settings.csvSource = "bank"
+        let lenient = try RefundFile.read(path, settings: settings)
+        #expect(lenient[0].isValid && lenient[0].amount?.amountText == "5.00" && lenient[0].system == "bank")
+    }
+}

@@ -66,7 +66,7 @@ struct CommandLineTests {
         try lines.joined(separator: "\r\n").write(to: path, atomically: false, encoding: .utf8)
         let run = try Run(["check", "b.csv"], in: folder)
         #expect(run.status == 1)
-        #expect(run.stdout.contains("b.csv:2: error: Currency 'GPB' is not an ISO 4217 currency code — document INV-100000 held back"))
+        #expect(run.stdout.contains("b.csv:2: error: Currency 'GPB' is not an ISO 4217 currency code — document INV-300000 held back"))
         #expect(run.stdout.contains(", 1 held back, "))
     }
 

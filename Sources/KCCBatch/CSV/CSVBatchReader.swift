@@ -17,6 +17,8 @@ final class CSVBatchReader: BatchReader {
     private var current: RawDocument?
     /// The number of a document whose rows are being skipped (unknown record type).
     private var skipping: String?
+    /// Whether the current document's first row was sound (only sound rows are compared).
+    private var firstRowSound = true
     private var finished = false
 
     /// Record types that exist in KCC but are out of scope for version 1.
@@ -132,7 +134,8 @@ final class CSVBatchReader: BatchReader {
         // A row that is broken already holds the document back; comparing its
         // cells would only repeat that in a dozen other words.
         let rowIsSound = record.problems.isEmpty && record.fields.count == header.columnCount
-        if !first && rowIsSound {
+        if first { firstRowSound = rowIsSound }
+        if !first && rowIsSound && firstRowSound {
             for field in BatchField.allCases where !field.isLineField && header.columns[field] != nil {
                 let text = header.value(field, in: record)
                 let firstText = document.fields[field]?.text ?? ""

@@ -13,7 +13,8 @@ public struct BatchGenerator: Sendable {
         /// Adds commas, quotes, line breaks, non-Latin names and formula-like text.
         public var nasty: Bool
         public var firstDate: CalendarDate
-        /// The number of the first order (SO-51000 + it, INV-100000 + it, …), so batches can follow each other.
+        /// The number of the first order (SO-71000 + it, INV-300000 + it, …), so batches can follow each other;
+        /// the numbers never meet those of the samples.
         public var firstOrder: Int
 
         public init(orders: Int, seed: UInt64 = 1, nasty: Bool = false, firstDate: CalendarDate = CalendarDate(year: 2026, month: 11, day: 2)!,
@@ -39,7 +40,7 @@ public struct BatchGenerator: Sendable {
         try writer.begin(info: BatchInfo(batchID: "KCC-\(options.firstDate)-\(options.seed)", created: "\(options.firstDate)T18:00:00Z",
                                          company: options.nasty ? "Ridge & Rill Outdoor \"Co\", Ltd" : "Ridge and Rill Outdoor Ltd"),
                          customers: customers)
-        var counters = Counters(credit: 4500 + options.firstOrder, payment: 88800 + options.firstOrder)
+        var counters = Counters(credit: 9000 + options.firstOrder, payment: 95000 + options.firstOrder)
         for order in options.firstOrder..<(options.firstOrder + options.orders) {
             for document in makeOrder(order, customers: customers, counters: &counters, random: &random) {
                 try writer.write(document)
@@ -102,7 +103,7 @@ public struct BatchGenerator: Sendable {
             roll -= candidate.weight
         }
         let customer = customers[Int.random(in: 0..<customers.count, using: &random)]
-        let orderNumber = "SO-\(51000 + index)"
+        let orderNumber = "SO-\(71000 + index)"
         let date = options.firstDate.adding(days: (index - options.firstOrder) / 40)
         let method = random.pick(channel.methods)
 
@@ -131,7 +132,7 @@ public struct BatchGenerator: Sendable {
                                          paymentMethod: method, relatedInvoice: nil, reason: "Cancelled", lines: lines,
                                          totals: DocumentTotals(summing: lines, currency: channel.currency)))]
         }
-        let invoiceNumber = "INV-\(100000 + index)"
+        let invoiceNumber = "INV-\(300000 + index)"
         let invoice = SalesDocument(kind: .invoice, number: invoiceNumber, orderNumber: orderNumber, date: date,
                                     dueDate: date.adding(days: 30), customer: customer, currency: channel.currency,
                                     channel: salesChannel, paymentMethod: method, lines: lines,

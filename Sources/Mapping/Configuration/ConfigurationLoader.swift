@@ -236,7 +236,8 @@ private struct ConfigReader {
     }
 
     mutating func readRefunds(_ node: Node, into refunds: inout RefundSettings) {
-        let allowed: Set<String> = ["columns", "csv_date_format", "default_currency", "desktop_currency", "sync_missing_orders"]
+        let allowed: Set<String> = ["columns", "csv_date_format", "default_currency", "desktop_currency", "sync_missing_orders",
+                                    "csv_source", "negative_amounts"]
         for (key, _, value) in pairs(node, "refunds", allowed: allowed) {
             let full = "refunds.\(key)"
             switch key {
@@ -262,6 +263,10 @@ private struct ConfigReader {
                 }
             case "sync_missing_orders":
                 if let b = bool(value, full) { refunds.syncMissingOrders = b }
+            case "csv_source":
+                if let name = string(value, full) { refunds.csvSource = name }
+            case "negative_amounts":
+                if let text = choice(value, full, ["invalid", "refund"]) { refunds.negativeAmountsAreRefunds = text == "refund" }
             default: break
             }
         }

@@ -14,6 +14,13 @@ public struct RefundSettings: Sendable, Hashable {
     public var desktopCurrency: Currency = .gbp
     /// "Sync the original order if missing" (seed 001): off by default.
     public var syncMissingOrders = false
+    /// The name refunds from a CSV are known by in the ledger (refund ids are
+    /// unique only within their source): e.g. `linnworks`, `bank`.
+    public var csvSource = "csv"
+    /// A negative amount in a refund CSV: `invalid` (default: a reversal or a
+    /// receipt is not a refund, and is never applied silently) or `refund`
+    /// (a bank file that writes money going out as negative).
+    public var negativeAmountsAreRefunds = false
 
     public init() {}
 }

@@ -107,7 +107,7 @@ struct Convert: ParsableCommand {
         }
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         let files = r.outputs.count - (r.problemsFile == nil ? 0 : 1)
-        var parts = [plural(r.reading.documentsRead, "document") + " read",
+        var parts = [plural(r.reading.documentsRead + r.reading.heldBack.count, "document") + " read",
                      "\(r.written) \(r.preCheck ? "would be written" : "written") to \(plural(files, "file"))"]
         if r.notCarried > 0 { parts.append("\(r.notCarried) not carried by \(r.target)") }
         parts.append("\(r.allHeldBack.count) held back")

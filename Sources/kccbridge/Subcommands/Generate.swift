@@ -18,7 +18,7 @@ struct Generate: ParsableCommand {
     @Option(help: "csv or xml.")
     var format: String = "csv"
 
-    @Option(name: .customLong("first-order"), help: "Number the orders from this one (SO-51000 + N, INV-100000 + N …), so several batches can follow each other.")
+    @Option(name: .customLong("first-order"), help: "Number the orders from this one (SO-71000 + N, INV-300000 + N …), so several batches can follow each other.")
     var firstOrder: Int = 0
 
     @Flag(help: "Add commas, quotes, line breaks, non-Latin names and formula-like text.")

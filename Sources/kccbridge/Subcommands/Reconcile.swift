@@ -86,7 +86,15 @@ struct Reconcile: ParsableCommand {
         var attention = false
         for file in files {
             let report = run.reconcile(file, options: options)
-            if let failure = report.failure { print(failure.description) }
+            if let failure = report.failure {
+                print(failure.description)
+                if report.decisions.isEmpty {
+                    print("\(file): nothing reconciled")
+                    attention = true
+                    continue
+                }
+            }
+            for note in report.notes { print("\(file): note: \(note)") }
             for decision in report.decisions where decision.needsPerson || decision.outcome == .duplicate {
                 print("\(decision.refund.location): \(decision.outcome): refund \(decision.refund.id): \(decision.reason)")
                 if let command = decision.command, !command.isEmpty { print("    to resolve: \(command)") }
