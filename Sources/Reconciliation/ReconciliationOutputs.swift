@@ -62,6 +62,33 @@ enum ReconciliationOutputs {
         return bytes
     }
 
+    /// The report's totals, CSV: per outcome and currency, then the two checks
+    /// (refunds read = the sum over outcomes; money read = matched + listed).
+    static func totalsCSV(_ summary: ReconciliationSummary) -> [UInt8] {
+        let csv = CSVWriter()
+        var bytes = csv.encode(["Outcome", "Refunds", "Currency", "Amount", "InKCCPaymentImport"])
+        for outcome in RefundOutcome.allCases {
+            let count = summary.counts[outcome] ?? 0
+            let amounts = summary.money[outcome] ?? [:]
+            if amounts.isEmpty {
+                csv.append([outcome.rawValue, "\(count)", "", "", outcome.isApplied ? "yes" : "no"], to: &bytes)
+            }
+            for (index, currency) in amounts.keys.sorted().enumerated() {
+                csv.append([outcome.rawValue, index == 0 ? "\(count)" : "", currency.code, amounts[currency]!.amountText,
+                            outcome.isApplied ? "yes" : "no"], to: &bytes)
+            }
+        }
+        let currencies = summary.moneyRead.keys.sorted()
+        csv.append(["all refunds read", "\(summary.read)", "", "", ""], to: &bytes)
+        for currency in currencies {
+            csv.append(["money read", "", currency.code, summary.moneyRead[currency]!.amountText, ""], to: &bytes)
+            csv.append(["money matched", "", currency.code, (summary.moneyMatched[currency] ?? .zero(currency)).amountText, "yes"], to: &bytes)
+            csv.append(["money listed", "", currency.code, (summary.moneyListed[currency] ?? .zero(currency)).amountText, "no"], to: &bytes)
+        }
+        csv.append(["totals tie", summary.ties ? "yes" : "NO", "", "", ""], to: &bytes)
+        return bytes
+    }
+
     static func describe(_ resolution: Resolution) -> String {
         let what = switch resolution.decision {
         case .ignore: "ignored"

@@ -121,7 +121,8 @@ public final class ReconciliationRun {
         let folder = options.outputFolder
         let paths = [
             "\(folder)/\(stem).kcc-payments.csv", "\(folder)/\(stem).kcc-payments.xml",
-            "\(folder)/\(stem).reconciliation-report.csv", "\(folder)/\(stem).reconciliation-report.html",
+            "\(folder)/\(stem).reconciliation-report.csv", "\(folder)/\(stem).reconciliation-totals.csv",
+            "\(folder)/\(stem).reconciliation-report.html",
         ] + options.refundTargets.map { "\(folder)/\(stem).\($0.fileSuffix)" }
         let before = reconciler
         do {
@@ -143,6 +144,7 @@ public final class ReconciliationRun {
                 ReconciliationOutputs.paymentsCSV(report.decisions, policy: policy),
                 try ReconciliationOutputs.paymentsXML(report.decisions, source: name, created: created),
                 ReconciliationOutputs.reportCSV(report.decisions),
+                ReconciliationOutputs.totalsCSV(report.summary),
                 Array(HTMLReport.render(report.decisions, summary: report.summary, sources: [name], created: created).utf8),
             ]
             for target in options.refundTargets {

@@ -29,7 +29,12 @@ struct ReconciliationRunTests {
         #expect(TestFiles.names(in: folder) == [
             "linnworks-refunds.kcc-payments.csv", "linnworks-refunds.kcc-payments.xml",
             "linnworks-refunds.reconciliation-report.csv", "linnworks-refunds.reconciliation-report.html",
+            "linnworks-refunds.reconciliation-totals.csv",
         ])
+        let totals = try #require(TestFiles.read(folder + "/linnworks-refunds.reconciliation-totals.csv"))
+        #expect(totals.contains("matched-by-order,2,GBP,69.99,yes\r\n") && totals.contains("all refunds read,4,,,\r\n"))
+        #expect(totals.contains("money read,,GBP,84.99,\r\n") && totals.contains("money matched,,GBP,69.99,yes\r\n"))
+        #expect(totals.contains("money listed,,GBP,15.00,no\r\n") && totals.hasSuffix("totals tie,yes,,,\r\n"))
         let payments = try CSVReader(path: folder + "/linnworks-refunds.kcc-payments.csv").readAll()
         #expect(payments[0].fields == ["RefundId", "Date", "Amount", "Currency", "CreditNote", "OrderNumber", "Method", "Reference", "SourceSystem"])
         #expect(payments.dropFirst().map { $0.fields[0] } == ["9001", "9002"])
