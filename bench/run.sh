@@ -2,8 +2,9 @@
 # Speed and memory of the main paths, on generated batches of growing size.
 # Usage: bash bench/run.sh [ORDERS...]   (default: 1000 10000 100000)
 # Builds the release binary, generates batches in a temporary folder, and for
-# each size and encoding times `check` and `convert` (xero-csv, xero-xml),
-# printing wall time, documents per second and peak resident memory.
+# each size and encoding times `check` and `convert` (xero-csv, xero-xml,
+# qbd-iif, each into a fresh ledger, and xero-csv without one), printing wall
+# time, documents per second and peak resident memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
@@ -34,10 +35,12 @@ for n in "${sizes[@]}"; do
     size=$(du -m "$batch" | cut -f1)
     echo "# $n orders, $fmt, ${size} MB, $docs documents"
     measure "check $fmt" "$docs" "$bin" check "$batch"
-    for target in xero-csv xero-xml; do
-      rm -rf "$work/out"
-      measure "convert $fmt → $target" "$docs" "$bin" convert "$batch" --to "$target" --out "$work/out"
+    for target in xero-csv xero-xml qbd-iif; do
+      rm -rf "$work/out" "$work"/ledger.sqlite*
+      measure "convert $fmt → $target" "$docs" "$bin" convert "$batch" --to "$target" --out "$work/out" --ledger "$work/ledger.sqlite"
     done
+    rm -rf "$work/out"
+    measure "convert $fmt → xero-csv, no ledger" "$docs" "$bin" convert "$batch" --to xero-csv --out "$work/out" --no-ledger
     rm -f "$batch"
   done
 done

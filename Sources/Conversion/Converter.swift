@@ -52,14 +52,21 @@ public final class Converter {
                         onEvent: (ConversionEvent) -> Void) -> ConversionReport {
         let name = displayName ?? input
         var report = ConversionReport(input: name, target: format.name, preCheck: options.preCheck)
-        var problems: [Finding] = []
+        let stem = Self.stem(of: input)
+        var run: Int64 = 0
+        let journal = self.journal
+        let willCreate: (String) throws -> Void = { [preCheck = options.preCheck] path in
+            if !preCheck { try journal.willWrite(run, path: path) }
+        }
+        let problems = ProblemsFile(path: "\(options.outputFolder)/\(stem).\(format.name).problems.csv", preCheck: options.preCheck,
+                                    willCreate: willCreate)
         func note(_ finding: Finding) {
-            problems.append(finding)
+            problems.add(finding)
             onEvent(.finding(finding))
         }
         func fail(_ finding: Finding) {
             report.failure = finding.message
-            note(finding)
+            onEvent(.finding(finding))
         }
 
         let reader: any BatchReader
@@ -71,14 +78,9 @@ public final class Converter {
             return report
         }
 
-        let stem = Self.stem(of: input)
         let mapper = DocumentMapper(configuration: configuration, format: format)
-        var run: Int64 = 0
-        let journal = self.journal
         let outputs = OutputSet(folder: options.outputFolder, stem: stem, format: format, configuration: configuration,
-                                preCheck: options.preCheck) { [preCheck = options.preCheck] path in
-            if !preCheck { try journal.willWrite(run, path: path) }
-        }
+                                preCheck: options.preCheck, willCreate: willCreate)
         do {
             if !options.preCheck {
                 run = try journal.begin(input: name, inputSHA256: SHA256.hexDigest(ofFile: input) ?? "", target: format.name,
@@ -97,16 +99,9 @@ public final class Converter {
                 }
             }
             try outputs.finish()
-            if report.needsAttention || report.notCarried > 0 {
-                let path = "\(options.outputFolder)/\(stem).\(format.name).problems.csv"
-                if options.preCheck {
-                    if access(path, F_OK) == 0 { throw OutputError(.exists, path: path) }
-                } else {
-                    try journal.willWrite(run, path: path)
-                    try Self.writeProblems(problems, to: path)
-                }
-                report.problemsFile = path
-            }
+            let keepProblems = report.needsAttention || report.notCarried > 0
+            try problems.finish(keep: keepProblems)
+            if keepProblems { report.problemsFile = problems.path }
             report.outputs = outputs.paths + (report.problemsFile.map { [$0] } ?? [])
             if !options.preCheck {
                 Failpoint.hit("convert:before-outputs")
@@ -117,15 +112,18 @@ public final class Converter {
             }
         } catch let error as BatchFileError {
             outputs.discard()
+            problems.withdraw()
             try? journal.abandon(run)
             report.reading.refused = true
             report.outputs = []
+            report.problemsFile = nil
             fail(error.finding)
         } catch {
             outputs.discard()
-            if let problems = report.problemsFile { unlink(problems) }
+            problems.withdraw()
             try? journal.abandon(run)
             report.outputs = []
+            report.problemsFile = nil
             fail(Finding(.error, at: SourceLocation(file: name), "nothing was written for this batch: \(error)"))
         }
         return report
@@ -172,25 +170,6 @@ public final class Converter {
             if !options.preCheck { try journal.record(run, ExportRecord(document: document, placement: placement)) }
             onEvent(.placement(placement))
         }
-    }
-
-    /// The problems file: one row per finding, for a person to work through (text cells escaped for spreadsheets).
-    static func writeProblems(_ findings: [Finding], to path: String) throws {
-        let file = try DurableFile(path: path)
-        let csv = CSVWriter()
-        var bytes = csv.encode(["File", "Line", "Severity", "Document", "Field", "Message"])
-        for finding in findings {
-            let cells = [finding.location.file, finding.location.line.map { String($0) } ?? "", finding.severity.rawValue,
-                         finding.document ?? "", finding.field ?? "", finding.message]
-            csv.append(cells.map(Self.safeCell), to: &bytes)
-        }
-        try file.write(bytes)
-        try file.commit()
-    }
-
-    static func safeCell(_ text: String) -> String {
-        if case .changed(let safe) = TextCellPolicy.escape.apply(text) { return safe }
-        return text
     }
 
     /// `batch-2026-11` for `samples/batch-2026-11.csv`.

@@ -80,7 +80,7 @@ final class QBOXMLWriter: FamilyWriter {
 
     private func writeSales(_ document: SalesDocument, _ mapped: MappedDocument) throws {
         let settings = configuration.quickbooks
-        let refundReceipt = document.kind == .credit && settings.onlineRefunds == .refundReceipt
+        let refundReceipt = document.kind == .credit && settings.onlineRefunds.isRefundReceipt(relatedInvoice: document.relatedInvoice)
         try xml.startElement(document.kind == .invoice ? "Invoice" : refundReceipt ? "RefundReceipt" : "CreditMemo")
         // Transaction
         try xml.element("DocNumber", document.number)

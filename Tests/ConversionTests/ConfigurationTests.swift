@@ -56,7 +56,7 @@ struct ConfigurationTests {
         ("channels:\n  refund_tax: T7\n", "t.yaml: error: channels.refund_tax: names tax code 'T7', which is not under tax_codes"),
         ("tax_codes:\n  T1: { name: VAT }\n", "t.yaml:2: error: tax_codes.T1: needs name"),
         ("xero: [1, 2\n", "t.yaml:2: error: (syntax): is not valid YAML"),
-        ("quickbooks:\n  online_refunds: refund\n", "t.yaml:2: error: quickbooks.online_refunds: must be one of credit_memo, refund_receipt, not 'refund'"),
+        ("quickbooks:\n  online_refunds: refund\n", "t.yaml:2: error: quickbooks.online_refunds: must be one of credit_memo, refund_receipt, credit_memo_for_invoices, not 'refund'"),
         ("quickbooks:\n  desktop_refund: cheque\n", "t.yaml:2: error: quickbooks.desktop_refund: is not a known key"),
         ("quickbooks:\n  on_error: stop\n", "t.yaml:2: error: quickbooks.on_error: must be one of stopOnError, continueOnError, rollbackOnError"),
         ("quickbooks:\n  strip_prefixes: INV-\n", "t.yaml:2: error: quickbooks.strip_prefixes: must be a list of prefixes"),

@@ -7,6 +7,7 @@ import KCCTestSupport
 import Mapping
 import QuickBooksFormats
 import Testing
+import XMLStreaming
 
 /// A small batch written for one test: the sample's header and the rows given.
 enum QuickBooksBatch {
@@ -229,6 +230,16 @@ struct QuickBooksRefundModeTests {
         let receiptText = try #require(TestFiles.read(receipt.folder + "/batch-2026-11.qbo-credit-notes.xml"))
         #expect(receiptText.components(separatedBy: "<RefundReceipt>").count == 3 && !receiptText.contains("<CreditMemo>"))
         #expect(receiptText.components(separatedBy: "<DepositToAccountRef>Card Refunds</DepositToAccountRef>").count == 3)
+        // Connex's "credit memos for invoices only": the returned stove (credits INV-100871) is a credit memo,
+        // the order cancelled before invoicing is refunded with a receipt.
+        configuration.quickbooks.onlineRefunds = .creditMemoForInvoices
+        let mixed = Harness.convert("samples/batch-2026-11.csv", to: "qbo-xml", configuration: configuration)
+        let mixedText = try #require(TestFiles.read(mixed.folder + "/batch-2026-11.qbo-credit-notes.xml"))
+        #expect(mixedText.components(separatedBy: "<RefundReceipt>").count == 2 && mixedText.components(separatedBy: "<CreditMemo>").count == 2)
+        let receiptStart = try #require(mixedText.range(of: "<RefundReceipt>"))
+        #expect(mixedText[receiptStart.upperBound...].contains("CRN-004608"))
+        let schema = try? XMLSchema(path: Harness.root + "/../shared/vendor/qbo/IntuitRestServiceDef.xsd")
+        if let schema { #expect(schema.validate(path: mixed.folder + "/batch-2026-11.qbo-credit-notes.xml").isEmpty) }
     }
 
     @Test("a prepayment: QBO links it to its invoice by DocNumber; qbXML lets QuickBooks apply it; IIF deposits it by payment method")

@@ -43,6 +43,19 @@ public struct QuickBooksSettings: Sendable, Hashable {
         case creditMemo = "credit_memo"
         /// A `RefundReceipt`: the refund itself, money out of ``QuickBooksSettings/refundFromAccount``.
         case refundReceipt = "refund_receipt"
+        /// Connex's "credit memos for invoices only": a `CreditMemo` for a credit
+        /// note that credits an invoice, a `RefundReceipt` for one that credits
+        /// an order never invoiced (a cancelled order, seed 000).
+        case creditMemoForInvoices = "credit_memo_for_invoices"
+
+        /// Whether a credit note goes as a refund receipt in this mode.
+        public func isRefundReceipt(relatedInvoice: String?) -> Bool {
+            switch self {
+            case .creditMemo: false
+            case .refundReceipt: true
+            case .creditMemoForInvoices: relatedInvoice == nil
+            }
+        }
     }
 
     /// How QuickBooks Desktop pays a credit memo back.
