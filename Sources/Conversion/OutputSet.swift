@@ -101,6 +101,7 @@ final class OutputSet {
 
     private func close(_ part: Part) throws {
         try part.file?.write(try part.writer.end())
+        try part.file?.seal()
         finished.append(part)
     }
 }

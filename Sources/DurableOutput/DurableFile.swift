@@ -55,7 +55,7 @@ public final class DurableFile: ByteSink {
     }
 
     public func write(_ bytes: [UInt8]) throws(OutputError) {
-        precondition(state == .open, "write after commit or discard")
+        precondition(state == .open && fd >= 0, "write after seal, commit or discard")
         pending.append(contentsOf: bytes)
         if pending.count >= Self.flushThreshold { try flushPending() }
     }
@@ -64,18 +64,34 @@ public final class DurableFile: ByteSink {
         try write(Array(text.utf8))
     }
 
-    /// Makes the file durable under its final name (`path`, or `finalPath` when given).
-    public func commit(as finalPath: String? = nil) throws(OutputError) {
-        precondition(state == .open, "commit twice")
-        let path = finalPath ?? self.path
+    /// Finishes writing: the bytes go to disk, are flushed, and the file is
+    /// closed, still under its temporary name. A run with many files seals
+    /// each as it fills, so it holds neither their buffers nor their
+    /// descriptors; ``commit(as:)`` then only links them into place.
+    public func seal() throws(OutputError) {
+        guard fd >= 0 else { return }
+        precondition(state == .open, "seal after commit or discard")
         do throws(OutputError) {
             try flushPending()
+            pending = []
             guard fsync(fd) == 0 else { throw OutputError(.system(call: "fsync", errno: errno), path: path) }
             guard close(fd) == 0 else {
                 fd = -1
                 throw OutputError(.system(call: "close", errno: errno), path: path)
             }
             fd = -1
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    /// Makes the file durable under its final name (`path`, or `finalPath` when given).
+    public func commit(as finalPath: String? = nil) throws(OutputError) {
+        precondition(state == .open, "commit twice")
+        let path = finalPath ?? self.path
+        do throws(OutputError) {
+            try seal()
             if link(temporaryPath, path) != 0 {
                 let code = errno
                 throw OutputError(code == EEXIST ? .exists : .system(call: "link", errno: code), path: path)
