@@ -37,6 +37,24 @@ public struct DesktopRefund: Sendable, Hashable {
         self.memo = memo
     }
 
+    /// The TxnID of the credit memo for KCC credit note `number`: by the full
+    /// number (a credit memo's Memo names it), else by its shortened RefNumber.
+    public static func txnID(for number: String, in ids: [String: String], configuration: BridgeConfiguration) -> String? {
+        ids[number] ?? ids[QuickBooksRules.shortNumber(number, configuration.quickbooks)]
+    }
+
+    /// Refunds made elsewhere (a sales channel), applied to credit memos QuickBooks already has.
+    public static func requestSet(_ refunds: [RefundPayment], configuration: BridgeConfiguration, creditMemoTxnIDs: [String: String]) throws -> [UInt8] {
+        let desktop = refunds.compactMap { refund -> DesktopRefund? in
+            guard let txnID = txnID(for: refund.creditNote, in: creditMemoTxnIDs, configuration: configuration) else { return nil }
+            return DesktopRefund(
+                creditMemoRefNumber: QuickBooksRules.shortNumber(refund.creditNote, configuration.quickbooks), creditMemoTxnID: txnID,
+                customer: refund.customerName, amount: refund.amount, date: refund.date, account: configuration.quickbooks.refundFromAccount,
+                requestID: refund.refundID, memo: "Refund \(refund.refundID) of KCC \(refund.creditNote)" + (refund.orderNumber.map { ", order \($0)" } ?? ""))
+        }
+        return try requestSet(desktop, configuration: configuration)
+    }
+
     /// The macro a credit memo defines and a refund in the same request set uses.
     static func macro(_ refNumber: String) -> String { "TxnID:CreditMemo:\(refNumber)" }
 

@@ -34,6 +34,8 @@ public struct ReconcileOptions: Sendable {
     public var refundTargets: [RefundTarget] = []
     /// The configuration those targets' files are written with.
     public var configuration = BridgeConfiguration()
+    /// QuickBooks Desktop credit memo TxnIDs by RefNumber or KCC number (for `qbd-qbxml` refunds).
+    public var creditMemoTxnIDs: [String: String] = [:]
 
     public init(outputFolder: String) {
         self.outputFolder = outputFolder
@@ -46,12 +48,15 @@ public enum RefundTarget: String, Sendable, CaseIterable {
     case xeroXML = "xero-xml"
     /// `CHECK` or `CCARD REFUND` transactions, for QuickBooks Desktop's IIF import.
     case qbdIIF = "qbd-iif"
+    /// `ARRefundCreditCardAdd` or `CheckAdd` requests (qbXML 13.0), applied to
+    /// each credit memo by its TxnID (from a `CreditMemoQueryRs`, `--credit-memos`).
+    case qbdQBXML = "qbd-qbxml"
 
     /// The system refunds read back from this package come from: those are in the package already.
     var sourceSystem: String {
         switch self {
         case .xeroXML: "xero"
-        case .qbdIIF: "quickbooks-desktop"
+        case .qbdIIF, .qbdQBXML: "quickbooks-desktop"
         }
     }
 
@@ -59,7 +64,7 @@ public enum RefundTarget: String, Sendable, CaseIterable {
     var exportPrefix: String {
         switch self {
         case .xeroXML: "xero-"
-        case .qbdIIF: "qbd-"
+        case .qbdIIF, .qbdQBXML: "qbd-"
         }
     }
 
@@ -67,13 +72,15 @@ public enum RefundTarget: String, Sendable, CaseIterable {
         switch self {
         case .xeroXML: "xero-refund-payments.xml"
         case .qbdIIF: "qbd-refunds.iif"
+        case .qbdQBXML: "qbd-refunds.qbxml"
         }
     }
 
-    func contents(_ refunds: [RefundPayment], configuration: BridgeConfiguration) throws -> [UInt8] {
+    func contents(_ refunds: [RefundPayment], configuration: BridgeConfiguration, creditMemoTxnIDs: [String: String]) throws -> [UInt8] {
         switch self {
         case .xeroXML: try XeroRefundPayments.body(refunds, configuration: configuration)
         case .qbdIIF: IIFRefunds.file(refunds, configuration: configuration)
+        case .qbdQBXML: try DesktopRefund.requestSet(refunds, configuration: configuration, creditMemoTxnIDs: creditMemoTxnIDs)
         }
     }
 }
@@ -154,11 +161,14 @@ public final class ReconciliationRun {
                         report.notes.append("refund \(payment.refundID) came from \(target.sourceSystem) and is already there; not written for \(target.rawValue)")
                     } else if try !store.exportTargets(of: payment.creditNote).contains(where: { $0.hasPrefix(target.exportPrefix) }) {
                         report.notes.append("credit note \(payment.creditNote) was never exported to \(target.exportPrefix.dropLast()); refund \(payment.refundID) not written for \(target.rawValue)")
+                    } else if target == .qbdQBXML,
+                              DesktopRefund.txnID(for: payment.creditNote, in: options.creditMemoTxnIDs, configuration: options.configuration) == nil {
+                        report.notes.append("QuickBooks's TxnID of credit memo \(payment.creditNote) is not in --credit-memos; refund \(payment.refundID) not written for \(target.rawValue)")
                     } else {
                         sendable.append(payment)
                     }
                 }
-                contents.append(try target.contents(sendable, configuration: options.configuration))
+                contents.append(try target.contents(sendable, configuration: options.configuration, creditMemoTxnIDs: options.creditMemoTxnIDs))
             }
             let run = try store.begin(input: name, inputSHA256: SHA256.hexDigest(ofFile: path) ?? "")
             var files: [DurableFile] = []

@@ -4,6 +4,7 @@ import KCCModel
 import KCCTestSupport
 import Logging
 import Reconciliation
+import Refunds
 import Testing
 import XMLStreaming
 
@@ -163,5 +164,32 @@ extension MemoryLedger {
     func with(exportedTo targets: Set<String>) -> MemoryLedger {
         exportedTo = targets
         return self
+    }
+}
+
+@Suite("qbXML refund requests for refunds made in a sales channel")
+struct QBXMLRefundTargetTests {
+    @Test("applied refunds become ARRefundCreditCardAdd requests against the credit memos' TxnIDs; ones without a TxnID are noted")
+    func qbxmlRefunds() throws {
+        let ids = try QBXMLCreditMemos.txnIDs(fixtures + "/qbd-refunds.qbxml")
+        #expect(ids["004609"] == "1E9-1731900000" && ids["CRN-004609"] == "1E9-1731900000")
+        let ledger = ReconciliationRunTests.sampleLedger()
+        let folder = TestFiles.makeFolder()
+        var options = ReconcileOptions(outputFolder: folder)
+        options.refundTargets = [.qbdQBXML]
+        options.creditMemoTxnIDs = ids
+        let report = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
+            .reconcile(fixtures + "/linnworks-refunds.csv", displayName: "linnworks-refunds.csv", options: options)
+        #expect(report.notes == ["QuickBooks's TxnID of credit memo CRN-004608 is not in --credit-memos; refund 9001 not written for qbd-qbxml"])
+        let path = folder + "/linnworks-refunds.qbd-refunds.qbxml"
+        let text = try #require(TestFiles.read(path))
+        #expect(text.contains("<?qbxml version=\"13.0\"?>") && text.contains("<TxnID>1E9-1731900000</TxnID>"))
+        #expect(text.components(separatedBy: "<ARRefundCreditCardAddRq").count == 2)
+        let vendor = TestFiles.repositoryRoot() + "/../shared/vendor/qbxml/qbxmlops130.xsd"
+        if access(vendor, F_OK) == 0 {
+            #expect(try XMLSchema(path: vendor).validate(path: path).isEmpty)
+        } else {
+            print("notice: \(vendor) is absent; the qbXML schema check is skipped")
+        }
     }
 }

@@ -37,6 +37,9 @@ struct Reconcile: ParsableCommand {
     @Option(name: .customLong("to"), help: "Also write the applied refunds for this accounting package (for refunds made in a sales channel): \(RefundTarget.allCases.map(\.rawValue).joined(separator: ", ")). Repeatable.")
     var refundTargets: [String] = []
 
+    @Option(name: .customLong("credit-memos"), help: "A qbXML CreditMemoQueryRs response: the TxnIDs --to qbd-qbxml applies refunds to.")
+    var creditMemos: String?
+
     @Flag(help: "List the refunds that still need a person, from the ledger, and exit.")
     var pending = false
 
@@ -73,6 +76,17 @@ struct Reconcile: ParsableCommand {
         options.textPolicy = configuration.textCells
         options.refundTargets = refundTargets.compactMap(RefundTarget.init(rawValue:))
         options.configuration = configuration
+        if let creditMemos {
+            do {
+                options.creditMemoTxnIDs = try QBXMLCreditMemos.txnIDs(creditMemos)
+            } catch {
+                printError(error.description)
+                throw ExitCode(ExitStatus.usage)
+            }
+        } else if options.refundTargets.contains(.qbdQBXML) {
+            printError("error: --to qbd-qbxml needs --credit-memos FILE (a CreditMemoQueryRs response naming QuickBooks's credit memos)")
+            throw ExitCode(ExitStatus.usage)
+        }
         if !preCheck {
             do {
                 try FileManager.default.createDirectory(atPath: options.outputFolder, withIntermediateDirectories: true)
