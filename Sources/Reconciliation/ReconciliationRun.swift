@@ -36,6 +36,10 @@ public struct ReconcileOptions: Sendable {
     public var configuration = BridgeConfiguration()
     /// QuickBooks Desktop credit memo TxnIDs by RefNumber or KCC number (for `qbd-qbxml` refunds).
     public var creditMemoTxnIDs: [String: String] = [:]
+    /// "Sync the original order if missing" (seed 001, `refunds.sync_missing_orders`):
+    /// given the order numbers of refunds whose order was never exported, exports
+    /// those orders' documents from a supplied batch and says what it did.
+    public var syncMissingOrders: (@Sendable (Set<String>) -> [String])?
 
     public init(outputFolder: String) {
         self.outputFolder = outputFolder
@@ -124,6 +128,14 @@ public final class ReconciliationRun {
             report.failure = error.finding
             return report
         }
+        if let sync = options.syncMissingOrders, !options.preCheck {
+            do {
+                report.notes += sync(try missingOrders(refunds))
+            } catch {
+                report.failure = Finding(.error, at: SourceLocation(file: name), "the ledger could not be asked about missing orders: \(error)")
+                return report
+            }
+        }
         let stem = Self.stem(of: path)
         let folder = options.outputFolder
         let paths = [
@@ -196,6 +208,18 @@ public final class ReconciliationRun {
             report.failure = Finding(.error, at: SourceLocation(file: name), "nothing was written or recorded for this file: \(error)")
         }
         return report
+    }
+
+    /// Orders of valid refunds that the ledger has never seen (no credit note it
+    /// knows, no document of the order): the ones "sync the original order" may export.
+    private func missingOrders(_ refunds: [Refund]) throws -> Set<String> {
+        var orders: Set<String> = []
+        for refund in refunds where refund.isValid {
+            guard let order = refund.orderNumber else { continue }
+            if let creditNote = refund.creditNote, try store.creditNote(creditNote) != nil { continue }
+            if try !store.isOrderKnown(order), try store.creditNotes(forOrder: order).isEmpty { orders.insert(order) }
+        }
+        return orders
     }
 
     /// The refund as the accounting package records it, for applied outcomes.

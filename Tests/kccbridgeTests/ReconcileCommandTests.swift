@@ -76,3 +76,29 @@ struct ReconcileCommandTests {
         #expect(payments == "RefundId,Date,Amount,Currency,CreditNote,OrderNumber,Method,Reference,SourceSystem\r\n")
     }
 }
+
+@Suite("Sync the original order if missing (seed 001)")
+struct SyncMissingOrderTests {
+    @Test("with the setting and the batch, a refund's never-exported order is exported first and the refund then matches; without, it is skipped")
+    func sync() throws {
+        let folder = try temporaryFolder()
+        let refunds = folder.appendingPathComponent("refunds.csv")
+        try "RefundId,OrderNumber,Amount,Currency,Date\r\nZ1,SO-51874,59.99,GBP,2026-11-20\r\nZ2,123,25.00,GBP,2026-11-20\r\n"
+            .write(to: refunds, atomically: true, encoding: .utf8)
+        let config = folder.appendingPathComponent("kccbridge.yaml")
+        try "refunds:\n  sync_missing_orders: true\n".write(to: config, atomically: true, encoding: .utf8)
+        let batch = Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv").path
+
+        let off = try Run(["reconcile", refunds.path, "--out", folder.appendingPathComponent("off").path, "--pre-check",
+                           "--ledger", folder.appendingPathComponent("l1.sqlite").path])
+        #expect(off.stdout.contains("refund Z1: order SO-51874 was never exported"))
+
+        let on = try Run(["reconcile", refunds.path, "--out", folder.appendingPathComponent("on").path, "--config", config.path,
+                          "--sync-orders-from", batch, "--sync-to", "xero-xml", "--ledger", folder.appendingPathComponent("l2.sqlite").path])
+        #expect(on.stdout.contains("note: sync: exported 1 document of order SO-51874"), "\(on.stdout)")
+        #expect(on.stdout.contains("note: order 123 is not in"), "\(on.stdout)")
+        #expect(on.stdout.contains("2 refunds: 1 matched-by-order, 1 skipped-unmatched-order"), "\(on.stdout)")
+        let exported = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("on").path)
+        #expect(exported.contains("batch-2026-11.xero-credit-notes.xml"))
+    }
+}

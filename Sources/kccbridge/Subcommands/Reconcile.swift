@@ -1,4 +1,5 @@
 import ArgumentParser
+import Conversion
 import Foundation
 import KCCModel
 import Ledger
@@ -40,6 +41,12 @@ struct Reconcile: ParsableCommand {
     @Option(name: .customLong("credit-memos"), help: "A qbXML CreditMemoQueryRs response: the TxnIDs --to qbd-qbxml applies refunds to.")
     var creditMemos: String?
 
+    @Option(name: .customLong("sync-orders-from"), help: "With refunds.sync_missing_orders: true, the KCC batch to export a refund's order from when the order was never exported (seed 001).")
+    var syncBatch: String?
+
+    @Option(name: .customLong("sync-to"), help: "The target the missing orders are exported to (with --sync-orders-from).")
+    var syncTarget: String?
+
     @Flag(help: "List the refunds that still need a person, from the ledger, and exit.")
     var pending = false
 
@@ -54,6 +61,10 @@ struct Reconcile: ParsableCommand {
         if out == nil && !preCheck { throw ValidationError("--out DIR is required (or use --pre-check)") }
         for target in refundTargets where RefundTarget(rawValue: target) == nil {
             throw ValidationError("--to must be one of \(RefundTarget.allCases.map(\.rawValue).joined(separator: ", ")), not '\(target)'")
+        }
+        if (syncBatch == nil) != (syncTarget == nil) { throw ValidationError("--sync-orders-from and --sync-to go together") }
+        if let syncTarget, ExportFormats.named(syncTarget) == nil {
+            throw ValidationError("--sync-to must be one of \(ExportFormats.names.joined(separator: ", ")), not '\(syncTarget)'")
         }
         if from != "auto" && RefundFormat(rawValue: from) == nil {
             throw ValidationError("--from must be auto, \(RefundFormat.allCases.map(\.rawValue).joined(separator: ", ")), not '\(from)'")
@@ -96,6 +107,15 @@ struct Reconcile: ParsableCommand {
             }
         }
         let ledger = try location.openForWriting()
+        if let syncBatch, let syncTarget {
+            if configuration.refunds.syncMissingOrders {
+                let sync = OrderSync(batch: syncBatch, target: syncTarget, outputFolder: options.outputFolder, configuration: configuration)
+                let logger = Logger(label: "kccbridge.sync")
+                options.syncMissingOrders = { orders in sync.export(orders, journal: LedgerJournal(ledger: ledger), logger: logger) }
+            } else {
+                printError("note: --sync-orders-from is ignored: refunds.sync_missing_orders is not true in the configuration")
+            }
+        }
         let run = ReconciliationRun(store: LedgerReconciliationStore(ledger: ledger), logger: Logger(label: "kccbridge.reconcile"))
         var attention = false
         for file in files {

@@ -1,0 +1,48 @@
+import KCCBatch
+import KCCModel
+import Logging
+import Mapping
+
+/// "Sync the original order if missing" (seed 001): when a refund arrives for
+/// an order that was never exported, export that order's documents from a
+/// batch the user supplies, so the refund has something to negate. Off unless
+/// `refunds.sync_missing_orders` is set and a batch is given.
+public struct OrderSync: Sendable {
+    public var batch: String
+    public var target: String
+    public var outputFolder: String
+    public var configuration: BridgeConfiguration
+
+    public init(batch: String, target: String, outputFolder: String, configuration: BridgeConfiguration) {
+        self.batch = batch
+        self.target = target
+        self.outputFolder = outputFolder
+        self.configuration = configuration
+    }
+
+    /// Exports the documents of `orders` found in the batch; returns one line per thing done.
+    public func export(_ orders: Set<String>, journal: any ExportJournal, logger: Logger) -> [String] {
+        guard !orders.isEmpty else { return [] }
+        guard let format = ExportFormats.named(target) else { return ["sync: unknown target \(target)"] }
+        var numbers: Set<String> = []
+        var found: Set<String> = []
+        _ = BatchFile.check(batch, report: { _ in }, accept: { document, _ in
+            if orders.contains(document.orderNumber) {
+                numbers.insert(document.number)
+                found.insert(document.orderNumber)
+            }
+        })
+        var notes = orders.subtracting(found).sorted().map { "order \($0) is not in \(batch) either; its refund stays skipped" }
+        guard !numbers.isEmpty else { return notes }
+        var options = ConversionOptions(outputFolder: outputFolder)
+        options.only = numbers
+        let report = Converter(format: format, configuration: configuration, journal: journal, logger: logger)
+            .convert(batch, options: options) { _ in }
+        if let failure = report.failure {
+            notes.append("sync: exporting orders \(found.sorted().joined(separator: ", ")) from \(batch) failed: \(failure)")
+        } else {
+            notes.append("sync: exported \(report.written) document\(report.written == 1 ? "" : "s") of order\(found.count == 1 ? "" : "s") \(found.sorted().joined(separator: ", ")) from \(batch) to \(target) (\(report.outputs.joined(separator: ", ")))")
+        }
+        return notes
+    }
+}
