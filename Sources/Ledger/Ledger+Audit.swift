@@ -70,3 +70,72 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// The ledger's other tables, for `ledger export --table`.
+    public enum ExportTable: String, Sendable, CaseIterable {
+        case runs = "export_run"
+        case refunds = "applied_refund"
+        case resolutions = "resolution"
+        case outcomes = "refund_outcome"
+        case processed = "processed_file"
+
+        /// The name on the command line.
+        public var name: String {
+            switch self {
+            case .runs: "runs"
+            case .refunds: "refunds"
+            case .resolutions: "resolutions"
+            case .outcomes: "outcomes"
+            case .processed: "processed"
+            }
+        }
+    }
+
+    /// Writes one table as RFC 4180 CSV, every column as stored, plus an
+    /// `amount` column with the decimal amount wherever a row has minor units
+    /// and a currency. Text that a spreadsheet would run as a formula is prefixed with `'`.
+    public func exportCSV(table: ExportTable, to sink: any ByteSink) throws {
+        let writer = CSVWriter()
+        try read { db in
+            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM \(table.rawValue) ORDER BY rowid")
+            var buffer: [UInt8] = []
+            var wroteHeader = false
+            while let row = try cursor.next() {
+                let columns = Array(row.columnNames)
+                let minorColumn = columns.first { $0.hasSuffix("_minor") }
+                if !wroteHeader {
+                    buffer += writer.encode(columns + (minorColumn == nil ? [] : ["amount"]))
+                    wroteHeader = true
+                }
+                var cells = columns.map { column -> String in
+                    let value: DatabaseValue = row[column]
+                    switch value.storage {
+                    case .null: return ""
+                    case .int64(let n): return String(n)
+                    case .double(let d): return String(d)
+                    case .string(let s):
+                        if case .changed(let safe) = TextCellPolicy.escape.apply(s) { return safe }
+                        return s
+                    case .blob: return ""
+                    }
+                }
+                if let minorColumn {
+                    let minor: Int64? = row[minorColumn]
+                    let currency = (row["currency"] as String?).flatMap { Currency(code: $0) }
+                    cells.append(minor.flatMap { m in currency.map { Money(minorUnits: m, currency: $0).amountText } } ?? "")
+                }
+                writer.append(cells, to: &buffer)
+                if buffer.count >= 64 * 1024 {
+                    try? sink.write(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            if !wroteHeader {
+                let columns = try db.columns(in: table.rawValue).map(\.name)
+                buffer += writer.encode(columns)
+            }
+            try? sink.write(buffer)
+        }
+    }
+}

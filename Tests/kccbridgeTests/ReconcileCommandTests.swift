@@ -60,6 +60,13 @@ struct ReconcileCommandTests {
         #expect(pending.status == 1)
         #expect(pending.stdout.hasSuffix("4 refunds need a person\n"), "\(pending.stdout)")
         #expect(!pending.stdout.contains("refund S1 "))
+
+        // Everything is in the ledger, for a spreadsheet.
+        let refundsCSV = try Run(["ledger", "export", "--table", "refunds"] + ledger)
+        #expect(refundsCSV.stdout.hasPrefix("id,refund_id,source_system,credit_note,amount_minor,currency,run_id,applied_at,amount\r\n"))
+        #expect(refundsCSV.stdout.contains(",M1,csv,CRN-004608,5999,GBP,") && refundsCSV.stdout.contains(",59.99\r\n"))
+        let resolutions = try Run(["ledger", "export", "--table", "resolutions"] + ledger)
+        #expect(resolutions.stdout.contains(",S1,ignore,order 123 never synced; refunded in the shop,anna,"))
     }
 
     @Test("seed 001: order 123 refunded but never synced is skipped, and nothing is written for KCC")

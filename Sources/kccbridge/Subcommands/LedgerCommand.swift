@@ -85,16 +85,26 @@ struct LedgerCommand: ParsableCommand {
         @Option(help: "csv (the only format for now).")
         var format: String = "csv"
 
+        @Option(help: "What to export: documents (default, every exported document), runs, refunds (applied), resolutions, outcomes (of reconciled refunds), processed (files a watcher took).")
+        var table: String = "documents"
+
         @OptionGroup var location: LedgerLocation
 
         func validate() throws {
             guard format.lowercased() == "csv" else { throw ValidationError("--format must be csv, not '\(format)'") }
+            guard table == "documents" || Ledger.ExportTable.allCases.contains(where: { $0.name == table }) else {
+                throw ValidationError("--table must be documents, \(Ledger.ExportTable.allCases.map(\.name).joined(separator: ", ")), not '\(table)'")
+            }
         }
 
         func run() throws {
             let ledger = try location.openExisting()
             do {
-                try ledger.exportCSV(to: StandardOutputSink())
+                if let other = Ledger.ExportTable.allCases.first(where: { $0.name == table }) {
+                    try ledger.exportCSV(table: other, to: StandardOutputSink())
+                } else {
+                    try ledger.exportCSV(to: StandardOutputSink())
+                }
             } catch let error as LedgerError {
                 throw LedgerLocation.report(error)
             } catch {
