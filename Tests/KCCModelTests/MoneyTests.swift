@@ -90,22 +90,31 @@ struct RoundingTests {
     func lineNet() throws {
         let price = try Money(parsing: "14.99", currency: .gbp)
         // 3 × 14.99 = 44.97, less 12.5% = 39.34875 → 39.35
-        #expect(Money.lineNet(unitPrice: price, quantity: ExactDecimal(3), discountPercent: try ExactDecimal(parsing: "12.5")).amountText == "39.35")
+        #expect(Money.lineNet(unitPrice: price, quantity: ExactDecimal(3), discountPercent: try ExactDecimal(parsing: "12.5"))?.amountText == "39.35")
         // 2.5 × 1.85 = 4.625 → 4.63
         let rope = try Money(parsing: "1.85", currency: .gbp)
-        #expect(Money.lineNet(unitPrice: rope, quantity: try ExactDecimal(parsing: "2.5"), discountPercent: nil).amountText == "4.63")
+        #expect(Money.lineNet(unitPrice: rope, quantity: try ExactDecimal(parsing: "2.5"), discountPercent: nil)?.amountText == "4.63")
         // 0.333 × 0.03 = 0.00999 → 0.01
-        #expect(Money.lineNet(unitPrice: try Money(parsing: "0.03", currency: .gbp), quantity: try ExactDecimal(parsing: "0.333"), discountPercent: nil).amountText == "0.01")
+        #expect(Money.lineNet(unitPrice: try Money(parsing: "0.03", currency: .gbp), quantity: try ExactDecimal(parsing: "0.333"), discountPercent: nil)?.amountText == "0.01")
         // JPY: 3 × 333 less 10% = 899.1 → 899
         let yen = try Money(parsing: "333", currency: Currency(code: "JPY")!)
-        #expect(Money.lineNet(unitPrice: yen, quantity: ExactDecimal(3), discountPercent: ExactDecimal(10)).amountText == "899")
+        #expect(Money.lineNet(unitPrice: yen, quantity: ExactDecimal(3), discountPercent: ExactDecimal(10))?.amountText == "899")
     }
 
     @Test("percentages round half-up")
     func percentage() throws {
-        #expect(try Money(parsing: "32.99", currency: .gbp).percentage(ExactDecimal(20)).amountText == "6.60") // 6.598
-        #expect(try Money(parsing: "0.125", currency: Currency(code: "BHD")!).percentage(ExactDecimal(100)).amountText == "0.125")
-        #expect(try Money(parsing: "0.05", currency: .gbp).percentage(ExactDecimal(50)).amountText == "0.03") // 0.025
+        #expect(try Money(parsing: "32.99", currency: .gbp).percentage(ExactDecimal(20))?.amountText == "6.60") // 6.598
+        #expect(try Money(parsing: "0.125", currency: Currency(code: "BHD")!).percentage(ExactDecimal(100))?.amountText == "0.125")
+        #expect(try Money(parsing: "0.05", currency: .gbp).percentage(ExactDecimal(50))?.amountText == "0.03") // 0.025
+    }
+
+    @Test("results too large to hold are nil, never a crash")
+    func overflow() throws {
+        let price = try Money(parsing: "999999999999999.99", currency: .gbp)
+        #expect(Money.lineNet(unitPrice: price, quantity: try ExactDecimal(parsing: "999999999999.999999"), discountPercent: nil) == nil)
+        #expect(price.percentage(try ExactDecimal(parsing: "999999999999999")) == nil)
+        #expect(Money(minorUnits: .max, currency: .gbp).adding(Money(minorUnits: 1, currency: .gbp)) == nil)
+        #expect(throws: DecimalParseError.tooLarge("999999999999999.999999")) { try ExactDecimal(parsing: "999999999999999.999999") }
     }
 
     @Test("decimals compare across scales and print without trailing zeros")

@@ -232,15 +232,21 @@ private struct DocumentCheck {
         let tax = money(.lineTax, in: f, at: at, currency: currency)
 
         if let quantity, let unitPrice, let net, !quantity.isZero {
-            let expected = Money.lineNet(unitPrice: unitPrice, quantity: quantity, discountPercent: discount)
+            if let expected = Money.lineNet(unitPrice: unitPrice, quantity: quantity, discountPercent: discount) {
             if expected != net {
                 let discountText = discount.map { " less \(label(.discountPercent)) \($0.normalizedDescription)%" } ?? ""
                 error("line \(lineNumber): \(f[.lineNet]!.label) \(net.amountText) does not equal \(label(.quantity)) \(quantity.normalizedDescription) × \(label(.unitPrice)) \(unitPrice.amountText)\(discountText) = \(expected.amountText) (off by \((net - expected).magnitude.amountText))",
                       at: f[.lineNet]!.location, field: .lineNet)
             }
+            } else {
+                error("line \(lineNumber): \(label(.quantity)) × \(label(.unitPrice)) is too large to compute exactly", at: f[.lineNet]!.location, field: .lineNet)
+            }
         }
         if let net, let tax, let taxRate {
-            let expected = net.percentage(taxRate)
+            guard let expected = net.percentage(taxRate) else {
+                error("line \(lineNumber): \(label(.lineNet)) × \(label(.taxRate)) is too large to compute exactly", at: f[.lineTax]!.location, field: .lineTax)
+                return nil
+            }
             let off = (tax - expected).magnitude
             if off.minorUnits == 1 {
                 warning("line \(lineNumber): \(f[.lineTax]!.label) \(tax.amountText) differs by \(off.amountText) from \(label(.lineNet)) \(net.amountText) × \(taxRate.normalizedDescription)% = \(expected.amountText); kept as KCC computed it",
@@ -272,7 +278,10 @@ private struct DocumentCheck {
         }
         // Only when every line was readable can the sums be compared.
         if lines.count == raw.lines.count {
-            let sums = DocumentTotals(summing: lines, currency: currency)
+            guard let sums = DocumentTotals(summing: lines, currency: currency) else {
+                error("the lines add up to more than can be held exactly", at: at, field: .docNet)
+                return nil
+            }
             if sums.net != net {
                 error("\(f[.docNet]!.label) \(net.amountText) does not equal the sum of \(label(.lineNet)) over \(lines.count) line\(lines.count == 1 ? "" : "s"), \(sums.net.amountText) (off by \((net - sums.net).magnitude.amountText))",
                       at: f[.docNet]!.location, field: .docNet)

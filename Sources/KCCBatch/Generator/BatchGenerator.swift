@@ -117,10 +117,10 @@ public struct BatchGenerator: Sendable {
             let discount: ExactDecimal? = random.chance(10) ? ExactDecimal(units: 125, scale: 1) : nil
             let price = Money(minorUnits: convert(product.price, to: channel.currency), currency: channel.currency)
             let rate = ExactDecimal(product.taxRate)
-            let net = Money.lineNet(unitPrice: price, quantity: quantity, discountPercent: discount)
+            let net = Money.lineNet(unitPrice: price, quantity: quantity, discountPercent: discount)!
             lines.append(DocumentLine(lineNumber: lineNumber, sku: product.sku, description: product.description, quantity: quantity,
                                       unitPrice: price, discountPercent: discount, taxCode: product.taxCode, taxRate: rate,
-                                      net: net, tax: net.percentage(rate)))
+                                      net: net, tax: net.percentage(rate)!))
         }
         let salesChannel = SalesChannel(source: channel.source, subsource: channel.subsource)
 
@@ -130,13 +130,13 @@ public struct BatchGenerator: Sendable {
             return [.sales(SalesDocument(kind: .credit, number: "CRN-\(String(format6: counters.credit))", orderNumber: orderNumber,
                                          date: date, customer: customer, currency: channel.currency, channel: salesChannel,
                                          paymentMethod: method, relatedInvoice: nil, reason: "Cancelled", lines: lines,
-                                         totals: DocumentTotals(summing: lines, currency: channel.currency)))]
+                                         totals: DocumentTotals(summing: lines, currency: channel.currency)!))]
         }
         let invoiceNumber = "INV-\(300000 + index)"
         let invoice = SalesDocument(kind: .invoice, number: invoiceNumber, orderNumber: orderNumber, date: date,
                                     dueDate: date.adding(days: 30), customer: customer, currency: channel.currency,
                                     channel: salesChannel, paymentMethod: method, lines: lines,
-                                    totals: DocumentTotals(summing: lines, currency: channel.currency))
+                                    totals: DocumentTotals(summing: lines, currency: channel.currency)!)
         var documents: [Document] = [.sales(invoice)]
         if random.chance(30) {
             counters.payment += 1
@@ -150,15 +150,15 @@ public struct BatchGenerator: Sendable {
             returned.lineNumber = 1
             if returned.quantity.compare(ExactDecimal(1)) > 0, returned.quantity.scale == 0 {
                 returned.quantity = ExactDecimal(1)
-                returned.net = Money.lineNet(unitPrice: returned.unitPrice, quantity: returned.quantity, discountPercent: returned.discountPercent)
-                returned.tax = returned.net.percentage(returned.taxRate)
+                returned.net = Money.lineNet(unitPrice: returned.unitPrice, quantity: returned.quantity, discountPercent: returned.discountPercent)!
+                returned.tax = returned.net.percentage(returned.taxRate)!
             }
             counters.credit += 1
             documents.append(.sales(SalesDocument(kind: .credit, number: "CRN-\(String(format6: counters.credit))", orderNumber: orderNumber,
                                                   date: date.adding(days: Int.random(in: 3...20, using: &random)), customer: customer,
                                                   currency: channel.currency, channel: salesChannel, paymentMethod: method,
                                                   relatedInvoice: invoiceNumber, reason: "Returned", lines: [returned],
-                                                  totals: DocumentTotals(summing: [returned], currency: channel.currency))))
+                                                  totals: DocumentTotals(summing: [returned], currency: channel.currency)!)))
         }
         return documents
     }

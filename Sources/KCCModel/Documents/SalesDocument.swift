@@ -126,13 +126,15 @@ public struct DocumentTotals: Sendable, Hashable {
         self.gross = gross
     }
 
-    /// The totals of `lines`, computed exactly.
-    public init(summing lines: [DocumentLine], currency: Currency) {
+    /// The totals of `lines`, computed exactly; `nil` if they are too large to hold.
+    public init?(summing lines: [DocumentLine], currency: Currency) {
         var net = Money.zero(currency), tax = Money.zero(currency)
         for line in lines {
-            net += line.net
-            tax += line.tax
+            guard let n = net.adding(line.net), let t = tax.adding(line.tax) else { return nil }
+            net = n
+            tax = t
         }
-        self.init(net: net, tax: tax, gross: net + tax)
+        guard let gross = net.adding(tax) else { return nil }
+        self.init(net: net, tax: tax, gross: gross)
     }
 }

@@ -9,8 +9,10 @@ public struct ExactDecimal: Sendable, Hashable, CustomStringConvertible {
     /// How many decimal places `units` carries.
     public let scale: Int
 
-    /// The most integer digits text may carry (keeps every product we form inside Int128).
+    /// The most integer digits text may carry.
     public static let maxIntegerDigits = 15
+    /// The most digits in all (an Int64 holds 18 decimal digits whatever they are).
+    public static let maxDigits = 18
     /// The most decimal places text may carry.
     public static let maxScale = 6
 
@@ -44,7 +46,7 @@ public struct ExactDecimal: Sendable, Hashable, CustomStringConvertible {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 if seenPoint { fractionDigits += 1 } else { integerDigits += 1 }
-                if integerDigits > Self.maxIntegerDigits { throw .tooLarge(original) }
+                if integerDigits > Self.maxIntegerDigits || integerDigits + fractionDigits > Self.maxDigits { throw .tooLarge(original) }
                 if fractionDigits > Self.maxScale || fractionDigits > maxScale {
                     throw .tooManyDecimals(original, allowed: maxScale)
                 }

@@ -61,26 +61,39 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// `unitPrice × quantity × (100 − discountPercent) / 100`, rounded to the
-    /// minor unit by `rule`: how KCC computes a line's net amount.
+    /// minor unit by `rule`: how KCC computes a line's net amount. `nil` when
+    /// the result is too large to hold exactly (hostile or absurd input).
     public static func lineNet(
         unitPrice: Money,
         quantity: ExactDecimal,
         discountPercent: ExactDecimal?,
         rule: RoundingRule = .halfUp
-    ) -> Money {
+    ) -> Money? {
         let discount = discountPercent ?? ExactDecimal(0)
         // hundred·10^scale − discount units, i.e. (100 − d) at the discount's scale
         let keep = 100 * ExactDecimal.power10(discount.scale) - Int128(discount.units)
-        let numerator = Int128(unitPrice.minorUnits) * Int128(quantity.units) * keep
+        let (partial, overflow1) = Int128(unitPrice.minorUnits).multipliedReportingOverflow(by: Int128(quantity.units))
+        let (numerator, overflow2) = partial.multipliedReportingOverflow(by: keep)
+        guard !overflow1, !overflow2 else { return nil }
         let denominator = ExactDecimal.power10(quantity.scale) * 100 * ExactDecimal.power10(discount.scale)
-        let minor = rule.divide(numerator, by: denominator)
-        return Money(minorUnits: Int64(minor), currency: unitPrice.currency)
+        guard let minor = Int64(exactly: rule.divide(numerator, by: denominator)) else { return nil }
+        return Money(minorUnits: minor, currency: unitPrice.currency)
     }
 
-    /// `self × percent / 100`, rounded to the minor unit by `rule` (e.g. VAT at 20%).
-    public func percentage(_ percent: ExactDecimal, rule: RoundingRule = .halfUp) -> Money {
-        let numerator = Int128(minorUnits) * Int128(percent.units)
+    /// `self × percent / 100`, rounded to the minor unit by `rule` (e.g. VAT at
+    /// 20%); `nil` when too large to hold exactly.
+    public func percentage(_ percent: ExactDecimal, rule: RoundingRule = .halfUp) -> Money? {
+        let (numerator, overflow) = Int128(minorUnits).multipliedReportingOverflow(by: Int128(percent.units))
+        guard !overflow else { return nil }
         let denominator = 100 * ExactDecimal.power10(percent.scale)
-        return Money(minorUnits: Int64(rule.divide(numerator, by: denominator)), currency: currency)
+        guard let minor = Int64(exactly: rule.divide(numerator, by: denominator)) else { return nil }
+        return Money(minorUnits: minor, currency: currency)
+    }
+
+    /// `self + other`, or `nil` if the sum does not fit (amounts of the same currency).
+    public func adding(_ other: Money) -> Money? {
+        precondition(currency == other.currency, "adding \(other.currency) to \(currency)")
+        let (sum, overflow) = minorUnits.addingReportingOverflow(other.minorUnits)
+        return overflow ? nil : Money(minorUnits: sum, currency: currency)
     }
 }
