@@ -11,6 +11,8 @@ public struct ReconciliationSummary: Sendable, Hashable {
     public private(set) var moneyRead: [Currency: Money] = [:]
     /// Listed for a person (not applied, not duplicate, not resolved by a person).
     public private(set) var needingPerson = 0
+    /// Some total was too large to hold exactly (absurd amounts); the totals do not tie then.
+    public private(set) var overflowed = false
 
     public init() {}
 
@@ -19,8 +21,14 @@ public struct ReconciliationSummary: Sendable, Hashable {
         counts[decision.outcome, default: 0] += 1
         if decision.needsPerson { needingPerson += 1 }
         if let amount = decision.refund.amount {
-            money[decision.outcome, default: [:]][amount.currency, default: .zero(amount.currency)] += amount
-            moneyRead[amount.currency, default: .zero(amount.currency)] += amount
+            let c = amount.currency
+            if let sum = money[decision.outcome, default: [:]][c, default: .zero(c)].adding(amount),
+               let read = moneyRead[c, default: .zero(c)].adding(amount) {
+                money[decision.outcome, default: [:]][c] = sum
+                moneyRead[c] = read
+            } else {
+                overflowed = true
+            }
         }
     }
 
@@ -32,14 +40,17 @@ public struct ReconciliationSummary: Sendable, Hashable {
     private func total(_ include: (RefundOutcome) -> Bool) -> [Currency: Money] {
         var result: [Currency: Money] = [:]
         for (outcome, amounts) in money where include(outcome) {
-            for (currency, amount) in amounts { result[currency, default: .zero(currency)] += amount }
+            for (currency, amount) in amounts {
+                // Each part is at most the money read, which fits.
+                result[currency] = result[currency, default: .zero(currency)].adding(amount) ?? result[currency, default: .zero(currency)]
+            }
         }
         return result
     }
 
     /// Both checks of the contract hold.
     public var ties: Bool {
-        counts.values.reduce(0, +) == read
+        !overflowed && counts.values.reduce(0, +) == read
             && moneyRead.allSatisfy { currency, amount in
                 (moneyMatched[currency] ?? .zero(currency)) + (moneyListed[currency] ?? .zero(currency)) == amount
             }
