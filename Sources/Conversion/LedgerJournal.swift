@@ -26,16 +26,27 @@ public final class LedgerJournal: ExportJournal {
         try ledger.planOutput(RunID(run), path: path)
     }
 
+    /// Documents are staged in the ledger in batches of this many, so memory stays flat.
+    private static let stagingBatch = 2_000
+
     public func record(_ run: Int64, _ export: ExportRecord) throws {
         documents.append(ExportedDocument(kind: export.kind, number: export.number, orderNumber: export.orderNumber,
                                           relatedInvoice: export.relatedInvoice, customerCode: export.customerCode,
                                           customerName: export.customerName, date: export.date, gross: export.gross,
                                           outputFile: export.file, outputIndex: export.first))
+        if documents.count >= Self.stagingBatch { try flush(run) }
     }
 
     public func complete(_ run: Int64) throws {
-        defer { documents = [] }
-        try ledger.completeRun(RunID(run), documents: documents)
+        try flush(run)
+        try ledger.completeRun(RunID(run), documents: [])
+    }
+
+    private func flush(_ run: Int64) throws {
+        guard !documents.isEmpty else { return }
+        let batch = documents
+        documents = []
+        try ledger.stageDocuments(RunID(run), batch)
     }
 
     public func abandon(_ run: Int64) throws {

@@ -127,6 +127,7 @@ extension Ledger {
                     document.gross.minorUnits, run.target, document.outputFile, document.outputIndex, occurrence,
                 ])
             }
+            try Self.commitStaged(run, in: db)
             for refund in refunds {
                 try Self.apply(refund, run: id, at: finishedAt, in: db)
             }
@@ -322,6 +323,7 @@ extension Ledger {
 
     /// Rolls back `id` if it is still pending.
     private static func markRolledBack(_ id: RunID, at time: Timestamp, note: String, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM staged_document WHERE run_id = ?", arguments: [id.rawValue])
         try db.execute(
             sql: "UPDATE export_run SET status = 'rolled-back', finished_at = ?, note = ? WHERE id = ? AND status = 'pending'",
             arguments: [time.iso8601, note, id.rawValue]

@@ -10,9 +10,9 @@ struct LedgerOpeningTests {
     func firstUse() throws {
         let fixture = try LedgerFixture()
         #expect(TestFiles.names(in: fixture.folder + "/state").contains("ledger.sqlite"))
-        #expect(try RawSQLite.strings(fixture.path, "SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2"])
+        #expect(try RawSQLite.strings(fixture.path, "SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2", "v3"])
         let tables = try RawSQLite.strings(fixture.path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-        #expect(tables == ["applied_refund", "export_run", "export_run_output", "exported_document", "grdb_migrations", "processed_file", "refund_outcome", "resolution"])
+        #expect(tables == ["applied_refund", "export_run", "export_run_output", "exported_document", "grdb_migrations", "processed_file", "refund_outcome", "resolution", "staged_document"])
         #expect(try RawSQLite.strings(fixture.path, "PRAGMA journal_mode") == ["wal"])
         #expect(try fixture.ledger.checkIntegrity().isEmpty)
     }
@@ -24,7 +24,7 @@ struct LedgerOpeningTests {
         let again = try fixture.reopen()
         #expect(try again.documents(number: "INV-1").map(\.run) == [run])
         #expect(try again.runs().count == 1)
-        #expect(try RawSQLite.strings(fixture.path, "SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2"])
+        #expect(try RawSQLite.strings(fixture.path, "SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2", "v3"])
     }
 
     @Test("a ledger written by a newer kccbridge is refused, not changed")

@@ -14,6 +14,9 @@ enum LedgerSchema {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }()
 
@@ -21,7 +24,7 @@ enum LedgerSchema {
     static func migrate(_ pool: DatabasePool, path: String) throws {
         let (foreignTables, superseded) = try pool.read { db in
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-            let known = Set(["grdb_migrations", "export_run", "export_run_output", "exported_document", "applied_refund", "resolution", "processed_file", "refund_outcome"])
+            let known = Set(["grdb_migrations", "export_run", "export_run_output", "exported_document", "applied_refund", "resolution", "processed_file", "refund_outcome", "staged_document"])
             return (tables.filter { !known.contains($0) }, try migrator.hasBeenSuperseded(db))
         }
         if !foreignTables.isEmpty, try pool.read({ try !$0.tableExists("grdb_migrations") }) {
@@ -137,5 +140,27 @@ enum LedgerSchema {
             PRIMARY KEY (source_system, refund_id)
         );
         CREATE INDEX refund_outcome_by_outcome ON refund_outcome(outcome);
+        """
+
+    /// v3: documents a pending run has written, kept on disk (not in memory)
+    /// until the run's one committing transaction moves them into
+    /// `exported_document`, so a run of any size uses flat memory.
+    static let v3 = """
+        CREATE TABLE staged_document (
+            id               INTEGER PRIMARY KEY,
+            run_id           INTEGER NOT NULL REFERENCES export_run(id),
+            kind             TEXT    NOT NULL CHECK (kind IN ('INVOICE', 'CREDIT', 'PAYMENT')),
+            number           TEXT    NOT NULL CHECK (number <> ''),
+            order_number     TEXT    NOT NULL,
+            related_invoice  TEXT,
+            customer_code    TEXT    NOT NULL,
+            customer_name    TEXT    NOT NULL,
+            document_date    TEXT    NOT NULL CHECK (length(document_date) = 10),
+            currency         TEXT    NOT NULL CHECK (length(currency) = 3),
+            gross_minor      INTEGER NOT NULL CHECK (typeof(gross_minor) = 'integer'),
+            output_file      TEXT    NOT NULL CHECK (output_file GLOB '/*'),
+            output_index     INTEGER NOT NULL CHECK (typeof(output_index) = 'integer' AND output_index >= 1)
+        );
+        CREATE INDEX staged_document_run ON staged_document(run_id);
         """
 }
