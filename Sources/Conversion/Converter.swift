@@ -3,6 +3,7 @@ import DurableOutput
 import Foundation
 import KCCBatch
 import KCCModel
+import Ledger
 import Logging
 import Mapping
 
@@ -167,7 +168,7 @@ public final class Converter {
             }
             let placement = try outputs.write(mapped, to: family)
             report.written += 1
-            if !options.preCheck { try journal.record(run, ExportRecord(document: document, placement: placement)) }
+            if !options.preCheck { try journal.record(run, ExportedDocument(document, outputFile: placement.file, outputIndex: placement.first)) }
             onEvent(.placement(placement))
         }
     }

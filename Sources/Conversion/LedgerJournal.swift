@@ -29,11 +29,8 @@ public final class LedgerJournal: ExportJournal {
     /// Documents are staged in the ledger in batches of this many, so memory stays flat.
     private static let stagingBatch = 2_000
 
-    public func record(_ run: Int64, _ export: ExportRecord) throws {
-        documents.append(ExportedDocument(kind: export.kind, number: export.number, orderNumber: export.orderNumber,
-                                          relatedInvoice: export.relatedInvoice, customerCode: export.customerCode,
-                                          customerName: export.customerName, date: export.date, gross: export.gross,
-                                          outputFile: export.file, outputIndex: export.first))
+    public func record(_ run: Int64, _ document: ExportedDocument) throws {
+        documents.append(document)
         if documents.count >= Self.stagingBatch { try flush(run) }
     }
 

@@ -5,6 +5,7 @@ import Foundation
 import KCCBatch
 import KCCModel
 import KCCTestSupport
+import Ledger
 import Mapping
 import Testing
 import XeroFormats
@@ -153,7 +154,7 @@ final class FailingJournal: ExportJournal {
     func priorExport(number: String, kind: DocumentKind, target: String) throws -> String? { nil }
     func begin(input: String, inputSHA256: String, target: String, reexport: Bool) throws -> Int64 { 1 }
     func willWrite(_ run: Int64, path: String) throws {}
-    func record(_ run: Int64, _ export: ExportRecord) throws {}
+    func record(_ run: Int64, _ document: ExportedDocument) throws {}
     func complete(_ run: Int64) throws { throw OutputError(.system(call: "ledger commit", errno: 16), path: "ledger") }
     func abandon(_ run: Int64) throws {}
 }

@@ -57,14 +57,8 @@ struct Convert: ParsableCommand {
 
     func run() throws {
         let format = ExportFormats.named(to)!
-        let configuration: BridgeConfiguration
-        do {
-            configuration = try ConfigurationLoader.load(path: config)
-        } catch {
-            printError(error.description)
-            throw ExitCode(ExitStatus.usage)
-        }
-        var options = ConversionOptions(outputFolder: out.hasSuffix("/") && out.count > 1 ? String(out.dropLast()) : out)
+        let configuration = try CommandSupport.configuration(config)
+        var options = ConversionOptions(outputFolder: CommandSupport.folder(out))
         options.preCheck = preCheck
         options.reexport = reexport
         options.reading = try reading.readOptions()
@@ -76,14 +70,7 @@ struct Convert: ParsableCommand {
                 throw ExitCode(ExitStatus.usage)
             }
         }
-        if !preCheck {
-            do {
-                try FileManager.default.createDirectory(atPath: options.outputFolder, withIntermediateDirectories: true)
-            } catch {
-                printError("error: the output folder \(options.outputFolder) cannot be made: \(error.localizedDescription)")
-                throw ExitCode(ExitStatus.needsAttention)
-            }
-        }
+        if !preCheck { try CommandSupport.makeFolder(options.outputFolder) }
         let journal: any ExportJournal = noLedger ? NoJournal() : LedgerJournal(ledger: try location.openForWriting())
         let converter = Converter(format: format, configuration: configuration, journal: journal, logger: Logger(label: "kccbridge.convert"))
         var failed = false

@@ -73,14 +73,8 @@ struct Reconcile: ParsableCommand {
 
     func run() throws {
         if pending { return try listPending() }
-        let configuration: BridgeConfiguration
-        do {
-            configuration = try ConfigurationLoader.load(path: config)
-        } catch {
-            printError(error.description)
-            throw ExitCode(ExitStatus.usage)
-        }
-        var options = ReconcileOptions(outputFolder: Self.folder(out ?? "."))
+        let configuration = try CommandSupport.configuration(config)
+        var options = ReconcileOptions(outputFolder: CommandSupport.folder(out ?? "."))
         options.preCheck = preCheck
         options.format = RefundFormat(rawValue: from)
         options.settings = configuration.refunds
@@ -98,14 +92,7 @@ struct Reconcile: ParsableCommand {
             printError("error: --to qbd-qbxml needs --credit-memos FILE (a CreditMemoQueryRs response naming QuickBooks's credit memos)")
             throw ExitCode(ExitStatus.usage)
         }
-        if !preCheck {
-            do {
-                try FileManager.default.createDirectory(atPath: options.outputFolder, withIntermediateDirectories: true)
-            } catch {
-                printError("error: the output folder \(options.outputFolder) cannot be made: \(error.localizedDescription)")
-                throw ExitCode(ExitStatus.needsAttention)
-            }
-        }
+        if !preCheck { try CommandSupport.makeFolder(options.outputFolder) }
         let ledger = try location.openForWriting()
         if let syncBatch, let syncTarget {
             if configuration.refunds.syncMissingOrders {
@@ -155,10 +142,6 @@ struct Reconcile: ParsableCommand {
         }
         print(pending.count == 1 ? "1 refund needs a person" : "\(pending.count) refunds need a person")
         if !pending.isEmpty { throw ExitCode(ExitStatus.needsAttention) }
-    }
-
-    static func folder(_ path: String) -> String {
-        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
     }
 }
 

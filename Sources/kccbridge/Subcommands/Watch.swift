@@ -64,12 +64,7 @@ struct Watch: ParsableCommand {
         var route = WatchRoute(root: root, targets: targets)
         route.refundTargets = refundTargets.compactMap(RefundTarget.init(rawValue:))
         route.quietPeriod = .milliseconds(Int64(quietSeconds * 1000))
-        do {
-            route.configuration = try ConfigurationLoader.load(path: config)
-        } catch {
-            printError(error.description)
-            throw ExitCode(ExitStatus.usage)
-        }
+        route.configuration = try CommandSupport.configuration(config)
         do {
             try FileManager.default.createDirectory(atPath: route.state, withIntermediateDirectories: true)
         } catch {
