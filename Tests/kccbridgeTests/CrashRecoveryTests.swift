@@ -20,6 +20,7 @@ struct CrashRecoveryTests {
         // Nothing is recorded as exported.
         let listed = try Run(["ledger", "list"] + ledger)
         #expect(listed.stdout.hasSuffix("0 documents\n"), "\(listed.stdout)")
+        #expect(listed.stderr.contains("is unfinished"), "\(listed.stderr)")
 
         // The next run recovers (removes the crashed run's files, says so) and converts the batch once.
         let again = try Run(["convert", batch, "--to", "xero-csv", "--out", out] + ledger)

@@ -38,7 +38,12 @@ struct LedgerLocation: ParsableArguments {
             throw ExitCode(ExitStatus.needsAttention)
         }
         do {
-            return try Ledger(path: path, logger: Self.logger)
+            let ledger = try Ledger(path: path, logger: Self.logger)
+            // Reading commands leave runs alone, but say when one is unfinished.
+            for run in try ledger.runs(status: .pending) {
+                printError("note: run \(run.id) (\(run.target), \(run.inputFile)) is unfinished: still running, or interrupted; the next convert, reconcile or watch finishes it")
+            }
+            return ledger
         } catch {
             throw Self.report(error)
         }
