@@ -101,6 +101,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // libFuzzer harness for every reader of untrusted files (bench/fuzz.sh runs it).
+        .executableTarget(
+            name: "kccbridge-fuzz",
+            dependencies: ["KCCBatch", "KCCModel", "Refunds", "DurableOutput"],
+            swiftSettings: strict
+        ),
         // The thin command-line front end.
         .executableTarget(
             name: "kccbridge",
