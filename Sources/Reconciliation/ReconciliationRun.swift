@@ -89,6 +89,12 @@ public enum RefundTarget: String, Sendable, CaseIterable {
     }
 }
 
+/// A reason a whole refund file is not reconciled, in words for the user.
+struct ReconcileRefusal: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// What reconciling one refund file did.
 public struct ReconcileReport: Sendable {
     public var input: String
@@ -151,21 +157,9 @@ public final class ReconciliationRun {
                 report.summary.add(decision)
             }
             report.outputs = paths
-            if options.preCheck {
-                if let taken = paths.first(where: { access($0, F_OK) == 0 }) { throw OutputError(.exists, path: taken) }
-                return report
-            }
-
-            let created = Self.timestamp()
-            let policy: TextCellPolicy = options.textPolicy == .refuse ? .escape : options.textPolicy
+            // What each accounting package is sent, decided before anything is written (pre-check included).
             let applied = report.decisions.compactMap(Self.payment)
-            var contents: [[UInt8]] = [
-                ReconciliationOutputs.paymentsCSV(report.decisions, policy: policy),
-                try ReconciliationOutputs.paymentsXML(report.decisions, source: name, created: created),
-                ReconciliationOutputs.reportCSV(report.decisions),
-                ReconciliationOutputs.totalsCSV(report.summary),
-                Array(HTMLReport.render(report.decisions, summary: report.summary, sources: [name], created: created).utf8),
-            ]
+            var targetPayments: [[RefundPayment]] = []
             for target in options.refundTargets {
                 var sendable: [RefundPayment] = []
                 for (decision, payment) in zip(report.decisions.filter { Self.payment($0) != nil }, applied) {
@@ -175,11 +169,29 @@ public final class ReconciliationRun {
                         report.notes.append("credit note \(payment.creditNote) was never exported to \(target.exportPrefix.dropLast()); refund \(payment.refundID) not written for \(target.rawValue)")
                     } else if target == .qbdQBXML,
                               DesktopRefund.txnID(for: payment.creditNote, in: options.creditMemoTxnIDs, configuration: options.configuration) == nil {
-                        report.notes.append("QuickBooks's TxnID of credit memo \(payment.creditNote) is not in --credit-memos; refund \(payment.refundID) not written for \(target.rawValue)")
+                        // Applying the refund in KCC but not in QuickBooks would split the books: refuse the file instead.
+                        throw ReconcileRefusal("refund \(payment.refundID) pays back credit memo \(payment.creditNote), whose QuickBooks TxnID is not in --credit-memos (query the credit memos again and run once more)")
                     } else {
                         sendable.append(payment)
                     }
                 }
+                targetPayments.append(sendable)
+            }
+            if options.preCheck {
+                if let taken = paths.first(where: { access($0, F_OK) == 0 }) { throw OutputError(.exists, path: taken) }
+                return report
+            }
+
+            let created = Self.timestamp()
+            let policy: TextCellPolicy = options.textPolicy == .refuse ? .escape : options.textPolicy
+            var contents: [[UInt8]] = [
+                ReconciliationOutputs.paymentsCSV(report.decisions, policy: policy),
+                try ReconciliationOutputs.paymentsXML(report.decisions, source: name, created: created),
+                ReconciliationOutputs.reportCSV(report.decisions),
+                ReconciliationOutputs.totalsCSV(report.summary),
+                Array(HTMLReport.render(report.decisions, summary: report.summary, sources: [name], created: created).utf8),
+            ]
+            for (target, sendable) in zip(options.refundTargets, targetPayments) {
                 contents.append(try target.contents(sendable, configuration: options.configuration, creditMemoTxnIDs: options.creditMemoTxnIDs))
             }
             let run = try store.begin(input: name, inputSHA256: SHA256.hexDigest(ofFile: path) ?? "")

@@ -153,18 +153,24 @@ public final class Watcher {
             let outcome: WatchEvent.Outcome = record.outcome == .failed ? .failed : (record.outcome == .duplicate ? .duplicate : .done)
             return try move(claimed, outcome: outcome, detail: "already \(record.outcome) before the interruption", start: start)
         }
-        if !resuming, let first = earlier.first(where: { $0.outcome == .converted || $0.outcome == .reconciled }) {
-            return try finish(claimed, outcome: .duplicate, detail: "the same content was processed on \(first.processedAt) as \(first.name); not processed again",
+        let committed = Set(try ledger.committedRuns(inputSHA256: sha).map(\.target))
+        let kind = FileKind.of(path)
+        // A batch already converted to every target of this route is a duplicate. A refund file never
+        // is: reconciling it again is harmless (applied refunds come out duplicate) and lets refunds
+        // that waited for their export, or for a person's decision, go through.
+        if !resuming, kind == .batch, !route.targets.isEmpty, route.targets.allSatisfy(committed.contains) {
+            let first = earlier.first { $0.outcome == .converted }
+            return try finish(claimed, outcome: .duplicate,
+                              detail: "the same content was converted before\(first.map { " (as \($0.name))" } ?? "") to every target of this route; not converted again",
                               errorText: nil, sha: sha, start: start)
         }
-        let committed = Set(try ledger.committedRuns(inputSHA256: sha).map(\.target))
         let detail: String
         let outcome: WatchEvent.Outcome
-        switch FileKind.of(path) {
+        switch kind {
         case .batch:
             (outcome, detail) = try convert(path, name: original, committed: committed)
         case .refunds:
-            (outcome, detail) = try reconcile(path, name: original, committed: committed)
+            (outcome, detail) = try reconcile(path, name: original, done: resuming && committed.contains(LedgerReconciliationStore.target))
         case .unknown(let why):
             (outcome, detail) = (.failed, why)
         }
@@ -173,10 +179,9 @@ public final class Watcher {
 
     private func convert(_ path: String, name: String, committed: Set<String>) throws -> (WatchEvent.Outcome, String) {
         var parts: [String] = []
-        var problems: [String] = []
         for target in route.targets {
             if committed.contains(target) {
-                parts.append("\(target): done before the interruption")
+                parts.append("\(target): converted from this content before; skipped")
                 continue
             }
             guard let format = ExportFormats.named(target) else {
@@ -189,9 +194,11 @@ public final class Watcher {
             let report = converter.convert(path, displayName: name, options: options) { event in
                 if case .finding(let finding) = event, finding.severity == .error { findings.append(finding) }
             }
-            if report.reading.refused || (report.failure != nil && report.written == 0 && report.outputs.isEmpty) {
-                problems += findings.map(\.description)
-                return (.failed, (findings.map(\.description) + [report.failure ?? ""]).filter { !$0.isEmpty }.joined(separator: "\n"))
+            if report.reading.refused || report.failure != nil {
+                // Nothing of this target was written or recorded; the file goes to failed/ and can be dropped again
+                // (targets already done are then skipped).
+                let reasons = (findings.map(\.message) + [report.failure ?? ""]).filter { !$0.isEmpty }
+                return (.failed, "\(target): " + (Array(NSOrderedSet(array: reasons)) as? [String] ?? reasons).joined(separator: "; "))
             }
             var part = "\(target): \(report.written) written"
             if !report.allHeldBack.isEmpty { part += ", \(report.allHeldBack.count) held back (see \(report.problemsFile ?? "the problems file"))" }
@@ -201,8 +208,8 @@ public final class Watcher {
         return (.done, parts.joined(separator: "; "))
     }
 
-    private func reconcile(_ path: String, name: String, committed: Set<String>) throws -> (WatchEvent.Outcome, String) {
-        if committed.contains(LedgerReconciliationStore.target) { return (.done, "reconciled before the interruption") }
+    private func reconcile(_ path: String, name: String, done: Bool) throws -> (WatchEvent.Outcome, String) {
+        if done { return (.done, "reconciled before the interruption") }
         var options = ReconcileOptions(outputFolder: route.out)
         options.settings = route.configuration.refunds
         options.textPolicy = route.configuration.textCells
@@ -210,8 +217,8 @@ public final class Watcher {
         options.configuration = route.configuration
         let run = ReconciliationRun(store: LedgerReconciliationStore(ledger: ledger), logger: logger)
         let report = run.reconcile(path, displayName: name, options: options)
-        if let failure = report.failure { return (.failed, failure.description) }
-        return (.done, report.summary.line)
+        if let failure = report.failure { return (.failed, failure.message) }
+        return (.done, ([report.summary.line] + report.notes.map { "note: \($0)" }).joined(separator: "; "))
     }
 
     /// Records the outcome, writes `.error.txt` for a failure, then moves the file out of `work/`.

@@ -169,22 +169,30 @@ extension MemoryLedger {
 
 @Suite("qbXML refund requests for refunds made in a sales channel")
 struct QBXMLRefundTargetTests {
-    @Test("applied refunds become ARRefundCreditCardAdd requests against the credit memos' TxnIDs; ones without a TxnID are noted")
+    @Test("applied refunds become ARRefundCreditCardAdd requests against the credit memos' TxnIDs; a missing TxnID refuses the file")
     func qbxmlRefunds() throws {
-        let ids = try QBXMLCreditMemos.txnIDs(fixtures + "/qbd-refunds.qbxml")
+        var ids = try QBXMLCreditMemos.txnIDs(fixtures + "/qbd-refunds.qbxml")
         #expect(ids["004609"] == "1E9-1731900000" && ids["CRN-004609"] == "1E9-1731900000")
         let ledger = ReconciliationRunTests.sampleLedger()
         let folder = TestFiles.makeFolder()
         var options = ReconcileOptions(outputFolder: folder)
         options.refundTargets = [.qbdQBXML]
         options.creditMemoTxnIDs = ids
+        // Refund 9001 pays back CRN-004608, whose TxnID the response lacks: applying it in KCC only would split the books.
+        let refused = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
+            .reconcile(fixtures + "/linnworks-refunds.csv", displayName: "linnworks-refunds.csv", options: options)
+        #expect(refused.failure?.message.contains("credit memo CRN-004608, whose QuickBooks TxnID is not in --credit-memos") == true)
+        #expect(TestFiles.names(in: folder).isEmpty && ledger.completed.isEmpty)
+
+        ids["CRN-004608"] = "1E2-1731500000"
+        options.creditMemoTxnIDs = ids
         let report = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
             .reconcile(fixtures + "/linnworks-refunds.csv", displayName: "linnworks-refunds.csv", options: options)
-        #expect(report.notes == ["QuickBooks's TxnID of credit memo CRN-004608 is not in --credit-memos; refund 9001 not written for qbd-qbxml"])
+        #expect(report.failure == nil && report.notes.isEmpty)
         let path = folder + "/linnworks-refunds.qbd-refunds.qbxml"
         let text = try #require(TestFiles.read(path))
-        #expect(text.contains("<?qbxml version=\"13.0\"?>") && text.contains("<TxnID>1E9-1731900000</TxnID>"))
-        #expect(text.components(separatedBy: "<ARRefundCreditCardAddRq").count == 2)
+        #expect(text.contains("<?qbxml version=\"13.0\"?>") && text.contains("<TxnID>1E9-1731900000</TxnID>") && text.contains("<TxnID>1E2-1731500000</TxnID>"))
+        #expect(text.components(separatedBy: "<ARRefundCreditCardAddRq").count == 3)
         let vendor = TestFiles.repositoryRoot() + "/../shared/vendor/qbxml/qbxmlops130.xsd"
         if access(vendor, F_OK) == 0 {
             #expect(try XMLSchema(path: vendor).validate(path: path).isEmpty)

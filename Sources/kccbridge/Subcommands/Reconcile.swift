@@ -88,6 +88,10 @@ struct Reconcile: ParsableCommand {
                 printError(error.description)
                 throw ExitCode(ExitStatus.usage)
             }
+            if options.creditMemoTxnIDs.isEmpty {
+                printError("error: \(creditMemos) holds no CreditMemoRet: give the response to a CreditMemoQueryRq, not a request")
+                throw ExitCode(ExitStatus.usage)
+            }
         } else if options.refundTargets.contains(.qbdQBXML) {
             printError("error: --to qbd-qbxml needs --credit-memos FILE (a CreditMemoQueryRs response naming QuickBooks's credit memos)")
             throw ExitCode(ExitStatus.usage)

@@ -54,6 +54,9 @@ struct Watch: ParsableCommand {
         for target in targets where ExportFormats.named(target) == nil {
             throw ValidationError("--to must be one of \(ExportFormats.names.joined(separator: ", ")), not '\(target)'")
         }
+        if refundTargets.contains(RefundTarget.qbdQBXML.rawValue) {
+            throw ValidationError("--refunds-to qbd-qbxml needs the credit memos' TxnIDs, which a watched folder does not have; use qbd-iif, or reconcile by hand with --credit-memos")
+        }
         for target in refundTargets where RefundTarget(rawValue: target) == nil {
             throw ValidationError("--refunds-to must be one of \(RefundTarget.allCases.map(\.rawValue).joined(separator: ", ")), not '\(target)'")
         }
