@@ -22,6 +22,8 @@ public struct ConversionOptions: Sendable {
     public var only: Set<String>?
     /// Export documents the ledger already holds as exported to this target (recorded as such).
     public var reexport = false
+    /// The start of the output file names; the batch file's name without its extension by default.
+    public var outputStem: String?
     public var reading = BatchReadOptions()
 
     public init(outputFolder: String) {
@@ -53,7 +55,7 @@ public final class Converter {
                         onEvent: (ConversionEvent) -> Void) -> ConversionReport {
         let name = displayName ?? input
         var report = ConversionReport(input: name, target: format.name, preCheck: options.preCheck)
-        let stem = Self.stem(of: input)
+        let stem = options.outputStem ?? Self.stem(of: input)
         var run: Int64 = 0
         let journal = self.journal
         let willCreate: (String) throws -> Void = { [preCheck = options.preCheck] path in
@@ -174,7 +176,7 @@ public final class Converter {
     }
 
     /// `batch-2026-11` for `samples/batch-2026-11.csv`.
-    static func stem(of path: String) -> String {
+    public static func stem(of path: String) -> String {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
         return String(name[..<dot])

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import KCCBatch
 import KCCModel
 import Logging
@@ -13,6 +16,15 @@ public struct OrderSync: Sendable {
     public var outputFolder: String
     public var configuration: BridgeConfiguration
 
+    /// `20261121T093000Z`.
+    static func stamp() -> String {
+        var seconds = time(nil)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))T\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))Z"
+    }
+
     public init(batch: String, target: String, outputFolder: String, configuration: BridgeConfiguration) {
         self.batch = batch
         self.target = target
@@ -24,6 +36,7 @@ public struct OrderSync: Sendable {
     public func export(_ orders: Set<String>, journal: any ExportJournal, logger: Logger) -> [String] {
         guard !orders.isEmpty else { return [] }
         guard let format = ExportFormats.named(target) else { return ["sync: unknown target \(target)"] }
+        guard access(batch, R_OK) == 0 else { return ["sync: \(batch) cannot be read; orders \(orders.sorted().joined(separator: ", ")) stay unexported"] }
         var numbers: Set<String> = []
         var found: Set<String> = []
         _ = BatchFile.check(batch, report: { _ in }, accept: { document, _ in
@@ -36,6 +49,8 @@ public struct OrderSync: Sendable {
         guard !numbers.isEmpty else { return notes }
         var options = ConversionOptions(outputFolder: outputFolder)
         options.only = numbers
+        // Its own names: the batch may have been converted into this folder before.
+        options.outputStem = "\(Converter.stem(of: batch)).synced-\(Self.stamp())"
         let report = Converter(format: format, configuration: configuration, journal: journal, logger: logger)
             .convert(batch, options: options) { _ in }
         if let failure = report.failure {

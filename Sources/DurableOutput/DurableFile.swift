@@ -37,7 +37,7 @@ public final class DurableFile: ByteSink {
         let (folder, name) = Self.split(path)
         var attempt = 0
         while true {
-            let candidate = "\(folder)/.\(name)\(Self.temporaryMarker)\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            let candidate = "\(folder)/\(Self.temporaryPrefix(name))\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
             let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             if fd >= 0 {
                 self.fd = fd
@@ -168,7 +168,7 @@ public final class DurableFile: ByteSink {
     @discardableResult
     public static func removeLeftovers(of path: String) -> [String] {
         let (folder, name) = split(path)
-        let prefix = ".\(name)\(temporaryMarker)"
+        let prefix = temporaryPrefix(name)
         return removeTemporaries(in: folder) { $0.hasPrefix(prefix) }
     }
 
@@ -186,6 +186,14 @@ public final class DurableFile: ByteSink {
             }
         }
         return removed
+    }
+
+    /// `.NAME.kccbridge-tmp-` with NAME cut to 160 bytes, so that a temporary
+    /// name fits in a file name (255 bytes) whatever the final name's length.
+    static func temporaryPrefix(_ name: String) -> String {
+        var short = name
+        while short.utf8.count > 160 { short.removeLast() }
+        return ".\(short)\(temporaryMarker)"
     }
 
     static func split(_ path: String) -> (folder: String, name: String) {

@@ -127,15 +127,15 @@ extension Ledger {
                 }
                 writer.append(cells, to: &buffer)
                 if buffer.count >= 64 * 1024 {
-                    try? sink.write(buffer)
+                    try sink.write(buffer)
                     buffer.removeAll(keepingCapacity: true)
                 }
             }
             if !wroteHeader {
                 let columns = try db.columns(in: table.rawValue).map(\.name)
-                buffer += writer.encode(columns)
+                buffer += writer.encode(columns + (columns.contains { $0.hasSuffix("_minor") } ? ["amount"] : []))
             }
-            try? sink.write(buffer)
+            try sink.write(buffer)
         }
     }
 }

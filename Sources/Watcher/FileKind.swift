@@ -12,8 +12,8 @@ enum FileKind: Equatable {
     /// with `RecordType` and `DocNumber`, is a batch; anything a refund reader
     /// recognises is a refund file.
     static func of(_ path: String) -> FileKind {
-        guard let head = FileHead.text(path) else { return .unknown("the file is empty or cannot be read") }
-        if head.contains("<KCCExportBatch") { return .batch }
+        guard let head = FileHead.text(path, count: 64 * 1024) else { return .unknown("the file is empty or cannot be read") }
+        if head.hasPrefix("<"), head.contains("KCCExportBatch") { return .batch }
         if !head.hasPrefix("<") {
             let header = head.prefix { $0 != "\n" && $0 != "\r" }.lowercased()
             if header.contains("recordtype") && header.contains("docnumber") { return .batch }

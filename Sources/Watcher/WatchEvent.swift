@@ -9,6 +9,8 @@ public struct WatchEvent: Sendable, Hashable, CustomStringConvertible {
         case failed
         /// Something the watcher did on start-up to put a crash right.
         case recovered
+        /// Not taken yet: it may still be being written.
+        case waiting
     }
 
     public var file: String
@@ -24,7 +26,7 @@ public struct WatchEvent: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        let timing = outcome == .recovered ? "" : String(format: " in %.2f s", seconds)
+        let timing = outcome == .recovered || outcome == .waiting ? "" : String(format: " in %.2f s", seconds)
         return "\(file): \(outcome.rawValue): \(detail)\(timing)"
     }
 }

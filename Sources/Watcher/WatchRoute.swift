@@ -1,3 +1,4 @@
+import KCCBatch
 import Mapping
 import Reconciliation
 
@@ -24,6 +25,8 @@ public struct WatchRoute: Sendable {
     /// How often the inbox is scanned even without a notification.
     public var rescanInterval: Duration = .seconds(2)
     public var configuration = BridgeConfiguration()
+    /// How batches are read (date format, encoding, size limit).
+    public var reading = BatchReadOptions()
 
     public init(root: String, targets: [String]) {
         self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root

@@ -31,6 +31,15 @@ public final class Watcher {
     private let logger: Logger
     private let onEvent: (WatchEvent) -> Void
     private let clock = ContinuousClock()
+    /// When each inbox file was first seen (a sequence number): the arrival order.
+    private var arrivals: [String: UInt64] = [:]
+    private var nextArrival: UInt64 = 0
+    /// Names the kernel reported as renamed in, not yet claimed.
+    private var recentlyRenamed: Set<String> = []
+    /// Names that could not be claimed, reported once.
+    private var unclaimable: Set<String> = []
+    /// Held while this watcher runs: one watcher per route.
+    private let lock: RouteLock
 
     public init(route: WatchRoute, ledger: Ledger, logger: Logger, onEvent: @escaping (WatchEvent) -> Void) throws {
         self.route = route
@@ -40,6 +49,7 @@ public final class Watcher {
         for folder in route.folders {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
+        self.lock = try RouteLock(path: route.state + "/watch.lock", root: route.root)
     }
 
     // MARK: Running
@@ -49,9 +59,14 @@ public final class Watcher {
     @discardableResult
     public func runOnce(shouldStop: () -> Bool = { false }) throws -> Int {
         var failures = try recover()
-        for candidate in try eligible(renamedIn: []) {
+        let (ready, waiting) = try eligible(renamedIn: [])
+        for candidate in ready {
             if shouldStop() { break }
             if try claimAndProcess(candidate) == .failed { failures += 1 }
+        }
+        if let waiting {
+            onEvent(WatchEvent(file: waiting, outcome: .waiting,
+                               detail: "changed within the last \(route.quietPeriod) and may still be written; it and any file after it are left for the next run"))
         }
         return failures
     }
@@ -62,14 +77,21 @@ public final class Watcher {
     public func run(shouldStop: () -> Bool) throws {
         _ = try recover()
         let notifier = InboxNotifier(folder: route.inbox)
+        // Never spin: even a quiet period of 0 waits a little between scans.
+        let pause = max(min(route.rescanInterval, route.quietPeriod), .milliseconds(100))
         while !shouldStop() {
             let renamed = notifier?.takeRenamedIn() ?? []
-            for candidate in try eligible(renamedIn: renamed) {
-                if shouldStop() { return }
-                _ = try claimAndProcess(candidate)
+            do {
+                for candidate in try eligible(renamedIn: renamed).ready {
+                    if shouldStop() { return }
+                    _ = try claimAndProcess(candidate)
+                }
+            } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
+                // Someone removed a folder of the route: make it again and carry on.
+                for folder in route.folders { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             }
             if let notifier {
-                notifier.wait(min(route.rescanInterval, route.quietPeriod))
+                notifier.wait(pause)
             } else {
                 Thread.sleep(forTimeInterval: 0.2)
             }
@@ -104,17 +126,34 @@ public final class Watcher {
     /// Inbox files that are complete, oldest first (arrival order): renamed in
     /// (complete by the sender's word), or unchanged for the quiet period
     /// (a write in progress keeps moving the modification time).
-    func eligible(renamedIn: Set<String>) throws -> [Candidate] {
-        var result: [Candidate] = []
+    ///
+    /// Arrival is when the watcher first saw the file (a file renamed in keeps
+    /// its old modification time, so that cannot say). A file still being
+    /// written holds back the ones that arrived after it: a refund file never
+    /// overtakes the export it refers to.
+    func eligible(renamedIn: Set<String>) throws -> (ready: [Candidate], waiting: String?) {
+        var present: [(name: String, modified: Int64)] = []
         for name in try Self.names(in: route.inbox) where !WatchRoute.isInFlight(name) {
             var info = stat()
             guard stat(route.inbox + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-            let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-            if renamedIn.contains(name) || Self.age(modifiedNanoseconds: modified) >= route.quietPeriod {
-                result.append(Candidate(name: name, modified: modified))
-            }
+            present.append((name, Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)))
         }
-        return result.sorted { $0.modified != $1.modified ? $0.modified < $1.modified : $0.name < $1.name }
+        let names = Set(present.map(\.name))
+        arrivals = arrivals.filter { names.contains($0.key) }
+        for file in present.sorted(by: { $0.modified != $1.modified ? $0.modified < $1.modified : $0.name < $1.name })
+        where arrivals[file.name] == nil {
+            nextArrival += 1
+            arrivals[file.name] = nextArrival
+        }
+        recentlyRenamed.formUnion(renamedIn)
+        var ready: [Candidate] = []
+        for file in present.sorted(by: { arrivals[$0.name]! < arrivals[$1.name]! }) {
+            guard recentlyRenamed.contains(file.name) || Self.age(modifiedNanoseconds: file.modified) >= route.quietPeriod else {
+                return (ready, file.name)
+            }
+            ready.append(Candidate(name: file.name, modified: file.modified))
+        }
+        return (ready, nil)
     }
 
     static func age(modifiedNanoseconds: Int64) -> Duration {
@@ -126,9 +165,14 @@ public final class Watcher {
 
     /// Renames the file into `work/` (the claim) and processes it.
     func claimAndProcess(_ candidate: Candidate) throws -> WatchEvent.Outcome {
-        let claimed = Self.stamp() + "-" + candidate.name
+        let claimed = Self.claimedName(candidate.name)
+        recentlyRenamed.remove(candidate.name)
         guard rename(route.inbox + "/" + candidate.name, route.work + "/" + claimed) == 0 else {
-            // Someone else took it (another watcher, or the sender moved it away): not ours.
+            let code = errno
+            // ENOENT: someone else took it (the sender moved it away): not ours.
+            if code != ENOENT, unclaimable.insert(candidate.name).inserted {
+                onEvent(WatchEvent(file: candidate.name, outcome: .failed, detail: "cannot be taken from the inbox (rename failed: error \(code)); it stays there"))
+            }
             return .done
         }
         try DurableFile.syncFolder(of: route.work + "/" + claimed)
@@ -188,7 +232,7 @@ public final class Watcher {
                 return (.failed, "unknown target \(target)")
             }
             var options = ConversionOptions(outputFolder: route.out)
-            options.reading = BatchReadOptions()
+            options.reading = route.reading
             let converter = Converter(format: format, configuration: route.configuration, journal: LedgerJournal(ledger: ledger), logger: logger)
             var findings: [Finding] = []
             let report = converter.convert(path, displayName: name, options: options) { event in
@@ -272,6 +316,20 @@ public final class Watcher {
         let millis = Int(now.tv_nsec / 1_000_000)
         let ms = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
         return "\(time.tm_year + 1900)\(two(time.tm_mon + 1))\(two(time.tm_mday))T\(two(time.tm_hour))\(two(time.tm_min))\(two(time.tm_sec)).\(ms)Z"
+    }
+
+    /// The name in `work/`: the time, then the dropped name, shortened (keeping
+    /// its extension) so that every name made from it (`NAME.error.txt`, the
+    /// outputs' `STEM.xero-credit-notes.part2.csv` …) fits a file name.
+    static func claimedName(_ name: String) -> String {
+        let prefix = stamp() + "-"
+        let limit = 200
+        guard prefix.utf8.count + name.utf8.count > limit else { return prefix + name }
+        let dot = name.lastIndex(of: ".")
+        let ext = dot.map { String(name[$0...]) }.flatMap { $0.utf8.count <= 16 ? $0 : nil } ?? ""
+        var stem = String(name.dropLast(ext.count))
+        while prefix.utf8.count + stem.utf8.count + ext.utf8.count > limit { stem.removeLast() }
+        return prefix + stem + ext
     }
 
     /// `export.csv` for `20261121T093000.123Z-export.csv`.

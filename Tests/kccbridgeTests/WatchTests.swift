@@ -200,3 +200,80 @@ extension String.UTF8View {
         return chunks
     }
 }
+
+@Suite("kccbridge watch: order, one watcher per route, failures, odd names")
+struct WatchEdgeTests {
+    static let samples = Run.repositoryRoot.appendingPathComponent("samples")
+
+    @Test("a refund file renamed in while its batch is still being written waits for the batch, then matches")
+    func arrivalOrder() throws {
+        let root = try temporaryFolder()
+        let watcher = try WatchProcess(root: root, quietSeconds: 1.0)
+        #expect(Route.waitUntil(10) { FileManager.default.fileExists(atPath: root.appendingPathComponent("inbox").path) })
+        let text = try String(contentsOf: Self.samples.appendingPathComponent("batch-2026-11.csv"), encoding: .utf8)
+        let fd = open(root.appendingPathComponent("inbox/export.csv").path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        let refunds = root.appendingPathComponent(".refunds.csv")
+        try "RefundId,OrderNumber,Amount,Currency,Date\r\nW1,SO-51874,59.99,GBP,2026-11-20\r\n".write(to: refunds, atomically: true, encoding: .utf8)
+        for (index, chunk) in text.utf8.chunked(1500).enumerated() {
+            try handle.write(contentsOf: Data(chunk))
+            if index == 1 { try FileManager.default.moveItem(at: refunds, to: root.appendingPathComponent("inbox/refunds.csv")) }
+            Thread.sleep(forTimeInterval: 0.15)
+        }
+        try handle.close()
+        #expect(Route.waitUntil(15) { Route.names(root, "archive").count == 2 })
+        watcher.signal(SIGTERM)
+        let (_, _, log) = watcher.wait()
+        let exportLine = try #require(log.range(of: "export.csv: done"))
+        let refundLine = try #require(log.range(of: "refunds.csv: done"))
+        #expect(exportLine.lowerBound < refundLine.lowerBound, "\(log)")
+        #expect(log.contains("1 refund: 1 matched-by-order"), "\(log)")
+    }
+
+    @Test("a second watcher on the same route is refused; the first goes on")
+    func oneWatcherPerRoute() throws {
+        let root = try temporaryFolder()
+        let first = try WatchProcess(root: root)
+        #expect(Route.waitUntil(10) { FileManager.default.fileExists(atPath: root.appendingPathComponent(".state/watch.lock").path) })
+        Thread.sleep(forTimeInterval: 0.3)
+        let second = try Run(["watch", root.path, "--to", "xero-csv", "--once"])
+        #expect(second.status == 1 && second.stderr.contains("another kccbridge watch is working on"), "\(second.stderr)")
+        first.signal(SIGTERM)
+        #expect(first.wait().status == 0)
+    }
+
+    @Test("a batch whose outputs cannot be written goes to failed/, is not recorded, and converts when dropped again")
+    func failedConversion() throws {
+        let root = try temporaryFolder()
+        let watcher = try WatchProcess(root: root)
+        #expect(Route.waitUntil(10) { FileManager.default.fileExists(atPath: root.appendingPathComponent("out").path) })
+        Thread.sleep(forTimeInterval: 0.3)
+        // out/ becomes a file: no output can be made.
+        try FileManager.default.removeItem(at: root.appendingPathComponent("out"))
+        try "not a folder".write(to: root.appendingPathComponent("out"), atomically: true, encoding: .utf8)
+        try Route.drop(Self.samples.appendingPathComponent("batch-2026-11.csv"), as: "export.csv", into: root)
+        #expect(Route.waitUntil(10) { Route.names(root, "failed").count == 2 })
+        // Put it right and drop the same content again: it is converted, not taken for a duplicate.
+        try FileManager.default.removeItem(at: root.appendingPathComponent("out"))
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("out"), withIntermediateDirectories: true)
+        try Route.drop(Self.samples.appendingPathComponent("batch-2026-11.csv"), as: "export-again.csv", into: root)
+        #expect(Route.waitUntil(10) { Route.names(root, "archive").count == 1 })
+        watcher.signal(SIGTERM)
+        let (_, _, log) = watcher.wait()
+        #expect(log.contains("export.csv: failed: xero-csv:"), "\(log)")
+        #expect(log.contains("export-again.csv: done: xero-csv: 13 written"), "\(log)")
+    }
+
+    @Test("a very long file name is taken and processed; the names in work/, archive/ and failed/ stay within limits")
+    func longName() throws {
+        let root = try temporaryFolder()
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
+        let long = String(repeating: "x", count: 240) + ".csv"
+        try Route.drop(Self.samples.appendingPathComponent("batch-2026-11.csv"), as: long, into: root)
+        let run = try Run(["watch", root.path, "--to", "xero-csv", "--once", "--quiet-seconds", "0"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(Route.names(root, "archive").count == 1 && Route.names(root, "inbox").isEmpty)
+        #expect(Route.names(root, "archive")[0].utf8.count <= 200 && Route.names(root, "archive")[0].hasSuffix(".csv"))
+        #expect(Route.names(root, "out").count == 3)
+    }
+}

@@ -49,6 +49,8 @@ struct Watch: ParsableCommand {
     @Option(name: .customLong("ledger"), help: "The ledger (default: ROOT/.state/ledger.sqlite).")
     var ledgerPath: String?
 
+    @OptionGroup var reading: BatchReadingOptions
+
     func validate() throws {
         if targets.isEmpty { throw ValidationError("name at least one --to target for batches") }
         for target in targets where ExportFormats.named(target) == nil {
@@ -68,6 +70,7 @@ struct Watch: ParsableCommand {
         route.refundTargets = refundTargets.compactMap(RefundTarget.init(rawValue:))
         route.quietPeriod = .milliseconds(Int64(quietSeconds * 1000))
         route.configuration = try CommandSupport.configuration(config)
+        route.reading = try reading.readOptions()
         do {
             try FileManager.default.createDirectory(atPath: route.state, withIntermediateDirectories: true)
         } catch {
@@ -88,7 +91,7 @@ struct Watch: ParsableCommand {
                 printLine("\(Self.now()) \(event)")
             }
         } catch {
-            printError("error: the route's folders cannot be made: \(error)")
+            printError("error: \(error)")
             throw ExitCode(ExitStatus.needsAttention)
         }
         Self.installSignalHandlers()
@@ -115,6 +118,8 @@ struct Watch: ParsableCommand {
         }
         signal(SIGINT, handler)
         signal(SIGTERM, handler)
+        // A closed log pipe is not a reason to stop converting.
+        signal(SIGPIPE, SIG_IGN)
         // A parent may have started us with these blocked (a spawned child
         // inherits the signal mask); a service must hear them.
         var unblock = sigset_t()
