@@ -154,6 +154,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "WatcherTests", dependencies: ["Watcher", "KCCTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "kccbridgeTests",
             dependencies: ["kccbridge", "Ledger", "KCCModel", .product(name: "Logging", package: "swift-log")],

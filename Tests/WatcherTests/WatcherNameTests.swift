@@ -1,0 +1,40 @@
+@testable import Watcher
+import KCCTestSupport
+import Testing
+
+@Suite("Watcher names and kinds")
+struct WatcherNameTests {
+    @Test("claimed names carry the time, keep the dropped name, and stay short enough for every derived name")
+    func claimedNames() {
+        let short = Watcher.claimedName("export.csv")
+        #expect(short.hasSuffix("Z-export.csv") && Watcher.originalName(short) == "export.csv")
+        let long = Watcher.claimedName(String(repeating: "é", count: 300) + ".xml")
+        #expect(long.utf8.count <= 200 && long.hasSuffix(".xml"))
+        #expect(Watcher.originalName("no-stamp.csv") == "no-stamp.csv")
+    }
+
+    @Test("in-flight names are never taken", arguments: [".hidden.csv", "~lock.csv", "export.csv.tmp", "export.part"])
+    func inFlight(name: String) {
+        #expect(WatchRoute.isInFlight(name))
+    }
+
+    @Test("a batch is told from a refund file by its content, wherever the root element stands")
+    func kinds() {
+        let root = TestFiles.repositoryRoot()
+        #expect(FileKind.of(root + "/samples/batch-2026-11.csv") == .batch)
+        #expect(FileKind.of(root + "/samples/batch-2026-11.xml") == .batch)
+        #expect(FileKind.of(root + "/Tests/ReconciliationTests/Fixtures/linnworks-refunds.csv") == .refunds)
+        #expect(FileKind.of(root + "/Tests/ReconciliationTests/Fixtures/xero-payments.xml") == .refunds)
+        let path = TestFiles.temporaryPath(".xml")
+        TestFiles.write(path, "<?xml version=\"1.0\"?>\n<!-- " + String(repeating: "padding ", count: 1000) + "-->\n<k:KCCExportBatch xmlns:k=\"urn:kccbridge:kcc-batch:1\"/>")
+        defer { TestFiles.remove(path) }
+        #expect(FileKind.of(path) == .batch)
+        let junk = TestFiles.temporaryPath(".txt")
+        TestFiles.write(junk, "hello\n")
+        defer { TestFiles.remove(junk) }
+        guard case .unknown = FileKind.of(junk) else {
+            Issue.record("junk taken for a known kind")
+            return
+        }
+    }
+}
