@@ -26,20 +26,7 @@ public struct BatchInfo: Sendable, Hashable {
 }
 
 /// Why a whole batch file is refused: nothing from it may be used.
-public struct BatchFileError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var location: SourceLocation
-    public var message: String
-
-    public init(at location: SourceLocation, _ message: String) {
-        self.location = location
-        self.message = message
-    }
-
-    /// The same, as an error finding with no document.
-    public var finding: Finding { Finding(.error, at: location, message) }
-
-    public var description: String { "\(location): error: \(message)" }
-}
+public typealias BatchFileError = FileRefusal
 
 /// Reads one KCC batch file, streaming.
 ///

@@ -3,18 +3,7 @@ import KCCModel
 import Mapping
 
 /// Why a whole refund file cannot be read (nothing from it is used).
-public struct RefundFileError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var location: SourceLocation
-    public var message: String
-
-    public init(at location: SourceLocation, _ message: String) {
-        self.location = location
-        self.message = message
-    }
-
-    public var finding: Finding { Finding(.error, at: location, message) }
-    public var description: String { "\(location): error: \(message)" }
-}
+public typealias RefundFileError = FileRefusal
 
 /// The refund file formats read back (`--from`).
 public enum RefundFormat: String, Sendable, CaseIterable {
