@@ -25,6 +25,28 @@ public enum TextEncoding: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// `text` as bytes in this encoding, or `nil` if a character has no place in it.
+    public func encode(_ text: String) -> [UInt8]? {
+        switch self {
+        case .utf8:
+            return Array(text.utf8)
+        case .windows1252:
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count)
+            for scalar in text.unicodeScalars {
+                let v = scalar.value
+                if v < 0x80 || (0xA0...0xFF).contains(v) {
+                    bytes.append(UInt8(v))
+                } else if let index = Self.cp1252High.firstIndex(of: v), v != 0 {
+                    bytes.append(0x80 + UInt8(index))
+                } else {
+                    return nil
+                }
+            }
+            return bytes
+        }
+    }
+
     /// Windows-1252 bytes 0x80–0x9F; 0 marks the unassigned ones (0x81, 0x8D, 0x8F, 0x90, 0x9D).
     private static let cp1252High: [UInt32] = [
         0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,

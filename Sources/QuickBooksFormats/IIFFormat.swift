@@ -34,7 +34,19 @@ public struct IIFFormat: ExportFormat {
         let broken = numbers.filter { $0.unicodeScalars.contains(where: breakingCharacters.contains) }.map {
             "the number '\($0)' holds a tab or line break, which an IIF file cannot carry (a number is never changed)"
         }
-        return QuickBooksRules.desktopRefusals(document, configuration.quickbooks) + broken
+        return QuickBooksRules.desktopRefusals(document, configuration.quickbooks) + broken + encodingRefusals(document, configuration)
+    }
+
+    /// Text the configured IIF encoding cannot carry holds the document back (never a silent `?`).
+    private func encodingRefusals(_ document: MappedDocument, _ configuration: BridgeConfiguration) -> [String] {
+        let encoding = configuration.quickbooks.iifEncoding
+        guard encoding != .utf8 else { return [] }
+        let transaction = Self.transaction(document, configuration)
+        let texts = [transaction.name, transaction.memo, transaction.className] + transaction.address
+            + ([transaction.head] + transaction.splits).flatMap { [$0.account, $0.memo, $0.className, $0.item] }
+        return Set(texts.filter { encoding.encode($0) == nil }).sorted().map {
+            "'\($0)' holds a character \(encoding.rawValue) cannot carry (quickbooks.iif_encoding)"
+        }
     }
 
     public func makeWriter(for family: OutputFamily, configuration: BridgeConfiguration) -> any FamilyWriter {
@@ -93,9 +105,11 @@ final class IIFWriter: FamilyWriter {
 
     func begin() throws -> [UInt8] {
         var bytes: [UInt8] = []
-        for header in [IIFFormat.trnsHeader, IIFFormat.splHeader, ["!ENDTRNS"]] { Self.append(header, to: &bytes) }
+        for header in [IIFFormat.trnsHeader, IIFFormat.splHeader, ["!ENDTRNS"]] { Self.append(header, to: &bytes, encoding: encoding) }
         return bytes
     }
+
+    private var encoding: TextEncoding { configuration.quickbooks.iifEncoding }
 
     func write(_ mapped: MappedDocument) throws -> (bytes: [UInt8], units: Int) {
         let transaction = IIFFormat.transaction(mapped, configuration)
@@ -107,12 +121,12 @@ final class IIFWriter: FamilyWriter {
         var bytes: [UInt8] = []
         Self.append(["TRNS", "", transaction.type, date, head.account, transaction.name, head.className, amount(head), transaction.docNumber,
                      head.memo, "N", "N"] + transaction.address + Array(repeating: "", count: 5 - transaction.address.count) + [due],
-                    to: &bytes)
+                    to: &bytes, encoding: encoding)
         for split in transaction.splits {
             Self.append(["SPL", "", transaction.type, date, split.account, transaction.name, split.className, amount(split),
-                         transaction.docNumber, split.memo, "N", split.quantity, split.price, split.item, split.taxable], to: &bytes)
+                         transaction.docNumber, split.memo, "N", split.quantity, split.price, split.item, split.taxable], to: &bytes, encoding: encoding)
         }
-        Self.append(["ENDTRNS"], to: &bytes)
+        Self.append(["ENDTRNS"], to: &bytes, encoding: encoding)
         return (bytes, transaction.splits.count + 2)
     }
 
@@ -120,11 +134,17 @@ final class IIFWriter: FamilyWriter {
 
     /// One row: fields joined by tabs, ended by CRLF. The mapper and the
     /// format's refusals keep tabs and line breaks out of every field.
-    static func append(_ fields: [String], to bytes: inout [UInt8]) {
+    /// (Text the encoding cannot carry was refused before it got here; for
+    /// refund rows, whose text comes from other systems, it becomes `?`.)
+    static func append(_ fields: [String], to bytes: inout [UInt8], encoding: TextEncoding = .utf8) {
         for (index, field) in fields.enumerated() {
             precondition(!field.utf8.contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }, "a tab or line break reached an IIF field: \(field)")
             if index > 0 { bytes.append(0x09) }
-            bytes += field.utf8
+            if let encoded = encoding.encode(field) {
+                bytes += encoded
+            } else {
+                bytes += field.unicodeScalars.flatMap { encoding.encode(String($0)) ?? [UInt8(ascii: "?")] }
+            }
         }
         bytes += [0x0D, 0x0A]
     }

@@ -12,7 +12,7 @@ public enum IIFRefunds {
         let settings = configuration.quickbooks
         let type = settings.desktopRefunds == .cheque ? "CHECK" : "CCARD REFUND"
         var bytes: [UInt8] = []
-        for header in [IIFFormat.trnsHeader, IIFFormat.splHeader, ["!ENDTRNS"]] { IIFWriter.append(header, to: &bytes) }
+        for header in [IIFFormat.trnsHeader, IIFFormat.splHeader, ["!ENDTRNS"]] { IIFWriter.append(header, to: &bytes, encoding: settings.iifEncoding) }
         for refund in refunds {
             let memo = clean("Refund \(refund.refundID) of KCC \(refund.creditNote)" + (refund.orderNumber.map { " (order \($0))" } ?? ""))
             let transaction = IIFTransaction(
@@ -23,12 +23,12 @@ public enum IIFRefunds {
             let date = refund.date.formatted(settings.dateFormat)
             func amount(_ minor: Int64) -> String { QuickBooksRules.amount(minorUnits: minor, currency: refund.amount.currency) }
             IIFWriter.append(["TRNS", "", type, date, transaction.head.account, transaction.name, "", amount(transaction.amount), "", memo, "N", "N",
-                              "", "", "", "", "", ""], to: &bytes)
+                              "", "", "", "", "", ""], to: &bytes, encoding: settings.iifEncoding)
             for split in transaction.splits {
                 IIFWriter.append(["SPL", "", type, date, split.account, transaction.name, "", amount(split.minorUnits), "", split.memo, "N",
-                                  "", "", "", ""], to: &bytes)
+                                  "", "", "", ""], to: &bytes, encoding: settings.iifEncoding)
             }
-            IIFWriter.append(["ENDTRNS"], to: &bytes)
+            IIFWriter.append(["ENDTRNS"], to: &bytes, encoding: settings.iifEncoding)
         }
         return bytes
     }

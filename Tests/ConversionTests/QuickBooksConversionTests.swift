@@ -1,6 +1,7 @@
 import Conversion
 import CSVStreaming
 import DurableOutput
+import Foundation
 import KCCBatch
 import KCCModel
 import KCCTestSupport
@@ -260,5 +261,29 @@ struct QuickBooksRefundModeTests {
         let run = Harness.convert("samples/batch-2026-11.csv", to: "qbd-qbxml", configuration: configuration)
         let text = try #require(TestFiles.read(run.folder + "/batch-2026-11.qbd-invoices.qbxml"))
         #expect(text.contains("<?qbxml version=\"13.0\"?>\n<QBXML>\n  <QBXMLMsgsRq onError=\"rollbackOnError\">"))
+    }
+}
+
+@Suite("IIF in Windows-1252")
+struct IIFEncodingTests {
+    @Test("with iif_encoding windows-1252 the file is single-byte text; a name it cannot carry holds its document back")
+    func windows1252() throws {
+        var configuration = BridgeConfiguration()
+        configuration.quickbooks.iifEncoding = .windows1252
+        let run = Harness.convert("samples/batch-2026-11.csv", to: "qbd-iif", configuration: configuration)
+        #expect(run.report.failure == nil && run.report.allHeldBack.isEmpty)
+        let path = run.folder + "/batch-2026-11.qbd-transactions.iif"
+        let data = try #require(FileManager.default.contents(atPath: path))
+        #expect(String(data: data, encoding: .utf8) == nil || !data.contains(0xC3)) // no UTF-8 two-byte sequences
+        #expect(String(data: data, encoding: .windowsCP1252)?.contains("München") == true)
+
+        let batch = TestFiles.temporaryPath(".csv")
+        let file = try DurableOutput.DurableFile(path: batch)
+        try BatchGenerator(options: .init(orders: 40, seed: 2, nasty: true)).generate(into: BatchFile.writer(.csv, to: file))
+        try file.commit()
+        defer { TestFiles.remove(batch) }
+        let nasty = Harness.convert(batch, to: "qbd-iif", configuration: configuration)
+        #expect(nasty.findings.contains { $0.severity == .error && $0.message.contains("windows-1252 cannot carry (quickbooks.iif_encoding)") })
+        #expect(nasty.report.written > 0)
     }
 }

@@ -291,12 +291,14 @@ private struct ConfigReader {
 
     mutating func readQuickBooks(_ node: Node, into quickbooks: inout QuickBooksSettings) {
         let allowed: Set<String> = [
-            "date_format", "accounts_receivable", "undeposited_funds", "vat_liability", "item", "strip_prefixes", "on_error",
+            "date_format", "iif_encoding", "accounts_receivable", "undeposited_funds", "vat_liability", "item", "strip_prefixes", "on_error",
             "online_refunds", "desktop_refunds", "refund_account",
         ]
         for (key, _, value) in pairs(node, "quickbooks", allowed: allowed) {
             let full = "quickbooks.\(key)"
             switch key {
+            case "iif_encoding":
+                if let text = choice(value, full, TextEncoding.allCases.map(\.rawValue)) { quickbooks.iifEncoding = TextEncoding(rawValue: text)! }
             case "date_format":
                 if let text = choice(value, full, CalendarDate.Format.allCases.map(\.rawValue)) { quickbooks.dateFormat = CalendarDate.Format(rawValue: text)! }
             case "accounts_receivable": if let s = string(value, full) { quickbooks.accountsReceivable = s }

@@ -1,3 +1,4 @@
+import CSVStreaming
 import KCCModel
 
 /// Choices that only the QuickBooks files have (`quickbooks:` in the configuration).
@@ -9,6 +10,9 @@ import KCCModel
 public struct QuickBooksSettings: Sendable, Hashable {
     /// Dates in the text imports: IIF and the QBO CSV (qbXML and the QBO API always take `YYYY-MM-DD`).
     public var dateFormat: CalendarDate.Format = .monthDayYear
+    /// The IIF file's text encoding: UTF-8 (default) or Windows-1252, which
+    /// older and UK editions of QuickBooks Desktop read (£, é …).
+    public var iifEncoding: TextEncoding = .utf8
     public var accountsReceivable = "Accounts Receivable"
     /// Where a payment whose method has no entry under `payments.accounts` is deposited.
     public var undepositedFunds = "Undeposited Funds"
