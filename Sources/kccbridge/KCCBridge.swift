@@ -17,6 +17,7 @@ struct KCCBridge: ParsableCommand {
         commandName: "kccbridge",
         abstract: "Moves money documents between Khaos Control Cloud and Xero or QuickBooks, through files.",
         discussion: "Exit status: 0 when everything is clean, 1 when anything was held back or could not be read, 2 for a usage error.",
+        version: "0.1.0",
         subcommands: [Check.self, Convert.self, Reconcile.self, Resolve.self, Watch.self, Generate.self, LedgerCommand.self]
     )
 
