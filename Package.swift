@@ -141,7 +141,7 @@ let package = Package(
             name: "ReconciliationTests",
             dependencies: ["Reconciliation", "Refunds", "Mapping", "Ledger", "KCCModel", "XMLStreaming", "CSVStreaming", "KCCTestSupport",
                            .product(name: "Logging", package: "swift-log")],
-            exclude: ["Fixtures"],
+            exclude: ["Fixtures", "Golden"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -34,6 +34,8 @@ public struct ReconcileOptions: Sendable {
     public var refundTargets: [RefundTarget] = []
     /// The configuration those targets' files are written with.
     public var configuration = BridgeConfiguration()
+    /// The creation time written into the outputs (ISO 8601); now by default.
+    public var createdAt: String?
     /// QuickBooks Desktop credit memo TxnIDs by RefNumber or KCC number (for `qbd-qbxml` refunds).
     public var creditMemoTxnIDs: [String: String] = [:]
     /// "Sync the original order if missing" (seed 001, `refunds.sync_missing_orders`):
@@ -182,7 +184,7 @@ public final class ReconciliationRun {
                 return report
             }
 
-            let created = Self.timestamp()
+            let created = options.createdAt ?? Self.timestamp()
             let policy: TextCellPolicy = options.textPolicy == .refuse ? .escape : options.textPolicy
             var contents: [[UInt8]] = [
                 ReconciliationOutputs.paymentsCSV(report.decisions, policy: policy),

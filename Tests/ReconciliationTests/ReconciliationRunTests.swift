@@ -201,3 +201,30 @@ struct QBXMLRefundTargetTests {
         }
     }
 }
+
+@Suite("Reconciliation outputs against golden files")
+struct ReconciliationGoldenTests {
+    static let golden = TestFiles.repositoryRoot() + "/Tests/ReconciliationTests/Golden"
+
+    @Test("the KCC payment import, the report and its totals for the Linnworks fixture, byte for byte")
+    func golden() throws {
+        let folder = TestFiles.makeFolder()
+        var options = ReconcileOptions(outputFolder: folder)
+        options.createdAt = "2026-11-21T09:30:00Z"
+        options.refundTargets = [.xeroXML, .qbdIIF]
+        let report = ReconciliationRun(store: ReconciliationRunTests.sampleLedger(), logger: Logger(label: "test"))
+            .reconcile(fixtures + "/linnworks-refunds.csv", displayName: "linnworks-refunds.csv", options: options)
+        #expect(report.failure == nil)
+        let produced = TestFiles.names(in: folder)
+        if ProcessInfo.processInfo.environment["KCCBRIDGE_UPDATE_GOLDEN"] == "1" {
+            try? FileManager.default.removeItem(atPath: Self.golden)
+            try FileManager.default.createDirectory(atPath: Self.golden, withIntermediateDirectories: true)
+            for name in produced { try FileManager.default.copyItem(atPath: folder + "/" + name, toPath: Self.golden + "/" + name) }
+            return
+        }
+        #expect(produced == TestFiles.names(in: Self.golden))
+        for name in produced {
+            #expect(TestFiles.read(folder + "/" + name) == TestFiles.read(Self.golden + "/" + name), "\(name) differs from its golden copy")
+        }
+    }
+}
