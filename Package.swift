@@ -126,6 +126,7 @@ let package = Package(
         .testTarget(
             name: "KCCBatchTests",
             dependencies: ["KCCBatch", "KCCModel", "DurableOutput", "KCCTestSupport"],
+            exclude: ["Golden"],
             swiftSettings: strict
         ),
         .testTarget(
