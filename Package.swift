@@ -155,6 +155,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "RefundsTests",
+            dependencies: ["Refunds", "Mapping", "KCCModel", "KCCTestSupport"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher", "KCCTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "kccbridgeTests",

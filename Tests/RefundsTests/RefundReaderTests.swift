@@ -4,6 +4,7 @@ import Mapping
 import Refunds
 import Testing
 
+/// The refund fixtures, shared with the reconciliation tests.
 let fixtures = TestFiles.repositoryRoot() + "/Tests/ReconciliationTests/Fixtures"
 
 @Suite("Refund readers")
