@@ -5,9 +5,12 @@ import XMLStreaming
 public enum KCCPaymentsSchema {
     public static let namespace = "urn:kccbridge:kcc-payments:1"
 
+    /// Compiles on first use; later calls return the same schema.
     public static func compiled() throws(XMLSchema.CompileError) -> XMLSchema {
-        try XMLSchema(text: text, name: "kcc-payments.xsd")
+        try embedded.compiled()
     }
+
+    private static let embedded = EmbeddedSchema(name: "kcc-payments.xsd", text: text)
 
     public static let text = #"""
 <?xml version="1.0" encoding="UTF-8"?>

@@ -1,5 +1,7 @@
+import Foundation
 import KCCModel
 import Ledger
+import Mapping
 
 /// Decides an outcome for every refund (`../shared/spec/reconciliation.md`).
 ///
@@ -181,7 +183,7 @@ public struct Reconciler {
         if let date = refund.date {
             for note in try ledger.creditNotes(amount: amount, from: date.adding(days: -7), through: date.adding(days: 7)).map(adjusted)
             where note.open >= amount && note.number != refund.creditNote {
-                let sameCustomer = refund.customer.map { $0.caseInsensitiveCompareEqual(note.customerName) } ?? false
+                let sameCustomer = refund.customer.map { $0.caseInsensitiveEquals(note.customerName) } ?? false
                 out.append("credit note \(note.number) (order \(note.orderNumber)\(sameCustomer ? ", same customer" : "")) is for \(note.gross), dated within a week")
             }
         }
@@ -241,22 +243,10 @@ public struct Reconciler {
 }
 
 extension String {
-    func caseInsensitiveCompareEqual(_ other: String) -> Bool { lowercased() == other.lowercased() }
-
     func trimmingCharacters(in set: String) -> String {
         var s = Substring(self)
         while let f = s.first, set.contains(f) { s = s.dropFirst() }
         while let l = s.last, set.contains(l) { s = s.dropLast() }
         return String(s)
-    }
-
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        var result = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound] + replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
     }
 }

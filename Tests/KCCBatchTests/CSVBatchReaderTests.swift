@@ -1,4 +1,5 @@
 import CSVStreaming
+import Foundation
 import KCCBatch
 import KCCModel
 import Testing
@@ -282,17 +283,5 @@ struct CSVBatchReaderTests {
         let result = try read(csv: text)
         #expect(result.summary.refused)
         #expect(result.findings.first?.message.contains("longer than 65536 bytes") == true)
-    }
-}
-
-extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        var result = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound] + replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
     }
 }

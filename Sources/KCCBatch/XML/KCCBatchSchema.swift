@@ -7,15 +7,10 @@ import XMLStreaming
 public enum KCCBatchSchema {
     /// Compiles on first use; later calls return the same schema.
     public static func compiled() throws(XMLSchema.CompileError) -> XMLSchema {
-        switch cache {
-        case .success(let schema): return schema
-        case .failure(let error): throw error
-        }
+        try embedded.compiled()
     }
 
-    private static let cache: Result<XMLSchema, XMLSchema.CompileError> = Result { () throws(XMLSchema.CompileError) in
-        try XMLSchema(text: text, name: "kcc-batch.xsd")
-    }
+    private static let embedded = EmbeddedSchema(name: "kcc-batch.xsd", text: text)
 
     /// The schema text.
     public static let text = #"""

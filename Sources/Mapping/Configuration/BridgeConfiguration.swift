@@ -143,7 +143,8 @@ public struct XeroSettings: Sendable, Hashable {
 }
 
 extension String {
-    func caseInsensitiveEquals(_ other: String) -> Bool {
+    /// Equal when lower-cased: how channel names, payment methods and keys are matched.
+    public func caseInsensitiveEquals(_ other: String) -> Bool {
         lowercased() == other.lowercased()
     }
 }
