@@ -34,39 +34,84 @@ let package = Package(
         .target(name: "DurableOutput", swiftSettings: strict),
         // Streaming RFC 4180 reading and writing over bytes.
         .target(name: "CSVStreaming", swiftSettings: strict),
-        // The KCC export batch: readers (CSV, XML), checks, writers, generator.
+        // The KCC side: the export batch (readers, checks, writers, generator) and the payment import.
         .target(
             name: "KCCBatch",
             dependencies: [
                 "KCCModel", "XMLStreaming", "CSVStreaming", "DurableOutput",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            path: "Sources/KCC/Batch",
             swiftSettings: strict
         ),
-        // The configuration file and the one mapping layer in front of every writer.
         .target(
-            name: "Mapping",
-            dependencies: ["KCCModel", "CSVStreaming", .product(name: "Yams", package: "Yams")],
+            name: "KCCPaymentImport",
+            dependencies: ["KCCModel", "CSVStreaming", "XMLStreaming"],
+            path: "Sources/KCC/PaymentImport",
             swiftSettings: strict
         ),
-        // Xero: the sales import CSV and the Accounting API XML.
-        .target(name: "XeroFormats", dependencies: ["KCCModel", "Mapping", "XMLStreaming", "CSVStreaming"], swiftSettings: strict),
-        // Refund files read back: Xero API responses, qbXML responses, any CSV.
-        .target(name: "Refunds", dependencies: ["KCCModel", "Mapping", "XMLStreaming", "CSVStreaming", "DurableOutput"], swiftSettings: strict),
+        // What an accounting package is (AccountingPackage, ExportFormat, RefundReader,
+        // RefundWriter, ConfigurationSection) and what every package shares.
+        .target(
+            name: "PackageInterface",
+            dependencies: ["KCCModel", "CSVStreaming", "XMLStreaming"],
+            swiftSettings: strict
+        ),
+        // kccbridge.yaml: the core settings, and each package's section handed to it.
+        .target(
+            name: "Configuration",
+            dependencies: ["KCCModel", "CSVStreaming", "PackageInterface", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        // The one mapping layer in front of every writer.
+        .target(name: "Mapping", dependencies: ["KCCModel", "CSVStreaming", "PackageInterface"], swiftSettings: strict),
+        // The accounting packages, one folder each, and the registry that lists them.
+        .target(
+            name: "Xero",
+            dependencies: ["KCCModel", "PackageInterface", "XMLStreaming", "CSVStreaming"],
+            path: "Sources/Packages/Xero",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "QuickBooksCommon",
+            dependencies: ["KCCModel", "PackageInterface", "CSVStreaming"],
+            path: "Sources/Packages/QuickBooks/Common",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "QuickBooksDesktop",
+            dependencies: ["KCCModel", "PackageInterface", "QuickBooksCommon", "XMLStreaming", "CSVStreaming"],
+            path: "Sources/Packages/QuickBooks/Desktop",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "QuickBooksOnline",
+            dependencies: ["KCCModel", "PackageInterface", "QuickBooksCommon", "XMLStreaming", "CSVStreaming"],
+            path: "Sources/Packages/QuickBooks/Online",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PackageRegistry",
+            dependencies: ["PackageInterface", "Xero", "QuickBooksDesktop", "QuickBooksOnline"],
+            path: "Sources/Packages/Registry",
+            swiftSettings: strict
+        ),
+        // Refund files read back: the packages' readers, and any CSV from a channel or a bank.
+        .target(name: "Refunds", dependencies: ["KCCModel", "PackageInterface", "CSVStreaming", "DurableOutput"], swiftSettings: strict),
         // The reconciliation pass: an outcome for every refund, the KCC payment import, the report.
         .target(
             name: "Reconciliation",
-            dependencies: ["KCCModel", "Refunds", "Mapping", "Ledger", "XeroFormats", "QuickBooksFormats", "CSVStreaming", "XMLStreaming", "DurableOutput",
-                           .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "KCCModel", "Refunds", "PackageInterface", "Ledger", "KCCPaymentImport", "CSVStreaming", "XMLStreaming", "DurableOutput",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
-        // QuickBooks: Desktop's IIF and qbXML 13.0, Online's invoice import CSV and v3 API XML.
-        .target(name: "QuickBooksFormats", dependencies: ["KCCModel", "Mapping", "XMLStreaming", "CSVStreaming"], swiftSettings: strict),
         // A conversion run: read, map, place, write durably, record.
         .target(
             name: "Conversion",
             dependencies: [
-                "KCCModel", "KCCBatch", "Mapping", "XeroFormats", "QuickBooksFormats", "DurableOutput", "CSVStreaming", "Ledger",
+                "KCCModel", "KCCBatch", "Mapping", "PackageInterface", "DurableOutput", "CSVStreaming", "Ledger",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -96,7 +141,7 @@ let package = Package(
         .target(
             name: "Watcher",
             dependencies: [
-                "KCCModel", "KCCBatch", "Refunds", "Mapping", "Conversion", "Reconciliation", "Ledger", "DurableOutput",
+                "KCCModel", "KCCBatch", "Refunds", "PackageInterface", "Conversion", "Reconciliation", "Ledger", "DurableOutput",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -104,14 +149,15 @@ let package = Package(
         // libFuzzer harness for every reader of untrusted files (bench/fuzz.sh runs it).
         .executableTarget(
             name: "kccbridge-fuzz",
-            dependencies: ["KCCBatch", "KCCModel", "Refunds", "DurableOutput"],
+            dependencies: ["KCCBatch", "KCCModel", "Refunds", "PackageRegistry", "DurableOutput"],
             swiftSettings: strict
         ),
         // The thin command-line front end.
         .executableTarget(
             name: "kccbridge",
             dependencies: [
-                "KCCModel", "KCCBatch", "DurableOutput", "CSVStreaming", "Mapping", "Conversion", "Reconciliation", "Refunds", "Ledger", "Watcher",
+                "KCCModel", "KCCBatch", "DurableOutput", "CSVStreaming", "Configuration", "PackageInterface", "PackageRegistry",
+                "QuickBooksDesktop", "Conversion", "Reconciliation", "Refunds", "Ledger", "Watcher",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -132,7 +178,8 @@ let package = Package(
         .testTarget(
             name: "ConversionTests",
             dependencies: [
-                "Conversion", "Mapping", "XeroFormats", "QuickBooksFormats", "KCCBatch", "KCCModel", "DurableOutput", "CSVStreaming", "XMLStreaming",
+                "Conversion", "Mapping", "Configuration", "PackageInterface", "PackageRegistry", "Xero", "QuickBooksCommon",
+                "QuickBooksDesktop", "QuickBooksOnline", "KCCBatch", "KCCModel", "DurableOutput", "CSVStreaming", "XMLStreaming",
                 "KCCTestSupport", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Golden"],
@@ -140,7 +187,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconciliationTests",
-            dependencies: ["Reconciliation", "Refunds", "Mapping", "Ledger", "KCCModel", "XMLStreaming", "CSVStreaming", "KCCTestSupport",
+            dependencies: ["Reconciliation", "Refunds", "PackageInterface", "PackageRegistry", "KCCPaymentImport", "QuickBooksDesktop", "Ledger", "KCCModel",
+                           "XMLStreaming", "CSVStreaming", "KCCTestSupport",
                            .product(name: "Logging", package: "swift-log")],
             exclude: ["Fixtures", "Golden"],
             swiftSettings: strict
@@ -157,10 +205,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RefundsTests",
-            dependencies: ["Refunds", "Mapping", "KCCModel", "KCCTestSupport"],
+            dependencies: ["Refunds", "PackageInterface", "PackageRegistry", "KCCModel", "KCCTestSupport"],
             swiftSettings: strict
         ),
-        .testTarget(name: "WatcherTests", dependencies: ["Watcher", "KCCTestSupport"], swiftSettings: strict),
+        .testTarget(name: "WatcherTests", dependencies: ["Watcher", "Refunds", "PackageRegistry", "KCCTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "kccbridgeTests",
             dependencies: ["kccbridge", "Ledger", "KCCModel", .product(name: "Logging", package: "swift-log")],

@@ -6,6 +6,7 @@ import KCCModel
 import Ledger
 import Logging
 import Mapping
+import PackageInterface
 
 /// Something a conversion reports as it goes.
 public enum ConversionEvent: Sendable {
@@ -82,7 +83,7 @@ public final class Converter {
         }
 
         let mapper = DocumentMapper(configuration: configuration, format: format)
-        let outputs = OutputSet(folder: options.outputFolder, stem: stem, format: format, configuration: configuration,
+        let outputs = OutputSet(folder: options.outputFolder, stem: stem, format: format,
                                 preCheck: options.preCheck, willCreate: willCreate)
         do {
             if !options.preCheck {
@@ -160,7 +161,7 @@ public final class Converter {
             report.warnings += 1
             note(Finding(.warning, at: location, document: document.number, "\(document.number) is not carried by \(format.name): \(reason)"))
         case .family(let family):
-            let refusals = format.refusals(of: mapped, configuration: configuration)
+            let refusals = format.refusals(of: mapped)
             guard refusals.isEmpty else {
                 report.heldBack.insert(document.number)
                 for reason in refusals {

@@ -5,14 +5,16 @@ import KCCBatch
 import KCCModel
 import Logging
 import Mapping
+import PackageInterface
 
-/// "Sync the original order if missing" (seed 001): when a refund arrives for
+/// "Sync the original order if missing": when a refund arrives for
 /// an order that was never exported, export that order's documents from a
 /// batch the user supplies, so the refund has something to negate. Off unless
 /// `refunds.sync_missing_orders` is set and a batch is given.
 public struct OrderSync: Sendable {
     public var batch: String
-    public var target: String
+    /// The format the orders are exported in (`--sync-to`).
+    public var format: any ExportFormat
     public var outputFolder: String
     public var configuration: BridgeConfiguration
 
@@ -25,9 +27,9 @@ public struct OrderSync: Sendable {
         return "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))T\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))Z"
     }
 
-    public init(batch: String, target: String, outputFolder: String, configuration: BridgeConfiguration) {
+    public init(batch: String, format: any ExportFormat, outputFolder: String, configuration: BridgeConfiguration) {
         self.batch = batch
-        self.target = target
+        self.format = format
         self.outputFolder = outputFolder
         self.configuration = configuration
     }
@@ -35,7 +37,6 @@ public struct OrderSync: Sendable {
     /// Exports the documents of `orders` found in the batch; returns one line per thing done.
     public func export(_ orders: Set<String>, journal: any ExportJournal, logger: Logger) -> [String] {
         guard !orders.isEmpty else { return [] }
-        guard let format = ExportFormats.named(target) else { return ["sync: unknown target \(target)"] }
         guard access(batch, R_OK) == 0 else { return ["sync: \(batch) cannot be read; orders \(orders.sorted().joined(separator: ", ")) stay unexported"] }
         var numbers: Set<String> = []
         var found: Set<String> = []
@@ -56,7 +57,7 @@ public struct OrderSync: Sendable {
         if let failure = report.failure {
             notes.append("sync: exporting orders \(found.sorted().joined(separator: ", ")) from \(batch) failed: \(failure)")
         } else {
-            notes.append("sync: exported \(report.written) document\(report.written == 1 ? "" : "s") of order\(found.count == 1 ? "" : "s") \(found.sorted().joined(separator: ", ")) from \(batch) to \(target) (\(report.outputs.joined(separator: ", ")))")
+            notes.append("sync: exported \(report.written) document\(report.written == 1 ? "" : "s") of order\(found.count == 1 ? "" : "s") \(found.sorted().joined(separator: ", ")) from \(batch) to \(format.name) (\(report.outputs.joined(separator: ", ")))")
         }
         return notes
     }

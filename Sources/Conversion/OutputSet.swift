@@ -2,7 +2,7 @@ import DurableOutput
 #if canImport(Glibc)
 import Glibc
 #endif
-import Mapping
+import PackageInterface
 
 /// The output files of one conversion: per family, the current part and the
 /// parts already filled. In a pre-check the same code runs with sinks that
@@ -19,7 +19,6 @@ final class OutputSet {
     private let folder: String
     private let stem: String
     private let format: any ExportFormat
-    private let configuration: BridgeConfiguration
     private let preCheck: Bool
     private let willCreate: (String) throws -> Void
     private var current: [OutputFamily: Part] = [:]
@@ -28,12 +27,11 @@ final class OutputSet {
     /// Every path, in creation order.
     private(set) var paths: [String] = []
 
-    init(folder: String, stem: String, format: any ExportFormat, configuration: BridgeConfiguration, preCheck: Bool,
+    init(folder: String, stem: String, format: any ExportFormat, preCheck: Bool,
          willCreate: @escaping (String) throws -> Void) {
         self.folder = folder
         self.stem = stem
         self.format = format
-        self.configuration = configuration
         self.preCheck = preCheck
         self.willCreate = willCreate
     }
@@ -94,7 +92,7 @@ final class OutputSet {
             throw OutputError(.exists, path: path)
         }
         let file = preCheck ? nil : try DurableFile(path: path)
-        let writer = format.makeWriter(for: family, configuration: configuration)
+        let writer = format.makeWriter(for: family)
         try file?.write(try writer.begin())
         return Part(path: path, file: file, writer: writer, nextUnit: writer.firstUnit)
     }

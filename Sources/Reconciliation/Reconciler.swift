@@ -1,7 +1,7 @@
 import Foundation
 import KCCModel
 import Ledger
-import Mapping
+import PackageInterface
 
 /// Decides an outcome for every refund (`../shared/spec/reconciliation.md`).
 ///

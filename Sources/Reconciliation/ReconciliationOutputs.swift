@@ -1,51 +1,22 @@
 import CSVStreaming
 import DurableOutput
 import KCCModel
+import KCCPaymentImport
 import Ledger
-import XMLStreaming
 
-/// The files a reconciliation writes: the KCC payment import (CSV and XML) for
-/// what matched, and the report (CSV and HTML) for everything.
+/// The report a reconciliation writes (CSV and totals; the HTML is
+/// ``HTMLReport``), and what goes into the KCC payment import.
 enum ReconciliationOutputs {
-    static let paymentColumns = ["RefundId", "Date", "Amount", "Currency", "CreditNote", "OrderNumber", "Method", "Reference", "SourceSystem"]
     static let reportColumns = ["RefundId", "SourceSystem", "Source", "Date", "Outcome", "Reason", "CreditNote", "OrderNumber", "Amount",
                                 "Currency", "Evidence", "Candidates", "Suggestions", "Command", "Resolution"]
 
-    /// KCC's payment import, CSV: matched items only.
-    static func paymentsCSV(_ decisions: [RefundDecision], policy: TextCellPolicy) -> [UInt8] {
-        let csv = CSVWriter()
-        var bytes = csv.encode(paymentColumns)
-        for d in decisions where d.outcome.isApplied {
+    /// What KCC's payment import carries: the applied refunds only.
+    static func payments(_ decisions: [RefundDecision]) -> [KCCPayment] {
+        decisions.filter(\.outcome.isApplied).map { d in
             let r = d.refund
-            csv.append([r.id, r.date?.description ?? "", r.amount?.amountText ?? "", r.currency?.code ?? "", d.creditNote ?? "",
-                        d.orderNumber ?? "", r.method ?? "", r.reference ?? "", r.system].map { safe($0, policy) }, to: &bytes)
+            return KCCPayment(refundID: r.id, date: r.date, amount: r.amount, creditNote: d.creditNote ?? "", orderNumber: d.orderNumber,
+                              method: r.method, reference: r.reference, sourceSystem: r.system)
         }
-        return bytes
-    }
-
-    /// KCC's payment import, XML (`schemas/kcc-payments.xsd`): matched items only.
-    static func paymentsXML(_ decisions: [RefundDecision], source: String, created: String) throws -> [UInt8] {
-        let xml = XMLStreamWriter()
-        try xml.startDocument()
-        try xml.startElement("KCCPaymentImport", namespace: KCCPaymentsSchema.namespace)
-        try xml.attribute("source", source)
-        try xml.attribute("created", created)
-        for d in decisions where d.outcome.isApplied {
-            let r = d.refund
-            try xml.startElement("Payment")
-            try xml.attribute("RefundId", r.id)
-            try xml.attribute("Date", r.date?.description ?? "")
-            try xml.attribute("Amount", r.amount?.amountText ?? "")
-            try xml.attribute("Currency", r.currency?.code ?? "")
-            try xml.attribute("CreditNote", d.creditNote ?? "")
-            try xml.attribute("OrderNumber", d.orderNumber ?? "")
-            try xml.attribute("Method", ifPresent: r.method)
-            try xml.attribute("SourceSystem", r.system)
-            try xml.element("Reference", ifPresent: r.reference)
-            try xml.endElement()
-        }
-        try xml.endDocument()
-        return xml.drain()
     }
 
     /// The report, CSV: one row per refund, text escaped for spreadsheets.
@@ -57,7 +28,7 @@ enum ReconciliationOutputs {
             csv.append([r.id, r.system, r.location.description, r.date?.description ?? "", d.outcome.rawValue, d.reason, d.creditNote ?? "",
                         d.orderNumber ?? "", r.amount?.amountText ?? "", r.currency?.code ?? "", d.evidence.joined(separator: "; "),
                         d.candidates.joined(separator: " "), d.suggestions.joined(separator: "; "), d.command ?? "",
-                        d.resolution.map(Self.describe) ?? ""].map { safe($0, .escape) }, to: &bytes)
+                        d.resolution.map(Self.describe) ?? ""].map { KCCPaymentImport.safe($0, .escape) }, to: &bytes)
         }
         return bytes
     }
@@ -95,12 +66,5 @@ enum ReconciliationOutputs {
         case .match(let number): "matched to \(number)"
         }
         return "\(what) by \(resolution.decidedBy) on \(resolution.decidedAt.iso8601): \(resolution.note)"
-    }
-
-    static func safe(_ text: String, _ policy: TextCellPolicy) -> String {
-        switch policy.apply(text) {
-        case .unchanged(let t), .changed(let t): t
-        case .refused: ""
-        }
     }
 }

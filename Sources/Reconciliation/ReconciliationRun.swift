@@ -2,11 +2,10 @@ import CSVStreaming
 import DurableOutput
 import Foundation
 import KCCModel
+import KCCPaymentImport
 import Logging
-import Mapping
-import QuickBooksFormats
+import PackageInterface
 import Refunds
-import XeroFormats
 
 /// What a reconciliation run needs of the ledger beyond looking things up:
 /// bracketing its durable writes, and recording the decisions in one
@@ -24,70 +23,44 @@ public struct ReconcileOptions: Sendable {
     public var outputFolder: String
     /// Decide and report, write nothing and record nothing.
     public var preCheck = false
-    /// The refund file format; `nil` sniffs it.
-    public var format: RefundFormat?
+    /// The readers of the packages' refund files.
+    public var refundFile: RefundFile
+    /// The refund file format (`--from`); `nil` sniffs it.
+    public var format: String?
     public var settings = RefundSettings()
     /// For the KCC payment import's text cells.
     public var textPolicy: TextCellPolicy = .escape
-    /// Accounting-package targets that must also record the applied refunds
-    /// (when refunds were made in a sales channel): `xero-xml`, `qbd-iif`.
-    public var refundTargets: [RefundTarget] = []
-    /// The configuration those targets' files are written with.
-    public var configuration = BridgeConfiguration()
+    /// Accounting packages that must also record the applied refunds (when
+    /// refunds were made in a sales channel): `xero-xml`, `qbd-iif` …
+    public var refundDestinations: [RefundDestination] = []
     /// The creation time written into the outputs (ISO 8601); now by default.
     public var createdAt: String?
-    /// QuickBooks Desktop credit memo TxnIDs by RefNumber or KCC number (for `qbd-qbxml` refunds).
-    public var creditMemoTxnIDs: [String: String] = [:]
-    /// "Sync the original order if missing" (seed 001, `refunds.sync_missing_orders`):
+    /// "Sync the original order if missing" (`refunds.sync_missing_orders`):
     /// given the order numbers of refunds whose order was never exported, exports
     /// those orders' documents from a supplied batch and says what it did.
     public var syncMissingOrders: (@Sendable (Set<String>) -> [String])?
 
-    public init(outputFolder: String) {
+    public init(outputFolder: String, refundFile: RefundFile) {
         self.outputFolder = outputFolder
+        self.refundFile = refundFile
     }
 }
 
-/// An accounting package that can be sent the refunds a reconciliation applied.
-public enum RefundTarget: String, Sendable, CaseIterable {
-    /// `Payments` against credit notes, for Xero's API.
-    case xeroXML = "xero-xml"
-    /// `CHECK` or `CCARD REFUND` transactions, for QuickBooks Desktop's IIF import.
-    case qbdIIF = "qbd-iif"
-    /// `ARRefundCreditCardAdd` or `CheckAdd` requests (qbXML 13.0), applied to
-    /// each credit memo by its TxnID (from a `CreditMemoQueryRs`, `--credit-memos`).
-    case qbdQBXML = "qbd-qbxml"
+/// An accounting package sent the refunds a reconciliation applied, and the writer of its file.
+public struct RefundDestination: Sendable {
+    public var package: any AccountingPackage
+    public var writer: any RefundWriter
 
-    /// The system refunds read back from this package come from: those are in the package already.
-    var sourceSystem: String {
-        switch self {
-        case .xeroXML: "xero"
-        case .qbdIIF, .qbdQBXML: "quickbooks-desktop"
-        }
+    public init(package: any AccountingPackage, writer: any RefundWriter) {
+        self.package = package
+        self.writer = writer
     }
 
-    /// The export targets of the same package: the credit note must have gone there.
-    var exportPrefix: String {
-        switch self {
-        case .xeroXML: "xero-"
-        case .qbdIIF, .qbdQBXML: "qbd-"
-        }
-    }
-
-    var fileSuffix: String {
-        switch self {
-        case .xeroXML: "xero-refund-payments.xml"
-        case .qbdIIF: "qbd-refunds.iif"
-        case .qbdQBXML: "qbd-refunds.qbxml"
-        }
-    }
-
-    func contents(_ refunds: [RefundPayment], configuration: BridgeConfiguration, creditMemoTxnIDs: [String: String]) throws -> [UInt8] {
-        switch self {
-        case .xeroXML: try XeroRefundPayments.body(refunds, configuration: configuration)
-        case .qbdIIF: IIFRefunds.file(refunds, configuration: configuration)
-        case .qbdQBXML: try DesktopRefund.requestSet(refunds, configuration: configuration, creditMemoTxnIDs: creditMemoTxnIDs)
-        }
+    /// The destination for `reconcile --to target`, or `nil` if no package records refunds under that name.
+    public init?(_ target: String, packages: PackageSet, configuration: BridgeConfiguration, inputs: RefundWriterInputs = RefundWriterInputs()) {
+        guard let package = packages.package(recordingRefundsFor: target),
+              let writer = package.refundWriter(target.lowercased(), configuration: configuration, inputs: inputs) else { return nil }
+        self.init(package: package, writer: writer)
     }
 }
 
@@ -129,99 +102,133 @@ public final class ReconciliationRun {
     public func reconcile(_ path: String, displayName: String? = nil, options: ReconcileOptions) -> ReconcileReport {
         let name = displayName ?? path
         var report = ReconcileReport(input: name)
-        let refunds: [Refund]
-        do {
-            refunds = try RefundFile.read(path, displayName: name, format: options.format, settings: options.settings)
-        } catch {
-            report.failure = error.finding
-            return report
-        }
-        if let sync = options.syncMissingOrders, !options.preCheck {
-            do {
-                report.notes += sync(try missingOrders(refunds))
-            } catch {
-                report.failure = Finding(.error, at: SourceLocation(file: name), "the ledger could not be asked about missing orders: \(error)")
-                return report
-            }
-        }
-        let stem = Self.stem(of: path)
-        let folder = options.outputFolder
-        let paths = [
-            "\(folder)/\(stem).kcc-payments.csv", "\(folder)/\(stem).kcc-payments.xml",
-            "\(folder)/\(stem).reconciliation-report.csv", "\(folder)/\(stem).reconciliation-totals.csv",
-            "\(folder)/\(stem).reconciliation-report.html",
-        ] + options.refundTargets.map { "\(folder)/\(stem).\($0.fileSuffix)" }
         let before = reconciler
         do {
-            for refund in refunds {
-                let decision = try reconciler.decide(refund)
-                report.decisions.append(decision)
-                report.summary.add(decision)
-            }
-            report.outputs = paths
-            // What each accounting package is sent, decided before anything is written (pre-check included).
-            let applied = report.decisions.compactMap(Self.payment)
-            var targetPayments: [[RefundPayment]] = []
-            for target in options.refundTargets {
-                var sendable: [RefundPayment] = []
-                for (decision, payment) in zip(report.decisions.filter { Self.payment($0) != nil }, applied) {
-                    if decision.refund.system == target.sourceSystem {
-                        report.notes.append("refund \(payment.refundID) came from \(target.sourceSystem) and is already there; not written for \(target.rawValue)")
-                    } else if try !store.exportTargets(of: payment.creditNote).contains(where: { $0.hasPrefix(target.exportPrefix) }) {
-                        report.notes.append("credit note \(payment.creditNote) was never exported to \(target.exportPrefix.dropLast()); refund \(payment.refundID) not written for \(target.rawValue)")
-                    } else if target == .qbdQBXML,
-                              DesktopRefund.txnID(for: payment.creditNote, in: options.creditMemoTxnIDs, configuration: options.configuration) == nil {
-                        // Applying the refund in KCC but not in QuickBooks would split the books: refuse the file instead.
-                        throw ReconcileRefusal("refund \(payment.refundID) pays back credit memo \(payment.creditNote), whose QuickBooks TxnID is not in --credit-memos (query the credit memos again and run once more)")
-                    } else {
-                        sendable.append(payment)
-                    }
-                }
-                targetPayments.append(sendable)
-            }
+            let refunds = try read(path, name, options, into: &report)
+            try decide(refunds, options, into: &report)
+            let outputs = try plan(path, options, &report)
+            report.outputs = outputs.map(\.path)
             if options.preCheck {
-                if let taken = paths.first(where: { access($0, F_OK) == 0 }) { throw OutputError(.exists, path: taken) }
+                if let taken = outputs.first(where: { access($0.path, F_OK) == 0 }) { throw OutputError(.exists, path: taken.path) }
                 return report
             }
-
-            let created = options.createdAt ?? Self.timestamp()
-            let policy: TextCellPolicy = options.textPolicy == .refuse ? .escape : options.textPolicy
-            var contents: [[UInt8]] = [
-                ReconciliationOutputs.paymentsCSV(report.decisions, policy: policy),
-                try ReconciliationOutputs.paymentsXML(report.decisions, source: name, created: created),
-                ReconciliationOutputs.reportCSV(report.decisions),
-                ReconciliationOutputs.totalsCSV(report.summary),
-                Array(HTMLReport.render(report.decisions, summary: report.summary, sources: [name], created: created).utf8),
-            ]
-            for (target, sendable) in zip(options.refundTargets, targetPayments) {
-                contents.append(try target.contents(sendable, configuration: options.configuration, creditMemoTxnIDs: options.creditMemoTxnIDs))
-            }
-            let run = try store.begin(input: name, inputSHA256: SHA256.hexDigest(ofFile: path) ?? "")
-            var files: [DurableFile] = []
-            do {
-                for (path, bytes) in zip(paths, contents) {
-                    try store.willWrite(run, path: path)
-                    let file = try DurableFile(path: path)
-                    files.append(file)
-                    try file.write(bytes)
-                }
-                for file in files { try file.commit() }
-                try store.complete(run, decisions: report.decisions)
-            } catch {
-                // Whatever was already in place goes too: the ledger will not know it.
-                for file in files { file.withdraw() }
-                try? store.abandon(run)
-                throw error
-            }
+            try write(outputs, input: path, name: name, decisions: report.decisions)
             // The ledger now holds this file's refunds; the next file reads them from there.
             reconciler = Reconciler(ledger: store)
             logger.info("reconciled", metadata: ["file": "\(name)", "refunds": "\(refunds.count)"])
+        } catch let refusal as FileRefusal where report.decisions.isEmpty {
+            report.failure = refusal.finding
         } catch {
             reconciler = before
             report.outputs = []
             report.failure = Finding(.error, at: SourceLocation(file: name), "nothing was written or recorded for this file: \(error)")
         }
         return report
+    }
+
+    // MARK: Steps
+
+    /// Read: every refund of the file; then, if configured, the missing orders synced.
+    private func read(_ path: String, _ name: String, _ options: ReconcileOptions, into report: inout ReconcileReport) throws -> [Refund] {
+        let refunds = try options.refundFile.read(path, displayName: name, format: options.format, settings: options.settings)
+        if let sync = options.syncMissingOrders, !options.preCheck {
+            let missing: Set<String>
+            do {
+                missing = try missingOrders(refunds)
+            } catch {
+                throw FileRefusal(at: SourceLocation(file: name), "the ledger could not be asked about missing orders: \(error)")
+            }
+            report.notes += sync(missing)
+        }
+        return refunds
+    }
+
+    /// Decide: an outcome for every refund, in file order.
+    private func decide(_ refunds: [Refund], _ options: ReconcileOptions, into report: inout ReconcileReport) throws {
+        for refund in refunds {
+            let decision = try reconciler.decide(refund)
+            report.decisions.append(decision)
+            report.summary.add(decision)
+        }
+    }
+
+    /// One output file of a reconciliation: its path and its bytes.
+    private struct Output {
+        var path: String
+        var bytes: () throws -> [UInt8]
+    }
+
+    /// Plan: every file this refund file produces, and what each package is
+    /// sent, decided before anything is written (pre-check included).
+    private func plan(_ path: String, _ options: ReconcileOptions, _ report: inout ReconcileReport) throws -> [Output] {
+        let stem = Self.stem(of: path)
+        let folder = options.outputFolder
+        let name = report.input
+        let created = options.createdAt ?? Self.timestamp()
+        let policy: TextCellPolicy = options.textPolicy == .refuse ? .escape : options.textPolicy
+        let decisions = report.decisions, summary = report.summary
+        let payments = ReconciliationOutputs.payments(decisions)
+        var outputs = [
+            Output(path: "\(folder)/\(stem).kcc-payments.csv") { KCCPaymentImport.csv(payments, policy: policy) },
+            Output(path: "\(folder)/\(stem).kcc-payments.xml") { try KCCPaymentImport.xml(payments, source: name, created: created) },
+            Output(path: "\(folder)/\(stem).reconciliation-report.csv") { ReconciliationOutputs.reportCSV(decisions) },
+            Output(path: "\(folder)/\(stem).reconciliation-totals.csv") { ReconciliationOutputs.totalsCSV(summary) },
+            Output(path: "\(folder)/\(stem).reconciliation-report.html") {
+                Array(HTMLReport.render(decisions, summary: summary, sources: [name], created: created).utf8)
+            },
+        ]
+        let applied = decisions.compactMap { decision in Self.payment(decision).map { (decision, $0) } }
+        for destination in options.refundDestinations {
+            let sendable = try sendable(applied, to: destination, notes: &report.notes)
+            let writer = destination.writer
+            outputs.append(Output(path: "\(folder)/\(stem).\(writer.fileSuffix)") { try writer.contents(sendable) })
+        }
+        return outputs
+    }
+
+    /// The applied refunds a package is sent: not those it reported itself, not
+    /// those whose credit note never reached it (each with a note). A refund it
+    /// must be sent but cannot take refuses the whole file.
+    private func sendable(_ applied: [(RefundDecision, RefundPayment)], to destination: RefundDestination,
+                          notes: inout [String]) throws -> [RefundPayment] {
+        let package = destination.package, target = destination.writer.target
+        var sendable: [RefundPayment] = []
+        for (decision, payment) in applied {
+            if decision.refund.system == package.sourceSystem {
+                notes.append("refund \(payment.refundID) came from \(package.sourceSystem) and is already there; not written for \(target)")
+            } else if try store.exportTargets(of: payment.creditNote).isDisjoint(with: package.exportTargets) {
+                notes.append("credit note \(payment.creditNote) was never exported to \(package.displayName); refund \(payment.refundID) not written for \(target)")
+            } else if let refusal = destination.writer.refusal(payment) {
+                // Applying the refund in KCC but not in the package would split the books: refuse the file instead.
+                throw ReconcileRefusal(refusal)
+            } else {
+                sendable.append(payment)
+            }
+        }
+        return sendable
+    }
+
+    /// Write and record: every output durably in place, then the decisions in
+    /// one ledger transaction; on any failure, every output withdrawn.
+    private func write(_ outputs: [Output], input path: String, name: String, decisions: [RefundDecision]) throws {
+        let run = try store.begin(input: name, inputSHA256: SHA256.hexDigest(ofFile: path) ?? "")
+        var files: [DurableFile] = []
+        do {
+            for output in outputs {
+                let bytes = try output.bytes()
+                try store.willWrite(run, path: output.path)
+                let file = try DurableFile(path: output.path)
+                files.append(file)
+                try file.write(bytes)
+            }
+            for file in files { try file.commit() }
+            try store.complete(run, decisions: decisions)
+        } catch {
+            // Whatever was already in place goes too: the ledger will not know it.
+            for file in files { file.withdraw() }
+            try? store.abandon(run)
+            throw error
+        }
     }
 
     /// Orders of valid refunds that the ledger has never seen (no credit note it

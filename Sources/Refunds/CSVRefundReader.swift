@@ -1,30 +1,30 @@
 import CSVStreaming
 import KCCModel
-import Mapping
+import PackageInterface
 
 /// Refunds from any CSV: a Linnworks refund export, a report, a bank file.
 /// Columns are found by header name (built-in names, plus any configured
 /// under `refunds.columns`, compared ignoring case, spaces and punctuation),
 /// so a Linnworks export reads without configuration.
 enum CSVRefundReader {
-    static func read(_ path: String, _ name: String, mapping settings: RefundSettings) throws(RefundFileError) -> [Refund] {
+    static func read(_ path: String, _ name: String, mapping settings: RefundSettings) throws(FileRefusal) -> [Refund] {
         let reader: CSVReader
         do {
             reader = try CSVReader(path: path)
         } catch {
-            throw RefundFileError(at: SourceLocation(file: name), "\(error)")
+            throw FileRefusal(at: SourceLocation(file: name), "\(error)")
         }
         do {
             guard let header = try reader.nextRecord() else {
-                throw RefundFileError(at: SourceLocation(file: name, line: 1), "the file is empty: there is no header row")
+                throw FileRefusal(at: SourceLocation(file: name, line: 1), "the file is empty: there is no header row")
             }
             let columns = match(header.fields, settings: settings)
             guard columns[.amount] != nil else {
-                throw RefundFileError(at: SourceLocation(file: name, line: header.line),
+                throw FileRefusal(at: SourceLocation(file: name, line: header.line),
                                       "no column holds the amount (looked for \(names(.amount, settings).joined(separator: ", "))); map it under refunds.columns.amount")
             }
             guard columns[.id] != nil else {
-                throw RefundFileError(at: SourceLocation(file: name, line: header.line),
+                throw FileRefusal(at: SourceLocation(file: name, line: header.line),
                                       "no column holds the refund id (looked for \(names(.id, settings).joined(separator: ", "))); map it under refunds.columns.id")
             }
             var refunds: [Refund] = []
@@ -47,11 +47,11 @@ enum CSVRefundReader {
             }
             return refunds
         } catch let error as CSVError {
-            throw RefundFileError(at: SourceLocation(file: name, line: error.line), "\(error)")
-        } catch let error as RefundFileError {
+            throw FileRefusal(at: SourceLocation(file: name, line: error.line), "\(error)")
+        } catch let error as FileRefusal {
             throw error
         } catch {
-            throw RefundFileError(at: SourceLocation(file: name), "\(error)")
+            throw FileRefusal(at: SourceLocation(file: name), "\(error)")
         }
     }
 

@@ -1,51 +1,50 @@
 import DurableOutput
 import KCCModel
-import Mapping
+import PackageInterface
 
-/// Why a whole refund file cannot be read (nothing from it is used).
-public typealias RefundFileError = FileRefusal
+/// Reads every refund of a file, in file order: the packages' own files
+/// (through their ``RefundReader``s) and any CSV from a sales channel or a bank.
+public struct RefundFile: Sendable {
+    /// The `--from` name of a refund CSV.
+    public static let csvFormat = "refund-csv"
 
-/// The refund file formats read back (`--from`).
-public enum RefundFormat: String, Sendable, CaseIterable {
-    /// Xero Accounting API responses: `Payments` or `CreditNotes`.
-    case xeroXML = "xero-xml"
-    /// qbXML query responses: `ARRefundCreditCardQueryRs`, `CheckQueryRs`, `CreditMemoQueryRs`.
-    case qbdQBXML = "qbd-qbxml"
-    /// Any CSV (a Linnworks refund export, a report, a bank file), columns mapped by header.
-    case refundCSV = "refund-csv"
-}
+    /// The packages' readers, tried in order when sniffing.
+    public let readers: [any RefundReader]
 
-/// Reads every refund of a file, in file order.
-public enum RefundFile {
-    /// Reads `path` in `format`, or the format sniffed from its content when `nil`.
-    /// Whole-file problems throw; a bad record comes back as a refund with problems.
-    public static func read(_ path: String, displayName: String? = nil, format: RefundFormat? = nil,
-                            settings: RefundSettings = RefundSettings()) throws(RefundFileError) -> [Refund] {
-        let name = displayName ?? path
-        let chosen: RefundFormat
-        if let format { chosen = format } else { chosen = try sniff(path, name) }
-        switch chosen {
-        case .xeroXML: return try XeroRefundReader.read(path, name)
-        case .qbdQBXML: return try QBXMLRefundReader.read(path, name, currency: settings.desktopCurrency)
-        case .refundCSV: return try CSVRefundReader.read(path, name, mapping: settings)
-        }
+    public init(readers: [any RefundReader]) {
+        self.readers = readers
     }
 
-    /// The format of a refund file, from its content: an XML root `Response` is
-    /// Xero's, `QBXML` is QuickBooks Desktop's; anything else that starts like
-    /// text with commas is CSV. A file it cannot place is an error, never a guess.
-    public static func sniff(_ path: String, _ name: String) throws(RefundFileError) -> RefundFormat {
-        guard let head = FileHead.bytes(path) else {
-            throw RefundFileError(at: SourceLocation(file: name), "the file cannot be read or is empty")
+    /// Every `--from` name.
+    public var formats: [String] { readers.map(\.format) + [Self.csvFormat] }
+
+    /// Reads `path` in `format`, or the format sniffed from its content when `nil`.
+    /// Whole-file problems throw; a bad record comes back as a refund with problems.
+    public func read(_ path: String, displayName: String? = nil, format: String? = nil,
+                     settings: RefundSettings = RefundSettings()) throws(FileRefusal) -> [Refund] {
+        let name = displayName ?? path
+        let chosen: String
+        if let format { chosen = format } else { chosen = try sniff(path, name) }
+        if chosen == Self.csvFormat { return try CSVRefundReader.read(path, name, mapping: settings) }
+        guard let reader = readers.first(where: { $0.format == chosen }) else {
+            throw FileRefusal(at: SourceLocation(file: name), "'\(chosen)' is not a refund format (known: \(formats.joined(separator: ", ")))")
         }
+        return try reader.read(path, displayName: name, settings: settings)
+    }
+
+    /// The format of a refund file, from its content: the first package reader
+    /// that recognises its start; anything else that starts like text with
+    /// commas is CSV. A file it cannot place is an error, never a guess.
+    public func sniff(_ path: String, _ name: String) throws(FileRefusal) -> String {
+        guard let head = FileHead.bytes(path) else {
+            throw FileRefusal(at: SourceLocation(file: name), "the file cannot be read or is empty")
+        }
+        if let reader = readers.first(where: { $0.recognises(Array(head)) }) { return reader.format }
         if head.first == UInt8(ascii: "<") {
-            let text = String(decoding: head, as: UTF8.self)
-            if text.contains("<Response") { return .xeroXML }
-            if text.contains("<QBXML") { return .qbdQBXML }
-            throw RefundFileError(at: SourceLocation(file: name), "this XML is neither a Xero API response (<Response>) nor a qbXML response (<QBXML>); name the format with --from")
+            throw FileRefusal(at: SourceLocation(file: name), "this XML is neither a Xero API response (<Response>) nor a qbXML response (<QBXML>); name the format with --from")
         }
         let firstLine = head.prefix { $0 != UInt8(ascii: "\n") }
-        if firstLine.contains(UInt8(ascii: ",")) { return .refundCSV }
-        throw RefundFileError(at: SourceLocation(file: name, line: 1), "the file is not XML and its first line has no commas, so it is not a refund CSV either; name the format with --from")
+        if firstLine.contains(UInt8(ascii: ",")) { return Self.csvFormat }
+        throw FileRefusal(at: SourceLocation(file: name, line: 1), "the file is not XML and its first line has no commas, so it is not a refund CSV either; name the format with --from")
     }
 }

@@ -1,9 +1,8 @@
 import KCCBatch
-import Mapping
+import PackageInterface
 import Reconciliation
 
-/// One watched root and what to do with what arrives in it
-/// (`../shared/spec/watched-folders.md`).
+/// One watched root and what to do with what arrives in it (README, "Watched folders").
 ///
 /// ```
 /// <root>/inbox/    files are dropped here
@@ -17,20 +16,24 @@ public struct WatchRoute: Sendable {
     public var root: String
     /// Export targets for KCC batches (`xero-csv`, `qbd-iif`, …).
     public var targets: [String]
-    /// Accounting packages that must also record refunds reconciled from a sales channel.
-    public var refundTargets: [RefundTarget] = []
+    /// Accounting packages that must also record refunds reconciled from a sales channel (`reconcile --to` names).
+    public var refundTargets: [String] = []
     /// A file written in place (not renamed in) is claimed once its size and
     /// modification time have not changed for this long.
     public var quietPeriod: Duration = .seconds(2)
     /// How often the inbox is scanned even without a notification.
     public var rescanInterval: Duration = .seconds(2)
-    public var configuration = BridgeConfiguration()
+    public var configuration: BridgeConfiguration
+    /// The packages that convert batches and read and record refunds.
+    public var packages: PackageSet
     /// How batches are read (date format, encoding, size limit).
     public var reading = BatchReadOptions()
 
-    public init(root: String, targets: [String]) {
+    public init(root: String, targets: [String], packages: PackageSet) {
         self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         self.targets = targets
+        self.packages = packages
+        self.configuration = packages.defaultConfiguration
     }
 
     public var inbox: String { root + "/inbox" }

@@ -198,7 +198,7 @@ public final class Watcher {
             return try move(claimed, outcome: outcome, detail: "already \(record.outcome) before the interruption", start: start)
         }
         let committed = Set(try ledger.committedRuns(inputSHA256: sha).map(\.target))
-        let kind = FileKind.of(path)
+        let kind = FileKind.of(path, refunds: RefundFile(readers: route.packages.refundReaders))
         // A batch already converted to every target of this route is a duplicate. A refund file never
         // is: reconciling it again is harmless (applied refunds come out duplicate) and lets refunds
         // that waited for their export, or for a person's decision, go through.
@@ -228,7 +228,7 @@ public final class Watcher {
                 parts.append("\(target): converted from this content before; skipped")
                 continue
             }
-            guard let format = ExportFormats.named(target) else {
+            guard let format = route.packages.exportFormat(target, configuration: route.configuration) else {
                 return (.failed, "unknown target \(target)")
             }
             var options = ConversionOptions(outputFolder: route.out)
@@ -254,11 +254,12 @@ public final class Watcher {
 
     private func reconcile(_ path: String, name: String, done: Bool) throws -> (WatchEvent.Outcome, String) {
         if done { return (.done, "reconciled before the interruption") }
-        var options = ReconcileOptions(outputFolder: route.out)
+        var options = ReconcileOptions(outputFolder: route.out, refundFile: RefundFile(readers: route.packages.refundReaders))
         options.settings = route.configuration.refunds
         options.textPolicy = route.configuration.textCells
-        options.refundTargets = route.refundTargets
-        options.configuration = route.configuration
+        options.refundDestinations = route.refundTargets.compactMap {
+            RefundDestination($0, packages: route.packages, configuration: route.configuration)
+        }
         let run = ReconciliationRun(store: LedgerReconciliationStore(ledger: ledger), logger: logger)
         let report = run.reconcile(path, displayName: name, options: options)
         if let failure = report.failure { return (.failed, failure.message) }
@@ -280,7 +281,7 @@ public final class Watcher {
             let recorded: ProcessedFile.Outcome = switch outcome {
             case .failed: .failed
             case .duplicate: .duplicate
-            default: FileKind.of(route.work + "/" + claimed) == .refunds ? .reconciled : .converted
+            default: FileKind.of(route.work + "/" + claimed, refunds: RefundFile(readers: route.packages.refundReaders)) == .refunds ? .reconciled : .converted
             }
             try ledger.recordProcessedFile(sha256: sha, name: claimed, outcome: recorded)
         }

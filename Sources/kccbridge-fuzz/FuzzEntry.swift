@@ -1,6 +1,7 @@
 import DurableOutput
 import KCCBatch
 import KCCModel
+import PackageRegistry
 import Refunds
 
 #if canImport(Glibc)
@@ -20,7 +21,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
         _ = BatchFile.check(path, report: { _ in })
-        _ = try? RefundFile.read(path)
+        _ = try? RefundFile(readers: PackageRegistry.all.refundReaders).read(path)
         unlink(path)
     }
     return 0

@@ -1,18 +1,25 @@
 import KCCModel
+import Configuration
 import Mapping
+import PackageInterface
+import PackageRegistry
+import QuickBooksCommon
+import QuickBooksDesktop
+import QuickBooksOnline
+import Xero
 import Testing
 
 @Suite("The configuration file")
 struct ConfigurationTests {
     @Test("the documented sample configuration loads")
     func sample() throws {
-        let configuration = try ConfigurationLoader.load(path: Harness.root + "/samples/kccbridge.yaml")
+        let configuration = try ConfigurationLoader.load(path: Harness.root + "/samples/kccbridge.yaml", packages: PackageRegistry.all)
         #expect(configuration.channels.enabled)
         #expect(configuration.channels.rules.count == 5)
         #expect(configuration.payments.account(for: "paypal") == "092")
         #expect(configuration.payments.account(for: "Klarna") == "090")
-        #expect(configuration.taxCodes["T1"]?.code == "OUTPUT2")
-        #expect(configuration.taxCodes["T1"]?.desktop == "S" && configuration.taxCodes["T1"]?.online == "20.0% S")
+        #expect(configuration.taxCodes["T1"]?.fields["code"] == "OUTPUT2")
+        #expect(configuration.taxCodes["T1"]?.fields["qbd"] == "S" && configuration.taxCodes["T1"]?.fields["qbo"] == "20.0% S")
         var quickbooks = QuickBooksSettings()
         quickbooks.dateFormat = .dayMonthYear
         quickbooks.stripPrefixes = ["INV-", "CRN-", "PAY-"]
@@ -33,7 +40,7 @@ struct ConfigurationTests {
               on_error: continueOnError
               online_refunds: refund_receipt
               desktop_refunds: cheque
-            """, file: "t.yaml")
+            """, file: "t.yaml", packages: PackageRegistry.all)
         let q = configuration.quickbooks
         #expect(q.dateFormat == .iso && q.accountsReceivable == "Debtors" && q.vatLiability == "VAT Control" && q.item == "Sales")
         #expect(q.stripPrefixes == ["INV-"] && q.onError == .continueOnError)
@@ -43,8 +50,8 @@ struct ConfigurationTests {
 
     @Test("no file: built-in defaults")
     func defaults() throws {
-        let configuration = try ConfigurationLoader.load(path: nil, folder: "/nonexistent-folder")
-        #expect(configuration == BridgeConfiguration())
+        let configuration = try ConfigurationLoader.load(path: nil, folder: "/nonexistent-folder", packages: PackageRegistry.all)
+        #expect(configuration == PackageRegistry.all.defaultConfiguration)
     }
 
     @Test("unknown keys and bad values are errors naming the key and its line", arguments: [
@@ -65,7 +72,7 @@ struct ConfigurationTests {
     ])
     func errors(text: String, expected: String) {
         do {
-            _ = try ConfigurationLoader.parse(text, file: "t.yaml")
+            _ = try ConfigurationLoader.parse(text, file: "t.yaml", packages: PackageRegistry.all)
             Issue.record("accepted: \(text)")
         } catch {
             #expect(error.description.hasPrefix(expected), "\(error.description)")
@@ -83,7 +90,7 @@ struct ConfigurationTests {
                 - source: amazon
                   subsource: Amazon DE
                   sales_account: "211"
-            """, file: "t.yaml")
+            """, file: "t.yaml", packages: PackageRegistry.all)
         let mapper = DocumentMapper(configuration: configuration, textPolicy: .escape)
         #expect(mapper.rule(for: SalesChannel(source: "AMAZON", subsource: "Amazon DE"))?.salesAccount == "211")
         #expect(mapper.rule(for: SalesChannel(source: "Amazon", subsource: "Amazon UK"))?.salesAccount == "210")

@@ -3,7 +3,14 @@ import Foundation
 import KCCModel
 import KCCTestSupport
 import Logging
+import Configuration
 import Mapping
+import PackageInterface
+import PackageRegistry
+import QuickBooksCommon
+import QuickBooksDesktop
+import QuickBooksOnline
+import Xero
 import Testing
 
 /// Runs conversions into fresh folders and compares outputs with golden files.
@@ -21,20 +28,22 @@ enum Harness {
     }
 
     static func configuration(_ name: String?) throws -> BridgeConfiguration {
-        guard let name else { return BridgeConfiguration() }
-        return try ConfigurationLoader.load(path: root + "/" + name)
+        guard let name else { return PackageRegistry.all.defaultConfiguration }
+        return try ConfigurationLoader.load(path: root + "/" + name, packages: PackageRegistry.all)
     }
 
     static func convert(
-        _ input: String, to target: String, configuration: BridgeConfiguration = BridgeConfiguration(),
+        _ input: String, to target: String, configuration: BridgeConfiguration = PackageRegistry.all.defaultConfiguration,
         preCheck: Bool = false, only: Set<String>? = nil, folder: String? = nil, journal: any ExportJournal = NoJournal()
     ) -> Outcome {
         let folder = folder ?? TestFiles.makeFolder()
         var options = ConversionOptions(outputFolder: folder)
         options.preCheck = preCheck
         options.only = only
-        let converter = Converter(format: ExportFormats.named(target)!, configuration: configuration, journal: journal,
-                                  logger: Logger(label: "test"))
+        guard let format = PackageRegistry.all.exportFormat(target, configuration: configuration) else {
+            preconditionFailure("no package writes \(target)")
+        }
+        let converter = Converter(format: format, configuration: configuration, journal: journal, logger: Logger(label: "test"))
         var findings: [Finding] = []
         var placements: [Placement] = []
         let report = converter.convert(input.hasPrefix("/") ? input : root + "/" + input, displayName: input, options: options) { event in

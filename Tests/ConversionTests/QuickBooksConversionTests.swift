@@ -5,8 +5,14 @@ import Foundation
 import KCCBatch
 import KCCModel
 import KCCTestSupport
+import Configuration
 import Mapping
-import QuickBooksFormats
+import PackageInterface
+import PackageRegistry
+import QuickBooksCommon
+import QuickBooksDesktop
+import QuickBooksOnline
+import Xero
 import Testing
 import XMLStreaming
 
@@ -148,7 +154,7 @@ struct QuickBooksRefusalTests {
     func longNumber(target: String) throws {
         let batch = QuickBooksBatch.write([QuickBooksBatch.invoice(number: "INVOICE-2026-300001"), QuickBooksBatch.invoice(number: "INV-300002")])
         defer { TestFiles.remove(batch) }
-        var configuration = BridgeConfiguration()
+        var configuration = PackageRegistry.all.defaultConfiguration
         configuration.quickbooks.stripPrefixes = ["INV-"]
         let run = Harness.convert(batch, to: target, configuration: configuration)
         if target.hasPrefix("qbd") {
@@ -195,9 +201,9 @@ struct QuickBooksRefusalTests {
 
     @Test("qbXML and the QBO files hold back a line whose tax code has no qbd or qbo entry")
     func missingTaxCode() throws {
-        var configuration = BridgeConfiguration()
-        configuration.taxCodes["T1"]?.desktop = nil
-        configuration.taxCodes["T1"]?.online = nil
+        var configuration = PackageRegistry.all.defaultConfiguration
+        configuration.taxCodes["T1"]?.fields["qbd"] = nil
+        configuration.taxCodes["T1"]?.fields["qbo"] = nil
         for target in ["qbd-qbxml", "qbo-xml", "qbo-csv"] {
             let run = Harness.convert("samples/batch-2026-11.csv", to: target, configuration: configuration)
             #expect(run.report.heldBack.contains("INV-100870"), "\(target)")
@@ -224,7 +230,7 @@ struct QuickBooksRefundModeTests {
         let memo = Harness.convert("samples/batch-2026-11.csv", to: "qbo-xml")
         let memoText = try #require(TestFiles.read(memo.folder + "/batch-2026-11.qbo-credit-notes.xml"))
         #expect(memoText.contains("<CreditMemo>") && !memoText.contains("RefundReceipt") && !memoText.contains("InvoiceRef"))
-        var configuration = BridgeConfiguration()
+        var configuration = PackageRegistry.all.defaultConfiguration
         configuration.quickbooks.onlineRefunds = .refundReceipt
         configuration.quickbooks.refundAccount = "Card Refunds"
         let receipt = Harness.convert("samples/batch-2026-11.csv", to: "qbo-xml", configuration: configuration)
@@ -256,7 +262,7 @@ struct QuickBooksRefundModeTests {
 
     @Test("qbXML onError follows the configuration")
     func onError() throws {
-        var configuration = BridgeConfiguration()
+        var configuration = PackageRegistry.all.defaultConfiguration
         configuration.quickbooks.onError = .rollbackOnError
         let run = Harness.convert("samples/batch-2026-11.csv", to: "qbd-qbxml", configuration: configuration)
         let text = try #require(TestFiles.read(run.folder + "/batch-2026-11.qbd-invoices.qbxml"))
@@ -268,7 +274,7 @@ struct QuickBooksRefundModeTests {
 struct IIFEncodingTests {
     @Test("with iif_encoding windows-1252 the file is single-byte text; a name it cannot carry holds its document back")
     func windows1252() throws {
-        var configuration = BridgeConfiguration()
+        var configuration = PackageRegistry.all.defaultConfiguration
         configuration.quickbooks.iifEncoding = .windows1252
         let run = Harness.convert("samples/batch-2026-11.csv", to: "qbd-iif", configuration: configuration)
         #expect(run.report.failure == nil && run.report.allHeldBack.isEmpty)

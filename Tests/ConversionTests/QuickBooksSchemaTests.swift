@@ -1,8 +1,14 @@
 import Foundation
 import KCCModel
 import KCCTestSupport
+import Configuration
 import Mapping
-import QuickBooksFormats
+import PackageInterface
+import PackageRegistry
+import QuickBooksCommon
+import QuickBooksDesktop
+import QuickBooksOnline
+import Xero
 import Testing
 import XMLStreaming
 
@@ -81,7 +87,7 @@ struct QuickBooksSchemaTests {
         (QuickBooksSettings.DesktopRefunds.creditCard, "ARRefundCreditCardAddRq"), (.cheque, "CheckAddRq"),
     ])
     func refunds(mode: QuickBooksSettings.DesktopRefunds, request: String) throws {
-        var configuration = BridgeConfiguration()
+        var configuration = PackageRegistry.all.defaultConfiguration
         configuration.quickbooks.desktopRefunds = mode
         let refunds = [
             DesktopRefund(creditMemoRefNumber: "CRN-004609", creditMemoTxnID: "1A2B-1700000000", customer: "O'Neill, Siobhan",

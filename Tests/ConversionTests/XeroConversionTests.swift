@@ -6,9 +6,15 @@ import KCCBatch
 import KCCModel
 import KCCTestSupport
 import Ledger
+import Configuration
 import Mapping
+import PackageInterface
+import PackageRegistry
+import QuickBooksCommon
+import QuickBooksDesktop
+import QuickBooksOnline
+import Xero
 import Testing
-import XeroFormats
 
 @Suite("Xero output against golden files")
 struct XeroGoldenTests {
@@ -39,7 +45,7 @@ struct XeroGoldenTests {
         let number = try #require(rows[0].fields.firstIndex(of: "*InvoiceNumber"))
         #expect(rows.dropFirst().allSatisfy { $0.fields[unit].hasPrefix("-") })
         #expect(rows.dropFirst().contains { $0.fields[number] == "CRN-004608" })
-        var configuration = BridgeConfiguration()
+        var configuration = PackageRegistry.all.defaultConfiguration
         configuration.xero.negativeCreditNotes = false
         let positive = Harness.convert("samples/batch-2026-11.csv", to: "xero-csv", configuration: configuration)
         let positiveRows = try CSVReader(path: positive.folder + "/batch-2026-11.xero-credit-notes.csv").readAll()
@@ -88,7 +94,7 @@ struct ConversionRunTests {
     @Test("a pre-check lists exactly what the real run then writes, and writes nothing")
     func preCheck() throws {
         for input in ["samples/batch-2026-11.csv", "samples/broken-batch.csv"] {
-            for target in ExportFormats.names {
+            for target in PackageRegistry.all.exportTargets {
                 let folder = TestFiles.makeFolder()
                 let simulated = Harness.convert(input, to: target, preCheck: true, folder: folder)
                 #expect(TestFiles.names(in: folder).isEmpty)
@@ -124,7 +130,7 @@ struct ConversionRunTests {
         try BatchGenerator(options: .init(orders: 60, seed: 5, nasty: true)).generate(into: BatchFile.writer(.csv, to: file))
         try file.commit()
         defer { TestFiles.remove(batch) }
-        var configuration = BridgeConfiguration()
+        var configuration = PackageRegistry.all.defaultConfiguration
         configuration.textCells = policy
         let run = Harness.convert(batch, to: "xero-csv", configuration: configuration)
         let rows = TestFiles.names(in: run.folder).filter { !$0.contains("problems") }.flatMap { name in

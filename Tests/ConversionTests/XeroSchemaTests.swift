@@ -1,8 +1,14 @@
 import Foundation
 import KCCModel
 import KCCTestSupport
+import Configuration
 import Mapping
-import XeroFormats
+import PackageInterface
+import PackageRegistry
+import QuickBooksCommon
+import QuickBooksDesktop
+import QuickBooksOnline
+import Xero
 import Testing
 import XMLStreaming
 import Yams
@@ -40,7 +46,7 @@ struct XeroSchemaTests {
         let refund = RefundPayment(refundID: "9001", creditNote: "CRN-004608", orderNumber: "SO-51874", customerName: "Tom Fletcher",
                                    amount: try Money(parsing: "59.99", currency: .gbp), date: CalendarDate(year: 2026, month: 11, day: 21)!,
                                    method: "Amazon", reference: "AMZ-R-1")
-        TestFiles.write(refundsFolder + "/refunds.xml", bytes: try XeroRefundPayments.body([refund], configuration: BridgeConfiguration()))
+        TestFiles.write(refundsFolder + "/refunds.xml", bytes: try XeroRefundPayments(payments: PaymentAccounts()).contents([refund]))
         var files: [String] = [refundsFolder + "/refunds.xml"]
         for folder in ["xero-xml-default", "xero-xml-mapped"] {
             let base: String = Harness.golden + "/" + folder + "/"

@@ -1,8 +1,12 @@
 import CSVStreaming
 import Foundation
 import KCCModel
+import KCCPaymentImport
 import KCCTestSupport
 import Logging
+import PackageInterface
+import PackageRegistry
+import QuickBooksDesktop
 import Reconciliation
 import Refunds
 import Testing
@@ -101,7 +105,7 @@ struct RefundTargetTests {
         let ledger = ReconciliationRunTests.sampleLedger()
         let folder = TestFiles.makeFolder()
         var options = ReconcileOptions(outputFolder: folder)
-        options.refundTargets = [.xeroXML, .qbdIIF]
+        options.send(to: ["xero-xml", "qbd-iif"])
         let report = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
             .reconcile(fixtures + "/linnworks-refunds.csv", displayName: "linnworks-refunds.csv", options: options)
         #expect(report.failure == nil)
@@ -147,7 +151,7 @@ struct RefundTargetGuardTests {
         ledger.exportedTo = ["qbd-iif"]
         let folder = TestFiles.makeFolder()
         var options = ReconcileOptions(outputFolder: folder)
-        options.refundTargets = [.xeroXML]
+        options.send(to: ["xero-xml"])
         let report = ReconciliationRun(store: ledger, logger: Logger(label: "test")).reconcile(fixtures + "/xero-payments.xml", options: options)
         #expect(report.decisions.filter(\.outcome.isApplied).count == 2)
         #expect(report.notes.count == 2 && report.notes.allSatisfy { $0.contains("came from xero and is already there") })
@@ -155,8 +159,8 @@ struct RefundTargetGuardTests {
         #expect(!xml.contains("<Payment>"))
         let csvFolder = TestFiles.makeFolder()
         let csvReport = ReconciliationRun(store: ReconciliationRunTests.sampleLedger().with(exportedTo: ["qbd-iif"]), logger: Logger(label: "test"))
-            .reconcile(fixtures + "/linnworks-refunds.csv", options: { var o = ReconcileOptions(outputFolder: csvFolder); o.refundTargets = [.xeroXML]; return o }())
-        #expect(csvReport.notes.allSatisfy { $0.contains("was never exported to xero") } && csvReport.notes.count == 2)
+            .reconcile(fixtures + "/linnworks-refunds.csv", options: { var o = ReconcileOptions(outputFolder: csvFolder); o.send(to: ["xero-xml"]); return o }())
+        #expect(csvReport.notes.allSatisfy { $0.contains("was never exported to Xero") } && csvReport.notes.count == 2)
     }
 }
 
@@ -176,8 +180,7 @@ struct QBXMLRefundTargetTests {
         let ledger = ReconciliationRunTests.sampleLedger()
         let folder = TestFiles.makeFolder()
         var options = ReconcileOptions(outputFolder: folder)
-        options.refundTargets = [.qbdQBXML]
-        options.creditMemoTxnIDs = ids
+        options.send(to: ["qbd-qbxml"], creditNoteIDs: ids)
         // Refund 9001 pays back CRN-004608, whose TxnID the response lacks: applying it in KCC only would split the books.
         let refused = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
             .reconcile(fixtures + "/linnworks-refunds.csv", displayName: "linnworks-refunds.csv", options: options)
@@ -185,7 +188,7 @@ struct QBXMLRefundTargetTests {
         #expect(TestFiles.names(in: folder).isEmpty && ledger.completed.isEmpty)
 
         ids["CRN-004608"] = "1E2-1731500000"
-        options.creditMemoTxnIDs = ids
+        options.send(to: ["qbd-qbxml"], creditNoteIDs: ids)
         let report = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
             .reconcile(fixtures + "/linnworks-refunds.csv", displayName: "linnworks-refunds.csv", options: options)
         #expect(report.failure == nil && report.notes.isEmpty)
@@ -211,7 +214,7 @@ struct ReconciliationGoldenTests {
         let folder = TestFiles.makeFolder()
         var options = ReconcileOptions(outputFolder: folder)
         options.createdAt = "2026-11-21T09:30:00Z"
-        options.refundTargets = [.xeroXML, .qbdIIF]
+        options.send(to: ["xero-xml", "qbd-iif"])
         let report = ReconciliationRun(store: ReconciliationRunTests.sampleLedger(), logger: Logger(label: "test"))
             .reconcile(fixtures + "/linnworks-refunds.csv", displayName: "linnworks-refunds.csv", options: options)
         #expect(report.failure == nil)
@@ -225,6 +228,21 @@ struct ReconciliationGoldenTests {
         #expect(produced == TestFiles.names(in: Self.golden))
         for name in produced {
             #expect(TestFiles.read(folder + "/" + name) == TestFiles.read(Self.golden + "/" + name), "\(name) differs from its golden copy")
+        }
+    }
+}
+
+extension ReconcileOptions {
+    /// Options reading refund files with every package's readers.
+    init(outputFolder: String) {
+        self.init(outputFolder: outputFolder, refundFile: RefundFile(readers: PackageRegistry.all.refundReaders))
+    }
+
+    /// Also writes the applied refunds for these `reconcile --to` targets, with the built-in configuration.
+    mutating func send(to targets: [String], creditNoteIDs: [String: String] = [:]) {
+        refundDestinations = targets.compactMap {
+            RefundDestination($0, packages: PackageRegistry.all, configuration: PackageRegistry.all.defaultConfiguration,
+                              inputs: RefundWriterInputs(creditNoteIDs: creditNoteIDs))
         }
     }
 }

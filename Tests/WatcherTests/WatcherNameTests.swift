@@ -1,5 +1,7 @@
 @testable import Watcher
 import KCCTestSupport
+import PackageRegistry
+import Refunds
 import Testing
 
 @Suite("Watcher names and kinds")
@@ -20,19 +22,20 @@ struct WatcherNameTests {
 
     @Test("a batch is told from a refund file by its content, wherever the root element stands")
     func kinds() {
+        let refunds = RefundFile(readers: PackageRegistry.all.refundReaders)
         let root = TestFiles.repositoryRoot()
-        #expect(FileKind.of(root + "/samples/batch-2026-11.csv") == .batch)
-        #expect(FileKind.of(root + "/samples/batch-2026-11.xml") == .batch)
-        #expect(FileKind.of(root + "/Tests/ReconciliationTests/Fixtures/linnworks-refunds.csv") == .refunds)
-        #expect(FileKind.of(root + "/Tests/ReconciliationTests/Fixtures/xero-payments.xml") == .refunds)
+        #expect(FileKind.of(root + "/samples/batch-2026-11.csv", refunds: refunds) == .batch)
+        #expect(FileKind.of(root + "/samples/batch-2026-11.xml", refunds: refunds) == .batch)
+        #expect(FileKind.of(root + "/Tests/ReconciliationTests/Fixtures/linnworks-refunds.csv", refunds: refunds) == .refunds)
+        #expect(FileKind.of(root + "/Tests/ReconciliationTests/Fixtures/xero-payments.xml", refunds: refunds) == .refunds)
         let path = TestFiles.temporaryPath(".xml")
         TestFiles.write(path, "<?xml version=\"1.0\"?>\n<!-- " + String(repeating: "padding ", count: 1000) + "-->\n<k:KCCExportBatch xmlns:k=\"urn:kccbridge:kcc-batch:1\"/>")
         defer { TestFiles.remove(path) }
-        #expect(FileKind.of(path) == .batch)
+        #expect(FileKind.of(path, refunds: refunds) == .batch)
         let junk = TestFiles.temporaryPath(".txt")
         TestFiles.write(junk, "hello\n")
         defer { TestFiles.remove(junk) }
-        guard case .unknown = FileKind.of(junk) else {
+        guard case .unknown = FileKind.of(junk, refunds: refunds) else {
             Issue.record("junk taken for a known kind")
             return
         }

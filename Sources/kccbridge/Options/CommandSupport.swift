@@ -1,13 +1,15 @@
 import ArgumentParser
 import Foundation
-import Mapping
+import Configuration
+import PackageInterface
+import PackageRegistry
 
 /// Steps several commands share, with the messages and exit statuses they share.
 enum CommandSupport {
     /// The configuration file, or the built-in defaults; a bad file is a usage error (status 2).
     static func configuration(_ path: String?) throws -> BridgeConfiguration {
         do {
-            return try ConfigurationLoader.load(path: path)
+            return try ConfigurationLoader.load(path: path, packages: PackageRegistry.all)
         } catch {
             printError(error.description)
             throw ExitCode(ExitStatus.usage)

@@ -4,14 +4,15 @@ import Foundation
 import KCCModel
 import Ledger
 import Logging
-import Mapping
+import PackageInterface
+import PackageRegistry
 
 /// `kccbridge convert FILE... --to TARGET --out DIR`.
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert KCC export batches into an accounting package's import files.",
         discussion: """
-            Targets: \(ExportFormats.names.joined(separator: ", ")).
+            Targets: \(PackageRegistry.all.exportTargets.joined(separator: ", ")).
             Good documents are written; a document with a problem is held back and listed, here and in <batch>.<target>.problems.csv beside the outputs. \
             Outputs appear whole or not at all, and an existing file is never overwritten. \
             Exit status 0 when everything was written, 1 when anything was held back or a file could not be used.
@@ -21,7 +22,7 @@ struct Convert: ParsableCommand {
     @Argument(help: "Batch files (.csv or .xml).")
     var files: [String]
 
-    @Option(help: "The target format: \(ExportFormats.names.joined(separator: ", ")).")
+    @Option(help: "The target format: \(PackageRegistry.all.exportTargets.joined(separator: ", ")).")
     var to: String
 
     @Option(help: "The folder for the output files (created if missing).")
@@ -50,14 +51,16 @@ struct Convert: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one batch file") }
-        guard ExportFormats.named(to) != nil else {
-            throw ValidationError("--to must be one of \(ExportFormats.names.joined(separator: ", ")), not '\(to)'")
+        guard PackageRegistry.all.package(exporting: to) != nil else {
+            throw ValidationError("--to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(to)'")
         }
     }
 
     func run() throws {
-        let format = ExportFormats.named(to)!
         let configuration = try CommandSupport.configuration(config)
+        guard let format = PackageRegistry.all.exportFormat(to, configuration: configuration) else {
+            throw ValidationError("--to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(to)'")
+        }
         var options = ConversionOptions(outputFolder: CommandSupport.folder(out))
         options.preCheck = preCheck
         options.reexport = reexport

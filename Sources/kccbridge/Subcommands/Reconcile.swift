@@ -4,7 +4,9 @@ import Foundation
 import KCCModel
 import Ledger
 import Logging
-import Mapping
+import PackageInterface
+import PackageRegistry
+import QuickBooksDesktop
 import Reconciliation
 import Refunds
 
@@ -26,7 +28,7 @@ struct Reconcile: ParsableCommand {
     @Option(help: "The folder for the outputs (created if missing).")
     var out: String?
 
-    @Option(help: "The refund file format: auto (default), \(RefundFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "The refund file format: auto (default), \(Self.refundFile.formats.joined(separator: ", ")).")
     var from: String = "auto"
 
     @Option(help: "The configuration file (default: kccbridge.yaml in the current folder, else built-in defaults).")
@@ -35,7 +37,7 @@ struct Reconcile: ParsableCommand {
     @Flag(name: .customLong("pre-check"), help: "Decide and report; write and record nothing.")
     var preCheck = false
 
-    @Option(name: .customLong("to"), help: "Also write the applied refunds for this accounting package (for refunds made in a sales channel): \(RefundTarget.allCases.map(\.rawValue).joined(separator: ", ")). Repeatable.")
+    @Option(name: .customLong("to"), help: "Also write the applied refunds for this accounting package (for refunds made in a sales channel): \(PackageRegistry.all.refundTargets.joined(separator: ", ")). Repeatable.")
     var refundTargets: [String] = []
 
     @Option(name: .customLong("credit-memos"), help: "A qbXML CreditMemoQueryRs response: the TxnIDs --to qbd-qbxml applies refunds to.")
@@ -59,48 +61,53 @@ struct Reconcile: ParsableCommand {
         }
         if files.isEmpty { throw ValidationError("name at least one refund file (or use --pending)") }
         if out == nil && !preCheck { throw ValidationError("--out DIR is required (or use --pre-check)") }
-        for target in refundTargets where RefundTarget(rawValue: target) == nil {
-            throw ValidationError("--to must be one of \(RefundTarget.allCases.map(\.rawValue).joined(separator: ", ")), not '\(target)'")
+        for target in refundTargets where PackageRegistry.all.package(recordingRefundsFor: target) == nil {
+            throw ValidationError("--to must be one of \(PackageRegistry.all.refundTargets.joined(separator: ", ")), not '\(target)'")
         }
         if (syncBatch == nil) != (syncTarget == nil) { throw ValidationError("--sync-orders-from and --sync-to go together") }
-        if let syncTarget, ExportFormats.named(syncTarget) == nil {
-            throw ValidationError("--sync-to must be one of \(ExportFormats.names.joined(separator: ", ")), not '\(syncTarget)'")
+        if let syncTarget, PackageRegistry.all.package(exporting: syncTarget) == nil {
+            throw ValidationError("--sync-to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(syncTarget)'")
         }
-        if from != "auto" && RefundFormat(rawValue: from) == nil {
-            throw ValidationError("--from must be auto, \(RefundFormat.allCases.map(\.rawValue).joined(separator: ", ")), not '\(from)'")
+        if from != "auto" && !Self.refundFile.formats.contains(from) {
+            throw ValidationError("--from must be auto, \(Self.refundFile.formats.joined(separator: ", ")), not '\(from)'")
         }
     }
 
     func run() throws {
         if pending { return try listPending() }
         let configuration = try CommandSupport.configuration(config)
-        var options = ReconcileOptions(outputFolder: CommandSupport.folder(out ?? "."))
+        var options = ReconcileOptions(outputFolder: CommandSupport.folder(out ?? "."), refundFile: Self.refundFile)
         options.preCheck = preCheck
-        options.format = RefundFormat(rawValue: from)
+        options.format = from == "auto" ? nil : from
         options.settings = configuration.refunds
         options.textPolicy = configuration.textCells
-        options.refundTargets = refundTargets.compactMap(RefundTarget.init(rawValue:))
-        options.configuration = configuration
+        var inputs = RefundWriterInputs()
         if let creditMemos {
             do {
-                options.creditMemoTxnIDs = try QBXMLCreditMemos.txnIDs(creditMemos)
+                inputs.creditNoteIDs = try QBXMLCreditMemos.txnIDs(creditMemos)
             } catch {
                 printError(error.description)
                 throw ExitCode(ExitStatus.usage)
             }
-            if options.creditMemoTxnIDs.isEmpty {
+            if inputs.creditNoteIDs.isEmpty {
                 printError("error: \(creditMemos) holds no CreditMemoRet: give the response to a CreditMemoQueryRq, not a request")
                 throw ExitCode(ExitStatus.usage)
             }
-        } else if options.refundTargets.contains(.qbdQBXML) {
+        } else if refundTargets.contains("qbd-qbxml") {
             printError("error: --to qbd-qbxml needs --credit-memos FILE (a CreditMemoQueryRs response naming QuickBooks's credit memos)")
             throw ExitCode(ExitStatus.usage)
+        }
+        options.refundDestinations = refundTargets.compactMap {
+            RefundDestination($0, packages: PackageRegistry.all, configuration: configuration, inputs: inputs)
         }
         if !preCheck { try CommandSupport.makeFolder(options.outputFolder) }
         let ledger = try location.openForWriting()
         if let syncBatch, let syncTarget {
             if configuration.refunds.syncMissingOrders {
-                let sync = OrderSync(batch: syncBatch, target: syncTarget, outputFolder: options.outputFolder, configuration: configuration)
+                guard let format = PackageRegistry.all.exportFormat(syncTarget, configuration: configuration) else {
+                    throw ValidationError("--sync-to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(syncTarget)'")
+                }
+                let sync = OrderSync(batch: syncBatch, format: format, outputFolder: options.outputFolder, configuration: configuration)
                 let logger = Logger(label: "kccbridge.sync")
                 options.syncMissingOrders = { orders in sync.export(orders, journal: LedgerJournal(ledger: ledger), logger: logger) }
             } else {
@@ -130,6 +137,9 @@ struct Reconcile: ParsableCommand {
         }
         if attention { throw ExitCode(ExitStatus.needsAttention) }
     }
+
+    /// The refund files every package reads, and any CSV.
+    static let refundFile = RefundFile(readers: PackageRegistry.all.refundReaders)
 
     private func listPending() throws {
         let ledger = try location.openExisting()

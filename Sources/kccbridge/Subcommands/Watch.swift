@@ -3,7 +3,8 @@ import Conversion
 import Foundation
 import Ledger
 import Logging
-import Mapping
+import PackageInterface
+import PackageRegistry
 import Reconciliation
 import Synchronization
 import Watcher
@@ -31,10 +32,10 @@ struct Watch: ParsableCommand {
     @Argument(help: "The route's root folder (created with its subfolders if missing).")
     var root: String
 
-    @Option(name: .customLong("to"), help: "Export target for batches (repeatable): \(ExportFormats.names.joined(separator: ", ")).")
+    @Option(name: .customLong("to"), help: "Export target for batches (repeatable): \(PackageRegistry.all.exportTargets.joined(separator: ", ")).")
     var targets: [String] = []
 
-    @Option(name: .customLong("refunds-to"), help: "Also write reconciled channel refunds for: \(RefundTarget.allCases.map(\.rawValue).joined(separator: ", ")) (repeatable).")
+    @Option(name: .customLong("refunds-to"), help: "Also write reconciled channel refunds for: \(PackageRegistry.all.refundTargets.joined(separator: ", ")) (repeatable).")
     var refundTargets: [String] = []
 
     @Flag(help: "Process what is in the inbox now, then exit (for cron).")
@@ -53,21 +54,21 @@ struct Watch: ParsableCommand {
 
     func validate() throws {
         if targets.isEmpty { throw ValidationError("name at least one --to target for batches") }
-        for target in targets where ExportFormats.named(target) == nil {
-            throw ValidationError("--to must be one of \(ExportFormats.names.joined(separator: ", ")), not '\(target)'")
+        for target in targets where PackageRegistry.all.package(exporting: target) == nil {
+            throw ValidationError("--to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(target)'")
         }
-        if refundTargets.contains(RefundTarget.qbdQBXML.rawValue) {
+        if refundTargets.contains("qbd-qbxml") {
             throw ValidationError("--refunds-to qbd-qbxml needs the credit memos' TxnIDs, which a watched folder does not have; use qbd-iif, or reconcile by hand with --credit-memos")
         }
-        for target in refundTargets where RefundTarget(rawValue: target) == nil {
-            throw ValidationError("--refunds-to must be one of \(RefundTarget.allCases.map(\.rawValue).joined(separator: ", ")), not '\(target)'")
+        for target in refundTargets where PackageRegistry.all.package(recordingRefundsFor: target) == nil {
+            throw ValidationError("--refunds-to must be one of \(PackageRegistry.all.refundTargets.joined(separator: ", ")), not '\(target)'")
         }
         if !(0...3600).contains(quietSeconds) { throw ValidationError("--quiet-seconds must be from 0 to 3600") }
     }
 
     func run() throws {
-        var route = WatchRoute(root: root, targets: targets)
-        route.refundTargets = refundTargets.compactMap(RefundTarget.init(rawValue:))
+        var route = WatchRoute(root: root, targets: targets, packages: PackageRegistry.all)
+        route.refundTargets = refundTargets
         route.quietPeriod = .milliseconds(Int64(quietSeconds * 1000))
         route.configuration = try CommandSupport.configuration(config)
         route.reading = try reading.readOptions()

@@ -1,0 +1,40 @@
+import KCCModel
+
+/// An accounting package kccbridge exchanges files with: everything about it,
+/// declared once, in its own folder. The registry (`PackageRegistry.all`)
+/// lists the packages; conversion, refund reading, reconciliation, the
+/// configuration loader and the command line find them only through it.
+public protocol AccountingPackage: Sendable {
+    /// The package's name for people (`QuickBooks Desktop`).
+    var displayName: String { get }
+    /// The name refunds read back from this package carry (`xero`); a refund
+    /// is never sent back to the package it came from.
+    var sourceSystem: String { get }
+    /// Its section of `kccbridge.yaml`, if it has one (two packages may share one).
+    var configurationSection: (any ConfigurationSection.Type)? { get }
+    /// The fields it reads under each entry of `tax_codes`.
+    var taxCodeFields: [TaxCodeField] { get }
+    /// Its values of those fields for the built-in UK VAT codes, by KCC code.
+    var defaultTaxFields: [String: [String: String]] { get }
+    /// The `--to` targets of `convert`, in the order help lists them.
+    var exportTargets: [String] { get }
+    /// The format for one of ``exportTargets``, set up from the configuration.
+    func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)?
+    /// The refund files read back from this package (`--from`).
+    var refundReaders: [any RefundReader] { get }
+    /// The `--to` targets of `reconcile`: files recording refunds made elsewhere.
+    var refundTargets: [String] { get }
+    /// The writer for one of ``refundTargets``.
+    func refundWriter(_ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs) -> (any RefundWriter)?
+}
+
+extension AccountingPackage {
+    public var configurationSection: (any ConfigurationSection.Type)? { nil }
+    public var taxCodeFields: [TaxCodeField] { [] }
+    public var defaultTaxFields: [String: [String: String]] { [:] }
+    public var refundReaders: [any RefundReader] { [] }
+    public var refundTargets: [String] { [] }
+    public func refundWriter(_ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs) -> (any RefundWriter)? {
+        nil
+    }
+}

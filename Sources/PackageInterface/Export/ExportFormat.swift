@@ -1,0 +1,72 @@
+import CSVStreaming
+import KCCModel
+
+/// One file format an accounting package imports (`xero-csv`, `qbd-iif`, …).
+///
+/// A format says which output family each document goes to and writes one
+/// family's files; the conversion run does everything else (reading, mapping,
+/// splitting into parts, durable writes, the ledger, the problems file). Its
+/// package makes it with the settings it needs (``AccountingPackage/exportFormat(_:configuration:)``).
+public protocol ExportFormat: Sendable {
+    /// The `--to` name.
+    var name: String { get }
+    /// How formula-like text is treated in this format's files.
+    var textPolicy: TextCellPolicy { get }
+    /// Where a document goes, or why this format cannot carry it.
+    func destination(of document: MappedDocument) -> Destination
+    /// A writer for one file of `family`.
+    func makeWriter(for family: OutputFamily) -> any FamilyWriter
+    /// Characters that would break this format's files inside a text field
+    /// (IIF: tab and line breaks): the mapper writes a space instead and warns.
+    var breakingCharacters: Set<Unicode.Scalar> { get }
+    /// Why this format must hold back a document it would carry, although the
+    /// mapper accepted it (a number longer than the package takes, a currency
+    /// it cannot carry): each reason becomes an error finding.
+    func refusals(of document: MappedDocument) -> [String]
+}
+
+extension ExportFormat {
+    public var breakingCharacters: Set<Unicode.Scalar> { [] }
+    public func refusals(of document: MappedDocument) -> [String] { [] }
+}
+
+/// Where a document goes in a format.
+public enum Destination: Sendable, Hashable {
+    case family(OutputFamily)
+    /// The format has no place for it; the reason tells the user what to use instead.
+    case notCarried(String)
+}
+
+/// A kind of output file of a format: `xero-invoices.csv`, `xero-credit-notes.xml` …
+public struct OutputFamily: Sendable, Hashable {
+    /// Goes into the file name: `<batch>.<name>.<ext>`.
+    public var name: String
+    public var fileExtension: String
+    /// Documents per file before a new numbered part starts (Xero's CSV import takes 500).
+    public var maxDocumentsPerFile: Int?
+    /// What `rows` counts in placements: `row` (CSV lines, header = 1) or `element`.
+    public var unit: String
+
+    public init(name: String, fileExtension: String, maxDocumentsPerFile: Int? = nil, unit: String) {
+        self.name = name
+        self.fileExtension = fileExtension
+        self.maxDocumentsPerFile = maxDocumentsPerFile
+        self.unit = unit
+    }
+}
+
+/// Writes one output file, document by document, as bytes.
+///
+/// `write` must not fail for anything about the document's content: the
+/// mapper has already refused what cannot be written, so a failure here is a
+/// programming error or a broken format, and fails the whole run.
+public protocol FamilyWriter: AnyObject {
+    /// Bytes at the start of every file (a CSV header, an XML root).
+    func begin() throws -> [UInt8]
+    /// The document's bytes and how many units (rows or elements) it takes.
+    func write(_ document: MappedDocument) throws -> (bytes: [UInt8], units: Int)
+    /// Bytes at the end of every file.
+    func end() throws -> [UInt8]
+    /// The first unit number a document can get (2 for a CSV with a header row).
+    var firstUnit: Int { get }
+}

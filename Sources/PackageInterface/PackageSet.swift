@@ -1,0 +1,70 @@
+import KCCModel
+
+/// The accounting packages a run knows, and every question asked of them as a
+/// whole: which `--to` targets exist, which reader knows a refund file, what
+/// the defaults are. `PackageRegistry.all` is the set the program ships; a
+/// test may add a package of its own.
+public struct PackageSet: Sendable {
+    public let packages: [any AccountingPackage]
+
+    public init(_ packages: [any AccountingPackage]) {
+        self.packages = packages
+    }
+
+    // MARK: Converting
+
+    /// Every `convert --to` target, package by package.
+    public var exportTargets: [String] { packages.flatMap(\.exportTargets) }
+
+    /// The package that writes `target`.
+    public func package(exporting target: String) -> (any AccountingPackage)? {
+        packages.first { $0.exportTargets.contains(target.lowercased()) }
+    }
+
+    /// The format for `target`, set up from `configuration`.
+    public func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)? {
+        package(exporting: target)?.exportFormat(target.lowercased(), configuration: configuration)
+    }
+
+    // MARK: Refunds
+
+    /// Every refund reader of every package, in registry order.
+    public var refundReaders: [any RefundReader] { packages.flatMap(\.refundReaders) }
+
+    /// Every `reconcile --to` target.
+    public var refundTargets: [String] { packages.flatMap(\.refundTargets) }
+
+    /// The package that records refunds for `target`.
+    public func package(recordingRefundsFor target: String) -> (any AccountingPackage)? {
+        packages.first { $0.refundTargets.contains(target.lowercased()) }
+    }
+
+    // MARK: Configuration
+
+    /// Every section the packages read (once each, though two packages may share one), then `refunds:`.
+    public var configurationSections: [any ConfigurationSection.Type] {
+        var seen: Set<String> = []
+        var sections: [any ConfigurationSection.Type] = []
+        for section in packages.compactMap(\.configurationSection) + [RefundSettings.self] where seen.insert(section.key).inserted {
+            sections.append(section)
+        }
+        return sections
+    }
+
+    /// Every field a tax code may carry, package by package.
+    public var taxCodeFields: [TaxCodeField] { packages.flatMap(\.taxCodeFields) }
+
+    /// The built-in configuration: the UK VAT codes with every package's names for them.
+    public var defaultConfiguration: BridgeConfiguration {
+        var configuration = BridgeConfiguration()
+        configuration.taxCodeFields = taxCodeFields
+        for (code, rate) in BridgeConfiguration.ukVATRates {
+            var fields: [String: String] = [:]
+            for package in packages {
+                fields.merge(package.defaultTaxFields[code] ?? [:]) { first, _ in first }
+            }
+            configuration.taxCodes[code] = TaxMapping(rate: rate, fields: fields)
+        }
+        return configuration
+    }
+}

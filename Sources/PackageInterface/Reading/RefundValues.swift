@@ -1,0 +1,72 @@
+import KCCModel
+
+/// Turning the text of refund files into values, with problems in plain words.
+package enum RefundValues {
+    /// An amount as a positive money value. Extra zeros past the currency's
+    /// digits are accepted (`32.9900` from an API); other digits are not. A
+    /// negative amount is a problem unless `negativeIsRefund` (a bank file that
+    /// writes money going out as negative): a reversal is never applied silently.
+    package static func amount(_ text: String?, currency: Currency?, field: String, negativeIsRefund: Bool = false, problems: inout [String]) -> Money? {
+        guard let text, !text.isEmpty else {
+            problems.append("\(field) is missing")
+            return nil
+        }
+        guard let currency else { return nil }
+        if text.hasPrefix("-") && !negativeIsRefund {
+            problems.append("\(field) '\(text)' is negative: a reversal or a receipt, not a refund (set refunds.negative_amounts: refund if this file writes refunds as negative)")
+            return nil
+        }
+        let unsigned = text.hasPrefix("-") ? String(text.dropFirst()) : text
+        let decimal: ExactDecimal
+        do {
+            decimal = try ExactDecimal(parsing: unsigned)
+        } catch {
+            problems.append("\(field) \(error)")
+            return nil
+        }
+        var units = decimal.units
+        var scale = decimal.scale
+        while scale > currency.minorUnitDigits, units % 10 == 0 {
+            units /= 10
+            scale -= 1
+        }
+        guard scale <= currency.minorUnitDigits else {
+            problems.append("\(field) '\(text)' has more decimal places than \(currency.code) allows")
+            return nil
+        }
+        let money = Money(minorUnits: ExactDecimal(units: units, scale: scale).rescaled(to: currency.minorUnitDigits).units, currency: currency)
+        if money.isZero { problems.append("\(field) is zero") }
+        return money
+    }
+
+    /// A currency code, or a problem.
+    package static func currency(_ code: String?, fallback: Currency?, problems: inout [String]) -> Currency? {
+        guard let code, !code.isEmpty else {
+            if fallback == nil { problems.append("the currency is missing") }
+            return fallback
+        }
+        guard let currency = Currency(code: code.uppercased()) else {
+            problems.append("'\(code)' is not an ISO 4217 currency code")
+            return nil
+        }
+        return currency
+    }
+
+    /// A date: ISO `YYYY-MM-DD` (with any time after it, as APIs write), or
+    /// with slashes in `slashFormat`, again with an optional time (`21/03/2025 10:15`).
+    package static func date(_ text: String?, slashFormat: CalendarDate.Format, problems: inout [String]) -> CalendarDate? {
+        guard let text, !text.isEmpty else {
+            problems.append("the date is missing")
+            return nil
+        }
+        let day = String(text.prefix(10))
+        let rest = text.dropFirst(10)
+        let timeOK = rest.isEmpty || rest.first == "T" || rest.first == " "
+        let format: CalendarDate.Format = day.contains("/") ? slashFormat : .iso
+        guard timeOK, let date = CalendarDate(parsing: day, format: format) else {
+            problems.append("the date '\(text)' cannot be read (expected YYYY-MM-DD or \(slashFormat.rawValue), optionally with a time)")
+            return nil
+        }
+        return date
+    }
+}

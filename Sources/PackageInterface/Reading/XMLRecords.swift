@@ -1,0 +1,42 @@
+import KCCModel
+import XMLStreaming
+
+/// Streams an XML response and hands over each record element, read whole as
+/// a small tree: the shared loop of the XML refund readers.
+package enum XMLRecords {
+    /// Requires the root element `root`; every element named in `records` is read whole and given to `take`.
+    package static func scan(_ path: String, _ name: String, root: String, records: Set<String>, take: (XMLTree) -> Void) throws(FileRefusal) {
+        do {
+            let reader = try XMLPullReader(path: path)
+            var depth = 0
+            var sawRoot = false
+            while let event = try reader.next() {
+                switch event {
+                case .startElement(let element):
+                    if depth == 0 {
+                        guard element.name == root else {
+                            throw FileRefusal(at: SourceLocation(file: name, line: element.line), "the root element is <\(element.name)>, not <\(root)>")
+                        }
+                        sawRoot = true
+                    }
+                    if records.contains(element.name) {
+                        take(try XMLTree.read(element, from: reader))
+                    } else if !element.isEmpty {
+                        depth += 1
+                    }
+                case .endElement:
+                    depth -= 1
+                case .text:
+                    break
+                }
+            }
+            if !sawRoot { throw FileRefusal(at: SourceLocation(file: name), "the file holds no <\(root)>") }
+        } catch let error as XMLReadError {
+            throw FileRefusal(at: SourceLocation(file: name, line: error.line > 0 ? error.line : nil), "\(error)")
+        } catch let error as FileRefusal {
+            throw error
+        } catch {
+            throw FileRefusal(at: SourceLocation(file: name), "\(error)")
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import KCCModel
+
+/// Writes the refunds a reconciliation applied into one file an accounting
+/// package imports, for refunds made elsewhere (in a sales channel) that the
+/// package must record too.
+public protocol RefundWriter: Sendable {
+    /// The `reconcile --to` name (`xero-xml`).
+    var target: String { get }
+    /// The end of the file name: `<refunds>.<suffix>`.
+    var fileSuffix: String { get }
+    /// Why this refund cannot be written although its credit note reached the
+    /// package (a QuickBooks TxnID not given): the whole file is refused, since
+    /// applying it in KCC only would split the books.
+    func refusal(_ refund: RefundPayment) -> String?
+    func contents(_ refunds: [RefundPayment]) throws -> [UInt8]
+}
+
+extension RefundWriter {
+    public func refusal(_ refund: RefundPayment) -> String? { nil }
+}
+
+/// What a refund writer may need beyond the configuration, given on the command line.
+public struct RefundWriterInputs: Sendable {
+    /// The package's own ids of credit notes, by its reference number or KCC
+    /// number (QuickBooks Desktop's credit memo TxnIDs, `--credit-memos`).
+    public var creditNoteIDs: [String: String]
+
+    public init(creditNoteIDs: [String: String] = [:]) {
+        self.creditNoteIDs = creditNoteIDs
+    }
+}

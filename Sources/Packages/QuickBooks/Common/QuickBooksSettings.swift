@@ -1,0 +1,113 @@
+import CSVStreaming
+import KCCModel
+import PackageInterface
+
+/// Choices that only the QuickBooks files have (`quickbooks:` in the configuration).
+///
+/// Account and item values are written as given: QuickBooks Desktop and the
+/// IIF import take names (or numbers, where the company uses account
+/// numbers); QuickBooks Online's API takes Ids, or names for a loader that
+/// looks them up.
+public struct QuickBooksSettings: ConfigurationSection {
+    public static let key = "quickbooks"
+
+    /// Dates in the text imports: IIF and the QBO CSV (qbXML and the QBO API always take `YYYY-MM-DD`).
+    public var dateFormat: CalendarDate.Format = .monthDayYear
+    /// The IIF file's text encoding: UTF-8 (default) or Windows-1252, which
+    /// older and UK editions of QuickBooks Desktop read (£, é …).
+    public var iifEncoding: TextEncoding = .utf8
+    public var accountsReceivable = "Accounts Receivable"
+    /// Where a payment whose method has no entry under `payments.accounts` is deposited.
+    public var undepositedFunds = "Undeposited Funds"
+    /// The IIF split that carries a document's VAT (US editions: `Sales Tax Payable`).
+    public var vatLiability = "VAT Liability"
+    /// The item (product/service) every line is posted with; the line's own sales account overrides its income account where the format allows.
+    public var item = "KCC Sales"
+    /// Taken off the front of KCC numbers for Desktop's RefNumber and IIF's DOCNUM (11 characters; 20 for payments).
+    public var stripPrefixes: [String] = []
+    /// qbXML's `onError`: what QuickBooks does with the rest of a request set when one request fails.
+    public var onError: OnError = .stopOnError
+    /// QuickBooks Online: a credit note becomes a `CreditMemo` or a `RefundReceipt` .
+    public var onlineRefunds: OnlineRefunds = .creditMemo
+    /// QuickBooks Desktop: how a credit memo is refunded , used by the refund requests.
+    public var desktopRefunds: DesktopRefunds = .creditCard
+    /// The account refunds are paid from; `nil`: ``undepositedFunds``.
+    public var refundAccount: String?
+
+    public init() {}
+
+    public mutating func read(_ node: ConfigNode, _ reader: SectionReader) {
+        let allowed: Set<String> = [
+            "date_format", "iif_encoding", "accounts_receivable", "undeposited_funds", "vat_liability", "item", "strip_prefixes", "on_error",
+            "online_refunds", "desktop_refunds", "refund_account",
+        ]
+        for pair in reader.pairs(node, Self.key, allowed: allowed) {
+            let full = "\(Self.key).\(pair.key)"
+            let value = pair.value
+            switch pair.key {
+            case "iif_encoding": if let encoding = reader.choice(value, full, TextEncoding.self) { iifEncoding = encoding }
+            case "date_format": if let format = reader.choice(value, full, CalendarDate.Format.self) { dateFormat = format }
+            case "accounts_receivable": if let text = reader.string(value, full) { accountsReceivable = text }
+            case "undeposited_funds": if let text = reader.string(value, full) { undepositedFunds = text }
+            case "vat_liability": if let text = reader.string(value, full) { vatLiability = text }
+            case "item": if let text = reader.string(value, full) { item = text }
+            case "refund_account": refundAccount = reader.string(value, full)
+            case "strip_prefixes":
+                guard let sequence = value.sequence else {
+                    reader.problem(value, full, "must be a list of prefixes, e.g. [INV-, CRN-, PAY-]")
+                    continue
+                }
+                stripPrefixes = sequence.enumerated().compactMap { index, item in reader.string(item, "\(full)[\(index + 1)]") }
+            case "on_error": if let choice = reader.choice(value, full, OnError.self) { onError = choice }
+            case "online_refunds": if let choice = reader.choice(value, full, OnlineRefunds.self) { onlineRefunds = choice }
+            case "desktop_refunds": if let choice = reader.choice(value, full, DesktopRefunds.self) { desktopRefunds = choice }
+            default: break
+            }
+        }
+    }
+
+    /// The account refunds leave: the configured one, else Undeposited Funds.
+    public var refundFromAccount: String { refundAccount ?? undepositedFunds }
+
+    /// qbXML's `QBXMLMsgsRq onError` values.
+    public enum OnError: String, Sendable, Hashable, CaseIterable {
+        case stopOnError, continueOnError, rollbackOnError
+    }
+
+    /// How QuickBooks Online receives a credit note.
+    public enum OnlineRefunds: String, Sendable, Hashable, CaseIterable {
+        /// A `CreditMemo`: the customer's balance goes down; the money is refunded in QuickBooks.
+        case creditMemo = "credit_memo"
+        /// A `RefundReceipt`: the refund itself, money out of ``QuickBooksSettings/refundFromAccount``.
+        case refundReceipt = "refund_receipt"
+        /// Connex's "credit memos for invoices only": a `CreditMemo` for a credit
+        /// note that credits an invoice, a `RefundReceipt` for one that credits
+        /// an order never invoiced (a cancelled order).
+        case creditMemoForInvoices = "credit_memo_for_invoices"
+
+        /// Whether a credit note goes as a refund receipt in this mode.
+        public func isRefundReceipt(relatedInvoice: String?) -> Bool {
+            switch self {
+            case .creditMemo: false
+            case .refundReceipt: true
+            case .creditMemoForInvoices: relatedInvoice == nil
+            }
+        }
+    }
+
+    /// How QuickBooks Desktop pays a credit memo back.
+    public enum DesktopRefunds: String, Sendable, Hashable, CaseIterable {
+        /// `ARRefundCreditCardAdd` (IIF `CCARD REFUND`).
+        case creditCard = "credit_card"
+        /// `CheckAdd` (IIF `CHECK`).
+        case cheque
+    }
+}
+
+extension BridgeConfiguration {
+    /// The `quickbooks:` section, shared by QuickBooks Desktop and QuickBooks Online.
+    public var quickbooks: QuickBooksSettings {
+        get { self[QuickBooksSettings.self] }
+        set { self[QuickBooksSettings.self] = newValue }
+    }
+}

@@ -1,0 +1,80 @@
+import KCCModel
+import PackageInterface
+import XMLStreaming
+
+/// Refunds from QuickBooks Desktop qbXML query responses:
+/// `ARRefundCreditCardQueryRs` (credit-card refunds, each applied to credit
+/// memos), `CheckQueryRs` (cheques linked to a credit memo) and
+/// `CreditMemoQueryRs` (credit memos listing the refunds linked to them).
+/// The same refund seen through two responses keeps one id (its TxnID), so
+/// reconciliation counts it once.
+struct QBXMLRefundReader: RefundReader {
+    static let system = "quickbooks-desktop"
+    let format = "qbd-qbxml"
+    let summary = "qbXML query responses (<QBXML>): ARRefundCreditCardQueryRs, CheckQueryRs, CreditMemoQueryRs"
+
+    func recognises(_ head: [UInt8]) -> Bool {
+        head.first == UInt8(ascii: "<") && String(decoding: head, as: UTF8.self).contains("<QBXML")
+    }
+
+    /// Amounts are in `refunds.desktop_currency`: qbXML names currencies by full name only.
+    func read(_ path: String, displayName name: String, settings: RefundSettings) throws(FileRefusal) -> [Refund] {
+        let currency = settings.desktopCurrency
+        var refunds: [Refund] = []
+        try XMLRecords.scan(path, name, root: "QBXML", records: ["ARRefundCreditCardRet", "CheckRet", "CreditMemoRet"]) { record in
+            switch record.name {
+            case "ARRefundCreditCardRet": refunds += Self.cardRefunds(record, file: name, currency: currency)
+            case "CheckRet": refunds += Self.cheques(record, file: name, currency: currency)
+            default: refunds += Self.linkedToCreditMemo(record, file: name, currency: currency)
+            }
+        }
+        return refunds
+    }
+
+    private static func make(id: String?, date: String?, amount: String?, creditMemo: String?, memo: String?, method: String?,
+                             customer: String?, line: Int, file: String, currency: Currency) -> Refund {
+        var problems: [String] = []
+        if id == nil { problems.append("TxnID is missing") }
+        // qbXML writes linked amounts as negative; the sign there says only which side of the link.
+        let money = RefundValues.amount(amount, currency: currency, field: "the amount", negativeIsRefund: true, problems: &problems)
+        let day = RefundValues.date(date, slashFormat: .monthDayYear, problems: &problems)
+        return Refund(system: system, location: SourceLocation(file: file, line: line), id: id ?? "", date: day, amount: money,
+                      creditNote: creditMemo, reference: memo, method: method, customer: customer, problems: problems)
+    }
+
+    /// A credit-card refund, once per credit memo it is applied to.
+    private static func cardRefunds(_ ret: XMLTree, file: String, currency: Currency) -> [Refund] {
+        let applied = ret.all("RefundAppliedToTxnRet")
+        let id = ret.value("TxnID")
+        let method = ret.value("PaymentMethodRef/FullName") ?? ret.value("RefundFromAccountRef/FullName")
+        guard !applied.isEmpty else {
+            return [make(id: id, date: ret.value("TxnDate"), amount: ret.value("TotalAmount"), creditMemo: nil, memo: ret.value("Memo"),
+                         method: method, customer: ret.value("CustomerRef/FullName"), line: ret.line, file: file, currency: currency)]
+        }
+        return applied.enumerated().map { index, txn in
+            make(id: id.map { applied.count == 1 ? $0 : "\($0)#\(index + 1)" }, date: ret.value("TxnDate"), amount: txn.value("RefundAmount"),
+                 creditMemo: txn.value("RefNumber"), memo: ret.value("Memo"), method: method, customer: ret.value("CustomerRef/FullName"),
+                 line: txn.line, file: file, currency: currency)
+        }
+    }
+
+    /// A cheque, once per credit memo it is linked to (cheques linked to nothing are not refunds).
+    private static func cheques(_ ret: XMLTree, file: String, currency: Currency) -> [Refund] {
+        let links = ret.all("LinkedTxn").filter { $0.value("TxnType") == "CreditMemo" }
+        let id = ret.value("TxnID")
+        return links.enumerated().map { index, txn in
+            make(id: id.map { links.count == 1 ? $0 : "\($0)#\(index + 1)" }, date: ret.value("TxnDate"),
+                 amount: txn.value("Amount") ?? ret.value("Amount"), creditMemo: txn.value("RefNumber"), memo: ret.value("Memo"),
+                 method: "Cheque", customer: ret.value("PayeeEntityRef/FullName"), line: txn.line, file: file, currency: currency)
+        }
+    }
+
+    /// The refunds a credit memo lists among its linked transactions.
+    private static func linkedToCreditMemo(_ ret: XMLTree, file: String, currency: Currency) -> [Refund] {
+        ret.all("LinkedTxn").filter { ["ARRefundCreditCard", "Check"].contains($0.value("TxnType") ?? "") }.map { txn in
+            make(id: txn.value("TxnID"), date: txn.value("TxnDate"), amount: txn.value("Amount"), creditMemo: ret.value("RefNumber"),
+                 memo: ret.value("Memo"), method: txn.value("TxnType") == "Check" ? "Cheque" : "Card",
+                 customer: ret.value("CustomerRef/FullName"), line: txn.line, file: file, currency: currency)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import KCCModel
+import PackageInterface
+import QuickBooksCommon
+
+/// QuickBooks Desktop: the IIF import and qbXML 13.0 request sets, refunds
+/// read back from qbXML query responses, and refunds made elsewhere as IIF
+/// transactions or qbXML refund requests.
+public struct QuickBooksDesktopPackage: AccountingPackage {
+    public let displayName = "QuickBooks Desktop"
+    public let sourceSystem = QBXMLRefundReader.system
+    public var configurationSection: (any ConfigurationSection.Type)? { QuickBooksSettings.self }
+    public var taxCodeFields: [TaxCodeField] { [QuickBooksRules.desktopTaxCode] }
+
+    /// The codes a UK QuickBooks Desktop company starts with.
+    public var defaultTaxFields: [String: [String: String]] {
+        ["T0": ["qbd": "Z"], "T1": ["qbd": "S"], "T5": ["qbd": "R"], "T9": ["qbd": "O"]]
+    }
+
+    public let exportTargets = ["qbd-iif", "qbd-qbxml"]
+
+    public init() {}
+
+    public func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)? {
+        switch target {
+        case "qbd-iif": IIFFormat(configuration: configuration)
+        case "qbd-qbxml": QBXMLFormat(configuration: configuration)
+        default: nil
+        }
+    }
+
+    public var refundReaders: [any RefundReader] { [QBXMLRefundReader()] }
+
+    public let refundTargets = ["qbd-iif", "qbd-qbxml"]
+
+    public func refundWriter(_ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs) -> (any RefundWriter)? {
+        switch target {
+        case "qbd-iif": IIFRefunds(settings: configuration.quickbooks)
+        case "qbd-qbxml": DesktopRefundRequests(configuration: configuration, creditMemoTxnIDs: inputs.creditNoteIDs)
+        default: nil
+        }
+    }
+}

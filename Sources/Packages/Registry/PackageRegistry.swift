@@ -1,0 +1,15 @@
+import PackageInterface
+import QuickBooksDesktop
+import QuickBooksOnline
+import Xero
+
+/// The accounting packages this build knows. Adding one is a folder under
+/// `Sources/Packages`, a line here and its target in `Package.swift`
+/// (`docs/adding-a-package.md`).
+public enum PackageRegistry {
+    public static let all = PackageSet([
+        XeroPackage(),
+        QuickBooksDesktopPackage(),
+        QuickBooksOnlinePackage(),
+    ])
+}

@@ -1,0 +1,84 @@
+import CSVStreaming
+import KCCModel
+import PackageInterface
+
+/// Xero's sales invoice CSV import (`SalesInvoiceTemplate.csv`, 29 columns):
+/// invoices and credit notes in separate files, one row per line, at most 500
+/// documents per file, amounts tax-exclusive.
+public struct XeroCSVFormat: ExportFormat {
+    public let name = "xero-csv"
+
+    /// The template's header, byte for byte (the `*` marks required columns).
+    public static let header = [
+        "*ContactName", "EmailAddress", "POAddressLine1", "POAddressLine2", "POAddressLine3", "POAddressLine4", "POCity",
+        "PORegion", "POPostalCode", "POCountry", "*InvoiceNumber", "Reference", "*InvoiceDate", "*DueDate", "Total",
+        "InventoryItemCode", "*Description", "*Quantity", "*UnitAmount", "Discount", "*AccountCode", "*TaxType", "TaxAmount",
+        "TrackingName1", "TrackingOption1", "TrackingName2", "TrackingOption2", "Currency", "BrandingTheme",
+    ]
+
+    public static let invoices = OutputFamily(name: "xero-invoices", fileExtension: "csv", maxDocumentsPerFile: 500, unit: "row")
+    public static let creditNotes = OutputFamily(name: "xero-credit-notes", fileExtension: "csv", maxDocumentsPerFile: 500, unit: "row")
+
+    public let settings: XeroSettings
+    public let textPolicy: TextCellPolicy
+
+    public init(settings: XeroSettings = XeroSettings(), textPolicy: TextCellPolicy = .escape) {
+        self.settings = settings
+        self.textPolicy = textPolicy
+    }
+
+    public func destination(of document: MappedDocument) -> Destination {
+        switch document.kind {
+        case .invoice: .family(Self.invoices)
+        case .credit: .family(Self.creditNotes)
+        case .payment: .notCarried("Xero's CSV import has no payments; send prepayments with --to xero-xml")
+        }
+    }
+
+    public func makeWriter(for family: OutputFamily) -> any FamilyWriter {
+        XeroCSVWriter(settings: settings)
+    }
+}
+
+/// Writes one Xero CSV import file.
+final class XeroCSVWriter: FamilyWriter {
+    private let settings: XeroSettings
+    private let csv = CSVWriter()
+    let firstUnit = 2
+
+    init(settings: XeroSettings) {
+        self.settings = settings
+    }
+
+    func begin() throws -> [UInt8] {
+        csv.encode(XeroCSVFormat.header)
+    }
+
+    func write(_ mapped: MappedDocument) throws -> (bytes: [UInt8], units: Int) {
+        guard case .sales(let document) = mapped.document else { return ([], 0) }
+        let negative = document.kind == .credit && settings.negativeCreditNotes
+        func signed(_ money: Money) -> String { (negative ? money.negated : money).amountText }
+        let contact = mapped.contact
+        let address = contact.address
+        var bytes: [UInt8] = []
+        for line in mapped.lines {
+            let tracking = line.tracking + Array(repeating: TrackingOption(category: "", option: ""), count: max(0, 2 - line.tracking.count))
+            let row: [String] = [
+                contact.name, contact.email ?? "", address.line1 ?? "", address.line2 ?? "", "", "", address.town ?? "",
+                address.county ?? "", address.postcode ?? "", address.country ?? "",
+                document.number, document.orderNumber, document.date.formatted(settings.dateFormat),
+                (document.dueDate ?? document.date).formatted(settings.dateFormat),
+                settings.fillTotals ? signed(document.totals.gross) : "",
+                "", line.description, line.line.quantity.normalizedDescription, signed(line.line.unitPrice),
+                line.line.discountPercent?.normalizedDescription ?? "", line.account, line.tax[XeroPackage.taxName] ?? "",
+                settings.fillTotals ? signed(line.line.tax) : "",
+                tracking[0].category, tracking[0].option, tracking[1].category, tracking[1].option,
+                document.currency.code, "",
+            ]
+            csv.append(row, to: &bytes)
+        }
+        return (bytes, mapped.lines.count)
+    }
+
+    func end() throws -> [UInt8] { [] }
+}
