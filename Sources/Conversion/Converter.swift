@@ -57,17 +57,6 @@ public final class Converter {
         let name = displayName ?? input
         var report = ConversionReport(input: name, target: format.name, preCheck: options.preCheck)
         let stem = options.outputStem ?? Self.stem(of: input)
-        var run: Int64 = 0
-        let journal = self.journal
-        let willCreate: (String) throws -> Void = { [preCheck = options.preCheck] path in
-            if !preCheck { try journal.willWrite(run, path: path) }
-        }
-        let problems = ProblemsFile(path: "\(options.outputFolder)/\(stem).\(format.name).problems.csv", preCheck: options.preCheck,
-                                    willCreate: willCreate)
-        func note(_ finding: Finding) {
-            problems.add(finding)
-            onEvent(.finding(finding))
-        }
         func fail(_ finding: Finding) {
             report.failure = finding.message
             onEvent(.finding(finding))
@@ -83,49 +72,45 @@ public final class Converter {
         }
 
         let mapper = DocumentMapper(configuration: configuration, format: format)
-        let outputs = OutputSet(folder: options.outputFolder, stem: stem, format: format,
-                                preCheck: options.preCheck, willCreate: willCreate)
+        let plan = ExportPlan(inputFile: name, inputSHA256: options.preCheck ? "" : SHA256.hexDigest(ofFile: input) ?? "",
+                              target: format.name, outputPaths: [], reexport: options.reexport)
         do {
-            if !options.preCheck {
-                run = try journal.begin(input: name, inputSHA256: SHA256.hexDigest(ofFile: input) ?? "", target: format.name,
-                                        reexport: options.reexport)
-            }
-            while let item = try reader.next() {
-                switch item {
-                case .finding(let finding):
-                    report.reading.count(finding)
-                    note(finding)
-                case .document(let document, let location):
-                    report.reading.documentsRead += 1
-                    if let only = options.only, !only.contains(document.number) { continue }
-                    try place(document, at: location, options: options, mapper: mapper, outputs: outputs, run: run, report: &report,
-                              note: note, onEvent: onEvent)
+            try journal.perform(plan, simulate: options.preCheck, failpoints: "convert") { run, transaction in
+                let outputs = OutputSet(folder: options.outputFolder, stem: stem, format: format, transaction: transaction)
+                let problems = ProblemsFile(path: "\(options.outputFolder)/\(stem).\(format.name).problems.csv", transaction: transaction)
+                func note(_ finding: Finding) {
+                    problems.add(finding)
+                    onEvent(.finding(finding))
                 }
-            }
-            try outputs.finish()
-            let keepProblems = report.needsAttention || report.notCarried > 0
-            try problems.finish(keep: keepProblems)
-            if keepProblems { report.problemsFile = problems.path }
-            report.outputs = outputs.paths + (report.problemsFile.map { [$0] } ?? [])
-            if !options.preCheck {
-                Failpoint.hit("convert:before-outputs")
-                try outputs.commit()
-                Failpoint.hit("convert:after-outputs")
+                while let item = try reader.next() {
+                    switch item {
+                    case .finding(let finding):
+                        report.reading.count(finding)
+                        note(finding)
+                    case .document(let document, let location):
+                        report.reading.documentsRead += 1
+                        if let only = options.only, !only.contains(document.number) { continue }
+                        try place(document, at: location, options: options, mapper: mapper, outputs: outputs, run: run,
+                                  report: &report, note: note, onEvent: onEvent)
+                    }
+                }
+                try outputs.finish()
+                let keepProblems = report.needsAttention || report.notCarried > 0
+                try problems.finish(keep: keepProblems)
+                if keepProblems { report.problemsFile = problems.path }
+                report.outputs = outputs.paths + (report.problemsFile.map { [$0] } ?? [])
+            } complete: { run in
                 try journal.complete(run)
+            }
+            if !options.preCheck {
                 logger.info("converted", metadata: ["file": "\(input)", "target": "\(format.name)", "documents": "\(report.written)"])
             }
         } catch let error as BatchFileError {
-            outputs.discard()
-            problems.withdraw()
-            try? journal.abandon(run)
             report.reading.refused = true
             report.outputs = []
             report.problemsFile = nil
             fail(error.finding)
         } catch {
-            outputs.discard()
-            problems.withdraw()
-            try? journal.abandon(run)
             report.outputs = []
             report.problemsFile = nil
             fail(Finding(.error, at: SourceLocation(file: name), "nothing was written for this batch: \(error)"))
@@ -135,7 +120,7 @@ public final class Converter {
 
     private func place(
         _ document: Document, at location: SourceLocation, options: ConversionOptions, mapper: DocumentMapper, outputs: OutputSet,
-        run: Int64, report: inout ConversionReport, note: (Finding) -> Void, onEvent: (ConversionEvent) -> Void
+        run: RunID?, report: inout ConversionReport, note: (Finding) -> Void, onEvent: (ConversionEvent) -> Void
     ) throws {
         if let prior = try journal.priorExport(number: document.number, kind: document.kind, target: format.name) {
             if options.reexport {
@@ -171,7 +156,7 @@ public final class Converter {
             }
             let placement = try outputs.write(mapped, to: family)
             report.written += 1
-            if !options.preCheck { try journal.record(run, ExportedDocument(document, outputFile: placement.file, outputIndex: placement.first)) }
+            if let run { try journal.record(run, ExportedDocument(document, outputFile: placement.file, outputIndex: placement.first)) }
             onEvent(.placement(placement))
         }
     }

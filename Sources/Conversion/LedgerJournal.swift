@@ -16,38 +16,37 @@ public final class LedgerJournal: ExportJournal {
         try ledger.priorExports(number: number, kind: kind, target: target).last?.description
     }
 
-    public func begin(input: String, inputSHA256: String, target: String, reexport: Bool) throws -> Int64 {
+    public func begin(_ plan: ExportPlan) throws -> RunID {
         documents = []
-        return try ledger.beginRun(ExportPlan(inputFile: input, inputSHA256: inputSHA256, target: target, outputPaths: [],
-                                              reexport: reexport)).rawValue
+        return try ledger.beginRun(plan)
     }
 
-    public func willWrite(_ run: Int64, path: String) throws {
-        try ledger.planOutput(RunID(run), path: path)
+    public func willWrite(_ run: RunID, path: String) throws {
+        try ledger.planOutput(run, path: path)
     }
 
     /// Documents are staged in the ledger in batches of this many, so memory stays flat.
     private static let stagingBatch = 2_000
 
-    public func record(_ run: Int64, _ document: ExportedDocument) throws {
+    public func record(_ run: RunID, _ document: ExportedDocument) throws {
         documents.append(document)
         if documents.count >= Self.stagingBatch { try flush(run) }
     }
 
-    public func complete(_ run: Int64) throws {
+    public func complete(_ run: RunID) throws {
         try flush(run)
-        try ledger.completeRun(RunID(run), documents: [])
+        try ledger.completeRun(run, documents: [])
     }
 
-    private func flush(_ run: Int64) throws {
+    private func flush(_ run: RunID) throws {
         guard !documents.isEmpty else { return }
         let batch = documents
         documents = []
-        try ledger.stageDocuments(RunID(run), batch)
+        try ledger.stageDocuments(run, batch)
     }
 
-    public func abandon(_ run: Int64) throws {
+    public func abandon(_ run: RunID) throws {
         documents = []
-        try ledger.abandonRun(RunID(run))
+        try ledger.abandonRun(run)
     }
 }

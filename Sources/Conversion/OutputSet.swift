@@ -1,12 +1,10 @@
 import DurableOutput
-#if canImport(Glibc)
-import Glibc
-#endif
 import PackageInterface
 
 /// The output files of one conversion: per family, the current part and the
-/// parts already filled. In a pre-check the same code runs with sinks that
-/// count and keep nothing, so its listing is the real run's by construction.
+/// parts already filled, each created through the run's output transaction.
+/// In a pre-check the same code runs against a simulated transaction that
+/// keeps nothing, so its listing is the real run's by construction.
 final class OutputSet {
     private struct Part {
         let path: String
@@ -19,21 +17,18 @@ final class OutputSet {
     private let folder: String
     private let stem: String
     private let format: any ExportFormat
-    private let preCheck: Bool
-    private let willCreate: (String) throws -> Void
+    private let transaction: OutputTransaction
     private var current: [OutputFamily: Part] = [:]
     private var partCounts: [OutputFamily: Int] = [:]
     private var finished: [Part] = []
     /// Every path, in creation order.
     private(set) var paths: [String] = []
 
-    init(folder: String, stem: String, format: any ExportFormat, preCheck: Bool,
-         willCreate: @escaping (String) throws -> Void) {
+    init(folder: String, stem: String, format: any ExportFormat, transaction: OutputTransaction) {
         self.folder = folder
         self.stem = stem
         self.format = format
-        self.preCheck = preCheck
-        self.willCreate = willCreate
+        self.transaction = transaction
     }
 
     /// The file name of part `number` of `family`: the first part has the plain
@@ -70,28 +65,12 @@ final class OutputSet {
         current = [:]
     }
 
-    /// Makes every part durable under its final name.
-    func commit() throws {
-        for part in finished { try part.file?.commit() }
-    }
-
-    /// Removes every part, committed or not: the run leaves nothing behind.
-    func discard() {
-        for part in finished { part.file?.withdraw() }
-        for part in current.values { part.file?.withdraw() }
-    }
-
     private func start(_ family: OutputFamily) throws -> Part {
         let number = (partCounts[family] ?? 0) + 1
         partCounts[family] = number
         let path = path(of: family, part: number)
-        try willCreate(path)
+        let file = try transaction.create(path)
         paths.append(path)
-        if preCheck, access(path, F_OK) == 0 {
-            // The real run would stop here; so does its simulation.
-            throw OutputError(.exists, path: path)
-        }
-        let file = preCheck ? nil : try DurableFile(path: path)
         let writer = format.makeWriter(for: family)
         try file?.write(try writer.begin())
         return Part(path: path, file: file, writer: writer, nextUnit: writer.firstUnit)

@@ -9,23 +9,22 @@ import KCCModel
 /// back or left anything out.
 final class ProblemsFile {
     let path: String
-    private let preCheck: Bool
-    private let willCreate: (String) throws -> Void
+    private let transaction: OutputTransaction
     private var file: DurableFile?
+    private var opened = false
     private let csv = CSVWriter()
     /// The first write that failed; the run fails with it.
     private(set) var failure: (any Error)?
 
     static let header = ["File", "Line", "Severity", "Document", "Field", "Message"]
 
-    init(path: String, preCheck: Bool, willCreate: @escaping (String) throws -> Void) {
+    init(path: String, transaction: OutputTransaction) {
         self.path = path
-        self.preCheck = preCheck
-        self.willCreate = willCreate
+        self.transaction = transaction
     }
 
     func add(_ finding: Finding) {
-        guard !preCheck, failure == nil else { return }
+        guard failure == nil else { return }
         do {
             try open()
             let cells = [finding.location.file, finding.location.line.map { String($0) } ?? "", finding.severity.rawValue,
@@ -36,32 +35,21 @@ final class ProblemsFile {
         }
     }
 
-    /// Makes the file durable (`keep`) or throws it away. In a pre-check, only
-    /// says whether the real run could write it.
+    /// Keeps the file with the run's outputs (`keep`), or throws it away.
     func finish(keep: Bool) throws {
         if let failure { throw failure }
-        guard keep else {
-            file?.discard()
-            return
+        if keep {
+            try open()
+        } else if let file {
+            transaction.discard(file)
         }
-        if preCheck {
-            if access(path, F_OK) == 0 { throw OutputError(.exists, path: path) }
-            return
-        }
-        try open()
-        try file?.commit()
-    }
-
-    /// Takes the file back, committed or not.
-    func withdraw() {
-        file?.withdraw()
     }
 
     private func open() throws {
-        guard file == nil else { return }
-        try willCreate(path)
-        let file = try DurableFile(path: path)
-        try file.write(csv.encode(Self.header))
+        guard !opened else { return }
+        opened = true
+        let file = try transaction.create(path)
+        try file?.write(csv.encode(Self.header))
         self.file = file
     }
 
@@ -70,7 +58,3 @@ final class ProblemsFile {
         return text
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

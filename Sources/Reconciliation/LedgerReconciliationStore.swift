@@ -7,7 +7,7 @@ import Ledger
 public final class LedgerReconciliationStore: ReconciliationStore {
     private let ledger: Ledger
     /// The target name reconciliation runs carry in the ledger's run table.
-    public static let target = "reconcile"
+    public static let target = ReconciliationRun.target
 
     public init(ledger: Ledger) {
         self.ledger = ledger
@@ -28,15 +28,15 @@ public final class LedgerReconciliationStore: ReconciliationStore {
         Set(try ledger.documents(number: number).map(\.target))
     }
 
-    public func begin(input: String, inputSHA256: String) throws -> Int64 {
-        try ledger.beginRun(ExportPlan(inputFile: input, inputSHA256: inputSHA256, target: Self.target, outputPaths: [])).rawValue
+    public func begin(_ plan: ExportPlan) throws -> RunID {
+        try ledger.beginRun(plan)
     }
 
-    public func willWrite(_ run: Int64, path: String) throws {
-        try ledger.planOutput(RunID(run), path: path)
+    public func willWrite(_ run: RunID, path: String) throws {
+        try ledger.planOutput(run, path: path)
     }
 
-    public func complete(_ run: Int64, decisions: [RefundDecision]) throws {
+    public func complete(_ run: RunID, decisions: [RefundDecision]) throws {
         let refunds = decisions.filter(\.outcome.isApplied).compactMap { d -> RefundApplication? in
             guard let amount = d.refund.amount, let creditNote = d.creditNote else { return nil }
             return RefundApplication(refundID: d.refund.id, sourceSystem: d.refund.system, creditNote: creditNote, amount: amount)
@@ -46,10 +46,10 @@ public final class LedgerReconciliationStore: ReconciliationStore {
                                 creditNote: d.creditNote, orderNumber: d.orderNumber, amount: d.refund.amount,
                                 sourceFile: d.refund.location.file, sourceLine: d.refund.location.line)
         }
-        try ledger.completeRun(RunID(run), documents: [], refunds: refunds, outcomes: outcomes)
+        try ledger.completeRun(run, documents: [], refunds: refunds, outcomes: outcomes)
     }
 
-    public func abandon(_ run: Int64) throws {
-        try ledger.abandonRun(RunID(run))
+    public func abandon(_ run: RunID) throws {
+        try ledger.abandonRun(run)
     }
 }

@@ -3,19 +3,17 @@ import DurableOutput
 import Foundation
 import KCCModel
 import KCCPaymentImport
+import Ledger
 import Logging
 import PackageInterface
 import Refunds
 
 /// What a reconciliation run needs of the ledger beyond looking things up:
-/// bracketing its durable writes, and recording the decisions in one
-/// transaction once the outputs are on disk.
-public protocol ReconciliationStore: ReconciliationLedger {
-    func begin(input: String, inputSHA256: String) throws -> Int64
-    func willWrite(_ run: Int64, path: String) throws
+/// the run protocol (``RunJournal``) around its durable writes, and recording
+/// the decisions in one transaction once the outputs are on disk.
+public protocol ReconciliationStore: ReconciliationLedger, RunJournal {
     /// Records every applied refund against its credit note, and the outcome of every refund, in one transaction.
-    func complete(_ run: Int64, decisions: [RefundDecision]) throws
-    func abandon(_ run: Int64) throws
+    func complete(_ run: RunID, decisions: [RefundDecision]) throws
 }
 
 /// Choices for one reconciliation.
@@ -108,11 +106,8 @@ public final class ReconciliationRun {
             try decide(refunds, options, into: &report)
             let outputs = try plan(path, options, &report)
             report.outputs = outputs.map(\.path)
-            if options.preCheck {
-                if let taken = outputs.first(where: { access($0.path, F_OK) == 0 }) { throw OutputError(.exists, path: taken.path) }
-                return report
-            }
-            try write(outputs, input: path, name: name, decisions: report.decisions)
+            try write(outputs, input: path, name: name, decisions: report.decisions, simulate: options.preCheck)
+            if options.preCheck { return report }
             // The ledger now holds this file's refunds; the next file reads them from there.
             reconciler = Reconciler(ledger: store)
             logger.info("reconciled", metadata: ["file": "\(name)", "refunds": "\(refunds.count)"])
@@ -209,27 +204,23 @@ public final class ReconciliationRun {
     }
 
     /// Write and record: every output durably in place, then the decisions in
-    /// one ledger transaction; on any failure, every output withdrawn.
-    private func write(_ outputs: [Output], input path: String, name: String, decisions: [RefundDecision]) throws {
-        let run = try store.begin(input: name, inputSHA256: SHA256.hexDigest(ofFile: path) ?? "")
-        var files: [DurableFile] = []
-        do {
+    /// one ledger transaction (the run protocol); on any failure, every output
+    /// withdrawn. Simulated in a pre-check, failing where the real run would.
+    private func write(_ outputs: [Output], input path: String, name: String, decisions: [RefundDecision], simulate: Bool) throws {
+        let plan = ExportPlan(inputFile: name, inputSHA256: simulate ? "" : SHA256.hexDigest(ofFile: path) ?? "", target: Self.target,
+                              outputPaths: [])
+        try store.perform(plan, simulate: simulate, failpoints: "reconcile") { _, transaction in
             for output in outputs {
-                let bytes = try output.bytes()
-                try store.willWrite(run, path: output.path)
-                let file = try DurableFile(path: output.path)
-                files.append(file)
-                try file.write(bytes)
+                let bytes = simulate ? [] : try output.bytes()
+                try transaction.create(output.path)?.write(bytes)
             }
-            for file in files { try file.commit() }
+        } complete: { run in
             try store.complete(run, decisions: decisions)
-        } catch {
-            // Whatever was already in place goes too: the ledger will not know it.
-            for file in files { file.withdraw() }
-            try? store.abandon(run)
-            throw error
         }
     }
+
+    /// The run's target in the ledger.
+    public static let target = "reconcile"
 
     /// Orders of valid refunds that the ledger has never seen (no credit note it
     /// knows, no document of the order): the ones "sync the original order" may export.

@@ -158,11 +158,11 @@ struct ConversionRunTests {
 /// A journal whose last step fails, as when a second process exported the same batch first.
 final class FailingJournal: ExportJournal {
     func priorExport(number: String, kind: DocumentKind, target: String) throws -> String? { nil }
-    func begin(input: String, inputSHA256: String, target: String, reexport: Bool) throws -> Int64 { 1 }
-    func willWrite(_ run: Int64, path: String) throws {}
-    func record(_ run: Int64, _ document: ExportedDocument) throws {}
-    func complete(_ run: Int64) throws { throw OutputError(.system(call: "ledger commit", errno: 16), path: "ledger") }
-    func abandon(_ run: Int64) throws {}
+    func begin(_ plan: ExportPlan) throws -> RunID { RunID(1) }
+    func willWrite(_ run: RunID, path: String) throws {}
+    func record(_ run: RunID, _ document: ExportedDocument) throws {}
+    func complete(_ run: RunID) throws { throw OutputError(.system(call: "ledger commit", errno: 16), path: "ledger") }
+    func abandon(_ run: RunID) throws {}
 }
 
 @Suite("Failures after the outputs are in place")

@@ -38,11 +38,11 @@ final class MemoryLedger: ReconciliationStore {
         creditNotes.filter { $0.gross == amount && $0.date >= from && $0.date <= through }.map(withApplied)
     }
 
-    func begin(input: String, inputSHA256: String) throws -> Int64 { 1 }
-    func willWrite(_ run: Int64, path: String) throws {}
-    func abandon(_ run: Int64) throws {}
+    func begin(_ plan: ExportPlan) throws -> RunID { RunID(1) }
+    func willWrite(_ run: RunID, path: String) throws {}
+    func abandon(_ run: RunID) throws {}
 
-    func complete(_ run: Int64, decisions: [RefundDecision]) throws {
+    func complete(_ run: RunID, decisions: [RefundDecision]) throws {
         completed.append(decisions)
         for d in decisions where d.outcome.isApplied {
             applied[d.creditNote!, default: .zero(d.refund.amount!.currency)] += d.refund.amount!

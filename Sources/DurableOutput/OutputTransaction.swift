@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The output files of one run, which appear together or not at all: each is
+/// created through ``create(_:)`` (announced first, so a crash can be undone),
+/// all are made durable by ``commit()``, and ``withdraw()`` takes back every
+/// one, committed or not, when a later step of the run fails.
+///
+/// A simulated transaction (a pre-check) creates nothing but fails exactly
+/// where the real one would: on a name that is taken.
+public final class OutputTransaction {
+    /// Nothing is written; names are only checked.
+    public let simulated: Bool
+    private let willCreate: (String) throws -> Void
+    private var files: [DurableFile] = []
+    /// Every path created or simulated, in order.
+    public private(set) var paths: [String] = []
+
+    /// `willCreate` is told of each path before its file is made (the run
+    /// journal records it as planned).
+    public init(simulated: Bool = false, willCreate: @escaping (String) throws -> Void = { _ in }) {
+        self.simulated = simulated
+        self.willCreate = willCreate
+    }
+
+    /// A new output that will be called `path`; `nil` when simulated. Fails if `path` exists.
+    public func create(_ path: String) throws -> DurableFile? {
+        try willCreate(path)
+        paths.append(path)
+        guard !simulated else {
+            if access(path, F_OK) == 0 { throw OutputError(.exists, path: path) }
+            return nil
+        }
+        let file = try DurableFile(path: path)
+        files.append(file)
+        return file
+    }
+
+    /// Drops a file the run decided not to keep (an empty problems file): it never appears.
+    public func discard(_ file: DurableFile) {
+        file.discard()
+        files.removeAll { $0 === file }
+        paths.removeAll { $0 == file.path }
+    }
+
+    /// Makes every file durable under its final name, in creation order.
+    public func commit() throws {
+        for file in files { try file.commit() }
+    }
+
+    /// Takes every file back, committed or not: the run leaves nothing behind.
+    public func withdraw() {
+        for file in files { file.withdraw() }
+    }
+}
