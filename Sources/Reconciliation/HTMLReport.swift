@@ -3,7 +3,8 @@ import KCCModel
 /// The reconciliation report as one self-contained HTML page (no scripts, no
 /// external files): totals first, then what needs a person, then everything.
 enum HTMLReport {
-    static func render(_ decisions: [RefundDecision], summary: ReconciliationSummary, sources: [String], created: String) -> String {
+    static func render(_ decisions: [RefundDecision], summary: ReconciliationSummary, sources: [String], created: String,
+                       commands: ResolveCommands) -> String {
         var html = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
@@ -43,13 +44,15 @@ enum HTMLReport {
 
         let needing = decisions.filter(\.needsPerson)
         html += "<h2>Needs a person (\(needing.count))</h2>\n"
-        html += needing.isEmpty ? "<p>Nothing: every refund matched, was already applied, or was resolved by hand.</p>\n" : table(needing, withCommand: true)
-        html += "<h2>Every refund (\(decisions.count))</h2>\n" + table(decisions, withCommand: false)
+        html += needing.isEmpty ? "<p>Nothing: every refund matched, was already applied, or was resolved by hand.</p>\n" : table(needing, commands: commands)
+        html += "<h2>Every refund (\(decisions.count))</h2>\n" + table(decisions, commands: nil)
         html += "</body></html>\n"
         return html
     }
 
-    private static func table(_ decisions: [RefundDecision], withCommand: Bool) -> String {
+    /// The refunds as a table; with `commands`, a last column says how to resolve each.
+    private static func table(_ decisions: [RefundDecision], commands: ResolveCommands?) -> String {
+        let withCommand = commands != nil
         var html = "<table><tr><th>Refund</th><th>Date</th><th class=\"num\">Amount</th><th>Outcome</th><th>Credit note</th><th>Order</th><th>Why, and the evidence</th>"
             + (withCommand ? "<th>To resolve</th>" : "") + "</tr>\n"
         for d in decisions {
@@ -62,7 +65,11 @@ enum HTMLReport {
             html += "<tr><td><code>\(escape(r.id))</code><br><small>\(escape(r.system)) · \(escape(r.location.description))</small></td>"
                 + "<td class=\"id\">\(escape(r.date?.description ?? "—"))</td><td class=\"num\">\(escape(r.amount?.description ?? "—"))</td>"
                 + "<td>\(badge(d.outcome))</td><td class=\"id\">\(escape(d.creditNote ?? "—"))</td><td class=\"id\">\(escape(d.orderNumber ?? "—"))</td><td>\(why)</td>"
-                + (withCommand ? "<td>\(d.command.map { "<code>\(escape($0))</code>" } ?? "")</td>" : "") + "</tr>\n"
+            if let commands {
+                let command = d.steps.isEmpty ? "" : "<code>\(escape(commands.render(d.steps)))</code>"
+                html += "<td>\(command)</td>"
+            }
+            html += "</tr>\n"
         }
         return html + "</table>\n"
     }

@@ -23,11 +23,10 @@ public struct Reconciler {
         var decision = RefundDecision(refund: refund, outcome: .invalid, reason: "", evidence: [], creditNote: refund.creditNote,
                                       orderNumber: refund.orderNumber)
         let key = "\(refund.system)\u{1F}\(refund.id)"
-        let resolve = "kccbridge resolve \(Self.quoted(refund.id))"
 
         guard refund.isValid, let amount = refund.amount else {
             decision.reason = "the record cannot be used: " + (refund.problems.isEmpty ? "no refund id" : refund.problems.joined(separator: "; "))
-            decision.command = "fix the source file and reconcile again, or: \(resolve) --ignore --note \"why\""
+            decision.steps = [.fixSourceFile, .ignore(refundID: refund.id)]
             return decision
         }
         if try ledger.isRefundApplied(id: refund.id, system: refund.system) || seenHere.contains(key) {
@@ -75,7 +74,7 @@ public struct Reconciler {
                 decision.resolution = resolution
             }
             decision.suggestions = try suggestions(for: refund, amount: amount)
-            decision.command = command(for: decision, resolve: resolve)
+            decision.steps = steps(for: decision)
         }
         return decision
     }
@@ -190,18 +189,20 @@ public struct Reconciler {
         return Array(out.prefix(5))
     }
 
-    private func command(for decision: RefundDecision, resolve: String) -> String {
+    /// What a person can do about a refund that was not applied.
+    private func steps(for decision: RefundDecision) -> [ResolutionStep] {
+        let id = decision.refund.id
         switch decision.outcome {
         case .ambiguous:
-            return decision.candidates.map { "\(resolve) --credit-note \($0) --note \"why\"" }.joined(separator: " | ")
+            return decision.candidates.map { .match(refundID: id, creditNote: $0) }
         case .needsCreditNote:
-            return "in KCC copy order \(decision.orderNumber ?? "?") as a credit note, export it, then reconcile again; or: \(resolve) --ignore --note \"why\""
+            return [.copyOrderAsCreditNote(order: decision.orderNumber), .ignore(refundID: id)]
         case .skippedUnmatchedOrder, .overRefund, .currencyMismatch:
-            return "\(resolve) --credit-note NUMBER --note \"why\"  or  \(resolve) --ignore --note \"why\""
+            return [.match(refundID: id, creditNote: nil), .ignore(refundID: id)]
         case .invalid:
-            return "fix the source file and reconcile again, or: \(resolve) --ignore --note \"why\""
+            return [.fixSourceFile, .ignore(refundID: id)]
         default:
-            return ""
+            return []
         }
     }
 
@@ -237,9 +238,6 @@ public struct Reconciler {
         return Array(long[(i + 1)...]) == Array(short[i...])
     }
 
-    static func quoted(_ text: String) -> String {
-        text.allSatisfy { $0.isLetter || $0.isNumber || "-_./#".contains($0) } ? text : "'\(text.replacingOccurrences(of: "'", with: "'\\''"))'"
-    }
 }
 
 extension String {

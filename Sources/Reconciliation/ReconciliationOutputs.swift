@@ -20,14 +20,14 @@ enum ReconciliationOutputs {
     }
 
     /// The report, CSV: one row per refund, text escaped for spreadsheets.
-    static func reportCSV(_ decisions: [RefundDecision]) -> [UInt8] {
+    static func reportCSV(_ decisions: [RefundDecision], commands: ResolveCommands) -> [UInt8] {
         let csv = CSVWriter()
         var bytes = csv.encode(reportColumns)
         for d in decisions {
             let r = d.refund
             csv.append([r.id, r.system, r.location.description, r.date?.description ?? "", d.outcome.rawValue, d.reason, d.creditNote ?? "",
                         d.orderNumber ?? "", r.amount?.amountText ?? "", r.currency?.code ?? "", d.evidence.joined(separator: "; "),
-                        d.candidates.joined(separator: " "), d.suggestions.joined(separator: "; "), d.command ?? "",
+                        d.candidates.joined(separator: " "), d.suggestions.joined(separator: "; "), commands.render(d.steps),
                         d.resolution.map(Self.describe) ?? ""].map { KCCPaymentImport.safe($0, .escape) }, to: &bytes)
         }
         return bytes

@@ -31,6 +31,8 @@ public struct ReconcileOptions: Sendable {
     /// Accounting packages that must also record the applied refunds (when
     /// refunds were made in a sales channel): `xero-xml`, `qbd-iif` …
     public var refundDestinations: [RefundDestination] = []
+    /// How the report says the resolution steps (the ledger the commands name).
+    public var commands = ResolveCommands()
     /// The creation time written into the outputs (ISO 8601); now by default.
     public var createdAt: String?
     /// "Sync the original order if missing" (`refunds.sync_missing_orders`):
@@ -161,15 +163,15 @@ public final class ReconciliationRun {
         let name = report.input
         let created = options.createdAt ?? Self.timestamp()
         let policy: TextCellPolicy = options.textPolicy == .refuse ? .escape : options.textPolicy
-        let decisions = report.decisions, summary = report.summary
+        let decisions = report.decisions, summary = report.summary, commands = options.commands
         let payments = ReconciliationOutputs.payments(decisions)
         var outputs = [
             Output(path: "\(folder)/\(stem).kcc-payments.csv") { KCCPaymentImport.csv(payments, policy: policy) },
             Output(path: "\(folder)/\(stem).kcc-payments.xml") { try KCCPaymentImport.xml(payments, source: name, created: created) },
-            Output(path: "\(folder)/\(stem).reconciliation-report.csv") { ReconciliationOutputs.reportCSV(decisions) },
+            Output(path: "\(folder)/\(stem).reconciliation-report.csv") { ReconciliationOutputs.reportCSV(decisions, commands: commands) },
             Output(path: "\(folder)/\(stem).reconciliation-totals.csv") { ReconciliationOutputs.totalsCSV(summary) },
             Output(path: "\(folder)/\(stem).reconciliation-report.html") {
-                Array(HTMLReport.render(decisions, summary: summary, sources: [name], created: created).utf8)
+                Array(HTMLReport.render(decisions, summary: summary, sources: [name], created: created, commands: commands).utf8)
             },
         ]
         let applied = decisions.compactMap { decision in Self.payment(decision).map { (decision, $0) } }

@@ -18,8 +18,8 @@ public struct RefundDecision: Sendable, Hashable {
     public var candidates: [String] = []
     /// Near misses, never applied.
     public var suggestions: [String] = []
-    /// The exact command that resolves it, for items that need a person.
-    public var command: String?
+    /// What a person can do about it, for items that need one (empty otherwise).
+    public var steps: [ResolutionStep] = []
     /// A hand decision already recorded.
     public var resolution: Resolution?
 

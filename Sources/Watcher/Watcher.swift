@@ -257,6 +257,7 @@ public final class Watcher {
         var options = ReconcileOptions(outputFolder: route.out, refundFile: RefundFile(readers: route.packages.refundReaders))
         options.settings = route.configuration.refunds
         options.textPolicy = route.configuration.textCells
+        options.commands = ResolveCommands(ledger: ledger.path)
         options.refundDestinations = route.refundTargets.compactMap {
             RefundDestination($0, packages: route.packages, configuration: route.configuration)
         }

@@ -81,6 +81,7 @@ struct Reconcile: ParsableCommand {
         options.format = from == "auto" ? nil : from
         options.settings = configuration.refunds
         options.textPolicy = configuration.textCells
+        options.commands = ResolveCommands(ledger: location.path)
         var inputs = RefundWriterInputs()
         if let creditMemos {
             do {
@@ -129,7 +130,7 @@ struct Reconcile: ParsableCommand {
             for note in report.notes { print("\(file): note: \(note)") }
             for decision in report.decisions where decision.needsPerson || decision.outcome == .duplicate {
                 print("\(decision.refund.location): \(decision.outcome): refund \(decision.refund.id): \(decision.reason)")
-                if let command = decision.command, !command.isEmpty { print("    to resolve: \(command)") }
+                if !decision.steps.isEmpty { print("    to resolve: \(options.commands.render(decision.steps))") }
             }
             print("\(file): \(report.summary.line)")
             for output in report.outputs { print("  \(preCheck ? "would write" : "wrote") \(output)") }

@@ -1,0 +1,67 @@
+/// What a person can do about a refund that needs one. The reconciler says
+/// which steps apply; a front end says them in its own words
+/// (``ResolveCommands`` as `kccbridge resolve` commands).
+public enum ResolutionStep: Sendable, Hashable {
+    /// Fix the refund file and reconcile it again.
+    case fixSourceFile
+    /// In KCC, copy the order as a credit note, export it, and reconcile again.
+    case copyOrderAsCreditNote(order: String?)
+    /// Apply the refund to a credit note: this one, or one the person names (`nil`).
+    case match(refundID: String, creditNote: String?)
+    /// Leave the refund out for good, with a note saying why.
+    case ignore(refundID: String)
+}
+
+/// The resolution steps as the command line takes them: `kccbridge resolve …`
+/// commands, naming the ledger when it is not the default one (a watched
+/// folder's), so that a command pasted from the report acts on the right ledger.
+public struct ResolveCommands: Sendable {
+    /// The ledger to name with `--ledger`; `nil`: the default ledger.
+    public var ledger: String?
+
+    public init(ledger: String? = nil) {
+        self.ledger = ledger
+    }
+
+    /// The steps as one line for the report: alternatives joined in words.
+    public func render(_ steps: [ResolutionStep]) -> String {
+        var line = ""
+        for (index, step) in steps.enumerated() {
+            guard index > 0 else {
+                line = phrase(step)
+                continue
+            }
+            switch (steps[index - 1], step) {
+            case (.fixSourceFile, _): line += ", or: "
+            case (.copyOrderAsCreditNote, _): line += "; or: "
+            case (.match, .match): line += " | "
+            default: line += "  or  "
+            }
+            line += phrase(step)
+        }
+        return line
+    }
+
+    /// One step in words, or as the command that takes it.
+    public func phrase(_ step: ResolutionStep) -> String {
+        switch step {
+        case .fixSourceFile:
+            "fix the source file and reconcile again"
+        case .copyOrderAsCreditNote(let order):
+            "in KCC copy order \(order ?? "?") as a credit note, export it, then reconcile again"
+        case .match(let refundID, let creditNote):
+            "\(resolve(refundID)) --credit-note \(creditNote ?? "NUMBER") --note \"why\""
+        case .ignore(let refundID):
+            "\(resolve(refundID)) --ignore --note \"why\""
+        }
+    }
+
+    private func resolve(_ refundID: String) -> String {
+        "kccbridge resolve \(Self.quoted(refundID))" + (ledger.map { " --ledger \(Self.quoted($0))" } ?? "")
+    }
+
+    /// `text` as one shell word: as it is when it is plain, else in single quotes.
+    static func quoted(_ text: String) -> String {
+        text.allSatisfy { $0.isLetter || $0.isNumber || "-_./#".contains($0) } ? text : "'\(text.replacingOccurrences(of: "'", with: "'\\''"))'"
+    }
+}
