@@ -28,12 +28,14 @@ let package = Package(
         ),
         // Money, dates, documents, findings: plain Sendable values.
         .target(name: "KCCModel", swiftSettings: strict),
+        // The one describer of system error numbers.
+        .target(name: "SystemErrors", swiftSettings: strict),
         // Streaming XML reading, writing and XSD validation over libxml2.
-        .target(name: "XMLStreaming", dependencies: ["CLibXML2"], swiftSettings: strict),
+        .target(name: "XMLStreaming", dependencies: ["CLibXML2", "SystemErrors"], swiftSettings: strict),
         // Outputs that appear whole or not at all (temp file, fsync, link, fsync folder).
-        .target(name: "DurableOutput", swiftSettings: strict),
+        .target(name: "DurableOutput", dependencies: ["SystemErrors"], swiftSettings: strict),
         // Streaming RFC 4180 reading and writing over bytes.
-        .target(name: "CSVStreaming", swiftSettings: strict),
+        .target(name: "CSVStreaming", dependencies: ["SystemErrors"], swiftSettings: strict),
         // The KCC side: the export batch (readers, checks, writers, generator) and the payment import.
         .target(
             name: "KCCBatch",
@@ -121,7 +123,7 @@ let package = Package(
         .target(
             name: "Ledger",
             dependencies: [
-                "KCCModel", "CSVStreaming", "DurableOutput",
+                "KCCModel", "CSVStreaming", "DurableOutput", "SystemErrors",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,3 +1,5 @@
+import SystemErrors
+
 /// Why a CSV file cannot be read at all. A problem confined to one record is a
 /// ``CSVRecord/Problem`` instead, and reading carries on.
 public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -28,7 +30,7 @@ public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch code {
         case .unreadable(let errno):
-            return "the file cannot be read (\(Self.errnoText(errno)))"
+            return "the file cannot be read (\(Errno.describe(errno)))"
         case .unterminatedQuote:
             return "a quoted field opened on line \(line) is never closed; the whole file is refused (is a closing \" missing?)"
         case .fieldTooLong(let limit):
@@ -39,15 +41,6 @@ public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
             return "the lines of this file end in a bare carriage return (old Mac style), so it reads as one endless line; save it with CRLF or LF line ends. The whole file is refused"
         case .fileTooLarge(let limit):
             return "the file is larger than the limit of \(limit) bytes; the whole file is refused (raise the limit if it is genuine)"
-        }
-    }
-
-    static func errnoText(_ code: Int32) -> String {
-        switch code {
-        case 2: "no such file"
-        case 13: "permission denied"
-        case 21: "it is a folder"
-        default: "error \(code)"
         }
     }
 }

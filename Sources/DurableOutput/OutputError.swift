@@ -1,3 +1,5 @@
+import SystemErrors
+
 /// Why an output could not be written. An output that fails is never trusted
 /// afterwards: its temporary file is removed and nothing takes its place.
 public struct OutputError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -21,17 +23,7 @@ public struct OutputError: Error, Sendable, Hashable, CustomStringConvertible {
         case .exists:
             return "\(path) already exists; it is left as it is (move it away, or choose another name)"
         case .system(let call, let errno):
-            return "\(path) could not be written (\(call) failed: \(Self.text(errno)))"
-        }
-    }
-
-    static func text(_ errno: Int32) -> String {
-        switch errno {
-        case 2: "no such folder"
-        case 13: "permission denied"
-        case 28: "no space left on the device"
-        case 30: "read-only file system"
-        default: "error \(errno)"
+            return "\(path) could not be written (\(call) failed: \(Errno.describe(errno)))"
         }
     }
 }

@@ -25,7 +25,7 @@ public struct Reconciler {
         let key = "\(refund.system)\u{1F}\(refund.id)"
 
         guard refund.isValid, let amount = refund.amount else {
-            decision.reason = "the record cannot be used: " + (refund.problems.isEmpty ? "no refund id" : refund.problems.joined(separator: "; "))
+            decision.reason = "the record cannot be used: " + (refund.problems.isEmpty ? "no refund id" : refund.problems.map(\.message).joined(separator: "; "))
             decision.steps = [.fixSourceFile, .ignore(refundID: refund.id)]
             return decision
         }

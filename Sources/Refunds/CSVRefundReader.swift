@@ -12,7 +12,7 @@ enum CSVRefundReader {
         do {
             reader = try CSVReader(path: path)
         } catch {
-            throw FileRefusal(at: SourceLocation(file: name), "\(error)")
+            throw FileRefusal(at: SourceLocation(file: name), because: error)
         }
         do {
             guard let header = try reader.nextRecord() else {
@@ -34,24 +34,25 @@ enum CSVRefundReader {
                     let text = record.fields[index].trimmingWhitespace()
                     return text.isEmpty ? nil : text
                 }
-                var problems = record.problems.map(\.description)
+                var problems = RecordProblems(at: SourceLocation(file: name, line: record.line))
+                for problem in record.problems { problems.add(problem.description) }
                 let currency = RefundValues.currency(cell(.currency), fallback: settings.defaultCurrency, problems: &problems)
                 let amount = RefundValues.amount(cell(.amount), currency: currency, field: "the amount",
                                                  negativeIsRefund: settings.negativeAmountsAreRefunds, problems: &problems)
                 let date = RefundValues.date(cell(.date), slashFormat: settings.csvDateFormat, problems: &problems)
                 let id = cell(.id) ?? ""
-                if id.isEmpty { problems.append("the refund id is missing") }
+                if id.isEmpty { problems.add("the refund id is missing", field: header.fields[columns[.id] ?? 0]) }
                 refunds.append(Refund(system: settings.csvSource, location: SourceLocation(file: name, line: record.line), id: id, date: date,
                                       amount: amount, creditNote: cell(.creditNote), orderNumber: cell(.orderNumber),
-                                      reference: cell(.reference), method: cell(.method), customer: cell(.customer), problems: problems))
+                                      reference: cell(.reference), method: cell(.method), customer: cell(.customer), problems: problems.findings))
             }
             return refunds
         } catch let error as CSVError {
-            throw FileRefusal(at: SourceLocation(file: name, line: error.line), "\(error)")
+            throw FileRefusal(at: SourceLocation(file: name, line: error.line), because: error)
         } catch let error as FileRefusal {
             throw error
         } catch {
-            throw FileRefusal(at: SourceLocation(file: name), "\(error)")
+            throw FileRefusal(at: SourceLocation(file: name), because: error)
         }
     }
 

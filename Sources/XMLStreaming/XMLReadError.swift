@@ -1,3 +1,5 @@
+import SystemErrors
+
 /// Why an XML file was refused. Any of these refuses the whole file.
 public struct XMLReadError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Code: Sendable, Hashable {
@@ -28,7 +30,7 @@ public struct XMLReadError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch code {
         case .unreadable(let errno):
-            return "the file cannot be read (error \(errno))"
+            return "the file cannot be read (\(Errno.describe(errno)))"
         case .tooLarge(let limit):
             return "the file is larger than the limit of \(limit) bytes; the whole file is refused (raise the limit if it is genuine)"
         case .doctype:

@@ -8,7 +8,8 @@ private func refund(_ id: String, _ amount: String?, creditNote: String? = nil, 
                     currency: Currency = .gbp, customer: String? = nil, problems: [String] = []) -> Refund {
     Refund(system: "csv", location: SourceLocation(file: "r.csv", line: 2), id: id, date: CalendarDate(year: 2026, month: 11, day: 12),
            amount: amount.map { try! Money(parsing: $0, currency: currency) }, creditNote: creditNote, orderNumber: order,
-           reference: reference, customer: customer, problems: problems)
+           reference: reference, customer: customer,
+           problems: problems.map { Finding(.error, at: SourceLocation(file: "r.csv", line: 2), $0) })
 }
 
 private func ledger() -> MemoryLedger {

@@ -50,7 +50,9 @@ struct RefundReaderTests {
         #expect(refunds.map(\.id) == ["9001", "9002", "9003", "9004"])
         #expect(refunds[0].orderNumber == "SO-51874" && refunds[0].reference == "AMZ-R-1")
         #expect(refunds[0].date == CalendarDate(year: 2026, month: 11, day: 21))
-        #expect(!refunds[3].isValid && refunds[3].problems == ["the amount is missing"])
+        #expect(!refunds[3].isValid && refunds[3].problems.map(\.message) == ["the amount is missing"])
+        // The problem is a finding at the record's line, naming the field.
+        #expect(refunds[3].problems.first?.location == refunds[3].location && refunds[3].problems.first?.field == "the amount")
     }
 
     @Test("configured column names come before the built-in ones")
@@ -85,7 +87,7 @@ struct RefundCSVChoiceTests {
         TestFiles.write(path, "RefundId,CreditNote,Amount,Date\nN1,CRN-1,-5.00,2026-11-20\n")
         defer { TestFiles.remove(path) }
         let strict = try refundFile.read(path)
-        #expect(!strict[0].isValid && strict[0].problems[0].contains("is negative"))
+        #expect(!strict[0].isValid && strict[0].problems[0].message.contains("is negative"))
         var settings = RefundSettings()
         settings.negativeAmountsAreRefunds = true
         settings.csvSource = "bank"

@@ -77,7 +77,7 @@ struct CommandLineTests {
         #expect(try Run(["generate", "--orders", "5", "--format", "xml", "--output", good]).status == 0)
         let run = try Run(["check", "/nonexistent/batch.csv", good])
         #expect(run.status == 1)
-        #expect(run.stdout.contains("/nonexistent/batch.csv: error: the file cannot be read (no such file)"))
+        #expect(run.stdout.contains("/nonexistent/batch.csv: error: the file cannot be read (no such file or folder)"))
         #expect(run.stdout.contains("g.xml: ") && run.stdout.contains("0 held back"))
     }
 

@@ -1,6 +1,5 @@
 /// One refund read back from an accounting package or a sales channel: the
-/// record every refund reader produces, whatever the file
-/// (`../shared/spec/reconciliation.md`, "Refund records").
+/// record every refund reader produces, whatever the file.
 ///
 /// A refund that could not be read properly still becomes a record, with its
 /// ``problems``; reconciliation gives it the outcome `invalid`.
@@ -24,12 +23,13 @@ public struct Refund: Sendable, Hashable {
     public var method: String?
     /// The customer's name, where the file gives it (for suggestions).
     public var customer: String?
-    /// Why the record is not usable (no amount, unreadable date …); empty when it is.
-    public var problems: [String]
+    /// Why the record is not usable (no amount, unreadable date …), each at
+    /// the record's place and naming its field; empty when it is usable.
+    public var problems: [Finding]
 
     public init(system: String, location: SourceLocation, id: String, date: CalendarDate? = nil, amount: Money? = nil,
                 creditNote: String? = nil, orderNumber: String? = nil, reference: String? = nil, method: String? = nil,
-                customer: String? = nil, problems: [String] = []) {
+                customer: String? = nil, problems: [Finding] = []) {
         self.system = system
         self.location = location
         self.id = id

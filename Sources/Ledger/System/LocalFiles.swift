@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 
+import SystemErrors
+
 /// The few file-system operations the ledger needs, over the C library.
 enum LocalFiles {
     /// `path` made absolute against the current folder, with `.`, `..` and repeated slashes resolved
@@ -38,7 +40,7 @@ enum LocalFiles {
         for part in folder.split(separator: "/") {
             current += "/" + part
             if mkdir(current, 0o755) != 0, errno != EEXIST {
-                throw LedgerError(.cannotOpen, "the folder \(current) cannot be created (\(text(errno)))")
+                throw LedgerError(.cannotOpen, "the folder \(current) cannot be created (\(Errno.describe(errno)))")
             }
         }
     }
@@ -52,7 +54,7 @@ enum LocalFiles {
     /// Deletes `path`; `nil` when it is gone (or was never there), else why not.
     static func remove(_ path: String) -> String? {
         if unlink(path) == 0 || errno == ENOENT { return nil }
-        return text(errno)
+        return Errno.describe(errno)
     }
 
     /// Seconds on a clock that never jumps.
@@ -60,17 +62,5 @@ enum LocalFiles {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
-
-    /// A short text for an errno, for messages.
-    static func text(_ code: Int32) -> String {
-        switch code {
-        case ENOENT: "no such file or folder"
-        case EACCES, EPERM: "permission denied"
-        case ENOSPC: "no space left on the device"
-        case EROFS: "read-only file system"
-        case ENOTDIR: "a part of the path is not a folder"
-        default: "error \(code)"
-        }
     }
 }

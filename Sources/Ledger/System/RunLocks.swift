@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 
+import SystemErrors
+
 /// Advisory byte locks on the file beside the ledger (`ledger.sqlite.lock`),
 /// which tell a live run from one whose process is gone.
 ///
@@ -29,7 +31,7 @@ final class RunLocks: Sendable {
         self.path = path
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw LedgerError(.cannotOpen, "the ledger's lock file \(path) cannot be opened (\(LocalFiles.text(errno)))")
+            throw LedgerError(.cannotOpen, "the ledger's lock file \(path) cannot be opened (\(Errno.describe(errno)))")
         }
         self.fd = fd
     }
@@ -43,7 +45,7 @@ final class RunLocks: Sendable {
         if apply(F_WRLCK, at: index) { return true }
         let code = errno
         if code == EAGAIN || code == EACCES { return false }
-        throw LedgerError(.cannotOpen, "the ledger's lock file \(path) cannot be locked (\(LocalFiles.text(code)))")
+        throw LedgerError(.cannotOpen, "the ledger's lock file \(path) cannot be locked (\(Errno.describe(code)))")
     }
 
     /// Takes byte `index`, waiting up to `timeout` seconds for whoever holds it.

@@ -32,11 +32,11 @@ package enum XMLRecords {
             }
             if !sawRoot { throw FileRefusal(at: SourceLocation(file: name), "the file holds no <\(root)>") }
         } catch let error as XMLReadError {
-            throw FileRefusal(at: SourceLocation(file: name, line: error.line > 0 ? error.line : nil), "\(error)")
+            throw FileRefusal(at: SourceLocation(file: name, line: error.line > 0 ? error.line : nil), because: error)
         } catch let error as FileRefusal {
             throw error
         } catch {
-            throw FileRefusal(at: SourceLocation(file: name), "\(error)")
+            throw FileRefusal(at: SourceLocation(file: name), because: error)
         }
     }
 }

@@ -33,13 +33,14 @@ struct QBXMLRefundReader: RefundReader {
 
     private static func make(id: String?, date: String?, amount: String?, creditMemo: String?, memo: String?, method: String?,
                              customer: String?, line: Int, file: String, currency: Currency) -> Refund {
-        var problems: [String] = []
-        if id == nil { problems.append("TxnID is missing") }
+        let location = SourceLocation(file: file, line: line)
+        var problems = RecordProblems(at: location)
+        if id == nil { problems.add("TxnID is missing", field: "TxnID") }
         // qbXML writes linked amounts as negative; the sign there says only which side of the link.
         let money = RefundValues.amount(amount, currency: currency, field: "the amount", negativeIsRefund: true, problems: &problems)
-        let day = RefundValues.date(date, slashFormat: .monthDayYear, problems: &problems)
-        return Refund(system: system, location: SourceLocation(file: file, line: line), id: id ?? "", date: day, amount: money,
-                      creditNote: creditMemo, reference: memo, method: method, customer: customer, problems: problems)
+        let day = RefundValues.date(date, slashFormat: .monthDayYear, field: "TxnDate", problems: &problems)
+        return Refund(system: system, location: location, id: id ?? "", date: day, amount: money,
+                      creditNote: creditMemo, reference: memo, method: method, customer: customer, problems: problems.findings)
     }
 
     /// A credit-card refund, once per credit memo it is applied to.
