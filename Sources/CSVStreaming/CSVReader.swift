@@ -219,9 +219,11 @@ public final class CSVReader {
         if buffer.count < Self.chunkSize + unread.count { buffer = [UInt8](repeating: 0, count: Self.chunkSize + unread.count) }
         buffer.replaceSubrange(0..<unread.count, with: unread)
         let n = buffer.withUnsafeMutableBytes { raw -> Int in
+            // Sized just above to hold a whole chunk after what was kept, so never empty.
+            guard let base = raw.baseAddress else { preconditionFailure("the read buffer is empty") }
             var result: Int
             repeat {
-                result = read(fd, raw.baseAddress! + unread.count, Self.chunkSize)
+                result = read(fd, base + unread.count, Self.chunkSize)
             } while result < 0 && errno == EINTR
             return result
         }

@@ -134,15 +134,7 @@ public final class DurableFile: ByteSink {
     }
 
     private func flushPending() throws(OutputError) {
-        var offset = 0
-        while offset < pending.count {
-            let n = pending.withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw OutputError(.system(call: "write", errno: errno), path: path)
-            }
-            offset += n
-        }
+        if let code = writeAll(pending, to: fd) { throw OutputError(.system(call: "write", errno: code), path: path) }
         pending.removeAll(keepingCapacity: true)
     }
 
@@ -177,8 +169,9 @@ public final class DurableFile: ByteSink {
         defer { closedir(dir) }
         var removed: [String] = []
         while let entry = readdir(dir) {
+            // d_name is a fixed array holding the name up to its terminating NUL.
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
             if isTemporary(name) {
                 unlink("\(folder)/\(name)")
@@ -208,14 +201,25 @@ public final class StandardOutputSink: ByteSink {
     public init() {}
 
     public func write(_ bytes: [UInt8]) throws(OutputError) {
+        if let code = writeAll(bytes, to: 1) { throw OutputError(.system(call: "write", errno: code), path: "standard output") }
+    }
+}
+
+/// Writes all of `bytes` to `fd`, again after a signal or a short write.
+/// Returns the `errno` of a write that failed, or `nil`.
+private func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
+    bytes.withUnsafeBytes { raw in
+        // An empty array may have no address; it has nothing to write either.
+        guard let base = raw.baseAddress else { return nil }
         var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { raw in Glibc.write(1, raw.baseAddress! + offset, raw.count - offset) }
+        while offset < raw.count {
+            let n = Glibc.write(fd, base + offset, raw.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw OutputError(.system(call: "write", errno: errno), path: "standard output")
+                return errno
             }
             offset += n
         }
+        return nil
     }
 }

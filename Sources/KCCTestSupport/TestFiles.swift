@@ -45,7 +45,13 @@ public enum TestFiles {
     /// A new empty folder in /tmp.
     public static func makeFolder() -> String {
         var template = Array("/tmp/kccbridge-test-XXXXXX".utf8CString)
-        return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+        return template.withUnsafeMutableBufferPointer { buffer in
+            // The template is never empty; mkdtemp fails only when /tmp is unusable, and then no test can run.
+            guard let base = buffer.baseAddress, let folder = mkdtemp(base) else {
+                preconditionFailure("mkdtemp failed: errno \(errno)")
+            }
+            return String(cString: folder)
+        }
     }
 
     /// The names in `folder`, sorted, without `.` and `..`.
@@ -54,7 +60,8 @@ public enum TestFiles {
         defer { closedir(dir) }
         var result: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            // d_name is a fixed array holding the name up to its terminating NUL.
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             if name != "." && name != ".." { result.append(name) }
         }
         return result.sorted()

@@ -56,14 +56,14 @@ public struct DocumentMapper: Sendable {
             let account = salesAccount(kind: sales.kind, rule: rule)
             for line in sales.lines {
                 let description = run.text(line.description, field: "Description", line: line.lineNumber)
-                let useRefundTax = sales.kind == .credit && !configuration.channels.enabled && configuration.channels.refundTaxCode != nil
-                let taxCode = useRefundTax ? configuration.channels.refundTaxCode! : line.taxCode
+                let refundTaxCode = sales.kind == .credit && !configuration.channels.enabled ? configuration.channels.refundTaxCode : nil
+                let taxCode = refundTaxCode ?? line.taxCode
                 guard let tax = configuration.taxCodes[taxCode] else {
                     run.error("line \(line.lineNumber): TaxCode \(taxCode) has no entry under tax_codes in the configuration")
                     continue
                 }
                 if let rate = tax.rate, rate.compare(line.taxRate) != 0 {
-                    run.warning("line \(line.lineNumber): TaxRate \(line.taxRate.normalizedDescription)% differs from the \(tax.rate!.normalizedDescription)% of \(taxCode) (\(tax.displayName(configuration.taxCodeFields))); the package will compute its own tax")
+                    run.warning("line \(line.lineNumber): TaxRate \(line.taxRate.normalizedDescription)% differs from the \(rate.normalizedDescription)% of \(taxCode) (\(tax.displayName(configuration.taxCodeFields))); the package will compute its own tax")
                 }
                 lines.append(MappedLine(line: line, description: description, account: account, tracking: rule?.tracking ?? [],
                                         taxCode: taxCode, tax: tax))

@@ -30,13 +30,13 @@ enum HTMLReport {
             """
         for outcome in RefundOutcome.allCases {
             let count = summary.counts[outcome] ?? 0
-            let money = (summary.money[outcome] ?? [:]).keys.sorted().map { summary.money[outcome]![$0]!.description }.joined(separator: "<br>")
+            let money = (summary.money[outcome] ?? [:]).sorted { $0.key < $1.key }.map(\.value.description).joined(separator: "<br>")
             html += "<tr><td>\(badge(outcome))</td><td class=\"num\">\(count)</td><td class=\"num\">\(money.isEmpty ? "—" : money)</td><td>\(outcome.isApplied ? "yes" : "no")</td></tr>\n"
         }
         html += "<tr><th>All refunds read</th><th class=\"num\">\(summary.read)</th><th class=\"num\">"
-            + summary.moneyRead.keys.sorted().map { summary.moneyRead[$0]!.description }.joined(separator: "<br>") + "</th><th></th></tr></table>\n"
-        let checks = summary.moneyRead.keys.sorted().map { c in
-            "\(summary.moneyRead[c]!) read = \(summary.moneyMatched[c] ?? .zero(c)) matched + \(summary.moneyListed[c] ?? .zero(c)) listed"
+            + summary.moneyRead.sorted { $0.key < $1.key }.map(\.value.description).joined(separator: "<br>") + "</th><th></th></tr></table>\n"
+        let checks = summary.moneyRead.sorted { $0.key < $1.key }.map { c, read in
+            "\(read) read = \(summary.moneyMatched[c] ?? .zero(c)) matched + \(summary.moneyListed[c] ?? .zero(c)) listed"
         }
         html += "<p class=\"check \(summary.ties ? "ok" : "bad")\">\(summary.ties ? "✓" : "✗") \(summary.read) refunds read = "
             + RefundOutcome.allCases.compactMap { o in summary.counts[o].map { "\($0) \(o)" } }.joined(separator: " + ")

@@ -39,9 +39,9 @@ public struct Reconciler {
 
         let resolution = try ledger.resolution(refundID: refund.id, system: refund.system)
         var givenCreditNote = refund.creditNote
-        if case .match(let number)? = resolution?.decision {
+        if let resolution, case .match(let number) = resolution.decision {
             givenCreditNote = number
-            decision.evidence.append("a person chose credit note \(number) (\(resolution!.decidedBy), \(resolution!.decidedAt.iso8601): \(resolution!.note))")
+            decision.evidence.append("a person chose credit note \(number) (\(resolution.decidedBy), \(resolution.decidedAt.iso8601): \(resolution.note))")
         }
 
         // 1. A credit note named in its field, or standing whole in the reference.
@@ -136,7 +136,8 @@ public struct Reconciler {
             return
         }
         let sameCurrency = notes.filter { $0.currency == amount.currency }
-        guard !sameCurrency.isEmpty else {
+        // The note with the most open; there is one exactly when some note is in the refund's currency.
+        guard let largest = sameCurrency.max(by: { $0.open < $1.open }) else {
             decision.outcome = .currencyMismatch
             decision.reason = "the refund is in \(amount.currency.code) but order \(order)'s credit notes are in \(Set(notes.map(\.currency.code)).sorted().joined(separator: ", "))"
             return
@@ -149,7 +150,6 @@ public struct Reconciler {
             evaluate(&decision, against: exact[0], amount: amount, byOrder: true)
             decision.reason += " (the only one whose open amount equals the refund)"
         } else if enough.isEmpty {
-            let largest = sameCurrency.max { $0.open < $1.open }!
             evaluate(&decision, against: largest, amount: amount, byOrder: true)
         } else {
             decision.outcome = .ambiguous

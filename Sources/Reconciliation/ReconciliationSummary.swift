@@ -59,8 +59,8 @@ public struct ReconciliationSummary: Sendable, Hashable {
     /// `12 refunds: 7 matched, …`: the one-line summary.
     public var line: String {
         let parts = RefundOutcome.allCases.compactMap { outcome in counts[outcome].map { "\($0) \(outcome)" } }
-        let moneyText = moneyRead.keys.sorted().map { c in
-            "\(moneyRead[c]!) read = \(moneyMatched[c] ?? .zero(c)) matched + \(moneyListed[c] ?? .zero(c)) listed"
+        let moneyText = moneyRead.sorted { $0.key < $1.key }.map { c, amount in
+            "\(amount) read = \(moneyMatched[c] ?? .zero(c)) matched + \(moneyListed[c] ?? .zero(c)) listed"
         }
         return "\(read) refund\(read == 1 ? "" : "s"): " + (parts.isEmpty ? "none" : parts.joined(separator: ", "))
             + (moneyText.isEmpty ? "" : "; " + moneyText.joined(separator: "; "))

@@ -140,14 +140,19 @@ public final class Watcher {
         }
         let names = Set(present.map(\.name))
         arrivals = arrivals.filter { names.contains($0.key) }
-        for file in present.sorted(by: { $0.modified != $1.modified ? $0.modified < $1.modified : $0.name < $1.name })
-        where arrivals[file.name] == nil {
-            nextArrival += 1
-            arrivals[file.name] = nextArrival
+        var arrived: [(arrival: UInt64, file: (name: String, modified: Int64))] = []
+        for file in present.sorted(by: { $0.modified != $1.modified ? $0.modified < $1.modified : $0.name < $1.name }) {
+            if let arrival = arrivals[file.name] {
+                arrived.append((arrival, file))
+            } else {
+                nextArrival += 1
+                arrivals[file.name] = nextArrival
+                arrived.append((nextArrival, file))
+            }
         }
         recentlyRenamed.formUnion(renamedIn)
         var ready: [Candidate] = []
-        for file in present.sorted(by: { arrivals[$0.name]! < arrivals[$1.name]! }) {
+        for (_, file) in arrived.sorted(by: { $0.arrival < $1.arrival }) {
             guard recentlyRenamed.contains(file.name) || Self.age(modifiedNanoseconds: file.modified) >= route.quietPeriod else {
                 return (ready, file.name)
             }

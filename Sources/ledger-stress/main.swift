@@ -35,7 +35,7 @@ func document(tag: String, run: Int, index: Int, file: String) -> ExportedDocume
     return ExportedDocument(
         kind: isCredit ? .credit : .invoice, number: "\(tag)-\(isCredit ? "CRN" : "INV")-\(run)-\(index)",
         orderNumber: "SO-\(tag)-\(run)-\(index / 4)", customerCode: "C-\(index % 7)", customerName: "Customer \(index % 7)",
-        date: CalendarDate(year: 2026, month: 11, day: 20)!, gross: Money(minorUnits: Int64(1000 + index), currency: .gbp),
+        date: CalendarDate(validYear: 2026, month: 11, day: 20), gross: Money(minorUnits: Int64(1000 + index), currency: .gbp),
         outputFile: file, outputIndex: index + 2
     )
 }

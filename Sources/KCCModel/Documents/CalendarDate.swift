@@ -15,6 +15,15 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         self.day = day
     }
 
+    /// A date written in the program itself (a default, a fixed date), known to be valid.
+    /// A date from input goes through `init?(year:month:day:)`, which can say no.
+    public init(validYear year: Int, month: Int, day: Int) {
+        guard let date = CalendarDate(year: year, month: month, day: day) else {
+            preconditionFailure("\(year)-\(month)-\(day) is not a date")
+        }
+        self = date
+    }
+
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return isLeap(year) ? 29 : 28

@@ -28,9 +28,16 @@ public struct Currency: Sendable, Hashable, Comparable, CustomStringConvertible 
         return factor
     }
 
-    public static let gbp = Currency(code: "GBP")!
-    public static let eur = Currency(code: "EUR")!
-    public static let usd = Currency(code: "USD")!
+    public static let gbp = Currency(listed: "GBP")
+    public static let eur = Currency(listed: "EUR")
+    public static let usd = Currency(listed: "USD")
+
+    /// A code written in this file and known to be in the list (the constants above),
+    /// so that looking it up cannot fail.
+    private init(listed code: String) {
+        guard let currency = Currency(code: code) else { preconditionFailure("\(code) is not in the ISO 4217 list") }
+        self = currency
+    }
 
     /// Active ISO 4217 codes and their minor-unit digits (the ISO list as
     /// published; funds codes and precious metals are left out on purpose).

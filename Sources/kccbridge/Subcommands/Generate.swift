@@ -30,13 +30,20 @@ struct Generate: ParsableCommand {
     func validate() throws {
         guard orders >= 0 else { throw ValidationError("--orders must be 0 or more") }
         guard (0...10_000_000).contains(firstOrder) else { throw ValidationError("--first-order must be from 0 to 10000000") }
-        guard BatchFile.Encoding(rawValue: format.lowercased()) != nil else {
+        _ = try chosenEncoding()
+    }
+
+    /// The encoding `--format` names, in either case.
+    private func chosenEncoding() throws(ValidationError) -> BatchFile.Encoding {
+        guard let encoding = BatchFile.Encoding(rawValue: format.lowercased()) else {
             throw ValidationError("--format must be csv or xml, not '\(format)'")
         }
+        return encoding
     }
 
     func run() throws {
-        let encoding = BatchFile.Encoding(rawValue: format.lowercased())!
+        // Never throws: validate() has checked it.
+        let encoding = try chosenEncoding()
         let generator = BatchGenerator(options: .init(orders: orders, seed: seed, nasty: nasty, firstOrder: firstOrder))
         do {
             if let output {

@@ -92,9 +92,11 @@ final class CSVBatchReader: BatchReader {
         if number == skipping { return }
         skipping = nil
 
-        if current?.number == number {
-            // In place: copying the document out and back would copy all its lines on every row.
-            addRow(record, at: at, to: &current!)
+        if current?.number == number, var document = current.take() {
+            // Taken out and put back: with `current` empty meanwhile, the lines are not shared,
+            // so adding a row does not copy them all.
+            addRow(record, at: at, to: &document)
+            current = document
             return
         }
         finishCurrent()

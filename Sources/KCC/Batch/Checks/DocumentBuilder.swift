@@ -33,6 +33,13 @@ private struct DocumentCheck {
 
     private func label(_ field: BatchField) -> String { raw.labels[field] ?? field.name }
 
+    /// The raw value of a field a reader below has returned a value for, to point at it.
+    /// The readers return `nil` for a missing field, so a field that was read is present.
+    private func present(_ field: BatchField, in fields: [BatchField: RawValue]) -> RawValue {
+        guard let value = fields[field] else { preconditionFailure("\(field.name) was read, so it is present") }
+        return value
+    }
+
     private mutating func error(_ message: String, at location: SourceLocation, field: BatchField? = nil) {
         findings.append(Finding(.error, at: location, field: field.map(label), document: number,
                                 "\(message) — document \(number) held back"))
@@ -126,7 +133,8 @@ private struct DocumentCheck {
         if let code = text(.currency, in: fields, at: at, required: true) {
             currency = Currency(code: code)
             if currency == nil {
-                error("\(fields[.currency]!.label) '\(code)' is not an ISO 4217 currency code", at: fields[.currency]!.location, field: .currency)
+                let value = present(.currency, in: fields)
+                error("\(value.label) '\(code)' is not an ISO 4217 currency code", at: value.location, field: .currency)
             }
         }
         if let country = fields[.country], !Self.isCountryCode(country.text) {
@@ -149,12 +157,12 @@ private struct DocumentCheck {
         case .invoice, .credit:
             let dueDate = self.date(.dueDate, in: fields, at: at, required: raw.kind == .invoice, format: dateFormat)
             if let date, let dueDate, dueDate < date {
-                warning("\(label(.dueDate)) \(dueDate) is before \(label(.docDate)) \(date)", at: fields[.dueDate]!.location, field: .dueDate)
+                warning("\(label(.dueDate)) \(dueDate) is before \(label(.docDate)) \(date)", at: present(.dueDate, in: fields).location, field: .dueDate)
             }
-            if raw.kind == .credit, let relatedInvoice, let invoiceOrder = survey.orderNumber(ofInvoice: relatedInvoice),
+            if raw.kind == .credit, let related = fields[.relatedInvoice], let invoiceOrder = survey.orderNumber(ofInvoice: related.text),
                invoiceOrder != orderNumber {
-                error("\(label(.relatedInvoice)) \(relatedInvoice) belongs to order \(invoiceOrder) in this batch, not to \(orderNumber)",
-                      at: fields[.relatedInvoice]!.location, field: .relatedInvoice)
+                error("\(label(.relatedInvoice)) \(related.text) belongs to order \(invoiceOrder) in this batch, not to \(orderNumber)",
+                      at: related.location, field: .relatedInvoice)
             }
             if let amount = fields[.amount] {
                 error("\(amount.label) must be empty on \(raw.kind == .invoice ? "an invoice" : "a credit note") (it is for payments; the totals are DocNet, DocTax and DocGross)",
@@ -191,7 +199,8 @@ private struct DocumentCheck {
         }
         guard let amount = money(.amount, in: fields, at: raw.location, currency: currency) else { return nil }
         if amount.isZero {
-            error("\(fields[.amount]!.label) is zero; a payment must be more than nothing", at: fields[.amount]!.location, field: .amount)
+            let value = present(.amount, in: fields)
+            error("\(value.label) is zero; a payment must be more than nothing", at: value.location, field: .amount)
             return nil
         }
         return amount
@@ -216,44 +225,49 @@ private struct DocumentCheck {
         let description = text(.description, in: f, at: at, required: true)
         let quantity = decimal(.quantity, in: f, at: at, required: true)
         if let quantity, quantity.isZero {
-            error("\(f[.quantity]!.label) is zero; quantities are more than zero (the record type says it is a credit)", at: f[.quantity]!.location, field: .quantity)
+            let value = present(.quantity, in: f)
+            error("\(value.label) is zero; quantities are more than zero (the record type says it is a credit)", at: value.location, field: .quantity)
         }
         let unitPrice = money(.unitPrice, in: f, at: at, currency: currency)
         let discount = decimal(.discountPercent, in: f, at: at, required: false)
         if let discount, discount.compare(ExactDecimal(100)) > 0 {
-            error("\(f[.discountPercent]!.label) \(discount) is more than 100", at: f[.discountPercent]!.location, field: .discountPercent)
+            let value = present(.discountPercent, in: f)
+            error("\(value.label) \(discount) is more than 100", at: value.location, field: .discountPercent)
         }
         let taxCode = text(.taxCode, in: f, at: at, required: true)
         let taxRate = decimal(.taxRate, in: f, at: at, required: true)
         if let taxRate, taxRate.compare(ExactDecimal(100)) > 0 {
-            error("\(f[.taxRate]!.label) \(taxRate) is more than 100 percent", at: f[.taxRate]!.location, field: .taxRate)
+            let value = present(.taxRate, in: f)
+            error("\(value.label) \(taxRate) is more than 100 percent", at: value.location, field: .taxRate)
         }
         let net = money(.lineNet, in: f, at: at, currency: currency)
         let tax = money(.lineTax, in: f, at: at, currency: currency)
 
         if let quantity, let unitPrice, let net, !quantity.isZero {
+            let netRaw = present(.lineNet, in: f)
             if let expected = Money.lineNet(unitPrice: unitPrice, quantity: quantity, discountPercent: discount) {
             if expected != net {
                 let discountText = discount.map { " less \(label(.discountPercent)) \($0.normalizedDescription)%" } ?? ""
-                error("line \(lineNumber): \(f[.lineNet]!.label) \(net.amountText) does not equal \(label(.quantity)) \(quantity.normalizedDescription) × \(label(.unitPrice)) \(unitPrice.amountText)\(discountText) = \(expected.amountText) (off by \((net - expected).magnitude.amountText))",
-                      at: f[.lineNet]!.location, field: .lineNet)
+                error("line \(lineNumber): \(netRaw.label) \(net.amountText) does not equal \(label(.quantity)) \(quantity.normalizedDescription) × \(label(.unitPrice)) \(unitPrice.amountText)\(discountText) = \(expected.amountText) (off by \((net - expected).magnitude.amountText))",
+                      at: netRaw.location, field: .lineNet)
             }
             } else {
-                error("line \(lineNumber): \(label(.quantity)) × \(label(.unitPrice)) is too large to compute exactly", at: f[.lineNet]!.location, field: .lineNet)
+                error("line \(lineNumber): \(label(.quantity)) × \(label(.unitPrice)) is too large to compute exactly", at: netRaw.location, field: .lineNet)
             }
         }
         if let net, let tax, let taxRate {
+            let taxRaw = present(.lineTax, in: f)
             guard let expected = net.percentage(taxRate) else {
-                error("line \(lineNumber): \(label(.lineNet)) × \(label(.taxRate)) is too large to compute exactly", at: f[.lineTax]!.location, field: .lineTax)
+                error("line \(lineNumber): \(label(.lineNet)) × \(label(.taxRate)) is too large to compute exactly", at: taxRaw.location, field: .lineTax)
                 return nil
             }
             let off = (tax - expected).magnitude
             if off.minorUnits == 1 {
-                warning("line \(lineNumber): \(f[.lineTax]!.label) \(tax.amountText) differs by \(off.amountText) from \(label(.lineNet)) \(net.amountText) × \(taxRate.normalizedDescription)% = \(expected.amountText); kept as KCC computed it",
-                        at: f[.lineTax]!.location, field: .lineTax)
+                warning("line \(lineNumber): \(taxRaw.label) \(tax.amountText) differs by \(off.amountText) from \(label(.lineNet)) \(net.amountText) × \(taxRate.normalizedDescription)% = \(expected.amountText); kept as KCC computed it",
+                        at: taxRaw.location, field: .lineTax)
             } else if off.minorUnits > 1 {
-                error("line \(lineNumber): \(f[.lineTax]!.label) \(tax.amountText) does not match \(label(.lineNet)) \(net.amountText) × \(label(.taxRate)) \(taxRate.normalizedDescription)% = \(expected.amountText) (off by \(off.amountText))",
-                      at: f[.lineTax]!.location, field: .lineTax)
+                error("line \(lineNumber): \(taxRaw.label) \(tax.amountText) does not match \(label(.lineNet)) \(net.amountText) × \(label(.taxRate)) \(taxRate.normalizedDescription)% = \(expected.amountText) (off by \(off.amountText))",
+                      at: taxRaw.location, field: .lineTax)
             }
         }
         guard findings[findingsBefore...].allSatisfy({ $0.severity != .error }),
@@ -270,10 +284,13 @@ private struct DocumentCheck {
         let tax = money(.docTax, in: f, at: at, currency: currency)
         let gross = money(.docGross, in: f, at: at, currency: currency)
         guard let net, let tax, let gross, let currency else { return nil }
+        let netRaw = present(.docNet, in: f)
+        let taxRaw = present(.docTax, in: f)
+        let grossRaw = present(.docGross, in: f)
         var ok = true
         if net + tax != gross {
-            error("\(f[.docGross]!.label) \(gross.amountText) does not equal \(f[.docNet]!.label) \(net.amountText) + \(f[.docTax]!.label) \(tax.amountText) (off by \((gross - net - tax).magnitude.amountText))",
-                  at: f[.docGross]!.location, field: .docGross)
+            error("\(grossRaw.label) \(gross.amountText) does not equal \(netRaw.label) \(net.amountText) + \(taxRaw.label) \(tax.amountText) (off by \((gross - net - tax).magnitude.amountText))",
+                  at: grossRaw.location, field: .docGross)
             ok = false
         }
         // Only when every line was readable can the sums be compared.
@@ -283,13 +300,13 @@ private struct DocumentCheck {
                 return nil
             }
             if sums.net != net {
-                error("\(f[.docNet]!.label) \(net.amountText) does not equal the sum of \(label(.lineNet)) over \(lines.count) line\(lines.count == 1 ? "" : "s"), \(sums.net.amountText) (off by \((net - sums.net).magnitude.amountText))",
-                      at: f[.docNet]!.location, field: .docNet)
+                error("\(netRaw.label) \(net.amountText) does not equal the sum of \(label(.lineNet)) over \(lines.count) line\(lines.count == 1 ? "" : "s"), \(sums.net.amountText) (off by \((net - sums.net).magnitude.amountText))",
+                      at: netRaw.location, field: .docNet)
                 ok = false
             }
             if sums.tax != tax {
-                error("\(f[.docTax]!.label) \(tax.amountText) does not equal the sum of \(label(.lineTax)) over \(lines.count) line\(lines.count == 1 ? "" : "s"), \(sums.tax.amountText) (off by \((tax - sums.tax).magnitude.amountText))",
-                      at: f[.docTax]!.location, field: .docTax)
+                error("\(taxRaw.label) \(tax.amountText) does not equal the sum of \(label(.lineTax)) over \(lines.count) line\(lines.count == 1 ? "" : "s"), \(sums.tax.amountText) (off by \((tax - sums.tax).magnitude.amountText))",
+                      at: taxRaw.location, field: .docTax)
                 ok = false
             }
         }

@@ -17,7 +17,7 @@ public struct BatchGenerator: Sendable {
         /// the numbers never meet those of the samples.
         public var firstOrder: Int
 
-        public init(orders: Int, seed: UInt64 = 1, nasty: Bool = false, firstDate: CalendarDate = CalendarDate(year: 2026, month: 11, day: 2)!,
+        public init(orders: Int, seed: UInt64 = 1, nasty: Bool = false, firstDate: CalendarDate = CalendarDate(validYear: 2026, month: 11, day: 2),
                     firstOrder: Int = 0) {
             self.orders = orders
             self.seed = seed
@@ -117,10 +117,10 @@ public struct BatchGenerator: Sendable {
             let discount: ExactDecimal? = random.chance(10) ? ExactDecimal(units: 125, scale: 1) : nil
             let price = Money(minorUnits: convert(product.price, to: channel.currency), currency: channel.currency)
             let rate = ExactDecimal(product.taxRate)
-            let net = Money.lineNet(unitPrice: price, quantity: quantity, discountPercent: discount)!
+            let (net, tax) = Self.amounts(unitPrice: price, quantity: quantity, discountPercent: discount, taxRate: rate)
             lines.append(DocumentLine(lineNumber: lineNumber, sku: product.sku, description: product.description, quantity: quantity,
                                       unitPrice: price, discountPercent: discount, taxCode: product.taxCode, taxRate: rate,
-                                      net: net, tax: net.percentage(rate)!))
+                                      net: net, tax: tax))
         }
         let salesChannel = SalesChannel(source: channel.source, subsource: channel.subsource)
 
@@ -130,13 +130,13 @@ public struct BatchGenerator: Sendable {
             return [.sales(SalesDocument(kind: .credit, number: "CRN-\(String(format6: counters.credit))", orderNumber: orderNumber,
                                          date: date, customer: customer, currency: channel.currency, channel: salesChannel,
                                          paymentMethod: method, relatedInvoice: nil, reason: "Cancelled", lines: lines,
-                                         totals: DocumentTotals(summing: lines, currency: channel.currency)!))]
+                                         totals: Self.totals(of: lines, currency: channel.currency)))]
         }
         let invoiceNumber = "INV-\(300000 + index)"
         let invoice = SalesDocument(kind: .invoice, number: invoiceNumber, orderNumber: orderNumber, date: date,
                                     dueDate: date.adding(days: 30), customer: customer, currency: channel.currency,
                                     channel: salesChannel, paymentMethod: method, lines: lines,
-                                    totals: DocumentTotals(summing: lines, currency: channel.currency)!)
+                                    totals: Self.totals(of: lines, currency: channel.currency))
         var documents: [Document] = [.sales(invoice)]
         if random.chance(30) {
             counters.payment += 1
@@ -150,17 +150,35 @@ public struct BatchGenerator: Sendable {
             returned.lineNumber = 1
             if returned.quantity.compare(ExactDecimal(1)) > 0, returned.quantity.scale == 0 {
                 returned.quantity = ExactDecimal(1)
-                returned.net = Money.lineNet(unitPrice: returned.unitPrice, quantity: returned.quantity, discountPercent: returned.discountPercent)!
-                returned.tax = returned.net.percentage(returned.taxRate)!
+                (returned.net, returned.tax) = Self.amounts(unitPrice: returned.unitPrice, quantity: returned.quantity,
+                                                            discountPercent: returned.discountPercent, taxRate: returned.taxRate)
             }
             counters.credit += 1
             documents.append(.sales(SalesDocument(kind: .credit, number: "CRN-\(String(format6: counters.credit))", orderNumber: orderNumber,
                                                   date: date.adding(days: Int.random(in: 3...20, using: &random)), customer: customer,
                                                   currency: channel.currency, channel: salesChannel, paymentMethod: method,
                                                   relatedInvoice: invoiceNumber, reason: "Returned", lines: [returned],
-                                                  totals: DocumentTotals(summing: [returned], currency: channel.currency)!)))
+                                                  totals: Self.totals(of: [returned], currency: channel.currency))))
         }
         return documents
+    }
+
+    /// Net and tax of a generated line. Unit prices are under 250.00 and quantities at most 30,
+    /// so neither exact product can overflow.
+    private static func amounts(unitPrice: Money, quantity: ExactDecimal, discountPercent: ExactDecimal?,
+                                taxRate: ExactDecimal) -> (net: Money, tax: Money) {
+        guard let net = Money.lineNet(unitPrice: unitPrice, quantity: quantity, discountPercent: discountPercent),
+              let tax = net.percentage(taxRate)
+        else { preconditionFailure("a generated line of \(quantity) × \(unitPrice.amountText) is too large to compute") }
+        return (net, tax)
+    }
+
+    /// The totals of a generated document: at most four such lines, so the sums cannot overflow.
+    private static func totals(of lines: [DocumentLine], currency: Currency) -> DocumentTotals {
+        guard let totals = DocumentTotals(summing: lines, currency: currency) else {
+            preconditionFailure("the generated lines add up to more than can be held")
+        }
+        return totals
     }
 
     /// Rough price lists per currency, so euro and dollar prices look like prices.

@@ -142,7 +142,7 @@ final class XMLBatchReader: BatchReader {
             document.findings.append(Finding(.error, at: at, field: "CustomerCode", document: document.number,
                                              "CustomerCode \(code) has no Customer element in this batch — document \(document.number) held back"))
             // The document is held back for that alone; no second error for the name it lacks.
-            document.fields[.customerName] = RawValue(text: code, location: at, label: Self.labels[.customerName]!)
+            document.fields[.customerName] = RawValue(text: code, location: at, label: Self.label(.customerName))
             return
         }
         let parts: [(BatchField, String?)] = [
@@ -152,7 +152,7 @@ final class XMLBatchReader: BatchReader {
         ]
         for (field, text) in parts {
             if let text, !text.isEmpty {
-                document.fields[field] = RawValue(text: text, location: at, label: Self.labels[field] ?? field.name)
+                document.fields[field] = RawValue(text: text, location: at, label: Self.label(field))
             }
         }
     }
@@ -190,7 +190,7 @@ final class XMLBatchReader: BatchReader {
                 case "Totals":
                     for (name, field) in [("net", BatchField.docNet), ("tax", .docTax), ("gross", .docGross)] {
                         if let text = child[attribute: name], !text.isEmpty {
-                            document.fields[field] = RawValue(text: text, location: at, label: Self.labels[field]!)
+                            document.fields[field] = RawValue(text: text, location: at, label: Self.label(field))
                         }
                     }
                     if !child.isEmpty { try skip(child) }
@@ -253,6 +253,9 @@ final class XMLBatchReader: BatchReader {
         labels[.customerName] = "Customer Name"
         return labels
     }()
+
+    /// A field's name in messages (``labels`` has every field; the fallback only satisfies the type).
+    static func label(_ field: BatchField) -> String { labels[field] ?? field.name }
 
     private static func refusal(_ error: XMLReadError, _ file: String) -> BatchFileError {
         BatchFileError(at: SourceLocation(file: file, line: error.line > 0 ? error.line : nil), "\(error)")
