@@ -59,8 +59,8 @@ final class OutputSet {
 
     /// Closes every open part; nothing is durable yet.
     func finish() throws {
-        for family in current.keys.sorted(by: { $0.name < $1.name }) {
-            try close(current[family]!)
+        for (_, part) in current.sorted(by: { $0.key.name < $1.key.name }) {
+            try close(part)
         }
         current = [:]
     }

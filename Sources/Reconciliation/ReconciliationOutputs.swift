@@ -44,15 +44,14 @@ enum ReconciliationOutputs {
             if amounts.isEmpty {
                 csv.append([outcome.rawValue, "\(count)", "", "", outcome.isApplied ? "yes" : "no"], to: &bytes)
             }
-            for (index, currency) in amounts.keys.sorted().enumerated() {
-                csv.append([outcome.rawValue, index == 0 ? "\(count)" : "", currency.code, amounts[currency]!.amountText,
+            for (index, (currency, amount)) in amounts.sorted(by: { $0.key < $1.key }).enumerated() {
+                csv.append([outcome.rawValue, index == 0 ? "\(count)" : "", currency.code, amount.amountText,
                             outcome.isApplied ? "yes" : "no"], to: &bytes)
             }
         }
-        let currencies = summary.moneyRead.keys.sorted()
         csv.append(["all refunds read", "\(summary.read)", "", "", ""], to: &bytes)
-        for currency in currencies {
-            csv.append(["money read", "", currency.code, summary.moneyRead[currency]!.amountText, ""], to: &bytes)
+        for (currency, read) in summary.moneyRead.sorted(by: { $0.key < $1.key }) {
+            csv.append(["money read", "", currency.code, read.amountText, ""], to: &bytes)
             csv.append(["money matched", "", currency.code, (summary.moneyMatched[currency] ?? .zero(currency)).amountText, "yes"], to: &bytes)
             csv.append(["money listed", "", currency.code, (summary.moneyListed[currency] ?? .zero(currency)).amountText, "no"], to: &bytes)
         }

@@ -192,7 +192,7 @@ final class CSVBatchReader: BatchReader {
         do {
             return try CSVReader(path: path, options: options)
         } catch {
-            throw BatchFileError(at: SourceLocation(file: name), "\(error)")
+            throw BatchFileError(at: SourceLocation(file: name), because: error)
         }
     }
 
@@ -200,7 +200,7 @@ final class CSVBatchReader: BatchReader {
         do {
             return try reader.nextRecord()
         } catch {
-            throw BatchFileError(at: SourceLocation(file: name, line: error.line > 0 ? error.line : nil), "\(error)")
+            throw BatchFileError(at: SourceLocation(file: name, line: error.line > 0 ? error.line : nil), because: error)
         }
     }
 }

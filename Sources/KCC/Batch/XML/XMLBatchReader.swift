@@ -24,7 +24,7 @@ final class XMLBatchReader: BatchReader {
         do {
             schema = try KCCBatchSchema.compiled()
         } catch {
-            throw BatchFileError(at: SourceLocation(file: displayName), "\(error)")
+            throw BatchFileError(at: SourceLocation(file: displayName), because: error)
         }
 
         // Pass 1: validate, collect customers and survey document numbers.
@@ -258,6 +258,6 @@ final class XMLBatchReader: BatchReader {
     static func label(_ field: BatchField) -> String { labels[field] ?? field.name }
 
     private static func refusal(_ error: XMLReadError, _ file: String) -> BatchFileError {
-        BatchFileError(at: SourceLocation(file: file, line: error.line > 0 ? error.line : nil), "\(error)")
+        BatchFileError(at: SourceLocation(file: file, line: error.line > 0 ? error.line : nil), because: error)
     }
 }
