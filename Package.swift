@@ -210,6 +210,15 @@ let package = Package(
             dependencies: ["Refunds", "PackageInterface", "PackageRegistry", "KCCModel", "KCCTestSupport"],
             swiftSettings: strict
         ),
+        // A throwaway accounting package built through docs/adding-a-package.md, run end to end.
+        .testTarget(
+            name: "PackagesTests",
+            dependencies: [
+                "PackageInterface", "PackageRegistry", "Configuration", "Conversion", "Reconciliation", "Refunds", "Ledger", "KCCModel",
+                "CSVStreaming", "KCCTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher", "Refunds", "PackageRegistry", "KCCTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "kccbridgeTests",
