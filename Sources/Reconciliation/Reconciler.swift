@@ -3,7 +3,7 @@ import KCCModel
 import Ledger
 import PackageInterface
 
-/// Decides an outcome for every refund (`../shared/spec/reconciliation.md`).
+/// Decides an outcome for every refund (`docs/reconciliation.md`).
 ///
 /// Matching never guesses: a credit note or order number must be given (in
 /// its field, or standing whole in the reference text) and found in the

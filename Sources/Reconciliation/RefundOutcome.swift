@@ -1,4 +1,4 @@
-/// Every refund gets exactly one of these (`../shared/spec/reconciliation.md`, "Outcomes").
+/// Every refund gets exactly one of these (README, "kccbridge reconcile": the outcomes).
 public enum RefundOutcome: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case matched
     case matchedByOrder = "matched-by-order"

@@ -35,7 +35,7 @@ public final class XMLSchema: @unchecked Sendable {
     }
 
     /// Compiles a schema file and the files it includes, which must sit in the same folder.
-    /// A relative path (`../shared/vendor/…`) is resolved first: includes load only from a canonical folder.
+    /// A relative path (`vendor/…`) is resolved first: includes load only from a canonical folder.
     public convenience init(path: String) throws(CompileError) {
         let absolute = Self.canonical(path) ?? (path.hasPrefix("/") ? path : Self.currentDirectory() + "/" + path)
         let folder = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.endIndex)])

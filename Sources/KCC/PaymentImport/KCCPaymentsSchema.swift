@@ -17,7 +17,7 @@ public enum KCCPaymentsSchema {
 <!--
   KCC payment import, XML encoding, version 1 (urn:kccbridge:kcc-payments:1).
   Written by `kccbridge reconcile`: one Payment per refund that matched a
-  credit note, for KCC's "Create and Allocate Payments" (seeds 000 and 002).
+  credit note, for KCC's "Create and Allocate Payments".
   Refunds that need a person are never in this file; they are in the report.
   The CSV twin has the same fields as columns, in the same order.
 -->

@@ -16,7 +16,7 @@ public enum DocumentKind: String, Sendable, Hashable, CaseIterable, CustomString
     }
 }
 
-/// Where an order came from (seed 003): e.g. source `AMAZON`, subsource `Amazon UK`.
+/// Where an order came from (the sales channel): e.g. source `AMAZON`, subsource `Amazon UK`.
 public struct SalesChannel: Sendable, Hashable {
     public var source: String?
     public var subsource: String?
@@ -44,7 +44,7 @@ public struct SalesDocument: Sendable, Hashable {
     public var currency: Currency
     public var channel: SalesChannel
     public var paymentMethod: String?
-    /// Credit notes: the invoice credited; `nil` for a cancelled order credited before invoicing (seed 000).
+    /// Credit notes: the invoice credited; `nil` for a cancelled order credited before invoicing.
     public var relatedInvoice: String?
     /// Credit notes: e.g. `Cancelled`, `Returned`.
     public var reason: String?

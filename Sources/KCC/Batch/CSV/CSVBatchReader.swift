@@ -1,7 +1,7 @@
 import CSVStreaming
 import KCCModel
 
-/// Reads the CSV encoding of a KCC batch (`../shared/spec/kcc-batch.md`, "CSV encoding").
+/// Reads the CSV encoding of a KCC batch (`schemas/kcc-batch-csv.md`).
 ///
 /// Two passes over the file, both streaming: the first checks the file can be
 /// read at all and surveys document numbers (duplicates, invoice orders); the

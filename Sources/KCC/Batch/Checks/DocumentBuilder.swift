@@ -2,7 +2,7 @@ import KCCModel
 
 /// Turns a raw document into a checked ``Document``, or into the findings that
 /// hold it back. Both encodings go through here, so they are checked by one
-/// set of rules with one set of messages (`../shared/spec/kcc-batch.md`,
+/// set of rules with one set of messages (`schemas/kcc-batch-csv.md`,
 /// "Checks a reader makes").
 struct DocumentBuilder {
     var dateFormat: CalendarDate.Format

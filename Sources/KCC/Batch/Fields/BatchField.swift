@@ -1,5 +1,5 @@
 /// Every field of a KCC batch document, named as the CSV header names it
-/// (`../shared/spec/kcc-batch.md`). The XML encoding uses the same names.
+/// (`schemas/kcc-batch-csv.md`). The XML encoding uses the same names.
 public enum BatchField: String, Sendable, Hashable, CaseIterable {
     case recordType = "RecordType"
     case docNumber = "DocNumber"

@@ -1,8 +1,8 @@
 import KCCModel
 
 /// Makes valid synthetic batches for demos, tests and benchmarks: realistic
-/// channels (seed 003), tax codes T0/T1/T5/T9, prepayments, partial returns,
-/// and cancelled orders credited before any invoice (seed 000).
+/// channels, tax codes T0/T1/T5/T9, prepayments, partial returns,
+/// and cancelled orders credited before any invoice.
 ///
 /// Documents are produced one order at a time, so a batch of any size is
 /// written in constant memory (customers, a few thousand at most, come first).
@@ -125,7 +125,7 @@ public struct BatchGenerator: Sendable {
         let salesChannel = SalesChannel(source: channel.source, subsource: channel.subsource)
 
         if random.chance(8) {
-            // Cancelled before invoicing: copied as a credit note, no invoice (seed 000).
+            // Cancelled before invoicing: copied as a credit note, no invoice.
             counters.credit += 1
             return [.sales(SalesDocument(kind: .credit, number: "CRN-\(String(format6: counters.credit))", orderNumber: orderNumber,
                                          date: date, customer: customer, currency: channel.currency, channel: salesChannel,

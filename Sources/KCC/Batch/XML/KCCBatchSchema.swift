@@ -17,7 +17,7 @@ public enum KCCBatchSchema {
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   KCC export batch, XML encoding, version 1 (urn:kccbridge:kcc-batch:1).
-  The contract is ../shared/spec/kcc-batch.md; this schema is its authority for XML.
+  The CSV twin is described in schemas/kcc-batch-csv.md; this schema is the authority for XML.
 
   Layout decisions:
   - Identifiers, codes, dates and amounts are attributes named exactly as the
