@@ -43,7 +43,7 @@ struct Reconcile: ParsableCommand {
     @Option(name: .customLong("credit-memos"), help: "A qbXML CreditMemoQueryRs response: the TxnIDs --to qbd-qbxml applies refunds to.")
     var creditMemos: String?
 
-    @Option(name: .customLong("sync-orders-from"), help: "With refunds.sync_missing_orders: true, the KCC batch to export a refund's order from when the order was never exported ("sync the original order if missing").")
+    @Option(name: .customLong("sync-orders-from"), help: "With refunds.sync_missing_orders: true, the KCC batch to export a refund's order from when the order was never exported (sync the original order if missing).")
     var syncBatch: String?
 
     @Option(name: .customLong("sync-to"), help: "The target the missing orders are exported to (with --sync-orders-from).")
