@@ -3,7 +3,7 @@ import PackageDescription
 
 /// The same strictness for every target (as swift-log's Package.swift does).
 let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -66,7 +66,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // The one mapping layer in front of every writer.
-        .target(name: "Mapping", dependencies: ["KCCModel", "CSVStreaming", "PackageInterface"], swiftSettings: strict),
+        .target(
+            name: "Mapping", dependencies: ["KCCModel", "CSVStreaming", "PackageInterface"], swiftSettings: strict),
         // The accounting packages, one folder each, and the registry that lists them.
         .target(
             name: "Xero",
@@ -99,12 +100,15 @@ let package = Package(
             swiftSettings: strict
         ),
         // Refund files read back: the packages' readers, and any CSV from a channel or a bank.
-        .target(name: "Refunds", dependencies: ["KCCModel", "PackageInterface", "CSVStreaming", "DurableOutput"], swiftSettings: strict),
+        .target(
+            name: "Refunds", dependencies: ["KCCModel", "PackageInterface", "CSVStreaming", "DurableOutput"],
+            swiftSettings: strict),
         // The reconciliation pass: an outcome for every refund, the KCC payment import, the report.
         .target(
             name: "Reconciliation",
             dependencies: [
-                "KCCModel", "Refunds", "PackageInterface", "Ledger", "KCCPaymentImport", "CSVStreaming", "XMLStreaming", "DurableOutput",
+                "KCCModel", "Refunds", "PackageInterface", "Ledger", "KCCPaymentImport", "CSVStreaming", "XMLStreaming",
+                "DurableOutput",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -143,7 +147,8 @@ let package = Package(
         .target(
             name: "Watcher",
             dependencies: [
-                "KCCModel", "KCCBatch", "Refunds", "PackageInterface", "Conversion", "Reconciliation", "Ledger", "DurableOutput",
+                "KCCModel", "KCCBatch", "Refunds", "PackageInterface", "Conversion", "Reconciliation", "Ledger",
+                "DurableOutput",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -158,7 +163,8 @@ let package = Package(
         .executableTarget(
             name: "kccbridge",
             dependencies: [
-                "KCCModel", "KCCBatch", "DurableOutput", "CSVStreaming", "Configuration", "PackageInterface", "PackageRegistry",
+                "KCCModel", "KCCBatch", "DurableOutput", "CSVStreaming", "Configuration", "PackageInterface",
+                "PackageRegistry",
                 "QuickBooksDesktop", "Conversion", "Reconciliation", "Refunds", "Ledger", "Watcher",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -168,9 +174,12 @@ let package = Package(
         // File helpers shared by the test targets.
         .target(name: "KCCTestSupport", swiftSettings: strict),
         .testTarget(name: "KCCModelTests", dependencies: ["KCCModel"], swiftSettings: strict),
-        .testTarget(name: "CSVStreamingTests", dependencies: ["CSVStreaming", "KCCTestSupport"], swiftSettings: strict),
-        .testTarget(name: "DurableOutputTests", dependencies: ["DurableOutput", "KCCTestSupport"], swiftSettings: strict),
-        .testTarget(name: "XMLStreamingTests", dependencies: ["XMLStreaming", "KCCTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CSVStreamingTests", dependencies: ["CSVStreaming", "KCCTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "DurableOutputTests", dependencies: ["DurableOutput", "KCCTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "XMLStreamingTests", dependencies: ["XMLStreaming", "KCCTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KCCBatchTests",
             dependencies: ["KCCBatch", "KCCModel", "DurableOutput", "KCCTestSupport"],
@@ -180,18 +189,24 @@ let package = Package(
         .testTarget(
             name: "ConversionTests",
             dependencies: [
-                "Conversion", "Mapping", "Configuration", "PackageInterface", "PackageRegistry", "Xero", "QuickBooksCommon",
-                "QuickBooksDesktop", "QuickBooksOnline", "KCCBatch", "KCCModel", "DurableOutput", "CSVStreaming", "XMLStreaming",
-                "KCCTestSupport", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
+                "Conversion", "Mapping", "Configuration", "PackageInterface", "PackageRegistry", "Xero",
+                "QuickBooksCommon",
+                "QuickBooksDesktop", "QuickBooksOnline", "KCCBatch", "KCCModel", "DurableOutput", "CSVStreaming",
+                "XMLStreaming",
+                "KCCTestSupport", .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Golden"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ReconciliationTests",
-            dependencies: ["Reconciliation", "Refunds", "PackageInterface", "PackageRegistry", "KCCPaymentImport", "QuickBooksDesktop", "Ledger", "KCCModel",
-                           "XMLStreaming", "CSVStreaming", "KCCTestSupport",
-                           .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Reconciliation", "Refunds", "PackageInterface", "PackageRegistry", "KCCPaymentImport",
+                "QuickBooksDesktop", "Ledger", "KCCModel",
+                "XMLStreaming", "CSVStreaming", "KCCTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Fixtures", "Golden"],
             swiftSettings: strict
         ),
@@ -214,12 +229,15 @@ let package = Package(
         .testTarget(
             name: "PackagesTests",
             dependencies: [
-                "PackageInterface", "PackageRegistry", "Configuration", "Conversion", "Reconciliation", "Refunds", "Ledger", "KCCModel",
+                "PackageInterface", "PackageRegistry", "Configuration", "Conversion", "Reconciliation", "Refunds",
+                "Ledger", "KCCModel",
                 "CSVStreaming", "KCCTestSupport", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "WatcherTests", dependencies: ["Watcher", "Refunds", "PackageRegistry", "KCCTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "WatcherTests", dependencies: ["Watcher", "Refunds", "PackageRegistry", "KCCTestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "kccbridgeTests",
             dependencies: ["kccbridge", "Ledger", "KCCModel", .product(name: "Logging", package: "swift-log")],

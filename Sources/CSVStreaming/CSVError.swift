@@ -32,15 +32,18 @@ public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unreadable(let errno):
             return "the file cannot be read (\(Errno.describe(errno)))"
         case .unterminatedQuote:
-            return "a quoted field opened on line \(line) is never closed; the whole file is refused (is a closing \" missing?)"
+            return
+                "a quoted field opened on line \(line) is never closed; the whole file is refused (is a closing \" missing?)"
         case .fieldTooLong(let limit):
             return "a field starting on line \(line) is longer than \(limit) bytes; the whole file is refused"
         case .tooManyFields(let limit):
             return "line \(line) has more than \(limit) fields; the whole file is refused"
         case .bareCarriageReturnLines:
-            return "the lines of this file end in a bare carriage return (old Mac style), so it reads as one endless line; save it with CRLF or LF line ends. The whole file is refused"
+            return
+                "the lines of this file end in a bare carriage return (old Mac style), so it reads as one endless line; save it with CRLF or LF line ends. The whole file is refused"
         case .fileTooLarge(let limit):
-            return "the file is larger than the limit of \(limit) bytes; the whole file is refused (raise the limit if it is genuine)"
+            return
+                "the file is larger than the limit of \(limit) bytes; the whole file is refused (raise the limit if it is genuine)"
         }
     }
 }

@@ -86,7 +86,9 @@ public final class CSVReader {
             atStart = false
             try skipByteOrderMark()
         }
-        let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        let quote = UInt8(ascii: "\"")
+        let lf = UInt8(ascii: "\n")
+        let cr = UInt8(ascii: "\r")
         let delimiter = options.delimiter
 
         enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
@@ -118,7 +120,8 @@ public final class CSVReader {
             field.removeAll(keepingCapacity: true)
             if fields.count > options.maxFields {
                 let bareCR = problems.contains { $0.code == .bareCarriageReturn }
-                throw CSVError(bareCR ? .bareCarriageReturnLines : .tooManyFields(limit: options.maxFields), line: recordLine)
+                throw CSVError(
+                    bareCR ? .bareCarriageReturnLines : .tooManyFields(limit: options.maxFields), line: recordLine)
             }
             state = .fieldStart
             fieldStartLine = line
@@ -216,7 +219,9 @@ public final class CSVReader {
         guard !atEnd, fd >= 0 else { return false }
         var unread: [UInt8] = []
         if keepingUnread && position < count { unread = Array(buffer[position..<count]) }
-        if buffer.count < Self.chunkSize + unread.count { buffer = [UInt8](repeating: 0, count: Self.chunkSize + unread.count) }
+        if buffer.count < Self.chunkSize + unread.count {
+            buffer = [UInt8](repeating: 0, count: Self.chunkSize + unread.count)
+        }
         buffer.replaceSubrange(0..<unread.count, with: unread)
         let n = buffer.withUnsafeMutableBytes { raw -> Int in
             // Sized just above to hold a whole chunk after what was kept, so never empty.

@@ -47,6 +47,8 @@ public struct CSVWriter: Sendable {
     private func needsQuotes(_ utf8: String.UTF8View) -> Bool {
         guard let first = utf8.first, let last = utf8.last else { return false }
         if first == UInt8(ascii: " ") || last == UInt8(ascii: " ") { return true }
-        return utf8.contains { $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }
+        return utf8.contains {
+            $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n")
+        }
     }
 }

@@ -39,7 +39,12 @@ public enum TextCellPolicy: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .escape: return .changed("'" + text)
         case .strip:
-            let stripped = String(text.drop { $0.unicodeScalars.allSatisfy { Self.triggers.contains(UInt8(truncatingIfNeeded: $0.value)) && $0.isASCII } })
+            let stripped = String(
+                text.drop {
+                    $0.unicodeScalars.allSatisfy {
+                        Self.triggers.contains(UInt8(truncatingIfNeeded: $0.value)) && $0.isASCII
+                    }
+                })
             return .changed(stripped)
         case .refuse: return .refused
         case .keep: return .unchanged(text)

@@ -13,25 +13,32 @@ public enum ConfigurationLoader {
     public static let defaultNames = ["kccbridge.yaml", "kccbridge.yml"]
 
     /// The configuration at `path`; with no path, `kccbridge.yaml` in `folder` if it exists, else the built-in defaults.
-    public static func load(path: String?, folder: String = FileManager.default.currentDirectoryPath,
-                            packages: PackageSet) throws(ConfigurationError) -> BridgeConfiguration {
+    public static func load(
+        path: String?, folder: String = FileManager.default.currentDirectoryPath,
+        packages: PackageSet
+    ) throws(ConfigurationError) -> BridgeConfiguration {
         let chosen = path ?? defaultNames.map { folder + "/" + $0 }.first { FileManager.default.fileExists(atPath: $0) }
         guard let chosen else { return packages.defaultConfiguration }
-        guard let data = FileManager.default.contents(atPath: chosen), let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(file: chosen, problems: [.init(line: nil, key: "(file)", message: "cannot be read as UTF-8 text")])
+        guard let data = FileManager.default.contents(atPath: chosen), let text = String(data: data, encoding: .utf8)
+        else {
+            throw ConfigurationError(
+                file: chosen, problems: [.init(line: nil, key: "(file)", message: "cannot be read as UTF-8 text")])
         }
         return try parse(text, file: chosen, packages: packages)
     }
 
     /// Parses configuration text.
-    public static func parse(_ text: String, file: String, packages: PackageSet) throws(ConfigurationError) -> BridgeConfiguration {
+    public static func parse(
+        _ text: String, file: String, packages: PackageSet
+    ) throws(ConfigurationError) -> BridgeConfiguration {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             throw ConfigurationError(file: file, problems: [Self.problem(from: error)])
         } catch {
-            throw ConfigurationError(file: file, problems: [.init(line: nil, key: "(file)", message: "is not YAML: \(error)")])
+            throw ConfigurationError(
+                file: file, problems: [.init(line: nil, key: "(file)", message: "is not YAML: \(error)")])
         }
         let reader = SectionReader()
         var configuration = packages.defaultConfiguration
@@ -44,7 +51,10 @@ public enum ConfigurationLoader {
     private static func tree(_ node: Node) -> ConfigNode {
         let line = node.mark?.line
         if let mapping = node.mapping {
-            return .mapping(mapping.map { key, value in ConfigPair(key: key.string ?? "", keyLine: key.mark?.line, value: tree(value)) }, line: line)
+            return .mapping(
+                mapping.map { key, value in
+                    ConfigPair(key: key.string ?? "", keyLine: key.mark?.line, value: tree(value))
+                }, line: line)
         }
         if let sequence = node.sequence { return .sequence(sequence.map(tree), line: line) }
         return .scalar(node.scalar?.string ?? "", line: line)
@@ -69,10 +79,13 @@ private struct CoreSettingsReader {
         let sections = packages.configurationSections
         let allowed = Set(["text_cells", "channels", "payments", "tax_codes"] + sections.map { $0.key })
         for pair in reader.pairs(root, "", allowed: allowed) {
-            let key = pair.key, value = pair.value
+            let key = pair.key
+            let value = pair.value
             switch key {
             case "text_cells":
-                if let text = reader.choice(value, key, ["escape", "strip", "refuse"]), let policy = TextCellPolicy(rawValue: text) {
+                if let text = reader.choice(value, key, ["escape", "strip", "refuse"]),
+                    let policy = TextCellPolicy(rawValue: text)
+                {
                     c.textCells = policy
                 }
             case "channels": readChannels(value, into: &c.channels)
@@ -88,12 +101,16 @@ private struct CoreSettingsReader {
     }
 
     func readChannels(_ node: ConfigNode, into channels: inout ChannelMapping) {
-        let allowed: Set<String> = ["enabled", "default_sales_account", "default_credit_note_account", "refund_tax", "rules"]
+        let allowed: Set<String> = [
+            "enabled", "default_sales_account", "default_credit_note_account", "refund_tax", "rules",
+        ]
         for pair in reader.pairs(node, "channels", allowed: allowed) {
-            let full = "channels.\(pair.key)", value = pair.value
+            let full = "channels.\(pair.key)"
+            let value = pair.value
             switch pair.key {
             case "enabled": if let flag = reader.bool(value, full) { channels.enabled = flag }
-            case "default_sales_account": if let text = reader.string(value, full) { channels.defaultSalesAccount = text }
+            case "default_sales_account":
+                if let text = reader.string(value, full) { channels.defaultSalesAccount = text }
             case "default_credit_note_account": channels.defaultCreditNoteAccount = reader.string(value, full)
             case "refund_tax": channels.refundTaxCode = reader.string(value, full)
             case "rules":
@@ -111,8 +128,10 @@ private struct CoreSettingsReader {
 
     func readRule(_ node: ConfigNode, _ path: String) -> ChannelRule? {
         var rule = ChannelRule(source: "", line: node.line ?? 0)
-        for pair in reader.pairs(node, path, allowed: ["source", "subsource", "sales_account", "tracking", "customer"]) {
-            let full = "\(path).\(pair.key)", value = pair.value
+        for pair in reader.pairs(node, path, allowed: ["source", "subsource", "sales_account", "tracking", "customer"])
+        {
+            let full = "\(path).\(pair.key)"
+            let value = pair.value
             switch pair.key {
             case "source": rule.source = reader.string(value, full) ?? ""
             case "subsource": rule.subsource = reader.string(value, full)
@@ -123,10 +142,13 @@ private struct CoreSettingsReader {
                     reader.problem(value, full, "must be a list of { category, option }")
                     continue
                 }
-                if sequence.count > 2 { reader.problem(value, full, "has \(sequence.count) entries; Xero allows two tracking categories") }
+                if sequence.count > 2 {
+                    reader.problem(value, full, "has \(sequence.count) entries; Xero allows two tracking categories")
+                }
                 for (index, item) in sequence.enumerated() {
                     let itemPath = "\(full)[\(index + 1)]"
-                    var category: String?, option: String?
+                    var category: String?
+                    var option: String?
                     for entry in reader.pairs(item, itemPath, allowed: ["category", "option"]) {
                         if entry.key == "category" { category = reader.string(entry.value, "\(itemPath).category") }
                         if entry.key == "option" { option = reader.string(entry.value, "\(itemPath).option") }
@@ -151,11 +173,14 @@ private struct CoreSettingsReader {
         for pair in reader.pairs(node, "payments", allowed: ["default_account", "accounts"]) {
             switch pair.key {
             case "default_account":
-                payments.defaultAccount = pair.value.scalar?.isEmpty == false ? reader.string(pair.value, "payments.default_account") : nil
+                payments.defaultAccount =
+                    pair.value.scalar?.isEmpty == false ? reader.string(pair.value, "payments.default_account") : nil
             case "accounts":
                 payments.byMethod = [:]
                 for entry in reader.pairs(pair.value, "payments.accounts", allowed: nil) {
-                    if let code = reader.string(entry.value, "payments.accounts.\(entry.key)") { payments.byMethod[entry.key] = code }
+                    if let code = reader.string(entry.value, "payments.accounts.\(entry.key)") {
+                        payments.byMethod[entry.key] = code
+                    }
                 }
             default: break
             }
@@ -173,13 +198,18 @@ private struct CoreSettingsReader {
                 let full = "\(path).\(pair.key)"
                 if pair.key == "rate" {
                     if let text = reader.string(pair.value, full) {
-                        do { mapping.rate = try ExactDecimal(parsing: text) } catch { reader.problem(pair.value, full, "\(error)") }
+                        do { mapping.rate = try ExactDecimal(parsing: text) } catch {
+                            reader.problem(pair.value, full, "\(error)")
+                        }
                     }
                     continue
                 }
-                guard let field = fields.first(where: { $0.key == pair.key }), let text = reader.string(pair.value, full) else { continue }
+                guard let field = fields.first(where: { $0.key == pair.key }),
+                    let text = reader.string(pair.value, full)
+                else { continue }
                 if let limit = field.maxLength, text.count > limit {
-                    reader.problem(pair.value, full, "'\(text)' is longer than \(limit) characters, the most \(field.noun) has")
+                    reader.problem(
+                        pair.value, full, "'\(text)' is longer than \(limit) characters, the most \(field.noun) has")
                 }
                 mapping.fields[field.key] = text
             }

@@ -44,7 +44,10 @@ public final class Converter {
     private let journal: any ExportJournal
     private let logger: Logger
 
-    public init(format: any ExportFormat, configuration: BridgeConfiguration, journal: any ExportJournal = NoJournal(), logger: Logger) {
+    public init(
+        format: any ExportFormat, configuration: BridgeConfiguration, journal: any ExportJournal = NoJournal(),
+        logger: Logger
+    ) {
         self.format = format
         self.configuration = configuration
         self.journal = journal
@@ -52,8 +55,10 @@ public final class Converter {
     }
 
     /// Converts one batch file. `displayName` is how messages name it (the path as given, by default).
-    public func convert(_ input: String, displayName: String? = nil, options: ConversionOptions,
-                        onEvent: (ConversionEvent) -> Void) -> ConversionReport {
+    public func convert(
+        _ input: String, displayName: String? = nil, options: ConversionOptions,
+        onEvent: (ConversionEvent) -> Void
+    ) -> ConversionReport {
         let name = displayName ?? input
         var report = ConversionReport(input: name, target: format.name, preCheck: options.preCheck)
         let stem = options.outputStem ?? Self.stem(of: input)
@@ -72,12 +77,15 @@ public final class Converter {
         }
 
         let mapper = DocumentMapper(configuration: configuration, format: format)
-        let plan = ExportPlan(inputFile: name, inputSHA256: options.preCheck ? "" : SHA256.hexDigest(ofFile: input) ?? "",
-                              target: format.name, outputPaths: [], reexport: options.reexport)
+        let plan = ExportPlan(
+            inputFile: name, inputSHA256: options.preCheck ? "" : SHA256.hexDigest(ofFile: input) ?? "",
+            target: format.name, outputPaths: [], reexport: options.reexport)
         do {
             try journal.perform(plan, simulate: options.preCheck, failpoints: "convert") { run, transaction in
-                let outputs = OutputSet(folder: options.outputFolder, stem: stem, format: format, transaction: transaction)
-                let problems = ProblemsFile(path: "\(options.outputFolder)/\(stem).\(format.name).problems.csv", transaction: transaction)
+                let outputs = OutputSet(
+                    folder: options.outputFolder, stem: stem, format: format, transaction: transaction)
+                let problems = ProblemsFile(
+                    path: "\(options.outputFolder)/\(stem).\(format.name).problems.csv", transaction: transaction)
                 func note(_ finding: Finding) {
                     problems.add(finding)
                     onEvent(.finding(finding))
@@ -90,8 +98,9 @@ public final class Converter {
                     case .document(let document, let location):
                         report.reading.documentsRead += 1
                         if let only = options.only, !only.contains(document.number) { continue }
-                        try place(document, at: location, options: options, mapper: mapper, outputs: outputs, run: run,
-                                  report: &report, note: note, onEvent: onEvent)
+                        try place(
+                            document, at: location, options: options, mapper: mapper, outputs: outputs, run: run,
+                            report: &report, note: note, onEvent: onEvent)
                     }
                 }
                 try outputs.finish()
@@ -103,7 +112,9 @@ public final class Converter {
                 try journal.complete(run)
             }
             if !options.preCheck {
-                logger.info("converted", metadata: ["file": "\(input)", "target": "\(format.name)", "documents": "\(report.written)"])
+                logger.info(
+                    "converted",
+                    metadata: ["file": "\(input)", "target": "\(format.name)", "documents": "\(report.written)"])
             }
         } catch let error as BatchFileError {
             report.reading.refused = true
@@ -119,17 +130,23 @@ public final class Converter {
     }
 
     private func place(
-        _ document: Document, at location: SourceLocation, options: ConversionOptions, mapper: DocumentMapper, outputs: OutputSet,
+        _ document: Document, at location: SourceLocation, options: ConversionOptions, mapper: DocumentMapper,
+        outputs: OutputSet,
         run: RunID?, report: inout ConversionReport, note: (Finding) -> Void, onEvent: (ConversionEvent) -> Void
     ) throws {
         if let prior = try journal.priorExport(number: document.number, kind: document.kind, target: format.name) {
             if options.reexport {
-                note(Finding(.warning, at: location, document: document.number, "\(prior); exported again because of --reexport"))
+                note(
+                    Finding(
+                        .warning, at: location, document: document.number,
+                        "\(prior); exported again because of --reexport"))
                 report.warnings += 1
             } else {
                 report.heldBack.insert(document.number)
-                note(Finding(.error, at: location, document: document.number,
-                             "\(prior) — document \(document.number) held back (use --reexport to send it again)"))
+                note(
+                    Finding(
+                        .error, at: location, document: document.number,
+                        "\(prior) — document \(document.number) held back (use --reexport to send it again)"))
                 return
             }
         }
@@ -144,19 +161,28 @@ public final class Converter {
         case .notCarried(let reason):
             report.notCarried += 1
             report.warnings += 1
-            note(Finding(.warning, at: location, document: document.number, "\(document.number) is not carried by \(format.name): \(reason)"))
+            note(
+                Finding(
+                    .warning, at: location, document: document.number,
+                    "\(document.number) is not carried by \(format.name): \(reason)"))
         case .family(let family):
             let refusals = format.refusals(of: mapped)
             guard refusals.isEmpty else {
                 report.heldBack.insert(document.number)
                 for reason in refusals {
-                    note(Finding(.error, at: location, document: document.number, "\(reason) — document \(document.number) held back"))
+                    note(
+                        Finding(
+                            .error, at: location, document: document.number,
+                            "\(reason) — document \(document.number) held back"))
                 }
                 return
             }
             let placement = try outputs.write(mapped, to: family)
             report.written += 1
-            if let run { try journal.record(run, ExportedDocument(document, outputFile: placement.file, outputIndex: placement.first)) }
+            if let run {
+                try journal.record(
+                    run, ExportedDocument(document, outputFile: placement.file, outputIndex: placement.first))
+            }
             onEvent(.placement(placement))
         }
     }

@@ -49,8 +49,9 @@ final class OutputSet {
         }
         let (bytes, units) = try part.writer.write(document)
         try part.file?.write(bytes)
-        let placement = Placement(document: document.number, kind: document.kind, file: part.path,
-                                  first: part.nextUnit, last: part.nextUnit + units - 1, unit: family.unit)
+        let placement = Placement(
+            document: document.number, kind: document.kind, file: part.path,
+            first: part.nextUnit, last: part.nextUnit + units - 1, unit: family.unit)
         part.documents += 1
         part.nextUnit += units
         current[family] = part

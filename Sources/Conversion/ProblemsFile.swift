@@ -27,8 +27,10 @@ final class ProblemsFile {
         guard failure == nil else { return }
         do {
             try open()
-            let cells = [finding.location.file, finding.location.line.map { String($0) } ?? "", finding.severity.rawValue,
-                         finding.document ?? "", finding.field ?? "", finding.message]
+            let cells = [
+                finding.location.file, finding.location.line.map { String($0) } ?? "", finding.severity.rawValue,
+                finding.document ?? "", finding.field ?? "", finding.message,
+            ]
             try file?.write(csv.encode(cells.map(Self.safeCell)))
         } catch {
             failure = error

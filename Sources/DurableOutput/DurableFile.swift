@@ -46,7 +46,9 @@ public final class DurableFile: ByteSink {
             }
             let code = errno
             attempt += 1
-            guard code == EEXIST, attempt < 10 else { throw OutputError(.system(call: "open", errno: code), path: path) }
+            guard code == EEXIST, attempt < 10 else {
+                throw OutputError(.system(call: "open", errno: code), path: path)
+            }
         }
     }
 
@@ -201,7 +203,9 @@ public final class StandardOutputSink: ByteSink {
     public init() {}
 
     public func write(_ bytes: [UInt8]) throws(OutputError) {
-        if let code = writeAll(bytes, to: 1) { throw OutputError(.system(call: "write", errno: code), path: "standard output") }
+        if let code = writeAll(bytes, to: 1) {
+            throw OutputError(.system(call: "write", errno: code), path: "standard output")
+        }
     }
 }
 

@@ -61,7 +61,9 @@ public enum TestFiles {
         var result: [String] = []
         while let entry = readdir(dir) {
             // d_name is a fixed array holding the name up to its terminating NUL.
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if name != "." && name != ".." { result.append(name) }
         }
         return result.sorted()

@@ -11,13 +11,20 @@ extension Ledger {
     public func history(number: String) throws(LedgerError) -> [AuditEvent] {
         let (documents, refunds, resolutions) = try read { db in
             (
-                try Row.fetchAll(db, sql: "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) WHERE d.number = ? ORDER BY d.id", arguments: [number])
-                    .map { row throws(LedgerError) in try Rows.document(row) },
+                try Row.fetchAll(
+                    db, sql: "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) WHERE d.number = ? ORDER BY d.id",
+                    arguments: [number]
+                )
+                .map { row throws(LedgerError) in try Rows.document(row) },
                 try Self.appliedRefunds(in: db, where: "credit_note = ?1 OR refund_id = ?1", [number]),
-                try Self.resolutions(in: db, where: "refund_id = ?1 OR decision = ?2", [number, Resolution.Decision.match(creditNote: number).text])
+                try Self.resolutions(
+                    in: db, where: "refund_id = ?1 OR decision = ?2",
+                    [number, Resolution.Decision.match(creditNote: number).text])
             )
         }
-        let events = documents.map(AuditEvent.exported) + refunds.map(AuditEvent.refundApplied) + resolutions.map(AuditEvent.resolved)
+        let events =
+            documents.map(AuditEvent.exported) + refunds.map(AuditEvent.refundApplied)
+            + resolutions.map(AuditEvent.resolved)
         // A stable sort: events of one moment keep the order export, refund, resolution.
         return events.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
     }
@@ -45,11 +52,14 @@ extension Ledger {
         }
         try forEachDocument { entry in
             let d = entry.document
-            writer.append([
-                "\(entry.run)", entry.exportedAt.iso8601, text(entry.target), d.kind.rawValue, text(d.number), "\(entry.occurrence)",
-                text(d.orderNumber), text(d.relatedInvoice ?? ""), text(d.customerCode), text(d.customerName),
-                d.date.description, d.gross.currency.code, d.gross.amountText, text(d.outputFile), "\(d.outputIndex)",
-            ], to: &buffer)
+            writer.append(
+                [
+                    "\(entry.run)", entry.exportedAt.iso8601, text(entry.target), d.kind.rawValue, text(d.number),
+                    "\(entry.occurrence)",
+                    text(d.orderNumber), text(d.relatedInvoice ?? ""), text(d.customerCode), text(d.customerName),
+                    d.date.description, d.gross.currency.code, d.gross.amountText, text(d.outputFile),
+                    "\(d.outputIndex)",
+                ], to: &buffer)
             if buffer.count >= 64 * 1024 {
                 try sink.write(buffer)
                 buffer.removeAll(keepingCapacity: true)
@@ -123,7 +133,8 @@ extension Ledger {
                 if let minorColumn {
                     let minor: Int64? = row[minorColumn]
                     let currency = (row["currency"] as String?).flatMap { Currency(code: $0) }
-                    cells.append(minor.flatMap { m in currency.map { Money(minorUnits: m, currency: $0).amountText } } ?? "")
+                    cells.append(
+                        minor.flatMap { m in currency.map { Money(minorUnits: m, currency: $0).amountText } } ?? "")
                 }
                 writer.append(cells, to: &buffer)
                 if buffer.count >= 64 * 1024 {

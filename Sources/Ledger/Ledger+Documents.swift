@@ -14,17 +14,22 @@ extension Ledger {
         try read { try Self.priorExports(in: $0, number: number, kind: kind, target: target) }
     }
 
-    static func priorExports(in db: Database, number: String, kind: DocumentKind, target: String) throws -> [PriorExport] {
-        try Row.fetchAll(db, sql: """
-            SELECT \(Rows.documentColumns) \(Rows.documentsFrom)
-            WHERE d.target = ? AND d.number = ? AND d.kind = ? AND r.status = 'committed'
-            ORDER BY d.occurrence
-            """, arguments: [target, number, kind.rawValue]
+    static func priorExports(
+        in db: Database, number: String, kind: DocumentKind, target: String
+    ) throws -> [PriorExport] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(Rows.documentColumns) \(Rows.documentsFrom)
+                WHERE d.target = ? AND d.number = ? AND d.kind = ? AND r.status = 'committed'
+                ORDER BY d.occurrence
+                """, arguments: [target, number, kind.rawValue]
         ).map { row in
             let recorded = try Rows.document(row)
             return PriorExport(
                 number: number, kind: kind, target: target, run: recorded.run, exportedAt: recorded.exportedAt,
-                outputFile: recorded.document.outputFile, outputIndex: recorded.document.outputIndex, occurrence: recorded.occurrence
+                outputFile: recorded.document.outputFile, outputIndex: recorded.document.outputIndex,
+                occurrence: recorded.occurrence
             )
         }
     }
@@ -41,9 +46,12 @@ extension Ledger {
 
     /// The exported documents, oldest first: all of them, or those of one
     /// kind, one sales order, or exported on or after a day (UTC).
-    public func list(kind: DocumentKind? = nil, order: String? = nil, since: CalendarDate? = nil) throws(LedgerError) -> [LedgerDocument] {
+    public func list(
+        kind: DocumentKind? = nil, order: String? = nil, since: CalendarDate? = nil
+    ) throws(LedgerError) -> [LedgerDocument] {
         try documents(
-            where: "(?1 IS NULL OR d.kind = ?1) AND (?2 IS NULL OR d.order_number = ?2) AND (?3 IS NULL OR r.finished_at >= ?3)",
+            where:
+                "(?1 IS NULL OR d.kind = ?1) AND (?2 IS NULL OR d.order_number = ?2) AND (?3 IS NULL OR r.finished_at >= ?3)",
             [kind?.rawValue, order, since?.description]
         )
     }
@@ -54,7 +62,8 @@ extension Ledger {
     public func forEachDocument(_ body: (LedgerDocument) throws -> Void) throws {
         var stoppedBy: (any Error)?
         try read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) ORDER BY d.id")
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) ORDER BY d.id")
             while let row = try rows.next() {
                 let document = try Rows.document(row)
                 do {
@@ -68,10 +77,15 @@ extension Ledger {
         if let stoppedBy { throw stoppedBy }
     }
 
-    private func documents(where condition: String, _ arguments: StatementArguments) throws(LedgerError) -> [LedgerDocument] {
+    private func documents(
+        where condition: String, _ arguments: StatementArguments
+    ) throws(LedgerError) -> [LedgerDocument] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) WHERE \(condition) ORDER BY d.id", arguments: arguments)
-                .map { row throws(LedgerError) in try Rows.document(row) }
+            try Row.fetchAll(
+                db, sql: "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) WHERE \(condition) ORDER BY d.id",
+                arguments: arguments
+            )
+            .map { row throws(LedgerError) in try Rows.document(row) }
         }
     }
 }

@@ -6,14 +6,16 @@ extension Ledger {
     /// duplicate, and not resolved as ignored since.
     public func pendingRefunds() throws(LedgerError) -> [RefundOutcomeRecord] {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT o.* FROM refund_outcome o
-                WHERE o.outcome NOT IN ('matched', 'matched-by-order', 'partial', 'duplicate')
-                  AND NOT EXISTS (SELECT 1 FROM applied_refund a WHERE a.source_system = o.source_system AND a.refund_id = o.refund_id)
-                  AND NOT EXISTS (SELECT 1 FROM resolution r WHERE r.refund_id = o.refund_id AND r.decision = 'ignore'
-                                  AND r.id = (SELECT MAX(id) FROM resolution WHERE refund_id = o.refund_id))
-                ORDER BY o.seen_at, o.source_file, o.source_line
-                """)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.* FROM refund_outcome o
+                    WHERE o.outcome NOT IN ('matched', 'matched-by-order', 'partial', 'duplicate')
+                      AND NOT EXISTS (SELECT 1 FROM applied_refund a WHERE a.source_system = o.source_system AND a.refund_id = o.refund_id)
+                      AND NOT EXISTS (SELECT 1 FROM resolution r WHERE r.refund_id = o.refund_id AND r.decision = 'ignore'
+                                      AND r.id = (SELECT MAX(id) FROM resolution WHERE refund_id = o.refund_id))
+                    ORDER BY o.seen_at, o.source_file, o.source_line
+                    """)
             return rows.map(Self.outcomeRecord)
         }
     }
@@ -21,32 +23,40 @@ extension Ledger {
     /// The latest outcome of one refund, if a reconciliation has seen it.
     public func refundOutcome(refundID: String, sourceSystem: String) throws(LedgerError) -> RefundOutcomeRecord? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM refund_outcome WHERE source_system = ? AND refund_id = ?",
-                             arguments: [sourceSystem, refundID]).map(Self.outcomeRecord)
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM refund_outcome WHERE source_system = ? AND refund_id = ?",
+                arguments: [sourceSystem, refundID]
+            ).map(Self.outcomeRecord)
         }
     }
 
     /// Every refund id a reconciliation has seen with this id, in any system.
     public func refundOutcomes(refundID: String) throws(LedgerError) -> [RefundOutcomeRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM refund_outcome WHERE refund_id = ? ORDER BY source_system",
-                             arguments: [refundID]).map(Self.outcomeRecord)
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM refund_outcome WHERE refund_id = ? ORDER BY source_system",
+                arguments: [refundID]
+            ).map(Self.outcomeRecord)
         }
     }
 
     static func remember(_ outcome: RefundOutcomeRecord, run: RunID, at time: Timestamp, in db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO refund_outcome (source_system, refund_id, outcome, reason, credit_note, order_number, amount_minor,
-                                        currency, source_file, source_line, run_id, seen_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (source_system, refund_id) DO UPDATE SET
-                outcome = excluded.outcome, reason = excluded.reason, credit_note = excluded.credit_note,
-                order_number = excluded.order_number, amount_minor = excluded.amount_minor, currency = excluded.currency,
-                source_file = excluded.source_file, source_line = excluded.source_line, run_id = excluded.run_id,
-                seen_at = excluded.seen_at
-            """, arguments: [
-                outcome.sourceSystem, outcome.refundID, outcome.outcome, outcome.reason, outcome.creditNote, outcome.orderNumber,
-                outcome.amount?.minorUnits, outcome.amount?.currency.code, outcome.sourceFile, outcome.sourceLine, run.rawValue,
+        try db.execute(
+            sql: """
+                INSERT INTO refund_outcome (source_system, refund_id, outcome, reason, credit_note, order_number, amount_minor,
+                                            currency, source_file, source_line, run_id, seen_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (source_system, refund_id) DO UPDATE SET
+                    outcome = excluded.outcome, reason = excluded.reason, credit_note = excluded.credit_note,
+                    order_number = excluded.order_number, amount_minor = excluded.amount_minor, currency = excluded.currency,
+                    source_file = excluded.source_file, source_line = excluded.source_line, run_id = excluded.run_id,
+                    seen_at = excluded.seen_at
+                """,
+            arguments: [
+                outcome.sourceSystem, outcome.refundID, outcome.outcome, outcome.reason, outcome.creditNote,
+                outcome.orderNumber,
+                outcome.amount?.minorUnits, outcome.amount?.currency.code, outcome.sourceFile, outcome.sourceLine,
+                run.rawValue,
                 time.iso8601,
             ])
     }
@@ -55,7 +65,8 @@ extension Ledger {
         let currency = (row["currency"] as String?).flatMap { Currency(code: $0) }
         let minor: Int64? = row["amount_minor"]
         return RefundOutcomeRecord(
-            refundID: row["refund_id"], sourceSystem: row["source_system"], outcome: row["outcome"], reason: row["reason"],
+            refundID: row["refund_id"], sourceSystem: row["source_system"], outcome: row["outcome"],
+            reason: row["reason"],
             creditNote: row["credit_note"], orderNumber: row["order_number"],
             amount: currency.flatMap { c in minor.map { Money(minorUnits: $0, currency: c) } },
             sourceFile: row["source_file"], sourceLine: row["source_line"],

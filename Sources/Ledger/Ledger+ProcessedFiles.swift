@@ -5,7 +5,9 @@ extension Ledger {
     /// Records that a file with content `sha256` was processed, and how.
     /// Every record is kept: the same content dropped twice is two records.
     @discardableResult
-    public func recordProcessedFile(sha256: String, name: String, outcome: ProcessedFile.Outcome, run: RunID? = nil) throws(LedgerError) -> ProcessedFile {
+    public func recordProcessedFile(
+        sha256: String, name: String, outcome: ProcessedFile.Outcome, run: RunID? = nil
+    ) throws(LedgerError) -> ProcessedFile {
         let file = ProcessedFile(
             sha256: try Self.sha256(sha256), name: name, outcome: outcome, run: run, processedAt: now
         )
@@ -25,13 +27,16 @@ extension Ledger {
         let sha256 = try Self.sha256(sha256)
         return try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT sha256, name, outcome, run_id, processed_at FROM processed_file WHERE sha256 = ? ORDER BY id",
+                db,
+                sql:
+                    "SELECT sha256, name, outcome, run_id, processed_at FROM processed_file WHERE sha256 = ? ORDER BY id",
                 arguments: [sha256]
             ).map { row in
                 let name: String = row["name"]
                 let run: Int64? = row["run_id"]
                 return ProcessedFile(
-                    sha256: row["sha256"], name: name, outcome: .init(rawValue: row["outcome"]), run: run.map(RunID.init),
+                    sha256: row["sha256"], name: name, outcome: .init(rawValue: row["outcome"]),
+                    run: run.map(RunID.init),
                     processedAt: try Rows.timestamp(row["processed_at"], of: "processed file \(name)")
                 )
             }

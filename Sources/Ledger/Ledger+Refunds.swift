@@ -17,7 +17,9 @@ extension Ledger {
 
     /// Credit notes of exactly `amount` (same currency) dated from `from`
     /// through `through`: candidates for a near-miss suggestion, never applied by themselves.
-    public func creditNotes(amount: Money, from: CalendarDate, through: CalendarDate) throws(LedgerError) -> [CreditNoteBalance] {
+    public func creditNotes(
+        amount: Money, from: CalendarDate, through: CalendarDate
+    ) throws(LedgerError) -> [CreditNoteBalance] {
         try read { db in
             try Self.creditNotes(
                 in: db, where: "d.gross_minor = ? AND d.currency = ? AND d.document_date BETWEEN ? AND ?",
@@ -28,16 +30,21 @@ extension Ledger {
 
     /// Every credit note number the ledger knows, sorted (for typo suggestions).
     public func creditNoteNumbers() throws(LedgerError) -> [String] {
-        try read { try String.fetchAll($0, sql: "SELECT DISTINCT number FROM exported_document WHERE kind = 'CREDIT' ORDER BY number") }
+        try read {
+            try String.fetchAll(
+                $0, sql: "SELECT DISTINCT number FROM exported_document WHERE kind = 'CREDIT' ORDER BY number")
+        }
     }
 
     /// `true` when an invoice or a payment of the sales order `orderNumber`
     /// was exported: the order is known, even if it has no credit note yet.
     public func isOrderKnown(_ orderNumber: String) throws(LedgerError) -> Bool {
         try read { db in
-            try Bool.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM exported_document WHERE order_number = ? AND kind IN ('INVOICE', 'PAYMENT'))
-                """, arguments: [orderNumber]) ?? false
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM exported_document WHERE order_number = ? AND kind IN ('INVOICE', 'PAYMENT'))
+                    """, arguments: [orderNumber]) ?? false
         }
     }
 
@@ -54,11 +61,15 @@ extension Ledger {
         try write { db in
             guard let recorded = try Self.fetchRun(run, in: db) else { throw Self.unknown(run) }
             guard recorded.status == .committed else {
-                throw LedgerError(.runNotPending, "run \(run) is \(recorded.status), not committed; record its refunds when completing it")
+                throw LedgerError(
+                    .runNotPending,
+                    "run \(run) is \(recorded.status), not committed; record its refunds when completing it")
             }
             try Self.apply(refund, run: run, at: appliedAt, in: db)
         }
-        logger.info("refund recorded", metadata: ["refund": "\(refund.refundID)", "creditNote": "\(refund.creditNote)", "run": "\(run)"])
+        logger.info(
+            "refund recorded",
+            metadata: ["refund": "\(refund.refundID)", "creditNote": "\(refund.creditNote)", "run": "\(run)"])
     }
 
     /// `true` when the refund `refundID` from `sourceSystem` was applied before.
@@ -68,7 +79,10 @@ extension Ledger {
 
     /// The application of refund `refundID` from `sourceSystem`, or `nil` if it was never applied.
     public func appliedRefund(refundID: String, sourceSystem: String) throws(LedgerError) -> AppliedRefund? {
-        try read { try Self.appliedRefunds(in: $0, where: "source_system = ? AND refund_id = ?", [sourceSystem, refundID]).first }
+        try read {
+            try Self.appliedRefunds(in: $0, where: "source_system = ? AND refund_id = ?", [sourceSystem, refundID])
+                .first
+        }
     }
 
     /// Every refund applied to the credit note `creditNote`, oldest first.
@@ -82,24 +96,33 @@ extension Ledger {
     /// Refused when the refund was already applied (there is nothing left to
     /// decide) or when a match names a credit note the ledger does not know.
     @discardableResult
-    public func recordResolution(refundID: String, decision: Resolution.Decision, note: String, by person: String) throws(LedgerError) -> Resolution {
+    public func recordResolution(
+        refundID: String, decision: Resolution.Decision, note: String, by person: String
+    ) throws(LedgerError) -> Resolution {
         let resolution = Resolution(
             refundID: try Self.nonEmpty(refundID, "the refund id"), decision: decision, note: note,
             decidedBy: try Self.nonEmpty(person, "who decided"), decidedAt: now
         )
         try write { db in
             if let applied = try Self.appliedRefunds(in: db, where: "refund_id = ?", [refundID]).first {
-                throw LedgerError(.refundAlreadyApplied, "refund \(refundID) was already applied to \(applied.refund.creditNote) in run \(applied.run) on \(applied.appliedAt.date); there is nothing left to decide")
+                throw LedgerError(
+                    .refundAlreadyApplied,
+                    "refund \(refundID) was already applied to \(applied.refund.creditNote) in run \(applied.run) on \(applied.appliedAt.date); there is nothing left to decide"
+                )
             }
-            if case .match(let creditNote) = decision, try Self.creditNotes(in: db, where: "d.number = ?", [creditNote]).isEmpty {
+            if case .match(let creditNote) = decision,
+                try Self.creditNotes(in: db, where: "d.number = ?", [creditNote]).isEmpty
+            {
                 throw Self.unknownCreditNote(creditNote)
             }
             try db.execute(
-                sql: "INSERT INTO resolution (refund_id, decision, note, decided_by, decided_at) VALUES (?, ?, ?, ?, ?)",
+                sql:
+                    "INSERT INTO resolution (refund_id, decision, note, decided_by, decided_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [refundID, decision.text, note, person, resolution.decidedAt.iso8601]
             )
         }
-        logger.info("resolution recorded", metadata: ["refund": "\(refundID)", "decision": "\(decision)", "by": "\(person)"])
+        logger.info(
+            "resolution recorded", metadata: ["refund": "\(refundID)", "decision": "\(decision)", "by": "\(person)"])
         return resolution
     }
 
@@ -118,25 +141,38 @@ extension Ledger {
             throw LedgerError(.invalidValue, "refund \(refund.refundID) must be for more than 0, not \(refund.amount)")
         }
         let source = "refund \(refund.refundID) (\(refund.sourceSystem))"
-        if let earlier = try appliedRefunds(in: db, where: "source_system = ? AND refund_id = ?", [refund.sourceSystem, refund.refundID]).first {
-            throw LedgerError(.refundAlreadyApplied, "\(source) was already applied to \(earlier.refund.creditNote) in run \(earlier.run) on \(earlier.appliedAt.date)")
+        if let earlier = try appliedRefunds(
+            in: db, where: "source_system = ? AND refund_id = ?", [refund.sourceSystem, refund.refundID]
+        ).first {
+            throw LedgerError(
+                .refundAlreadyApplied,
+                "\(source) was already applied to \(earlier.refund.creditNote) in run \(earlier.run) on \(earlier.appliedAt.date)"
+            )
         }
         guard let balance = try creditNotes(in: db, where: "d.number = ?", [refund.creditNote]).first else {
             throw unknownCreditNote(refund.creditNote)
         }
         guard balance.gross.currency == refund.amount.currency else {
-            throw LedgerError(.currencyMismatch, "\(source) is in \(refund.amount.currency) but credit note \(balance.number) is in \(balance.gross.currency)")
+            throw LedgerError(
+                .currencyMismatch,
+                "\(source) is in \(refund.amount.currency) but credit note \(balance.number) is in \(balance.gross.currency)"
+            )
         }
         guard refund.amount <= balance.open else {
-            throw LedgerError(.overRefund, "\(source) of \(refund.amount) is more than the \(balance.open) still open on \(balance.number) (gross \(balance.gross), \(balance.applied) refunded before)")
+            throw LedgerError(
+                .overRefund,
+                "\(source) of \(refund.amount) is more than the \(balance.open) still open on \(balance.number) (gross \(balance.gross), \(balance.applied) refunded before)"
+            )
         }
         try db.execute(
             sql: """
                 INSERT INTO applied_refund (refund_id, source_system, credit_note, amount_minor, currency, run_id, applied_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [refund.refundID, refund.sourceSystem, refund.creditNote, refund.amount.minorUnits,
-                        refund.amount.currency.code, run.rawValue, time.iso8601]
+            arguments: [
+                refund.refundID, refund.sourceSystem, refund.creditNote, refund.amount.minorUnits,
+                refund.amount.currency.code, run.rawValue, time.iso8601,
+            ]
         )
     }
 
@@ -145,15 +181,19 @@ extension Ledger {
     }
 
     /// Credit notes as last exported (the latest row of each number), with the refunds applied to them.
-    static func creditNotes(in db: Database, where condition: String, _ arguments: StatementArguments) throws -> [CreditNoteBalance] {
-        try Row.fetchAll(db, sql: """
-            SELECT d.number, d.order_number, d.related_invoice, d.customer_code, d.customer_name, d.document_date, d.currency, d.gross_minor,
-                   COALESCE(SUM(a.amount_minor), 0) AS applied_minor, COUNT(a.id) AS refund_count
-            FROM exported_document d LEFT JOIN applied_refund a ON a.credit_note = d.number
-            WHERE d.kind = 'CREDIT' AND \(condition)
-              AND d.id = (SELECT MAX(id) FROM exported_document WHERE kind = 'CREDIT' AND number = d.number)
-            GROUP BY d.id ORDER BY d.id
-            """, arguments: arguments
+    static func creditNotes(
+        in db: Database, where condition: String, _ arguments: StatementArguments
+    ) throws -> [CreditNoteBalance] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT d.number, d.order_number, d.related_invoice, d.customer_code, d.customer_name, d.document_date, d.currency, d.gross_minor,
+                       COALESCE(SUM(a.amount_minor), 0) AS applied_minor, COUNT(a.id) AS refund_count
+                FROM exported_document d LEFT JOIN applied_refund a ON a.credit_note = d.number
+                WHERE d.kind = 'CREDIT' AND \(condition)
+                  AND d.id = (SELECT MAX(id) FROM exported_document WHERE kind = 'CREDIT' AND number = d.number)
+                GROUP BY d.id ORDER BY d.id
+                """, arguments: arguments
         ).map { row in
             let number: String = row["number"]
             let gross = try Rows.money(row["gross_minor"], row["currency"], of: "credit note \(number)")
@@ -161,30 +201,41 @@ extension Ledger {
                 number: number, orderNumber: row["order_number"], relatedInvoice: row["related_invoice"],
                 customerCode: row["customer_code"], customerName: row["customer_name"],
                 date: try Rows.date(row["document_date"], of: "credit note \(number)"), gross: gross,
-                applied: Money(minorUnits: row["applied_minor"], currency: gross.currency), refundCount: row["refund_count"]
+                applied: Money(minorUnits: row["applied_minor"], currency: gross.currency),
+                refundCount: row["refund_count"]
             )
         }
     }
 
-    static func appliedRefunds(in db: Database, where condition: String, _ arguments: StatementArguments) throws -> [AppliedRefund] {
-        try Row.fetchAll(db, sql: """
-            SELECT refund_id, source_system, credit_note, amount_minor, currency, run_id, applied_at
-            FROM applied_refund WHERE \(condition) ORDER BY id
-            """, arguments: arguments
+    static func appliedRefunds(
+        in db: Database, where condition: String, _ arguments: StatementArguments
+    ) throws -> [AppliedRefund] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT refund_id, source_system, credit_note, amount_minor, currency, run_id, applied_at
+                FROM applied_refund WHERE \(condition) ORDER BY id
+                """, arguments: arguments
         ).map { row in
             let id: String = row["refund_id"]
             let refund = RefundApplication(
                 refundID: id, sourceSystem: row["source_system"], creditNote: row["credit_note"],
                 amount: try Rows.money(row["amount_minor"], row["currency"], of: "refund \(id)")
             )
-            return AppliedRefund(refund: refund, run: RunID(row["run_id"]), appliedAt: try Rows.timestamp(row["applied_at"], of: "refund \(id)"))
+            return AppliedRefund(
+                refund: refund, run: RunID(row["run_id"]),
+                appliedAt: try Rows.timestamp(row["applied_at"], of: "refund \(id)"))
         }
     }
 
-    static func resolutions(in db: Database, where condition: String, _ arguments: StatementArguments) throws -> [Resolution] {
-        try Row.fetchAll(db, sql: """
-            SELECT refund_id, decision, note, decided_by, decided_at FROM resolution WHERE \(condition) ORDER BY id
-            """, arguments: arguments
+    static func resolutions(
+        in db: Database, where condition: String, _ arguments: StatementArguments
+    ) throws -> [Resolution] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT refund_id, decision, note, decided_by, decided_at FROM resolution WHERE \(condition) ORDER BY id
+                """, arguments: arguments
         ).map { row in
             let id: String = row["refund_id"]
             guard let decision = Resolution.Decision(text: row["decision"]) else {

@@ -1,11 +1,12 @@
+import DurableOutput
+import GRDB
+import KCCModel
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import DurableOutput
-import GRDB
-import KCCModel
 
 /// The crash-safe export protocol: begin (pending, committed at once), write
 /// the outputs durably, complete (one transaction) or abandon; after a crash,
@@ -45,14 +46,19 @@ extension Ledger {
                 // Claimed before the run is visible to anyone else, so that
                 // recovery, here or in another process, never takes it for a crashed one.
                 guard try claim(id) else {
-                    throw LedgerError(.database, "the lock of new run \(id) is held by another process; is \(locks.path) shared with another machine?")
+                    throw LedgerError(
+                        .database,
+                        "the lock of new run \(id) is held by another process; is \(locks.path) shared with another machine?"
+                    )
                 }
                 locked = id
                 return id
             }
-            logger.info("export run begun", metadata: [
-                "run": "\(id)", "input": "\(plan.inputFile)", "target": "\(target)", "outputs": "\(outputs.count)",
-            ])
+            logger.info(
+                "export run begun",
+                metadata: [
+                    "run": "\(id)", "input": "\(plan.inputFile)", "target": "\(target)", "outputs": "\(outputs.count)",
+                ])
             return id
         } catch {
             if let locked { release(locked) }
@@ -68,7 +74,9 @@ extension Ledger {
         guard !LocalFiles.exists(path) else { throw Self.outputExists(path) }
         try write { db in
             _ = try Self.pendingRun(id, in: db, toBe: "given another output")
-            try db.execute(sql: "INSERT OR IGNORE INTO export_run_output (run_id, path) VALUES (?, ?)", arguments: [id.rawValue, path])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO export_run_output (run_id, path) VALUES (?, ?)",
+                arguments: [id.rawValue, path])
         }
     }
 
@@ -83,8 +91,10 @@ extension Ledger {
     /// exported the same batch at once), when a document names an output the
     /// run did not plan or that is not on disk, or when a refund breaks a rule
     /// of ``recordRefund(_:run:)``.
-    public func completeRun(_ id: RunID, documents: [ExportedDocument], refunds: [RefundApplication] = [],
-                            outcomes: [RefundOutcomeRecord] = []) throws(LedgerError) {
+    public func completeRun(
+        _ id: RunID, documents: [ExportedDocument], refunds: [RefundApplication] = [],
+        outcomes: [RefundOutcomeRecord] = []
+    ) throws(LedgerError) {
         var documents = documents
         for index in documents.indices {
             documents[index].outputFile = LocalFiles.absolute(documents[index].outputFile)
@@ -92,38 +102,47 @@ extension Ledger {
         }
         let files = Set(documents.map(\.outputFile))
         for file in files.sorted() where !LocalFiles.exists(file) {
-            throw LedgerError(.missingOutput, "\(file) is not on disk, so run \(id)'s documents in it cannot be recorded as exported")
+            throw LedgerError(
+                .missingOutput, "\(file) is not on disk, so run \(id)'s documents in it cannot be recorded as exported")
         }
         let finishedAt = now
         try write { db in
             let run = try Self.pendingRun(id, in: db, toBe: "completed")
             let planned = Set(run.outputPaths)
             for file in files.sorted() where !planned.contains(file) {
-                throw LedgerError(.unplannedOutput, "\(file) was not among run \(id)'s planned outputs, so its documents cannot be recorded")
+                throw LedgerError(
+                    .unplannedOutput,
+                    "\(file) was not among run \(id)'s planned outputs, so its documents cannot be recorded")
             }
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO exported_document (run_id, kind, number, order_number, related_invoice, customer_code,
-                    customer_name, document_date, currency, gross_minor, target, output_file, output_index, occurrence)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO exported_document (run_id, kind, number, order_number, related_invoice, customer_code,
+                        customer_name, document_date, currency, gross_minor, target, output_file, output_index, occurrence)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             var inThisRun: [String: Int] = [:]
             for document in documents {
-                let prior = try Self.priorExports(in: db, number: document.number, kind: document.kind, target: run.target)
+                let prior = try Self.priorExports(
+                    in: db, number: document.number, kind: document.kind, target: run.target)
                 let key = "\(document.kind.rawValue) \(document.number)"
                 let earlierHere = inThisRun[key, default: 0]
                 if !run.reexport {
                     if let last = prior.last {
-                        throw LedgerError(.alreadyExported, "\(last); run \(id) is not a re-export, so nothing of it was recorded")
+                        throw LedgerError(
+                            .alreadyExported, "\(last); run \(id) is not a re-export, so nothing of it was recorded")
                     }
                     if earlierHere > 0 {
-                        throw LedgerError(.invalidValue, "\(document.kind.noun) \(document.number) is more than once among run \(id)'s documents")
+                        throw LedgerError(
+                            .invalidValue,
+                            "\(document.kind.noun) \(document.number) is more than once among run \(id)'s documents")
                     }
                 }
                 inThisRun[key] = earlierHere + 1
                 let occurrence = (prior.map(\.occurrence).max() ?? 0) + earlierHere + 1
                 try insert.execute(arguments: [
                     id.rawValue, document.kind.rawValue, document.number, document.orderNumber, document.relatedInvoice,
-                    document.customerCode, document.customerName, document.date.description, document.gross.currency.code,
+                    document.customerCode, document.customerName, document.date.description,
+                    document.gross.currency.code,
                     document.gross.minorUnits, run.target, document.outputFile, document.outputIndex, occurrence,
                 ])
             }
@@ -140,9 +159,11 @@ extension Ledger {
             )
         }
         release(id)
-        logger.info("export run committed", metadata: [
-            "run": "\(id)", "documents": "\(documents.count)", "refunds": "\(refunds.count)",
-        ])
+        logger.info(
+            "export run committed",
+            metadata: [
+                "run": "\(id)", "documents": "\(documents.count)", "refunds": "\(refunds.count)",
+            ])
     }
 
     /// Step 4 when the outputs could not all be written: marks the run rolled
@@ -189,12 +210,17 @@ extension Ledger {
             }
             defer { release(candidate.id) }
             // It may have been completed between the listing and the lock.
-            guard let run = try read({ try Self.fetchRun(candidate.id, in: $0) }), run.status == .pending else { continue }
+            guard let run = try read({ try Self.fetchRun(candidate.id, in: $0) }), run.status == .pending else {
+                continue
+            }
             let outcome = try undo(run)
             recovered.append(outcome)
-            logger.warning("rolled back a run a crash left pending", metadata: [
-                "run": "\(run.id)", "removed": "\(outcome.removedOutputs.count)", "rolledBack": "\(outcome.rolledBack)",
-            ])
+            logger.warning(
+                "rolled back a run a crash left pending",
+                metadata: [
+                    "run": "\(run.id)", "removed": "\(outcome.removedOutputs.count)",
+                    "rolledBack": "\(outcome.rolledBack)",
+                ])
         }
         return recovered
     }
@@ -202,15 +228,22 @@ extension Ledger {
     /// Deletes a dead run's outputs and marks it rolled back (or leaves it pending if a file will not go).
     private func undo(_ run: ExportRun) throws(LedgerError) -> RecoveredRun {
         let claims = try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT o.path, o.run_id, r.status FROM export_run_output o JOIN export_run r ON r.id = o.run_id
-                WHERE o.run_id <> ? AND r.status <> 'rolled-back'
-                  AND o.path IN (SELECT path FROM export_run_output WHERE run_id = ?)
-                """, arguments: [run.id.rawValue, run.id.rawValue])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.path, o.run_id, r.status FROM export_run_output o JOIN export_run r ON r.id = o.run_id
+                    WHERE o.run_id <> ? AND r.status <> 'rolled-back'
+                      AND o.path IN (SELECT path FROM export_run_output WHERE run_id = ?)
+                    """, arguments: [run.id.rawValue, run.id.rawValue])
         }
         var claimedBy: [String: String] = [:]
-        for row in claims { claimedBy[row["path"]] = "also planned by run \(row["run_id"] as Int64), which is \(row["status"] as String)" }
-        var removed: [String] = [], leftovers: [String] = [], kept: [RecoveredRun.KeptOutput] = []
+        for row in claims {
+            claimedBy[row["path"]] =
+                "also planned by run \(row["run_id"] as Int64), which is \(row["status"] as String)"
+        }
+        var removed: [String] = []
+        var leftovers: [String] = []
+        var kept: [RecoveredRun.KeptOutput] = []
         var stuck = false
         for path in run.outputPaths {
             if let reason = claimedBy[path] {
@@ -234,16 +267,21 @@ extension Ledger {
             do throws(OutputError) {
                 try DurableFile.syncFolder(of: path)
             } catch {
-                logger.warning("a folder could not be flushed after recovery", metadata: ["folder": "\(folder)", "error": "\(error)"])
+                logger.warning(
+                    "a folder could not be flushed after recovery",
+                    metadata: ["folder": "\(folder)", "error": "\(error)"])
             }
         }
         if !stuck {
             let finishedAt = now
             try write { db in
-                try Self.markRolledBack(run.id, at: finishedAt, note: "recovered: the run did not finish (process \(run.ownerProcess))", in: db)
+                try Self.markRolledBack(
+                    run.id, at: finishedAt, note: "recovered: the run did not finish (process \(run.ownerProcess))",
+                    in: db)
             }
         }
-        return RecoveredRun(run: run, removedOutputs: removed, removedLeftovers: leftovers, keptOutputs: kept, rolledBack: !stuck)
+        return RecoveredRun(
+            run: run, removedOutputs: removed, removedLeftovers: leftovers, keptOutputs: kept, rolledBack: !stuck)
     }
 
     /// Every run, oldest first, or only those with `status`.
@@ -262,7 +300,9 @@ extension Ledger {
     public func committedRuns(inputSHA256: String) throws(LedgerError) -> [ExportRun] {
         try read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT \(Rows.runColumns) FROM export_run WHERE status = 'committed' AND input_sha256 = ? ORDER BY id",
+                db,
+                sql:
+                    "SELECT \(Rows.runColumns) FROM export_run WHERE status = 'committed' AND input_sha256 = ? ORDER BY id",
                 arguments: [inputSHA256]
             )
             return try rows.map { row in try Rows.run(row, outputs: Self.outputs(of: RunID(row["id"]), in: db)) }
@@ -299,14 +339,18 @@ extension Ledger {
     }
 
     static func fetchRun(_ id: RunID, in db: Database) throws -> ExportRun? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT \(Rows.runColumns) FROM export_run WHERE id = ?", arguments: [id.rawValue]) else {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT \(Rows.runColumns) FROM export_run WHERE id = ?", arguments: [id.rawValue])
+        else {
             return nil
         }
         return try Rows.run(row, outputs: outputs(of: id, in: db))
     }
 
     private static func outputs(of id: RunID, in db: Database) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT path FROM export_run_output WHERE run_id = ? ORDER BY id", arguments: [id.rawValue])
+        try String.fetchAll(
+            db, sql: "SELECT path FROM export_run_output WHERE run_id = ? ORDER BY id", arguments: [id.rawValue])
     }
 
     static func pendingRun(_ id: RunID, in db: Database, toBe verb: String) throws -> ExportRun {
@@ -317,7 +361,8 @@ extension Ledger {
         case .committed:
             throw LedgerError(.runNotPending, "run \(id) cannot be \(verb): it is already committed")
         case .rolledBack:
-            throw LedgerError(.runNotPending, "run \(id) cannot be \(verb): it was rolled back (\(run.note ?? "no reason recorded"))")
+            throw LedgerError(
+                .runNotPending, "run \(id) cannot be \(verb): it was rolled back (\(run.note ?? "no reason recorded"))")
         }
     }
 
@@ -325,13 +370,16 @@ extension Ledger {
     private static func markRolledBack(_ id: RunID, at time: Timestamp, note: String, in db: Database) throws {
         try db.execute(sql: "DELETE FROM staged_document WHERE run_id = ?", arguments: [id.rawValue])
         try db.execute(
-            sql: "UPDATE export_run SET status = 'rolled-back', finished_at = ?, note = ? WHERE id = ? AND status = 'pending'",
+            sql:
+                "UPDATE export_run SET status = 'rolled-back', finished_at = ?, note = ? WHERE id = ? AND status = 'pending'",
             arguments: [time.iso8601, note, id.rawValue]
         )
     }
 
     private static func outputExists(_ path: String) -> LedgerError {
-        LedgerError(.outputExists, "\(path) already exists; it is left as it is (move it away, or choose another output folder)")
+        LedgerError(
+            .outputExists, "\(path) already exists; it is left as it is (move it away, or choose another output folder)"
+        )
     }
 
     static func unknown(_ id: RunID) -> LedgerError {
@@ -341,7 +389,10 @@ extension Ledger {
     private static func check(_ document: ExportedDocument) throws(LedgerError) {
         _ = try nonEmpty(document.number, "a document number")
         guard document.outputIndex >= 1 else {
-            throw LedgerError(.invalidValue, "\(document.number)'s position in \(document.outputFile) must be 1 or more, not \(document.outputIndex)")
+            throw LedgerError(
+                .invalidValue,
+                "\(document.number)'s position in \(document.outputFile) must be 1 or more, not \(document.outputIndex)"
+            )
         }
     }
 
@@ -353,7 +404,9 @@ extension Ledger {
     /// The SHA-256 in lower case, if it is 64 hexadecimal digits.
     static func sha256(_ text: String) throws(LedgerError) -> String {
         let lower = text.lowercased()
-        guard lower.utf8.count == 64, lower.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+        guard lower.utf8.count == 64,
+            lower.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        else {
             throw LedgerError(.invalidValue, "'\(text)' is not a SHA-256 (64 hexadecimal digits)")
         }
         return lower

@@ -13,19 +13,23 @@ extension Ledger {
             documents[index].outputFile = LocalFiles.absolute(documents[index].outputFile)
             _ = try Self.nonEmpty(documents[index].number, "a document number")
             guard documents[index].outputIndex >= 1 else {
-                throw LedgerError(.invalidValue, "\(documents[index].number)'s position in \(documents[index].outputFile) must be 1 or more")
+                throw LedgerError(
+                    .invalidValue,
+                    "\(documents[index].number)'s position in \(documents[index].outputFile) must be 1 or more")
             }
         }
         try write { db in
             _ = try Self.pendingRun(id, in: db, toBe: "given documents")
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO staged_document (run_id, kind, number, order_number, related_invoice, customer_code, customer_name,
-                    document_date, currency, gross_minor, output_file, output_index)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO staged_document (run_id, kind, number, order_number, related_invoice, customer_code, customer_name,
+                        document_date, currency, gross_minor, output_file, output_index)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             for d in documents {
                 try insert.execute(arguments: [
-                    id.rawValue, d.kind.rawValue, d.number, d.orderNumber, d.relatedInvoice, d.customerCode, d.customerName,
+                    id.rawValue, d.kind.rawValue, d.number, d.orderNumber, d.relatedInvoice, d.customerCode,
+                    d.customerName,
                     d.date.description, d.gross.currency.code, d.gross.minorUnits, d.outputFile, d.outputIndex,
                 ])
             }
@@ -39,44 +43,61 @@ extension Ledger {
     static func commitStaged(_ run: ExportRun, in db: Database) throws {
         let id = run.id.rawValue
         let planned = Set(run.outputPaths)
-        for file in try String.fetchAll(db, sql: "SELECT DISTINCT output_file FROM staged_document WHERE run_id = ?", arguments: [id]) {
+        for file in try String.fetchAll(
+            db, sql: "SELECT DISTINCT output_file FROM staged_document WHERE run_id = ?", arguments: [id])
+        {
             guard planned.contains(file) else {
-                throw LedgerError(.unplannedOutput, "\(file) was not among run \(run.id)'s planned outputs, so its documents cannot be recorded")
+                throw LedgerError(
+                    .unplannedOutput,
+                    "\(file) was not among run \(run.id)'s planned outputs, so its documents cannot be recorded")
             }
             guard LocalFiles.exists(file) else {
-                throw LedgerError(.missingOutput, "\(file) is not on disk, so run \(run.id)'s documents in it cannot be recorded as exported")
+                throw LedgerError(
+                    .missingOutput,
+                    "\(file) is not on disk, so run \(run.id)'s documents in it cannot be recorded as exported")
             }
         }
         if !run.reexport {
-            if let row = try Row.fetchOne(db, sql: """
-                SELECT s.kind, s.number FROM staged_document s
-                WHERE s.run_id = ? AND EXISTS (
-                    SELECT 1 FROM exported_document d JOIN export_run r ON r.id = d.run_id
-                    WHERE d.target = ? AND d.number = s.number AND d.kind = s.kind AND r.status = 'committed')
-                LIMIT 1
-                """, arguments: [id, run.target]) {
+            if let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT s.kind, s.number FROM staged_document s
+                    WHERE s.run_id = ? AND EXISTS (
+                        SELECT 1 FROM exported_document d JOIN export_run r ON r.id = d.run_id
+                        WHERE d.target = ? AND d.number = s.number AND d.kind = s.kind AND r.status = 'committed')
+                    LIMIT 1
+                    """, arguments: [id, run.target])
+            {
                 let kind = DocumentKind(rawValue: row["kind"]) ?? .invoice
                 let number: String = row["number"]
                 let last = try priorExports(in: db, number: number, kind: kind, target: run.target).last
-                throw LedgerError(.alreadyExported, "\(last.map { "\($0)" } ?? "\(number) was already exported to \(run.target)"); run \(run.id) is not a re-export, so nothing of it was recorded")
+                throw LedgerError(
+                    .alreadyExported,
+                    "\(last.map { "\($0)" } ?? "\(number) was already exported to \(run.target)"); run \(run.id) is not a re-export, so nothing of it was recorded"
+                )
             }
-            if let row = try Row.fetchOne(db, sql: """
-                SELECT kind, number FROM staged_document WHERE run_id = ? GROUP BY kind, number HAVING COUNT(*) > 1 LIMIT 1
-                """, arguments: [id]) {
+            if let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT kind, number FROM staged_document WHERE run_id = ? GROUP BY kind, number HAVING COUNT(*) > 1 LIMIT 1
+                    """, arguments: [id])
+            {
                 let kind = DocumentKind(rawValue: row["kind"]) ?? .invoice
                 let number: String = row["number"]
-                throw LedgerError(.invalidValue, "\(kind.noun) \(number) is more than once among run \(run.id)'s documents")
+                throw LedgerError(
+                    .invalidValue, "\(kind.noun) \(number) is more than once among run \(run.id)'s documents")
             }
         }
-        try db.execute(sql: """
-            INSERT INTO exported_document (run_id, kind, number, order_number, related_invoice, customer_code, customer_name,
-                document_date, currency, gross_minor, target, output_file, output_index, occurrence)
-            SELECT s.run_id, s.kind, s.number, s.order_number, s.related_invoice, s.customer_code, s.customer_name,
-                s.document_date, s.currency, s.gross_minor, ?1, s.output_file, s.output_index,
-                COALESCE((SELECT MAX(d.occurrence) FROM exported_document d WHERE d.target = ?1 AND d.number = s.number AND d.kind = s.kind), 0)
-                    + ROW_NUMBER() OVER (PARTITION BY s.kind, s.number ORDER BY s.id)
-            FROM staged_document s WHERE s.run_id = ?2 ORDER BY s.id
-            """, arguments: [run.target, id])
+        try db.execute(
+            sql: """
+                INSERT INTO exported_document (run_id, kind, number, order_number, related_invoice, customer_code, customer_name,
+                    document_date, currency, gross_minor, target, output_file, output_index, occurrence)
+                SELECT s.run_id, s.kind, s.number, s.order_number, s.related_invoice, s.customer_code, s.customer_name,
+                    s.document_date, s.currency, s.gross_minor, ?1, s.output_file, s.output_index,
+                    COALESCE((SELECT MAX(d.occurrence) FROM exported_document d WHERE d.target = ?1 AND d.number = s.number AND d.kind = s.kind), 0)
+                        + ROW_NUMBER() OVER (PARTITION BY s.kind, s.number ORDER BY s.id)
+                FROM staged_document s WHERE s.run_id = ?2 ORDER BY s.id
+                """, arguments: [run.target, id])
         try db.execute(sql: "DELETE FROM staged_document WHERE run_id = ?", arguments: [id])
     }
 }

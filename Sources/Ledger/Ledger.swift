@@ -1,11 +1,12 @@
+import GRDB
+import Logging
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import GRDB
-import Logging
-import Synchronization
 
 /// The ledger: an embedded SQLite database of every export run, every exported
 /// document, every refund applied and every person's resolution — the single
@@ -94,7 +95,10 @@ public final class Ledger: Sendable {
     var now: Timestamp { options.clock() }
 
     static func busy(_ path: String, _ options: LedgerOptions) -> LedgerError {
-        LedgerError(.busy, "another kccbridge is using the ledger \(path) and did not finish within \(options.busyTimeout.formatted); try again when it has finished")
+        LedgerError(
+            .busy,
+            "another kccbridge is using the ledger \(path) and did not finish within \(options.busyTimeout.formatted); try again when it has finished"
+        )
     }
 
     /// A clerk-readable error for anything the database layer throws.

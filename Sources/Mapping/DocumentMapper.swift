@@ -11,7 +11,9 @@ public struct DocumentMapper: Sendable {
     /// Characters the target cannot carry inside a text field (IIF: tab, CR, LF), written as a space with a warning.
     public let breakingCharacters: Set<Unicode.Scalar>
 
-    public init(configuration: BridgeConfiguration, textPolicy: TextCellPolicy, breakingCharacters: Set<Unicode.Scalar> = []) {
+    public init(
+        configuration: BridgeConfiguration, textPolicy: TextCellPolicy, breakingCharacters: Set<Unicode.Scalar> = []
+    ) {
         self.configuration = configuration
         self.textPolicy = textPolicy
         self.breakingCharacters = breakingCharacters
@@ -19,7 +21,8 @@ public struct DocumentMapper: Sendable {
 
     /// The mapper for `format`: its text policy and the characters its files cannot carry.
     public init(configuration: BridgeConfiguration, format: any ExportFormat) {
-        self.init(configuration: configuration, textPolicy: format.textPolicy, breakingCharacters: format.breakingCharacters)
+        self.init(
+            configuration: configuration, textPolicy: format.textPolicy, breakingCharacters: format.breakingCharacters)
     }
 
     /// The mapped document, or `nil` with the findings that hold it back.
@@ -34,50 +37,70 @@ public struct DocumentMapper: Sendable {
         }
         let rule = configuration.channels.enabled ? self.rule(for: channel) : nil
         if configuration.channels.enabled, rule == nil, channel.source != nil {
-            run.warning("no channel rule for \(channel.source ?? "")\(channel.subsource.map { " / \($0)" } ?? ""); the default sales account \(configuration.channels.defaultSalesAccount) is used")
+            run.warning(
+                "no channel rule for \(channel.source ?? "")\(channel.subsource.map { " / \($0)" } ?? ""); the default sales account \(configuration.channels.defaultSalesAccount) is used"
+            )
         }
 
         let contactName = run.text(rule?.customer ?? customer.name, field: "CustomerName")
         let a = customer.address
         let contact = MappedContact(
             name: contactName, email: customer.email.map { run.text($0, field: "Email") },
-            address: Address(line1: a.line1.map { run.text($0, field: "Address1") }, line2: a.line2.map { run.text($0, field: "Address2") },
-                             town: a.town.map { run.text($0, field: "Town") }, county: a.county.map { run.text($0, field: "County") },
-                             postcode: a.postcode.map { run.text($0, field: "Postcode") }, country: a.country))
+            address: Address(
+                line1: a.line1.map { run.text($0, field: "Address1") },
+                line2: a.line2.map { run.text($0, field: "Address2") },
+                town: a.town.map { run.text($0, field: "Town") },
+                county: a.county.map { run.text($0, field: "County") },
+                postcode: a.postcode.map { run.text($0, field: "Postcode") }, country: a.country))
 
         let bankAccount = configuration.payments.account(for: paymentMethod)
         var lines: [MappedLine] = []
         switch document {
         case .payment:
             if bankAccount == nil {
-                run.error("PaymentMethod \(paymentMethod.map { "'\($0)'" } ?? "(none)") has no bank account under payments.accounts and there is no payments.default_account")
+                run.error(
+                    "PaymentMethod \(paymentMethod.map { "'\($0)'" } ?? "(none)") has no bank account under payments.accounts and there is no payments.default_account"
+                )
             }
         case .sales(let sales):
             let account = salesAccount(kind: sales.kind, rule: rule)
             for line in sales.lines {
                 let description = run.text(line.description, field: "Description", line: line.lineNumber)
-                let refundTaxCode = sales.kind == .credit && !configuration.channels.enabled ? configuration.channels.refundTaxCode : nil
+                let refundTaxCode =
+                    sales.kind == .credit && !configuration.channels.enabled
+                    ? configuration.channels.refundTaxCode : nil
                 let taxCode = refundTaxCode ?? line.taxCode
                 guard let tax = configuration.taxCodes[taxCode] else {
-                    run.error("line \(line.lineNumber): TaxCode \(taxCode) has no entry under tax_codes in the configuration")
+                    run.error(
+                        "line \(line.lineNumber): TaxCode \(taxCode) has no entry under tax_codes in the configuration")
                     continue
                 }
                 if let rate = tax.rate, rate.compare(line.taxRate) != 0 {
-                    run.warning("line \(line.lineNumber): TaxRate \(line.taxRate.normalizedDescription)% differs from the \(rate.normalizedDescription)% of \(taxCode) (\(tax.displayName(configuration.taxCodeFields))); the package will compute its own tax")
+                    run.warning(
+                        "line \(line.lineNumber): TaxRate \(line.taxRate.normalizedDescription)% differs from the \(rate.normalizedDescription)% of \(taxCode) (\(tax.displayName(configuration.taxCodeFields))); the package will compute its own tax"
+                    )
                 }
-                lines.append(MappedLine(line: line, description: description, account: account, tracking: rule?.tracking ?? [],
-                                        taxCode: taxCode, tax: tax))
+                lines.append(
+                    MappedLine(
+                        line: line, description: description, account: account, tracking: rule?.tracking ?? [],
+                        taxCode: taxCode, tax: tax))
             }
         }
         guard !run.heldBack else { return (nil, run.findings) }
-        return (MappedDocument(document: document, location: location, contact: contact, lines: lines, bankAccount: bankAccount), run.findings)
+        return (
+            MappedDocument(
+                document: document, location: location, contact: contact, lines: lines, bankAccount: bankAccount),
+            run.findings
+        )
     }
 
     /// The rule for a channel: one naming the subsource wins over one naming only the source.
     public func rule(for channel: SalesChannel) -> ChannelRule? {
         guard let source = channel.source else { return nil }
         let rules = configuration.channels.rules.filter { $0.source.caseInsensitiveEquals(source) }
-        if let subsource = channel.subsource, let exact = rules.first(where: { $0.subsource?.caseInsensitiveEquals(subsource) == true }) {
+        if let subsource = channel.subsource,
+            let exact = rules.first(where: { $0.subsource?.caseInsensitiveEquals(subsource) == true })
+        {
             return exact
         }
         return rules.first { $0.subsource == nil }
@@ -86,7 +109,8 @@ public struct DocumentMapper: Sendable {
     private func salesAccount(kind: DocumentKind, rule: ChannelRule?) -> String {
         let channels = configuration.channels
         if channels.enabled { return rule?.salesAccount ?? channels.defaultSalesAccount }
-        return kind == .credit ? (channels.defaultCreditNoteAccount ?? channels.defaultSalesAccount) : channels.defaultSalesAccount
+        return kind == .credit
+            ? (channels.defaultCreditNoteAccount ?? channels.defaultSalesAccount) : channels.defaultSalesAccount
     }
 }
 
@@ -108,11 +132,17 @@ private struct MappingRun {
 
     mutating func error(_ message: String, field: String? = nil) {
         heldBack = true
-        findings.append(Finding(.error, at: location, field: field, document: document.number, "\(message) — document \(document.number) held back"))
+        findings.append(
+            Finding(
+                .error, at: location, field: field, document: document.number,
+                "\(message) — document \(document.number) held back"))
     }
 
     mutating func warning(_ message: String, field: String? = nil) {
-        findings.append(Finding(.warning, at: location, field: field, document: document.number, "\(message) (document \(document.number))"))
+        findings.append(
+            Finding(
+                .warning, at: location, field: field, document: document.number,
+                "\(message) (document \(document.number))"))
     }
 
     /// `text` made safe for the target: characters no file format can carry are
@@ -120,20 +150,28 @@ private struct MappingRun {
     /// formula-like text follows the policy. Every change is reported.
     mutating func text(_ original: String, field: String, line: Int? = nil) -> String {
         let place = line.map { "line \($0): \(field)" } ?? field
-        if let bad = original.unicodeScalars.first(where: { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value == 0xFFFE || $0.value == 0xFFFF }) {
-            error("\(place) holds the control character U+\(String(bad.value, radix: 16, uppercase: true)), which no import file can carry", field: field)
+        if let bad = original.unicodeScalars.first(where: {
+            ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value == 0xFFFE || $0.value == 0xFFFF
+        }) {
+            error(
+                "\(place) holds the control character U+\(String(bad.value, radix: 16, uppercase: true)), which no import file can carry",
+                field: field)
             return original
         }
         var text = original
         if !breaking.isEmpty, text.unicodeScalars.contains(where: breaking.contains) {
             text = String(String.UnicodeScalarView(text.unicodeScalars.map { breaking.contains($0) ? " " : $0 }))
-            warning("\(place) holds a tab or line break, which this file format uses between fields and records; written with spaces instead", field: field)
+            warning(
+                "\(place) holds a tab or line break, which this file format uses between fields and records; written with spaces instead",
+                field: field)
         }
         switch policy.apply(text) {
         case .unchanged(let same):
             return same
         case .changed(let safe):
-            warning("\(place) '\(text)' starts like a spreadsheet formula; written as '\(safe)' (text_cells: \(policy.rawValue))", field: field)
+            warning(
+                "\(place) '\(text)' starts like a spreadsheet formula; written as '\(safe)' (text_cells: \(policy.rawValue))",
+                field: field)
             return safe
         case .refused:
             error("\(place) '\(text)' starts like a spreadsheet formula and text_cells is refuse", field: field)

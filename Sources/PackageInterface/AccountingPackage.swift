@@ -25,7 +25,9 @@ public protocol AccountingPackage: Sendable {
     /// The `--to` targets of `reconcile`: files recording refunds made elsewhere.
     var refundTargets: [String] { get }
     /// The writer for one of ``refundTargets``.
-    func refundWriter(_ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs) -> (any RefundWriter)?
+    func refundWriter(
+        _ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs
+    ) -> (any RefundWriter)?
 }
 
 extension AccountingPackage {
@@ -34,7 +36,9 @@ extension AccountingPackage {
     public var defaultTaxFields: [String: [String: String]] { [:] }
     public var refundReaders: [any RefundReader] { [] }
     public var refundTargets: [String] { [] }
-    public func refundWriter(_ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs) -> (any RefundWriter)? {
+    public func refundWriter(
+        _ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs
+    ) -> (any RefundWriter)? {
         nil
     }
 }

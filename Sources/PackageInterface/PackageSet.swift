@@ -45,7 +45,8 @@ public struct PackageSet: Sendable {
     public var configurationSections: [any ConfigurationSection.Type] {
         var seen: Set<String> = []
         var sections: [any ConfigurationSection.Type] = []
-        for section in packages.compactMap(\.configurationSection) + [RefundSettings.self] where seen.insert(section.key).inserted {
+        for section in packages.compactMap(\.configurationSection) + [RefundSettings.self]
+        where seen.insert(section.key).inserted {
             sections.append(section)
         }
         return sections

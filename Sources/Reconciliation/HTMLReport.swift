@@ -3,8 +3,10 @@ import KCCModel
 /// The reconciliation report as one self-contained HTML page (no scripts, no
 /// external files): totals first, then what needs a person, then everything.
 enum HTMLReport {
-    static func render(_ decisions: [RefundDecision], summary: ReconciliationSummary, sources: [String], created: String,
-                       commands: ResolveCommands) -> String {
+    static func render(
+        _ decisions: [RefundDecision], summary: ReconciliationSummary, sources: [String], created: String,
+        commands: ResolveCommands
+    ) -> String {
         var html = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
@@ -30,21 +32,29 @@ enum HTMLReport {
             """
         for outcome in RefundOutcome.allCases {
             let count = summary.counts[outcome] ?? 0
-            let money = (summary.money[outcome] ?? [:]).sorted { $0.key < $1.key }.map(\.value.description).joined(separator: "<br>")
-            html += "<tr><td>\(badge(outcome))</td><td class=\"num\">\(count)</td><td class=\"num\">\(money.isEmpty ? "—" : money)</td><td>\(outcome.isApplied ? "yes" : "no")</td></tr>\n"
+            let money = (summary.money[outcome] ?? [:]).sorted { $0.key < $1.key }.map(\.value.description).joined(
+                separator: "<br>")
+            html +=
+                "<tr><td>\(badge(outcome))</td><td class=\"num\">\(count)</td><td class=\"num\">\(money.isEmpty ? "—" : money)</td><td>\(outcome.isApplied ? "yes" : "no")</td></tr>\n"
         }
-        html += "<tr><th>All refunds read</th><th class=\"num\">\(summary.read)</th><th class=\"num\">"
-            + summary.moneyRead.sorted { $0.key < $1.key }.map(\.value.description).joined(separator: "<br>") + "</th><th></th></tr></table>\n"
+        html +=
+            "<tr><th>All refunds read</th><th class=\"num\">\(summary.read)</th><th class=\"num\">"
+            + summary.moneyRead.sorted { $0.key < $1.key }.map(\.value.description).joined(separator: "<br>")
+            + "</th><th></th></tr></table>\n"
         let checks = summary.moneyRead.sorted { $0.key < $1.key }.map { c, read in
             "\(read) read = \(summary.moneyMatched[c] ?? .zero(c)) matched + \(summary.moneyListed[c] ?? .zero(c)) listed"
         }
-        html += "<p class=\"check \(summary.ties ? "ok" : "bad")\">\(summary.ties ? "✓" : "✗") \(summary.read) refunds read = "
+        html +=
+            "<p class=\"check \(summary.ties ? "ok" : "bad")\">\(summary.ties ? "✓" : "✗") \(summary.read) refunds read = "
             + RefundOutcome.allCases.compactMap { o in summary.counts[o].map { "\($0) \(o)" } }.joined(separator: " + ")
             + (checks.isEmpty ? "" : "<br>" + checks.map(escape).joined(separator: "<br>")) + "</p>\n"
 
         let needing = decisions.filter(\.needsPerson)
         html += "<h2>Needs a person (\(needing.count))</h2>\n"
-        html += needing.isEmpty ? "<p>Nothing: every refund matched, was already applied, or was resolved by hand.</p>\n" : table(needing, commands: commands)
+        html +=
+            needing.isEmpty
+            ? "<p>Nothing: every refund matched, was already applied, or was resolved by hand.</p>\n"
+            : table(needing, commands: commands)
         html += "<h2>Every refund (\(decisions.count))</h2>\n" + table(decisions, commands: nil)
         html += "</body></html>\n"
         return html
@@ -53,16 +63,24 @@ enum HTMLReport {
     /// The refunds as a table; with `commands`, a last column says how to resolve each.
     private static func table(_ decisions: [RefundDecision], commands: ResolveCommands?) -> String {
         let withCommand = commands != nil
-        var html = "<table><tr><th>Refund</th><th>Date</th><th class=\"num\">Amount</th><th>Outcome</th><th>Credit note</th><th>Order</th><th>Why, and the evidence</th>"
+        var html =
+            "<table><tr><th>Refund</th><th>Date</th><th class=\"num\">Amount</th><th>Outcome</th><th>Credit note</th><th>Order</th><th>Why, and the evidence</th>"
             + (withCommand ? "<th>To resolve</th>" : "") + "</tr>\n"
         for d in decisions {
             let r = d.refund
             var why = "<strong>\(escape(d.reason))</strong>"
             if !d.evidence.isEmpty { why += "<ul>" + d.evidence.map { "<li>\(escape($0))</li>" }.joined() + "</ul>" }
             if !d.candidates.isEmpty { why += "Candidates: " + escape(d.candidates.joined(separator: ", ")) }
-            if !d.suggestions.isEmpty { why += "<br>Suggestions (not applied):<ul>" + d.suggestions.map { "<li>\(escape($0))</li>" }.joined() + "</ul>" }
-            if let resolution = d.resolution { why += "<br>Resolved: " + escape(ReconciliationOutputs.describe(resolution)) }
-            html += "<tr><td><code>\(escape(r.id))</code><br><small>\(escape(r.system)) · \(escape(r.location.description))</small></td>"
+            if !d.suggestions.isEmpty {
+                why +=
+                    "<br>Suggestions (not applied):<ul>" + d.suggestions.map { "<li>\(escape($0))</li>" }.joined()
+                    + "</ul>"
+            }
+            if let resolution = d.resolution {
+                why += "<br>Resolved: " + escape(ReconciliationOutputs.describe(resolution))
+            }
+            html +=
+                "<tr><td><code>\(escape(r.id))</code><br><small>\(escape(r.system)) · \(escape(r.location.description))</small></td>"
                 + "<td class=\"id\">\(escape(r.date?.description ?? "—"))</td><td class=\"num\">\(escape(r.amount?.description ?? "—"))</td>"
                 + "<td>\(badge(d.outcome))</td><td class=\"id\">\(escape(d.creditNote ?? "—"))</td><td class=\"id\">\(escape(d.orderNumber ?? "—"))</td><td>\(why)</td>"
             if let commands {

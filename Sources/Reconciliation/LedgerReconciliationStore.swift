@@ -14,10 +14,16 @@ public final class LedgerReconciliationStore: ReconciliationStore {
     }
 
     public func creditNote(_ number: String) throws -> CreditNoteBalance? { try ledger.creditNote(number: number) }
-    public func creditNotes(forOrder orderNumber: String) throws -> [CreditNoteBalance] { try ledger.creditNotes(orderNumber: orderNumber) }
+    public func creditNotes(forOrder orderNumber: String) throws -> [CreditNoteBalance] {
+        try ledger.creditNotes(orderNumber: orderNumber)
+    }
     public func isOrderKnown(_ orderNumber: String) throws -> Bool { try ledger.isOrderKnown(orderNumber) }
-    public func isRefundApplied(id: String, system: String) throws -> Bool { try ledger.isRefundApplied(refundID: id, sourceSystem: system) }
-    public func resolution(refundID: String, system: String) throws -> Resolution? { try ledger.resolutions(refundID: refundID).last }
+    public func isRefundApplied(id: String, system: String) throws -> Bool {
+        try ledger.isRefundApplied(refundID: id, sourceSystem: system)
+    }
+    public func resolution(refundID: String, system: String) throws -> Resolution? {
+        try ledger.resolutions(refundID: refundID).last
+    }
     public func creditNoteNumbers() throws -> [String] { try ledger.creditNoteNumbers() }
 
     public func creditNotes(amount: Money, from: CalendarDate, through: CalendarDate) throws -> [CreditNoteBalance] {
@@ -39,12 +45,14 @@ public final class LedgerReconciliationStore: ReconciliationStore {
     public func complete(_ run: RunID, decisions: [RefundDecision]) throws {
         let refunds = decisions.filter(\.outcome.isApplied).compactMap { d -> RefundApplication? in
             guard let amount = d.refund.amount, let creditNote = d.creditNote else { return nil }
-            return RefundApplication(refundID: d.refund.id, sourceSystem: d.refund.system, creditNote: creditNote, amount: amount)
+            return RefundApplication(
+                refundID: d.refund.id, sourceSystem: d.refund.system, creditNote: creditNote, amount: amount)
         }
         let outcomes = decisions.filter { $0.outcome != .duplicate }.map { d in
-            RefundOutcomeRecord(refundID: d.refund.id, sourceSystem: d.refund.system, outcome: d.outcome.rawValue, reason: d.reason,
-                                creditNote: d.creditNote, orderNumber: d.orderNumber, amount: d.refund.amount,
-                                sourceFile: d.refund.location.file, sourceLine: d.refund.location.line)
+            RefundOutcomeRecord(
+                refundID: d.refund.id, sourceSystem: d.refund.system, outcome: d.outcome.rawValue, reason: d.reason,
+                creditNote: d.creditNote, orderNumber: d.orderNumber, amount: d.refund.amount,
+                sourceFile: d.refund.location.file, sourceLine: d.refund.location.line)
         }
         try ledger.completeRun(run, documents: [], refunds: refunds, outcomes: outcomes)
     }

@@ -20,18 +20,22 @@ public struct Reconciler {
     }
 
     public mutating func decide(_ refund: Refund) throws -> RefundDecision {
-        var decision = RefundDecision(refund: refund, outcome: .invalid, reason: "", evidence: [], creditNote: refund.creditNote,
-                                      orderNumber: refund.orderNumber)
+        var decision = RefundDecision(
+            refund: refund, outcome: .invalid, reason: "", evidence: [], creditNote: refund.creditNote,
+            orderNumber: refund.orderNumber)
         let key = "\(refund.system)\u{1F}\(refund.id)"
 
         guard refund.isValid, let amount = refund.amount else {
-            decision.reason = "the record cannot be used: " + (refund.problems.isEmpty ? "no refund id" : refund.problems.map(\.message).joined(separator: "; "))
+            decision.reason =
+                "the record cannot be used: "
+                + (refund.problems.isEmpty ? "no refund id" : refund.problems.map(\.message).joined(separator: "; "))
             decision.steps = [.fixSourceFile, .ignore(refundID: refund.id)]
             return decision
         }
         if try ledger.isRefundApplied(id: refund.id, system: refund.system) || seenHere.contains(key) {
             decision.outcome = .duplicate
-            decision.reason = seenHere.contains(key)
+            decision.reason =
+                seenHere.contains(key)
                 ? "refund \(refund.id) appears earlier in this file; counted once"
                 : "refund \(refund.id) was already applied in an earlier run; not counted again"
             return decision
@@ -41,14 +45,18 @@ public struct Reconciler {
         var givenCreditNote = refund.creditNote
         if let resolution, case .match(let number) = resolution.decision {
             givenCreditNote = number
-            decision.evidence.append("a person chose credit note \(number) (\(resolution.decidedBy), \(resolution.decidedAt.iso8601): \(resolution.note))")
+            decision.evidence.append(
+                "a person chose credit note \(number) (\(resolution.decidedBy), \(resolution.decidedAt.iso8601): \(resolution.note))"
+            )
         }
 
         // 1. A credit note named in its field, or standing whole in the reference.
         var creditNote: CreditNoteBalance?
         if let number = givenCreditNote {
             creditNote = try balance(number)
-            decision.evidence.append(creditNote == nil ? "credit note \(number) is not in the ledger" : "credit note \(number) is in the ledger")
+            decision.evidence.append(
+                creditNote == nil
+                    ? "credit note \(number) is not in the ledger" : "credit note \(number) is in the ledger")
         }
         if creditNote == nil, givenCreditNote == nil || resolution == nil, let reference = refund.reference {
             for token in Self.tokens(reference) where token != givenCreditNote {
@@ -81,14 +89,18 @@ public struct Reconciler {
 
     // MARK: Matching
 
-    private mutating func evaluate(_ decision: inout RefundDecision, against note: CreditNoteBalance, amount: Money, byOrder: Bool) {
+    private mutating func evaluate(
+        _ decision: inout RefundDecision, against note: CreditNoteBalance, amount: Money, byOrder: Bool
+    ) {
         decision.creditNote = note.number
         decision.orderNumber = decision.orderNumber ?? note.orderNumber
         decision.customerName = note.customerName
-        decision.evidence.append("\(note.number): gross \(note.gross), refunded before \(note.applied), open \(note.open)")
+        decision.evidence.append(
+            "\(note.number): gross \(note.gross), refunded before \(note.applied), open \(note.open)")
         if note.currency != amount.currency {
             decision.outcome = .currencyMismatch
-            decision.reason = "the refund is in \(amount.currency.code) but credit note \(note.number) is in \(note.currency.code)"
+            decision.reason =
+                "the refund is in \(amount.currency.code) but credit note \(note.number) is in \(note.currency.code)"
         } else if amount > note.open {
             decision.outcome = .overRefund
             decision.reason = "\(amount) is more than the \(note.open) still open on credit note \(note.number)"
@@ -100,7 +112,8 @@ public struct Reconciler {
             decision.reason = "refunds the \(note.open) open on credit note \(note.number)"
         } else {
             decision.outcome = .partial
-            decision.reason = "refunds \(amount) of the \(note.open) open on credit note \(note.number); \(note.open - amount) stays open"
+            decision.reason =
+                "refunds \(amount) of the \(note.open) open on credit note \(note.number); \(note.open - amount) stays open"
         }
     }
 
@@ -110,7 +123,8 @@ public struct Reconciler {
         if let given = order {
             decision.evidence.append("order number \(given) given")
         } else if let reference = refund.reference {
-            for token in Self.tokens(reference) where try ledger.isOrderKnown(token) || !ledger.creditNotes(forOrder: token).isEmpty {
+            for token in Self.tokens(reference)
+            where try ledger.isOrderKnown(token) || !ledger.creditNotes(forOrder: token).isEmpty {
                 order = token
                 decision.evidence.append("the reference '\(reference)' names order \(token)")
                 break
@@ -118,20 +132,26 @@ public struct Reconciler {
         }
         guard let order else {
             decision.outcome = .skippedUnmatchedOrder
-            decision.reason = refund.creditNote.map { "credit note \($0) was never exported and no order number is given: nothing to negate" }
+            decision.reason =
+                refund.creditNote.map {
+                    "credit note \($0) was never exported and no order number is given: nothing to negate"
+                }
                 ?? "neither a credit note nor an order number the ledger knows: nothing to negate, so no refund is created"
             return
         }
         decision.orderNumber = order
         let notes = try ledger.creditNotes(forOrder: order).map(adjusted)
-        decision.evidence.append("order \(order): \(notes.isEmpty ? "no credit notes" : notes.map(\.number).joined(separator: ", "))")
+        decision.evidence.append(
+            "order \(order): \(notes.isEmpty ? "no credit notes" : notes.map(\.number).joined(separator: ", "))")
         if notes.isEmpty {
             if try ledger.isOrderKnown(order) {
                 decision.outcome = .needsCreditNote
-                decision.reason = "order \(order) was exported but has no credit note yet: in KCC, copy the order as a credit note and export it"
+                decision.reason =
+                    "order \(order) was exported but has no credit note yet: in KCC, copy the order as a credit note and export it"
             } else {
                 decision.outcome = .skippedUnmatchedOrder
-                decision.reason = "order \(order) was never exported: a refund for it would say we owe the customer money, so it is skipped"
+                decision.reason =
+                    "order \(order) was never exported: a refund for it would say we owe the customer money, so it is skipped"
             }
             return
         }
@@ -139,7 +159,8 @@ public struct Reconciler {
         // The note with the most open; there is one exactly when some note is in the refund's currency.
         guard let largest = sameCurrency.max(by: { $0.open < $1.open }) else {
             decision.outcome = .currencyMismatch
-            decision.reason = "the refund is in \(amount.currency.code) but order \(order)'s credit notes are in \(Set(notes.map(\.currency.code)).sorted().joined(separator: ", "))"
+            decision.reason =
+                "the refund is in \(amount.currency.code) but order \(order)'s credit notes are in \(Set(notes.map(\.currency.code)).sorted().joined(separator: ", "))"
             return
         }
         let enough = sameCurrency.filter { $0.open >= amount }
@@ -155,7 +176,8 @@ public struct Reconciler {
             decision.outcome = .ambiguous
             decision.candidates = enough.map(\.number)
             decision.creditNote = nil
-            decision.reason = "order \(order) has \(enough.count) credit notes with \(amount) or more open (\(decision.candidates.joined(separator: ", "))) and the amount does not single one out"
+            decision.reason =
+                "order \(order) has \(enough.count) credit notes with \(amount) or more open (\(decision.candidates.joined(separator: ", "))) and the amount does not single one out"
         }
     }
 
@@ -180,10 +202,14 @@ public struct Reconciler {
             }
         }
         if let date = refund.date {
-            for note in try ledger.creditNotes(amount: amount, from: date.adding(days: -7), through: date.adding(days: 7)).map(adjusted)
+            for note in try ledger.creditNotes(
+                amount: amount, from: date.adding(days: -7), through: date.adding(days: 7)
+            ).map(adjusted)
             where note.open >= amount && note.number != refund.creditNote {
                 let sameCustomer = refund.customer.map { $0.caseInsensitiveEquals(note.customerName) } ?? false
-                out.append("credit note \(note.number) (order \(note.orderNumber)\(sameCustomer ? ", same customer" : "")) is for \(note.gross), dated within a week")
+                out.append(
+                    "credit note \(note.number) (order \(note.orderNumber)\(sameCustomer ? ", same customer" : "")) is for \(note.gross), dated within a week"
+                )
             }
         }
         return Array(out.prefix(5))
@@ -212,7 +238,9 @@ public struct Reconciler {
         var tokens: [String] = []
         var current = ""
         for scalar in text.unicodeScalars {
-            if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_" || scalar == "/" {
+            if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_"
+                || scalar == "/"
+            {
                 current.unicodeScalars.append(scalar)
             } else {
                 if current.count >= 3 { tokens.append(current) }
@@ -225,12 +253,14 @@ public struct Reconciler {
 
     /// One substitution, insertion, deletion or swap of neighbours apart.
     static func isTypo(_ a: String, _ b: String) -> Bool {
-        let x = Array(a), y = Array(b)
+        let x = Array(a)
+        let y = Array(b)
         if abs(x.count - y.count) > 1 || x == y { return false }
         if x.count == y.count {
             let diffs = zip(x, y).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
             if diffs.count == 1 { return true }
-            return diffs.count == 2 && diffs[1] == diffs[0] + 1 && x[diffs[0]] == y[diffs[1]] && x[diffs[1]] == y[diffs[0]]
+            return diffs.count == 2 && diffs[1] == diffs[0] + 1 && x[diffs[0]] == y[diffs[1]]
+                && x[diffs[1]] == y[diffs[0]]
         }
         let (long, short) = x.count > y.count ? (x, y) : (y, x)
         var i = 0

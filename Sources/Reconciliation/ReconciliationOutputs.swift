@@ -7,15 +7,19 @@ import Ledger
 /// The report a reconciliation writes (CSV and totals; the HTML is
 /// ``HTMLReport``), and what goes into the KCC payment import.
 enum ReconciliationOutputs {
-    static let reportColumns = ["RefundId", "SourceSystem", "Source", "Date", "Outcome", "Reason", "CreditNote", "OrderNumber", "Amount",
-                                "Currency", "Evidence", "Candidates", "Suggestions", "Command", "Resolution"]
+    static let reportColumns = [
+        "RefundId", "SourceSystem", "Source", "Date", "Outcome", "Reason", "CreditNote", "OrderNumber", "Amount",
+        "Currency", "Evidence", "Candidates", "Suggestions", "Command", "Resolution",
+    ]
 
     /// What KCC's payment import carries: the applied refunds only.
     static func payments(_ decisions: [RefundDecision]) -> [KCCPayment] {
         decisions.filter(\.outcome.isApplied).map { d in
             let r = d.refund
-            return KCCPayment(refundID: r.id, date: r.date, amount: r.amount, creditNote: d.creditNote ?? "", orderNumber: d.orderNumber,
-                              method: r.method, reference: r.reference, sourceSystem: r.system)
+            return KCCPayment(
+                refundID: r.id, date: r.date, amount: r.amount, creditNote: d.creditNote ?? "",
+                orderNumber: d.orderNumber,
+                method: r.method, reference: r.reference, sourceSystem: r.system)
         }
     }
 
@@ -25,10 +29,16 @@ enum ReconciliationOutputs {
         var bytes = csv.encode(reportColumns)
         for d in decisions {
             let r = d.refund
-            csv.append([r.id, r.system, r.location.description, r.date?.description ?? "", d.outcome.rawValue, d.reason, d.creditNote ?? "",
-                        d.orderNumber ?? "", r.amount?.amountText ?? "", r.currency?.code ?? "", d.evidence.joined(separator: "; "),
-                        d.candidates.joined(separator: " "), d.suggestions.joined(separator: "; "), commands.render(d.steps),
-                        d.resolution.map(Self.describe) ?? ""].map { KCCPaymentImport.safe($0, .escape) }, to: &bytes)
+            csv.append(
+                [
+                    r.id, r.system, r.location.description, r.date?.description ?? "", d.outcome.rawValue, d.reason,
+                    d.creditNote ?? "",
+                    d.orderNumber ?? "", r.amount?.amountText ?? "", r.currency?.code ?? "",
+                    d.evidence.joined(separator: "; "),
+                    d.candidates.joined(separator: " "), d.suggestions.joined(separator: "; "),
+                    commands.render(d.steps),
+                    d.resolution.map(Self.describe) ?? "",
+                ].map { KCCPaymentImport.safe($0, .escape) }, to: &bytes)
         }
         return bytes
     }
@@ -45,25 +55,37 @@ enum ReconciliationOutputs {
                 csv.append([outcome.rawValue, "\(count)", "", "", outcome.isApplied ? "yes" : "no"], to: &bytes)
             }
             for (index, (currency, amount)) in amounts.sorted(by: { $0.key < $1.key }).enumerated() {
-                csv.append([outcome.rawValue, index == 0 ? "\(count)" : "", currency.code, amount.amountText,
-                            outcome.isApplied ? "yes" : "no"], to: &bytes)
+                csv.append(
+                    [
+                        outcome.rawValue, index == 0 ? "\(count)" : "", currency.code, amount.amountText,
+                        outcome.isApplied ? "yes" : "no",
+                    ], to: &bytes)
             }
         }
         csv.append(["all refunds read", "\(summary.read)", "", "", ""], to: &bytes)
         for (currency, read) in summary.moneyRead.sorted(by: { $0.key < $1.key }) {
             csv.append(["money read", "", currency.code, read.amountText, ""], to: &bytes)
-            csv.append(["money matched", "", currency.code, (summary.moneyMatched[currency] ?? .zero(currency)).amountText, "yes"], to: &bytes)
-            csv.append(["money listed", "", currency.code, (summary.moneyListed[currency] ?? .zero(currency)).amountText, "no"], to: &bytes)
+            csv.append(
+                [
+                    "money matched", "", currency.code, (summary.moneyMatched[currency] ?? .zero(currency)).amountText,
+                    "yes",
+                ], to: &bytes)
+            csv.append(
+                [
+                    "money listed", "", currency.code, (summary.moneyListed[currency] ?? .zero(currency)).amountText,
+                    "no",
+                ], to: &bytes)
         }
         csv.append(["totals tie", summary.ties ? "yes" : "NO", "", "", ""], to: &bytes)
         return bytes
     }
 
     static func describe(_ resolution: Resolution) -> String {
-        let what = switch resolution.decision {
-        case .ignore: "ignored"
-        case .match(let number): "matched to \(number)"
-        }
+        let what =
+            switch resolution.decision {
+            case .ignore: "ignored"
+            case .match(let number): "matched to \(number)"
+            }
         return "\(what) by \(resolution.decidedBy) on \(resolution.decidedAt.iso8601): \(resolution.note)"
     }
 }

@@ -57,9 +57,13 @@ public struct RefundDestination: Sendable {
     }
 
     /// The destination for `reconcile --to target`, or `nil` if no package records refunds under that name.
-    public init?(_ target: String, packages: PackageSet, configuration: BridgeConfiguration, inputs: RefundWriterInputs = RefundWriterInputs()) {
+    public init?(
+        _ target: String, packages: PackageSet, configuration: BridgeConfiguration,
+        inputs: RefundWriterInputs = RefundWriterInputs()
+    ) {
         guard let package = packages.package(recordingRefundsFor: target),
-              let writer = package.refundWriter(target.lowercased(), configuration: configuration, inputs: inputs) else { return nil }
+            let writer = package.refundWriter(target.lowercased(), configuration: configuration, inputs: inputs)
+        else { return nil }
         self.init(package: package, writer: writer)
     }
 }
@@ -118,7 +122,8 @@ public final class ReconciliationRun {
         } catch {
             reconciler = before
             report.outputs = []
-            report.failure = Finding(.error, at: SourceLocation(file: name), "nothing was written or recorded for this file: \(error)")
+            report.failure = Finding(
+                .error, at: SourceLocation(file: name), "nothing was written or recorded for this file: \(error)")
         }
         return report
     }
@@ -126,14 +131,18 @@ public final class ReconciliationRun {
     // MARK: Steps
 
     /// Read: every refund of the file; then, if configured, the missing orders synced.
-    private func read(_ path: String, _ name: String, _ options: ReconcileOptions, into report: inout ReconcileReport) throws -> [Refund] {
-        let refunds = try options.refundFile.read(path, displayName: name, format: options.format, settings: options.settings)
+    private func read(
+        _ path: String, _ name: String, _ options: ReconcileOptions, into report: inout ReconcileReport
+    ) throws -> [Refund] {
+        let refunds = try options.refundFile.read(
+            path, displayName: name, format: options.format, settings: options.settings)
         if let sync = options.syncMissingOrders, !options.preCheck {
             let missing: Set<String>
             do {
                 missing = try missingOrders(refunds)
             } catch {
-                throw FileRefusal(at: SourceLocation(file: name), "the ledger could not be asked about missing orders: \(error)")
+                throw FileRefusal(
+                    at: SourceLocation(file: name), "the ledger could not be asked about missing orders: \(error)")
             }
             report.notes += sync(missing)
         }
@@ -163,15 +172,24 @@ public final class ReconciliationRun {
         let name = report.input
         let created = options.createdAt ?? Self.timestamp()
         let policy: TextCellPolicy = options.textPolicy == .refuse ? .escape : options.textPolicy
-        let decisions = report.decisions, summary = report.summary, commands = options.commands
+        let decisions = report.decisions
+        let summary = report.summary
+        let commands = options.commands
         let payments = ReconciliationOutputs.payments(decisions)
         var outputs = [
             Output(path: "\(folder)/\(stem).kcc-payments.csv") { KCCPaymentImport.csv(payments, policy: policy) },
-            Output(path: "\(folder)/\(stem).kcc-payments.xml") { try KCCPaymentImport.xml(payments, source: name, created: created) },
-            Output(path: "\(folder)/\(stem).reconciliation-report.csv") { ReconciliationOutputs.reportCSV(decisions, commands: commands) },
+            Output(path: "\(folder)/\(stem).kcc-payments.xml") {
+                try KCCPaymentImport.xml(payments, source: name, created: created)
+            },
+            Output(path: "\(folder)/\(stem).reconciliation-report.csv") {
+                ReconciliationOutputs.reportCSV(decisions, commands: commands)
+            },
             Output(path: "\(folder)/\(stem).reconciliation-totals.csv") { ReconciliationOutputs.totalsCSV(summary) },
             Output(path: "\(folder)/\(stem).reconciliation-report.html") {
-                Array(HTMLReport.render(decisions, summary: summary, sources: [name], created: created, commands: commands).utf8)
+                Array(
+                    HTMLReport.render(
+                        decisions, summary: summary, sources: [name], created: created, commands: commands
+                    ).utf8)
             },
         ]
         let applied = decisions.compactMap { decision in Self.payment(decision).map { (decision, $0) } }
@@ -186,15 +204,22 @@ public final class ReconciliationRun {
     /// The applied refunds a package is sent: not those it reported itself, not
     /// those whose credit note never reached it (each with a note). A refund it
     /// must be sent but cannot take refuses the whole file.
-    private func sendable(_ applied: [(RefundDecision, RefundPayment)], to destination: RefundDestination,
-                          notes: inout [String]) throws -> [RefundPayment] {
-        let package = destination.package, target = destination.writer.target
+    private func sendable(
+        _ applied: [(RefundDecision, RefundPayment)], to destination: RefundDestination,
+        notes: inout [String]
+    ) throws -> [RefundPayment] {
+        let package = destination.package
+        let target = destination.writer.target
         var sendable: [RefundPayment] = []
         for (decision, payment) in applied {
             if decision.refund.system == package.sourceSystem {
-                notes.append("refund \(payment.refundID) came from \(package.sourceSystem) and is already there; not written for \(target)")
+                notes.append(
+                    "refund \(payment.refundID) came from \(package.sourceSystem) and is already there; not written for \(target)"
+                )
             } else if try store.exportTargets(of: payment.creditNote).isDisjoint(with: package.exportTargets) {
-                notes.append("credit note \(payment.creditNote) was never exported to \(package.displayName); refund \(payment.refundID) not written for \(target)")
+                notes.append(
+                    "credit note \(payment.creditNote) was never exported to \(package.displayName); refund \(payment.refundID) not written for \(target)"
+                )
             } else if let refusal = destination.writer.refusal(payment) {
                 // Applying the refund in KCC but not in the package would split the books: refuse the file instead.
                 throw ReconcileRefusal(refusal)
@@ -208,9 +233,12 @@ public final class ReconciliationRun {
     /// Write and record: every output durably in place, then the decisions in
     /// one ledger transaction (the run protocol); on any failure, every output
     /// withdrawn. Simulated in a pre-check, failing where the real run would.
-    private func write(_ outputs: [Output], input path: String, name: String, decisions: [RefundDecision], simulate: Bool) throws {
-        let plan = ExportPlan(inputFile: name, inputSHA256: simulate ? "" : SHA256.hexDigest(ofFile: path) ?? "", target: Self.target,
-                              outputPaths: [])
+    private func write(
+        _ outputs: [Output], input path: String, name: String, decisions: [RefundDecision], simulate: Bool
+    ) throws {
+        let plan = ExportPlan(
+            inputFile: name, inputSHA256: simulate ? "" : SHA256.hexDigest(ofFile: path) ?? "", target: Self.target,
+            outputPaths: [])
         try store.perform(plan, simulate: simulate, failpoints: "reconcile") { _, transaction in
             for output in outputs {
                 let bytes = simulate ? [] : try output.bytes()
@@ -239,10 +267,12 @@ public final class ReconciliationRun {
     /// The refund as the accounting package records it, for applied outcomes.
     static func payment(_ decision: RefundDecision) -> RefundPayment? {
         guard decision.outcome.isApplied, let creditNote = decision.creditNote, let amount = decision.refund.amount,
-              let date = decision.refund.date else { return nil }
-        return RefundPayment(refundID: decision.refund.id, creditNote: creditNote, orderNumber: decision.orderNumber,
-                             customerName: decision.customerName ?? decision.refund.customer ?? "", amount: amount, date: date,
-                             method: decision.refund.method, reference: decision.refund.reference)
+            let date = decision.refund.date
+        else { return nil }
+        return RefundPayment(
+            refundID: decision.refund.id, creditNote: creditNote, orderNumber: decision.orderNumber,
+            customerName: decision.customerName ?? decision.refund.customer ?? "", amount: amount, date: date,
+            method: decision.refund.method, reference: decision.refund.reference)
     }
 
     static func stem(of path: String) -> String {

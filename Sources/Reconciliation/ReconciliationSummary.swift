@@ -23,7 +23,8 @@ public struct ReconciliationSummary: Sendable, Hashable {
         if let amount = decision.refund.amount {
             let c = amount.currency
             if let sum = money[decision.outcome, default: [:]][c, default: .zero(c)].adding(amount),
-               let read = moneyRead[c, default: .zero(c)].adding(amount) {
+                let read = moneyRead[c, default: .zero(c)].adding(amount)
+            {
                 money[decision.outcome, default: [:]][c] = sum
                 moneyRead[c] = read
             } else {
@@ -42,7 +43,9 @@ public struct ReconciliationSummary: Sendable, Hashable {
         for (outcome, amounts) in money where include(outcome) {
             for (currency, amount) in amounts {
                 // Each part is at most the money read, which fits.
-                result[currency] = result[currency, default: .zero(currency)].adding(amount) ?? result[currency, default: .zero(currency)]
+                result[currency] =
+                    result[currency, default: .zero(currency)].adding(amount)
+                    ?? result[currency, default: .zero(currency)]
             }
         }
         return result

@@ -62,6 +62,7 @@ public struct ResolveCommands: Sendable {
 
     /// `text` as one shell word: as it is when it is plain, else in single quotes.
     static func quoted(_ text: String) -> String {
-        text.allSatisfy { $0.isLetter || $0.isNumber || "-_./#".contains($0) } ? text : "'\(text.replacingOccurrences(of: "'", with: "'\\''"))'"
+        text.allSatisfy { $0.isLetter || $0.isNumber || "-_./#".contains($0) }
+            ? text : "'\(text.replacingOccurrences(of: "'", with: "'\\''"))'"
     }
 }

@@ -20,12 +20,16 @@ enum CSVRefundReader {
             }
             let columns = match(header.fields, settings: settings)
             guard columns[.amount] != nil else {
-                throw FileRefusal(at: SourceLocation(file: name, line: header.line),
-                                      "no column holds the amount (looked for \(names(.amount, settings).joined(separator: ", "))); map it under refunds.columns.amount")
+                throw FileRefusal(
+                    at: SourceLocation(file: name, line: header.line),
+                    "no column holds the amount (looked for \(names(.amount, settings).joined(separator: ", "))); map it under refunds.columns.amount"
+                )
             }
             guard columns[.id] != nil else {
-                throw FileRefusal(at: SourceLocation(file: name, line: header.line),
-                                      "no column holds the refund id (looked for \(names(.id, settings).joined(separator: ", "))); map it under refunds.columns.id")
+                throw FileRefusal(
+                    at: SourceLocation(file: name, line: header.line),
+                    "no column holds the refund id (looked for \(names(.id, settings).joined(separator: ", "))); map it under refunds.columns.id"
+                )
             }
             var refunds: [Refund] = []
             while let record = try reader.nextRecord() {
@@ -36,15 +40,21 @@ enum CSVRefundReader {
                 }
                 var problems = RecordProblems(at: SourceLocation(file: name, line: record.line))
                 for problem in record.problems { problems.add(problem.description) }
-                let currency = RefundValues.currency(cell(.currency), fallback: settings.defaultCurrency, problems: &problems)
-                let amount = RefundValues.amount(cell(.amount), currency: currency, field: "the amount",
-                                                 negativeIsRefund: settings.negativeAmountsAreRefunds, problems: &problems)
+                let currency = RefundValues.currency(
+                    cell(.currency), fallback: settings.defaultCurrency, problems: &problems)
+                let amount = RefundValues.amount(
+                    cell(.amount), currency: currency, field: "the amount",
+                    negativeIsRefund: settings.negativeAmountsAreRefunds, problems: &problems)
                 let date = RefundValues.date(cell(.date), slashFormat: settings.csvDateFormat, problems: &problems)
                 let id = cell(.id) ?? ""
                 if id.isEmpty { problems.add("the refund id is missing", field: header.fields[columns[.id] ?? 0]) }
-                refunds.append(Refund(system: settings.csvSource, location: SourceLocation(file: name, line: record.line), id: id, date: date,
-                                      amount: amount, creditNote: cell(.creditNote), orderNumber: cell(.orderNumber),
-                                      reference: cell(.reference), method: cell(.method), customer: cell(.customer), problems: problems.findings))
+                refunds.append(
+                    Refund(
+                        system: settings.csvSource, location: SourceLocation(file: name, line: record.line), id: id,
+                        date: date,
+                        amount: amount, creditNote: cell(.creditNote), orderNumber: cell(.orderNumber),
+                        reference: cell(.reference), method: cell(.method), customer: cell(.customer),
+                        problems: problems.findings))
             }
             return refunds
         } catch let error as CSVError {
@@ -78,6 +88,8 @@ enum CSVRefundReader {
     }
 
     static func normalise(_ text: String) -> String {
-        String(text.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }.map(Character.init))
+        String(
+            text.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }.map(
+                Character.init))
     }
 }

@@ -20,14 +20,18 @@ public struct RefundFile: Sendable {
 
     /// Reads `path` in `format`, or the format sniffed from its content when `nil`.
     /// Whole-file problems throw; a bad record comes back as a refund with problems.
-    public func read(_ path: String, displayName: String? = nil, format: String? = nil,
-                     settings: RefundSettings = RefundSettings()) throws(FileRefusal) -> [Refund] {
+    public func read(
+        _ path: String, displayName: String? = nil, format: String? = nil,
+        settings: RefundSettings = RefundSettings()
+    ) throws(FileRefusal) -> [Refund] {
         let name = displayName ?? path
         let chosen: String
         if let format { chosen = format } else { chosen = try sniff(path, name) }
         if chosen == Self.csvFormat { return try CSVRefundReader.read(path, name, mapping: settings) }
         guard let reader = readers.first(where: { $0.format == chosen }) else {
-            throw FileRefusal(at: SourceLocation(file: name), "'\(chosen)' is not a refund format (known: \(formats.joined(separator: ", ")))")
+            throw FileRefusal(
+                at: SourceLocation(file: name),
+                "'\(chosen)' is not a refund format (known: \(formats.joined(separator: ", ")))")
         }
         return try reader.read(path, displayName: name, settings: settings)
     }
@@ -41,10 +45,16 @@ public struct RefundFile: Sendable {
         }
         if let reader = readers.first(where: { $0.recognises(Array(head)) }) { return reader.format }
         if head.first == UInt8(ascii: "<") {
-            throw FileRefusal(at: SourceLocation(file: name), "this XML is neither a Xero API response (<Response>) nor a qbXML response (<QBXML>); name the format with --from")
+            throw FileRefusal(
+                at: SourceLocation(file: name),
+                "this XML is neither a Xero API response (<Response>) nor a qbXML response (<QBXML>); name the format with --from"
+            )
         }
         let firstLine = head.prefix { $0 != UInt8(ascii: "\n") }
         if firstLine.contains(UInt8(ascii: ",")) { return Self.csvFormat }
-        throw FileRefusal(at: SourceLocation(file: name, line: 1), "the file is not XML and its first line has no commas, so it is not a refund CSV either; name the format with --from")
+        throw FileRefusal(
+            at: SourceLocation(file: name, line: 1),
+            "the file is not XML and its first line has no commas, so it is not a refund CSV either; name the format with --from"
+        )
     }
 }

@@ -12,7 +12,9 @@ enum FileKind: Equatable {
     /// with `RecordType` and `DocNumber`, is a batch; anything a refund reader
     /// recognises is a refund file.
     static func of(_ path: String, refunds: RefundFile) -> FileKind {
-        guard let head = FileHead.text(path, count: 64 * 1024) else { return .unknown("the file is empty or cannot be read") }
+        guard let head = FileHead.text(path, count: 64 * 1024) else {
+            return .unknown("the file is empty or cannot be read")
+        }
         if head.hasPrefix("<"), head.contains("KCCExportBatch") { return .batch }
         if !head.hasPrefix("<") {
             let header = head.prefix { $0 != "\n" && $0 != "\r" }.lowercased()
@@ -22,8 +24,9 @@ enum FileKind: Equatable {
             _ = try refunds.sniff(path, path)
             return .refunds
         } catch {
-            return .unknown("it is neither a KCC export batch (a CSV whose header has RecordType and DocNumber, or an XML KCCExportBatch) nor a refund file (a Xero or qbXML response, or a CSV with a refund id and an amount)")
+            return .unknown(
+                "it is neither a KCC export batch (a CSV whose header has RecordType and DocNumber, or an XML KCCExportBatch) nor a refund file (a Xero or qbXML response, or a CSV with a refund id and an amount)"
+            )
         }
     }
 }
-

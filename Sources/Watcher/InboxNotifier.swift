@@ -31,7 +31,8 @@ final class InboxNotifier {
 
     /// Waits until something happens in the inbox or `timeout` passes.
     func wait(_ timeout: Duration) {
-        let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int32(
+            timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         var pollfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         _ = poll(&pollfd, 1, milliseconds)
         drain()

@@ -10,7 +10,9 @@ final class RouteLock {
     /// Why a route cannot be watched.
     struct Busy: Error, CustomStringConvertible {
         var root: String
-        var description: String { "another kccbridge watch is working on \(root); one watcher per route (stop it first, or let cron's --once wait for it)" }
+        var description: String {
+            "another kccbridge watch is working on \(root); one watcher per route (stop it first, or let cron's --once wait for it)"
+        }
     }
 
     init(path: String, root: String) throws {

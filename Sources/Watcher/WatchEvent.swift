@@ -1,3 +1,5 @@
+import Foundation
+
 /// One line of the watcher's log: a file and what became of it.
 public struct WatchEvent: Sendable, Hashable, CustomStringConvertible {
     public enum Outcome: String, Sendable, Hashable {
@@ -30,5 +32,3 @@ public struct WatchEvent: Sendable, Hashable, CustomStringConvertible {
         return "\(file): \(outcome.rawValue): \(detail)\(timing)"
     }
 }
-
-import Foundation

@@ -65,8 +65,12 @@ public final class Watcher {
             if try claimAndProcess(candidate) == .failed { failures += 1 }
         }
         if let waiting {
-            onEvent(WatchEvent(file: waiting, outcome: .waiting,
-                               detail: "changed within the last \(route.quietPeriod) and may still be written; it and any file after it are left for the next run"))
+            onEvent(
+                WatchEvent(
+                    file: waiting, outcome: .waiting,
+                    detail:
+                        "changed within the last \(route.quietPeriod) and may still be written; it and any file after it are left for the next run"
+                ))
         }
         return failures
     }
@@ -88,7 +92,9 @@ public final class Watcher {
                 }
             } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
                 // Someone removed a folder of the route: make it again and carry on.
-                for folder in route.folders { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+                for folder in route.folders {
+                    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                }
             }
             if let notifier {
                 notifier.wait(pause)
@@ -110,7 +116,9 @@ public final class Watcher {
         DurableFile.removeLeftovers(in: route.failed)
         var failures = 0
         for name in try Self.names(in: route.work) where !WatchRoute.isInFlight(name) {
-            onEvent(WatchEvent(file: name, outcome: .recovered, detail: "left in work/ by an interrupted run; finishing it"))
+            onEvent(
+                WatchEvent(file: name, outcome: .recovered, detail: "left in work/ by an interrupted run; finishing it")
+            )
             if try process(claimed: name, resuming: true) == .failed { failures += 1 }
         }
         return failures
@@ -153,7 +161,9 @@ public final class Watcher {
         recentlyRenamed.formUnion(renamedIn)
         var ready: [Candidate] = []
         for (_, file) in arrived.sorted(by: { $0.arrival < $1.arrival }) {
-            guard recentlyRenamed.contains(file.name) || Self.age(modifiedNanoseconds: file.modified) >= route.quietPeriod else {
+            guard
+                recentlyRenamed.contains(file.name) || Self.age(modifiedNanoseconds: file.modified) >= route.quietPeriod
+            else {
                 return (ready, file.name)
             }
             ready.append(Candidate(name: file.name, modified: file.modified))
@@ -176,7 +186,10 @@ public final class Watcher {
             let code = errno
             // ENOENT: someone else took it (the sender moved it away): not ours.
             if code != ENOENT, unclaimable.insert(candidate.name).inserted {
-                onEvent(WatchEvent(file: candidate.name, outcome: .failed, detail: "cannot be taken from the inbox (rename failed: error \(code)); it stays there"))
+                onEvent(
+                    WatchEvent(
+                        file: candidate.name, outcome: .failed,
+                        detail: "cannot be taken from the inbox (rename failed: error \(code)); it stays there"))
             }
             return .done
         }
@@ -194,13 +207,17 @@ public final class Watcher {
         let path = route.work + "/" + claimed
         let original = Self.originalName(claimed)
         guard let sha = SHA256.hexDigest(ofFile: path) else {
-            return try finish(claimed, outcome: .failed, detail: "the file cannot be read", errorText: "The file could not be read.", sha: nil, start: start)
+            return try finish(
+                claimed, outcome: .failed, detail: "the file cannot be read", errorText: "The file could not be read.",
+                sha: nil, start: start)
         }
         let earlier = try ledger.processedFiles(sha256: sha)
         if resuming, let record = earlier.last(where: { $0.name == claimed }) {
             // The outcome was recorded just before a crash; only the move is left.
-            let outcome: WatchEvent.Outcome = record.outcome == .failed ? .failed : (record.outcome == .duplicate ? .duplicate : .done)
-            return try move(claimed, outcome: outcome, detail: "already \(record.outcome) before the interruption", start: start)
+            let outcome: WatchEvent.Outcome =
+                record.outcome == .failed ? .failed : (record.outcome == .duplicate ? .duplicate : .done)
+            return try move(
+                claimed, outcome: outcome, detail: "already \(record.outcome) before the interruption", start: start)
         }
         let committed = Set(try ledger.committedRuns(inputSHA256: sha).map(\.target))
         let kind = FileKind.of(path, refunds: RefundFile(readers: route.packages.refundReaders))
@@ -209,9 +226,11 @@ public final class Watcher {
         // that waited for their export, or for a person's decision, go through.
         if !resuming, kind == .batch, !route.targets.isEmpty, route.targets.allSatisfy(committed.contains) {
             let first = earlier.first { $0.outcome == .converted }
-            return try finish(claimed, outcome: .duplicate,
-                              detail: "the same content was converted before\(first.map { " (as \($0.name))" } ?? "") to every target of this route; not converted again",
-                              errorText: nil, sha: sha, start: start)
+            return try finish(
+                claimed, outcome: .duplicate,
+                detail:
+                    "the same content was converted before\(first.map { " (as \($0.name))" } ?? "") to every target of this route; not converted again",
+                errorText: nil, sha: sha, start: start)
         }
         let detail: String
         let outcome: WatchEvent.Outcome
@@ -219,11 +238,14 @@ public final class Watcher {
         case .batch:
             (outcome, detail) = try convert(path, name: original, committed: committed)
         case .refunds:
-            (outcome, detail) = try reconcile(path, name: original, done: resuming && committed.contains(LedgerReconciliationStore.target))
+            (outcome, detail) = try reconcile(
+                path, name: original, done: resuming && committed.contains(LedgerReconciliationStore.target))
         case .unknown(let why):
             (outcome, detail) = (.failed, why)
         }
-        return try finish(claimed, outcome: outcome, detail: detail, errorText: outcome == .failed ? detail : nil, sha: sha, start: start)
+        return try finish(
+            claimed, outcome: outcome, detail: detail, errorText: outcome == .failed ? detail : nil, sha: sha,
+            start: start)
     }
 
     private func convert(_ path: String, name: String, committed: Set<String>) throws -> (WatchEvent.Outcome, String) {
@@ -238,7 +260,9 @@ public final class Watcher {
             }
             var options = ConversionOptions(outputFolder: route.out)
             options.reading = route.reading
-            let converter = Converter(format: format, configuration: route.configuration, journal: LedgerJournal(ledger: ledger), logger: logger)
+            let converter = Converter(
+                format: format, configuration: route.configuration, journal: LedgerJournal(ledger: ledger),
+                logger: logger)
             var findings: [Finding] = []
             let report = converter.convert(path, displayName: name, options: options) { event in
                 if case .finding(let finding) = event, finding.severity == .error { findings.append(finding) }
@@ -247,10 +271,16 @@ public final class Watcher {
                 // Nothing of this target was written or recorded; the file goes to failed/ and can be dropped again
                 // (targets already done are then skipped).
                 let reasons = (findings.map(\.message) + [report.failure ?? ""]).filter { !$0.isEmpty }
-                return (.failed, "\(target): " + (Array(NSOrderedSet(array: reasons)) as? [String] ?? reasons).joined(separator: "; "))
+                return (
+                    .failed,
+                    "\(target): "
+                        + (Array(NSOrderedSet(array: reasons)) as? [String] ?? reasons).joined(separator: "; ")
+                )
             }
             var part = "\(target): \(report.written) written"
-            if !report.allHeldBack.isEmpty { part += ", \(report.allHeldBack.count) held back (see \(report.problemsFile ?? "the problems file"))" }
+            if !report.allHeldBack.isEmpty {
+                part += ", \(report.allHeldBack.count) held back (see \(report.problemsFile ?? "the problems file"))"
+            }
             if report.notCarried > 0 { part += ", \(report.notCarried) not carried" }
             parts.append(part)
         }
@@ -259,7 +289,8 @@ public final class Watcher {
 
     private func reconcile(_ path: String, name: String, done: Bool) throws -> (WatchEvent.Outcome, String) {
         if done { return (.done, "reconciled before the interruption") }
-        var options = ReconcileOptions(outputFolder: route.out, refundFile: RefundFile(readers: route.packages.refundReaders))
+        var options = ReconcileOptions(
+            outputFolder: route.out, refundFile: RefundFile(readers: route.packages.refundReaders))
         options.settings = route.configuration.refunds
         options.textPolicy = route.configuration.textCells
         options.commands = ResolveCommands(ledger: ledger.path)
@@ -273,29 +304,38 @@ public final class Watcher {
     }
 
     /// Records the outcome, writes `.error.txt` for a failure, then moves the file out of `work/`.
-    private func finish(_ claimed: String, outcome: WatchEvent.Outcome, detail: String, errorText: String?, sha: String?,
-                        start: ContinuousClock.Instant) throws -> WatchEvent.Outcome {
+    private func finish(
+        _ claimed: String, outcome: WatchEvent.Outcome, detail: String, errorText: String?, sha: String?,
+        start: ContinuousClock.Instant
+    ) throws -> WatchEvent.Outcome {
         if let errorText {
             let errorPath = route.failed + "/" + claimed + ".error.txt"
             if access(errorPath, F_OK) != 0 {
                 let file = try DurableFile(path: errorPath)
-                try file.write("\(Self.originalName(claimed)) could not be processed.\n\n\(errorText)\n\nFix the file and drop it into the inbox again.\n")
+                try file.write(
+                    "\(Self.originalName(claimed)) could not be processed.\n\n\(errorText)\n\nFix the file and drop it into the inbox again.\n"
+                )
                 try file.commit()
             }
         }
         if let sha {
-            let recorded: ProcessedFile.Outcome = switch outcome {
-            case .failed: .failed
-            case .duplicate: .duplicate
-            default: FileKind.of(route.work + "/" + claimed, refunds: RefundFile(readers: route.packages.refundReaders)) == .refunds ? .reconciled : .converted
-            }
+            let recorded: ProcessedFile.Outcome =
+                switch outcome {
+                case .failed: .failed
+                case .duplicate: .duplicate
+                default:
+                    FileKind.of(route.work + "/" + claimed, refunds: RefundFile(readers: route.packages.refundReaders))
+                        == .refunds ? .reconciled : .converted
+                }
             try ledger.recordProcessedFile(sha256: sha, name: claimed, outcome: recorded)
         }
         Failpoint.hit("watch:before-move")
         return try move(claimed, outcome: outcome, detail: detail, start: start)
     }
 
-    private func move(_ claimed: String, outcome: WatchEvent.Outcome, detail: String, start: ContinuousClock.Instant) throws -> WatchEvent.Outcome {
+    private func move(
+        _ claimed: String, outcome: WatchEvent.Outcome, detail: String, start: ContinuousClock.Instant
+    ) throws -> WatchEvent.Outcome {
         let destination = (outcome == .failed ? route.failed : route.archive) + "/" + claimed
         guard rename(route.work + "/" + claimed, destination) == 0 else {
             throw OutputError(.system(call: "rename", errno: errno), path: destination)
@@ -322,7 +362,8 @@ public final class Watcher {
         func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
         let millis = Int(now.tv_nsec / 1_000_000)
         let ms = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
-        return "\(time.tm_year + 1900)\(two(time.tm_mon + 1))\(two(time.tm_mday))T\(two(time.tm_hour))\(two(time.tm_min))\(two(time.tm_sec)).\(ms)Z"
+        return
+            "\(time.tm_year + 1900)\(two(time.tm_mon + 1))\(two(time.tm_mday))T\(two(time.tm_hour))\(two(time.tm_min))\(two(time.tm_sec)).\(ms)Z"
     }
 
     /// The name in `work/`: the time, then the dropped name, shortened (keeping

@@ -26,7 +26,8 @@ final class XMLErrorCollector {
         var message = raw.message.map { String(cString: $0) } ?? "unknown error"
         while message.last?.isWhitespace == true || message.last == "." { message.removeLast() }
         let domain = Int32(bitPattern: UInt32(raw.domain))
-        let isValidity = domain == Int32(bitPattern: UInt32(XML_FROM_SCHEMASV.rawValue))
+        let isValidity =
+            domain == Int32(bitPattern: UInt32(XML_FROM_SCHEMASV.rawValue))
             || domain == Int32(bitPattern: UInt32(XML_FROM_VALID.rawValue))
         entries.append(Entry(message: message, line: Int(raw.line), column: Int(raw.int2), isValidity: isValidity))
     }

@@ -1,4 +1,5 @@
 import CLibXML2
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -27,7 +28,9 @@ public final class XMLPullReader {
     private var finished = false
 
     /// Opens `path`. Throws if it cannot be opened or is larger than `maxBytes`.
-    public init(path: String, schema: XMLSchema? = nil, maxBytes: Int = XMLPullReader.defaultMaxBytes) throws(XMLReadError) {
+    public init(
+        path: String, schema: XMLSchema? = nil, maxBytes: Int = XMLPullReader.defaultMaxBytes
+    ) throws(XMLReadError) {
         ExternalEntityPolicy.install()
         kcc_silence_generic_errors()
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -82,17 +85,18 @@ public final class XMLPullReader {
             case Int(XML_READER_TYPE_ELEMENT.rawValue):
                 return .startElement(elementStart())
             case Int(XML_READER_TYPE_END_ELEMENT.rawValue):
-                return .endElement(name: string(xmlTextReaderConstLocalName(reader)) ?? "",
-                                   namespace: string(xmlTextReaderConstNamespaceUri(reader)), line: lineNumber)
+                return .endElement(
+                    name: string(xmlTextReaderConstLocalName(reader)) ?? "",
+                    namespace: string(xmlTextReaderConstNamespaceUri(reader)), line: lineNumber)
             case Int(XML_READER_TYPE_TEXT.rawValue), Int(XML_READER_TYPE_CDATA.rawValue),
-                 Int(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
+                Int(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
                 return .text(string(xmlTextReaderConstValue(reader)) ?? "", line: lineNumber)
             case Int(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
                 throw XMLReadError(.doctype, line: lineOfFirst("<!DOCTYPE") ?? lineNumber)
             case Int(XML_READER_TYPE_ENTITY_REFERENCE.rawValue), Int(XML_READER_TYPE_ENTITY.rawValue):
                 throw XMLReadError(.entityReference(string(xmlTextReaderConstName(reader)) ?? "?"), line: lineNumber)
             default:
-                continue // comments, processing instructions, ignorable whitespace
+                continue  // comments, processing instructions, ignorable whitespace
             }
         }
     }
@@ -107,7 +111,9 @@ public final class XMLPullReader {
             case .text(let part, _): text += part
             case .endElement: return text
             case .startElement(let child):
-                throw XMLReadError(.invalid("element \(child.name) is not allowed inside \(element.name)"), line: child.line, column: child.column)
+                throw XMLReadError(
+                    .invalid("element \(child.name) is not allowed inside \(element.name)"), line: child.line,
+                    column: child.column)
             }
         }
         throw XMLReadError(.malformed("the file ends inside \(element.name)"), line: lineNumber)
@@ -148,8 +154,9 @@ public final class XMLPullReader {
 
     private func checkErrors() throws(XMLReadError) {
         guard let first = errors.first else { return }
-        throw XMLReadError(first.isValidity ? .invalid(first.message) : .malformed(first.message),
-                           line: first.line, column: first.column)
+        throw XMLReadError(
+            first.isValidity ? .invalid(first.message) : .malformed(first.message),
+            line: first.line, column: first.column)
     }
 
     private func elementStart() -> XMLElementStart {
@@ -162,14 +169,16 @@ public final class XMLPullReader {
         if xmlTextReaderHasAttributes(reader) == 1 {
             while xmlTextReaderMoveToNextAttribute(reader) == 1 {
                 if xmlTextReaderIsNamespaceDecl(reader) == 1 { continue }
-                attributes.append(XMLAttribute(
-                    name: string(xmlTextReaderConstLocalName(reader)) ?? "",
-                    namespace: string(xmlTextReaderConstNamespaceUri(reader)),
-                    value: string(xmlTextReaderConstValue(reader)) ?? ""))
+                attributes.append(
+                    XMLAttribute(
+                        name: string(xmlTextReaderConstLocalName(reader)) ?? "",
+                        namespace: string(xmlTextReaderConstNamespaceUri(reader)),
+                        value: string(xmlTextReaderConstValue(reader)) ?? ""))
             }
             xmlTextReaderMoveToElement(reader)
         }
-        return XMLElementStart(name: name, namespace: namespace, attributes: attributes, isEmpty: isEmpty, line: line, column: column)
+        return XMLElementStart(
+            name: name, namespace: namespace, attributes: attributes, isEmpty: isEmpty, line: line, column: column)
     }
 
     private func string(_ pointer: UnsafePointer<xmlChar>?) -> String? {

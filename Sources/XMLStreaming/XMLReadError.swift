@@ -32,9 +32,11 @@ public struct XMLReadError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unreadable(let errno):
             return "the file cannot be read (\(Errno.describe(errno)))"
         case .tooLarge(let limit):
-            return "the file is larger than the limit of \(limit) bytes; the whole file is refused (raise the limit if it is genuine)"
+            return
+                "the file is larger than the limit of \(limit) bytes; the whole file is refused (raise the limit if it is genuine)"
         case .doctype:
-            return "the file has a DOCTYPE declaration, which is not allowed (it is how entity attacks begin); the whole file is refused"
+            return
+                "the file has a DOCTYPE declaration, which is not allowed (it is how entity attacks begin); the whole file is refused"
         case .entityReference(let name):
             return "the file uses the entity &\(name);, which is not allowed; the whole file is refused"
         case .malformed(let message):

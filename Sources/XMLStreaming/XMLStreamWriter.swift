@@ -103,10 +103,15 @@ public final class XMLStreamWriter {
     static func requireXMLCharacters(_ value: String, field: String) throws(XMLWriteError) {
         for scalar in value.unicodeScalars {
             let v = scalar.value
-            let allowed = v == 0x9 || v == 0xA || v == 0xD || (0x20...0xD7FF).contains(v)
+            let allowed =
+                v == 0x9 || v == 0xA || v == 0xD || (0x20...0xD7FF).contains(v)
                 || (0xE000...0xFFFD).contains(v) || (0x10000...0x10FFFF).contains(v)
             if !allowed {
-                throw XMLWriteError(field: field, reason: "it holds the control character U+\(String(v, radix: 16, uppercase: true)), which XML cannot carry")
+                throw XMLWriteError(
+                    field: field,
+                    reason:
+                        "it holds the control character U+\(String(v, radix: 16, uppercase: true)), which XML cannot carry"
+                )
             }
         }
     }

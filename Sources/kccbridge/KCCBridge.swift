@@ -16,9 +16,12 @@ struct KCCBridge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kccbridge",
         abstract: "Moves money documents between Khaos Control Cloud and Xero or QuickBooks, through files.",
-        discussion: "Exit status: 0 when everything is clean, 1 when anything was held back or could not be read, 2 for a usage error.",
+        discussion:
+            "Exit status: 0 when everything is clean, 1 when anything was held back or could not be read, 2 for a usage error.",
         version: "0.1.0",
-        subcommands: [Check.self, Convert.self, Reconcile.self, Resolve.self, Watch.self, Generate.self, LedgerCommand.self]
+        subcommands: [
+            Check.self, Convert.self, Reconcile.self, Resolve.self, Watch.self, Generate.self, LedgerCommand.self,
+        ]
     )
 
     static func main() {

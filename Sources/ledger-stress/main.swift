@@ -1,3 +1,9 @@
+import DurableOutput
+import GRDB
+import KCCModel
+import Ledger
+import Logging
+
 // A helper for the ledger's tests of real processes: several of these write to
 // one ledger at once, or one is killed with SIGKILL in the middle of a run.
 //
@@ -13,11 +19,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import DurableOutput
-import GRDB
-import KCCModel
-import Ledger
-import Logging
 
 func say(_ line: String) {
     print(line)
@@ -34,8 +35,10 @@ func document(tag: String, run: Int, index: Int, file: String) -> ExportedDocume
     let isCredit = index % 4 == 3
     return ExportedDocument(
         kind: isCredit ? .credit : .invoice, number: "\(tag)-\(isCredit ? "CRN" : "INV")-\(run)-\(index)",
-        orderNumber: "SO-\(tag)-\(run)-\(index / 4)", customerCode: "C-\(index % 7)", customerName: "Customer \(index % 7)",
-        date: CalendarDate(validYear: 2026, month: 11, day: 20), gross: Money(minorUnits: Int64(1000 + index), currency: .gbp),
+        orderNumber: "SO-\(tag)-\(run)-\(index / 4)", customerCode: "C-\(index % 7)",
+        customerName: "Customer \(index % 7)",
+        date: CalendarDate(validYear: 2026, month: 11, day: 20),
+        gross: Money(minorUnits: Int64(1000 + index), currency: .gbp),
         outputFile: file, outputIndex: index + 2
     )
 }
@@ -55,13 +58,16 @@ let sha = String(repeating: "ab", count: 32)
 switch arguments.first {
 case "write" where arguments.count == 6:
     let (path, folder, tag) = (arguments[1], arguments[2], arguments[3])
-    guard let runs = Int(arguments[4]), let count = Int(arguments[5]) else { fail(LedgerError(.invalidValue, "RUNS and DOCS are numbers")) }
+    guard let runs = Int(arguments[4]), let count = Int(arguments[5]) else {
+        fail(LedgerError(.invalidValue, "RUNS and DOCS are numbers"))
+    }
     do {
         let ledger = try Ledger(path: path, logger: logger)
         say("started")
         for run in 0..<runs {
             let output = "\(folder)/\(tag)-\(run).csv"
-            let id = try ledger.beginRun(ExportPlan(inputFile: "\(tag).csv", inputSHA256: sha, target: "xero-csv", outputPaths: [output]))
+            let id = try ledger.beginRun(
+                ExportPlan(inputFile: "\(tag).csv", inputSHA256: sha, target: "xero-csv", outputPaths: [output]))
             let documents = (0..<count).map { document(tag: tag, run: run, index: $0, file: output) }
             try writeOutput(output, documents)
             try ledger.completeRun(id, documents: documents)
@@ -76,8 +82,10 @@ case "crash" where arguments.count == 4:
     let (path, folder, tag) = (arguments[1], arguments[2], arguments[3])
     do {
         let ledger = try Ledger(path: path, logger: logger)
-        let whole = "\(folder)/\(tag)-whole.csv", half = "\(folder)/\(tag)-half.csv"
-        let id = try ledger.beginRun(ExportPlan(inputFile: "\(tag).csv", inputSHA256: sha, target: "xero-csv", outputPaths: [whole, half]))
+        let whole = "\(folder)/\(tag)-whole.csv"
+        let half = "\(folder)/\(tag)-half.csv"
+        let id = try ledger.beginRun(
+            ExportPlan(inputFile: "\(tag).csv", inputSHA256: sha, target: "xero-csv", outputPaths: [whole, half]))
         try writeOutput(whole, (0..<3).map { document(tag: tag, run: 0, index: $0, file: whole) })
         let unfinished = try DurableFile(path: half)
         try unfinished.write(Array(repeating: UInt8(ascii: "x"), count: 300_000))

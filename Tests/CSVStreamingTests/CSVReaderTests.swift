@@ -28,7 +28,8 @@ struct CSVReaderTests {
 
     @Test("a byte-order mark is dropped before the header")
     func bom() throws {
-        #expect(try records(bytes: [0xEF, 0xBB, 0xBF] + Array("Name,Amount\n".utf8)).first?.fields == ["Name", "Amount"])
+        #expect(
+            try records(bytes: [0xEF, 0xBB, 0xBF] + Array("Name,Amount\n".utf8)).first?.fields == ["Name", "Amount"])
     }
 
     @Test("\"\" is an empty field, distinct from a quote; empty trailing fields count")
@@ -115,7 +116,9 @@ struct CSVReaderTests {
         let reader = try CSVReader(path: path)
         var count = 0
         while let record = try reader.nextRecord() {
-            if count > 0 { #expect(record.fields == ["\(count - 1)", "row \(count - 1), with \"quotes\"\nand a break"]) }
+            if count > 0 {
+                #expect(record.fields == ["\(count - 1)", "row \(count - 1), with \"quotes\"\nand a break"])
+            }
             count += 1
         }
         #expect(count == 20_001)
@@ -127,12 +130,16 @@ struct CSVWriterTests {
     @Test("quotes only what must be quoted, doubles quotes, ends with CRLF")
     func writes() {
         let bytes = CSVWriter().encode(["plain", "a,b", "say \"hi\"", "two\nlines", " padded", "", "-12.50"])
-        #expect(String(decoding: bytes, as: UTF8.self) == "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\" padded\",,-12.50\r\n")
+        #expect(
+            String(decoding: bytes, as: UTF8.self)
+                == "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\" padded\",,-12.50\r\n")
     }
 
-    @Test("what the writer writes, the reader reads back", arguments: [
-        ["a", "b"], ["x, y", "\"q\"", "l1\r\nl2"], ["", "", ""], ["=SUM(A1)", "Zoë", "山田"],
-    ])
+    @Test(
+        "what the writer writes, the reader reads back",
+        arguments: [
+            ["a", "b"], ["x, y", "\"q\"", "l1\r\nl2"], ["", "", ""], ["=SUM(A1)", "Zoë", "山田"],
+        ])
     func roundTrip(fields: [String]) throws {
         let bytes = CSVWriter().encode(fields)
         #expect(try CSVReader(bytes: bytes).readAll().first?.fields == fields)

@@ -1,16 +1,16 @@
+import Configuration
 import Foundation
 import KCCModel
 import KCCTestSupport
-import Configuration
 import Mapping
 import PackageInterface
 import PackageRegistry
 import QuickBooksCommon
 import QuickBooksDesktop
 import QuickBooksOnline
-import Xero
 import Testing
 import XMLStreaming
+import Xero
 
 /// Intuit's schemas in `../shared/vendor/`, compiled once; `nil` (with a printed notice) when the folder is absent.
 enum IntuitSchemas {
@@ -36,7 +36,9 @@ enum IntuitSchemas {
     /// Every file ending in `suffix` in the golden folders starting with `prefix`.
     static func goldenFiles(_ prefix: String, _ suffix: String) -> [String] {
         TestFiles.names(in: Harness.golden).filter { $0.hasPrefix(prefix) }.flatMap { folder in
-            TestFiles.names(in: Harness.golden + "/" + folder).filter { $0.hasSuffix(suffix) }.map { Harness.golden + "/" + folder + "/" + $0 }
+            TestFiles.names(in: Harness.golden + "/" + folder).filter { $0.hasSuffix(suffix) }.map {
+                Harness.golden + "/" + folder + "/" + $0
+            }
         }
     }
 }
@@ -51,7 +53,10 @@ struct QuickBooksSchemaTests {
         for file in files {
             #expect(schema.validate(path: file) == [], "\(file)")
             let text = try #require(TestFiles.read(file))
-            #expect(text.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?qbxml version=\"13.0\"?>\n<QBXML>\n  <QBXMLMsgsRq onError="))
+            #expect(
+                text.hasPrefix(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?qbxml version=\"13.0\"?>\n<QBXML>\n  <QBXMLMsgsRq onError="
+                ))
         }
     }
 
@@ -65,14 +70,28 @@ struct QuickBooksSchemaTests {
         }
     }
 
-    @Test("the check is live: a RefNumber over 11 characters, or Memo before RefNumber, fails qbXML; an element QBO lacks fails IntuitRestServiceDef")
+    @Test(
+        "the check is live: a RefNumber over 11 characters, or Memo before RefNumber, fails qbXML; an element QBO lacks fails IntuitRestServiceDef"
+    )
     func negative() throws {
         let qbxml = try #require(TestFiles.read(Harness.golden + "/qbd-qbxml-default/batch-2026-11.qbd-invoices.qbxml"))
         let qbo = try #require(TestFiles.read(Harness.golden + "/qbo-xml-default/batch-2026-11.qbo-invoices.xml"))
         let broken: [(XMLSchema?, String)] = [
-            (IntuitSchemas.qbxml, qbxml.replacingOccurrences(of: "<RefNumber>INV-100870</RefNumber>", with: "<RefNumber>INV-1008700000</RefNumber>")),
-            (IntuitSchemas.qbxml, qbxml.replacingOccurrences(of: "<TxnDate>2026-11-02</TxnDate>", with: "<Memo>early</Memo><TxnDate>2026-11-02</TxnDate>")),
-            (IntuitSchemas.qbo, qbo.replacingOccurrences(of: "<DocNumber>INV-100870</DocNumber>", with: "<InvoiceNumber>INV-100870</InvoiceNumber>")),
+            (
+                IntuitSchemas.qbxml,
+                qbxml.replacingOccurrences(
+                    of: "<RefNumber>INV-100870</RefNumber>", with: "<RefNumber>INV-1008700000</RefNumber>")
+            ),
+            (
+                IntuitSchemas.qbxml,
+                qbxml.replacingOccurrences(
+                    of: "<TxnDate>2026-11-02</TxnDate>", with: "<Memo>early</Memo><TxnDate>2026-11-02</TxnDate>")
+            ),
+            (
+                IntuitSchemas.qbo,
+                qbo.replacingOccurrences(
+                    of: "<DocNumber>INV-100870</DocNumber>", with: "<InvoiceNumber>INV-100870</InvoiceNumber>")
+            ),
         ]
         for (schema, text) in broken {
             guard let schema else { continue }
@@ -83,18 +102,24 @@ struct QuickBooksSchemaTests {
         }
     }
 
-    @Test("a refund of a credit memo by card or by cheque, by TxnID or by the credit memo's macro, is valid qbXML", arguments: [
-        (QuickBooksSettings.DesktopRefunds.creditCard, "ARRefundCreditCardAddRq"), (.cheque, "CheckAddRq"),
-    ])
+    @Test(
+        "a refund of a credit memo by card or by cheque, by TxnID or by the credit memo's macro, is valid qbXML",
+        arguments: [
+            (QuickBooksSettings.DesktopRefunds.creditCard, "ARRefundCreditCardAddRq"), (.cheque, "CheckAddRq"),
+        ])
     func refunds(mode: QuickBooksSettings.DesktopRefunds, request: String) throws {
         var configuration = PackageRegistry.all.defaultConfiguration
         configuration.quickbooks.desktopRefunds = mode
         let refunds = [
-            DesktopRefund(creditMemoRefNumber: "CRN-004609", creditMemoTxnID: "1A2B-1700000000", customer: "O'Neill, Siobhan",
-                          amount: Money(minorUnits: 3959, currency: .gbp), date: CalendarDate(year: 2026, month: 11, day: 20)!,
-                          account: configuration.quickbooks.refundFromAccount, requestID: "CRN-004609", refNumber: "R-4609"),
-            DesktopRefund(creditMemoRefNumber: "CRN-004608", customer: "Tom Fletcher", amount: Money(minorUnits: 5999, currency: .gbp),
-                          date: CalendarDate(year: 2026, month: 11, day: 21)!, account: "Barclays Current", requestID: "CRN-004608"),
+            DesktopRefund(
+                creditMemoRefNumber: "CRN-004609", creditMemoTxnID: "1A2B-1700000000", customer: "O'Neill, Siobhan",
+                amount: Money(minorUnits: 3959, currency: .gbp), date: CalendarDate(year: 2026, month: 11, day: 20)!,
+                account: configuration.quickbooks.refundFromAccount, requestID: "CRN-004609", refNumber: "R-4609"),
+            DesktopRefund(
+                creditMemoRefNumber: "CRN-004608", customer: "Tom Fletcher",
+                amount: Money(minorUnits: 5999, currency: .gbp),
+                date: CalendarDate(year: 2026, month: 11, day: 21)!, account: "Barclays Current",
+                requestID: "CRN-004608"),
         ]
         let bytes = try DesktopRefund.requestSet(refunds, configuration: configuration)
         let text = String(decoding: bytes, as: UTF8.self)

@@ -1,29 +1,31 @@
-import Conversion
 import CSVStreaming
+import Configuration
+import Conversion
 import DurableOutput
 import Foundation
 import KCCBatch
 import KCCModel
 import KCCTestSupport
 import Ledger
-import Configuration
 import Mapping
 import PackageInterface
 import PackageRegistry
 import QuickBooksCommon
 import QuickBooksDesktop
 import QuickBooksOnline
-import Xero
 import Testing
+import Xero
 
 @Suite("Xero output against golden files")
 struct XeroGoldenTests {
-    @Test("the samples convert to the golden files, for each target, with mapping off and on", arguments: [
-        ("xero-csv", nil as String?, "xero-csv-default"),
-        ("xero-csv", "samples/kccbridge.yaml", "xero-csv-mapped"),
-        ("xero-xml", nil, "xero-xml-default"),
-        ("xero-xml", "samples/kccbridge.yaml", "xero-xml-mapped"),
-    ])
+    @Test(
+        "the samples convert to the golden files, for each target, with mapping off and on",
+        arguments: [
+            ("xero-csv", nil as String?, "xero-csv-default"),
+            ("xero-csv", "samples/kccbridge.yaml", "xero-csv-mapped"),
+            ("xero-xml", nil, "xero-xml-default"),
+            ("xero-xml", "samples/kccbridge.yaml", "xero-xml-mapped"),
+        ])
     func golden(target: String, config: String?, name: String) throws {
         Harness.expectGolden(target, configuration: try Harness.configuration(config), name: name)
     }
@@ -32,12 +34,17 @@ struct XeroGoldenTests {
     func header() throws {
         let run = Harness.convert("samples/batch-2026-11.csv", to: "xero-csv")
         let text = try #require(TestFiles.read(run.folder + "/batch-2026-11.xero-invoices.csv"))
-        #expect(text.hasPrefix("*ContactName,EmailAddress,POAddressLine1,POAddressLine2,POAddressLine3,POAddressLine4,POCity,PORegion,POPostalCode,POCountry,*InvoiceNumber,Reference,*InvoiceDate,*DueDate,Total,InventoryItemCode,*Description,*Quantity,*UnitAmount,Discount,*AccountCode,*TaxType,TaxAmount,TrackingName1,TrackingOption1,TrackingName2,TrackingOption2,Currency,BrandingTheme\r\n"))
+        #expect(
+            text.hasPrefix(
+                "*ContactName,EmailAddress,POAddressLine1,POAddressLine2,POAddressLine3,POAddressLine4,POCity,PORegion,POPostalCode,POCountry,*InvoiceNumber,Reference,*InvoiceDate,*DueDate,Total,InventoryItemCode,*Description,*Quantity,*UnitAmount,Discount,*AccountCode,*TaxType,TaxAmount,TrackingName1,TrackingOption1,TrackingName2,TrackingOption2,Currency,BrandingTheme\r\n"
+            ))
         #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
         #expect(XeroCSVFormat.header.count == 29)
     }
 
-    @Test("credit notes: negative unit amounts by default, positive when configured; a cancelled order's credit note has no invoice")
+    @Test(
+        "credit notes: negative unit amounts by default, positive when configured; a cancelled order's credit note has no invoice"
+    )
     func creditNoteSign() throws {
         let negative = Harness.convert("samples/batch-2026-11.csv", to: "xero-csv")
         let rows = try CSVReader(path: negative.folder + "/batch-2026-11.xero-credit-notes.csv").readAll()
@@ -65,7 +72,10 @@ struct ConversionRunTests {
         let run = Harness.convert(batch, to: "xero-csv")
         let stem = String(batch.split(separator: "/").last!.dropLast(4))
         let names = TestFiles.names(in: run.folder).filter { $0.contains("invoices") }
-        #expect(names == ["\(stem).xero-invoices.csv", "\(stem).xero-invoices.part2.csv", "\(stem).xero-invoices.part3.csv"])
+        #expect(
+            names == [
+                "\(stem).xero-invoices.csv", "\(stem).xero-invoices.part2.csv", "\(stem).xero-invoices.part3.csv",
+            ])
         var seen: [String] = []
         for name in names {
             let rows = try CSVReader(path: run.folder + "/" + name).readAll().dropFirst()
@@ -88,7 +98,9 @@ struct ConversionRunTests {
         let problems = try CSVReader(path: run.folder + "/broken-batch.xero-csv.problems.csv").readAll()
         #expect(problems[0].fields == ["File", "Line", "Severity", "Document", "Field", "Message"])
         #expect(problems.contains { $0.fields[3] == "INV-200102" && $0.fields[4] == "DocGross" && $0.fields[1] == "4" })
-        #expect(try Converter.documentNumbers(inProblemsFile: run.folder + "/broken-batch.xero-csv.problems.csv").contains("INV-200102"))
+        #expect(
+            try Converter.documentNumbers(inProblemsFile: run.folder + "/broken-batch.xero-csv.problems.csv").contains(
+                "INV-200102"))
     }
 
     @Test("a pre-check lists exactly what the real run then writes, and writes nothing")
@@ -123,11 +135,14 @@ struct ConversionRunTests {
         #expect(TestFiles.read(folder + "/batch-2026-11.xero-credit-notes.csv") == "keep me")
     }
 
-    @Test("formula-like names follow each policy, amounts are never touched", arguments: TextCellPolicy.allCases.filter { $0 != .keep })
+    @Test(
+        "formula-like names follow each policy, amounts are never touched",
+        arguments: TextCellPolicy.allCases.filter { $0 != .keep })
     func formulas(policy: TextCellPolicy) throws {
         let batch = TestFiles.temporaryPath(".csv")
         let file = try DurableFile(path: batch)
-        try BatchGenerator(options: .init(orders: 60, seed: 5, nasty: true)).generate(into: BatchFile.writer(.csv, to: file))
+        try BatchGenerator(options: .init(orders: 60, seed: 5, nasty: true)).generate(
+            into: BatchFile.writer(.csv, to: file))
         try file.commit()
         defer { TestFiles.remove(batch) }
         var configuration = PackageRegistry.all.defaultConfiguration
@@ -138,11 +153,18 @@ struct ConversionRunTests {
         }
         let names = Set(rows.map { $0.fields[0] })
         let amounts = rows.map { $0.fields[18] }
-        #expect(amounts.allSatisfy { (try? Money(parsing: $0, currency: .gbp, allowNegative: true)) != nil || (try? Money(parsing: $0, currency: .eur, allowNegative: true)) != nil })
+        #expect(
+            amounts.allSatisfy {
+                (try? Money(parsing: $0, currency: .gbp, allowNegative: true)) != nil
+                    || (try? Money(parsing: $0, currency: .eur, allowNegative: true)) != nil
+            })
         switch policy {
         case .escape:
             #expect(names.contains("'=HYPERLINK(\"http://example.invalid\",\"click\")"))
-            #expect(run.findings.contains { $0.severity == .warning && $0.message.contains("starts like a spreadsheet formula") })
+            #expect(
+                run.findings.contains {
+                    $0.severity == .warning && $0.message.contains("starts like a spreadsheet formula")
+                })
         case .strip:
             #expect(names.contains("HYPERLINK(\"http://example.invalid\",\"click\")"))
         case .refuse:
@@ -167,7 +189,9 @@ final class FailingJournal: ExportJournal {
 
 @Suite("Failures after the outputs are in place")
 struct LateFailureTests {
-    @Test("when the ledger cannot record the run, the outputs already in place are removed: nothing the ledger does not know")
+    @Test(
+        "when the ledger cannot record the run, the outputs already in place are removed: nothing the ledger does not know"
+    )
     func ledgerFails() throws {
         let run = Harness.convert("samples/batch-2026-11.csv", to: "xero-csv", journal: FailingJournal())
         #expect(run.report.failure != nil)

@@ -1,16 +1,16 @@
+import Configuration
 import Foundation
 import KCCModel
 import KCCTestSupport
-import Configuration
 import Mapping
 import PackageInterface
 import PackageRegistry
 import QuickBooksCommon
 import QuickBooksDesktop
 import QuickBooksOnline
-import Xero
 import Testing
 import XMLStreaming
+import Xero
 import Yams
 
 /// Every element we write must be a property of the matching schema in Xero's
@@ -21,7 +21,8 @@ struct XeroSchemaTests {
 
     /// Element → the schema whose properties its children must be; wrappers → the one child they hold.
     static let schemaOf: [String: String] = [
-        "Invoice": "Invoice", "CreditNote": "CreditNote", "Payment": "Payment", "LineItem": "LineItem", "Contact": "Contact",
+        "Invoice": "Invoice", "CreditNote": "CreditNote", "Payment": "Payment", "LineItem": "LineItem",
+        "Contact": "Contact",
         "Address": "Address", "TrackingCategory": "LineItemTracking", "Account": "Account",
     ]
     static let wrappers: [String: String] = [
@@ -35,7 +36,8 @@ struct XeroSchemaTests {
             print("notice: \(Self.specPath) is absent; the Xero OpenAPI check is skipped")
             return
         }
-        let spec = try #require(try Yams.load(yaml: try String(contentsOfFile: Self.specPath, encoding: .utf8)) as? [String: Any])
+        let spec = try #require(
+            try Yams.load(yaml: try String(contentsOfFile: Self.specPath, encoding: .utf8)) as? [String: Any])
         let schemas = try #require((spec["components"] as? [String: Any])?["schemas"] as? [String: Any])
         func properties(_ schema: String) -> Set<String> {
             Set(((schemas[schema] as? [String: Any])?["properties"] as? [String: Any])?.keys.map { $0 } ?? [])
@@ -43,10 +45,13 @@ struct XeroSchemaTests {
         var checked = 0
         // The refund payments reconciliation writes for refunds made in a sales channel, too.
         let refundsFolder = TestFiles.makeFolder()
-        let refund = RefundPayment(refundID: "9001", creditNote: "CRN-004608", orderNumber: "SO-51874", customerName: "Tom Fletcher",
-                                   amount: try Money(parsing: "59.99", currency: .gbp), date: CalendarDate(year: 2026, month: 11, day: 21)!,
-                                   method: "Amazon", reference: "AMZ-R-1")
-        TestFiles.write(refundsFolder + "/refunds.xml", bytes: try XeroRefundPayments(payments: PaymentAccounts()).contents([refund]))
+        let refund = RefundPayment(
+            refundID: "9001", creditNote: "CRN-004608", orderNumber: "SO-51874", customerName: "Tom Fletcher",
+            amount: try Money(parsing: "59.99", currency: .gbp), date: CalendarDate(year: 2026, month: 11, day: 21)!,
+            method: "Amazon", reference: "AMZ-R-1")
+        TestFiles.write(
+            refundsFolder + "/refunds.xml",
+            bytes: try XeroRefundPayments(payments: PaymentAccounts()).contents([refund]))
         var files: [String] = [refundsFolder + "/refunds.xml"]
         for folder in ["xero-xml-default", "xero-xml-mapped"] {
             let base: String = Harness.golden + "/" + folder + "/"
@@ -65,7 +70,9 @@ struct XeroSchemaTests {
                             if let child = Self.wrappers[parent] {
                                 #expect(element.name == child, "\(name): <\(parent)> holds <\(element.name)>")
                             } else if let schema = Self.schemaOf[parent] {
-                                #expect(properties(schema).contains(element.name), "\(name): \(element.name) is not a property of \(schema)")
+                                #expect(
+                                    properties(schema).contains(element.name),
+                                    "\(name): \(element.name) is not a property of \(schema)")
                                 checked += 1
                             }
                         } else {

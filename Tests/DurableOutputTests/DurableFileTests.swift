@@ -1,6 +1,7 @@
 import DurableOutput
 import KCCTestSupport
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif

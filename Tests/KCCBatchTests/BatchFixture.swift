@@ -10,11 +10,14 @@ struct BatchFixture {
     var rows: [[String: String]]
     var header: [String] = BatchFixture.columns
 
-    static func invoiceRow(_ number: String = "INV-1", order: String = "SO-1", line: Int, sku: String, description: String,
-                           quantity: String, price: String, rate: String, net: String, tax: String,
-                           docNet: String, docTax: String, docGross: String, currency: String = "GBP") -> [String: String] {
+    static func invoiceRow(
+        _ number: String = "INV-1", order: String = "SO-1", line: Int, sku: String, description: String,
+        quantity: String, price: String, rate: String, net: String, tax: String,
+        docNet: String, docTax: String, docGross: String, currency: String = "GBP"
+    ) -> [String: String] {
         [
-            "RecordType": "INVOICE", "DocNumber": number, "OrderNumber": order, "DocDate": "2026-11-02", "DueDate": "2026-12-02",
+            "RecordType": "INVOICE", "DocNumber": number, "OrderNumber": order, "DocDate": "2026-11-02",
+            "DueDate": "2026-12-02",
             "CustomerCode": "C-1", "CustomerName": "Jane Smith", "Email": "jane@example.com", "Country": "GB",
             "Currency": currency, "Source": "AMAZON", "Subsource": "Amazon UK", "PaymentMethod": "Amazon",
             "LineNo": "\(line)", "SKU": sku, "Description": description, "Quantity": quantity, "UnitPrice": price,
@@ -26,25 +29,33 @@ struct BatchFixture {
     /// INV-1 (two lines), its prepayment PAY-1, a partial credit CRN-1, and a cancelled-order credit CRN-2 without invoice.
     static var good: BatchFixture {
         BatchFixture(rows: [
-            invoiceRow(line: 1, sku: "TENT", description: "Tent, two-person", quantity: "1", price: "100.00", rate: "20",
-                       net: "100.00", tax: "20.00", docNet: "110.99", docTax: "20.00", docGross: "130.99"),
-            invoiceRow(line: 2, sku: "MAP", description: "Map", quantity: "1", price: "10.99", rate: "0",
-                       net: "10.99", tax: "0.00", docNet: "110.99", docTax: "20.00", docGross: "130.99"),
+            invoiceRow(
+                line: 1, sku: "TENT", description: "Tent, two-person", quantity: "1", price: "100.00", rate: "20",
+                net: "100.00", tax: "20.00", docNet: "110.99", docTax: "20.00", docGross: "130.99"),
+            invoiceRow(
+                line: 2, sku: "MAP", description: "Map", quantity: "1", price: "10.99", rate: "0",
+                net: "10.99", tax: "0.00", docNet: "110.99", docTax: "20.00", docGross: "130.99"),
             [
-                "RecordType": "PAYMENT", "DocNumber": "PAY-1", "OrderNumber": "SO-1", "DocDate": "2026-11-02", "CustomerCode": "C-1",
-                "CustomerName": "Jane Smith", "Currency": "GBP", "PaymentMethod": "Amazon", "RelatedInvoice": "INV-1", "Amount": "130.99",
+                "RecordType": "PAYMENT", "DocNumber": "PAY-1", "OrderNumber": "SO-1", "DocDate": "2026-11-02",
+                "CustomerCode": "C-1",
+                "CustomerName": "Jane Smith", "Currency": "GBP", "PaymentMethod": "Amazon", "RelatedInvoice": "INV-1",
+                "Amount": "130.99",
             ],
             [
-                "RecordType": "CREDIT", "DocNumber": "CRN-1", "OrderNumber": "SO-1", "DocDate": "2026-11-09", "CustomerCode": "C-1",
+                "RecordType": "CREDIT", "DocNumber": "CRN-1", "OrderNumber": "SO-1", "DocDate": "2026-11-09",
+                "CustomerCode": "C-1",
                 "CustomerName": "Jane Smith", "Currency": "GBP", "RelatedInvoice": "INV-1", "Reason": "Returned",
-                "LineNo": "1", "Description": "Map", "Quantity": "1", "UnitPrice": "10.99", "TaxCode": "T0", "TaxRate": "0",
+                "LineNo": "1", "Description": "Map", "Quantity": "1", "UnitPrice": "10.99", "TaxCode": "T0",
+                "TaxRate": "0",
                 "LineNet": "10.99", "LineTax": "0.00", "DocNet": "10.99", "DocTax": "0.00", "DocGross": "10.99",
             ],
             [
-                "RecordType": "CREDIT", "DocNumber": "CRN-2", "OrderNumber": "SO-2", "DocDate": "2026-11-03", "CustomerCode": "C-2",
+                "RecordType": "CREDIT", "DocNumber": "CRN-2", "OrderNumber": "SO-2", "DocDate": "2026-11-03",
+                "CustomerCode": "C-2",
                 "CustomerName": "Bob Jones", "Currency": "GBP", "Reason": "Cancelled",
                 "LineNo": "1", "Description": "Stove", "Quantity": "2", "UnitPrice": "32.99", "DiscountPercent": "12.5",
-                "TaxCode": "T1", "TaxRate": "20", "LineNet": "57.73", "LineTax": "11.55", "DocNet": "57.73", "DocTax": "11.55", "DocGross": "69.28",
+                "TaxCode": "T1", "TaxRate": "20", "LineNet": "57.73", "LineTax": "11.55", "DocNet": "57.73",
+                "DocTax": "11.55", "DocGross": "69.28",
             ],
         ])
     }
@@ -91,14 +102,18 @@ struct ReadResult {
     var numbers: [String] { documents.map(\.number) }
 }
 
-func read(csv text: String, name: String = "batch.csv", options: BatchReadOptions = BatchReadOptions()) throws -> ReadResult {
+func read(
+    csv text: String, name: String = "batch.csv", options: BatchReadOptions = BatchReadOptions()
+) throws -> ReadResult {
     let path = temporaryPath(".csv")
     try writeFile(path, text)
     defer { removeFile(path) }
     return read(path: path, name: name, options: options)
 }
 
-func read(bytes: [UInt8], suffix: String = ".csv", name: String = "batch.csv", options: BatchReadOptions = BatchReadOptions()) throws -> ReadResult {
+func read(
+    bytes: [UInt8], suffix: String = ".csv", name: String = "batch.csv", options: BatchReadOptions = BatchReadOptions()
+) throws -> ReadResult {
     let path = temporaryPath(suffix)
     TestFiles.write(path, bytes: bytes)
     defer { removeFile(path) }
@@ -108,7 +123,9 @@ func read(bytes: [UInt8], suffix: String = ".csv", name: String = "batch.csv", o
 func read(path: String, name: String? = nil, options: BatchReadOptions = BatchReadOptions()) -> ReadResult {
     var documents: [Document] = []
     var findings: [Finding] = []
-    let summary = BatchFile.check(path, displayName: name ?? path, options: options, report: { findings.append($0) }, accept: { document, _ in documents.append(document) })
+    let summary = BatchFile.check(
+        path, displayName: name ?? path, options: options, report: { findings.append($0) },
+        accept: { document, _ in documents.append(document) })
     return ReadResult(documents: documents, findings: findings, summary: summary)
 }
 

@@ -6,7 +6,8 @@ import Testing
 private func generated(_ encoding: BatchFile.Encoding, orders: Int, seed: UInt64, nasty: Bool) throws -> String {
     let path = temporaryPath("." + encoding.rawValue)
     let file = try DurableFile(path: path)
-    try BatchGenerator(options: .init(orders: orders, seed: seed, nasty: nasty)).generate(into: BatchFile.writer(encoding, to: file))
+    try BatchGenerator(options: .init(orders: orders, seed: seed, nasty: nasty)).generate(
+        into: BatchFile.writer(encoding, to: file))
     try file.commit()
     return path
 }
@@ -30,11 +31,16 @@ private let goodInvoice = """
 
 @Suite("KCC XML batch")
 struct XMLBatchReaderTests {
-    @Test("the CSV and XML encodings of one batch give equal documents", arguments: [(false, UInt64(1)), (true, UInt64(2)), (true, UInt64(99))])
+    @Test(
+        "the CSV and XML encodings of one batch give equal documents",
+        arguments: [(false, UInt64(1)), (true, UInt64(2)), (true, UInt64(99))])
     func equivalence(nasty: Bool, seed: UInt64) throws {
         let csv = try generated(.csv, orders: 300, seed: seed, nasty: nasty)
         let xml = try generated(.xml, orders: 300, seed: seed, nasty: nasty)
-        defer { removeFile(csv); removeFile(xml) }
+        defer {
+            removeFile(csv)
+            removeFile(xml)
+        }
         let fromCSV = read(path: csv)
         let fromXML = read(path: xml)
         #expect(fromCSV.findings.isEmpty)
@@ -43,7 +49,10 @@ struct XMLBatchReaderTests {
         #expect(fromCSV.documents == fromXML.documents)
         let kinds = Set(fromCSV.documents.map(\.kind))
         #expect(kinds == [.invoice, .credit, .payment])
-        #expect(fromCSV.documents.contains { if case .sales(let d) = $0 { d.kind == .credit && d.relatedInvoice == nil } else { false } })
+        #expect(
+            fromCSV.documents.contains {
+                if case .sales(let d) = $0 { d.kind == .credit && d.relatedInvoice == nil } else { false }
+            })
     }
 
     @Test("the embedded schema is schemas/kcc-batch.xsd, byte for byte")
@@ -62,31 +71,43 @@ struct XMLBatchReaderTests {
 
     @Test("domain checks run on XML with the same rules, naming the XML field")
     func domainChecks() throws {
-        let result = try read(xml: xmlBatch(goodInvoice.replacingOccurrences(of: "gross=\"120.00\"", with: "gross=\"120.01\"")), name: "b.xml")
-        #expect(result.errors.map(\.description) == [
-            "b.xml:6: error: Totals gross 120.01 does not equal Totals net 100.00 + Totals tax 20.00 (off by 0.01) — document INV-1 held back",
-        ])
+        let result = try read(
+            xml: xmlBatch(goodInvoice.replacingOccurrences(of: "gross=\"120.00\"", with: "gross=\"120.01\"")),
+            name: "b.xml")
+        #expect(
+            result.errors.map(\.description) == [
+                "b.xml:6: error: Totals gross 120.01 does not equal Totals net 100.00 + Totals tax 20.00 (off by 0.01) — document INV-1 held back"
+            ])
     }
 
     @Test("a document whose customer is not in the batch is held back")
     func missingCustomer() throws {
-        let result = try read(xml: xmlBatch(goodInvoice.replacingOccurrences(of: "CustomerCode=\"C-1\"", with: "CustomerCode=\"C-9\"")))
-        #expect(result.errors.map(\.message) == ["CustomerCode C-9 has no Customer element in this batch — document INV-1 held back"])
+        let result = try read(
+            xml: xmlBatch(goodInvoice.replacingOccurrences(of: "CustomerCode=\"C-1\"", with: "CustomerCode=\"C-9\"")))
+        #expect(
+            result.errors.map(\.message) == [
+                "CustomerCode C-9 has no Customer element in this batch — document INV-1 held back"
+            ])
     }
 
     @Test("an XSD violation refuses the whole file with a line number")
     func invalid() throws {
         let result = try read(xml: xmlBatch(goodInvoice + "\n  <SalesInvoice DocNumber=\"INV-2\"/>"), name: "b.xml")
         #expect(result.summary.refused && result.documents.isEmpty)
-        #expect(result.findings.first?.description.hasPrefix("b.xml:8: error: the file does not follow the schema: Element '{urn:kccbridge:kcc-batch:1}SalesInvoice': The attribute 'OrderNumber' is required but missing; the whole file is refused") == true, "\(result.findings)")
+        #expect(
+            result.findings.first?.description.hasPrefix(
+                "b.xml:8: error: the file does not follow the schema: Element '{urn:kccbridge:kcc-batch:1}SalesInvoice': The attribute 'OrderNumber' is required but missing; the whole file is refused"
+            ) == true, "\(result.findings)")
     }
 
-    @Test("hostile and broken XML batches are refused before any document", arguments: [
-        "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><KCCExportBatch xmlns=\"urn:kccbridge:kcc-batch:1\">&x;</KCCExportBatch>",
-        "<?xml version=\"1.0\"?><KCCExportBatch xmlns=\"urn:kccbridge:kcc-batch:1\" batchId=\"B\" created=\"2026-11-20T18:00:00Z\" company=\"c\"><Customer CustomerCode=\"C-1\"><Name>J</Na",
-        "<KCCExportBatch xmlns=\"urn:other\" batchId=\"B\" created=\"2026-11-20T18:00:00Z\" company=\"c\"/>",
-        "not xml at all <",
-    ])
+    @Test(
+        "hostile and broken XML batches are refused before any document",
+        arguments: [
+            "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><KCCExportBatch xmlns=\"urn:kccbridge:kcc-batch:1\">&x;</KCCExportBatch>",
+            "<?xml version=\"1.0\"?><KCCExportBatch xmlns=\"urn:kccbridge:kcc-batch:1\" batchId=\"B\" created=\"2026-11-20T18:00:00Z\" company=\"c\"><Customer CustomerCode=\"C-1\"><Name>J</Na",
+            "<KCCExportBatch xmlns=\"urn:other\" batchId=\"B\" created=\"2026-11-20T18:00:00Z\" company=\"c\"/>",
+            "not xml at all <",
+        ])
     func hostile(text: String) throws {
         let result = try read(xml: text)
         #expect(result.summary.refused && result.documents.isEmpty)
@@ -103,7 +124,8 @@ struct XMLBatchReaderTests {
 
     @Test("purchase invoices are reported and skipped")
     func unsupported() throws {
-        let result = try read(xml: xmlBatch(goodInvoice + "\n  <PurchaseInvoice DocNumber=\"PI-1\"><Anything/></PurchaseInvoice>"))
+        let result = try read(
+            xml: xmlBatch(goodInvoice + "\n  <PurchaseInvoice DocNumber=\"PI-1\"><Anything/></PurchaseInvoice>"))
         #expect(result.errors.isEmpty && result.numbers == ["INV-1"])
         #expect(result.warnings.first?.message.contains("PurchaseInvoice PI-1 is not supported") == true)
     }

@@ -13,18 +13,20 @@ struct AuditTests {
         fixture.clock.advance(seconds: 3600)
         try ledger.recordResolution(refundID: "R-9", decision: .match(creditNote: "CRN-1"), note: "phoned", by: "anna")
         fixture.clock.advance(seconds: 3600)
-        let payments = try fixture.export([], to: "kcc.csv", target: "kcc-payments", refunds: [Sample.refund("R-9", to: "CRN-1", 1_500)])
+        let payments = try fixture.export(
+            [], to: "kcc.csv", target: "kcc-payments", refunds: [Sample.refund("R-9", to: "CRN-1", 1_500)])
         fixture.clock.advance(seconds: 3600)
         let again = try fixture.export([Sample.credit("CRN-1", at: 7)], to: "y.csv", reexport: true)
         try fixture.export([Sample.credit("CRN-2")], to: "z.csv")
 
         let events = try ledger.history(number: "CRN-1")
-        #expect(events.map(\.description) == [
-            "2026-11-20T09:00:00Z  CREDIT CRN-1 (order SO-51877, C-10442 Jane Smith, 50.00 GBP) exported to xero-csv in run \(first), \(fixture.output("x.csv")):3",
-            "2026-11-20T10:00:00Z  refund R-9 resolved as match:CRN-1 by anna (\"phoned\")",
-            "2026-11-20T11:00:00Z  refund R-9 (xero) of 15.00 GBP applied to CRN-1 in run \(payments)",
-            "2026-11-20T12:00:00Z  CREDIT CRN-1 (order SO-51877, C-10442 Jane Smith, 50.00 GBP) exported again (occurrence 2) to xero-csv in run \(again), \(fixture.output("y.csv")):7",
-        ])
+        #expect(
+            events.map(\.description) == [
+                "2026-11-20T09:00:00Z  CREDIT CRN-1 (order SO-51877, C-10442 Jane Smith, 50.00 GBP) exported to xero-csv in run \(first), \(fixture.output("x.csv")):3",
+                "2026-11-20T10:00:00Z  refund R-9 resolved as match:CRN-1 by anna (\"phoned\")",
+                "2026-11-20T11:00:00Z  refund R-9 (xero) of 15.00 GBP applied to CRN-1 in run \(payments)",
+                "2026-11-20T12:00:00Z  CREDIT CRN-1 (order SO-51877, C-10442 Jane Smith, 50.00 GBP) exported again (occurrence 2) to xero-csv in run \(again), \(fixture.output("y.csv")):7",
+            ])
         // The refund's own id finds the same refund and resolution.
         #expect(try ledger.history(number: "R-9").count == 2)
         #expect(try ledger.history(number: "CRN-404").isEmpty)
@@ -50,10 +52,14 @@ struct AuditTests {
     @Test("an error of the sink stops the export and comes out unchanged")
     func sinkFails() throws {
         final class FullDisk: ByteSink {
-            func write(_ bytes: [UInt8]) throws(OutputError) { throw OutputError(.system(call: "write", errno: 28), path: "out.csv") }
+            func write(_ bytes: [UInt8]) throws(OutputError) {
+                throw OutputError(.system(call: "write", errno: 28), path: "out.csv")
+            }
         }
         let fixture = try LedgerFixture()
         try fixture.export([Sample.invoice("INV-1")], to: "x.csv")
-        #expect(throws: OutputError(.system(call: "write", errno: 28), path: "out.csv")) { try fixture.ledger.exportCSV(to: FullDisk()) }
+        #expect(throws: OutputError(.system(call: "write", errno: 28), path: "out.csv")) {
+            try fixture.ledger.exportCSV(to: FullDisk())
+        }
     }
 }

@@ -21,8 +21,10 @@ struct ExportRunTests {
         var invoice = Sample.invoice("INV-1")
         invoice.outputFile = fixture.output("x.csv")
         var payment = ExportedDocument(
-            kind: .payment, number: "PAY-88812", orderNumber: "SO-51877", relatedInvoice: "INV-1", customerCode: "C-10442",
-            customerName: "Jane Smith", date: Sample.day, gross: Money(minorUnits: 12_000, currency: .gbp), outputFile: "", outputIndex: 3
+            kind: .payment, number: "PAY-88812", orderNumber: "SO-51877", relatedInvoice: "INV-1",
+            customerCode: "C-10442",
+            customerName: "Jane Smith", date: Sample.day, gross: Money(minorUnits: 12_000, currency: .gbp),
+            outputFile: "", outputIndex: 3
         )
         payment.outputFile = fixture.output("x.csv")
         try ledger.completeRun(id, documents: [invoice, payment])
@@ -31,7 +33,10 @@ struct ExportRunTests {
         #expect(committed.status == .committed && committed.finishedAt == fixture.clock.now)
         let recorded = try ledger.documents(orderNumber: "SO-51877")
         #expect(recorded.map(\.document) == [invoice, payment])
-        #expect(recorded.allSatisfy { $0.run == id && $0.target == "xero-csv" && $0.occurrence == 1 && $0.exportedAt == fixture.clock.now })
+        #expect(
+            recorded.allSatisfy {
+                $0.run == id && $0.target == "xero-csv" && $0.occurrence == 1 && $0.exportedAt == fixture.clock.now
+            })
         #expect(fixture.log.entries.map(\.message.description).contains("export run committed"))
     }
 
@@ -60,7 +65,9 @@ struct ExportRunTests {
         #expect(throws: LedgerError(.runNotPending, "run \(id) is committed; a committed run cannot be abandoned")) {
             try fixture.ledger.abandonRun(id)
         }
-        #expect(throws: LedgerError(.unknownRun, "the ledger has no run 99")) { try fixture.ledger.abandonRun(RunID(99)) }
+        #expect(throws: LedgerError(.unknownRun, "the ledger has no run 99")) {
+            try fixture.ledger.abandonRun(RunID(99))
+        }
     }
 
     @Test("outputs are never overwritten, and documents must be in planned outputs that exist")
@@ -81,7 +88,9 @@ struct ExportRunTests {
         let unplanned = #expect(throws: LedgerError.self) { try ledger.completeRun(id, documents: [invoice]) }
         #expect(unplanned?.code == .unplannedOutput)
         #expect(try ledger.run(id)?.status == .pending)
-        #expect(throws: LedgerError.self) { try ledger.beginRun(ExportPlan(inputFile: "b.csv", inputSHA256: "abc", target: "xero-csv", outputPaths: [])) }
+        #expect(throws: LedgerError.self) {
+            try ledger.beginRun(ExportPlan(inputFile: "b.csv", inputSHA256: "abc", target: "xero-csv", outputPaths: []))
+        }
     }
 
     @Test("a document already exported to the target is found, with the sentence that holds it back")
@@ -91,7 +100,10 @@ struct ExportRunTests {
         let first = try fixture.export([Sample.invoice("INV-100234")], to: "x.csv")
         let prior = try ledger.priorExports(number: "INV-100234", kind: .invoice, target: "xero-csv")
         #expect(prior.map(\.run) == [first])
-        #expect(prior.first?.description == "INV-100234 was already exported to xero-csv on 2026-11-20 in run \(first), file \(fixture.output("x.csv"))")
+        #expect(
+            prior.first?.description
+                == "INV-100234 was already exported to xero-csv on 2026-11-20 in run \(first), file \(fixture.output("x.csv"))"
+        )
         #expect(try ledger.priorExports(number: "INV-100234", kind: .invoice, target: "qbo-xml").isEmpty)
         #expect(try ledger.priorExports(number: "INV-100234", kind: .credit, target: "xero-csv").isEmpty)
         // Another target is another export.
@@ -108,7 +120,9 @@ struct ExportRunTests {
         for index in again.indices { again[index].outputFile = fixture.output("y.csv") }
         let error = #expect(throws: LedgerError.self) { try fixture.ledger.completeRun(id, documents: again) }
         #expect(error?.code == .alreadyExported)
-        #expect(error?.description.hasPrefix("INV-100234 was already exported to xero-csv on 2026-11-20 in run \(first)") == true)
+        #expect(
+            error?.description.hasPrefix("INV-100234 was already exported to xero-csv on 2026-11-20 in run \(first)")
+                == true)
         #expect(try fixture.ledger.documents(number: "INV-2").isEmpty)
         #expect(try fixture.ledger.run(id)?.status == .pending)
     }
@@ -118,15 +132,23 @@ struct ExportRunTests {
         let fixture = try LedgerFixture()
         let first = try fixture.export([Sample.invoice("INV-1")], to: "a.csv")
         let second = try fixture.export([Sample.invoice("INV-1")], to: "b.csv", reexport: true)
-        let third = try fixture.export([Sample.invoice("INV-1", at: 2), Sample.invoice("INV-1", at: 2)], to: "c.csv", reexport: true)
+        let third = try fixture.export(
+            [Sample.invoice("INV-1", at: 2), Sample.invoice("INV-1", at: 2)], to: "c.csv", reexport: true)
         let recorded = try fixture.ledger.documents(number: "INV-1")
         #expect(recorded.map(\.occurrence) == [1, 2, 3, 4])
         #expect(recorded.map(\.run) == [first, second, third, third])
-        #expect(try fixture.ledger.priorExports(number: "INV-1", kind: .invoice, target: "xero-csv").map(\.occurrence) == [1, 2, 3, 4])
+        #expect(
+            try fixture.ledger.priorExports(number: "INV-1", kind: .invoice, target: "xero-csv").map(\.occurrence) == [
+                1, 2, 3, 4,
+            ])
         // Without --reexport, the same number twice in one run is refused, not merged.
         let id = try fixture.ledger.beginRun(fixture.plan(["d.csv"]))
         try fixture.write("d.csv")
-        let twice = [Sample.invoice("INV-9"), Sample.invoice("INV-9")].map { var d = $0; d.outputFile = fixture.output("d.csv"); return d }
+        let twice = [Sample.invoice("INV-9"), Sample.invoice("INV-9")].map {
+            var d = $0
+            d.outputFile = fixture.output("d.csv")
+            return d
+        }
         #expect(throws: LedgerError(.invalidValue, "invoice INV-9 is more than once among run \(id)'s documents")) {
             try fixture.ledger.completeRun(id, documents: twice)
         }
@@ -135,14 +157,16 @@ struct ExportRunTests {
     @Test("list filters by kind, sales order and day; ordered as exported")
     func list() throws {
         let fixture = try LedgerFixture()
-        try fixture.export([Sample.invoice("INV-1", order: "SO-1"), Sample.credit("CRN-1", order: "SO-1")], to: "a.csv")
+        try fixture.export(
+            [Sample.invoice("INV-1", order: "SO-1"), Sample.credit("CRN-1", order: "SO-1")], to: "a.csv")
         fixture.clock.advance(seconds: 2 * 86_400)
         try fixture.export([Sample.invoice("INV-2", order: "SO-2")], to: "b.csv")
         let ledger = fixture.ledger
         #expect(try ledger.list().map(\.document.number) == ["INV-1", "CRN-1", "INV-2"])
         #expect(try ledger.list(kind: .invoice).map(\.document.number) == ["INV-1", "INV-2"])
         #expect(try ledger.list(order: "SO-1").map(\.document.number) == ["INV-1", "CRN-1"])
-        #expect(try ledger.list(since: CalendarDate(year: 2026, month: 11, day: 21)).map(\.document.number) == ["INV-2"])
+        #expect(
+            try ledger.list(since: CalendarDate(year: 2026, month: 11, day: 21)).map(\.document.number) == ["INV-2"])
         #expect(try ledger.list(kind: .credit, order: "SO-2").isEmpty)
     }
 }

@@ -44,7 +44,9 @@ struct LedgerFixture {
         try Self.open(path, clock: clock, log: log, busyTimeout: busyTimeout)
     }
 
-    private static func open(_ path: String, clock: TestClock, log: InMemoryLogHandler, busyTimeout: Duration) throws -> Ledger {
+    private static func open(
+        _ path: String, clock: TestClock, log: InMemoryLogHandler, busyTimeout: Duration
+    ) throws -> Ledger {
         try Ledger(
             path: path, options: LedgerOptions(busyTimeout: busyTimeout, clock: { clock.now }),
             logger: Logger(label: "test") { _ in log }
@@ -70,11 +72,19 @@ struct LedgerFixture {
 
     /// Begins a run for `file`, writes it, and completes it with `documents`.
     @discardableResult
-    func export(_ documents: [ExportedDocument], to file: String, target: String = "xero-csv", reexport: Bool = false,
-                refunds: [RefundApplication] = []) throws -> RunID {
+    func export(
+        _ documents: [ExportedDocument], to file: String, target: String = "xero-csv", reexport: Bool = false,
+        refunds: [RefundApplication] = []
+    ) throws -> RunID {
         let id = try ledger.beginRun(plan([file], target: target, reexport: reexport))
         try write(file)
-        try ledger.completeRun(id, documents: documents.map { var d = $0; d.outputFile = output(file); return d }, refunds: refunds)
+        try ledger.completeRun(
+            id,
+            documents: documents.map {
+                var d = $0
+                d.outputFile = output(file)
+                return d
+            }, refunds: refunds)
         return id
     }
 }
@@ -83,22 +93,32 @@ struct LedgerFixture {
 enum Sample {
     static let day = CalendarDate(year: 2026, month: 11, day: 18)!
 
-    static func invoice(_ number: String, order: String = "SO-51877", gross: Int64 = 12_000, currency: Currency = .gbp, at index: Int = 2) -> ExportedDocument {
+    static func invoice(
+        _ number: String, order: String = "SO-51877", gross: Int64 = 12_000, currency: Currency = .gbp,
+        at index: Int = 2
+    ) -> ExportedDocument {
         ExportedDocument(
             kind: .invoice, number: number, orderNumber: order, customerCode: "C-10442", customerName: "Jane Smith",
             date: day, gross: Money(minorUnits: gross, currency: currency), outputFile: "", outputIndex: index
         )
     }
 
-    static func credit(_ number: String, order: String = "SO-51877", invoice: String? = "INV-100234", gross: Int64 = 5_000,
-                       currency: Currency = .gbp, at index: Int = 3) -> ExportedDocument {
+    static func credit(
+        _ number: String, order: String = "SO-51877", invoice: String? = "INV-100234", gross: Int64 = 5_000,
+        currency: Currency = .gbp, at index: Int = 3
+    ) -> ExportedDocument {
         ExportedDocument(
             kind: .credit, number: number, orderNumber: order, relatedInvoice: invoice, customerCode: "C-10442",
-            customerName: "Jane Smith", date: day, gross: Money(minorUnits: gross, currency: currency), outputFile: "", outputIndex: index
+            customerName: "Jane Smith", date: day, gross: Money(minorUnits: gross, currency: currency), outputFile: "",
+            outputIndex: index
         )
     }
 
-    static func refund(_ id: String, to creditNote: String, _ minorUnits: Int64, currency: Currency = .gbp, source: String = "xero") -> RefundApplication {
-        RefundApplication(refundID: id, sourceSystem: source, creditNote: creditNote, amount: Money(minorUnits: minorUnits, currency: currency))
+    static func refund(
+        _ id: String, to creditNote: String, _ minorUnits: Int64, currency: Currency = .gbp, source: String = "xero"
+    ) -> RefundApplication {
+        RefundApplication(
+            refundID: id, sourceSystem: source, creditNote: creditNote,
+            amount: Money(minorUnits: minorUnits, currency: currency))
     }
 }

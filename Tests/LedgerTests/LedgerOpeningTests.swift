@@ -10,9 +10,18 @@ struct LedgerOpeningTests {
     func firstUse() throws {
         let fixture = try LedgerFixture()
         #expect(TestFiles.names(in: fixture.folder + "/state").contains("ledger.sqlite"))
-        #expect(try RawSQLite.strings(fixture.path, "SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2", "v3"])
-        let tables = try RawSQLite.strings(fixture.path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-        #expect(tables == ["applied_refund", "export_run", "export_run_output", "exported_document", "grdb_migrations", "processed_file", "refund_outcome", "resolution", "staged_document"])
+        #expect(
+            try RawSQLite.strings(fixture.path, "SELECT identifier FROM grdb_migrations ORDER BY identifier") == [
+                "v1", "v2", "v3",
+            ])
+        let tables = try RawSQLite.strings(
+            fixture.path,
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        #expect(
+            tables == [
+                "applied_refund", "export_run", "export_run_output", "exported_document", "grdb_migrations",
+                "processed_file", "refund_outcome", "resolution", "staged_document",
+            ])
         #expect(try RawSQLite.strings(fixture.path, "PRAGMA journal_mode") == ["wal"])
         #expect(try fixture.ledger.checkIntegrity().isEmpty)
     }
@@ -24,7 +33,10 @@ struct LedgerOpeningTests {
         let again = try fixture.reopen()
         #expect(try again.documents(number: "INV-1").map(\.run) == [run])
         #expect(try again.runs().count == 1)
-        #expect(try RawSQLite.strings(fixture.path, "SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2", "v3"])
+        #expect(
+            try RawSQLite.strings(fixture.path, "SELECT identifier FROM grdb_migrations ORDER BY identifier") == [
+                "v1", "v2", "v3",
+            ])
     }
 
     @Test("a ledger written by a newer kccbridge is refused, not changed")
@@ -54,21 +66,39 @@ struct LedgerOpeningTests {
     func cannotCreate() throws {
         let folder = TestFiles.makeFolder()
         TestFiles.write(folder + "/file", "x")
-        let error = #expect(throws: LedgerError.self) { try Ledger(path: folder + "/file/sub/ledger.sqlite", logger: quiet) }
+        let error = #expect(throws: LedgerError.self) {
+            try Ledger(path: folder + "/file/sub/ledger.sqlite", logger: quiet)
+        }
         #expect(error?.code == .cannotOpen)
-        #expect(error?.description == "the folder \(folder)/file/sub cannot be created (a part of the path is not a folder)")
+        #expect(
+            error?.description == "the folder \(folder)/file/sub cannot be created (a part of the path is not a folder)"
+        )
     }
 
-    @Test("where the ledger is: --ledger, then KCCBRIDGE_LEDGER, then XDG_DATA_HOME, then HOME", arguments: [
-        ("/opt/l.sqlite", ["KCCBRIDGE_LEDGER": "/env/l.sqlite", "XDG_DATA_HOME": "/xdg", "HOME": "/home/anna"], "/opt/l.sqlite"),
-        (nil, ["KCCBRIDGE_LEDGER": "/env/l.sqlite", "XDG_DATA_HOME": "/xdg", "HOME": "/home/anna"], "/env/l.sqlite"),
-        ("", ["KCCBRIDGE_LEDGER": "/env/l.sqlite"], "/env/l.sqlite"),
-        (nil, ["KCCBRIDGE_LEDGER": "", "XDG_DATA_HOME": "/xdg", "HOME": "/home/anna"], "/xdg/kccbridge/ledger.sqlite"),
-        (nil, ["XDG_DATA_HOME": "/xdg/", "HOME": "/home/anna"], "/xdg/kccbridge/ledger.sqlite"),
-        (nil, ["XDG_DATA_HOME": "relative/data", "HOME": "/home/anna"], "/home/anna/.local/share/kccbridge/ledger.sqlite"),
-        (nil, ["HOME": "/home/anna/"], "/home/anna/.local/share/kccbridge/ledger.sqlite"),
-        (nil, [:], ".local/share/kccbridge/ledger.sqlite"),
-    ] as [(String?, [String: String], String)])
+    @Test(
+        "where the ledger is: --ledger, then KCCBRIDGE_LEDGER, then XDG_DATA_HOME, then HOME",
+        arguments: [
+            (
+                "/opt/l.sqlite", ["KCCBRIDGE_LEDGER": "/env/l.sqlite", "XDG_DATA_HOME": "/xdg", "HOME": "/home/anna"],
+                "/opt/l.sqlite"
+            ),
+            (
+                nil, ["KCCBRIDGE_LEDGER": "/env/l.sqlite", "XDG_DATA_HOME": "/xdg", "HOME": "/home/anna"],
+                "/env/l.sqlite"
+            ),
+            ("", ["KCCBRIDGE_LEDGER": "/env/l.sqlite"], "/env/l.sqlite"),
+            (
+                nil, ["KCCBRIDGE_LEDGER": "", "XDG_DATA_HOME": "/xdg", "HOME": "/home/anna"],
+                "/xdg/kccbridge/ledger.sqlite"
+            ),
+            (nil, ["XDG_DATA_HOME": "/xdg/", "HOME": "/home/anna"], "/xdg/kccbridge/ledger.sqlite"),
+            (
+                nil, ["XDG_DATA_HOME": "relative/data", "HOME": "/home/anna"],
+                "/home/anna/.local/share/kccbridge/ledger.sqlite"
+            ),
+            (nil, ["HOME": "/home/anna/"], "/home/anna/.local/share/kccbridge/ledger.sqlite"),
+            (nil, [:], ".local/share/kccbridge/ledger.sqlite"),
+        ] as [(String?, [String: String], String)])
     func resolvePath(option: String?, environment: [String: String], expected: String) {
         #expect(Ledger.resolvePath(option: option, environment: environment) == expected)
     }
@@ -95,12 +125,23 @@ struct RefundOutcomeLedgerTests {
     func pending() throws {
         let fixture = try LedgerFixture()
         let ledger = fixture.ledger
-        let run = try ledger.beginRun(ExportPlan(inputFile: "r.csv", inputSHA256: String(repeating: "a", count: 64), target: "reconcile", outputPaths: []))
-        try ledger.completeRun(run, documents: [], outcomes: [
-            RefundOutcomeRecord(refundID: "R1", sourceSystem: "csv", outcome: "needs-credit-note", reason: "no credit note", sourceFile: "r.csv", sourceLine: 2),
-            RefundOutcomeRecord(refundID: "R2", sourceSystem: "csv", outcome: "skipped-unmatched-order", reason: "never exported", sourceFile: "r.csv", sourceLine: 3),
-            RefundOutcomeRecord(refundID: "R3", sourceSystem: "csv", outcome: "matched", reason: "ok", sourceFile: "r.csv", sourceLine: 4),
-        ])
+        let run = try ledger.beginRun(
+            ExportPlan(
+                inputFile: "r.csv", inputSHA256: String(repeating: "a", count: 64), target: "reconcile", outputPaths: []
+            ))
+        try ledger.completeRun(
+            run, documents: [],
+            outcomes: [
+                RefundOutcomeRecord(
+                    refundID: "R1", sourceSystem: "csv", outcome: "needs-credit-note", reason: "no credit note",
+                    sourceFile: "r.csv", sourceLine: 2),
+                RefundOutcomeRecord(
+                    refundID: "R2", sourceSystem: "csv", outcome: "skipped-unmatched-order", reason: "never exported",
+                    sourceFile: "r.csv", sourceLine: 3),
+                RefundOutcomeRecord(
+                    refundID: "R3", sourceSystem: "csv", outcome: "matched", reason: "ok", sourceFile: "r.csv",
+                    sourceLine: 4),
+            ])
         #expect(try ledger.pendingRefunds().map(\.refundID) == ["R1", "R2"])
         try ledger.recordResolution(refundID: "R2", decision: .ignore, note: "test", by: "anna")
         #expect(try ledger.pendingRefunds().map(\.refundID) == ["R1"])

@@ -51,7 +51,8 @@ struct ProcessTests {
         let path = folder + "/ledger.sqlite"
         let a = try Helper(["write", path, folder, "A", "15", "40"])
         let b = try Helper(["write", path, folder, "B", "15", "40"])
-        let (statusA, outputA) = a.finish(), (statusB, outputB) = b.finish()
+        let (statusA, outputA) = a.finish()
+        let (statusB, outputB) = b.finish()
         #expect(statusA == 0, "\(outputA)")
         #expect(statusB == 0, "\(outputB)")
         let ledger = try Ledger(path: path, logger: quiet)
@@ -71,7 +72,10 @@ struct ProcessTests {
         let error = #expect(throws: LedgerError.self) { try impatient.beginRun(fixture.plan(["x.csv"])) }
         let waited = Date().timeIntervalSince(started)
         #expect(error?.code == .busy)
-        #expect(error?.description == "another kccbridge is using the ledger \(fixture.path) and did not finish within 0.3 s; try again when it has finished")
+        #expect(
+            error?.description
+                == "another kccbridge is using the ledger \(fixture.path) and did not finish within 0.3 s; try again when it has finished"
+        )
         #expect(waited >= 0.25 && waited < 2.5)
         holder.kill()
         // Once it has gone, the ledger is usable and sound.
@@ -107,12 +111,16 @@ struct ProcessTests {
         #expect(recovered.map { "ready \($0.run.id)" } == [ready])
         #expect(recovered.first?.removedOutputs == [folder + "/K-whole.csv"])
         #expect(recovered.first?.removedLeftovers.count == 1)
-        #expect(TestFiles.names(in: folder) == ["ledger.sqlite", "ledger.sqlite-shm", "ledger.sqlite-wal", "ledger.sqlite.lock"])
+        #expect(
+            TestFiles.names(in: folder) == [
+                "ledger.sqlite", "ledger.sqlite-shm", "ledger.sqlite-wal", "ledger.sqlite.lock",
+            ])
         #expect(try ledger.runs(status: .pending).isEmpty)
     }
 
-    @Test("kill -9 in the middle of a stream of runs: the ledger agrees with the files on disk after recovery",
-          arguments: [0.0, 0.05, 0.2])
+    @Test(
+        "kill -9 in the middle of a stream of runs: the ledger agrees with the files on disk after recovery",
+        arguments: [0.0, 0.05, 0.2])
     func killWhileWriting(after seconds: Double) throws {
         let folder = TestFiles.makeFolder()
         let path = folder + "/state/ledger.sqlite"

@@ -17,7 +17,7 @@ struct RecoveryTests {
             try fixture.write("x.csv")
             let half = try DurableFile(path: fixture.output("x-half.csv"))
             try half.write("partial")
-            _ = Unmanaged.passRetained(half) // never committed, never discarded: as a crash leaves it
+            _ = Unmanaged.passRetained(half)  // never committed, never discarded: as a crash leaves it
         }
         #expect(TestFiles.names(in: fixture.folder).filter { $0.contains(".kccbridge-tmp-") }.count == 1)
 
@@ -26,13 +26,21 @@ struct RecoveryTests {
         let report = try #require(recovered.first)
         #expect(report.run.id == crashed && report.rolledBack)
         #expect(report.removedOutputs == [fixture.output("x.csv")])
-        #expect(report.removedLeftovers.count == 1 && report.removedLeftovers[0].hasPrefix(fixture.folder + "/.x-half.csv.kccbridge-tmp-"))
-        #expect(report.description.hasPrefix("run \(crashed) (batch-2026-11.csv to xero-csv, started 2026-11-20T09:00:00Z) did not finish: removed \(fixture.output("x.csv")); removed 1 temporary file; rolled back"))
+        #expect(
+            report.removedLeftovers.count == 1
+                && report.removedLeftovers[0].hasPrefix(fixture.folder + "/.x-half.csv.kccbridge-tmp-"))
+        #expect(
+            report.description.hasPrefix(
+                "run \(crashed) (batch-2026-11.csv to xero-csv, started 2026-11-20T09:00:00Z) did not finish: removed \(fixture.output("x.csv")); removed 1 temporary file; rolled back"
+            ))
         #expect(TestFiles.names(in: fixture.folder) == ["done.csv", "state"])
         #expect(try fixture.ledger.run(crashed)?.status == .rolledBack)
         #expect(try fixture.ledger.run(committed)?.status == .committed)
         #expect(try fixture.ledger.recoverPendingRuns().isEmpty)
-        #expect(fixture.log.entries.contains { $0.level == .warning && $0.message.description == "rolled back a run a crash left pending" })
+        #expect(
+            fixture.log.entries.contains {
+                $0.level == .warning && $0.message.description == "rolled back a run a crash left pending"
+            })
     }
 
     @Test("a run still being written, here or by another open ledger, is left alone")
@@ -67,7 +75,9 @@ struct RecoveryTests {
         let report = try #require(try fixture.ledger.recoverPendingRuns().first)
         #expect(report.removedOutputs == [fixture.output("late.csv")])
         #expect(TestFiles.names(in: fixture.folder) == ["exists.csv", "state"])
-        let error = #expect(throws: LedgerError.self) { try fixture.ledger.planOutput(report.run.id, path: fixture.output("again.csv")) }
+        let error = #expect(throws: LedgerError.self) {
+            try fixture.ledger.planOutput(report.run.id, path: fixture.output("again.csv"))
+        }
         #expect(error?.code == .runNotPending)
     }
 
@@ -82,7 +92,10 @@ struct RecoveryTests {
         try fixture.write("shared.csv")
         let other = try fixture.reopen()
         let report = try #require(try other.recoverPendingRuns().first)
-        #expect(report.keptOutputs == [.init(path: fixture.output("shared.csv"), reason: "also planned by run \(live), which is pending")])
+        #expect(
+            report.keptOutputs == [
+                .init(path: fixture.output("shared.csv"), reason: "also planned by run \(live), which is pending")
+            ])
         #expect(report.rolledBack)
         #expect(TestFiles.names(in: fixture.folder).contains("shared.csv"))
     }

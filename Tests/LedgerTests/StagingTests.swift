@@ -5,10 +5,16 @@ import Testing
 
 @Suite("Documents staged on disk until the run commits (migration v3)")
 struct StagingTests {
-    func staged(_ fixture: LedgerFixture, _ documents: [ExportedDocument], file: String, reexport: Bool = false) throws -> RunID {
+    func staged(
+        _ fixture: LedgerFixture, _ documents: [ExportedDocument], file: String, reexport: Bool = false
+    ) throws -> RunID {
         let id = try fixture.ledger.beginRun(fixture.plan([file], reexport: reexport))
         try fixture.write(file)
-        let placed = documents.map { var d = $0; d.outputFile = fixture.output(file); return d }
+        let placed = documents.map {
+            var d = $0
+            d.outputFile = fixture.output(file)
+            return d
+        }
         try fixture.ledger.stageDocuments(id, Array(placed.prefix(1)))
         try fixture.ledger.stageDocuments(id, Array(placed.dropFirst()))
         return id
@@ -34,7 +40,9 @@ struct StagingTests {
         #expect(try fixture.ledger.documents(number: "INV-1").isEmpty)
     }
 
-    @Test("the same rules as documents given at completion: no second export unless re-exporting, which counts occurrences")
+    @Test(
+        "the same rules as documents given at completion: no second export unless re-exporting, which counts occurrences"
+    )
     func rules() throws {
         let fixture = try LedgerFixture()
         try fixture.ledger.completeRun(try staged(fixture, [Sample.invoice("INV-1")], file: "a.csv"), documents: [])

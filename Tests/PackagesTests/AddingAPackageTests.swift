@@ -17,9 +17,12 @@ private let packages = PackageSet(PackageRegistry.all.packages + [TallyPackage()
 
 @Suite("A new accounting package is one folder and one registry line (docs/adding-a-package.md)")
 struct AddingAPackageTests {
-    @Test("its configuration section and tax-code field are read by the loader, with errors as precise as the built-in ones")
+    @Test(
+        "its configuration section and tax-code field are read by the loader, with errors as precise as the built-in ones"
+    )
     func configuration() throws {
-        let good = try ConfigurationLoader.parse("""
+        let good = try ConfigurationLoader.parse(
+            """
             tally:
               ledger_code: L9
             tax_codes:
@@ -30,7 +33,8 @@ struct AddingAPackageTests {
         #expect(packages.defaultConfiguration.taxCodes["T5"]?[TallyPackage.taxField] == "V5")
 
         do {
-            _ = try ConfigurationLoader.parse("tally:\n  ledger_code: L9\n  colour: red\n", file: "t.yaml", packages: packages)
+            _ = try ConfigurationLoader.parse(
+                "tally:\n  ledger_code: L9\n  colour: red\n", file: "t.yaml", packages: packages)
             Issue.record("an unknown key was accepted")
         } catch {
             #expect(error.description == "t.yaml:3: error: tally.colour: is not a known key (known here: ledger_code)")
@@ -47,12 +51,16 @@ struct AddingAPackageTests {
         let ledger = try Ledger(path: folder + "/ledger.sqlite", logger: Logger(label: "test"))
         let configuration = packages.defaultConfiguration
         let format = try #require(packages.exportFormat("tally-csv", configuration: configuration))
-        let converter = Converter(format: format, configuration: configuration, journal: LedgerJournal(ledger: ledger), logger: Logger(label: "test"))
+        let converter = Converter(
+            format: format, configuration: configuration, journal: LedgerJournal(ledger: ledger),
+            logger: Logger(label: "test"))
         let batch = TestFiles.repositoryRoot() + "/samples/batch-2026-11.csv"
         let report = converter.convert(batch, options: ConversionOptions(outputFolder: folder)) { _ in }
         #expect(report.failure == nil && report.written > 0)
         let written = try #require(TestFiles.read(folder + "/batch-2026-11.tally-documents.csv"))
-        #expect(written.hasPrefix("Number,Date,Customer,Gross,Ledger,Band\r\n") || written.hasPrefix("Number,Date,Customer,Gross,Ledger,Band\n"))
+        #expect(
+            written.hasPrefix("Number,Date,Customer,Gross,Ledger,Band\r\n")
+                || written.hasPrefix("Number,Date,Customer,Gross,Ledger,Band\n"))
         #expect(written.contains("CRN-004608,2026-11-07,Tom Fletcher,59.99,SALES,V20"))
 
         // Its refund list is recognised among every package's files.
@@ -65,7 +73,9 @@ struct AddingAPackageTests {
         let channel = folder + "/channel.csv"
         TestFiles.write(channel, "RefundId,CreditNote,Amount,Date\nCH-1,CRN-004608,20.00,2026-11-21\n")
         var options = ReconcileOptions(outputFolder: folder, refundFile: reading)
-        options.refundDestinations = [try #require(RefundDestination("tally-refunds", packages: packages, configuration: configuration))]
+        options.refundDestinations = [
+            try #require(RefundDestination("tally-refunds", packages: packages, configuration: configuration))
+        ]
         let run = ReconciliationRun(store: LedgerReconciliationStore(ledger: ledger), logger: Logger(label: "test"))
         let reconciled = run.reconcile(channel, options: options)
         #expect(reconciled.failure == nil && reconciled.decisions.map(\.outcome) == [.partial])

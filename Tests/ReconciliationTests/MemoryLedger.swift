@@ -11,11 +11,16 @@ final class MemoryLedger: ReconciliationStore {
     var resolutions: [String: Resolution] = [:]
     var completed: [[RefundDecision]] = []
 
-    func add(creditNote number: String, order: String, gross: String, currency: Currency = .gbp, customer: String = "Jane Smith",
-             date: CalendarDate = CalendarDate(year: 2026, month: 11, day: 10)!) {
-        creditNotes.append(CreditNoteBalance(number: number, orderNumber: order, relatedInvoice: nil, customerCode: "C-1",
-                                             customerName: customer, date: date, gross: try! Money(parsing: gross, currency: currency),
-                                             applied: .zero(currency), refundCount: 0))
+    func add(
+        creditNote number: String, order: String, gross: String, currency: Currency = .gbp,
+        customer: String = "Jane Smith",
+        date: CalendarDate = CalendarDate(year: 2026, month: 11, day: 10)!
+    ) {
+        creditNotes.append(
+            CreditNoteBalance(
+                number: number, orderNumber: order, relatedInvoice: nil, customerCode: "C-1",
+                customerName: customer, date: date, gross: try! Money(parsing: gross, currency: currency),
+                applied: .zero(currency), refundCount: 0))
         knownOrders.insert(order)
     }
 

@@ -1,15 +1,19 @@
 import KCCModel
-import Ledger
 import KCCTestSupport
+import Ledger
 import Reconciliation
 import Testing
 
-private func refund(_ id: String, _ amount: String?, creditNote: String? = nil, order: String? = nil, reference: String? = nil,
-                    currency: Currency = .gbp, customer: String? = nil, problems: [String] = []) -> Refund {
-    Refund(system: "csv", location: SourceLocation(file: "r.csv", line: 2), id: id, date: CalendarDate(year: 2026, month: 11, day: 12),
-           amount: amount.map { try! Money(parsing: $0, currency: currency) }, creditNote: creditNote, orderNumber: order,
-           reference: reference, customer: customer,
-           problems: problems.map { Finding(.error, at: SourceLocation(file: "r.csv", line: 2), $0) })
+private func refund(
+    _ id: String, _ amount: String?, creditNote: String? = nil, order: String? = nil, reference: String? = nil,
+    currency: Currency = .gbp, customer: String? = nil, problems: [String] = []
+) -> Refund {
+    Refund(
+        system: "csv", location: SourceLocation(file: "r.csv", line: 2), id: id,
+        date: CalendarDate(year: 2026, month: 11, day: 12),
+        amount: amount.map { try! Money(parsing: $0, currency: currency) }, creditNote: creditNote, orderNumber: order,
+        reference: reference, customer: customer,
+        problems: problems.map { Finding(.error, at: SourceLocation(file: "r.csv", line: 2), $0) })
 }
 
 private func ledger() -> MemoryLedger {
@@ -18,27 +22,29 @@ private func ledger() -> MemoryLedger {
     ledger.add(creditNote: "CRN-2", order: "SO-2", gross: "30.00")
     ledger.add(creditNote: "CRN-3", order: "SO-2", gross: "30.00")
     ledger.add(creditNote: "CRN-4", order: "SO-4", gross: "40.00", currency: .eur)
-    ledger.knownOrders.insert("SO-5") // invoiced, never credited
+    ledger.knownOrders.insert("SO-5")  // invoiced, never credited
     return ledger
 }
 
 @Suite("Reconciliation: one outcome per refund, as the spec's table")
 struct OutcomeTests {
-    @Test("every outcome", arguments: [
-        (refund("R1", "50.00", creditNote: "CRN-1"), RefundOutcome.matched, "CRN-1"),
-        (refund("R2", "20.00", creditNote: "CRN-1"), .partial, "CRN-1"),
-        (refund("R3", "50.00", order: "SO-1"), .matchedByOrder, "CRN-1"),
-        (refund("R4", "50.00", creditNote: "CRN-9", order: "SO-1"), .matchedByOrder, "CRN-1"),
-        (refund("R5", "10.00", order: "SO-5"), .needsCreditNote, nil),
-        (refund("R6", "10.00", order: "SO-77"), .skippedUnmatchedOrder, nil),
-        (refund("R7", "10.00"), .skippedUnmatchedOrder, nil),
-        (refund("R8", "60.00", creditNote: "CRN-1"), .overRefund, "CRN-1"),
-        (refund("R9", "10.00", order: "SO-2"), .ambiguous, nil),
-        (refund("R10", "40.00", creditNote: "CRN-4"), .currencyMismatch, "CRN-4"),
-        (refund("R11", nil, creditNote: "CRN-1", problems: ["the amount is missing"]), .invalid, "CRN-1"),
-        (refund("R12", "50.00", reference: "Refund for credit note CRN-1, thanks"), .matched, "CRN-1"),
-        (refund("R13", "50.00", reference: "order SO-1 returned"), .matchedByOrder, "CRN-1"),
-    ] as [(Refund, RefundOutcome, String?)])
+    @Test(
+        "every outcome",
+        arguments: [
+            (refund("R1", "50.00", creditNote: "CRN-1"), RefundOutcome.matched, "CRN-1"),
+            (refund("R2", "20.00", creditNote: "CRN-1"), .partial, "CRN-1"),
+            (refund("R3", "50.00", order: "SO-1"), .matchedByOrder, "CRN-1"),
+            (refund("R4", "50.00", creditNote: "CRN-9", order: "SO-1"), .matchedByOrder, "CRN-1"),
+            (refund("R5", "10.00", order: "SO-5"), .needsCreditNote, nil),
+            (refund("R6", "10.00", order: "SO-77"), .skippedUnmatchedOrder, nil),
+            (refund("R7", "10.00"), .skippedUnmatchedOrder, nil),
+            (refund("R8", "60.00", creditNote: "CRN-1"), .overRefund, "CRN-1"),
+            (refund("R9", "10.00", order: "SO-2"), .ambiguous, nil),
+            (refund("R10", "40.00", creditNote: "CRN-4"), .currencyMismatch, "CRN-4"),
+            (refund("R11", nil, creditNote: "CRN-1", problems: ["the amount is missing"]), .invalid, "CRN-1"),
+            (refund("R12", "50.00", reference: "Refund for credit note CRN-1, thanks"), .matched, "CRN-1"),
+            (refund("R13", "50.00", reference: "order SO-1 returned"), .matchedByOrder, "CRN-1"),
+        ] as [(Refund, RefundOutcome, String?)])
     func outcome(refund: Refund, expected: RefundOutcome, creditNote: String?) throws {
         var reconciler = Reconciler(ledger: ledger())
         let decision = try reconciler.decide(refund)
@@ -92,8 +98,11 @@ struct OutcomeTests {
     func resolutions() throws {
         let l = ledger()
         let when = Timestamp(CalendarDate(year: 2026, month: 11, day: 21)!)
-        l.resolutions["csv/R6"] = Resolution(refundID: "R6", decision: .match(creditNote: "CRN-1"), note: "phone call", decidedBy: "ann", decidedAt: when)
-        l.resolutions["csv/R7"] = Resolution(refundID: "R7", decision: .ignore, note: "test refund", decidedBy: "ann", decidedAt: when)
+        l.resolutions["csv/R6"] = Resolution(
+            refundID: "R6", decision: .match(creditNote: "CRN-1"), note: "phone call", decidedBy: "ann", decidedAt: when
+        )
+        l.resolutions["csv/R7"] = Resolution(
+            refundID: "R7", decision: .ignore, note: "test refund", decidedBy: "ann", decidedAt: when)
         var reconciler = Reconciler(ledger: l)
         let matched = try reconciler.decide(refund("R6", "10.00", order: "SO-77"))
         #expect(matched.outcome == .partial && matched.creditNote == "CRN-1" && matched.resolution != nil)

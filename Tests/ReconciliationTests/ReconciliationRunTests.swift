@@ -27,23 +27,34 @@ struct ReconciliationRunTests {
         let ledger = Self.sampleLedger()
         let folder = TestFiles.makeFolder()
         let run = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
-        let report = run.reconcile(fixtures + "/linnworks-refunds.csv", displayName: "linnworks-refunds.csv", options: ReconcileOptions(outputFolder: folder))
+        let report = run.reconcile(
+            fixtures + "/linnworks-refunds.csv", displayName: "linnworks-refunds.csv",
+            options: ReconcileOptions(outputFolder: folder))
         #expect(report.failure == nil)
-        #expect(report.decisions.map(\.outcome) == [.matchedByOrder, .matchedByOrder, .skippedUnmatchedOrder, .invalid])
+        #expect(
+            report.decisions.map(\.outcome) == [.matchedByOrder, .matchedByOrder, .skippedUnmatchedOrder, .invalid])
         #expect(report.summary.ties && report.summary.read == 4 && report.needsAttention)
-        #expect(TestFiles.names(in: folder) == [
-            "linnworks-refunds.kcc-payments.csv", "linnworks-refunds.kcc-payments.xml",
-            "linnworks-refunds.reconciliation-report.csv", "linnworks-refunds.reconciliation-report.html",
-            "linnworks-refunds.reconciliation-totals.csv",
-        ])
+        #expect(
+            TestFiles.names(in: folder) == [
+                "linnworks-refunds.kcc-payments.csv", "linnworks-refunds.kcc-payments.xml",
+                "linnworks-refunds.reconciliation-report.csv", "linnworks-refunds.reconciliation-report.html",
+                "linnworks-refunds.reconciliation-totals.csv",
+            ])
         let totals = try #require(TestFiles.read(folder + "/linnworks-refunds.reconciliation-totals.csv"))
         #expect(totals.contains("matched-by-order,2,GBP,69.99,yes\r\n") && totals.contains("all refunds read,4,,,\r\n"))
         #expect(totals.contains("money read,,GBP,84.99,\r\n") && totals.contains("money matched,,GBP,69.99,yes\r\n"))
         #expect(totals.contains("money listed,,GBP,15.00,no\r\n") && totals.hasSuffix("totals tie,yes,,,\r\n"))
         let payments = try CSVReader(path: folder + "/linnworks-refunds.kcc-payments.csv").readAll()
-        #expect(payments[0].fields == ["RefundId", "Date", "Amount", "Currency", "CreditNote", "OrderNumber", "Method", "Reference", "SourceSystem"])
+        #expect(
+            payments[0].fields == [
+                "RefundId", "Date", "Amount", "Currency", "CreditNote", "OrderNumber", "Method", "Reference",
+                "SourceSystem",
+            ])
         #expect(payments.dropFirst().map { $0.fields[0] } == ["9001", "9002"])
-        #expect(payments[1].fields == ["9001", "2026-11-21", "59.99", "GBP", "CRN-004608", "SO-51874", "", "AMZ-R-1", "csv"])
+        #expect(
+            payments[1].fields == [
+                "9001", "2026-11-21", "59.99", "GBP", "CRN-004608", "SO-51874", "", "AMZ-R-1", "csv",
+            ])
         let schema = try KCCPaymentsSchema.compiled()
         #expect(schema.validate(path: folder + "/linnworks-refunds.kcc-payments.xml").isEmpty)
         let rows = try CSVReader(path: folder + "/linnworks-refunds.reconciliation-report.csv").readAll()
@@ -51,9 +62,14 @@ struct ReconciliationRunTests {
             #expect(rows[0].fields.contains(column))
         }
         let outcome = rows[0].fields.firstIndex(of: "Outcome")!
-        #expect(rows.dropFirst().map { $0.fields[outcome] } == ["matched-by-order", "matched-by-order", "skipped-unmatched-order", "invalid"])
+        #expect(
+            rows.dropFirst().map { $0.fields[outcome] } == [
+                "matched-by-order", "matched-by-order", "skipped-unmatched-order", "invalid",
+            ])
         let html = try #require(TestFiles.read(folder + "/linnworks-refunds.reconciliation-report.html"))
-        #expect(html.contains("skipped-unmatched-order") && html.contains("kccbridge resolve 9003") && !html.contains("<script"))
+        #expect(
+            html.contains("skipped-unmatched-order") && html.contains("kccbridge resolve 9003")
+                && !html.contains("<script"))
         #expect(ledger.completed.count == 1)
     }
 
@@ -61,9 +77,11 @@ struct ReconciliationRunTests {
     func idempotent() throws {
         let ledger = Self.sampleLedger()
         let run = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
-        let first = run.reconcile(fixtures + "/linnworks-refunds.csv", options: ReconcileOptions(outputFolder: TestFiles.makeFolder()))
+        let first = run.reconcile(
+            fixtures + "/linnworks-refunds.csv", options: ReconcileOptions(outputFolder: TestFiles.makeFolder()))
         let second = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
-            .reconcile(fixtures + "/linnworks-refunds.csv", options: ReconcileOptions(outputFolder: TestFiles.makeFolder()))
+            .reconcile(
+                fixtures + "/linnworks-refunds.csv", options: ReconcileOptions(outputFolder: TestFiles.makeFolder()))
         #expect(first.decisions.map(\.outcome) == [.matchedByOrder, .matchedByOrder, .skippedUnmatchedOrder, .invalid])
         #expect(second.decisions.map(\.outcome) == [.duplicate, .duplicate, .skippedUnmatchedOrder, .invalid])
         #expect(second.summary.ties)
@@ -87,14 +105,16 @@ struct ReconciliationRunTests {
         var options = ReconcileOptions(outputFolder: folder)
         options.preCheck = true
         let ledger = Self.sampleLedger()
-        let report = ReconciliationRun(store: ledger, logger: Logger(label: "test")).reconcile(fixtures + "/xero-payments.xml", options: options)
+        let report = ReconciliationRun(store: ledger, logger: Logger(label: "test")).reconcile(
+            fixtures + "/xero-payments.xml", options: options)
         #expect(report.decisions.map(\.outcome) == [.partial, .partial])
         #expect(TestFiles.names(in: folder).isEmpty && ledger.completed.isEmpty)
     }
 
     @Test("the embedded payments schema is schemas/kcc-payments.xsd, byte for byte")
     func schemaFile() {
-        #expect(KCCPaymentsSchema.text + "\n" == TestFiles.read(TestFiles.repositoryRoot() + "/schemas/kcc-payments.xsd"))
+        #expect(
+            KCCPaymentsSchema.text + "\n" == TestFiles.read(TestFiles.repositoryRoot() + "/schemas/kcc-payments.xsd"))
     }
 }
 
@@ -111,9 +131,12 @@ struct RefundTargetTests {
         #expect(report.failure == nil)
         let xero = try #require(TestFiles.read(folder + "/linnworks-refunds.xero-refund-payments.xml"))
         #expect(xero.components(separatedBy: "<Payment>").count - 1 == 2)
-        #expect(xero.contains("<CreditNoteNumber>CRN-004608</CreditNoteNumber>") && xero.contains("<Amount>59.99</Amount>"))
+        #expect(
+            xero.contains("<CreditNoteNumber>CRN-004608</CreditNoteNumber>") && xero.contains("<Amount>59.99</Amount>"))
         let iif = try #require(TestFiles.read(folder + "/linnworks-refunds.qbd-refunds.iif"))
-        let rows = iif.split(separator: "\r\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        let rows = iif.split(separator: "\r\n").map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        }
         #expect(rows.filter { $0[0] == "TRNS" }.count == 2)
         var sum: Int64 = 0
         for row in rows where row[0] == "TRNS" || row[0] == "SPL" {
@@ -131,7 +154,8 @@ struct MultiFileTests {
     func runningBalanceAcrossFiles() throws {
         let ledger = ReconciliationRunTests.sampleLedger()
         let folder = TestFiles.makeFolder()
-        let first = folder + "/q1.csv", second = folder + "/q2.csv"
+        let first = folder + "/q1.csv"
+        let second = folder + "/q2.csv"
         TestFiles.write(first, "RefundId,CreditNote,Amount,Currency,Date\nQ1,CRN-004608,10.00,GBP,2026-11-20\n")
         TestFiles.write(second, "RefundId,CreditNote,Amount,Currency,Date\nQ2,CRN-004608,40.00,GBP,2026-11-21\n")
         let run = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
@@ -145,21 +169,33 @@ struct MultiFileTests {
 
 @Suite("Refunds are sent on only where they are not already")
 struct RefundTargetGuardTests {
-    @Test("refunds read from Xero are not written back to Xero; credit notes never exported to the package are not either")
+    @Test(
+        "refunds read from Xero are not written back to Xero; credit notes never exported to the package are not either"
+    )
     func guards() throws {
         let ledger = ReconciliationRunTests.sampleLedger()
         ledger.exportedTo = ["qbd-iif"]
         let folder = TestFiles.makeFolder()
         var options = ReconcileOptions(outputFolder: folder)
         options.send(to: ["xero-xml"])
-        let report = ReconciliationRun(store: ledger, logger: Logger(label: "test")).reconcile(fixtures + "/xero-payments.xml", options: options)
+        let report = ReconciliationRun(store: ledger, logger: Logger(label: "test")).reconcile(
+            fixtures + "/xero-payments.xml", options: options)
         #expect(report.decisions.filter(\.outcome.isApplied).count == 2)
-        #expect(report.notes.count == 2 && report.notes.allSatisfy { $0.contains("came from xero and is already there") })
+        #expect(
+            report.notes.count == 2 && report.notes.allSatisfy { $0.contains("came from xero and is already there") })
         let xml = try #require(TestFiles.read(folder + "/xero-payments.xero-refund-payments.xml"))
         #expect(!xml.contains("<Payment>"))
         let csvFolder = TestFiles.makeFolder()
-        let csvReport = ReconciliationRun(store: ReconciliationRunTests.sampleLedger().with(exportedTo: ["qbd-iif"]), logger: Logger(label: "test"))
-            .reconcile(fixtures + "/linnworks-refunds.csv", options: { var o = ReconcileOptions(outputFolder: csvFolder); o.send(to: ["xero-xml"]); return o }())
+        let csvReport = ReconciliationRun(
+            store: ReconciliationRunTests.sampleLedger().with(exportedTo: ["qbd-iif"]), logger: Logger(label: "test")
+        )
+        .reconcile(
+            fixtures + "/linnworks-refunds.csv",
+            options: {
+                var o = ReconcileOptions(outputFolder: csvFolder)
+                o.send(to: ["xero-xml"])
+                return o
+            }())
         #expect(csvReport.notes.allSatisfy { $0.contains("was never exported to Xero") } && csvReport.notes.count == 2)
     }
 }
@@ -173,7 +209,9 @@ extension MemoryLedger {
 
 @Suite("qbXML refund requests for refunds made in a sales channel")
 struct QBXMLRefundTargetTests {
-    @Test("applied refunds become ARRefundCreditCardAdd requests against the credit memos' TxnIDs; a missing TxnID refuses the file")
+    @Test(
+        "applied refunds become ARRefundCreditCardAdd requests against the credit memos' TxnIDs; a missing TxnID refuses the file"
+    )
     func qbxmlRefunds() throws {
         var ids = try QBXMLCreditMemos.txnIDs(fixtures + "/qbd-refunds.qbxml")
         #expect(ids["004609"] == "1E9-1731900000" && ids["CRN-004609"] == "1E9-1731900000")
@@ -184,7 +222,9 @@ struct QBXMLRefundTargetTests {
         // Refund 9001 pays back CRN-004608, whose TxnID the response lacks: applying it in KCC only would split the books.
         let refused = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
             .reconcile(fixtures + "/linnworks-refunds.csv", displayName: "linnworks-refunds.csv", options: options)
-        #expect(refused.failure?.message.contains("credit memo CRN-004608, whose QuickBooks TxnID is not in --credit-memos") == true)
+        #expect(
+            refused.failure?.message.contains("credit memo CRN-004608, whose QuickBooks TxnID is not in --credit-memos")
+                == true)
         #expect(TestFiles.names(in: folder).isEmpty && ledger.completed.isEmpty)
 
         ids["CRN-004608"] = "1E2-1731500000"
@@ -194,7 +234,9 @@ struct QBXMLRefundTargetTests {
         #expect(report.failure == nil && report.notes.isEmpty)
         let path = folder + "/linnworks-refunds.qbd-refunds.qbxml"
         let text = try #require(TestFiles.read(path))
-        #expect(text.contains("<?qbxml version=\"13.0\"?>") && text.contains("<TxnID>1E9-1731900000</TxnID>") && text.contains("<TxnID>1E2-1731500000</TxnID>"))
+        #expect(
+            text.contains("<?qbxml version=\"13.0\"?>") && text.contains("<TxnID>1E9-1731900000</TxnID>")
+                && text.contains("<TxnID>1E2-1731500000</TxnID>"))
         #expect(text.components(separatedBy: "<ARRefundCreditCardAddRq").count == 3)
         let vendor = TestFiles.repositoryRoot() + "/../shared/vendor/qbxml/qbxmlops130.xsd"
         if access(vendor, F_OK) == 0 {
@@ -222,12 +264,16 @@ struct ReconciliationGoldenTests {
         if ProcessInfo.processInfo.environment["KCCBRIDGE_UPDATE_GOLDEN"] == "1" {
             try? FileManager.default.removeItem(atPath: Self.golden)
             try FileManager.default.createDirectory(atPath: Self.golden, withIntermediateDirectories: true)
-            for name in produced { try FileManager.default.copyItem(atPath: folder + "/" + name, toPath: Self.golden + "/" + name) }
+            for name in produced {
+                try FileManager.default.copyItem(atPath: folder + "/" + name, toPath: Self.golden + "/" + name)
+            }
             return
         }
         #expect(produced == TestFiles.names(in: Self.golden))
         for name in produced {
-            #expect(TestFiles.read(folder + "/" + name) == TestFiles.read(Self.golden + "/" + name), "\(name) differs from its golden copy")
+            #expect(
+                TestFiles.read(folder + "/" + name) == TestFiles.read(Self.golden + "/" + name),
+                "\(name) differs from its golden copy")
         }
     }
 }
@@ -241,8 +287,9 @@ extension ReconcileOptions {
     /// Also writes the applied refunds for these `reconcile --to` targets, with the built-in configuration.
     mutating func send(to targets: [String], creditNoteIDs: [String: String] = [:]) {
         refundDestinations = targets.compactMap {
-            RefundDestination($0, packages: PackageRegistry.all, configuration: PackageRegistry.all.defaultConfiguration,
-                              inputs: RefundWriterInputs(creditNoteIDs: creditNoteIDs))
+            RefundDestination(
+                $0, packages: PackageRegistry.all, configuration: PackageRegistry.all.defaultConfiguration,
+                inputs: RefundWriterInputs(creditNoteIDs: creditNoteIDs))
         }
     }
 }

@@ -6,17 +6,24 @@ struct ResolveCommandsTests {
     @Test("commands name the ledger when it is not the default one, quoted for the shell")
     func ledgerNamed() {
         let steps: [ResolutionStep] = [.match(refundID: "R 1", creditNote: nil), .ignore(refundID: "R 1")]
-        #expect(ResolveCommands().render(steps)
-            == #"kccbridge resolve 'R 1' --credit-note NUMBER --note "why"  or  kccbridge resolve 'R 1' --ignore --note "why""#)
+        #expect(
+            ResolveCommands().render(steps)
+                == #"kccbridge resolve 'R 1' --credit-note NUMBER --note "why"  or  kccbridge resolve 'R 1' --ignore --note "why""#
+        )
         let watched = ResolveCommands(ledger: "/srv/drop/.state/ledger.sqlite")
-        #expect(watched.phrase(.ignore(refundID: "9001"))
-            == #"kccbridge resolve 9001 --ledger /srv/drop/.state/ledger.sqlite --ignore --note "why""#)
-        #expect(ResolveCommands(ledger: "/tmp/my ledger").phrase(.ignore(refundID: "9001")).contains("--ledger '/tmp/my ledger'"))
+        #expect(
+            watched.phrase(.ignore(refundID: "9001"))
+                == #"kccbridge resolve 9001 --ledger /srv/drop/.state/ledger.sqlite --ignore --note "why""#)
+        #expect(
+            ResolveCommands(ledger: "/tmp/my ledger").phrase(.ignore(refundID: "9001")).contains(
+                "--ledger '/tmp/my ledger'"))
     }
 
     @Test("a step in words needs no command")
     func words() {
-        #expect(ResolveCommands().phrase(.copyOrderAsCreditNote(order: "SO-1")).hasPrefix("in KCC copy order SO-1 as a credit note"))
+        #expect(
+            ResolveCommands().phrase(.copyOrderAsCreditNote(order: "SO-1")).hasPrefix(
+                "in KCC copy order SO-1 as a credit note"))
         #expect(ResolveCommands().render([]).isEmpty)
     }
 }

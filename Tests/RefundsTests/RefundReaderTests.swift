@@ -1,8 +1,8 @@
 import KCCModel
-import PackageInterface
-import PackageRegistry
 import KCCTestSupport
 import Mapping
+import PackageInterface
+import PackageRegistry
 import Refunds
 import Testing
 
@@ -20,7 +20,9 @@ struct RefundReaderTests {
         #expect(refunds.map(\.id) == ["b1c1e3a0-0001-4c1e-9f00-000000000001", "b1c1e3a0-0001-4c1e-9f00-000000000003"])
         let first = refunds[0]
         #expect(first.system == "xero" && first.creditNote == "CRN-004609" && first.amount?.description == "32.99 GBP")
-        #expect(first.date == CalendarDate(year: 2026, month: 11, day: 18) && first.method == "090" && first.customer == "O'Neill, Siobhan")
+        #expect(
+            first.date == CalendarDate(year: 2026, month: 11, day: 18) && first.method == "090"
+                && first.customer == "O'Neill, Siobhan")
         #expect(first.location.description == "p.xml:7")
         #expect(first.isValid)
     }
@@ -30,7 +32,7 @@ struct RefundReaderTests {
         let refunds = try refundFile.read(fixtures + "/xero-creditnotes.xml")
         #expect(refunds.count == 1)
         #expect(refunds[0].creditNote == "CRN-004608" && refunds[0].orderNumber == "SO-51874")
-        #expect(refunds[0].amount?.amountText == "59.99") // 59.9900 from the API
+        #expect(refunds[0].amount?.amountText == "59.99")  // 59.9900 from the API
         #expect(refunds[0].customer == "Tom Fletcher")
     }
 
@@ -52,7 +54,9 @@ struct RefundReaderTests {
         #expect(refunds[0].date == CalendarDate(year: 2026, month: 11, day: 21))
         #expect(!refunds[3].isValid && refunds[3].problems.map(\.message) == ["the amount is missing"])
         // The problem is a finding at the record's line, naming the field.
-        #expect(refunds[3].problems.first?.location == refunds[3].location && refunds[3].problems.first?.field == "the amount")
+        #expect(
+            refunds[3].problems.first?.location == refunds[3].location
+                && refunds[3].problems.first?.field == "the amount")
     }
 
     @Test("configured column names come before the built-in ones")
@@ -63,7 +67,9 @@ struct RefundReaderTests {
         var settings = RefundSettings()
         settings.columns = [.id: ["Txn"], .orderNumber: ["Ord"], .amount: ["Value"], .date: ["When"]]
         let refunds = try refundFile.read(path, settings: settings)
-        #expect(refunds.first?.id == "A1" && refunds.first?.amount?.amountText == "12.50" && refunds.first?.orderNumber == "SO-1")
+        #expect(
+            refunds.first?.id == "A1" && refunds.first?.amount?.amountText == "12.50"
+                && refunds.first?.orderNumber == "SO-1")
         #expect(throws: FileRefusal.self) { try refundFile.read(path) }
     }
 

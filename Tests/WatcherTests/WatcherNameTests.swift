@@ -1,8 +1,9 @@
-@testable import Watcher
 import KCCTestSupport
 import PackageRegistry
 import Refunds
 import Testing
+
+@testable import Watcher
 
 @Suite("Watcher names and kinds")
 struct WatcherNameTests {
@@ -26,10 +27,16 @@ struct WatcherNameTests {
         let root = TestFiles.repositoryRoot()
         #expect(FileKind.of(root + "/samples/batch-2026-11.csv", refunds: refunds) == .batch)
         #expect(FileKind.of(root + "/samples/batch-2026-11.xml", refunds: refunds) == .batch)
-        #expect(FileKind.of(root + "/Tests/ReconciliationTests/Fixtures/linnworks-refunds.csv", refunds: refunds) == .refunds)
-        #expect(FileKind.of(root + "/Tests/ReconciliationTests/Fixtures/xero-payments.xml", refunds: refunds) == .refunds)
+        #expect(
+            FileKind.of(root + "/Tests/ReconciliationTests/Fixtures/linnworks-refunds.csv", refunds: refunds)
+                == .refunds)
+        #expect(
+            FileKind.of(root + "/Tests/ReconciliationTests/Fixtures/xero-payments.xml", refunds: refunds) == .refunds)
         let path = TestFiles.temporaryPath(".xml")
-        TestFiles.write(path, "<?xml version=\"1.0\"?>\n<!-- " + String(repeating: "padding ", count: 1000) + "-->\n<k:KCCExportBatch xmlns:k=\"urn:kccbridge:kcc-batch:1\"/>")
+        TestFiles.write(
+            path,
+            "<?xml version=\"1.0\"?>\n<!-- " + String(repeating: "padding ", count: 1000)
+                + "-->\n<k:KCCExportBatch xmlns:k=\"urn:kccbridge:kcc-batch:1\"/>")
         defer { TestFiles.remove(path) }
         #expect(FileKind.of(path, refunds: refunds) == .batch)
         let junk = TestFiles.temporaryPath(".txt")

@@ -9,7 +9,9 @@ private func temporary(_ text: String) throws -> String {
 }
 
 /// Reads the whole file; returns the events or the error that refused it.
-private func read(_ text: String, schema: XMLSchema? = nil, maxBytes: Int = XMLPullReader.defaultMaxBytes) throws -> Result<[XMLEvent], XMLReadError> {
+private func read(
+    _ text: String, schema: XMLSchema? = nil, maxBytes: Int = XMLPullReader.defaultMaxBytes
+) throws -> Result<[XMLEvent], XMLReadError> {
     let path = try temporary(text)
     defer { TestFiles.remove(path) }
     do throws(XMLReadError) {
@@ -31,7 +33,8 @@ private func refusal(_ text: String, schema: XMLSchema? = nil) throws -> XMLRead
 struct HostileXMLTests {
     @Test("XXE: an external entity reading a local file")
     func xxe() throws {
-        let error = try refusal("""
+        let error = try refusal(
+            """
             <?xml version="1.0"?>
             <!DOCTYPE r [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
             <r>&secret;</r>
@@ -53,7 +56,9 @@ struct HostileXMLTests {
 
     @Test("an external DTD is neither fetched nor accepted")
     func externalDTD() throws {
-        #expect(try refusal("<?xml version=\"1.0\"?><!DOCTYPE r SYSTEM \"http://example.invalid/r.dtd\"><r/>")?.code == .doctype)
+        #expect(
+            try refusal("<?xml version=\"1.0\"?><!DOCTYPE r SYSTEM \"http://example.invalid/r.dtd\"><r/>")?.code
+                == .doctype)
         #expect(try refusal("<?xml version=\"1.0\"?><!DOCTYPE r SYSTEM \"/etc/passwd\"><r/>")?.code == .doctype)
     }
 
@@ -79,7 +84,8 @@ struct HostileXMLTests {
 
     @Test("XInclude is not processed")
     func xinclude() throws {
-        let result = try read("<r xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"/etc/passwd\" parse=\"text\"/></r>")
+        let result = try read(
+            "<r xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"/etc/passwd\" parse=\"text\"/></r>")
         let events = try result.get()
         #expect(!events.contains { if case .text(let t, _) = $0 { t.contains("root:") } else { false } })
     }
@@ -93,7 +99,8 @@ struct HostileXMLTests {
 
     @Test("a file over the size cap is refused before parsing, and the message says so")
     func sizeCap() throws {
-        guard case .failure(let error) = try read("<r>" + String(repeating: "x", count: 2000) + "</r>", maxBytes: 1000) else {
+        guard case .failure(let error) = try read("<r>" + String(repeating: "x", count: 2000) + "</r>", maxBytes: 1000)
+        else {
             Issue.record("not refused")
             return
         }
@@ -134,12 +141,14 @@ struct SchemaValidationTests {
         #expect(events.filter { if case .text = $0 { true } else { false } }.count == 2)
     }
 
-    @Test("an invalid document is refused even though it is well-formed", arguments: [
-        "<r xmlns=\"urn:t\"><a>1</a></r>",                 // missing attribute
-        "<r xmlns=\"urn:t\" id=\"x\"><a>one</a></r>",      // not an integer
-        "<r xmlns=\"urn:t\" id=\"x\"><b>1</b></r>",        // unknown element
-        "<r id=\"x\"><a>1</a></r>",                        // wrong namespace
-    ])
+    @Test(
+        "an invalid document is refused even though it is well-formed",
+        arguments: [
+            "<r xmlns=\"urn:t\"><a>1</a></r>",  // missing attribute
+            "<r xmlns=\"urn:t\" id=\"x\"><a>one</a></r>",  // not an integer
+            "<r xmlns=\"urn:t\" id=\"x\"><b>1</b></r>",  // unknown element
+            "<r id=\"x\"><a>1</a></r>",  // wrong namespace
+        ])
     func invalid(text: String) throws {
         let schema = try XMLSchema(text: Self.xsd, name: "t.xsd")
         guard case .invalid = try refusal(text, schema: schema)?.code else {
@@ -167,7 +176,9 @@ struct XMLWriterTests {
             return
         }
         #expect(root[attribute: "name"] == "A & B <\"quoted\">")
-        #expect(events.contains(.text("x < y & z\nnext line", line: 3)) || events.contains { if case .text(let t, _) = $0 { t == "x < y & z\nnext line" } else { false } })
+        #expect(
+            events.contains(.text("x < y & z\nnext line", line: 3))
+                || events.contains { if case .text(let t, _) = $0 { t == "x < y & z\nnext line" } else { false } })
     }
 
     @Test("characters XML cannot carry are refused, never written")

@@ -15,7 +15,8 @@ struct Run {
     }()
 
     static let repositoryRoot: URL = {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }()
 
     init(_ arguments: [String], in directory: URL = Run.repositoryRoot, environment: [String: String] = [:]) throws {
@@ -24,7 +25,8 @@ struct Run {
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -53,7 +55,9 @@ struct CommandLineTests {
         #expect(try Run(["generate", "--orders", "50", "--seed", "4", "--output", batch]).status == 0)
         let run = try Run(["check", batch])
         #expect(run.status == 0)
-        #expect(run.stdout.hasSuffix("b.csv: \(run.stdout.split(separator: " ")[1]) documents read, 0 held back, 0 warnings\n"))
+        #expect(
+            run.stdout.hasSuffix(
+                "b.csv: \(run.stdout.split(separator: " ")[1]) documents read, 0 held back, 0 warnings\n"))
     }
 
     @Test("check exits 1 and prints FILE:LINE: severity: message when a document is held back")
@@ -62,11 +66,15 @@ struct CommandLineTests {
         let path = folder.appendingPathComponent("b.csv")
         #expect(try Run(["generate", "--orders", "3", "--seed", "4", "--output", path.path]).status == 0)
         var lines = try String(contentsOf: path, encoding: .utf8).components(separatedBy: "\r\n")
-        lines[1] = lines[1].replacingOccurrences(of: ",GBP,", with: ",GPB,").replacingOccurrences(of: ",EUR,", with: ",GPB,").replacingOccurrences(of: ",USD,", with: ",GPB,")
+        lines[1] = lines[1].replacingOccurrences(of: ",GBP,", with: ",GPB,").replacingOccurrences(
+            of: ",EUR,", with: ",GPB,"
+        ).replacingOccurrences(of: ",USD,", with: ",GPB,")
         try lines.joined(separator: "\r\n").write(to: path, atomically: false, encoding: .utf8)
         let run = try Run(["check", "b.csv"], in: folder)
         #expect(run.status == 1)
-        #expect(run.stdout.contains("b.csv:2: error: Currency 'GPB' is not an ISO 4217 currency code — document INV-300000 held back"))
+        #expect(
+            run.stdout.contains(
+                "b.csv:2: error: Currency 'GPB' is not an ISO 4217 currency code — document INV-300000 held back"))
         #expect(run.stdout.contains(", 1 held back, "))
     }
 
@@ -81,8 +89,12 @@ struct CommandLineTests {
         #expect(run.stdout.contains("g.xml: ") && run.stdout.contains("0 held back"))
     }
 
-    @Test("usage errors exit 2", arguments: [["check"], ["check", "--date-format", "YYYY/DD/MM", "x.csv"], ["frobnicate"], ["generate"],
-                                             ["generate", "--orders", "1", "--format", "json"], ["check", "--max-file-mb", "9000000000000", "x.csv"]])
+    @Test(
+        "usage errors exit 2",
+        arguments: [
+            ["check"], ["check", "--date-format", "YYYY/DD/MM", "x.csv"], ["frobnicate"], ["generate"],
+            ["generate", "--orders", "1", "--format", "json"], ["check", "--max-file-mb", "9000000000000", "x.csv"],
+        ])
     func usage(arguments: [String]) throws {
         let run = try Run(arguments)
         #expect(run.status == 2)
@@ -119,6 +131,9 @@ struct ReadmeTests {
     func cleanSamples() throws {
         let run = try Run(["check", "samples/batch-2026-11.csv", "samples/batch-2026-11.xml"])
         #expect(run.status == 0)
-        #expect(run.stdout == "samples/batch-2026-11.csv: 14 documents read, 0 held back, 0 warnings\nsamples/batch-2026-11.xml: 14 documents read, 0 held back, 0 warnings\n")
+        #expect(
+            run.stdout
+                == "samples/batch-2026-11.csv: 14 documents read, 0 held back, 0 warnings\nsamples/batch-2026-11.xml: 14 documents read, 0 held back, 0 warnings\n"
+        )
     }
 }

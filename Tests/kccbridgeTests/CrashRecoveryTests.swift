@@ -5,17 +5,21 @@ import Testing
 /// the ledger and the output folder must agree, and the batch converts once.
 @Suite("A convert killed with SIGKILL is put right by the next run")
 struct CrashRecoveryTests {
-    @Test("killed before or after its outputs are in place, before the ledger commit", arguments: ["convert:before-outputs", "convert:after-outputs"])
+    @Test(
+        "killed before or after its outputs are in place, before the ledger commit",
+        arguments: ["convert:before-outputs", "convert:after-outputs"])
     func killed(at failpoint: String) throws {
         let folder = try temporaryFolder()
         let out = folder.appendingPathComponent("out").path
         let ledger = ["--ledger", folder.appendingPathComponent("ledger.sqlite").path]
         let batch = Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv").path
 
-        let crashed = try Run(["convert", batch, "--to", "xero-csv", "--out", out] + ledger, environment: ["KCCBRIDGE_FAILPOINT": failpoint])
+        let crashed = try Run(
+            ["convert", batch, "--to", "xero-csv", "--out", out] + ledger,
+            environment: ["KCCBRIDGE_FAILPOINT": failpoint])
         #expect(crashed.signal == SIGKILL)
         let left = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
-        #expect(!left.isEmpty) // temporary files or whole outputs the ledger does not know
+        #expect(!left.isEmpty)  // temporary files or whole outputs the ledger does not know
 
         // Nothing is recorded as exported.
         let listed = try Run(["ledger", "list"] + ledger)
@@ -27,10 +31,15 @@ struct CrashRecoveryTests {
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
         #expect(again.stderr.contains("rolled back"), "\(again.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
-        #expect(files == ["batch-2026-11.xero-credit-notes.csv", "batch-2026-11.xero-csv.problems.csv", "batch-2026-11.xero-invoices.csv"])
+        #expect(
+            files == [
+                "batch-2026-11.xero-credit-notes.csv", "batch-2026-11.xero-csv.problems.csv",
+                "batch-2026-11.xero-invoices.csv",
+            ])
         #expect(try Run(["ledger", "list"] + ledger).stdout.hasSuffix("13 documents\n"))
         // And a third run holds everything back as already exported.
-        let third = try Run(["convert", batch, "--to", "xero-csv", "--out", folder.appendingPathComponent("out2").path] + ledger)
+        let third = try Run(
+            ["convert", batch, "--to", "xero-csv", "--out", folder.appendingPathComponent("out2").path] + ledger)
         #expect(third.status == 1 && third.stdout.contains("13 held back"))
     }
 }

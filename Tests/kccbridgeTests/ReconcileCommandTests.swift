@@ -19,40 +19,63 @@ struct ReconcileCommandTests {
     func everyOutcome() throws {
         let folder = try temporaryFolder()
         let ledger = ["--ledger", folder.appendingPathComponent("ledger.sqlite").path]
-        for batch in [Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv"), Self.fixtures.appendingPathComponent("two-credit-notes.csv")] {
-            let convert = try Run(["convert", batch.path, "--to", "xero-xml", "--out", folder.appendingPathComponent("export").path] + ledger)
+        for batch in [
+            Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv"),
+            Self.fixtures.appendingPathComponent("two-credit-notes.csv"),
+        ] {
+            let convert = try Run(
+                ["convert", batch.path, "--to", "xero-xml", "--out", folder.appendingPathComponent("export").path]
+                    + ledger)
             #expect(convert.status == 0, "\(convert.stdout)\(convert.stderr)")
         }
         let refunds = Self.fixtures.appendingPathComponent("every-outcome-refunds.csv").path
         let first = try Run(["reconcile", refunds, "--out", folder.appendingPathComponent("r1").path] + ledger)
         #expect(first.status == 1)
-        #expect(first.stdout.contains("every-outcome-refunds.csv: 10 refunds: 1 matched, 1 matched-by-order, 1 partial, 1 needs-credit-note, 1 skipped-unmatched-order, 1 over-refund, 1 ambiguous, 1 currency-mismatch, 1 duplicate, 1 invalid; 10.00 EUR read = 0.00 EUR matched + 10.00 EUR listed; 674.98 GBP read = 74.99 GBP matched + 599.99 GBP listed; 6 need a person"), "\(first.stdout)")
+        #expect(
+            first.stdout.contains(
+                "every-outcome-refunds.csv: 10 refunds: 1 matched, 1 matched-by-order, 1 partial, 1 needs-credit-note, 1 skipped-unmatched-order, 1 over-refund, 1 ambiguous, 1 currency-mismatch, 1 duplicate, 1 invalid; 10.00 EUR read = 0.00 EUR matched + 10.00 EUR listed; 674.98 GBP read = 74.99 GBP matched + 599.99 GBP listed; 6 need a person"
+            ), "\(first.stdout)")
 
         let payments = try Self.csvRows(folder.appendingPathComponent("r1/every-outcome-refunds.kcc-payments.csv"))
-        #expect(payments.map { $0.prefix(6) } == [
-            ["RefundId", "Date", "Amount", "Currency", "CreditNote", "OrderNumber"],
-            ["M1", "2026-11-18", "59.99", "GBP", "CRN-004608", "SO-51874"],
-            ["P1", "2026-11-18", "10.00", "GBP", "CRN-004609", "SO-51871"],
-            ["O1", "2026-11-19", "5.00", "GBP", "CRN-004609", "SO-51871"],
-        ])
-        let report = try Self.csvRows(folder.appendingPathComponent("r1/every-outcome-refunds.reconciliation-report.csv"))
+        #expect(
+            payments.map { $0.prefix(6) } == [
+                ["RefundId", "Date", "Amount", "Currency", "CreditNote", "OrderNumber"],
+                ["M1", "2026-11-18", "59.99", "GBP", "CRN-004608", "SO-51874"],
+                ["P1", "2026-11-18", "10.00", "GBP", "CRN-004609", "SO-51871"],
+                ["O1", "2026-11-19", "5.00", "GBP", "CRN-004609", "SO-51871"],
+            ])
+        let report = try Self.csvRows(
+            folder.appendingPathComponent("r1/every-outcome-refunds.reconciliation-report.csv"))
         let outcome = try #require(report[0].firstIndex(of: "Outcome"))
-        #expect(report.dropFirst().map { $0[outcome] } == [
-            "matched", "partial", "matched-by-order", "needs-credit-note", "skipped-unmatched-order", "over-refund", "ambiguous",
-            "currency-mismatch", "duplicate", "invalid",
-        ])
-        let html = try String(contentsOf: folder.appendingPathComponent("r1/every-outcome-refunds.reconciliation-report.html"), encoding: .utf8)
+        #expect(
+            report.dropFirst().map { $0[outcome] } == [
+                "matched", "partial", "matched-by-order", "needs-credit-note", "skipped-unmatched-order", "over-refund",
+                "ambiguous",
+                "currency-mismatch", "duplicate", "invalid",
+            ])
+        let html = try String(
+            contentsOf: folder.appendingPathComponent("r1/every-outcome-refunds.reconciliation-report.html"),
+            encoding: .utf8)
         #expect(html.contains("✓ 10 refunds read") && html.contains("Needs a person (6)"))
 
-        let resolve = try Run(["resolve", "A1", "--credit-note", "CRN-177002", "--note", "customer returned the second pair", "--by", "anna"] + ledger)
+        let resolve = try Run(
+            [
+                "resolve", "A1", "--credit-note", "CRN-177002", "--note", "customer returned the second pair", "--by",
+                "anna",
+            ] + ledger)
         #expect(resolve.status == 0, "\(resolve.stderr)")
-        let ignore = try Run(["resolve", "S1", "--ignore", "--note", "order 123 never synced; refunded in the shop", "--by", "anna"] + ledger)
+        let ignore = try Run(
+            ["resolve", "S1", "--ignore", "--note", "order 123 never synced; refunded in the shop", "--by", "anna"]
+                + ledger)
         #expect(ignore.status == 0)
         #expect(try Run(["resolve", "NOPE", "--ignore", "--note", "x"] + ledger).status == 1)
 
         let second = try Run(["reconcile", refunds, "--out", folder.appendingPathComponent("r2").path] + ledger)
         #expect(second.status == 1)
-        #expect(second.stdout.contains("10 refunds: 1 partial, 1 needs-credit-note, 1 skipped-unmatched-order, 1 over-refund, 1 currency-mismatch, 4 duplicate, 1 invalid;"), "\(second.stdout)")
+        #expect(
+            second.stdout.contains(
+                "10 refunds: 1 partial, 1 needs-credit-note, 1 skipped-unmatched-order, 1 over-refund, 1 currency-mismatch, 4 duplicate, 1 invalid;"
+            ), "\(second.stdout)")
         let again = try Self.csvRows(folder.appendingPathComponent("r2/every-outcome-refunds.kcc-payments.csv"))
         #expect(again.dropFirst().map { [$0[0], $0[4]] } == [["A1", "CRN-177002"]])
 
@@ -63,7 +86,9 @@ struct ReconcileCommandTests {
 
         // Everything is in the ledger, for a spreadsheet.
         let refundsCSV = try Run(["ledger", "export", "--table", "refunds"] + ledger)
-        #expect(refundsCSV.stdout.hasPrefix("id,refund_id,source_system,credit_note,amount_minor,currency,run_id,applied_at,amount\r\n"))
+        #expect(
+            refundsCSV.stdout.hasPrefix(
+                "id,refund_id,source_system,credit_note,amount_minor,currency,run_id,applied_at,amount\r\n"))
         #expect(refundsCSV.stdout.contains(",M1,csv,CRN-004608,5999,GBP,") && refundsCSV.stdout.contains(",59.99\r\n"))
         let resolutions = try Run(["ledger", "export", "--table", "resolutions"] + ledger)
         #expect(resolutions.stdout.contains(",S1,ignore,order 123 never synced; refunded in the shop,anna,"))
@@ -73,39 +98,53 @@ struct ReconcileCommandTests {
     func seed001() throws {
         let folder = try temporaryFolder()
         let refunds = folder.appendingPathComponent("joe-smith.csv")
-        try "RefundId,OrderNumber,Amount,Currency,Date,Reference\r\nR-123,123,25.00,GBP,2016-08-11,Joe Smith full refund\r\n"
+        try
+            "RefundId,OrderNumber,Amount,Currency,Date,Reference\r\nR-123,123,25.00,GBP,2016-08-11,Joe Smith full refund\r\n"
             .write(to: refunds, atomically: true, encoding: .utf8)
-        let run = try Run(["reconcile", refunds.path, "--out", folder.appendingPathComponent("out").path,
-                           "--ledger", folder.appendingPathComponent("ledger.sqlite").path])
+        let run = try Run([
+            "reconcile", refunds.path, "--out", folder.appendingPathComponent("out").path,
+            "--ledger", folder.appendingPathComponent("ledger.sqlite").path,
+        ])
         #expect(run.status == 1)
         #expect(run.stdout.contains("skipped-unmatched-order: refund R-123: order 123 was never exported"))
-        let payments = try String(contentsOf: folder.appendingPathComponent("out/joe-smith.kcc-payments.csv"), encoding: .utf8)
+        let payments = try String(
+            contentsOf: folder.appendingPathComponent("out/joe-smith.kcc-payments.csv"), encoding: .utf8)
         #expect(payments == "RefundId,Date,Amount,Currency,CreditNote,OrderNumber,Method,Reference,SourceSystem\r\n")
     }
 }
 
 @Suite("Sync the original order if missing (seed 001)")
 struct SyncMissingOrderTests {
-    @Test("with the setting and the batch, a refund's never-exported order is exported first and the refund then matches; without, it is skipped")
+    @Test(
+        "with the setting and the batch, a refund's never-exported order is exported first and the refund then matches; without, it is skipped"
+    )
     func sync() throws {
         let folder = try temporaryFolder()
         let refunds = folder.appendingPathComponent("refunds.csv")
-        try "RefundId,OrderNumber,Amount,Currency,Date\r\nZ1,SO-51874,59.99,GBP,2026-11-20\r\nZ2,123,25.00,GBP,2026-11-20\r\n"
+        try
+            "RefundId,OrderNumber,Amount,Currency,Date\r\nZ1,SO-51874,59.99,GBP,2026-11-20\r\nZ2,123,25.00,GBP,2026-11-20\r\n"
             .write(to: refunds, atomically: true, encoding: .utf8)
         let config = folder.appendingPathComponent("kccbridge.yaml")
         try "refunds:\n  sync_missing_orders: true\n".write(to: config, atomically: true, encoding: .utf8)
         let batch = Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv").path
 
-        let off = try Run(["reconcile", refunds.path, "--out", folder.appendingPathComponent("off").path, "--pre-check",
-                           "--ledger", folder.appendingPathComponent("l1.sqlite").path])
+        let off = try Run([
+            "reconcile", refunds.path, "--out", folder.appendingPathComponent("off").path, "--pre-check",
+            "--ledger", folder.appendingPathComponent("l1.sqlite").path,
+        ])
         #expect(off.stdout.contains("refund Z1: order SO-51874 was never exported"))
 
-        let on = try Run(["reconcile", refunds.path, "--out", folder.appendingPathComponent("on").path, "--config", config.path,
-                          "--sync-orders-from", batch, "--sync-to", "xero-xml", "--ledger", folder.appendingPathComponent("l2.sqlite").path])
+        let on = try Run([
+            "reconcile", refunds.path, "--out", folder.appendingPathComponent("on").path, "--config", config.path,
+            "--sync-orders-from", batch, "--sync-to", "xero-xml", "--ledger",
+            folder.appendingPathComponent("l2.sqlite").path,
+        ])
         #expect(on.stdout.contains("note: sync: exported 1 document of order SO-51874"), "\(on.stdout)")
         #expect(on.stdout.contains("note: order 123 is not in"), "\(on.stdout)")
         #expect(on.stdout.contains("2 refunds: 1 matched-by-order, 1 skipped-unmatched-order"), "\(on.stdout)")
         let exported = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("on").path)
-        #expect(exported.contains { $0.hasPrefix("batch-2026-11.synced-") && $0.hasSuffix(".xero-credit-notes.xml") }, "\(exported)")
+        #expect(
+            exported.contains { $0.hasPrefix("batch-2026-11.synced-") && $0.hasSuffix(".xero-credit-notes.xml") },
+            "\(exported)")
     }
 }

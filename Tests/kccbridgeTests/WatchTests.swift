@@ -29,7 +29,8 @@ final class WatchProcess {
 
 enum Route {
     static func names(_ root: URL, _ folder: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? []).sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? [])
+            .sorted()
     }
 
     /// Drops a file the recommended way: written beside the inbox, then renamed in.
@@ -58,7 +59,8 @@ enum Route {
         #expect(names(root, "work").isEmpty)
         #expect(names(root, "inbox").filter { !$0.hasPrefix(".") }.isEmpty)
         for folder in ["out", "archive", "failed", "work"] {
-            #expect(!names(root, folder).contains { $0.contains(".kccbridge-tmp-") }, "temporary file left in \(folder)")
+            #expect(
+                !names(root, folder).contains { $0.contains(".kccbridge-tmp-") }, "temporary file left in \(folder)")
         }
     }
 }
@@ -72,7 +74,8 @@ struct WatchTests {
         let root = try temporaryFolder()
         // The quiet period is long against the writer's pauses, even on a loaded machine.
         let watcher = try WatchProcess(root: root, quietSeconds: 1.5)
-        #expect(Route.waitUntil(10) { FileManager.default.fileExists(atPath: root.appendingPathComponent("inbox").path) })
+        #expect(
+            Route.waitUntil(10) { FileManager.default.fileExists(atPath: root.appendingPathComponent("inbox").path) })
         let start = Date()
         try Route.drop(Self.samples.appendingPathComponent("batch-2026-11.csv"), as: "export.csv", into: root)
         #expect(Route.waitUntil(10) { Route.names(root, "archive").count == 1 })
@@ -102,15 +105,19 @@ struct WatchTests {
         #expect(outputs.filter { $0.hasSuffix("-slow.xero-invoices.csv") }.count == 1)
     }
 
-    @Test("the same content again is archived as a duplicate; a bad file goes to failed/ with the reason, and the watcher goes on")
+    @Test(
+        "the same content again is archived as a duplicate; a bad file goes to failed/ with the reason, and the watcher goes on"
+    )
     func duplicateAndFailed() throws {
         let root = try temporaryFolder()
         for (source, name) in [("batch-2026-11.csv", "monday.csv"), ("batch-2026-11.csv", "tuesday.csv")] {
-            try FileManager.default.createDirectory(at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
             try Route.drop(Self.samples.appendingPathComponent(source), as: name, into: root)
             Thread.sleep(forTimeInterval: 0.02)
         }
-        try "this is not a batch\n".write(to: root.appendingPathComponent("inbox/notes.txt"), atomically: true, encoding: .utf8)
+        try "this is not a batch\n".write(
+            to: root.appendingPathComponent("inbox/notes.txt"), atomically: true, encoding: .utf8)
         let run = try Run(["watch", root.path, "--to", "xero-csv", "--once", "--quiet-seconds", "0"])
         #expect(run.status == 1)
         #expect(run.stdout.contains("tuesday.csv: duplicate: the same content was converted before"), "\(run.stdout)")
@@ -121,19 +128,25 @@ struct WatchTests {
         #expect(Route.names(root, "out").filter { $0.hasSuffix("xero-invoices.csv") }.count == 1)
     }
 
-    @Test("SIGKILL at each step of a file's journey; the next start finishes it exactly once", arguments: [
-        "watch:after-claim", "convert:before-outputs", "convert:after-outputs", "watch:before-move",
-    ])
+    @Test(
+        "SIGKILL at each step of a file's journey; the next start finishes it exactly once",
+        arguments: [
+            "watch:after-claim", "convert:before-outputs", "convert:after-outputs", "watch:before-move",
+        ])
     func killedAt(failpoint: String) throws {
         let root = try temporaryFolder()
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
         try Route.drop(Self.samples.appendingPathComponent("batch-2026-11.csv"), as: "export.csv", into: root)
-        let crashed = try Run(["watch", root.path, "--to", "xero-csv", "--to", "qbd-iif", "--once", "--quiet-seconds", "0"],
-                              environment: ["KCCBRIDGE_FAILPOINT": failpoint])
+        let crashed = try Run(
+            ["watch", root.path, "--to", "xero-csv", "--to", "qbd-iif", "--once", "--quiet-seconds", "0"],
+            environment: ["KCCBRIDGE_FAILPOINT": failpoint])
         #expect(crashed.signal == SIGKILL)
-        #expect(Route.names(root, "work").count == 1) // claimed, unfinished
+        #expect(Route.names(root, "work").count == 1)  // claimed, unfinished
 
-        let restarted = try Run(["watch", root.path, "--to", "xero-csv", "--to", "qbd-iif", "--once", "--quiet-seconds", "0"])
+        let restarted = try Run([
+            "watch", root.path, "--to", "xero-csv", "--to", "qbd-iif", "--once", "--quiet-seconds", "0",
+        ])
         #expect(restarted.status == 0, "\(restarted.stdout)\(restarted.stderr)")
         Route.checkInvariants(root, inputs: ["export.csv"])
         let outputs = Route.names(root, "out")
@@ -147,11 +160,16 @@ struct WatchTests {
     @Test("random SIGKILLs while files arrive: every input ends up once, outputs whole and once, ledger in agreement")
     func randomKills() throws {
         let root = try temporaryFolder()
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
         var sources: [URL] = []
         for index in 0..<6 {
             let path = root.appendingPathComponent(".batch\(index).csv")
-            #expect(try Run(["generate", "--orders", "40", "--seed", "\(index + 100)", "--first-order", "\(index * 1000)", "--output", path.path]).status == 0)
+            #expect(
+                try Run([
+                    "generate", "--orders", "40", "--seed", "\(index + 100)", "--first-order", "\(index * 1000)",
+                    "--output", path.path,
+                ]).status == 0)
             sources.append(path)
         }
         var rng = SystemRandomNumberGenerator()
@@ -177,10 +195,15 @@ struct WatchTests {
             let text = try String(contentsOf: root.appendingPathComponent("out/\(name)"), encoding: .utf8)
             #expect(text.hasPrefix("*ContactName,") && text.hasSuffix("\r\n"))
         }
-        let ledger = try Run(["ledger", "export", "--format", "csv", "--ledger", root.appendingPathComponent(".state/ledger.sqlite").path])
-        let exportedFiles = Set(ledger.stdout.split(separator: "\r\n").dropFirst().compactMap { line in
-            line.split(separator: ",").first { $0.hasSuffix(".csv") && $0.contains("/out/") }.map { String($0.split(separator: "/").last!) }
-        })
+        let ledger = try Run([
+            "ledger", "export", "--format", "csv", "--ledger", root.appendingPathComponent(".state/ledger.sqlite").path,
+        ])
+        let exportedFiles = Set(
+            ledger.stdout.split(separator: "\r\n").dropFirst().compactMap { line in
+                line.split(separator: ",").first { $0.hasSuffix(".csv") && $0.contains("/out/") }.map {
+                    String($0.split(separator: "/").last!)
+                }
+            })
         #expect(exportedFiles.isSubset(of: Set(Route.names(root, "out"))))
     }
 }
@@ -209,15 +232,19 @@ struct WatchEdgeTests {
     func arrivalOrder() throws {
         let root = try temporaryFolder()
         let watcher = try WatchProcess(root: root, quietSeconds: 1.0)
-        #expect(Route.waitUntil(10) { FileManager.default.fileExists(atPath: root.appendingPathComponent("inbox").path) })
+        #expect(
+            Route.waitUntil(10) { FileManager.default.fileExists(atPath: root.appendingPathComponent("inbox").path) })
         let text = try String(contentsOf: Self.samples.appendingPathComponent("batch-2026-11.csv"), encoding: .utf8)
         let fd = open(root.appendingPathComponent("inbox/export.csv").path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         let refunds = root.appendingPathComponent(".refunds.csv")
-        try "RefundId,OrderNumber,Amount,Currency,Date\r\nW1,SO-51874,59.99,GBP,2026-11-20\r\n".write(to: refunds, atomically: true, encoding: .utf8)
+        try "RefundId,OrderNumber,Amount,Currency,Date\r\nW1,SO-51874,59.99,GBP,2026-11-20\r\n".write(
+            to: refunds, atomically: true, encoding: .utf8)
         for (index, chunk) in text.utf8.chunked(1500).enumerated() {
             try handle.write(contentsOf: Data(chunk))
-            if index == 1 { try FileManager.default.moveItem(at: refunds, to: root.appendingPathComponent("inbox/refunds.csv")) }
+            if index == 1 {
+                try FileManager.default.moveItem(at: refunds, to: root.appendingPathComponent("inbox/refunds.csv"))
+            }
             Thread.sleep(forTimeInterval: 0.15)
         }
         try handle.close()
@@ -234,10 +261,14 @@ struct WatchEdgeTests {
     func oneWatcherPerRoute() throws {
         let root = try temporaryFolder()
         let first = try WatchProcess(root: root)
-        #expect(Route.waitUntil(10) { FileManager.default.fileExists(atPath: root.appendingPathComponent(".state/watch.lock").path) })
+        #expect(
+            Route.waitUntil(10) {
+                FileManager.default.fileExists(atPath: root.appendingPathComponent(".state/watch.lock").path)
+            })
         Thread.sleep(forTimeInterval: 0.3)
         let second = try Run(["watch", root.path, "--to", "xero-csv", "--once"])
-        #expect(second.status == 1 && second.stderr.contains("another kccbridge watch is working on"), "\(second.stderr)")
+        #expect(
+            second.status == 1 && second.stderr.contains("another kccbridge watch is working on"), "\(second.stderr)")
         first.signal(SIGTERM)
         #expect(first.wait().status == 0)
     }
@@ -255,7 +286,8 @@ struct WatchEdgeTests {
         #expect(Route.waitUntil(10) { Route.names(root, "failed").count == 2 })
         // Put it right and drop the same content again: it is converted, not taken for a duplicate.
         try FileManager.default.removeItem(at: root.appendingPathComponent("out"))
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("out"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("out"), withIntermediateDirectories: true)
         try Route.drop(Self.samples.appendingPathComponent("batch-2026-11.csv"), as: "export-again.csv", into: root)
         #expect(Route.waitUntil(10) { Route.names(root, "archive").count == 1 })
         watcher.signal(SIGTERM)
@@ -267,7 +299,8 @@ struct WatchEdgeTests {
     @Test("a very long file name is taken and processed; the names in work/, archive/ and failed/ stay within limits")
     func longName() throws {
         let root = try temporaryFolder()
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
         let long = String(repeating: "x", count: 240) + ".csv"
         try Route.drop(Self.samples.appendingPathComponent("batch-2026-11.csv"), as: long, into: root)
         let run = try Run(["watch", root.path, "--to", "xero-csv", "--once", "--quiet-seconds", "0"])

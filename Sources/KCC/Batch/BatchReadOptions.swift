@@ -1,4 +1,5 @@
 import CSVStreaming
+import KCCModel
 
 /// How to read a batch. The defaults follow the contract; every other choice
 /// must be asked for (a date format or an encoding is never guessed).
@@ -23,5 +24,4 @@ public struct BatchReadOptions: Sendable, Hashable {
     }
 }
 
-import KCCModel
 public typealias KCCModelDateFormat = CalendarDate.Format

@@ -49,7 +49,9 @@ public enum BatchFile {
 
     /// Opens `path`, choosing the encoding by its extension (`.csv`, `.xml`),
     /// otherwise by its first non-blank byte (`<` means XML).
-    public static func open(_ path: String, displayName: String? = nil, options: BatchReadOptions = BatchReadOptions()) throws(BatchFileError) -> any BatchReader {
+    public static func open(
+        _ path: String, displayName: String? = nil, options: BatchReadOptions = BatchReadOptions()
+    ) throws(BatchFileError) -> any BatchReader {
         let name = displayName ?? path
         switch try encoding(of: path, displayName: name) {
         case .csv: return try CSVBatchReader(path: path, displayName: name, options: options)

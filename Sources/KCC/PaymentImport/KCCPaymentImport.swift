@@ -15,8 +15,11 @@ public struct KCCPayment: Sendable, Hashable {
     /// Where the refund was read from (`xero`, `linnworks`).
     public var sourceSystem: String
 
-    public init(refundID: String, date: CalendarDate?, amount: Money?, creditNote: String, orderNumber: String?, method: String?,
-                reference: String?, sourceSystem: String) {
+    public init(
+        refundID: String, date: CalendarDate?, amount: Money?, creditNote: String, orderNumber: String?,
+        method: String?,
+        reference: String?, sourceSystem: String
+    ) {
         self.refundID = refundID
         self.date = date
         self.amount = amount
@@ -32,15 +35,20 @@ public struct KCCPayment: Sendable, Hashable {
 /// `schemas/kcc-payments.xsd` (``KCCPaymentsSchema``). Both carry the same
 /// fields in the same order.
 public enum KCCPaymentImport {
-    public static let columns = ["RefundId", "Date", "Amount", "Currency", "CreditNote", "OrderNumber", "Method", "Reference", "SourceSystem"]
+    public static let columns = [
+        "RefundId", "Date", "Amount", "Currency", "CreditNote", "OrderNumber", "Method", "Reference", "SourceSystem",
+    ]
 
     /// The CSV file; text cells follow `policy` (a refused cell is written empty).
     public static func csv(_ payments: [KCCPayment], policy: TextCellPolicy) -> [UInt8] {
         let csv = CSVWriter()
         var bytes = csv.encode(columns)
         for p in payments {
-            let cells = [p.refundID, p.date?.description ?? "", p.amount?.amountText ?? "", p.amount?.currency.code ?? "", p.creditNote,
-                         p.orderNumber ?? "", p.method ?? "", p.reference ?? "", p.sourceSystem]
+            let cells = [
+                p.refundID, p.date?.description ?? "", p.amount?.amountText ?? "", p.amount?.currency.code ?? "",
+                p.creditNote,
+                p.orderNumber ?? "", p.method ?? "", p.reference ?? "", p.sourceSystem,
+            ]
             csv.append(cells.map { safe($0, policy) }, to: &bytes)
         }
         return bytes

@@ -8,7 +8,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     /// A valid date, or `nil` (31 April, 29 February 2027, year 0 …).
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              (1...CalendarDate.daysIn(month: month, year: year)).contains(day)
+            (1...CalendarDate.daysIn(month: month, year: year)).contains(day)
         else { return nil }
         self.year = year
         self.month = month
@@ -98,14 +98,17 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
             }
             return value
         }
-        let y: Int?, m: Int?, d: Int?
+        let y: Int?
+        let m: Int?
+        let d: Int?
         switch format {
         case .iso:
             guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
             (y, m, d) = (number(0..<4), number(5..<7), number(8..<10))
         case .dayMonthYear, .monthDayYear:
             guard bytes[2] == UInt8(ascii: "/"), bytes[5] == UInt8(ascii: "/") else { return nil }
-            let first = number(0..<2), second = number(3..<5)
+            let first = number(0..<2)
+            let second = number(3..<5)
             y = number(6..<10)
             (d, m) = format == .dayMonthYear ? (first, second) : (second, first)
         }

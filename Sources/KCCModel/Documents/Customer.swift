@@ -23,7 +23,10 @@ public struct Address: Sendable, Hashable {
     public var postcode: String?
     public var country: String?
 
-    public init(line1: String? = nil, line2: String? = nil, town: String? = nil, county: String? = nil, postcode: String? = nil, country: String? = nil) {
+    public init(
+        line1: String? = nil, line2: String? = nil, town: String? = nil, county: String? = nil, postcode: String? = nil,
+        country: String? = nil
+    ) {
         self.line1 = line1
         self.line2 = line2
         self.town = town

@@ -27,9 +27,11 @@ public struct Refund: Sendable, Hashable {
     /// the record's place and naming its field; empty when it is usable.
     public var problems: [Finding]
 
-    public init(system: String, location: SourceLocation, id: String, date: CalendarDate? = nil, amount: Money? = nil,
-                creditNote: String? = nil, orderNumber: String? = nil, reference: String? = nil, method: String? = nil,
-                customer: String? = nil, problems: [Finding] = []) {
+    public init(
+        system: String, location: SourceLocation, id: String, date: CalendarDate? = nil, amount: Money? = nil,
+        creditNote: String? = nil, orderNumber: String? = nil, reference: String? = nil, method: String? = nil,
+        customer: String? = nil, problems: [Finding] = []
+    ) {
         self.system = system
         self.location = location
         self.id = id

@@ -128,7 +128,8 @@ public struct DocumentTotals: Sendable, Hashable {
 
     /// The totals of `lines`, computed exactly; `nil` if they are too large to hold.
     public init?(summing lines: [DocumentLine], currency: Currency) {
-        var net = Money.zero(currency), tax = Money.zero(currency)
+        var net = Money.zero(currency)
+        var tax = Money.zero(currency)
         for line in lines {
             guard let n = net.adding(line.net), let t = tax.adding(line.tax) else { return nil }
             net = n

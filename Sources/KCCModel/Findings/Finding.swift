@@ -32,7 +32,10 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
     /// One plain sentence; it already names the field and the document.
     public var message: String
 
-    public init(_ severity: Severity, at location: SourceLocation, field: String? = nil, document: String? = nil, _ message: String) {
+    public init(
+        _ severity: Severity, at location: SourceLocation, field: String? = nil, document: String? = nil,
+        _ message: String
+    ) {
         self.severity = severity
         self.location = location
         self.field = field

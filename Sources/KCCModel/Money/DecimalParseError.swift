@@ -20,7 +20,8 @@ public enum DecimalParseError: Error, Sendable, Hashable, CustomStringConvertibl
         case .empty:
             return "is empty"
         case .notADecimal(let text):
-            return "'\(text)' is not a plain decimal number (write it like 1234.50: digits, one point, no commas, symbols or spaces)"
+            return
+                "'\(text)' is not a plain decimal number (write it like 1234.50: digits, one point, no commas, symbols or spaces)"
         case .tooManyDecimals(let text, let allowed):
             return allowed == 0
                 ? "'\(text)' has decimals, but this currency has no minor unit"

@@ -29,7 +29,9 @@ public struct ExactDecimal: Sendable, Hashable, CustomStringConvertible {
     /// Parses strictly: ASCII digits, optionally one `.` followed by at least one digit,
     /// optionally a leading ASCII `-` when `allowNegative` is set. Nothing else:
     /// no `+`, no exponent, no thousands separator, no spaces, no Unicode minus.
-    public init(parsing text: some StringProtocol, maxScale: Int = ExactDecimal.maxScale, allowNegative: Bool = false) throws(DecimalParseError) {
+    public init(
+        parsing text: some StringProtocol, maxScale: Int = ExactDecimal.maxScale, allowNegative: Bool = false
+    ) throws(DecimalParseError) {
         let original = String(text)
         var bytes = Substring(original).utf8[...]
         guard !bytes.isEmpty else { throw .empty }
@@ -46,7 +48,9 @@ public struct ExactDecimal: Sendable, Hashable, CustomStringConvertible {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 if seenPoint { fractionDigits += 1 } else { integerDigits += 1 }
-                if integerDigits > Self.maxIntegerDigits || integerDigits + fractionDigits > Self.maxDigits { throw .tooLarge(original) }
+                if integerDigits > Self.maxIntegerDigits || integerDigits + fractionDigits > Self.maxDigits {
+                    throw .tooLarge(original)
+                }
                 if fractionDigits > Self.maxScale || fractionDigits > maxScale {
                     throw .tooManyDecimals(original, allowed: maxScale)
                 }

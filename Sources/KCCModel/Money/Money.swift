@@ -19,7 +19,9 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Parses a plain decimal with at most the currency's minor-unit digits
     /// (`12.5` and `12.50` are both £12.50; `12.505` is refused for GBP,
     /// `1200.5` for JPY). Negative only when `allowNegative` is set.
-    public init(parsing text: some StringProtocol, currency: Currency, allowNegative: Bool = false) throws(DecimalParseError) {
+    public init(
+        parsing text: some StringProtocol, currency: Currency, allowNegative: Bool = false
+    ) throws(DecimalParseError) {
         let decimal = try ExactDecimal(parsing: text, maxScale: currency.minorUnitDigits, allowNegative: allowNegative)
         self.init(minorUnits: decimal.rescaled(to: currency.minorUnitDigits).units, currency: currency)
     }

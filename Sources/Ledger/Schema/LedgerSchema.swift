@@ -23,15 +23,24 @@ enum LedgerSchema {
     /// Checks that the file is a ledger this kccbridge understands, then brings it up to date.
     static func migrate(_ pool: DatabasePool, path: String) throws {
         let (foreignTables, superseded) = try pool.read { db in
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-            let known = Set(["grdb_migrations", "export_run", "export_run_output", "exported_document", "applied_refund", "resolution", "processed_file", "refund_outcome", "staged_document"])
+            let tables = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            let known = Set([
+                "grdb_migrations", "export_run", "export_run_output", "exported_document", "applied_refund",
+                "resolution", "processed_file", "refund_outcome", "staged_document",
+            ])
             return (tables.filter { !known.contains($0) }, try migrator.hasBeenSuperseded(db))
         }
         if !foreignTables.isEmpty, try pool.read({ try !$0.tableExists("grdb_migrations") }) {
-            throw LedgerError(.notALedger, "\(path) is an SQLite database but not a kccbridge ledger (it has tables \(foreignTables.sorted().joined(separator: ", "))); name another file with --ledger")
+            throw LedgerError(
+                .notALedger,
+                "\(path) is an SQLite database but not a kccbridge ledger (it has tables \(foreignTables.sorted().joined(separator: ", "))); name another file with --ledger"
+            )
         }
         if superseded {
-            throw LedgerError(.tooNew, "\(path) was written by a newer kccbridge; use that version (this one would not understand all of it)")
+            throw LedgerError(
+                .tooNew,
+                "\(path) was written by a newer kccbridge; use that version (this one would not understand all of it)")
         }
         try migrator.migrate(pool)
     }

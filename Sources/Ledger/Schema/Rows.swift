@@ -16,10 +16,13 @@ enum Rows {
 
     static func document(_ row: Row) throws(LedgerError) -> LedgerDocument {
         let number: String = row["number"]
-        guard let kind = DocumentKind(rawValue: row["kind"]) else { throw damaged("document \(number) has an unknown kind") }
+        guard let kind = DocumentKind(rawValue: row["kind"]) else {
+            throw damaged("document \(number) has an unknown kind")
+        }
         let document = ExportedDocument(
             kind: kind, number: number, orderNumber: row["order_number"], relatedInvoice: row["related_invoice"],
-            customerCode: row["customer_code"], customerName: row["customer_name"], date: try date(row["document_date"], of: number),
+            customerCode: row["customer_code"], customerName: row["customer_name"],
+            date: try date(row["document_date"], of: number),
             gross: try money(row["gross_minor"], row["currency"], of: number),
             outputFile: row["output_file"], outputIndex: row["output_index"]
         )
@@ -29,11 +32,14 @@ enum Rows {
         )
     }
 
-    static let runColumns = "id, status, started_at, finished_at, input_file, input_sha256, target, reexport, owner_pid, note"
+    static let runColumns =
+        "id, status, started_at, finished_at, input_file, input_sha256, target, reexport, owner_pid, note"
 
     static func run(_ row: Row, outputs: [String]) throws(LedgerError) -> ExportRun {
         let id = RunID(row["id"])
-        guard let status = ExportRun.Status(rawValue: row["status"]) else { throw damaged("run \(id) has an unknown status") }
+        guard let status = ExportRun.Status(rawValue: row["status"]) else {
+            throw damaged("run \(id) has an unknown status")
+        }
         let finished: String? = row["finished_at"]
         return ExportRun(
             id: id, status: status, startedAt: try timestamp(row["started_at"], of: "run \(id)"),
@@ -44,7 +50,9 @@ enum Rows {
     }
 
     static func money(_ minorUnits: Int64, _ code: String, of what: String) throws(LedgerError) -> Money {
-        guard let currency = Currency(code: code) else { throw damaged("\(what) has currency '\(code)', which is not ISO 4217") }
+        guard let currency = Currency(code: code) else {
+            throw damaged("\(what) has currency '\(code)', which is not ISO 4217")
+        }
         return Money(minorUnits: minorUnits, currency: currency)
     }
 
@@ -54,7 +62,9 @@ enum Rows {
     }
 
     static func timestamp(_ text: String?, of what: String) throws(LedgerError) -> Timestamp {
-        guard let text, let time = Timestamp(iso8601: text) else { throw damaged("\(what) has a malformed time '\(text ?? "")'") }
+        guard let text, let time = Timestamp(iso8601: text) else {
+            throw damaged("\(what) has a malformed time '\(text ?? "")'")
+        }
         return time
     }
 

@@ -1,10 +1,10 @@
+import SystemErrors
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-import SystemErrors
 
 /// The few file-system operations the ledger needs, over the C library.
 enum LocalFiles {
@@ -14,7 +14,8 @@ enum LocalFiles {
         var full = path
         if !path.hasPrefix("/") {
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-            let cwd = getcwd(&buffer, buffer.count) != nil
+            let cwd =
+                getcwd(&buffer, buffer.count) != nil
                 ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "/"
             full = cwd + "/" + path
         }

@@ -1,10 +1,10 @@
+import SystemErrors
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-import SystemErrors
 
 /// Advisory byte locks on the file beside the ledger (`ledger.sqlite.lock`),
 /// which tell a live run from one whose process is gone.

@@ -38,11 +38,12 @@ public struct CreditNoteBalance: Sendable, Hashable, CustomStringConvertible {
 
     /// `CRN-004511: gross 50.00 GBP, 1 refund applied 20.00 GBP, open 30.00 GBP`.
     public var description: String {
-        let refunds = switch refundCount {
-        case 0: "no refunds applied"
-        case 1: "1 refund applied \(applied)"
-        default: "\(refundCount) refunds applied \(applied)"
-        }
+        let refunds =
+            switch refundCount {
+            case 0: "no refunds applied"
+            case 1: "1 refund applied \(applied)"
+            default: "\(refundCount) refunds applied \(applied)"
+            }
         return "\(number): gross \(gross), \(refunds), open \(open)"
     }
 }

@@ -23,7 +23,10 @@ public struct RecoveredRun: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public init(run: ExportRun, removedOutputs: [String], removedLeftovers: [String], keptOutputs: [KeptOutput], rolledBack: Bool) {
+    public init(
+        run: ExportRun, removedOutputs: [String], removedLeftovers: [String], keptOutputs: [KeptOutput],
+        rolledBack: Bool
+    ) {
         self.run = run
         self.removedOutputs = removedOutputs
         self.removedLeftovers = removedLeftovers

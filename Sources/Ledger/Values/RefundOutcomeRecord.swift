@@ -16,8 +16,11 @@ public struct RefundOutcomeRecord: Sendable, Hashable {
     /// When it was last seen (filled by the ledger when read back).
     public var seenAt: Timestamp?
 
-    public init(refundID: String, sourceSystem: String, outcome: String, reason: String, creditNote: String? = nil,
-                orderNumber: String? = nil, amount: Money? = nil, sourceFile: String, sourceLine: Int? = nil, seenAt: Timestamp? = nil) {
+    public init(
+        refundID: String, sourceSystem: String, outcome: String, reason: String, creditNote: String? = nil,
+        orderNumber: String? = nil, amount: Money? = nil, sourceFile: String, sourceLine: Int? = nil,
+        seenAt: Timestamp? = nil
+    ) {
         self.refundID = refundID
         self.sourceSystem = sourceSystem
         self.outcome = outcome

@@ -1,9 +1,10 @@
+import KCCModel
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import KCCModel
 
 /// A moment in UTC, to the millisecond: when a run started or finished, a
 /// refund was applied, a resolution was made.
@@ -54,17 +55,20 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public init?(iso8601 text: some StringProtocol) {
         let bytes = Array(text.utf8)
         guard bytes.count == 20 || bytes.count == 24, bytes.last == UInt8(ascii: "Z"), bytes[10] == UInt8(ascii: "T"),
-              let date = CalendarDate(parsing: String(decoding: bytes[0..<10], as: UTF8.self)),
-              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-              let hour = Self.digits(bytes[11..<13]), let minute = Self.digits(bytes[14..<16]), let second = Self.digits(bytes[17..<19]),
-              hour < 24, minute < 60, second < 60
+            let date = CalendarDate(parsing: String(decoding: bytes[0..<10], as: UTF8.self)),
+            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+            let hour = Self.digits(bytes[11..<13]), let minute = Self.digits(bytes[14..<16]),
+            let second = Self.digits(bytes[17..<19]),
+            hour < 24, minute < 60, second < 60
         else { return nil }
         var milliseconds: Int64 = 0
         if bytes.count == 24 {
             guard bytes[19] == UInt8(ascii: "."), let ms = Self.digits(bytes[20..<23]) else { return nil }
             milliseconds = Int64(ms)
         }
-        self.init(millisecondsSinceEpoch: Timestamp(date, seconds: hour * 3600 + minute * 60 + second).millisecondsSinceEpoch + milliseconds)
+        self.init(
+            millisecondsSinceEpoch: Timestamp(date, seconds: hour * 3600 + minute * 60 + second).millisecondsSinceEpoch
+                + milliseconds)
     }
 
     private var parts: (secondsIntoDay: Int, milliseconds: Int) {

@@ -32,12 +32,15 @@ public struct BridgeConfiguration: Sendable, Equatable {
 
     /// The UK VAT rates every package starts with (T0, T1, T5, T9): the
     /// packages add their names for them.
-    public static let ukVATRates: [String: ExactDecimal] = ["T0": ExactDecimal(0), "T1": ExactDecimal(20), "T5": ExactDecimal(5), "T9": ExactDecimal(0)]
+    public static let ukVATRates: [String: ExactDecimal] = [
+        "T0": ExactDecimal(0), "T1": ExactDecimal(20), "T5": ExactDecimal(5), "T9": ExactDecimal(0),
+    ]
 
     public static func == (lhs: BridgeConfiguration, rhs: BridgeConfiguration) -> Bool {
         guard lhs.channels == rhs.channels, lhs.payments == rhs.payments, lhs.taxCodes == rhs.taxCodes,
-              lhs.taxCodeFields == rhs.taxCodeFields, lhs.textCells == rhs.textCells,
-              Set(lhs.sections.keys) == Set(rhs.sections.keys) else { return false }
+            lhs.taxCodeFields == rhs.taxCodeFields, lhs.textCells == rhs.textCells,
+            Set(lhs.sections.keys) == Set(rhs.sections.keys)
+        else { return false }
         return lhs.sections.allSatisfy { key, section in rhs.sections[key].map(section.isEqual) ?? false }
     }
 }
@@ -78,7 +81,10 @@ public struct ChannelRule: Sendable, Hashable {
     /// Where the rule stands in the configuration file.
     public var line: Int
 
-    public init(source: String, subsource: String? = nil, salesAccount: String? = nil, tracking: [TrackingOption] = [], customer: String? = nil, line: Int = 0) {
+    public init(
+        source: String, subsource: String? = nil, salesAccount: String? = nil, tracking: [TrackingOption] = [],
+        customer: String? = nil, line: Int = 0
+    ) {
         self.source = source
         self.subsource = subsource
         self.salesAccount = salesAccount
@@ -119,4 +125,3 @@ public struct PaymentAccounts: Sendable, Hashable {
         return byMethod.first(where: { $0.key.caseInsensitiveEquals(method) })?.value
     }
 }
-

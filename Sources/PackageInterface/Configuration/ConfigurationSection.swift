@@ -13,7 +13,8 @@ public protocol ConfigurationSection: Sendable, Hashable {
 
 extension ConfigurationSection {
     /// Reads the section's tree into `configuration`, over what it holds.
-    public static func read(_ node: ConfigNode, _ reader: SectionReader, into configuration: inout BridgeConfiguration) {
+    public static func read(_ node: ConfigNode, _ reader: SectionReader, into configuration: inout BridgeConfiguration)
+    {
         var section = configuration[Self.self]
         section.read(node, reader)
         configuration[Self.self] = section

@@ -81,7 +81,9 @@ public final class SectionReader {
     }
 
     /// A value of a `String`-backed enumeration, by its raw value.
-    public func choice<Choice: RawRepresentable & CaseIterable>(_ node: ConfigNode, _ key: String, _ type: Choice.Type) -> Choice?
+    public func choice<Choice: RawRepresentable & CaseIterable>(
+        _ node: ConfigNode, _ key: String, _ type: Choice.Type
+    ) -> Choice?
     where Choice.RawValue == String {
         choice(node, key, Choice.allCases.map(\.rawValue)).flatMap(Choice.init(rawValue:))
     }

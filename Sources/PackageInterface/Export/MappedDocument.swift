@@ -13,7 +13,9 @@ public struct MappedDocument: Sendable, Hashable {
     /// The bank account its money moves through, by payment method.
     public var bankAccount: String?
 
-    public init(document: Document, location: SourceLocation, contact: MappedContact, lines: [MappedLine], bankAccount: String?) {
+    public init(
+        document: Document, location: SourceLocation, contact: MappedContact, lines: [MappedLine], bankAccount: String?
+    ) {
         self.document = document
         self.location = location
         self.contact = contact
@@ -49,7 +51,10 @@ public struct MappedLine: Sendable, Hashable {
     public var taxCode: String
     public var tax: TaxMapping
 
-    public init(line: DocumentLine, description: String, account: String, tracking: [TrackingOption], taxCode: String, tax: TaxMapping) {
+    public init(
+        line: DocumentLine, description: String, account: String, tracking: [TrackingOption], taxCode: String,
+        tax: TaxMapping
+    ) {
         self.line = line
         self.description = description
         self.account = account

@@ -6,14 +6,19 @@ package enum RefundValues {
     /// digits are accepted (`32.9900` from an API); other digits are not. A
     /// negative amount is a problem unless `negativeIsRefund` (a bank file that
     /// writes money going out as negative): a reversal is never applied silently.
-    package static func amount(_ text: String?, currency: Currency?, field: String, negativeIsRefund: Bool = false, problems: inout RecordProblems) -> Money? {
+    package static func amount(
+        _ text: String?, currency: Currency?, field: String, negativeIsRefund: Bool = false,
+        problems: inout RecordProblems
+    ) -> Money? {
         guard let text, !text.isEmpty else {
             problems.add("\(field) is missing", field: field)
             return nil
         }
         guard let currency else { return nil }
         if text.hasPrefix("-") && !negativeIsRefund {
-            problems.add("\(field) '\(text)' is negative: a reversal or a receipt, not a refund (set refunds.negative_amounts: refund if this file writes refunds as negative)", field: field)
+            problems.add(
+                "\(field) '\(text)' is negative: a reversal or a receipt, not a refund (set refunds.negative_amounts: refund if this file writes refunds as negative)",
+                field: field)
             return nil
         }
         let unsigned = text.hasPrefix("-") ? String(text.dropFirst()) : text
@@ -34,13 +39,17 @@ package enum RefundValues {
             problems.add("\(field) '\(text)' has more decimal places than \(currency.code) allows", field: field)
             return nil
         }
-        let money = Money(minorUnits: ExactDecimal(units: units, scale: scale).rescaled(to: currency.minorUnitDigits).units, currency: currency)
+        let money = Money(
+            minorUnits: ExactDecimal(units: units, scale: scale).rescaled(to: currency.minorUnitDigits).units,
+            currency: currency)
         if money.isZero { problems.add("\(field) is zero", field: field) }
         return money
     }
 
     /// A currency code, or a problem.
-    package static func currency(_ code: String?, fallback: Currency?, field: String? = nil, problems: inout RecordProblems) -> Currency? {
+    package static func currency(
+        _ code: String?, fallback: Currency?, field: String? = nil, problems: inout RecordProblems
+    ) -> Currency? {
         guard let code, !code.isEmpty else {
             if fallback == nil { problems.add("the currency is missing", field: field) }
             return fallback
@@ -54,7 +63,9 @@ package enum RefundValues {
 
     /// A date: ISO `YYYY-MM-DD` (with any time after it, as APIs write), or
     /// with slashes in `slashFormat`, again with an optional time (`21/03/2025 10:15`).
-    package static func date(_ text: String?, slashFormat: CalendarDate.Format, field: String? = nil, problems: inout RecordProblems) -> CalendarDate? {
+    package static func date(
+        _ text: String?, slashFormat: CalendarDate.Format, field: String? = nil, problems: inout RecordProblems
+    ) -> CalendarDate? {
         guard let text, !text.isEmpty else {
             problems.add("the date is missing", field: field)
             return nil
@@ -64,7 +75,9 @@ package enum RefundValues {
         let timeOK = rest.isEmpty || rest.first == "T" || rest.first == " "
         let format: CalendarDate.Format = day.contains("/") ? slashFormat : .iso
         guard timeOK, let date = CalendarDate(parsing: day, format: format) else {
-            problems.add("the date '\(text)' cannot be read (expected YYYY-MM-DD or \(slashFormat.rawValue), optionally with a time)", field: field)
+            problems.add(
+                "the date '\(text)' cannot be read (expected YYYY-MM-DD or \(slashFormat.rawValue), optionally with a time)",
+                field: field)
             return nil
         }
         return date

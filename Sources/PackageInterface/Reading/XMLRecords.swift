@@ -5,7 +5,9 @@ import XMLStreaming
 /// a small tree: the shared loop of the XML refund readers.
 package enum XMLRecords {
     /// Requires the root element `root`; every element named in `records` is read whole and given to `take`.
-    package static func scan(_ path: String, _ name: String, root: String, records: Set<String>, take: (XMLTree) -> Void) throws(FileRefusal) {
+    package static func scan(
+        _ path: String, _ name: String, root: String, records: Set<String>, take: (XMLTree) -> Void
+    ) throws(FileRefusal) {
         do {
             let reader = try XMLPullReader(path: path)
             var depth = 0
@@ -15,7 +17,9 @@ package enum XMLRecords {
                 case .startElement(let element):
                     if depth == 0 {
                         guard element.name == root else {
-                            throw FileRefusal(at: SourceLocation(file: name, line: element.line), "the root element is <\(element.name)>, not <\(root)>")
+                            throw FileRefusal(
+                                at: SourceLocation(file: name, line: element.line),
+                                "the root element is <\(element.name)>, not <\(root)>")
                         }
                         sawRoot = true
                     }

@@ -15,8 +15,11 @@ public struct RefundPayment: Sendable, Hashable {
     public var method: String?
     public var reference: String?
 
-    public init(refundID: String, creditNote: String, orderNumber: String?, customerName: String, amount: Money, date: CalendarDate,
-                method: String?, reference: String?) {
+    public init(
+        refundID: String, creditNote: String, orderNumber: String?, customerName: String, amount: Money,
+        date: CalendarDate,
+        method: String?, reference: String?
+    ) {
         self.refundID = refundID
         self.creditNote = creditNote
         self.orderNumber = orderNumber

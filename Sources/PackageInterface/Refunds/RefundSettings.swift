@@ -27,8 +27,10 @@ public struct RefundSettings: ConfigurationSection {
     public init() {}
 
     public mutating func read(_ node: ConfigNode, _ reader: SectionReader) {
-        let allowed: Set<String> = ["columns", "csv_date_format", "default_currency", "desktop_currency", "sync_missing_orders",
-                                    "csv_source", "negative_amounts"]
+        let allowed: Set<String> = [
+            "columns", "csv_date_format", "default_currency", "desktop_currency", "sync_missing_orders",
+            "csv_source", "negative_amounts",
+        ]
         for pair in reader.pairs(node, Self.key, allowed: allowed) {
             let full = "\(Self.key).\(pair.key)"
             let value = pair.value
@@ -44,11 +46,17 @@ public struct RefundSettings: ConfigurationSection {
                 }
             case "csv_date_format":
                 let formats = [CalendarDate.Format.dayMonthYear.rawValue, CalendarDate.Format.monthDayYear.rawValue]
-                if let text = reader.choice(value, full, formats), let format = CalendarDate.Format(rawValue: text) { csvDateFormat = format }
+                if let text = reader.choice(value, full, formats), let format = CalendarDate.Format(rawValue: text) {
+                    csvDateFormat = format
+                }
             case "default_currency", "desktop_currency":
                 if let code = reader.string(value, full) {
                     if let currency = Currency(code: code) {
-                        if pair.key == "default_currency" { defaultCurrency = currency } else { desktopCurrency = currency }
+                        if pair.key == "default_currency" {
+                            defaultCurrency = currency
+                        } else {
+                            desktopCurrency = currency
+                        }
                     } else {
                         reader.problem(value, full, "'\(code)' is not an ISO 4217 currency code")
                     }
@@ -58,7 +66,9 @@ public struct RefundSettings: ConfigurationSection {
             case "csv_source":
                 if let name = reader.string(value, full) { csvSource = name }
             case "negative_amounts":
-                if let text = reader.choice(value, full, ["invalid", "refund"]) { negativeAmountsAreRefunds = text == "refund" }
+                if let text = reader.choice(value, full, ["invalid", "refund"]) {
+                    negativeAmountsAreRefunds = text == "refund"
+                }
             default: break
             }
         }
@@ -67,7 +77,10 @@ public struct RefundSettings: ConfigurationSection {
 
 /// The fields of a refund record a CSV column can fill.
 public enum RefundField: String, Sendable, Hashable, CaseIterable {
-    case id, orderNumber = "order_number", creditNote = "credit_note", amount, currency, date, reference, method, customer
+    case id
+    case orderNumber = "order_number"
+    case creditNote = "credit_note"
+    case amount, currency, date, reference, method, customer
 
     /// Header names recognised without configuration (compared normalised: lower case, letters and digits only).
     public var builtInNames: [String] {

@@ -10,14 +10,18 @@ public struct XeroCSVFormat: ExportFormat {
 
     /// The template's header, byte for byte (the `*` marks required columns).
     public static let header = [
-        "*ContactName", "EmailAddress", "POAddressLine1", "POAddressLine2", "POAddressLine3", "POAddressLine4", "POCity",
+        "*ContactName", "EmailAddress", "POAddressLine1", "POAddressLine2", "POAddressLine3", "POAddressLine4",
+        "POCity",
         "PORegion", "POPostalCode", "POCountry", "*InvoiceNumber", "Reference", "*InvoiceDate", "*DueDate", "Total",
-        "InventoryItemCode", "*Description", "*Quantity", "*UnitAmount", "Discount", "*AccountCode", "*TaxType", "TaxAmount",
+        "InventoryItemCode", "*Description", "*Quantity", "*UnitAmount", "Discount", "*AccountCode", "*TaxType",
+        "TaxAmount",
         "TrackingName1", "TrackingOption1", "TrackingName2", "TrackingOption2", "Currency", "BrandingTheme",
     ]
 
-    public static let invoices = OutputFamily(name: "xero-invoices", fileExtension: "csv", maxDocumentsPerFile: 500, unit: "row")
-    public static let creditNotes = OutputFamily(name: "xero-credit-notes", fileExtension: "csv", maxDocumentsPerFile: 500, unit: "row")
+    public static let invoices = OutputFamily(
+        name: "xero-invoices", fileExtension: "csv", maxDocumentsPerFile: 500, unit: "row")
+    public static let creditNotes = OutputFamily(
+        name: "xero-credit-notes", fileExtension: "csv", maxDocumentsPerFile: 500, unit: "row")
 
     public let settings: XeroSettings
     public let textPolicy: TextCellPolicy
@@ -62,7 +66,9 @@ final class XeroCSVWriter: FamilyWriter {
         let address = contact.address
         var bytes: [UInt8] = []
         for line in mapped.lines {
-            let tracking = line.tracking + Array(repeating: TrackingOption(category: "", option: ""), count: max(0, 2 - line.tracking.count))
+            let tracking =
+                line.tracking
+                + Array(repeating: TrackingOption(category: "", option: ""), count: max(0, 2 - line.tracking.count))
             let row: [String] = [
                 contact.name, contact.email ?? "", address.line1 ?? "", address.line2 ?? "", "", "", address.town ?? "",
                 address.county ?? "", address.postcode ?? "", address.country ?? "",
@@ -70,7 +76,8 @@ final class XeroCSVWriter: FamilyWriter {
                 (document.dueDate ?? document.date).formatted(settings.dateFormat),
                 settings.fillTotals ? signed(document.totals.gross) : "",
                 "", line.description, line.line.quantity.normalizedDescription, signed(line.line.unitPrice),
-                line.line.discountPercent?.normalizedDescription ?? "", line.account, line.tax[XeroPackage.taxName] ?? "",
+                line.line.discountPercent?.normalizedDescription ?? "", line.account,
+                line.tax[XeroPackage.taxName] ?? "",
                 settings.fillTotals ? signed(line.line.tax) : "",
                 tracking[0].category, tracking[0].option, tracking[1].category, tracking[1].option,
                 document.currency.code, "",

@@ -40,7 +40,9 @@ public struct XeroPackage: AccountingPackage {
 
     public let refundTargets = ["xero-xml"]
 
-    public func refundWriter(_ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs) -> (any RefundWriter)? {
+    public func refundWriter(
+        _ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs
+    ) -> (any RefundWriter)? {
         target == "xero-xml" ? XeroRefundPayments(payments: configuration.payments) : nil
     }
 }

@@ -42,15 +42,22 @@ struct XeroRefundReader: RefundReader {
         var problems = RecordProblems(at: location)
         let id = payment.value("PaymentID") ?? ""
         if id.isEmpty { problems.add("PaymentID is missing", field: "PaymentID") }
-        let currencyCode = creditNote?.value("CurrencyCode") ?? payment.value("Invoice/CurrencyCode") ?? payment.value("CurrencyCode")
+        let currencyCode =
+            creditNote?.value("CurrencyCode") ?? payment.value("Invoice/CurrencyCode") ?? payment.value("CurrencyCode")
         let currency = RefundValues.currency(currencyCode, fallback: nil, field: "CurrencyCode", problems: &problems)
-        let amount = RefundValues.amount(payment.value("Amount"), currency: currency, field: "Amount", problems: &problems)
-        let date = RefundValues.date(payment.value("Date"), slashFormat: .dayMonthYear, field: "Date", problems: &problems)
-        let creditNoteNumber = creditNote?.value("CreditNoteNumber") ?? payment.value("Invoice/InvoiceNumber") ?? payment.value("CreditNoteNumber")
+        let amount = RefundValues.amount(
+            payment.value("Amount"), currency: currency, field: "Amount", problems: &problems)
+        let date = RefundValues.date(
+            payment.value("Date"), slashFormat: .dayMonthYear, field: "Date", problems: &problems)
+        let creditNoteNumber =
+            creditNote?.value("CreditNoteNumber") ?? payment.value("Invoice/InvoiceNumber")
+            ?? payment.value("CreditNoteNumber")
         let order = creditNote?.value("Reference")
-        return Refund(system: system, location: location, id: id, date: date, amount: amount,
-                      creditNote: creditNoteNumber, orderNumber: order, reference: payment.value("Reference"),
-                      method: payment.value("Account/Code") ?? payment.value("Account/Name"),
-                      customer: creditNote?.value("Contact/Name") ?? payment.value("Invoice/Contact/Name"), problems: problems.findings)
+        return Refund(
+            system: system, location: location, id: id, date: date, amount: amount,
+            creditNote: creditNoteNumber, orderNumber: order, reference: payment.value("Reference"),
+            method: payment.value("Account/Code") ?? payment.value("Account/Name"),
+            customer: creditNote?.value("Contact/Name") ?? payment.value("Invoice/Contact/Name"),
+            problems: problems.findings)
     }
 }

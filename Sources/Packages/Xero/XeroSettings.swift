@@ -19,7 +19,9 @@ public struct XeroSettings: ConfigurationSection {
     public init() {}
 
     public mutating func read(_ node: ConfigNode, _ reader: SectionReader) {
-        for pair in reader.pairs(node, Self.key, allowed: ["date_format", "invoice_status", "credit_note_sign", "fill_totals"]) {
+        for pair in reader.pairs(
+            node, Self.key, allowed: ["date_format", "invoice_status", "credit_note_sign", "fill_totals"])
+        {
             let full = "\(Self.key).\(pair.key)"
             let value = pair.value
             switch pair.key {
@@ -28,7 +30,9 @@ public struct XeroSettings: ConfigurationSection {
             case "invoice_status":
                 if let text = reader.choice(value, full, Self.statuses) { invoiceStatus = text }
             case "credit_note_sign":
-                if let text = reader.choice(value, full, ["negative", "positive"]) { negativeCreditNotes = text == "negative" }
+                if let text = reader.choice(value, full, ["negative", "positive"]) {
+                    negativeCreditNotes = text == "negative"
+                }
             case "fill_totals":
                 if let flag = reader.bool(value, full) { fillTotals = flag }
             default: break

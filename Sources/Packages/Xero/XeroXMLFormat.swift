@@ -25,18 +25,21 @@ public struct XeroXMLFormat: ExportFormat {
         case .sales(let sales): return .family(sales.kind == .invoice ? Self.invoices : Self.creditNotes)
         case .payment(let payment):
             guard payment.relatedInvoice != nil else {
-                return .notCarried("the payment names no invoice (RelatedInvoice), and Xero applies a payment to an invoice; record it in Xero as a prepayment by hand")
+                return .notCarried(
+                    "the payment names no invoice (RelatedInvoice), and Xero applies a payment to an invoice; record it in Xero as a prepayment by hand"
+                )
             }
             return .family(Self.payments)
         }
     }
 
     public func makeWriter(for family: OutputFamily) -> any FamilyWriter {
-        let root = switch family.name {
-        case Self.invoices.name: "Invoices"
-        case Self.creditNotes.name: "CreditNotes"
-        default: "Payments"
-        }
+        let root =
+            switch family.name {
+            case Self.invoices.name: "Invoices"
+            case Self.creditNotes.name: "CreditNotes"
+            default: "Payments"
+            }
         return XeroXMLWriter(root: root, settings: settings)
     }
 }
@@ -95,7 +98,9 @@ final class XeroXMLWriter: FamilyWriter {
             // A refund tax replaced KCC's code: Xero computes the tax for the type it was given.
             if line.taxCode == line.line.taxCode { try xml.element("TaxAmount", line.line.tax.amountText) }
             try xml.element("LineAmount", line.line.net.amountText)
-            if let discount = line.line.discountPercent { try xml.element("DiscountRate", discount.normalizedDescription) }
+            if let discount = line.line.discountPercent {
+                try xml.element("DiscountRate", discount.normalizedDescription)
+            }
             if !line.tracking.isEmpty {
                 try xml.startElement("Tracking")
                 for tracking in line.tracking {
@@ -136,7 +141,8 @@ final class XeroXMLWriter: FamilyWriter {
             try xml.startElement("Address")
             try xml.element("AddressType", "POBOX")
             let layout: [(name: String, part: KeyPath<Address, String?>)] = [
-                ("AddressLine1", \.line1), ("AddressLine2", \.line2), ("City", \.town), ("Region", \.county), ("PostalCode", \.postcode),
+                ("AddressLine1", \.line1), ("AddressLine2", \.line2), ("City", \.town), ("Region", \.county),
+                ("PostalCode", \.postcode),
                 ("Country", \.country),
             ]
             for (name, value) in a.parts(layout) { try xml.element(name, value) }

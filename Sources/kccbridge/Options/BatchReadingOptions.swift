@@ -5,7 +5,9 @@ import KCCModel
 
 /// How to read KCC batches; shared by every command that reads them.
 struct BatchReadingOptions: ParsableArguments {
-    @Option(name: .customLong("date-format"), help: "How dates are written in a CSV batch: YYYY-MM-DD (default) or DD/MM/YYYY. Never guessed.")
+    @Option(
+        name: .customLong("date-format"),
+        help: "How dates are written in a CSV batch: YYYY-MM-DD (default) or DD/MM/YYYY. Never guessed.")
     var dateFormat: String = CalendarDate.Format.iso.rawValue
 
     @Option(help: "The CSV batch's text encoding: utf-8 (default) or windows-1252. Never guessed.")

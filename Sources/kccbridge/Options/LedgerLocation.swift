@@ -14,7 +14,8 @@ struct LedgerLocation: ParsableArguments {
         name: .customLong("ledger"),
         help: ArgumentHelp(
             "The ledger file.",
-            discussion: "Default: $KCCBRIDGE_LEDGER, else $XDG_DATA_HOME/kccbridge/ledger.sqlite, else ~/.local/share/kccbridge/ledger.sqlite.",
+            discussion:
+                "Default: $KCCBRIDGE_LEDGER, else $XDG_DATA_HOME/kccbridge/ledger.sqlite, else ~/.local/share/kccbridge/ledger.sqlite.",
             valueName: "path"
         )
     )
@@ -34,14 +35,17 @@ struct LedgerLocation: ParsableArguments {
     func openExisting() throws -> Ledger {
         let path = resolved
         guard access(path, F_OK) == 0 else {
-            printError("error: there is no ledger at \(path) (nothing has been exported with it yet); name one with --ledger")
+            printError(
+                "error: there is no ledger at \(path) (nothing has been exported with it yet); name one with --ledger")
             throw ExitCode(ExitStatus.needsAttention)
         }
         do {
             let ledger = try Ledger(path: path, logger: Self.logger)
             // Reading commands leave runs alone, but say when one is unfinished.
             for run in try ledger.runs(status: .pending) {
-                printError("note: run \(run.id) (\(run.target), \(run.inputFile)) is unfinished: still running, or interrupted; the next convert, reconcile or watch finishes it")
+                printError(
+                    "note: run \(run.id) (\(run.target), \(run.inputFile)) is unfinished: still running, or interrupted; the next convert, reconcile or watch finishes it"
+                )
             }
             return ledger
         } catch {

@@ -20,9 +20,14 @@ struct TextTable {
 
     mutating func append(_ cells: [String]) {
         precondition(cells.count == columns.count, "a row has \(cells.count) cells for \(columns.count) columns")
-        rows.append(cells.map { cell in
-            String(cell.map { $0.isNewline || $0 == "\t" || $0.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .control }) ? " " : $0 })
-        })
+        rows.append(
+            cells.map { cell in
+                String(
+                    cell.map {
+                        $0.isNewline || $0 == "\t"
+                            || $0.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .control }) ? " " : $0
+                    })
+            })
     }
 
     /// The header and every row, each line ending in a newline.

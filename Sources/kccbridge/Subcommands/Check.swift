@@ -6,7 +6,8 @@ import KCCModel
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read KCC export batches (CSV or XML) and report every problem, without writing anything.",
-        discussion: "Prints each problem as FILE:LINE: severity: message, then one summary line per file. Exit status 0 when every document is good, 1 when any document is held back or a file cannot be used."
+        discussion:
+            "Prints each problem as FILE:LINE: severity: message, then one summary line per file. Exit status 0 when every document is good, 1 when any document is held back or a file cannot be used."
     )
 
     @Argument(help: "Batch files (.csv or .xml).")
@@ -33,7 +34,9 @@ struct Check: ParsableCommand {
 
     static func summaryLine(_ s: BatchCheckSummary) -> String {
         if s.refused { return "\(s.file): refused: no documents read" }
-        var parts = ["\(s.documentsRead) document\(s.documentsRead == 1 ? "" : "s") read", "\(s.heldBack.count) held back"]
+        var parts = [
+            "\(s.documentsRead) document\(s.documentsRead == 1 ? "" : "s") read", "\(s.heldBack.count) held back",
+        ]
         if s.otherErrors > 0 { parts.append("\(s.otherErrors) row\(s.otherErrors == 1 ? "" : "s") skipped") }
         parts.append("\(s.warnings) warning\(s.warnings == 1 ? "" : "s")")
         return "\(s.file): " + parts.joined(separator: ", ")

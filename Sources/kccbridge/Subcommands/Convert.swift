@@ -31,19 +31,26 @@ struct Convert: ParsableCommand {
     @Option(help: "The configuration file (default: kccbridge.yaml in the current folder, else built-in defaults).")
     var config: String?
 
-    @Flag(name: .customLong("pre-check"), help: "Say what would be written where, and what would be held back; write nothing.")
+    @Flag(
+        name: .customLong("pre-check"),
+        help: "Say what would be written where, and what would be held back; write nothing.")
     var preCheck = false
 
     @Flag(help: "List where every document went (a pre-check always does).")
     var list = false
 
-    @Option(help: "Convert only the documents named in this file: a problems file from an earlier run (its Document column), or one number per line.")
+    @Option(
+        help:
+            "Convert only the documents named in this file: a problems file from an earlier run (its Document column), or one number per line."
+    )
     var only: String?
 
     @Flag(help: "Export documents the ledger holds as already exported to this target (recorded as a re-export).")
     var reexport = false
 
-    @Flag(name: .customLong("no-ledger"), help: "Do not use the ledger: no duplicate check and nothing recorded (for trying things out).")
+    @Flag(
+        name: .customLong("no-ledger"),
+        help: "Do not use the ledger: no duplicate check and nothing recorded (for trying things out).")
     var noLedger = false
 
     @OptionGroup var reading: BatchReadingOptions
@@ -52,14 +59,16 @@ struct Convert: ParsableCommand {
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one batch file") }
         guard PackageRegistry.all.package(exporting: to) != nil else {
-            throw ValidationError("--to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(to)'")
+            throw ValidationError(
+                "--to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(to)'")
         }
     }
 
     func run() throws {
         let configuration = try CommandSupport.configuration(config)
         guard let format = PackageRegistry.all.exportFormat(to, configuration: configuration) else {
-            throw ValidationError("--to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(to)'")
+            throw ValidationError(
+                "--to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(to)'")
         }
         var options = ConversionOptions(outputFolder: CommandSupport.folder(out))
         options.preCheck = preCheck
@@ -75,7 +84,8 @@ struct Convert: ParsableCommand {
         }
         if !preCheck { try CommandSupport.makeFolder(options.outputFolder) }
         let journal: any ExportJournal = noLedger ? NoJournal() : LedgerJournal(ledger: try location.openForWriting())
-        let converter = Converter(format: format, configuration: configuration, journal: journal, logger: Logger(label: "kccbridge.convert"))
+        let converter = Converter(
+            format: format, configuration: configuration, journal: journal, logger: Logger(label: "kccbridge.convert"))
         var failed = false
         for file in files {
             let report = converter.convert(file, options: options) { event in
@@ -97,8 +107,10 @@ struct Convert: ParsableCommand {
         }
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         let files = r.outputs.count - (r.problemsFile == nil ? 0 : 1)
-        var parts = [plural(r.reading.documentsRead + r.reading.heldBack.count, "document") + " read",
-                     "\(r.written) \(r.preCheck ? "would be written" : "written") to \(plural(files, "file"))"]
+        var parts = [
+            plural(r.reading.documentsRead + r.reading.heldBack.count, "document") + " read",
+            "\(r.written) \(r.preCheck ? "would be written" : "written") to \(plural(files, "file"))",
+        ]
         if r.notCarried > 0 { parts.append("\(r.notCarried) not carried by \(r.target)") }
         parts.append("\(r.allHeldBack.count) held back")
         parts.append(plural(r.reading.warnings + r.warnings, "warning"))

@@ -6,10 +6,14 @@ import KCCBatch
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a valid synthetic KCC batch for demos, tests and benchmarks.",
-        discussion: "The same --seed always gives the same batch. Writes to standard output unless --output is given; an existing file is never overwritten."
+        discussion:
+            "The same --seed always gives the same batch. Writes to standard output unless --output is given; an existing file is never overwritten."
     )
 
-    @Option(help: "How many sales orders to make (each gives an invoice or a cancelled-order credit note, and sometimes a prepayment and a partial return).")
+    @Option(
+        help:
+            "How many sales orders to make (each gives an invoice or a cancelled-order credit note, and sometimes a prepayment and a partial return)."
+    )
     var orders: Int
 
     @Option(help: "Seed of the random choices.")
@@ -18,7 +22,11 @@ struct Generate: ParsableCommand {
     @Option(help: "csv or xml.")
     var format: String = "csv"
 
-    @Option(name: .customLong("first-order"), help: "Number the orders from this one (SO-71000 + N, INV-300000 + N …), so several batches can follow each other.")
+    @Option(
+        name: .customLong("first-order"),
+        help:
+            "Number the orders from this one (SO-71000 + N, INV-300000 + N …), so several batches can follow each other."
+    )
     var firstOrder: Int = 0
 
     @Flag(help: "Add commas, quotes, line breaks, non-Latin names and formula-like text.")
@@ -29,7 +37,9 @@ struct Generate: ParsableCommand {
 
     func validate() throws {
         guard orders >= 0 else { throw ValidationError("--orders must be 0 or more") }
-        guard (0...10_000_000).contains(firstOrder) else { throw ValidationError("--first-order must be from 0 to 10000000") }
+        guard (0...10_000_000).contains(firstOrder) else {
+            throw ValidationError("--first-order must be from 0 to 10000000")
+        }
         _ = try chosenEncoding()
     }
 

@@ -8,7 +8,8 @@ struct LedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
         abstract: "Look into the ledger: every document exported, every refund applied, every resolution.",
-        discussion: "The ledger is an SQLite file (see --ledger). These commands only read it. Exit status 0 when done, 1 when the ledger cannot be read or the number asked for is not in it, 2 for a usage error.",
+        discussion:
+            "The ledger is an SQLite file (see --ledger). These commands only read it. Exit status 0 when done, 1 when the ledger cannot be read or the number asked for is not in it, 2 for a usage error.",
         subcommands: [List.self, Export.self, Show.self]
     )
 
@@ -42,7 +43,9 @@ struct LedgerCommand: ParsableCommand {
             }
             var day: CalendarDate?
             if let since {
-                guard let parsed = CalendarDate(parsing: since) else { throw ValidationError("--since must be a date as YYYY-MM-DD, not '\(since)'") }
+                guard let parsed = CalendarDate(parsing: since) else {
+                    throw ValidationError("--since must be a date as YYYY-MM-DD, not '\(since)'")
+                }
                 day = parsed
             }
             return (documentKind, day)
@@ -58,8 +61,10 @@ struct LedgerCommand: ParsableCommand {
                 throw LedgerLocation.report(error)
             }
             var table = TextTable([
-                .init(title: "RUN", alignment: .right), .init(title: "EXPORTED (UTC)"), .init(title: "TARGET"), .init(title: "KIND"),
-                .init(title: "NUMBER"), .init(title: "ORDER"), .init(title: "CUSTOMER"), .init(title: "GROSS", alignment: .right),
+                .init(title: "RUN", alignment: .right), .init(title: "EXPORTED (UTC)"), .init(title: "TARGET"),
+                .init(title: "KIND"),
+                .init(title: "NUMBER"), .init(title: "ORDER"), .init(title: "CUSTOMER"),
+                .init(title: "GROSS", alignment: .right),
                 .init(title: "FILE"),
             ])
             for entry in documents {
@@ -79,13 +84,17 @@ struct LedgerCommand: ParsableCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write every exported document to standard output as CSV (RFC 4180, with a header row).",
-            discussion: "Text that a spreadsheet would run as a formula is prefixed with '. Amounts are plain decimals in the currency's digits."
+            discussion:
+                "Text that a spreadsheet would run as a formula is prefixed with '. Amounts are plain decimals in the currency's digits."
         )
 
         @Option(help: "csv (the only format for now).")
         var format: String = "csv"
 
-        @Option(help: "What to export: documents (default, every exported document), runs, refunds (applied), resolutions, outcomes (of reconciled refunds), processed (files a watcher took).")
+        @Option(
+            help:
+                "What to export: documents (default, every exported document), runs, refunds (applied), resolutions, outcomes (of reconciled refunds), processed (files a watcher took)."
+        )
         var table: String = "documents"
 
         @OptionGroup var location: LedgerLocation
@@ -93,7 +102,9 @@ struct LedgerCommand: ParsableCommand {
         func validate() throws {
             guard format.lowercased() == "csv" else { throw ValidationError("--format must be csv, not '\(format)'") }
             guard table == "documents" || Ledger.ExportTable.allCases.contains(where: { $0.name == table }) else {
-                throw ValidationError("--table must be documents, \(Ledger.ExportTable.allCases.map(\.name).joined(separator: ", ")), not '\(table)'")
+                throw ValidationError(
+                    "--table must be documents, \(Ledger.ExportTable.allCases.map(\.name).joined(separator: ", ")), not '\(table)'"
+                )
             }
         }
 

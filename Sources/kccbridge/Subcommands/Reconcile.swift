@@ -13,7 +13,8 @@ import Refunds
 /// `kccbridge reconcile FILE... --out DIR`, and `kccbridge reconcile --pending`.
 struct Reconcile: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Match refunds read back from Xero, QuickBooks or a sales channel to the credit notes and orders exported before.",
+        abstract:
+            "Match refunds read back from Xero, QuickBooks or a sales channel to the credit notes and orders exported before.",
         discussion: """
             Writes <file>.kcc-payments.csv and .xml (what matched, for KCC's "Create and Allocate Payments") and \
             <file>.reconciliation-report.csv and .html (every refund, its outcome, the evidence and the command that resolves it). \
@@ -37,16 +38,27 @@ struct Reconcile: ParsableCommand {
     @Flag(name: .customLong("pre-check"), help: "Decide and report; write and record nothing.")
     var preCheck = false
 
-    @Option(name: .customLong("to"), help: "Also write the applied refunds for this accounting package (for refunds made in a sales channel): \(PackageRegistry.all.refundTargets.joined(separator: ", ")). Repeatable.")
+    @Option(
+        name: .customLong("to"),
+        help:
+            "Also write the applied refunds for this accounting package (for refunds made in a sales channel): \(PackageRegistry.all.refundTargets.joined(separator: ", ")). Repeatable."
+    )
     var refundTargets: [String] = []
 
-    @Option(name: .customLong("credit-memos"), help: "A qbXML CreditMemoQueryRs response: the TxnIDs --to qbd-qbxml applies refunds to.")
+    @Option(
+        name: .customLong("credit-memos"),
+        help: "A qbXML CreditMemoQueryRs response: the TxnIDs --to qbd-qbxml applies refunds to.")
     var creditMemos: String?
 
-    @Option(name: .customLong("sync-orders-from"), help: "With refunds.sync_missing_orders: true, the KCC batch to export a refund's order from when the order was never exported (sync the original order if missing).")
+    @Option(
+        name: .customLong("sync-orders-from"),
+        help:
+            "With refunds.sync_missing_orders: true, the KCC batch to export a refund's order from when the order was never exported (sync the original order if missing)."
+    )
     var syncBatch: String?
 
-    @Option(name: .customLong("sync-to"), help: "The target the missing orders are exported to (with --sync-orders-from).")
+    @Option(
+        name: .customLong("sync-to"), help: "The target the missing orders are exported to (with --sync-orders-from).")
     var syncTarget: String?
 
     @Flag(help: "List the refunds that still need a person, from the ledger, and exit.")
@@ -62,14 +74,20 @@ struct Reconcile: ParsableCommand {
         if files.isEmpty { throw ValidationError("name at least one refund file (or use --pending)") }
         if out == nil && !preCheck { throw ValidationError("--out DIR is required (or use --pre-check)") }
         for target in refundTargets where PackageRegistry.all.package(recordingRefundsFor: target) == nil {
-            throw ValidationError("--to must be one of \(PackageRegistry.all.refundTargets.joined(separator: ", ")), not '\(target)'")
+            throw ValidationError(
+                "--to must be one of \(PackageRegistry.all.refundTargets.joined(separator: ", ")), not '\(target)'")
         }
-        if (syncBatch == nil) != (syncTarget == nil) { throw ValidationError("--sync-orders-from and --sync-to go together") }
+        if (syncBatch == nil) != (syncTarget == nil) {
+            throw ValidationError("--sync-orders-from and --sync-to go together")
+        }
         if let syncTarget, PackageRegistry.all.package(exporting: syncTarget) == nil {
-            throw ValidationError("--sync-to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(syncTarget)'")
+            throw ValidationError(
+                "--sync-to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(syncTarget)'"
+            )
         }
         if from != "auto" && !Self.refundFile.formats.contains(from) {
-            throw ValidationError("--from must be auto, \(Self.refundFile.formats.joined(separator: ", ")), not '\(from)'")
+            throw ValidationError(
+                "--from must be auto, \(Self.refundFile.formats.joined(separator: ", ")), not '\(from)'")
         }
     }
 
@@ -91,11 +109,15 @@ struct Reconcile: ParsableCommand {
                 throw ExitCode(ExitStatus.usage)
             }
             if inputs.creditNoteIDs.isEmpty {
-                printError("error: \(creditMemos) holds no CreditMemoRet: give the response to a CreditMemoQueryRq, not a request")
+                printError(
+                    "error: \(creditMemos) holds no CreditMemoRet: give the response to a CreditMemoQueryRq, not a request"
+                )
                 throw ExitCode(ExitStatus.usage)
             }
         } else if refundTargets.contains("qbd-qbxml") {
-            printError("error: --to qbd-qbxml needs --credit-memos FILE (a CreditMemoQueryRs response naming QuickBooks's credit memos)")
+            printError(
+                "error: --to qbd-qbxml needs --credit-memos FILE (a CreditMemoQueryRs response naming QuickBooks's credit memos)"
+            )
             throw ExitCode(ExitStatus.usage)
         }
         options.refundDestinations = refundTargets.compactMap {
@@ -106,16 +128,23 @@ struct Reconcile: ParsableCommand {
         if let syncBatch, let syncTarget {
             if configuration.refunds.syncMissingOrders {
                 guard let format = PackageRegistry.all.exportFormat(syncTarget, configuration: configuration) else {
-                    throw ValidationError("--sync-to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(syncTarget)'")
+                    throw ValidationError(
+                        "--sync-to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(syncTarget)'"
+                    )
                 }
-                let sync = OrderSync(batch: syncBatch, format: format, outputFolder: options.outputFolder, configuration: configuration)
+                let sync = OrderSync(
+                    batch: syncBatch, format: format, outputFolder: options.outputFolder, configuration: configuration)
                 let logger = Logger(label: "kccbridge.sync")
-                options.syncMissingOrders = { orders in sync.export(orders, journal: LedgerJournal(ledger: ledger), logger: logger) }
+                options.syncMissingOrders = { orders in
+                    sync.export(orders, journal: LedgerJournal(ledger: ledger), logger: logger)
+                }
             } else {
-                printError("note: --sync-orders-from is ignored: refunds.sync_missing_orders is not true in the configuration")
+                printError(
+                    "note: --sync-orders-from is ignored: refunds.sync_missing_orders is not true in the configuration")
             }
         }
-        let run = ReconciliationRun(store: LedgerReconciliationStore(ledger: ledger), logger: Logger(label: "kccbridge.reconcile"))
+        let run = ReconciliationRun(
+            store: LedgerReconciliationStore(ledger: ledger), logger: Logger(label: "kccbridge.reconcile"))
         var attention = false
         for file in files {
             let report = run.reconcile(file, options: options)
@@ -129,7 +158,9 @@ struct Reconcile: ParsableCommand {
             }
             for note in report.notes { print("\(file): note: \(note)") }
             for decision in report.decisions where decision.needsPerson || decision.outcome == .duplicate {
-                print("\(decision.refund.location): \(decision.outcome): refund \(decision.refund.id): \(decision.reason)")
+                print(
+                    "\(decision.refund.location): \(decision.outcome): refund \(decision.refund.id): \(decision.reason)"
+                )
                 if !decision.steps.isEmpty { print("    to resolve: \(options.commands.render(decision.steps))") }
             }
             print("\(file): \(report.summary.line)")
@@ -153,7 +184,9 @@ struct Reconcile: ParsableCommand {
         for record in pending {
             let place = record.sourceLine.map { "\(record.sourceFile):\($0)" } ?? record.sourceFile
             let amount = record.amount.map { " \($0)" } ?? ""
-            print("\(place): \(record.outcome): refund \(record.refundID) (\(record.sourceSystem))\(amount): \(record.reason)")
+            print(
+                "\(place): \(record.outcome): refund \(record.refundID) (\(record.sourceSystem))\(amount): \(record.reason)"
+            )
         }
         print(pending.count == 1 ? "1 refund needs a person" : "\(pending.count) refunds need a person")
         if !pending.isEmpty { throw ExitCode(ExitStatus.needsAttention) }
@@ -163,8 +196,10 @@ struct Reconcile: ParsableCommand {
 /// `kccbridge resolve REFUND_ID (--credit-note NUMBER | --ignore) --note TEXT`.
 struct Resolve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Record a person's decision about a refund that reconciliation could not place; the next reconcile applies it.",
-        discussion: "Exit status 0 when recorded, 1 when the refund or credit note is unknown to the ledger, 2 for a usage error."
+        abstract:
+            "Record a person's decision about a refund that reconciliation could not place; the next reconcile applies it.",
+        discussion:
+            "Exit status 0 when recorded, 1 when the refund or credit note is unknown to the ledger, 2 for a usage error."
     )
 
     @Argument(help: "The refund id, as the report shows it.")
@@ -191,7 +226,9 @@ struct Resolve: ParsableCommand {
     }
 
     func validate() throws {
-        if (creditNote == nil) == !ignore { throw ValidationError("give exactly one of --credit-note NUMBER or --ignore") }
+        if (creditNote == nil) == !ignore {
+            throw ValidationError("give exactly one of --credit-note NUMBER or --ignore")
+        }
         if note.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--note must say why") }
     }
 
@@ -203,7 +240,8 @@ struct Resolve: ParsableCommand {
                 throw ExitCode(ExitStatus.needsAttention)
             }
             if let creditNote, try ledger.creditNote(number: creditNote) == nil {
-                printError("error: credit note \(creditNote) is not in the ledger (it was never exported); export it first")
+                printError(
+                    "error: credit note \(creditNote) is not in the ledger (it was never exported); export it first")
                 throw ExitCode(ExitStatus.needsAttention)
             }
             let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? Self.accountName() ?? "unknown"

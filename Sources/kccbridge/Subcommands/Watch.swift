@@ -19,7 +19,8 @@ private let stopRequests = Atomic<Int>(0)
 /// `kccbridge watch ROOT --to TARGET`.
 struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Watch a folder: convert KCC batches and reconcile refund files dropped into ROOT/inbox, results in ROOT/out.",
+        abstract:
+            "Watch a folder: convert KCC batches and reconcile refund files dropped into ROOT/inbox, results in ROOT/out.",
         discussion: """
             Layout: ROOT/inbox (drop files here; rename them in when complete, or they are taken once unchanged for the quiet period), \
             ROOT/work, ROOT/out, ROOT/archive (processed originals, time-stamped), ROOT/failed (with NAME.error.txt), ROOT/.state (the ledger). \
@@ -32,16 +33,24 @@ struct Watch: ParsableCommand {
     @Argument(help: "The route's root folder (created with its subfolders if missing).")
     var root: String
 
-    @Option(name: .customLong("to"), help: "Export target for batches (repeatable): \(PackageRegistry.all.exportTargets.joined(separator: ", ")).")
+    @Option(
+        name: .customLong("to"),
+        help: "Export target for batches (repeatable): \(PackageRegistry.all.exportTargets.joined(separator: ", ")).")
     var targets: [String] = []
 
-    @Option(name: .customLong("refunds-to"), help: "Also write reconciled channel refunds for: \(PackageRegistry.all.refundTargets.joined(separator: ", ")) (repeatable).")
+    @Option(
+        name: .customLong("refunds-to"),
+        help:
+            "Also write reconciled channel refunds for: \(PackageRegistry.all.refundTargets.joined(separator: ", ")) (repeatable)."
+    )
     var refundTargets: [String] = []
 
     @Flag(help: "Process what is in the inbox now, then exit (for cron).")
     var once = false
 
-    @Option(name: .customLong("quiet-seconds"), help: "How long a file written in place must stay unchanged before it is taken.")
+    @Option(
+        name: .customLong("quiet-seconds"),
+        help: "How long a file written in place must stay unchanged before it is taken.")
     var quietSeconds: Double = 2
 
     @Option(help: "The configuration file (default: kccbridge.yaml in the current folder, else built-in defaults).")
@@ -55,13 +64,18 @@ struct Watch: ParsableCommand {
     func validate() throws {
         if targets.isEmpty { throw ValidationError("name at least one --to target for batches") }
         for target in targets where PackageRegistry.all.package(exporting: target) == nil {
-            throw ValidationError("--to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(target)'")
+            throw ValidationError(
+                "--to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(target)'")
         }
         if refundTargets.contains("qbd-qbxml") {
-            throw ValidationError("--refunds-to qbd-qbxml needs the credit memos' TxnIDs, which a watched folder does not have; use qbd-iif, or reconcile by hand with --credit-memos")
+            throw ValidationError(
+                "--refunds-to qbd-qbxml needs the credit memos' TxnIDs, which a watched folder does not have; use qbd-iif, or reconcile by hand with --credit-memos"
+            )
         }
         for target in refundTargets where PackageRegistry.all.package(recordingRefundsFor: target) == nil {
-            throw ValidationError("--refunds-to must be one of \(PackageRegistry.all.refundTargets.joined(separator: ", ")), not '\(target)'")
+            throw ValidationError(
+                "--refunds-to must be one of \(PackageRegistry.all.refundTargets.joined(separator: ", ")), not '\(target)'"
+            )
         }
         if !(0...3600).contains(quietSeconds) { throw ValidationError("--quiet-seconds must be from 0 to 3600") }
     }
@@ -101,7 +115,9 @@ struct Watch: ParsableCommand {
                 let failures = try watcher.runOnce { stopRequests.load(ordering: .relaxed) > 0 }
                 if failures > 0 { throw ExitCode(ExitStatus.needsAttention) }
             } else {
-                printLine("\(Self.now()) watching \(route.inbox) (targets: \(targets.joined(separator: ", ")); ledger: \(ledgerPath ?? route.ledgerPath))")
+                printLine(
+                    "\(Self.now()) watching \(route.inbox) (targets: \(targets.joined(separator: ", ")); ledger: \(ledgerPath ?? route.ledgerPath))"
+                )
                 try watcher.run { stopRequests.load(ordering: .relaxed) > 0 }
                 printLine("\(Self.now()) stopped")
             }

@@ -13,19 +13,24 @@ struct TallyPackage: AccountingPackage {
 
     static let taxField = TaxCodeField(key: "tally", meaning: "Tally's VAT band, e.g. V20")
     var taxCodeFields: [TaxCodeField] { [Self.taxField] }
-    var defaultTaxFields: [String: [String: String]] { ["T0": ["tally": "V0"], "T1": ["tally": "V20"], "T5": ["tally": "V5"], "T9": ["tally": "NONE"]] }
+    var defaultTaxFields: [String: [String: String]] {
+        ["T0": ["tally": "V0"], "T1": ["tally": "V20"], "T5": ["tally": "V5"], "T9": ["tally": "NONE"]]
+    }
 
     let exportTargets = ["tally-csv"]
 
     func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)? {
-        target == "tally-csv" ? TallyCSVFormat(settings: configuration[TallySettings.self], textPolicy: configuration.textCells) : nil
+        target == "tally-csv"
+            ? TallyCSVFormat(settings: configuration[TallySettings.self], textPolicy: configuration.textCells) : nil
     }
 
     var refundReaders: [any RefundReader] { [TallyRefundReader()] }
 
     let refundTargets = ["tally-refunds"]
 
-    func refundWriter(_ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs) -> (any RefundWriter)? {
+    func refundWriter(
+        _ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs
+    ) -> (any RefundWriter)? {
         target == "tally-refunds" ? TallyRefundWriter(settings: configuration[TallySettings.self]) : nil
     }
 }
@@ -55,7 +60,8 @@ struct TallyCSVFormat: ExportFormat {
     }
 
     func refusals(of document: MappedDocument) -> [String] {
-        document.lines.contains { $0.tax[TallyPackage.taxField] == nil } ? ["a tax code has no tally band under tax_codes"] : []
+        document.lines.contains { $0.tax[TallyPackage.taxField] == nil }
+            ? ["a tax code has no tally band under tax_codes"] : []
     }
 
     func makeWriter(for family: OutputFamily) -> any FamilyWriter { TallyWriter(ledgerCode: settings.ledgerCode) }
@@ -73,7 +79,12 @@ final class TallyWriter: FamilyWriter {
     func write(_ document: MappedDocument) throws -> (bytes: [UInt8], units: Int) {
         guard case .sales(let sales) = document.document else { return ([], 0) }
         let band = document.lines.first?.tax[TallyPackage.taxField] ?? ""
-        return (csv.encode([sales.number, sales.date.description, document.contact.name, sales.totals.gross.amountText, ledgerCode, band]), 1)
+        return (
+            csv.encode([
+                sales.number, sales.date.description, document.contact.name, sales.totals.gross.amountText, ledgerCode,
+                band,
+            ]), 1
+        )
     }
 
     func end() throws -> [UInt8] { [] }
@@ -93,12 +104,17 @@ struct TallyRefundReader: RefundReader {
         return text.split(separator: "\n").enumerated().dropFirst().map { index, line in
             let cells = line.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
             let location = SourceLocation(file: displayName, line: index + 1)
-            guard cells.count == 5, let currency = Currency(code: cells[3]), let amount = try? Money(parsing: cells[2], currency: currency) else {
-                return Refund(system: "tally", location: location, id: cells.first ?? "",
-                              problems: [Finding(.error, at: location, "the line does not have five fields")])
+            guard cells.count == 5, let currency = Currency(code: cells[3]),
+                let amount = try? Money(parsing: cells[2], currency: currency)
+            else {
+                return Refund(
+                    system: "tally", location: location, id: cells.first ?? "",
+                    problems: [Finding(.error, at: location, "the line does not have five fields")])
             }
-            return Refund(system: "tally", location: location, id: cells[0], date: CalendarDate(parsing: cells[4]), amount: amount,
-                          creditNote: cells[1])
+            return Refund(
+                system: "tally", location: location, id: cells[0], date: CalendarDate(parsing: cells[4]),
+                amount: amount,
+                creditNote: cells[1])
         }
     }
 }

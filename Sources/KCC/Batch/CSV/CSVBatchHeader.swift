@@ -21,12 +21,17 @@ struct CSVBatchHeader: Sendable {
         columnCount = record.fields.count
         for (index, name) in record.fields.enumerated() {
             guard let field = BatchField(headerName: name) else {
-                warnings.append(Finding(.warning, at: at, field: name,
-                                        "column '\(name)' is not part of the KCC batch format; it is ignored"))
+                warnings.append(
+                    Finding(
+                        .warning, at: at, field: name,
+                        "column '\(name)' is not part of the KCC batch format; it is ignored"))
                 continue
             }
             if let earlier = columns[field] {
-                throw BatchFileError(at: at, "the header names column \(field.name) twice (columns \(earlier + 1) and \(index + 1)); the whole file is refused")
+                throw BatchFileError(
+                    at: at,
+                    "the header names column \(field.name) twice (columns \(earlier + 1) and \(index + 1)); the whole file is refused"
+                )
             }
             columns[field] = index
             labels[field] = name
@@ -34,9 +39,11 @@ struct CSVBatchHeader: Sendable {
         let missing = BatchField.allCases.filter { $0.isRequiredColumn && columns[$0] == nil }
         if !missing.isEmpty {
             let names = missing.map(\.name).joined(separator: ", ")
-            throw BatchFileError(at: at, missing.count == 1
-                ? "the header has no \(names) column, which is required; the whole file is refused"
-                : "the header lacks the required columns \(names); the whole file is refused")
+            throw BatchFileError(
+                at: at,
+                missing.count == 1
+                    ? "the header has no \(names) column, which is required; the whole file is refused"
+                    : "the header lacks the required columns \(names); the whole file is refused")
         }
     }
 

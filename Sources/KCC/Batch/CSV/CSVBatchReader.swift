@@ -23,19 +23,23 @@ final class CSVBatchReader: BatchReader {
 
     /// Record types that exist in KCC but are out of scope for version 1.
     static let unsupportedRecordTypes: Set<String> = [
-        "PURCHASE", "PURCHASEINVOICE", "PURCHASE_INVOICE", "PURCHASECREDIT", "SUPPLIER", "QUOTE", "QUOTATION", "PROFORMA",
+        "PURCHASE", "PURCHASEINVOICE", "PURCHASE_INVOICE", "PURCHASECREDIT", "SUPPLIER", "QUOTE", "QUOTATION",
+        "PROFORMA",
     ]
 
     init(path: String, displayName: String, options: BatchReadOptions) throws(BatchFileError) {
         self.file = displayName
         self.options = options
         self.info = BatchInfo(batchID: String(displayName.split(separator: "/").last ?? Substring(displayName)))
-        let csvOptions = CSVReader.Options(encoding: options.encoding, maxFieldBytes: options.maxFieldBytes, maxFileBytes: options.maxFileBytes)
+        let csvOptions = CSVReader.Options(
+            encoding: options.encoding, maxFieldBytes: options.maxFieldBytes, maxFileBytes: options.maxFileBytes)
 
         // Pass 1: the survey.
         let survey = try Self.openCSV(path, displayName, csvOptions)
         guard let headerRecord = try Self.read(survey, displayName) else {
-            throw BatchFileError(at: SourceLocation(file: displayName, line: 1), "the file is empty: there is no header row; the whole file is refused")
+            throw BatchFileError(
+                at: SourceLocation(file: displayName, line: 1),
+                "the file is empty: there is no header row; the whole file is refused")
         }
         let header = try CSVBatchHeader(headerRecord, file: displayName)
         var batchSurvey = BatchSurvey()
@@ -46,16 +50,21 @@ final class CSVBatchReader: BatchReader {
             let number = header.value(.docNumber, in: record)
             if number != runNumber {
                 runNumber = number
-                batchSurvey.note(number: number, isInvoice: header.value(.recordType, in: record).uppercased() == DocumentKind.invoice.rawValue,
-                                 orderNumber: header.value(.orderNumber, in: record), line: record.line)
+                batchSurvey.note(
+                    number: number,
+                    isInvoice: header.value(.recordType, in: record).uppercased() == DocumentKind.invoice.rawValue,
+                    orderNumber: header.value(.orderNumber, in: record), line: record.line)
             }
         }
         self.header = header
         self.builder = DocumentBuilder(dateFormat: options.dateFormat, survey: batchSurvey)
         pending = header.warnings.map(BatchItem.finding)
         if rows == 0 {
-            pending.append(.finding(Finding(.warning, at: SourceLocation(file: displayName, line: headerRecord.line),
-                                            "the file has a header but no rows: no documents")))
+            pending.append(
+                .finding(
+                    Finding(
+                        .warning, at: SourceLocation(file: displayName, line: headerRecord.line),
+                        "the file has a header but no rows: no documents")))
         }
 
         // Pass 2 reads from the start again, after the header.
@@ -85,8 +94,11 @@ final class CSVBatchReader: BatchReader {
 
         if number.isEmpty {
             finishCurrent()
-            pending.append(.finding(Finding(.error, at: at, field: header.labels[.docNumber],
-                                            "\(label(.docNumber)) is empty, so this row belongs to no document; the row is skipped")))
+            pending.append(
+                .finding(
+                    Finding(
+                        .error, at: at, field: header.labels[.docNumber],
+                        "\(label(.docNumber)) is empty, so this row belongs to no document; the row is skipped")))
             return
         }
         if number == skipping { return }
@@ -105,12 +117,19 @@ final class CSVBatchReader: BatchReader {
         guard let kind = DocumentKind(rawValue: upper) else {
             skipping = number
             if Self.unsupportedRecordTypes.contains(upper) {
-                pending.append(.finding(Finding(.warning, at: at, field: header.labels[.recordType], document: number,
-                                                "\(label(.recordType)) \(typeText) is not supported in version 1 (purchase invoices, suppliers, quotations and pro-formas are out of scope); \(number) is skipped")))
+                pending.append(
+                    .finding(
+                        Finding(
+                            .warning, at: at, field: header.labels[.recordType], document: number,
+                            "\(label(.recordType)) \(typeText) is not supported in version 1 (purchase invoices, suppliers, quotations and pro-formas are out of scope); \(number) is skipped"
+                        )))
             } else {
                 let shown = typeText.isEmpty ? "is empty" : "'\(typeText)' is not INVOICE, CREDIT or PAYMENT"
-                pending.append(.finding(Finding(.error, at: at, field: header.labels[.recordType], document: number,
-                                                "\(label(.recordType)) \(shown) — document \(number) held back")))
+                pending.append(
+                    .finding(
+                        Finding(
+                            .error, at: at, field: header.labels[.recordType], document: number,
+                            "\(label(.recordType)) \(shown) — document \(number) held back")))
             }
             return
         }
@@ -125,13 +144,21 @@ final class CSVBatchReader: BatchReader {
 
     private func addRow(_ record: CSVRecord, at: SourceLocation, to document: inout RawDocument, first: Bool = false) {
         for problem in record.problems {
-            let column = problem.fieldIndex < header.columnCount ? columnName(problem.fieldIndex) : "column \(problem.fieldIndex + 1)"
-            document.findings.append(Finding(.error, at: SourceLocation(file: file, line: problem.line), field: column, document: document.number,
-                                             "\(column): \(problem) — document \(document.number) held back"))
+            let column =
+                problem.fieldIndex < header.columnCount
+                ? columnName(problem.fieldIndex) : "column \(problem.fieldIndex + 1)"
+            document.findings.append(
+                Finding(
+                    .error, at: SourceLocation(file: file, line: problem.line), field: column,
+                    document: document.number,
+                    "\(column): \(problem) — document \(document.number) held back"))
         }
         if record.fields.count != header.columnCount {
-            document.findings.append(Finding(.error, at: at, document: document.number,
-                                             "this row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s") but the header has \(header.columnCount) — document \(document.number) held back"))
+            document.findings.append(
+                Finding(
+                    .error, at: at, document: document.number,
+                    "this row has \(record.fields.count) field\(record.fields.count == 1 ? "" : "s") but the header has \(header.columnCount) — document \(document.number) held back"
+                ))
         }
         // A row that is broken already holds the document back; comparing its
         // cells would only repeat that in a dozen other words.
@@ -142,8 +169,11 @@ final class CSVBatchReader: BatchReader {
                 let text = header.value(field, in: record)
                 let firstText = document.fields[field]?.text ?? ""
                 if text != firstText {
-                    document.findings.append(Finding(.error, at: at, field: label(field), document: document.number,
-                        "\(label(field)) \(Self.shown(text)) on this row differs from \(Self.shown(firstText)) on line \(document.location.line ?? 0) (document-level fields must agree on every row) — document \(document.number) held back"))
+                    document.findings.append(
+                        Finding(
+                            .error, at: at, field: label(field), document: document.number,
+                            "\(label(field)) \(Self.shown(text)) on this row differs from \(Self.shown(firstText)) on line \(document.location.line ?? 0) (document-level fields must agree on every row) — document \(document.number) held back"
+                        ))
                 }
             }
         }
@@ -188,7 +218,9 @@ final class CSVBatchReader: BatchReader {
         header.columns.first { $0.value == index }.map { label($0.key) } ?? "column \(index + 1)"
     }
 
-    private static func openCSV(_ path: String, _ name: String, _ options: CSVReader.Options) throws(BatchFileError) -> CSVReader {
+    private static func openCSV(
+        _ path: String, _ name: String, _ options: CSVReader.Options
+    ) throws(BatchFileError) -> CSVReader {
         do {
             return try CSVReader(path: path, options: options)
         } catch {
@@ -200,7 +232,8 @@ final class CSVBatchReader: BatchReader {
         do {
             return try reader.nextRecord()
         } catch {
-            throw BatchFileError(at: SourceLocation(file: name, line: error.line > 0 ? error.line : nil), because: error)
+            throw BatchFileError(
+                at: SourceLocation(file: name, line: error.line > 0 ? error.line : nil), because: error)
         }
     }
 }

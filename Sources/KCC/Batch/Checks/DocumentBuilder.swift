@@ -41,18 +41,25 @@ private struct DocumentCheck {
     }
 
     private mutating func error(_ message: String, at location: SourceLocation, field: BatchField? = nil) {
-        findings.append(Finding(.error, at: location, field: field.map(label), document: number,
-                                "\(message) — document \(number) held back"))
+        findings.append(
+            Finding(
+                .error, at: location, field: field.map(label), document: number,
+                "\(message) — document \(number) held back"))
     }
 
     private mutating func warning(_ message: String, at location: SourceLocation, field: BatchField? = nil) {
-        findings.append(Finding(.warning, at: location, field: field.map(label), document: number,
-                                "\(message) (document \(number))"))
+        findings.append(
+            Finding(
+                .warning, at: location, field: field.map(label), document: number,
+                "\(message) (document \(number))"))
     }
 
     // MARK: Field readers
 
-    private mutating func text(_ field: BatchField, in fields: [BatchField: RawValue], at location: SourceLocation, required: Bool, why: String = "") -> String? {
+    private mutating func text(
+        _ field: BatchField, in fields: [BatchField: RawValue], at location: SourceLocation, required: Bool,
+        why: String = ""
+    ) -> String? {
         guard let value = fields[field], !value.text.isEmpty else {
             if required { error("\(label(field)) is empty\(why)", at: location, field: field) }
             return nil
@@ -60,26 +67,38 @@ private struct DocumentCheck {
         return value.text
     }
 
-    private mutating func date(_ field: BatchField, in fields: [BatchField: RawValue], at location: SourceLocation, required: Bool, format: CalendarDate.Format) -> CalendarDate? {
+    private mutating func date(
+        _ field: BatchField, in fields: [BatchField: RawValue], at location: SourceLocation, required: Bool,
+        format: CalendarDate.Format
+    ) -> CalendarDate? {
         guard let value = fields[field], !value.text.isEmpty else {
             if required { error("\(label(field)) is empty", at: location, field: field) }
             return nil
         }
         guard let date = CalendarDate(parsing: value.text, format: format) else {
-            let shaped = value.text.utf8.count == 10 && value.text.utf8.enumerated().allSatisfy { index, byte in
-                let separator = format == .iso ? (index == 4 || index == 7) : (index == 2 || index == 5)
-                return separator ? byte == format.rawValue.utf8[format.rawValue.utf8.index(format.rawValue.utf8.startIndex, offsetBy: index)]
-                                 : (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-            }
-            error(shaped ? "\(value.label) '\(value.text)' is not a real date (no such day)"
-                         : "\(value.label) '\(value.text)' is not a date written \(format.rawValue)",
-                  at: value.location, field: field)
+            let shaped =
+                value.text.utf8.count == 10
+                && value.text.utf8.enumerated().allSatisfy { index, byte in
+                    let separator = format == .iso ? (index == 4 || index == 7) : (index == 2 || index == 5)
+                    return separator
+                        ? byte
+                            == format.rawValue.utf8[
+                                format.rawValue.utf8.index(format.rawValue.utf8.startIndex, offsetBy: index)]
+                        : (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                }
+            error(
+                shaped
+                    ? "\(value.label) '\(value.text)' is not a real date (no such day)"
+                    : "\(value.label) '\(value.text)' is not a date written \(format.rawValue)",
+                at: value.location, field: field)
             return nil
         }
         return date
     }
 
-    private mutating func money(_ field: BatchField, in fields: [BatchField: RawValue], at location: SourceLocation, currency: Currency?) -> Money? {
+    private mutating func money(
+        _ field: BatchField, in fields: [BatchField: RawValue], at location: SourceLocation, currency: Currency?
+    ) -> Money? {
         guard let value = fields[field], !value.text.isEmpty else {
             error("\(label(field)) is empty", at: location, field: field)
             return nil
@@ -94,7 +113,9 @@ private struct DocumentCheck {
         }
     }
 
-    private mutating func decimal(_ field: BatchField, in fields: [BatchField: RawValue], at location: SourceLocation, required: Bool) -> ExactDecimal? {
+    private mutating func decimal(
+        _ field: BatchField, in fields: [BatchField: RawValue], at location: SourceLocation, required: Bool
+    ) -> ExactDecimal? {
         guard let value = fields[field], !value.text.isEmpty else {
             if required { error("\(label(field)) is empty", at: location, field: field) }
             return nil
@@ -115,15 +136,20 @@ private struct DocumentCheck {
 
         if let lines = survey.duplicateLines(of: number) {
             let others = lines.filter { $0 != at.line }.map { String($0) }.joined(separator: ", ")
-            error("\(label(.docNumber)) \(number) occurs more than once in the batch (also at line \(others)), so no copy is used",
-                  at: at, field: .docNumber)
+            error(
+                "\(label(.docNumber)) \(number) occurs more than once in the batch (also at line \(others)), so no copy is used",
+                at: at, field: .docNumber)
         }
         if number.count > BatchField.maxNumberLength {
-            error("\(label(.docNumber)) '\(number)' is longer than \(BatchField.maxNumberLength) characters", at: at, field: .docNumber)
+            error(
+                "\(label(.docNumber)) '\(number)' is longer than \(BatchField.maxNumberLength) characters", at: at,
+                field: .docNumber)
         }
         let orderNumber = text(.orderNumber, in: fields, at: at, required: true) ?? ""
         if orderNumber.count > BatchField.maxNumberLength {
-            error("\(label(.orderNumber)) '\(orderNumber)' is longer than \(BatchField.maxNumberLength) characters", at: at, field: .orderNumber)
+            error(
+                "\(label(.orderNumber)) '\(orderNumber)' is longer than \(BatchField.maxNumberLength) characters",
+                at: at, field: .orderNumber)
         }
         let date = self.date(.docDate, in: fields, at: at, required: true, format: dateFormat)
         let customerCode = text(.customerCode, in: fields, at: at, required: true)
@@ -138,12 +164,15 @@ private struct DocumentCheck {
             }
         }
         if let country = fields[.country], !Self.isCountryCode(country.text) {
-            warning("\(country.label) '\(country.text)' is not an ISO 3166 two-letter country code", at: country.location, field: .country)
+            warning(
+                "\(country.label) '\(country.text)' is not an ISO 3166 two-letter country code", at: country.location,
+                field: .country)
         }
         let customer = Customer(
             code: customerCode ?? "", name: customerName ?? "", email: fields[.email]?.text,
-            address: Address(line1: fields[.address1]?.text, line2: fields[.address2]?.text, town: fields[.town]?.text,
-                             county: fields[.county]?.text, postcode: fields[.postcode]?.text, country: fields[.country]?.text))
+            address: Address(
+                line1: fields[.address1]?.text, line2: fields[.address2]?.text, town: fields[.town]?.text,
+                county: fields[.county]?.text, postcode: fields[.postcode]?.text, country: fields[.country]?.text))
         let channel = SalesChannel(source: fields[.source]?.text, subsource: fields[.subsource]?.text)
         let paymentMethod = fields[.paymentMethod]?.text
         let relatedInvoice = fields[.relatedInvoice]?.text
@@ -152,33 +181,44 @@ private struct DocumentCheck {
         case .payment:
             let amount = checkPayment(currency: currency)
             guard let date, let amount else { return nil }
-            return .payment(Payment(reference: number, orderNumber: orderNumber, date: date, customer: customer, amount: amount,
-                                    channel: channel, paymentMethod: paymentMethod, relatedInvoice: relatedInvoice))
+            return .payment(
+                Payment(
+                    reference: number, orderNumber: orderNumber, date: date, customer: customer, amount: amount,
+                    channel: channel, paymentMethod: paymentMethod, relatedInvoice: relatedInvoice))
         case .invoice, .credit:
             let dueDate = self.date(.dueDate, in: fields, at: at, required: raw.kind == .invoice, format: dateFormat)
             if let date, let dueDate, dueDate < date {
-                warning("\(label(.dueDate)) \(dueDate) is before \(label(.docDate)) \(date)", at: present(.dueDate, in: fields).location, field: .dueDate)
+                warning(
+                    "\(label(.dueDate)) \(dueDate) is before \(label(.docDate)) \(date)",
+                    at: present(.dueDate, in: fields).location, field: .dueDate)
             }
-            if raw.kind == .credit, let related = fields[.relatedInvoice], let invoiceOrder = survey.orderNumber(ofInvoice: related.text),
-               invoiceOrder != orderNumber {
-                error("\(label(.relatedInvoice)) \(related.text) belongs to order \(invoiceOrder) in this batch, not to \(orderNumber)",
-                      at: related.location, field: .relatedInvoice)
+            if raw.kind == .credit, let related = fields[.relatedInvoice],
+                let invoiceOrder = survey.orderNumber(ofInvoice: related.text),
+                invoiceOrder != orderNumber
+            {
+                error(
+                    "\(label(.relatedInvoice)) \(related.text) belongs to order \(invoiceOrder) in this batch, not to \(orderNumber)",
+                    at: related.location, field: .relatedInvoice)
             }
             if let amount = fields[.amount] {
-                error("\(amount.label) must be empty on \(raw.kind == .invoice ? "an invoice" : "a credit note") (it is for payments; the totals are DocNet, DocTax and DocGross)",
-                      at: amount.location, field: .amount)
+                error(
+                    "\(amount.label) must be empty on \(raw.kind == .invoice ? "an invoice" : "a credit note") (it is for payments; the totals are DocNet, DocTax and DocGross)",
+                    at: amount.location, field: .amount)
             }
             if raw.kind == .invoice, let related = fields[.reason] {
-                warning("\(related.label) is only meaningful on a credit note; ignored", at: related.location, field: .reason)
+                warning(
+                    "\(related.label) is only meaningful on a credit note; ignored", at: related.location,
+                    field: .reason)
             }
             let lines = raw.lines.compactMap { checkLine($0, currency: currency) }
             let totals = checkTotals(lines: lines, currency: currency)
             guard let date, let currency, let totals, lines.count == raw.lines.count else { return nil }
-            return .sales(SalesDocument(
-                kind: raw.kind, number: number, orderNumber: orderNumber, date: date, dueDate: dueDate,
-                customer: customer, currency: currency, channel: channel, paymentMethod: paymentMethod,
-                relatedInvoice: relatedInvoice, reason: raw.kind == .credit ? fields[.reason]?.text : nil,
-                lines: lines, totals: totals))
+            return .sales(
+                SalesDocument(
+                    kind: raw.kind, number: number, orderNumber: orderNumber, date: date, dueDate: dueDate,
+                    customer: customer, currency: currency, channel: channel, paymentMethod: paymentMethod,
+                    relatedInvoice: relatedInvoice, reason: raw.kind == .credit ? fields[.reason]?.text : nil,
+                    lines: lines, totals: totals))
         }
     }
 
@@ -194,7 +234,9 @@ private struct DocumentCheck {
         }
         for line in raw.lines {
             for (field, value) in line.fields.sorted(by: { $0.key.name < $1.key.name }) {
-                error("\(value.label) must be empty on a payment (payments have no lines)", at: value.location, field: field)
+                error(
+                    "\(value.label) must be empty on a payment (payments have no lines)", at: value.location,
+                    field: field)
             }
         }
         guard let amount = money(.amount, in: fields, at: raw.location, currency: currency) else { return nil }
@@ -214,19 +256,25 @@ private struct DocumentCheck {
         var lineNumber = 0
         if let value = f[.lineNo], !value.text.isEmpty {
             if value.text.utf8.count <= 6, let n = Int(value.text), (1...BatchField.maxLineNumber).contains(n),
-               value.text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+                value.text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 })
+            {
                 lineNumber = n
             } else {
-                error("\(value.label) '\(value.text)' is not a whole number from 1 to \(BatchField.maxLineNumber)", at: value.location, field: .lineNo)
+                error(
+                    "\(value.label) '\(value.text)' is not a whole number from 1 to \(BatchField.maxLineNumber)",
+                    at: value.location, field: .lineNo)
             }
         } else {
-            error("\(label(.lineNo)) is empty; every row of an invoice or credit note is a line", at: at, field: .lineNo)
+            error(
+                "\(label(.lineNo)) is empty; every row of an invoice or credit note is a line", at: at, field: .lineNo)
         }
         let description = text(.description, in: f, at: at, required: true)
         let quantity = decimal(.quantity, in: f, at: at, required: true)
         if let quantity, quantity.isZero {
             let value = present(.quantity, in: f)
-            error("\(value.label) is zero; quantities are more than zero (the record type says it is a credit)", at: value.location, field: .quantity)
+            error(
+                "\(value.label) is zero; quantities are more than zero (the record type says it is a credit)",
+                at: value.location, field: .quantity)
         }
         let unitPrice = money(.unitPrice, in: f, at: at, currency: currency)
         let discount = decimal(.discountPercent, in: f, at: at, required: false)
@@ -246,35 +294,44 @@ private struct DocumentCheck {
         if let quantity, let unitPrice, let net, !quantity.isZero {
             let netRaw = present(.lineNet, in: f)
             if let expected = Money.lineNet(unitPrice: unitPrice, quantity: quantity, discountPercent: discount) {
-            if expected != net {
-                let discountText = discount.map { " less \(label(.discountPercent)) \($0.normalizedDescription)%" } ?? ""
-                error("line \(lineNumber): \(netRaw.label) \(net.amountText) does not equal \(label(.quantity)) \(quantity.normalizedDescription) × \(label(.unitPrice)) \(unitPrice.amountText)\(discountText) = \(expected.amountText) (off by \((net - expected).magnitude.amountText))",
-                      at: netRaw.location, field: .lineNet)
-            }
+                if expected != net {
+                    let discountText =
+                        discount.map { " less \(label(.discountPercent)) \($0.normalizedDescription)%" } ?? ""
+                    error(
+                        "line \(lineNumber): \(netRaw.label) \(net.amountText) does not equal \(label(.quantity)) \(quantity.normalizedDescription) × \(label(.unitPrice)) \(unitPrice.amountText)\(discountText) = \(expected.amountText) (off by \((net - expected).magnitude.amountText))",
+                        at: netRaw.location, field: .lineNet)
+                }
             } else {
-                error("line \(lineNumber): \(label(.quantity)) × \(label(.unitPrice)) is too large to compute exactly", at: netRaw.location, field: .lineNet)
+                error(
+                    "line \(lineNumber): \(label(.quantity)) × \(label(.unitPrice)) is too large to compute exactly",
+                    at: netRaw.location, field: .lineNet)
             }
         }
         if let net, let tax, let taxRate {
             let taxRaw = present(.lineTax, in: f)
             guard let expected = net.percentage(taxRate) else {
-                error("line \(lineNumber): \(label(.lineNet)) × \(label(.taxRate)) is too large to compute exactly", at: taxRaw.location, field: .lineTax)
+                error(
+                    "line \(lineNumber): \(label(.lineNet)) × \(label(.taxRate)) is too large to compute exactly",
+                    at: taxRaw.location, field: .lineTax)
                 return nil
             }
             let off = (tax - expected).magnitude
             if off.minorUnits == 1 {
-                warning("line \(lineNumber): \(taxRaw.label) \(tax.amountText) differs by \(off.amountText) from \(label(.lineNet)) \(net.amountText) × \(taxRate.normalizedDescription)% = \(expected.amountText); kept as KCC computed it",
-                        at: taxRaw.location, field: .lineTax)
+                warning(
+                    "line \(lineNumber): \(taxRaw.label) \(tax.amountText) differs by \(off.amountText) from \(label(.lineNet)) \(net.amountText) × \(taxRate.normalizedDescription)% = \(expected.amountText); kept as KCC computed it",
+                    at: taxRaw.location, field: .lineTax)
             } else if off.minorUnits > 1 {
-                error("line \(lineNumber): \(taxRaw.label) \(tax.amountText) does not match \(label(.lineNet)) \(net.amountText) × \(label(.taxRate)) \(taxRate.normalizedDescription)% = \(expected.amountText) (off by \(off.amountText))",
-                      at: taxRaw.location, field: .lineTax)
+                error(
+                    "line \(lineNumber): \(taxRaw.label) \(tax.amountText) does not match \(label(.lineNet)) \(net.amountText) × \(label(.taxRate)) \(taxRate.normalizedDescription)% = \(expected.amountText) (off by \(off.amountText))",
+                    at: taxRaw.location, field: .lineTax)
             }
         }
         guard findings[findingsBefore...].allSatisfy({ $0.severity != .error }),
-              let description, let quantity, let unitPrice, let taxCode, let taxRate, let net, let tax
+            let description, let quantity, let unitPrice, let taxCode, let taxRate, let net, let tax
         else { return nil }
-        return DocumentLine(lineNumber: lineNumber, sku: f[.sku]?.text, description: description, quantity: quantity,
-                            unitPrice: unitPrice, discountPercent: discount, taxCode: taxCode, taxRate: taxRate, net: net, tax: tax)
+        return DocumentLine(
+            lineNumber: lineNumber, sku: f[.sku]?.text, description: description, quantity: quantity,
+            unitPrice: unitPrice, discountPercent: discount, taxCode: taxCode, taxRate: taxRate, net: net, tax: tax)
     }
 
     private mutating func checkTotals(lines: [DocumentLine], currency: Currency?) -> DocumentTotals? {
@@ -289,8 +346,9 @@ private struct DocumentCheck {
         let grossRaw = present(.docGross, in: f)
         var ok = true
         if net + tax != gross {
-            error("\(grossRaw.label) \(gross.amountText) does not equal \(netRaw.label) \(net.amountText) + \(taxRaw.label) \(tax.amountText) (off by \((gross - net - tax).magnitude.amountText))",
-                  at: grossRaw.location, field: .docGross)
+            error(
+                "\(grossRaw.label) \(gross.amountText) does not equal \(netRaw.label) \(net.amountText) + \(taxRaw.label) \(tax.amountText) (off by \((gross - net - tax).magnitude.amountText))",
+                at: grossRaw.location, field: .docGross)
             ok = false
         }
         // Only when every line was readable can the sums be compared.
@@ -300,13 +358,15 @@ private struct DocumentCheck {
                 return nil
             }
             if sums.net != net {
-                error("\(netRaw.label) \(net.amountText) does not equal the sum of \(label(.lineNet)) over \(lines.count) line\(lines.count == 1 ? "" : "s"), \(sums.net.amountText) (off by \((net - sums.net).magnitude.amountText))",
-                      at: netRaw.location, field: .docNet)
+                error(
+                    "\(netRaw.label) \(net.amountText) does not equal the sum of \(label(.lineNet)) over \(lines.count) line\(lines.count == 1 ? "" : "s"), \(sums.net.amountText) (off by \((net - sums.net).magnitude.amountText))",
+                    at: netRaw.location, field: .docNet)
                 ok = false
             }
             if sums.tax != tax {
-                error("\(taxRaw.label) \(tax.amountText) does not equal the sum of \(label(.lineTax)) over \(lines.count) line\(lines.count == 1 ? "" : "s"), \(sums.tax.amountText) (off by \((tax - sums.tax).magnitude.amountText))",
-                      at: taxRaw.location, field: .docTax)
+                error(
+                    "\(taxRaw.label) \(tax.amountText) does not equal the sum of \(label(.lineTax)) over \(lines.count) line\(lines.count == 1 ? "" : "s"), \(sums.tax.amountText) (off by \((tax - sums.tax).magnitude.amountText))",
+                    at: taxRaw.location, field: .docTax)
                 ok = false
             }
         }

@@ -42,7 +42,8 @@ public enum BatchField: String, Sendable, Hashable, CaseIterable {
     /// Fields that belong to one line of a document (they vary from row to row).
     public var isLineField: Bool {
         switch self {
-        case .lineNo, .sku, .description, .quantity, .unitPrice, .discountPercent, .taxCode, .taxRate, .lineNet, .lineTax:
+        case .lineNo, .sku, .description, .quantity, .unitPrice, .discountPercent, .taxCode, .taxRate, .lineNet,
+            .lineTax:
             true
         default:
             false
@@ -54,8 +55,8 @@ public enum BatchField: String, Sendable, Hashable, CaseIterable {
     public var isRequiredColumn: Bool {
         switch self {
         case .recordType, .docNumber, .orderNumber, .docDate, .dueDate, .customerCode, .customerName, .currency,
-             .lineNo, .description, .quantity, .unitPrice, .taxCode, .taxRate, .lineNet, .lineTax,
-             .docNet, .docTax, .docGross, .amount:
+            .lineNo, .description, .quantity, .unitPrice, .taxCode, .taxRate, .lineNet, .lineTax,
+            .docNet, .docTax, .docGross, .amount:
             true
         default:
             false
@@ -72,7 +73,9 @@ public enum BatchField: String, Sendable, Hashable, CaseIterable {
     /// Highest line number accepted.
     static let maxLineNumber = 100_000
     /// Fields held to `maxNumberLength`.
-    static let codeFields: Set<BatchField> = [.docNumber, .orderNumber, .customerCode, .relatedInvoice, .taxCode, .currency]
+    static let codeFields: Set<BatchField> = [
+        .docNumber, .orderNumber, .customerCode, .relatedInvoice, .taxCode, .currency,
+    ]
 
     private static let byLowercasedName: [String: BatchField] =
         Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue.lowercased(), $0) })

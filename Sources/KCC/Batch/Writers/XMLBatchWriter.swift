@@ -40,8 +40,10 @@ final class XMLBatchWriter: BatchWriter {
     }
 
     func write(_ document: Document) throws {
-        let headerFields: [BatchField] = [.docNumber, .orderNumber, .docDate, .dueDate, .customerCode, .currency,
-                                          .source, .subsource, .paymentMethod, .relatedInvoice, .amount]
+        let headerFields: [BatchField] = [
+            .docNumber, .orderNumber, .docDate, .dueDate, .customerCode, .currency,
+            .source, .subsource, .paymentMethod, .relatedInvoice, .amount,
+        ]
         switch document {
         case .payment:
             try xml.startElement("Payment")
@@ -55,7 +57,10 @@ final class XMLBatchWriter: BatchWriter {
             try xml.element("Reason", ifPresent: sales.reason)
             for line in sales.lines {
                 try xml.startElement("Line")
-                for field in [BatchField.lineNo, .sku, .quantity, .unitPrice, .discountPercent, .taxCode, .taxRate, .lineNet, .lineTax] {
+                for field in [
+                    BatchField.lineNo, .sku, .quantity, .unitPrice, .discountPercent, .taxCode, .taxRate, .lineNet,
+                    .lineTax,
+                ] {
                     try xml.attribute(field.name, ifPresent: line.text(field))
                 }
                 try xml.element("Description", line.description)

@@ -39,22 +39,29 @@ final class XMLBatchReader: BatchReader {
                 switch event {
                 case .startElement(let element):
                     if depth == 0 {
-                        info = BatchInfo(batchID: element[attribute: "batchId"] ?? displayName,
-                                         created: element[attribute: "created"], company: element[attribute: "company"])
+                        info = BatchInfo(
+                            batchID: element[attribute: "batchId"] ?? displayName,
+                            created: element[attribute: "created"], company: element[attribute: "company"])
                     } else if depth == 1 {
                         switch element.name {
                         case "Customer":
                             let customer = try Self.readCustomer(element, from: reader)
                             if let earlier = customers[customer.code], earlier.customer != customer {
-                                warnings.append(Finding(.warning, at: SourceLocation(file: displayName, line: element.line), field: "CustomerCode",
-                                                        "Customer \(customer.code) appears again with different details (first on line \(earlier.line)); the first is used"))
+                                warnings.append(
+                                    Finding(
+                                        .warning, at: SourceLocation(file: displayName, line: element.line),
+                                        field: "CustomerCode",
+                                        "Customer \(customer.code) appears again with different details (first on line \(earlier.line)); the first is used"
+                                    ))
                             } else if customers[customer.code] == nil {
                                 customers[customer.code] = (customer, element.line)
                             }
                             continue
                         case "SalesInvoice", "CreditNote", "Payment":
-                            survey.note(number: element[attribute: "DocNumber"] ?? "", isInvoice: element.name == "SalesInvoice",
-                                        orderNumber: element[attribute: "OrderNumber"] ?? "", line: element.line)
+                            survey.note(
+                                number: element[attribute: "DocNumber"] ?? "",
+                                isInvoice: element.name == "SalesInvoice",
+                                orderNumber: element[attribute: "OrderNumber"] ?? "", line: element.line)
                         default:
                             break
                         }
@@ -88,7 +95,7 @@ final class XMLBatchReader: BatchReader {
                 guard let event = try xml.next() else { return nil }
                 guard case .startElement(let element) = event else { continue }
                 if !started {
-                    started = true // the root
+                    started = true  // the root
                     continue
                 }
                 try take(element)
@@ -113,8 +120,12 @@ final class XMLBatchReader: BatchReader {
             return
         default:
             let number = element[attribute: "DocNumber"]
-            pending.append(.finding(Finding(.warning, at: at, document: number,
-                                            "\(element.name)\(number.map { " \($0)" } ?? "") is not supported in version 1 (purchase invoices and suppliers are out of scope); it is skipped")))
+            pending.append(
+                .finding(
+                    Finding(
+                        .warning, at: at, document: number,
+                        "\(element.name)\(number.map { " \($0)" } ?? "") is not supported in version 1 (purchase invoices and suppliers are out of scope); it is skipped"
+                    )))
             try skip(element)
             return
         }
@@ -139,8 +150,11 @@ final class XMLBatchReader: BatchReader {
     private func attachCustomer(to document: inout RawDocument, at: SourceLocation) {
         guard let code = document.fields[.customerCode]?.text else { return }
         guard let customer = customers[code] else {
-            document.findings.append(Finding(.error, at: at, field: "CustomerCode", document: document.number,
-                                             "CustomerCode \(code) has no Customer element in this batch — document \(document.number) held back"))
+            document.findings.append(
+                Finding(
+                    .error, at: at, field: "CustomerCode", document: document.number,
+                    "CustomerCode \(code) has no Customer element in this batch — document \(document.number) held back"
+                ))
             // The document is held back for that alone; no second error for the name it lacks.
             document.fields[.customerName] = RawValue(text: code, location: at, label: Self.label(.customerName))
             return
@@ -171,7 +185,9 @@ final class XMLBatchReader: BatchReader {
                 case "Line":
                     var line = RawLine(location: at)
                     for attribute in child.attributes {
-                        guard let field = BatchField(rawValue: attribute.name), !attribute.value.isEmpty else { continue }
+                        guard let field = BatchField(rawValue: attribute.name), !attribute.value.isEmpty else {
+                            continue
+                        }
                         line.fields[field] = RawValue(text: attribute.value, location: at, label: field.name)
                     }
                     if !child.isEmpty {
@@ -179,7 +195,9 @@ final class XMLBatchReader: BatchReader {
                             if case .startElement(let description) = inner {
                                 let text = try xml.readText(of: description)
                                 if !text.isEmpty {
-                                    line.fields[.description] = RawValue(text: text, location: SourceLocation(file: file, line: description.line), label: "Description")
+                                    line.fields[.description] = RawValue(
+                                        text: text, location: SourceLocation(file: file, line: description.line),
+                                        label: "Description")
                                 }
                             } else if case .endElement = inner {
                                 break
@@ -217,7 +235,9 @@ final class XMLBatchReader: BatchReader {
         }
     }
 
-    private static func readCustomer(_ element: XMLElementStart, from reader: XMLPullReader) throws(XMLReadError) -> Customer {
+    private static func readCustomer(
+        _ element: XMLElementStart, from reader: XMLPullReader
+    ) throws(XMLReadError) -> Customer {
         var customer = Customer(code: element[attribute: "CustomerCode"] ?? "", name: "")
         guard !element.isEmpty else { return customer }
         while let event = try reader.next() {

@@ -30,7 +30,8 @@ package enum QuickBooksRules {
 
     /// The KCC number with the first configured prefix taken off (`INV-100870` → `100870`), the same for every document.
     package static func shortNumber(_ number: String, _ settings: QuickBooksSettings) -> String {
-        guard let prefix = settings.stripPrefixes.first(where: { number.hasPrefix($0) && number.count > $0.count }) else { return number }
+        guard let prefix = settings.stripPrefixes.first(where: { number.hasPrefix($0) && number.count > $0.count })
+        else { return number }
         return String(number.dropFirst(prefix.count))
     }
 
@@ -44,7 +45,8 @@ package enum QuickBooksRules {
         let head = "KCC \(document.number), order \(document.orderNumber)"
         switch document {
         case .sales(let sales) where sales.kind == .credit:
-            return head + (sales.relatedInvoice.map { ", credits \($0)" } ?? ", cancelled before invoicing (no invoice)")
+            return head
+                + (sales.relatedInvoice.map { ", credits \($0)" } ?? ", cancelled before invoicing (no invoice)")
         case .sales:
             return head
         case .payment(let payment):
@@ -88,16 +90,22 @@ package enum QuickBooksRules {
                 return Pricing(quantity: line.quantity, rate: amount(line.unitPrice), description: mapped.description)
             }
             // rate·10^5 = net·10^(5−digits)·10^qscale / quantity.units, exact or not at all
-            let numerator = Int128(line.net.minorUnits) * ExactDecimal.power10(maxRateDecimals - currency.minorUnitDigits)
+            let numerator =
+                Int128(line.net.minorUnits) * ExactDecimal.power10(maxRateDecimals - currency.minorUnitDigits)
                 * ExactDecimal.power10(line.quantity.scale)
             let denominator = Int128(line.quantity.units)
             if numerator % denominator == 0 {
-                return Pricing(quantity: line.quantity, rate: rateText(units: Int64(numerator / denominator)), description: mapped.description)
+                return Pricing(
+                    quantity: line.quantity, rate: rateText(units: Int64(numerator / denominator)),
+                    description: mapped.description)
             }
         }
         var original = "\(line.quantity.normalizedDescription) × \(amount(line.unitPrice))"
-        if let discount = line.discountPercent, !discount.isZero { original += " less \(discount.normalizedDescription)%" }
-        return Pricing(quantity: ExactDecimal(1), rate: amount(line.net), description: "\(mapped.description) (\(original))")
+        if let discount = line.discountPercent, !discount.isZero {
+            original += " less \(discount.normalizedDescription)%"
+        }
+        return Pricing(
+            quantity: ExactDecimal(1), rate: amount(line.net), description: "\(mapped.description) (\(original))")
     }
 
     /// A rate held with five decimals, written with at least two and no trailing zeros beyond them: `166.2425`, `29.69`.
@@ -115,7 +123,8 @@ package enum QuickBooksRules {
     package static func currencyRefusal(_ document: Document) -> String? {
         let currency = document.currency
         guard currency.minorUnitDigits > 2 else { return nil }
-        return "Currency \(currency.code) has \(currency.minorUnitDigits) decimal places and QuickBooks amounts carry two, so its amounts cannot be written exactly"
+        return
+            "Currency \(currency.code) has \(currency.minorUnitDigits) decimal places and QuickBooks amounts carry two, so its amounts cannot be written exactly"
     }
 
     /// The Desktop number (RefNumber, DOCNUM) if it fits after the configured shortening.
@@ -123,16 +132,19 @@ package enum QuickBooksRules {
         let short = shortNumber(document.number, settings)
         let limit = desktopLimit(document.kind)
         guard short.count > limit else { return nil }
-        let rule = settings.stripPrefixes.isEmpty
+        let rule =
+            settings.stripPrefixes.isEmpty
             ? "no prefixes are configured under quickbooks.strip_prefixes"
             : "after quickbooks.strip_prefixes it is '\(short)', \(short.count) characters"
-        return "\(document.number) is longer than the \(limit) characters QuickBooks Desktop keeps as a \(document.kind.noun)'s number (\(rule))"
+        return
+            "\(document.number) is longer than the \(limit) characters QuickBooks Desktop keeps as a \(document.kind.noun)'s number (\(rule))"
     }
 
     /// The Online DocNumber if it fits.
     package static func onlineNumberRefusal(_ document: Document) -> String? {
         guard document.number.count > onlineDocNumberLimit else { return nil }
-        return "\(document.number) is longer than the \(onlineDocNumberLimit) characters QuickBooks Online keeps as a document number"
+        return
+            "\(document.number) is longer than the \(onlineDocNumberLimit) characters QuickBooks Online keeps as a document number"
     }
 
     /// What neither Desktop file can take: a three-decimal currency, a number too long after shortening.
@@ -148,16 +160,19 @@ package enum QuickBooksRules {
 
     /// QuickBooks Desktop's sales tax (VAT) code, at most 3 characters (`S`), for qbXML.
     package static let desktopTaxCode = TaxCodeField(
-        key: "qbd", maxLength: 3, meaning: "the QuickBooks Desktop sales tax code, e.g. S", noun: "a QuickBooks Desktop sales tax code")
+        key: "qbd", maxLength: 3, meaning: "the QuickBooks Desktop sales tax code, e.g. S",
+        noun: "a QuickBooks Desktop sales tax code")
     /// QuickBooks Online's tax code (`20.0% S`, or its Id), for the QBO CSV and XML.
-    package static let onlineTaxCode = TaxCodeField(key: "qbo", meaning: "the QuickBooks Online tax code, e.g. 20.0% S, or its Id")
+    package static let onlineTaxCode = TaxCodeField(
+        key: "qbo", meaning: "the QuickBooks Online tax code, e.g. 20.0% S, or its Id")
 
     /// Lines whose KCC tax code has no value of `field`.
     package static func taxCodeRefusals(_ mapped: MappedDocument, _ field: TaxCodeField) -> [String] {
         var seen: Set<String> = []
         return mapped.lines.compactMap { line in
             guard line.tax[field] == nil, seen.insert(line.taxCode).inserted else { return nil }
-            return "line \(line.line.lineNumber): TaxCode \(line.taxCode) has no \(field.key) under tax_codes (\(field.meaning))"
+            return
+                "line \(line.line.lineNumber): TaxCode \(line.taxCode) has no \(field.key) under tax_codes (\(field.meaning))"
         }
     }
 }

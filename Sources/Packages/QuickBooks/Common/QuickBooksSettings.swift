@@ -38,15 +38,18 @@ public struct QuickBooksSettings: ConfigurationSection {
 
     public mutating func read(_ node: ConfigNode, _ reader: SectionReader) {
         let allowed: Set<String> = [
-            "date_format", "iif_encoding", "accounts_receivable", "undeposited_funds", "vat_liability", "item", "strip_prefixes", "on_error",
+            "date_format", "iif_encoding", "accounts_receivable", "undeposited_funds", "vat_liability", "item",
+            "strip_prefixes", "on_error",
             "online_refunds", "desktop_refunds", "refund_account",
         ]
         for pair in reader.pairs(node, Self.key, allowed: allowed) {
             let full = "\(Self.key).\(pair.key)"
             let value = pair.value
             switch pair.key {
-            case "iif_encoding": if let encoding = reader.choice(value, full, TextEncoding.self) { iifEncoding = encoding }
-            case "date_format": if let format = reader.choice(value, full, CalendarDate.Format.self) { dateFormat = format }
+            case "iif_encoding":
+                if let encoding = reader.choice(value, full, TextEncoding.self) { iifEncoding = encoding }
+            case "date_format":
+                if let format = reader.choice(value, full, CalendarDate.Format.self) { dateFormat = format }
             case "accounts_receivable": if let text = reader.string(value, full) { accountsReceivable = text }
             case "undeposited_funds": if let text = reader.string(value, full) { undepositedFunds = text }
             case "vat_liability": if let text = reader.string(value, full) { vatLiability = text }
@@ -57,10 +60,14 @@ public struct QuickBooksSettings: ConfigurationSection {
                     reader.problem(value, full, "must be a list of prefixes, e.g. [INV-, CRN-, PAY-]")
                     continue
                 }
-                stripPrefixes = sequence.enumerated().compactMap { index, item in reader.string(item, "\(full)[\(index + 1)]") }
+                stripPrefixes = sequence.enumerated().compactMap { index, item in
+                    reader.string(item, "\(full)[\(index + 1)]")
+                }
             case "on_error": if let choice = reader.choice(value, full, OnError.self) { onError = choice }
-            case "online_refunds": if let choice = reader.choice(value, full, OnlineRefunds.self) { onlineRefunds = choice }
-            case "desktop_refunds": if let choice = reader.choice(value, full, DesktopRefunds.self) { desktopRefunds = choice }
+            case "online_refunds":
+                if let choice = reader.choice(value, full, OnlineRefunds.self) { onlineRefunds = choice }
+            case "desktop_refunds":
+                if let choice = reader.choice(value, full, DesktopRefunds.self) { desktopRefunds = choice }
             default: break
             }
         }

@@ -25,8 +25,11 @@ public struct DesktopRefund: Sendable, Hashable {
     public var refNumber: String?
     public var memo: String?
 
-    public init(creditMemoRefNumber: String, creditMemoTxnID: String? = nil, customer: String, amount: Money, date: CalendarDate,
-                account: String, requestID: String, refNumber: String? = nil, memo: String? = nil) {
+    public init(
+        creditMemoRefNumber: String, creditMemoTxnID: String? = nil, customer: String, amount: Money,
+        date: CalendarDate,
+        account: String, requestID: String, refNumber: String? = nil, memo: String? = nil
+    ) {
         self.creditMemoRefNumber = creditMemoRefNumber
         self.creditMemoTxnID = creditMemoTxnID
         self.customer = customer
@@ -40,7 +43,9 @@ public struct DesktopRefund: Sendable, Hashable {
 
     /// The TxnID of the credit memo for KCC credit note `number`: by the full
     /// number (a credit memo's Memo names it), else by its shortened RefNumber.
-    public static func txnID(for number: String, in ids: [String: String], configuration: BridgeConfiguration) -> String? {
+    public static func txnID(
+        for number: String, in ids: [String: String], configuration: BridgeConfiguration
+    ) -> String? {
         ids[number] ?? ids[QuickBooksRules.shortNumber(number, configuration.quickbooks)]
     }
 
@@ -75,17 +80,26 @@ public struct DesktopRefundRequests: RefundWriter {
     }
 
     public func refusal(_ refund: RefundPayment) -> String? {
-        guard DesktopRefund.txnID(for: refund.creditNote, in: creditMemoTxnIDs, configuration: configuration) == nil else { return nil }
-        return "refund \(refund.refundID) pays back credit memo \(refund.creditNote), whose QuickBooks TxnID is not in --credit-memos (query the credit memos again and run once more)"
+        guard DesktopRefund.txnID(for: refund.creditNote, in: creditMemoTxnIDs, configuration: configuration) == nil
+        else { return nil }
+        return
+            "refund \(refund.refundID) pays back credit memo \(refund.creditNote), whose QuickBooks TxnID is not in --credit-memos (query the credit memos again and run once more)"
     }
 
     public func contents(_ refunds: [RefundPayment]) throws -> [UInt8] {
         let desktop = refunds.compactMap { refund -> DesktopRefund? in
-            guard let txnID = DesktopRefund.txnID(for: refund.creditNote, in: creditMemoTxnIDs, configuration: configuration) else { return nil }
+            guard
+                let txnID = DesktopRefund.txnID(
+                    for: refund.creditNote, in: creditMemoTxnIDs, configuration: configuration)
+            else { return nil }
             return DesktopRefund(
-                creditMemoRefNumber: QuickBooksRules.shortNumber(refund.creditNote, configuration.quickbooks), creditMemoTxnID: txnID,
-                customer: refund.customerName, amount: refund.amount, date: refund.date, account: configuration.quickbooks.refundFromAccount,
-                requestID: refund.refundID, memo: "Refund \(refund.refundID) of KCC \(refund.creditNote)" + (refund.orderNumber.map { ", order \($0)" } ?? ""))
+                creditMemoRefNumber: QuickBooksRules.shortNumber(refund.creditNote, configuration.quickbooks),
+                creditMemoTxnID: txnID,
+                customer: refund.customerName, amount: refund.amount, date: refund.date,
+                account: configuration.quickbooks.refundFromAccount,
+                requestID: refund.refundID,
+                memo: "Refund \(refund.refundID) of KCC \(refund.creditNote)"
+                    + (refund.orderNumber.map { ", order \($0)" } ?? ""))
         }
         return try DesktopRefund.requestSet(desktop, configuration: configuration)
     }

@@ -20,21 +20,38 @@ public struct IIFRefunds: RefundWriter {
     public func contents(_ refunds: [RefundPayment]) throws -> [UInt8] {
         let type = settings.desktopRefunds == .cheque ? "CHECK" : "CCARD REFUND"
         var bytes: [UInt8] = []
-        for header in [IIFFormat.trnsHeader, IIFFormat.splHeader, ["!ENDTRNS"]] { IIFWriter.append(header, to: &bytes, encoding: settings.iifEncoding) }
+        for header in [IIFFormat.trnsHeader, IIFFormat.splHeader, ["!ENDTRNS"]] {
+            IIFWriter.append(header, to: &bytes, encoding: settings.iifEncoding)
+        }
         for refund in refunds {
-            let memo = Self.clean("Refund \(refund.refundID) of KCC \(refund.creditNote)" + (refund.orderNumber.map { " (order \($0))" } ?? ""))
+            let memo = Self.clean(
+                "Refund \(refund.refundID) of KCC \(refund.creditNote)"
+                    + (refund.orderNumber.map { " (order \($0))" } ?? ""))
             let transaction = IIFTransaction(
                 type: type, currency: refund.amount.currency, date: refund.date, name: Self.clean(refund.customerName),
                 docNumber: "", memo: memo, account: settings.refundFromAccount,
-                splits: [IIFTransaction.Row(account: settings.accountsReceivable, minorUnits: refund.amount.minorUnits, memo: memo)])
+                splits: [
+                    IIFTransaction.Row(
+                        account: settings.accountsReceivable, minorUnits: refund.amount.minorUnits, memo: memo)
+                ])
             precondition(transaction.total == 0 && transaction.amount == -refund.amount.minorUnits)
             let date = refund.date.formatted(settings.dateFormat)
-            func amount(_ minor: Int64) -> String { QuickBooksRules.amount(minorUnits: minor, currency: refund.amount.currency) }
-            IIFWriter.append(["TRNS", "", type, date, transaction.head.account, transaction.name, "", amount(transaction.amount), "", memo, "N", "N",
-                              "", "", "", "", "", ""], to: &bytes, encoding: settings.iifEncoding)
+            func amount(_ minor: Int64) -> String {
+                QuickBooksRules.amount(minorUnits: minor, currency: refund.amount.currency)
+            }
+            IIFWriter.append(
+                [
+                    "TRNS", "", type, date, transaction.head.account, transaction.name, "", amount(transaction.amount),
+                    "", memo, "N", "N",
+                    "", "", "", "", "", "",
+                ], to: &bytes, encoding: settings.iifEncoding)
             for split in transaction.splits {
-                IIFWriter.append(["SPL", "", type, date, split.account, transaction.name, "", amount(split.minorUnits), "", split.memo, "N",
-                                  "", "", "", ""], to: &bytes, encoding: settings.iifEncoding)
+                IIFWriter.append(
+                    [
+                        "SPL", "", type, date, split.account, transaction.name, "", amount(split.minorUnits), "",
+                        split.memo, "N",
+                        "", "", "", "",
+                    ], to: &bytes, encoding: settings.iifEncoding)
             }
             IIFWriter.append(["ENDTRNS"], to: &bytes, encoding: settings.iifEncoding)
         }

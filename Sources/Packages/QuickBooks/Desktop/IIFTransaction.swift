@@ -31,8 +31,11 @@ struct IIFTransaction: Equatable {
     private(set) var head: Row
     private(set) var splits: [Row]
 
-    init(type: String, currency: Currency, date: CalendarDate, name: String, docNumber: String, memo: String, className: String = "",
-         address: [String] = [], dueDate: CalendarDate? = nil, account: String, splits: [Row]) {
+    init(
+        type: String, currency: Currency, date: CalendarDate, name: String, docNumber: String, memo: String,
+        className: String = "",
+        address: [String] = [], dueDate: CalendarDate? = nil, account: String, splits: [Row]
+    ) {
         self.type = type
         self.currency = currency
         self.date = date
@@ -43,7 +46,8 @@ struct IIFTransaction: Equatable {
         self.address = address
         self.dueDate = dueDate
         self.splits = splits
-        self.head = Row(account: account, minorUnits: -splits.reduce(0) { $0 + $1.minorUnits }, memo: memo, className: className)
+        self.head = Row(
+            account: account, minorUnits: -splits.reduce(0) { $0 + $1.minorUnits }, memo: memo, className: className)
     }
 
     /// The `TRNS` amount: `+gross` for an invoice, `-gross` for a credit memo, `+amount` for a payment.

@@ -21,7 +21,8 @@ public struct QBXMLFormat: ExportFormat {
             ("CustomerRef FullName", 209, document.contact.name),
             ("BillAddress Addr1", 41, address.line1), ("BillAddress Addr2", 41, address.line2),
             ("BillAddress City", 31, address.town), ("BillAddress State", 21, address.county),
-            ("BillAddress PostalCode", 13, address.postcode), ("ClassRef FullName", 159, QuickBooksRules.className(document)),
+            ("BillAddress PostalCode", 13, address.postcode),
+            ("ClassRef FullName", 159, QuickBooksRules.className(document)),
         ]
         return fields.compactMap { field, limit, value in
             guard let value, value.count > limit else { return nil }
@@ -47,7 +48,8 @@ public struct QBXMLFormat: ExportFormat {
     }
 
     public func refusals(of document: MappedDocument) -> [String] {
-        QuickBooksRules.desktopRefusals(document, configuration.quickbooks) + Self.lengthRefusals(document) + QuickBooksRules.taxCodeRefusals(document, QuickBooksRules.desktopTaxCode)
+        QuickBooksRules.desktopRefusals(document, configuration.quickbooks) + Self.lengthRefusals(document)
+            + QuickBooksRules.taxCodeRefusals(document, QuickBooksRules.desktopTaxCode)
     }
 
     public func makeWriter(for family: OutputFamily) -> any FamilyWriter {

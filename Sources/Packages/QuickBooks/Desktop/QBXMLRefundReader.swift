@@ -21,7 +21,8 @@ struct QBXMLRefundReader: RefundReader {
     func read(_ path: String, displayName name: String, settings: RefundSettings) throws(FileRefusal) -> [Refund] {
         let currency = settings.desktopCurrency
         var refunds: [Refund] = []
-        try XMLRecords.scan(path, name, root: "QBXML", records: ["ARRefundCreditCardRet", "CheckRet", "CreditMemoRet"]) { record in
+        try XMLRecords.scan(path, name, root: "QBXML", records: ["ARRefundCreditCardRet", "CheckRet", "CreditMemoRet"])
+        { record in
             switch record.name {
             case "ARRefundCreditCardRet": refunds += Self.cardRefunds(record, file: name, currency: currency)
             case "CheckRet": refunds += Self.cheques(record, file: name, currency: currency)
@@ -31,16 +32,20 @@ struct QBXMLRefundReader: RefundReader {
         return refunds
     }
 
-    private static func make(id: String?, date: String?, amount: String?, creditMemo: String?, memo: String?, method: String?,
-                             customer: String?, line: Int, file: String, currency: Currency) -> Refund {
+    private static func make(
+        id: String?, date: String?, amount: String?, creditMemo: String?, memo: String?, method: String?,
+        customer: String?, line: Int, file: String, currency: Currency
+    ) -> Refund {
         let location = SourceLocation(file: file, line: line)
         var problems = RecordProblems(at: location)
         if id == nil { problems.add("TxnID is missing", field: "TxnID") }
         // qbXML writes linked amounts as negative; the sign there says only which side of the link.
-        let money = RefundValues.amount(amount, currency: currency, field: "the amount", negativeIsRefund: true, problems: &problems)
+        let money = RefundValues.amount(
+            amount, currency: currency, field: "the amount", negativeIsRefund: true, problems: &problems)
         let day = RefundValues.date(date, slashFormat: .monthDayYear, field: "TxnDate", problems: &problems)
-        return Refund(system: system, location: location, id: id ?? "", date: day, amount: money,
-                      creditNote: creditMemo, reference: memo, method: method, customer: customer, problems: problems.findings)
+        return Refund(
+            system: system, location: location, id: id ?? "", date: day, amount: money,
+            creditNote: creditMemo, reference: memo, method: method, customer: customer, problems: problems.findings)
     }
 
     /// A credit-card refund, once per credit memo it is applied to.
@@ -49,13 +54,21 @@ struct QBXMLRefundReader: RefundReader {
         let id = ret.value("TxnID")
         let method = ret.value("PaymentMethodRef/FullName") ?? ret.value("RefundFromAccountRef/FullName")
         guard !applied.isEmpty else {
-            return [make(id: id, date: ret.value("TxnDate"), amount: ret.value("TotalAmount"), creditMemo: nil, memo: ret.value("Memo"),
-                         method: method, customer: ret.value("CustomerRef/FullName"), line: ret.line, file: file, currency: currency)]
+            return [
+                make(
+                    id: id, date: ret.value("TxnDate"), amount: ret.value("TotalAmount"), creditMemo: nil,
+                    memo: ret.value("Memo"),
+                    method: method, customer: ret.value("CustomerRef/FullName"), line: ret.line, file: file,
+                    currency: currency)
+            ]
         }
         return applied.enumerated().map { index, txn in
-            make(id: id.map { applied.count == 1 ? $0 : "\($0)#\(index + 1)" }, date: ret.value("TxnDate"), amount: txn.value("RefundAmount"),
-                 creditMemo: txn.value("RefNumber"), memo: ret.value("Memo"), method: method, customer: ret.value("CustomerRef/FullName"),
-                 line: txn.line, file: file, currency: currency)
+            make(
+                id: id.map { applied.count == 1 ? $0 : "\($0)#\(index + 1)" }, date: ret.value("TxnDate"),
+                amount: txn.value("RefundAmount"),
+                creditMemo: txn.value("RefNumber"), memo: ret.value("Memo"), method: method,
+                customer: ret.value("CustomerRef/FullName"),
+                line: txn.line, file: file, currency: currency)
         }
     }
 
@@ -64,18 +77,23 @@ struct QBXMLRefundReader: RefundReader {
         let links = ret.all("LinkedTxn").filter { $0.value("TxnType") == "CreditMemo" }
         let id = ret.value("TxnID")
         return links.enumerated().map { index, txn in
-            make(id: id.map { links.count == 1 ? $0 : "\($0)#\(index + 1)" }, date: ret.value("TxnDate"),
-                 amount: txn.value("Amount") ?? ret.value("Amount"), creditMemo: txn.value("RefNumber"), memo: ret.value("Memo"),
-                 method: "Cheque", customer: ret.value("PayeeEntityRef/FullName"), line: txn.line, file: file, currency: currency)
+            make(
+                id: id.map { links.count == 1 ? $0 : "\($0)#\(index + 1)" }, date: ret.value("TxnDate"),
+                amount: txn.value("Amount") ?? ret.value("Amount"), creditMemo: txn.value("RefNumber"),
+                memo: ret.value("Memo"),
+                method: "Cheque", customer: ret.value("PayeeEntityRef/FullName"), line: txn.line, file: file,
+                currency: currency)
         }
     }
 
     /// The refunds a credit memo lists among its linked transactions.
     private static func linkedToCreditMemo(_ ret: XMLTree, file: String, currency: Currency) -> [Refund] {
         ret.all("LinkedTxn").filter { ["ARRefundCreditCard", "Check"].contains($0.value("TxnType") ?? "") }.map { txn in
-            make(id: txn.value("TxnID"), date: txn.value("TxnDate"), amount: txn.value("Amount"), creditMemo: ret.value("RefNumber"),
-                 memo: ret.value("Memo"), method: txn.value("TxnType") == "Check" ? "Cheque" : "Card",
-                 customer: ret.value("CustomerRef/FullName"), line: txn.line, file: file, currency: currency)
+            make(
+                id: txn.value("TxnID"), date: txn.value("TxnDate"), amount: txn.value("Amount"),
+                creditMemo: ret.value("RefNumber"),
+                memo: ret.value("Memo"), method: txn.value("TxnType") == "Check" ? "Cheque" : "Card",
+                customer: ret.value("CustomerRef/FullName"), line: txn.line, file: file, currency: currency)
         }
     }
 }

@@ -137,7 +137,8 @@ struct QBXMLRequestWriter {
         guard !address.isEmpty else { return }
         try xml.startElement("BillAddress")
         let layout: [(name: String, part: KeyPath<Address, String?>)] = [
-            ("Addr1", \.line1), ("Addr2", \.line2), ("City", \.town), ("State", \.county), ("PostalCode", \.postcode), ("Country", \.country),
+            ("Addr1", \.line1), ("Addr2", \.line2), ("City", \.town), ("State", \.county), ("PostalCode", \.postcode),
+            ("Country", \.country),
         ]
         for (name, value) in address.parts(layout) { try xml.element(name, value) }
         try xml.endElement()

@@ -32,7 +32,9 @@ public struct QuickBooksDesktopPackage: AccountingPackage {
 
     public let refundTargets = ["qbd-iif", "qbd-qbxml"]
 
-    public func refundWriter(_ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs) -> (any RefundWriter)? {
+    public func refundWriter(
+        _ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs
+    ) -> (any RefundWriter)? {
         switch target {
         case "qbd-iif": IIFRefunds(settings: configuration.quickbooks)
         case "qbd-qbxml": DesktopRefundRequests(configuration: configuration, creditMemoTxnIDs: inputs.creditNoteIDs)

@@ -11,11 +11,13 @@ public struct QBOCSVFormat: ExportFormat {
 
     /// The import's columns, spelled as QuickBooks Online's sample file spells them.
     public static let header = [
-        "InvoiceNo", "Customer", "InvoiceDate", "DueDate", "Terms", "Location", "Memo", "Item(Product/Service)", "ItemDescription",
+        "InvoiceNo", "Customer", "InvoiceDate", "DueDate", "Terms", "Location", "Memo", "Item(Product/Service)",
+        "ItemDescription",
         "ItemQuantity", "ItemRate", "ItemAmount", "ItemTaxCode", "ItemTaxAmount", "Currency", "Service Date",
     ]
 
-    public static let invoices = OutputFamily(name: "qbo-invoices", fileExtension: "csv", maxDocumentsPerFile: 100, unit: "row")
+    public static let invoices = OutputFamily(
+        name: "qbo-invoices", fileExtension: "csv", maxDocumentsPerFile: 100, unit: "row")
 
     /// The settings it writes with (`quickbooks:`, `payments:`, `text_cells:`).
     public let configuration: BridgeConfiguration
@@ -29,7 +31,8 @@ public struct QBOCSVFormat: ExportFormat {
     public func destination(of document: MappedDocument) -> Destination {
         switch document.kind {
         case .invoice: .family(Self.invoices)
-        case .credit: .notCarried("QuickBooks Online's CSV import has no credit memos; send credit notes with --to qbo-xml")
+        case .credit:
+            .notCarried("QuickBooks Online's CSV import has no credit memos; send credit notes with --to qbo-xml")
         case .payment: .notCarried("QuickBooks Online's CSV import has no payments; send prepayments with --to qbo-xml")
         }
     }
@@ -65,11 +68,13 @@ final class QBOCSVWriter: FamilyWriter {
         var bytes: [UInt8] = []
         for line in mapped.lines {
             let pricing = QuickBooksRules.pricing(line)
-            csv.append([
-                document.number, mapped.contact.name, date, due, "", "", memo, settings.item, pricing.description,
-                pricing.quantity.normalizedDescription, pricing.rate, QuickBooksRules.amount(line.line.net), line.tax[QuickBooksRules.onlineTaxCode] ?? "",
-                QuickBooksRules.amount(line.line.tax), document.currency.code, "",
-            ], to: &bytes)
+            csv.append(
+                [
+                    document.number, mapped.contact.name, date, due, "", "", memo, settings.item, pricing.description,
+                    pricing.quantity.normalizedDescription, pricing.rate, QuickBooksRules.amount(line.line.net),
+                    line.tax[QuickBooksRules.onlineTaxCode] ?? "",
+                    QuickBooksRules.amount(line.line.tax), document.currency.code, "",
+                ], to: &bytes)
         }
         return (bytes, mapped.lines.count)
     }

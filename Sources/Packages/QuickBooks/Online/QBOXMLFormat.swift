@@ -20,10 +20,13 @@ public struct QBOXMLFormat: ExportFormat {
     /// QuickBooks Online's batch endpoint takes at most 30 items per request.
     public static let itemsPerBatch = 30
 
-    public static let invoices = OutputFamily(name: "qbo-invoices", fileExtension: "xml", maxDocumentsPerFile: itemsPerBatch, unit: "element")
+    public static let invoices = OutputFamily(
+        name: "qbo-invoices", fileExtension: "xml", maxDocumentsPerFile: itemsPerBatch, unit: "element")
     /// Credit memos or refund receipts, by `quickbooks.online_refunds`.
-    public static let creditNotes = OutputFamily(name: "qbo-credit-notes", fileExtension: "xml", maxDocumentsPerFile: itemsPerBatch, unit: "element")
-    public static let payments = OutputFamily(name: "qbo-payments", fileExtension: "xml", maxDocumentsPerFile: itemsPerBatch, unit: "element")
+    public static let creditNotes = OutputFamily(
+        name: "qbo-credit-notes", fileExtension: "xml", maxDocumentsPerFile: itemsPerBatch, unit: "element")
+    public static let payments = OutputFamily(
+        name: "qbo-payments", fileExtension: "xml", maxDocumentsPerFile: itemsPerBatch, unit: "element")
 
     /// The settings it writes with (`quickbooks:`, `payments:`).
     public let configuration: BridgeConfiguration
@@ -86,7 +89,8 @@ final class QBOXMLWriter: FamilyWriter {
 
     private func writeSales(_ document: SalesDocument, _ mapped: MappedDocument) throws {
         let settings = configuration.quickbooks
-        let refundReceipt = document.kind == .credit && settings.onlineRefunds.isRefundReceipt(relatedInvoice: document.relatedInvoice)
+        let refundReceipt =
+            document.kind == .credit && settings.onlineRefunds.isRefundReceipt(relatedInvoice: document.relatedInvoice)
         try xml.startElement(document.kind == .invoice ? "Invoice" : refundReceipt ? "RefundReceipt" : "CreditMemo")
         // Transaction
         try xml.element("DocNumber", document.number)
@@ -166,7 +170,8 @@ final class QBOXMLWriter: FamilyWriter {
         guard !address.isEmpty else { return }
         try xml.startElement("BillAddr")
         let layout: [(name: String, part: KeyPath<Address, String?>)] = [
-            ("Line1", \.line1), ("Line2", \.line2), ("City", \.town), ("Country", \.country), ("County", \.county), ("PostalCode", \.postcode),
+            ("Line1", \.line1), ("Line2", \.line2), ("City", \.town), ("Country", \.country), ("County", \.county),
+            ("PostalCode", \.postcode),
         ]
         for (name, value) in address.parts(layout) { try xml.element(name, value) }
         try xml.endElement()
