@@ -56,7 +56,7 @@ let package = Package(
         // RefundWriter, ConfigurationSection) and what every package shares.
         .target(
             name: "PackageInterface",
-            dependencies: ["KCCModel", "CSVStreaming", "XMLStreaming"],
+            dependencies: ["KCCModel", "CSVStreaming", "XMLStreaming", "DurableOutput"],
             swiftSettings: strict
         ),
         // kccbridge.yaml: the core settings, and each package's section handed to it.
@@ -71,7 +71,7 @@ let package = Package(
         // The accounting packages, one folder each, and the registry that lists them.
         .target(
             name: "Xero",
-            dependencies: ["KCCModel", "PackageInterface", "XMLStreaming", "CSVStreaming"],
+            dependencies: ["KCCModel", "PackageInterface", "XMLStreaming", "CSVStreaming", "DurableOutput"],
             path: "Sources/Packages/Xero",
             swiftSettings: strict
         ),
@@ -83,7 +83,9 @@ let package = Package(
         ),
         .target(
             name: "QuickBooksDesktop",
-            dependencies: ["KCCModel", "PackageInterface", "QuickBooksCommon", "XMLStreaming", "CSVStreaming"],
+            dependencies: [
+                "KCCModel", "PackageInterface", "QuickBooksCommon", "XMLStreaming", "CSVStreaming", "DurableOutput",
+            ],
             path: "Sources/Packages/QuickBooks/Desktop",
             swiftSettings: strict
         ),
@@ -223,6 +225,7 @@ let package = Package(
         .testTarget(
             name: "RefundsTests",
             dependencies: ["Refunds", "PackageInterface", "PackageRegistry", "KCCModel", "KCCTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         // A throwaway accounting package built through docs/adding-a-package.md, run end to end.

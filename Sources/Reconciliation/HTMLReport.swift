@@ -48,6 +48,10 @@ enum HTMLReport {
             "<p class=\"check \(summary.ties ? "ok" : "bad")\">\(summary.ties ? "✓" : "✗") \(summary.read) refunds read = "
             + RefundOutcome.allCases.compactMap { o in summary.counts[o].map { "\($0) \(o)" } }.joined(separator: " + ")
             + (checks.isEmpty ? "" : "<br>" + checks.map(escape).joined(separator: "<br>")) + "</p>\n"
+        if !summary.notRefunds.isEmpty {
+            let kinds = summary.notRefunds.sorted { $0.key < $1.key }.map { "<li>\($1) \(escape($0))</li>" }.joined()
+            html += "<p>Read but not refunds (never applied):</p><ul>\(kinds)</ul>\n"
+        }
 
         let needing = decisions.filter(\.needsPerson)
         html += "<h2>Needs a person (\(needing.count))</h2>\n"

@@ -19,11 +19,29 @@ public struct Reconciler {
         self.ledger = ledger
     }
 
-    public mutating func decide(_ refund: Refund) throws -> RefundDecision {
+    /// The refund's outcome, or `nil` when it is not a refund after all: a
+    /// record deleted or voided in its source that was never applied.
+    public mutating func decide(_ refund: Refund) throws -> RefundDecision? {
         var decision = RefundDecision(
             refund: refund, outcome: .invalid, reason: "", evidence: [], creditNote: refund.creditNote,
             orderNumber: refund.orderNumber)
         let key = "\(refund.system)\u{1F}\(refund.id)"
+
+        if refund.isVoided {
+            // Never applied: money that never went back. Applied before: KCC holds a payment that no longer exists.
+            guard try ledger.isRefundApplied(id: refund.id, system: refund.system) else { return nil }
+            decision.outcome = .reversal
+            decision.reason =
+                "refund \(refund.id) was applied in an earlier run and is now deleted or voided in \(refund.system): "
+                + "reverse its payment in KCC"
+            if let resolution = try ledger.resolution(refundID: refund.id, system: refund.system),
+                case .ignore = resolution.decision
+            {
+                decision.resolution = resolution
+            }
+            decision.steps = [.reverseInKCC(refundID: refund.id), .ignore(refundID: refund.id)]
+            return decision
+        }
 
         guard refund.isValid, let amount = refund.amount else {
             decision.reason =

@@ -76,6 +76,9 @@ enum ReconciliationOutputs {
                     "no",
                 ], to: &bytes)
         }
+        for (kind, count) in summary.notRefunds.sorted(by: { $0.key < $1.key }) {
+            csv.append(["not a refund: \(kind)", "\(count)", "", "", "no"], to: &bytes)
+        }
         csv.append(["totals tie", summary.ties ? "yes" : "NO", "", "", ""], to: &bytes)
         return bytes
     }

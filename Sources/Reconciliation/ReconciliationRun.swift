@@ -134,8 +134,10 @@ public final class ReconciliationRun {
     private func read(
         _ path: String, _ name: String, _ options: ReconcileOptions, into report: inout ReconcileReport
     ) throws -> [Refund] {
-        let refunds = try options.refundFile.read(
+        let read = try options.refundFile.read(
             path, displayName: name, format: options.format, settings: options.settings)
+        for (kind, count) in read.notRefunds { report.summary.passOver(kind, count: count) }
+        let refunds = read.refunds
         if let sync = options.syncMissingOrders, !options.preCheck {
             let missing: Set<String>
             do {
@@ -152,7 +154,10 @@ public final class ReconciliationRun {
     /// Decide: an outcome for every refund, in file order.
     private func decide(_ refunds: [Refund], _ options: ReconcileOptions, into report: inout ReconcileReport) throws {
         for refund in refunds {
-            let decision = try reconciler.decide(refund)
+            guard let decision = try reconciler.decide(refund) else {
+                report.summary.passOver("deleted or voided in the source, never applied")
+                continue
+            }
             report.decisions.append(decision)
             report.summary.add(decision)
         }

@@ -13,8 +13,17 @@ public struct ReconciliationSummary: Sendable, Hashable {
     public private(set) var needingPerson = 0
     /// Some total was too large to hold exactly (absurd amounts); the totals do not tie then.
     public private(set) var overflowed = false
+    /// Records read that are not refunds (a customer's payment, a supplier's
+    /// credit, a deleted refund never applied), by kind: never applied, always said.
+    public private(set) var notRefunds: [String: Int] = [:]
 
     public init() {}
+
+    /// Counts records that are not refunds.
+    public mutating func passOver(_ kind: String, count: Int = 1) {
+        guard count > 0 else { return }
+        notRefunds[kind, default: 0] += count
+    }
 
     public mutating func add(_ decision: RefundDecision) {
         read += 1
@@ -68,5 +77,9 @@ public struct ReconciliationSummary: Sendable, Hashable {
         return "\(read) refund\(read == 1 ? "" : "s"): " + (parts.isEmpty ? "none" : parts.joined(separator: ", "))
             + (moneyText.isEmpty ? "" : "; " + moneyText.joined(separator: "; "))
             + "; \(needingPerson) need\(needingPerson == 1 ? "s" : "") a person"
+            + (notRefunds.isEmpty
+                ? ""
+                : "; not refunds: "
+                    + notRefunds.sorted { $0.key < $1.key }.map { "\($1) \($0)" }.joined(separator: ", "))
     }
 }

@@ -9,6 +9,8 @@ public enum RefundOutcome: String, Sendable, Hashable, CaseIterable, CustomStrin
     case ambiguous
     case currencyMismatch = "currency-mismatch"
     case duplicate
+    /// Applied in an earlier run, now deleted or voided in its source: the payment must be reversed in KCC.
+    case reversal
     case invalid
 
     public var description: String { rawValue }

@@ -10,6 +10,8 @@ public enum ResolutionStep: Sendable, Hashable {
     case match(refundID: String, creditNote: String?)
     /// Leave the refund out for good, with a note saying why.
     case ignore(refundID: String)
+    /// In KCC, reverse the payment an earlier run applied for this refund.
+    case reverseInKCC(refundID: String)
 }
 
 /// The resolution steps as the command line takes them: `kccbridge resolve …`
@@ -34,6 +36,7 @@ public struct ResolveCommands: Sendable {
             switch (steps[index - 1], step) {
             case (.fixSourceFile, _): line += ", or: "
             case (.copyOrderAsCreditNote, _): line += "; or: "
+            case (.reverseInKCC, _): line += ": "
             case (.match, .match): line += " | "
             default: line += "  or  "
             }
@@ -53,6 +56,8 @@ public struct ResolveCommands: Sendable {
             "\(resolve(refundID)) --credit-note \(creditNote ?? "NUMBER") --note \"why\""
         case .ignore(let refundID):
             "\(resolve(refundID)) --ignore --note \"why\""
+        case .reverseInKCC(let refundID):
+            "in KCC reverse the payment of refund \(refundID), then"
         }
     }
 

@@ -23,11 +23,13 @@ public struct RefundFile: Sendable {
     public func read(
         _ path: String, displayName: String? = nil, format: String? = nil,
         settings: RefundSettings = RefundSettings()
-    ) throws(FileRefusal) -> [Refund] {
+    ) throws(FileRefusal) -> RefundRead {
         let name = displayName ?? path
         let chosen: String
         if let format { chosen = format } else { chosen = try sniff(path, name) }
-        if chosen == Self.csvFormat { return try CSVRefundReader.read(path, name, mapping: settings) }
+        if chosen == Self.csvFormat {
+            return RefundRead(refunds: try CSVRefundReader.read(path, name, mapping: settings))
+        }
         guard let reader = readers.first(where: { $0.format == chosen }) else {
             throw FileRefusal(
                 at: SourceLocation(file: name),
@@ -47,7 +49,7 @@ public struct RefundFile: Sendable {
         if head.first == UInt8(ascii: "<") {
             throw FileRefusal(
                 at: SourceLocation(file: name),
-                "this XML is neither a Xero API response (<Response>) nor a qbXML response (<QBXML>); name the format with --from"
+                "this XML is not a refund file any package reads (\(readers.map(\.summary).joined(separator: "; "))); name the format with --from"
             )
         }
         let firstLine = head.prefix { $0 != UInt8(ascii: "\n") }

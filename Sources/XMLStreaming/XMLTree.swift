@@ -9,6 +9,13 @@ package struct XMLTree: Sendable {
     package var line: Int
     package var children: [XMLTree]
 
+    package init(name: String, text: String = "", line: Int, children: [XMLTree] = []) {
+        self.name = name
+        self.text = text
+        self.line = line
+        self.children = children
+    }
+
     /// Reads the element just started, to its end.
     package static func read(_ start: XMLElementStart, from reader: XMLPullReader) throws(XMLReadError) -> XMLTree {
         var node = XMLTree(name: start.name, text: "", line: start.line, children: [])

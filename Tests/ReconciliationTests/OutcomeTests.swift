@@ -47,7 +47,7 @@ struct OutcomeTests {
         ] as [(Refund, RefundOutcome, String?)])
     func outcome(refund: Refund, expected: RefundOutcome, creditNote: String?) throws {
         var reconciler = Reconciler(ledger: ledger())
-        let decision = try reconciler.decide(refund)
+        let decision = try reconciler.decide(refund)!
         #expect(decision.outcome == expected, "\(decision.reason)")
         #expect(decision.creditNote == creditNote)
         #expect(!decision.reason.isEmpty)
@@ -58,22 +58,22 @@ struct OutcomeTests {
     @Test("ambiguous lists the candidates; an amount that equals one open amount singles it out")
     func ambiguous() throws {
         var reconciler = Reconciler(ledger: ledger())
-        #expect(try reconciler.decide(refund("A", "10.00", order: "SO-2")).candidates == ["CRN-2", "CRN-3"])
+        #expect(try reconciler.decide(refund("A", "10.00", order: "SO-2"))!.candidates == ["CRN-2", "CRN-3"])
         let l = ledger()
         l.applied["CRN-3"] = try Money(parsing: "20.00", currency: .gbp)
         var single = Reconciler(ledger: l)
-        let decision = try single.decide(refund("B", "10.00", order: "SO-2"))
+        let decision = try single.decide(refund("B", "10.00", order: "SO-2"))!
         #expect(decision.outcome == .matchedByOrder && decision.creditNote == "CRN-3")
     }
 
     @Test("a running balance per credit note: later refunds see what earlier ones used")
     func runningBalance() throws {
         var reconciler = Reconciler(ledger: ledger())
-        #expect(try reconciler.decide(refund("P1", "20.00", creditNote: "CRN-1")).outcome == .partial)
-        #expect(try reconciler.decide(refund("P2", "20.00", creditNote: "CRN-1")).outcome == .partial)
-        #expect(try reconciler.decide(refund("P3", "20.00", creditNote: "CRN-1")).outcome == .overRefund)
-        #expect(try reconciler.decide(refund("P4", "10.00", creditNote: "CRN-1")).outcome == .matched)
-        #expect(try reconciler.decide(refund("P1", "20.00", creditNote: "CRN-1")).outcome == .duplicate)
+        #expect(try reconciler.decide(refund("P1", "20.00", creditNote: "CRN-1"))!.outcome == .partial)
+        #expect(try reconciler.decide(refund("P2", "20.00", creditNote: "CRN-1"))!.outcome == .partial)
+        #expect(try reconciler.decide(refund("P3", "20.00", creditNote: "CRN-1"))!.outcome == .overRefund)
+        #expect(try reconciler.decide(refund("P4", "10.00", creditNote: "CRN-1"))!.outcome == .matched)
+        #expect(try reconciler.decide(refund("P1", "20.00", creditNote: "CRN-1"))!.outcome == .duplicate)
     }
 
     @Test("an id applied in an earlier run is a duplicate; one only seen stays as it was")
@@ -81,14 +81,14 @@ struct OutcomeTests {
         let l = ledger()
         l.appliedIDs.insert("csv/R1")
         var reconciler = Reconciler(ledger: l)
-        #expect(try reconciler.decide(refund("R1", "50.00", creditNote: "CRN-1")).outcome == .duplicate)
-        #expect(try reconciler.decide(refund("R6", "10.00", order: "SO-77")).outcome == .skippedUnmatchedOrder)
+        #expect(try reconciler.decide(refund("R1", "50.00", creditNote: "CRN-1"))!.outcome == .duplicate)
+        #expect(try reconciler.decide(refund("R6", "10.00", order: "SO-77"))!.outcome == .skippedUnmatchedOrder)
     }
 
     @Test("seed 001: order 123 refunded but never synced is skipped, not refunded")
     func seed001NeverSyncedOrder() throws {
         var reconciler = Reconciler(ledger: ledger())
-        let decision = try reconciler.decide(refund("joe-smith-123", "25.00", order: "123", customer: "Joe Smith"))
+        let decision = try reconciler.decide(refund("joe-smith-123", "25.00", order: "123", customer: "Joe Smith"))!
         #expect(decision.outcome == .skippedUnmatchedOrder)
         #expect(decision.reason.contains("never exported"))
         #expect(!decision.outcome.isApplied)
@@ -104,19 +104,34 @@ struct OutcomeTests {
         l.resolutions["csv/R7"] = Resolution(
             refundID: "R7", decision: .ignore, note: "test refund", decidedBy: "ann", decidedAt: when)
         var reconciler = Reconciler(ledger: l)
-        let matched = try reconciler.decide(refund("R6", "10.00", order: "SO-77"))
+        let matched = try reconciler.decide(refund("R6", "10.00", order: "SO-77"))!
         #expect(matched.outcome == .partial && matched.creditNote == "CRN-1" && matched.resolution != nil)
-        let ignored = try reconciler.decide(refund("R7", "10.00"))
+        let ignored = try reconciler.decide(refund("R7", "10.00"))!
         #expect(ignored.outcome == .skippedUnmatchedOrder && !ignored.needsPerson)
     }
 
     @Test("near misses are suggested, never applied")
     func suggestions() throws {
         var reconciler = Reconciler(ledger: ledger())
-        let typo = try reconciler.decide(refund("T1", "50.00", creditNote: "CRN-l"))
+        let typo = try reconciler.decide(refund("T1", "50.00", creditNote: "CRN-l"))!
         #expect(typo.outcome == .skippedUnmatchedOrder)
         #expect(typo.suggestions.contains { $0.contains("CRN-1") && $0.contains("one character") })
-        let sameAmount = try reconciler.decide(refund("T2", "50.00", customer: "Jane Smith"))
+        let sameAmount = try reconciler.decide(refund("T2", "50.00", customer: "Jane Smith"))!
         #expect(sameAmount.suggestions.contains { $0.contains("CRN-1") && $0.contains("same customer") })
+    }
+
+    @Test("a deleted refund never applied is not a refund; one applied before is a reversal for a person")
+    func voided() throws {
+        let l = ledger()
+        l.appliedIDs.insert("csv/V1")
+        var reconciler = Reconciler(ledger: l)
+        var never = refund("V0", "10.00", creditNote: "CRN-1")
+        never.isVoided = true
+        #expect(try reconciler.decide(never) == nil)
+        var applied = refund("V1", "10.00", creditNote: "CRN-1")
+        applied.isVoided = true
+        let reversal = try #require(try reconciler.decide(applied))
+        #expect(reversal.outcome == .reversal && reversal.needsPerson && !reversal.outcome.isApplied)
+        #expect(ResolveCommands().render(reversal.steps).hasPrefix("in KCC reverse the payment of refund V1"))
     }
 }

@@ -16,7 +16,7 @@ let fixtures = TestFiles.repositoryRoot() + "/Tests/ReconciliationTests/Fixtures
 struct RefundReaderTests {
     @Test("Xero Payments response: refunds of credit notes only, credit note inside Invoice")
     func xeroPayments() throws {
-        let refunds = try refundFile.read(fixtures + "/xero-payments.xml", displayName: "p.xml")
+        let refunds = try refundFile.read(fixtures + "/xero-payments.xml", displayName: "p.xml").refunds
         #expect(refunds.map(\.id) == ["b1c1e3a0-0001-4c1e-9f00-000000000001", "b1c1e3a0-0001-4c1e-9f00-000000000003"])
         let first = refunds[0]
         #expect(first.system == "xero" && first.creditNote == "CRN-004609" && first.amount?.description == "32.99 GBP")
@@ -29,7 +29,7 @@ struct RefundReaderTests {
 
     @Test("Xero CreditNotes response: refunds nested under the credit note, order number from its Reference")
     func xeroCreditNotes() throws {
-        let refunds = try refundFile.read(fixtures + "/xero-creditnotes.xml")
+        let refunds = try refundFile.read(fixtures + "/xero-creditnotes.xml").refunds
         #expect(refunds.count == 1)
         #expect(refunds[0].creditNote == "CRN-004608" && refunds[0].orderNumber == "SO-51874")
         #expect(refunds[0].amount?.amountText == "59.99")  // 59.9900 from the API
@@ -38,7 +38,7 @@ struct RefundReaderTests {
 
     @Test("qbXML responses: card refunds, cheques linked to credit memos, and credit memos' linked refunds share ids")
     func qbxml() throws {
-        let refunds = try refundFile.read(fixtures + "/qbd-refunds.qbxml")
+        let refunds = try refundFile.read(fixtures + "/qbd-refunds.qbxml").refunds
         #expect(refunds.map(\.id) == ["1F3-1732000000", "1F7-1732100000", "1F3-1732000000"])
         #expect(refunds.map(\.creditNote) == ["004609", "004608", "004609"])
         #expect(refunds.map { $0.amount?.amountText } == ["32.99", "59.99", "32.99"])
@@ -48,7 +48,7 @@ struct RefundReaderTests {
 
     @Test("a Linnworks refund export reads without configuration; a row without an amount is invalid, not dropped")
     func linnworks() throws {
-        let refunds = try refundFile.read(fixtures + "/linnworks-refunds.csv")
+        let refunds = try refundFile.read(fixtures + "/linnworks-refunds.csv").refunds
         #expect(refunds.map(\.id) == ["9001", "9002", "9003", "9004"])
         #expect(refunds[0].orderNumber == "SO-51874" && refunds[0].reference == "AMZ-R-1")
         #expect(refunds[0].date == CalendarDate(year: 2026, month: 11, day: 21))
@@ -66,7 +66,7 @@ struct RefundReaderTests {
         defer { TestFiles.remove(path) }
         var settings = RefundSettings()
         settings.columns = [.id: ["Txn"], .orderNumber: ["Ord"], .amount: ["Value"], .date: ["When"]]
-        let refunds = try refundFile.read(path, settings: settings)
+        let refunds = try refundFile.read(path, settings: settings).refunds
         #expect(
             refunds.first?.id == "A1" && refunds.first?.amount?.amountText == "12.50"
                 && refunds.first?.orderNumber == "SO-1")
@@ -92,12 +92,12 @@ struct RefundCSVChoiceTests {
         let path = TestFiles.temporaryPath(".csv")
         TestFiles.write(path, "RefundId,CreditNote,Amount,Date\nN1,CRN-1,-5.00,2026-11-20\n")
         defer { TestFiles.remove(path) }
-        let strict = try refundFile.read(path)
+        let strict = try refundFile.read(path).refunds
         #expect(!strict[0].isValid && strict[0].problems[0].message.contains("is negative"))
         var settings = RefundSettings()
         settings.negativeAmountsAreRefunds = true
         settings.csvSource = "bank"
-        let lenient = try refundFile.read(path, settings: settings)
+        let lenient = try refundFile.read(path, settings: settings).refunds
         #expect(lenient[0].isValid && lenient[0].amount?.amountText == "5.00" && lenient[0].system == "bank")
     }
 }

@@ -26,6 +26,9 @@ public struct Refund: Sendable, Hashable {
     /// Why the record is not usable (no amount, unreadable date …), each at
     /// the record's place and naming its field; empty when it is usable.
     public var problems: [Finding]
+    /// Deleted or voided in its source: never applied; if an earlier run
+    /// applied it, a person must reverse it in KCC.
+    public var isVoided = false
 
     public init(
         system: String, location: SourceLocation, id: String, date: CalendarDate? = nil, amount: Money? = nil,

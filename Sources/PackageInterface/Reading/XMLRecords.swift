@@ -4,9 +4,12 @@ import XMLStreaming
 /// Streams an XML response and hands over each record element, read whole as
 /// a small tree: the shared loop of the XML refund readers.
 package enum XMLRecords {
-    /// Requires the root element `root`; every element named in `records` is read whole and given to `take`.
+    /// Requires the root element `root`; every element named in `records` is
+    /// read whole and given to `take`. Every other element start is shown to
+    /// `inspect` first (with its attributes), which may refuse the file.
     package static func scan(
-        _ path: String, _ name: String, root: String, records: Set<String>, take: (XMLTree) -> Void
+        _ path: String, _ name: String, root: String, records: Set<String>,
+        inspect: (XMLElementStart) throws(FileRefusal) -> Void = { _ in }, take: (XMLTree) -> Void
     ) throws(FileRefusal) {
         do {
             let reader = try XMLPullReader(path: path)
@@ -25,7 +28,10 @@ package enum XMLRecords {
                     }
                     if records.contains(element.name) {
                         take(try XMLTree.read(element, from: reader))
-                    } else if !element.isEmpty {
+                        continue
+                    }
+                    try inspect(element)
+                    if !element.isEmpty {
                         depth += 1
                     }
                 case .endElement:

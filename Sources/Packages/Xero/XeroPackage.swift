@@ -5,7 +5,7 @@ import PackageInterface
 /// read back from API responses, and refund payments for refunds made elsewhere.
 public struct XeroPackage: AccountingPackage {
     public let displayName = "Xero"
-    public let sourceSystem = XeroRefundReader.system
+    public let sourceSystem = XeroRefunds.system
     public var configurationSection: (any ConfigurationSection.Type)? { XeroSettings.self }
 
     /// The tax rate's display name, as the CSV import shows it (`20% (VAT on Income)`).
@@ -36,7 +36,7 @@ public struct XeroPackage: AccountingPackage {
         }
     }
 
-    public var refundReaders: [any RefundReader] { [XeroRefundReader()] }
+    public var refundReaders: [any RefundReader] { [XeroXMLRefundReader(), XeroJSONRefundReader()] }
 
     public let refundTargets = ["xero-xml"]
 

@@ -97,11 +97,11 @@ struct TallyRefundReader: RefundReader {
 
     func recognises(_ head: [UInt8]) -> Bool { head.starts(with: Array("TALLY-REFUNDS".utf8)) }
 
-    func read(_ path: String, displayName: String, settings: RefundSettings) throws(FileRefusal) -> [Refund] {
+    func read(_ path: String, displayName: String, settings: RefundSettings) throws(FileRefusal) -> RefundRead {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw FileRefusal(at: SourceLocation(file: displayName), "the file cannot be read")
         }
-        return text.split(separator: "\n").enumerated().dropFirst().map { index, line in
+        let refunds = text.split(separator: "\n").enumerated().dropFirst().map { index, line in
             let cells = line.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
             let location = SourceLocation(file: displayName, line: index + 1)
             guard cells.count == 5, let currency = Currency(code: cells[3]),
@@ -116,6 +116,7 @@ struct TallyRefundReader: RefundReader {
                 amount: amount,
                 creditNote: cells[1])
         }
+        return RefundRead(refunds: refunds)
     }
 }
 

@@ -7,7 +7,10 @@ import XMLStreaming
 /// memos), `CheckQueryRs` (cheques linked to a credit memo) and
 /// `CreditMemoQueryRs` (credit memos listing the refunds linked to them).
 /// The same refund seen through two responses keeps one id (its TxnID), so
-/// reconciliation counts it once.
+/// reconciliation counts it once. A response whose `statusSeverity` is
+/// `Error` is refused whole, quoting QuickBooks; `statusCode="1"` ("no
+/// matching object", severity `Info`) is a valid empty result. Cheques linked
+/// to no credit memo are not refunds, and are counted as such.
 struct QBXMLRefundReader: RefundReader {
     static let system = "quickbooks-desktop"
     let format = "qbd-qbxml"
@@ -18,18 +21,38 @@ struct QBXMLRefundReader: RefundReader {
     }
 
     /// Amounts are in `refunds.desktop_currency`: qbXML names currencies by full name only.
-    func read(_ path: String, displayName name: String, settings: RefundSettings) throws(FileRefusal) -> [Refund] {
+    func read(_ path: String, displayName name: String, settings: RefundSettings) throws(FileRefusal) -> RefundRead {
         let currency = settings.desktopCurrency
-        var refunds: [Refund] = []
-        try XMLRecords.scan(path, name, root: "QBXML", records: ["ARRefundCreditCardRet", "CheckRet", "CreditMemoRet"])
-        { record in
+        var read = RefundRead()
+        let inspect: (XMLElementStart) throws(FileRefusal) -> Void = { element throws(FileRefusal) in
+            try Self.checkStatus(element, file: name)
+        }
+        let take: (XMLTree) -> Void = { record in
             switch record.name {
-            case "ARRefundCreditCardRet": refunds += Self.cardRefunds(record, file: name, currency: currency)
-            case "CheckRet": refunds += Self.cheques(record, file: name, currency: currency)
-            default: refunds += Self.linkedToCreditMemo(record, file: name, currency: currency)
+            case "ARRefundCreditCardRet":
+                read.refunds += Self.cardRefunds(record, file: name, currency: currency)
+            case "CheckRet":
+                let refunds = Self.cheques(record, file: name, currency: currency)
+                if refunds.isEmpty { read.passOver("cheques linked to no credit memo") }
+                read.refunds += refunds
+            default:
+                read.refunds += Self.linkedToCreditMemo(record, file: name, currency: currency)
             }
         }
-        return refunds
+        let records: Set<String> = ["ARRefundCreditCardRet", "CheckRet", "CreditMemoRet"]
+        try XMLRecords.scan(path, name, root: "QBXML", records: records, inspect: inspect, take: take)
+        return read
+    }
+
+    /// Refuses a response QuickBooks answered with an error.
+    static func checkStatus(_ element: XMLElementStart, file: String) throws(FileRefusal) {
+        guard element.name.hasSuffix("Rs"), element[attribute: "statusSeverity"] == "Error" else { return }
+        let code = element[attribute: "statusCode"] ?? "?"
+        let message = element[attribute: "statusMessage"] ?? "no message"
+        throw FileRefusal(
+            at: SourceLocation(file: file, line: element.line),
+            "QuickBooks answered \(element.name) with an error (statusCode \(code): \(message)); this is not a list of refunds, and nothing was read from it: query again"
+        )
     }
 
     private static func make(

@@ -1,0 +1,120 @@
+import KCCModel
+import KCCTestSupport
+import PackageInterface
+import PackageRegistry
+import Refunds
+import Testing
+
+/// The readers on vendors' own published samples (`Fixtures/README.md`).
+private let samples = TestFiles.repositoryRoot() + "/Tests/RefundsTests/Fixtures"
+private let reading = RefundFile(readers: PackageRegistry.all.refundReaders)
+
+@Suite("Xero responses, XML and JSON: only money that went back to a customer is a refund")
+struct XeroSampleTests {
+    @Test("JSON, the API's default, is read exactly: the credit-note refund, not the customer's payment")
+    func jsonPayments() throws {
+        let path = samples + "/xero-payments.openapi.json"
+        #expect(try reading.sniff(path, "p") == "xero-json")
+        let read = try reading.read(path)
+        #expect(read.refunds.count == 1)
+        let refund = try #require(read.refunds.first)
+        #expect(refund.id == "6b037c9b-2e5d-4905-84d3-eabfb3438242" && refund.creditNote == "CN-0005")
+        #expect(refund.amount?.amountText == "2.00" && refund.currency?.code == "NZD")
+        #expect(refund.date == CalendarDate(year: 2019, month: 3, day: 14) && refund.isValid && !refund.isVoided)
+        #expect(refund.location.line != nil)
+        #expect(read.notRefunds == ["customer payments (ACCRECPAYMENT)": 1])
+    }
+
+    @Test("a deleted refund is voided, never a refund to apply; a deleted supplier refund is not a refund at all")
+    func deleted() throws {
+        let voided = try reading.read(samples + "/xero-payments-deleted-refund.derived.json")
+        #expect(voided.refunds.map(\.isVoided) == [true])
+        let supplier = try reading.read(samples + "/xero-payment-deleted-apcredit.openapi.json")
+        #expect(
+            supplier.refunds.isEmpty && supplier.notRefunds == ["supplier payments and refunds (APCREDITPAYMENT)": 1])
+    }
+
+    @Test("credit notes: a sales credit note's payments are refunds; a supplier credit note's are not")
+    func creditNotes() throws {
+        let json = try reading.read(samples + "/xero-creditnotes.openapi.json")
+        #expect(json.refunds.map(\.creditNote) == ["CN-0005"] && json.refunds.first?.amount?.amountText == "2.00")
+        let xml = try reading.read(samples + "/xero-creditnotes.xeroizer.xml")
+        #expect(xml.refunds.isEmpty)
+    }
+
+    @Test("overpayments received and spent, none refunded: no refund, each counted by type")
+    func overpayments() throws {
+        let read = try reading.read(samples + "/xero-overpayments.openapi.json")
+        #expect(read.refunds.isEmpty)
+        #expect(read.notRefunds["overpayments themselves (RECEIVE-OVERPAYMENT): money in or out, not a refund"] == 3)
+        #expect(read.notRefunds["overpayments themselves (SPEND-OVERPAYMENT): money in or out, not a refund"] == 2)
+    }
+
+    @Test("50 real payments of customers and suppliers, one deleted: no phantom refund, every record counted")
+    func xmlPayments() throws {
+        let read = try reading.read(samples + "/xero-payments.xeroizer.xml")
+        #expect(read.refunds.isEmpty)
+        #expect(read.notRefunds.values.reduce(0, +) == 50)
+        #expect(read.notRefunds["customer payments (ACCRECPAYMENT)", default: 0] > 0)
+    }
+
+    @Test(
+        "error responses are refused whole, quoting Xero",
+        arguments: [
+            ("xero-apiexception.xeroizer.xml", "Users Organisation is not subscribed to currency NZD"),
+            ("xero-errors.xeroizer.xml", "Invoice with invoice number 123 does not exist"),
+            ("xero-error-validation.openapi.json", "ValidationException (10)"),
+        ])
+    func errors(file: String, quote: String) throws {
+        do {
+            _ = try reading.read(samples + "/" + file)
+            Issue.record("\(file) was read as refunds")
+        } catch {
+            #expect(
+                error.message.contains("error response from Xero") && error.message.contains(quote), "\(error.message)")
+        }
+    }
+
+    @Test("Xero's JSON dates: /Date(ms+zone)/ is the day in the organisation's books")
+    func jsonDates() throws {
+        let path = TestFiles.temporaryPath(".json")
+        defer { TestFiles.remove(path) }
+        TestFiles.write(
+            path,
+            #"{"Payments":[{"PaymentID":"p1","PaymentType":"ARCREDITPAYMENT","Status":"AUTHORISED","Date":"/Date(1764028800000+0000)/","Amount":12.5,"Invoice":{"Type":"ACCRECCREDIT","InvoiceNumber":"CRN-1","CurrencyCode":"GBP"}}]}"#
+        )
+        let refund = try #require(try reading.read(path).refunds.first)
+        #expect(refund.date == CalendarDate(year: 2025, month: 11, day: 25) && refund.amount?.amountText == "12.50")
+    }
+
+    @Test(
+        "hostile JSON is refused whole",
+        arguments: ["{\"Payments\":[", "{\"Payments\":[1,]}", String(repeating: "[", count: 500), "{\"a\":\"\u{1}\"}"])
+    func hostileJSON(text: String) {
+        let path = TestFiles.temporaryPath(".json")
+        defer { TestFiles.remove(path) }
+        TestFiles.write(path, text)
+        #expect(throws: FileRefusal.self) { try reading.read(path, format: "xero-json") }
+    }
+}
+
+@Suite("qbXML responses: an error is refused, no match is an empty month")
+struct QBXMLSampleTests {
+    @Test("statusSeverity Error refuses the file, quoting QuickBooks")
+    func error() {
+        do {
+            _ = try reading.read(samples + "/qbd-error-3120.qbxml")
+            Issue.record("an error response was read as refunds")
+        } catch {
+            #expect(
+                error.message.contains("statusCode 3120") && error.message.contains("cannot be found"),
+                "\(error.message)")
+        }
+    }
+
+    @Test("statusCode 1, severity Info: no refunds, no error")
+    func noMatch() throws {
+        let read = try reading.read(samples + "/qbd-no-match.qbxml")
+        #expect(read.refunds.isEmpty && read.notRefunds.isEmpty)
+    }
+}
