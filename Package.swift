@@ -167,7 +167,7 @@ let package = Package(
             dependencies: [
                 "KCCModel", "KCCBatch", "DurableOutput", "CSVStreaming", "Configuration", "PackageInterface",
                 "PackageRegistry",
-                "QuickBooksDesktop", "Conversion", "Reconciliation", "Refunds", "Ledger", "Watcher",
+                "Conversion", "Reconciliation", "Refunds", "Ledger", "Watcher",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -229,10 +229,17 @@ let package = Package(
             swiftSettings: strict
         ),
         // A throwaway accounting package built through docs/adding-a-package.md, run end to end.
+        .target(
+            name: "Tally",
+            dependencies: ["KCCModel", "PackageInterface", "CSVStreaming"],
+            path: "Tests/Tally",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "PackagesTests",
             dependencies: [
-                "PackageInterface", "PackageRegistry", "Configuration", "Conversion", "Reconciliation", "Refunds",
+                "Tally", "PackageInterface", "PackageRegistry", "Configuration", "Conversion", "Reconciliation",
+                "Refunds",
                 "Ledger", "KCCModel",
                 "CSVStreaming", "KCCTestSupport", .product(name: "Logging", package: "swift-log"),
             ],

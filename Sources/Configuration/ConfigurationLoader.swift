@@ -77,7 +77,7 @@ private struct CoreSettingsReader {
 
     func read(_ root: ConfigNode, into c: inout BridgeConfiguration) {
         let sections = packages.configurationSections
-        let allowed = Set(["text_cells", "channels", "payments", "tax_codes"] + sections.map { $0.key })
+        let allowed = BridgeConfiguration.coreKeys.union(sections.map { $0.key })
         for pair in reader.pairs(root, "", allowed: allowed) {
             let key = pair.key
             let value = pair.value

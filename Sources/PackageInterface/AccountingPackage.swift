@@ -28,6 +28,13 @@ public protocol AccountingPackage: Sendable {
     func refundWriter(
         _ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs
     ) -> (any RefundWriter)?
+    /// What a refund target needs of the package's own credit-note ids
+    /// (`reconcile --credit-memos FILE`): the file to give, in words, or `nil`
+    /// when the target needs none.
+    func creditNoteIDsNeeded(for target: String) -> String?
+    /// The package's own ids of its credit notes, by its reference number or
+    /// KCC number, read from a file the user saved from the package.
+    func creditNoteIDs(from path: String, displayName: String) throws(FileRefusal) -> [String: String]
 }
 
 extension AccountingPackage {
@@ -40,5 +47,11 @@ extension AccountingPackage {
         _ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs
     ) -> (any RefundWriter)? {
         nil
+    }
+    public func creditNoteIDsNeeded(for target: String) -> String? { nil }
+    public func creditNoteIDs(from path: String, displayName: String) throws(FileRefusal) -> [String: String] {
+        throw FileRefusal(
+            at: SourceLocation(file: displayName),
+            "\(displayName) is not read for credit-note ids: \(self.displayName) needs none")
     }
 }

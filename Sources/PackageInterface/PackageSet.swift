@@ -11,6 +11,34 @@ public struct PackageSet: Sendable {
         self.packages = packages
     }
 
+    /// What two packages both claim: an export target, a refund format or
+    /// target, a tax-code field, or a configuration section (shared sections
+    /// are one type, and allowed); and sections named like a core key. The
+    /// first package would win silently, so the registry must have none.
+    public var conflicts: [String] {
+        var problems: [String] = []
+        func check(_ what: String, _ names: [(String, String)]) {
+            var owner: [String: String] = [:]
+            for (name, package) in names {
+                if let first = owner[name], first != package {
+                    problems.append("\(what) '\(name)' is claimed by \(first) and \(package)")
+                }
+                owner[name] = owner[name] ?? package
+            }
+        }
+        check("export target", packages.flatMap { p in p.exportTargets.map { ($0, p.displayName) } })
+        check("refund format", packages.flatMap { p in p.refundReaders.map { ($0.format, p.displayName) } })
+        check("refund target", packages.flatMap { p in p.refundTargets.map { ($0, p.displayName) } })
+        check("tax-code field", packages.flatMap { p in p.taxCodeFields.map { ($0.key, p.displayName) } })
+        check(
+            "configuration section",
+            packages.compactMap { p in p.configurationSection.map { ($0.key, String(describing: $0)) } })
+        for section in configurationSections where BridgeConfiguration.coreKeys.contains(section.key) {
+            problems.append("configuration section '\(section.key)' is a core key")
+        }
+        return problems
+    }
+
     // MARK: Converting
 
     /// Every `convert --to` target, package by package.

@@ -143,8 +143,9 @@ public final class ReconciliationRun {
             do {
                 missing = try missingOrders(refunds)
             } catch {
-                throw FileRefusal(
-                    at: SourceLocation(file: name), "the ledger could not be asked about missing orders: \(error)")
+                var refusal = FileRefusal(at: SourceLocation(file: name), because: error)
+                refusal.message = "the ledger could not be asked about missing orders: \(error)"
+                throw refusal
             }
             report.notes += sync(missing)
         }

@@ -25,7 +25,7 @@ enum FileKind: Equatable {
             return .refunds
         } catch {
             return .unknown(
-                "it is neither a KCC export batch (a CSV whose header has RecordType and DocNumber, or an XML KCCExportBatch) nor a refund file (a Xero or qbXML response, or a CSV with a refund id and an amount)"
+                "it is neither a KCC export batch (a CSV whose header has RecordType and DocNumber, or an XML KCCExportBatch) nor a refund file (\(refunds.readers.map(\.summary).joined(separator: "; ")); or a CSV with a refund id and an amount)"
             )
         }
     }

@@ -121,7 +121,7 @@ struct QuickBooksSchemaTests {
                 date: CalendarDate(year: 2026, month: 11, day: 21)!, account: "Barclays Current",
                 requestID: "CRN-004608"),
         ]
-        let bytes = try DesktopRefund.requestSet(refunds, configuration: configuration)
+        let bytes = try DesktopRefund.requestSet(refunds, configuration: QuickBooksConfiguration(configuration))
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(text.components(separatedBy: "<\(request) requestID=").count == 3)
         #expect(text.contains("<TxnID>1A2B-1700000000</TxnID>"))

@@ -9,6 +9,7 @@ import PackageInterface
 import PackageRegistry
 import Reconciliation
 import Refunds
+import Tally
 import Testing
 
 /// The registry as the program ships it, plus the throwaway package: the one
@@ -43,6 +44,14 @@ struct AddingAPackageTests {
         #expect(throws: ConfigurationError.self) {
             try ConfigurationLoader.parse("tally:\n  ledger_code: L9\n", file: "t.yaml", packages: PackageRegistry.all)
         }
+    }
+
+    @Test("the registry's packages claim nothing twice; a clash is named")
+    func conflicts() {
+        #expect(PackageRegistry.all.conflicts.isEmpty)
+        #expect(packages.conflicts.isEmpty)
+        let clash = PackageSet(PackageRegistry.all.packages + [ClashingPackage()])
+        #expect(clash.conflicts == ["export target 'xero-csv' is claimed by Xero and Clash"])
     }
 
     @Test("convert writes its files and records them; reconcile reads its refund files and writes its refund file")
@@ -86,4 +95,12 @@ struct AddingAPackageTests {
         #expect(own.decisions.map(\.outcome) == [.partial] && own.decisions.first?.refund.system == "tally")
         #expect(own.notes.contains { $0.contains("came from tally and is already there") })
     }
+}
+
+/// A package that claims Xero's target.
+private struct ClashingPackage: AccountingPackage {
+    let displayName = "Clash"
+    let sourceSystem = "clash"
+    let exportTargets = ["xero-csv"]
+    func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)? { nil }
 }

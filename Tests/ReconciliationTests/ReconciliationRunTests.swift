@@ -286,10 +286,13 @@ extension ReconcileOptions {
 
     /// Also writes the applied refunds for these `reconcile --to` targets, with the built-in configuration.
     mutating func send(to targets: [String], creditNoteIDs: [String: String] = [:]) {
-        refundDestinations = targets.compactMap {
-            RefundDestination(
-                $0, packages: PackageRegistry.all, configuration: PackageRegistry.all.defaultConfiguration,
-                inputs: RefundWriterInputs(creditNoteIDs: creditNoteIDs))
+        refundDestinations = targets.map { target in
+            guard
+                let destination = RefundDestination(
+                    target, packages: PackageRegistry.all, configuration: PackageRegistry.all.defaultConfiguration,
+                    inputs: RefundWriterInputs(creditNoteIDs: creditNoteIDs))
+            else { preconditionFailure("no package records refunds for \(target)") }
+            return destination
         }
     }
 }

@@ -21,7 +21,10 @@ public struct BridgeConfiguration: Sendable, Equatable {
     /// The sections their owners read (`xero`, `quickbooks`, `refunds`), by type.
     private var sections: [ObjectIdentifier: any ConfigurationSection] = [:]
 
-    /// The core settings only; ``ConfigurationDefaults`` adds the packages' defaults.
+    /// The top-level keys the core reads itself; every other key is a section's.
+    public static let coreKeys: Set<String> = ["text_cells", "channels", "payments", "tax_codes"]
+
+    /// The core settings only; `PackageSet.defaultConfiguration` adds the packages' defaults.
     public init() {}
 
     /// A section's settings: as configured, else its defaults.

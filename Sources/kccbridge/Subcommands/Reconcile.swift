@@ -6,7 +6,6 @@ import Ledger
 import Logging
 import PackageInterface
 import PackageRegistry
-import QuickBooksDesktop
 import Reconciliation
 import Refunds
 
@@ -23,7 +22,7 @@ struct Reconcile: ParsableCommand {
             """
     )
 
-    @Argument(help: "Refund files: Xero API responses (.xml), qbXML responses (.qbxml/.xml), or CSV.")
+    @Argument(help: "Refund files: \(Self.refundFile.readers.map(\.summary).joined(separator: "; ")); or a refund CSV.")
     var files: [String] = []
 
     @Option(help: "The folder for the outputs (created if missing).")
@@ -101,26 +100,27 @@ struct Reconcile: ParsableCommand {
         options.textPolicy = configuration.textCells
         options.commands = ResolveCommands(ledger: location.path)
         var inputs = RefundWriterInputs()
-        if let creditMemos {
+        let targets = refundTargets.map { $0.lowercased() }
+        // The packages that need their own credit-note ids read them (QuickBooks Desktop: TxnIDs).
+        let needing = targets.compactMap { target in
+            PackageRegistry.all.package(recordingRefundsFor: target).flatMap { package in
+                package.creditNoteIDsNeeded(for: target).map { (target, package, $0) }
+            }
+        }
+        if let creditMemos, let (_, package, _) = needing.first {
             do {
-                inputs.creditNoteIDs = try QBXMLCreditMemos.txnIDs(creditMemos)
+                inputs.creditNoteIDs = try package.creditNoteIDs(from: creditMemos, displayName: creditMemos)
             } catch {
                 printError(error.description)
                 throw ExitCode(ExitStatus.usage)
             }
-            if inputs.creditNoteIDs.isEmpty {
-                printError(
-                    "error: \(creditMemos) holds no CreditMemoRet: give the response to a CreditMemoQueryRq, not a request"
-                )
-                throw ExitCode(ExitStatus.usage)
-            }
-        } else if refundTargets.contains("qbd-qbxml") {
-            printError(
-                "error: --to qbd-qbxml needs --credit-memos FILE (a CreditMemoQueryRs response naming QuickBooks's credit memos)"
-            )
+        } else if let creditMemos {
+            printError("note: --credit-memos \(creditMemos) is not used: no --to target needs credit-note ids")
+        } else if let (target, _, what) = needing.first {
+            printError("error: --to \(target) needs --credit-memos FILE (\(what))")
             throw ExitCode(ExitStatus.usage)
         }
-        options.refundDestinations = refundTargets.compactMap {
+        options.refundDestinations = targets.compactMap {
             RefundDestination($0, packages: PackageRegistry.all, configuration: configuration, inputs: inputs)
         }
         if !preCheck { try CommandSupport.makeFolder(options.outputFolder) }

@@ -67,9 +67,12 @@ struct Watch: ParsableCommand {
             throw ValidationError(
                 "--to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(target)'")
         }
-        if refundTargets.contains("qbd-qbxml") {
+        for target in refundTargets.map({ $0.lowercased() }) {
+            guard let package = PackageRegistry.all.package(recordingRefundsFor: target),
+                let what = package.creditNoteIDsNeeded(for: target)
+            else { continue }
             throw ValidationError(
-                "--refunds-to qbd-qbxml needs the credit memos' TxnIDs, which a watched folder does not have; use qbd-iif, or reconcile by hand with --credit-memos"
+                "--refunds-to \(target) needs --credit-memos (\(what)), which a watched folder does not have; choose another target, or reconcile by hand with --credit-memos"
             )
         }
         for target in refundTargets where PackageRegistry.all.package(recordingRefundsFor: target) == nil {
@@ -82,7 +85,7 @@ struct Watch: ParsableCommand {
 
     func run() throws {
         var route = WatchRoute(root: root, targets: targets, packages: PackageRegistry.all)
-        route.refundTargets = refundTargets
+        route.refundTargets = refundTargets.map { $0.lowercased() }
         route.quietPeriod = .milliseconds(Int64(quietSeconds * 1000))
         route.configuration = try CommandSupport.configuration(config)
         route.reading = try reading.readOptions()

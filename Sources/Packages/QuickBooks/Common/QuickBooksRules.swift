@@ -60,7 +60,7 @@ package enum QuickBooksRules {
     }
 
     /// The account a payment is deposited to: its method's bank under `payments.accounts`, else Undeposited Funds.
-    package static func depositAccount(_ payment: Payment, _ configuration: BridgeConfiguration) -> String {
+    package static func depositAccount(_ payment: Payment, _ configuration: QuickBooksConfiguration) -> String {
         configuration.payments.listedAccount(for: payment.paymentMethod) ?? configuration.quickbooks.undepositedFunds
     }
 

@@ -27,9 +27,9 @@ public struct QuickBooksSettings: ConfigurationSection {
     public var stripPrefixes: [String] = []
     /// qbXML's `onError`: what QuickBooks does with the rest of a request set when one request fails.
     public var onError: OnError = .stopOnError
-    /// QuickBooks Online: a credit note becomes a `CreditMemo` or a `RefundReceipt` .
+    /// QuickBooks Online: a credit note becomes a `CreditMemo` or a `RefundReceipt`.
     public var onlineRefunds: OnlineRefunds = .creditMemo
-    /// QuickBooks Desktop: how a credit memo is refunded , used by the refund requests.
+    /// QuickBooks Desktop: how a credit memo is refunded, used by the refund requests.
     public var desktopRefunds: DesktopRefunds = .creditCard
     /// The account refunds are paid from; `nil`: ``undepositedFunds``.
     public var refundAccount: String?

@@ -3,7 +3,7 @@ import PackageInterface
 import QuickBooksCommon
 import XMLStreaming
 
-/// A refund of a credit memo in QuickBooks Desktop : money paid back
+/// A refund of a credit memo in QuickBooks Desktop: money paid back
 /// by card (`ARRefundCreditCardAdd`) or by cheque (`CheckAdd`), as
 /// `quickbooks.desktop_refunds` says. The reconciliation pass makes these.
 public struct DesktopRefund: Sendable, Hashable {
@@ -44,7 +44,7 @@ public struct DesktopRefund: Sendable, Hashable {
     /// The TxnID of the credit memo for KCC credit note `number`: by the full
     /// number (a credit memo's Memo names it), else by its shortened RefNumber.
     public static func txnID(
-        for number: String, in ids: [String: String], configuration: BridgeConfiguration
+        for number: String, in ids: [String: String], configuration: QuickBooksConfiguration
     ) -> String? {
         ids[number] ?? ids[QuickBooksRules.shortNumber(number, configuration.quickbooks)]
     }
@@ -54,7 +54,8 @@ public struct DesktopRefund: Sendable, Hashable {
 
     /// A whole qbXML request set of refunds, each an `ARRefundCreditCardAddRq`
     /// or `CheckAddRq` by `configuration.quickbooks.desktopRefunds`.
-    public static func requestSet(_ refunds: [DesktopRefund], configuration: BridgeConfiguration) throws -> [UInt8] {
+    public static func requestSet(_ refunds: [DesktopRefund], configuration: QuickBooksConfiguration) throws -> [UInt8]
+    {
         let xml = XMLStreamWriter()
         let writer = QBXMLRequestWriter(xml: xml, configuration: configuration)
         try writer.startRequestSet()
@@ -70,11 +71,11 @@ public struct DesktopRefund: Sendable, Hashable {
 public struct DesktopRefundRequests: RefundWriter {
     public let target = "qbd-qbxml"
     public let fileSuffix = "qbd-refunds.qbxml"
-    public let configuration: BridgeConfiguration
+    public let configuration: QuickBooksConfiguration
     /// Credit memo TxnIDs by RefNumber or KCC number.
     public let creditMemoTxnIDs: [String: String]
 
-    public init(configuration: BridgeConfiguration, creditMemoTxnIDs: [String: String]) {
+    public init(configuration: QuickBooksConfiguration, creditMemoTxnIDs: [String: String]) {
         self.configuration = configuration
         self.creditMemoTxnIDs = creditMemoTxnIDs
     }

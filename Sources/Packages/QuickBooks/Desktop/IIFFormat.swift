@@ -22,9 +22,9 @@ public struct IIFFormat: ExportFormat {
     ]
 
     /// The settings it writes with (`quickbooks:`, `payments:`, `text_cells:`).
-    public let configuration: BridgeConfiguration
+    public let configuration: QuickBooksConfiguration
 
-    public init(configuration: BridgeConfiguration) {
+    public init(configuration: QuickBooksConfiguration) {
         self.configuration = configuration
     }
 
@@ -47,7 +47,7 @@ public struct IIFFormat: ExportFormat {
     }
 
     /// Text the configured IIF encoding cannot carry holds the document back (never a silent `?`).
-    private func encodingRefusals(_ document: MappedDocument, _ configuration: BridgeConfiguration) -> [String] {
+    private func encodingRefusals(_ document: MappedDocument, _ configuration: QuickBooksConfiguration) -> [String] {
         let encoding = configuration.quickbooks.iifEncoding
         guard encoding != .utf8 else { return [] }
         let transaction = Self.transaction(document, configuration)
@@ -64,7 +64,7 @@ public struct IIFFormat: ExportFormat {
     }
 
     /// The transaction a document becomes.
-    static func transaction(_ mapped: MappedDocument, _ configuration: BridgeConfiguration) -> IIFTransaction {
+    static func transaction(_ mapped: MappedDocument, _ configuration: QuickBooksConfiguration) -> IIFTransaction {
         let settings = configuration.quickbooks
         let document = mapped.document
         let docNumber = QuickBooksRules.shortNumber(document.number, settings)
@@ -114,10 +114,10 @@ public struct IIFFormat: ExportFormat {
 
 /// Writes one IIF file: the three header rows, then one transaction per document.
 final class IIFWriter: FamilyWriter {
-    private let configuration: BridgeConfiguration
+    private let configuration: QuickBooksConfiguration
     let firstUnit = 4
 
-    init(configuration: BridgeConfiguration) {
+    init(configuration: QuickBooksConfiguration) {
         self.configuration = configuration
     }
 

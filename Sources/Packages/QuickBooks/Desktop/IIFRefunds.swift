@@ -2,7 +2,7 @@ import KCCModel
 import PackageInterface
 import QuickBooksCommon
 
-/// Refunds made outside QuickBooks Desktop, as IIF transactions : a
+/// Refunds made outside QuickBooks Desktop, as IIF transactions: a
 /// `CHECK` from the refund account, or a `CCARD REFUND` when refunds are by
 /// card (`quickbooks.desktop_refunds`). TRNS takes the money out of the
 /// account; SPL puts it back on Accounts Receivable, so it sums to zero.

@@ -31,9 +31,9 @@ public struct QBXMLFormat: ExportFormat {
     }
 
     /// The settings it writes with (`quickbooks:`, `payments:`).
-    public let configuration: BridgeConfiguration
+    public let configuration: QuickBooksConfiguration
 
-    public init(configuration: BridgeConfiguration) {
+    public init(configuration: QuickBooksConfiguration) {
         self.configuration = configuration
     }
 
@@ -63,7 +63,7 @@ final class QBXMLWriter: FamilyWriter {
     private let requests: QBXMLRequestWriter
     let firstUnit = 1
 
-    init(configuration: BridgeConfiguration) {
+    init(configuration: QuickBooksConfiguration) {
         requests = QBXMLRequestWriter(xml: xml, configuration: configuration)
     }
 

@@ -7,7 +7,7 @@ import XMLStreaming
 /// children in the order of Intuit's schema sequence (`qbxmlops130.xsd`).
 struct QBXMLRequestWriter {
     let xml: XMLStreamWriter
-    let configuration: BridgeConfiguration
+    let configuration: QuickBooksConfiguration
     private var settings: QuickBooksSettings { configuration.quickbooks }
 
     /// `<?xml …?>`, `<?qbxml version="13.0"?>`, `<QBXML><QBXMLMsgsRq onError="…">`.

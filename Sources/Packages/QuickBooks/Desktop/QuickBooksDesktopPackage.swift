@@ -22,8 +22,8 @@ public struct QuickBooksDesktopPackage: AccountingPackage {
 
     public func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)? {
         switch target {
-        case "qbd-iif": IIFFormat(configuration: configuration)
-        case "qbd-qbxml": QBXMLFormat(configuration: configuration)
+        case "qbd-iif": IIFFormat(configuration: QuickBooksConfiguration(configuration))
+        case "qbd-qbxml": QBXMLFormat(configuration: QuickBooksConfiguration(configuration))
         default: nil
         }
     }
@@ -32,12 +32,28 @@ public struct QuickBooksDesktopPackage: AccountingPackage {
 
     public let refundTargets = ["qbd-iif", "qbd-qbxml"]
 
+    public func creditNoteIDsNeeded(for target: String) -> String? {
+        target == "qbd-qbxml" ? "a CreditMemoQueryRs response naming QuickBooks's credit memos" : nil
+    }
+
+    public func creditNoteIDs(from path: String, displayName: String) throws(FileRefusal) -> [String: String] {
+        let ids = try QBXMLCreditMemos.txnIDs(path, displayName: displayName)
+        guard !ids.isEmpty else {
+            throw FileRefusal(
+                at: SourceLocation(file: displayName),
+                "\(displayName) holds no CreditMemoRet: give the response to a CreditMemoQueryRq, not a request")
+        }
+        return ids
+    }
+
     public func refundWriter(
         _ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs
     ) -> (any RefundWriter)? {
         switch target {
         case "qbd-iif": IIFRefunds(settings: configuration.quickbooks)
-        case "qbd-qbxml": DesktopRefundRequests(configuration: configuration, creditMemoTxnIDs: inputs.creditNoteIDs)
+        case "qbd-qbxml":
+            DesktopRefundRequests(
+                configuration: QuickBooksConfiguration(configuration), creditMemoTxnIDs: inputs.creditNoteIDs)
         default: nil
         }
     }

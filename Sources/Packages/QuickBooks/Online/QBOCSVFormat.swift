@@ -20,9 +20,9 @@ public struct QBOCSVFormat: ExportFormat {
         name: "qbo-invoices", fileExtension: "csv", maxDocumentsPerFile: 100, unit: "row")
 
     /// The settings it writes with (`quickbooks:`, `payments:`, `text_cells:`).
-    public let configuration: BridgeConfiguration
+    public let configuration: QuickBooksConfiguration
 
-    public init(configuration: BridgeConfiguration) {
+    public init(configuration: QuickBooksConfiguration) {
         self.configuration = configuration
     }
 

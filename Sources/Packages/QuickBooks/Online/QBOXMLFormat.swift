@@ -29,9 +29,9 @@ public struct QBOXMLFormat: ExportFormat {
         name: "qbo-payments", fileExtension: "xml", maxDocumentsPerFile: itemsPerBatch, unit: "element")
 
     /// The settings it writes with (`quickbooks:`, `payments:`).
-    public let configuration: BridgeConfiguration
+    public let configuration: QuickBooksConfiguration
 
-    public init(configuration: BridgeConfiguration) {
+    public init(configuration: QuickBooksConfiguration) {
         self.configuration = configuration
     }
 
@@ -56,11 +56,11 @@ public struct QBOXMLFormat: ExportFormat {
 
 /// Writes one batch request, each entity's children in the order of Intuit's schema.
 final class QBOXMLWriter: FamilyWriter {
-    private let configuration: BridgeConfiguration
+    private let configuration: QuickBooksConfiguration
     private let xml = XMLStreamWriter()
     let firstUnit = 1
 
-    init(configuration: BridgeConfiguration) {
+    init(configuration: QuickBooksConfiguration) {
         self.configuration = configuration
     }
 

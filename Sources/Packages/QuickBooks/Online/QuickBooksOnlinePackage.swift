@@ -20,8 +20,8 @@ public struct QuickBooksOnlinePackage: AccountingPackage {
 
     public func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)? {
         switch target {
-        case "qbo-csv": QBOCSVFormat(configuration: configuration)
-        case "qbo-xml": QBOXMLFormat(configuration: configuration)
+        case "qbo-csv": QBOCSVFormat(configuration: QuickBooksConfiguration(configuration))
+        case "qbo-xml": QBOXMLFormat(configuration: QuickBooksConfiguration(configuration))
         default: nil
         }
     }

@@ -1,34 +1,38 @@
 import CSVStreaming
+import Foundation
 import KCCModel
 import PackageInterface
 
 /// A throwaway accounting package, "Tally", built only through
-/// `docs/adding-a-package.md`: one export target, one tax-code field, its own
-/// configuration section, a refund reader and a refund writer. If this folder
-/// needs more than the guide says, the guide (or the shape) is wrong.
-struct TallyPackage: AccountingPackage {
-    let displayName = "Tally"
-    let sourceSystem = "tally"
-    var configurationSection: (any ConfigurationSection.Type)? { TallySettings.self }
+/// `docs/adding-a-package.md`, in a target of its own as a real package is:
+/// one export target, one tax-code field, its own configuration section, a
+/// refund reader and a refund writer. If this folder needs more than the
+/// guide says, the guide (or the shape) is wrong.
+public struct TallyPackage: AccountingPackage {
+    public let displayName = "Tally"
+    public let sourceSystem = "tally"
+    public var configurationSection: (any ConfigurationSection.Type)? { TallySettings.self }
 
-    static let taxField = TaxCodeField(key: "tally", meaning: "Tally's VAT band, e.g. V20")
-    var taxCodeFields: [TaxCodeField] { [Self.taxField] }
-    var defaultTaxFields: [String: [String: String]] {
+    public static let taxField = TaxCodeField(key: "tally", meaning: "Tally's VAT band, e.g. V20")
+    public var taxCodeFields: [TaxCodeField] { [Self.taxField] }
+    public var defaultTaxFields: [String: [String: String]] {
         ["T0": ["tally": "V0"], "T1": ["tally": "V20"], "T5": ["tally": "V5"], "T9": ["tally": "NONE"]]
     }
 
-    let exportTargets = ["tally-csv"]
+    public let exportTargets = ["tally-csv"]
 
-    func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)? {
+    public init() {}
+
+    public func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)? {
         target == "tally-csv"
             ? TallyCSVFormat(settings: configuration[TallySettings.self], textPolicy: configuration.textCells) : nil
     }
 
-    var refundReaders: [any RefundReader] { [TallyRefundReader()] }
+    public var refundReaders: [any RefundReader] { [TallyRefundReader()] }
 
-    let refundTargets = ["tally-refunds"]
+    public let refundTargets = ["tally-refunds"]
 
-    func refundWriter(
+    public func refundWriter(
         _ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs
     ) -> (any RefundWriter)? {
         target == "tally-refunds" ? TallyRefundWriter(settings: configuration[TallySettings.self]) : nil
@@ -36,12 +40,14 @@ struct TallyPackage: AccountingPackage {
 }
 
 /// `tally:` in the configuration.
-struct TallySettings: ConfigurationSection {
-    static let key = "tally"
+public struct TallySettings: ConfigurationSection {
+    public static let key = "tally"
     /// The ledger code every document is posted to.
-    var ledgerCode = "SALES"
+    public var ledgerCode = "SALES"
 
-    mutating func read(_ node: ConfigNode, _ reader: SectionReader) {
+    public init() {}
+
+    public mutating func read(_ node: ConfigNode, _ reader: SectionReader) {
         for pair in reader.pairs(node, Self.key, allowed: ["ledger_code"]) where pair.key == "ledger_code" {
             if let code = reader.string(pair.value, "tally.ledger_code") { ledgerCode = code }
         }

@@ -1,0 +1,26 @@
+import CSVStreaming
+import PackageInterface
+
+/// What the QuickBooks files are written with: the `quickbooks:` section,
+/// the payment accounts and the text-cell policy, taken out of the whole
+/// configuration once by the package, so that no writer sees the rest.
+public struct QuickBooksConfiguration: Sendable {
+    public var quickbooks: QuickBooksSettings
+    public var payments: PaymentAccounts
+    public var textCells: TextCellPolicy
+
+    public init(
+        quickbooks: QuickBooksSettings = QuickBooksSettings(), payments: PaymentAccounts = PaymentAccounts(),
+        textCells: TextCellPolicy = .escape
+    ) {
+        self.quickbooks = quickbooks
+        self.payments = payments
+        self.textCells = textCells
+    }
+
+    /// The parts of `configuration` the QuickBooks files use.
+    public init(_ configuration: BridgeConfiguration) {
+        self.init(
+            quickbooks: configuration.quickbooks, payments: configuration.payments, textCells: configuration.textCells)
+    }
+}
