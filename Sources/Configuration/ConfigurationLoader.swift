@@ -8,12 +8,12 @@ import Yams
 /// must make sense; all problems are reported at once, each with its line.
 /// The core settings (channels, payments, tax codes, text cells) are read
 /// here; each package's section is read by the package (``ConfigurationSection``).
-public enum ConfigurationLoader {
+package enum ConfigurationLoader {
     /// The file names looked for in the current folder when no `--config` is given.
-    public static let defaultNames = ["kccbridge.yaml", "kccbridge.yml"]
+    package static let defaultNames = ["kccbridge.yaml", "kccbridge.yml"]
 
     /// The configuration at `path`; with no path, `kccbridge.yaml` in `folder` if it exists, else the built-in defaults.
-    public static func load(
+    package static func load(
         path: String?, folder: String = FileManager.default.currentDirectoryPath,
         packages: PackageSet
     ) throws(ConfigurationError) -> BridgeConfiguration {
@@ -28,7 +28,7 @@ public enum ConfigurationLoader {
     }
 
     /// Parses configuration text.
-    public static func parse(
+    package static func parse(
         _ text: String, file: String, packages: PackageSet
     ) throws(ConfigurationError) -> BridgeConfiguration {
         let root: Node?

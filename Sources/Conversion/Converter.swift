@@ -9,25 +9,25 @@ import Mapping
 import PackageInterface
 
 /// Something a conversion reports as it goes.
-public enum ConversionEvent: Sendable {
+package enum ConversionEvent: Sendable {
     case finding(Finding)
     case placement(Placement)
 }
 
 /// Choices for one conversion run.
-public struct ConversionOptions: Sendable {
-    public var outputFolder: String
+package struct ConversionOptions: Sendable {
+    package var outputFolder: String
     /// Simulate: say what would be written where and what would be held back; write nothing (KCC's "Run Pre-Check").
-    public var preCheck = false
+    package var preCheck = false
     /// Convert only these document numbers (a rerun of the problems file).
-    public var only: Set<String>?
+    package var only: Set<String>?
     /// Export documents the ledger already holds as exported to this target (recorded as such).
-    public var reexport = false
+    package var reexport = false
     /// The start of the output file names; the batch file's name without its extension by default.
-    public var outputStem: String?
-    public var reading = BatchReadOptions()
+    package var outputStem: String?
+    package var reading = BatchReadOptions()
 
-    public init(outputFolder: String) {
+    package init(outputFolder: String) {
         self.outputFolder = outputFolder
     }
 }
@@ -38,13 +38,13 @@ public struct ConversionOptions: Sendable {
 /// document, place it in its output file, then make every output durable at
 /// once and only then record the run in the ledger. A refused batch, an output
 /// name already taken or a write that fails leaves no output behind.
-public final class Converter {
-    public let format: any ExportFormat
-    public let configuration: BridgeConfiguration
+package final class Converter {
+    package let format: any ExportFormat
+    package let configuration: BridgeConfiguration
     private let journal: any ExportJournal
     private let logger: Logger
 
-    public init(
+    package init(
         format: any ExportFormat, configuration: BridgeConfiguration, journal: any ExportJournal = NoJournal(),
         logger: Logger
     ) {
@@ -55,7 +55,7 @@ public final class Converter {
     }
 
     /// Converts one batch file. `displayName` is how messages name it (the path as given, by default).
-    public func convert(
+    package func convert(
         _ input: String, displayName: String? = nil, options: ConversionOptions,
         onEvent: (ConversionEvent) -> Void
     ) -> ConversionReport {
@@ -188,14 +188,14 @@ public final class Converter {
     }
 
     /// `batch-2026-11` for `samples/batch-2026-11.csv`.
-    public static func stem(of path: String) -> String {
+    package static func stem(of path: String) -> String {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
         return String(name[..<dot])
     }
 
     /// Document numbers to rerun, from a problems file (its `Document` column) or a plain list (one per line).
-    public static func documentNumbers(inProblemsFile path: String) throws -> Set<String> {
+    package static func documentNumbers(inProblemsFile path: String) throws -> Set<String> {
         let reader = try CSVReader(path: path)
         guard let header = try reader.nextRecord() else { return [] }
         let column = header.fields.firstIndex { $0.caseInsensitiveCompare("Document") == .orderedSame }

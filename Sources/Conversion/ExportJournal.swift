@@ -8,7 +8,7 @@ import Ledger
 /// Within ``RunJournal/perform(_:simulate:failpoints:_:complete:)``,
 /// ``record(_:_:)`` is called for each document placed in an output, and
 /// ``complete(_:)`` makes them count as exported, in one transaction.
-public protocol ExportJournal: RunJournal {
+package protocol ExportJournal: RunJournal {
     /// Why `number` must not be exported to `target` again, or `nil` if it may.
     func priorExport(number: String, kind: DocumentKind, target: String) throws -> String?
     func record(_ run: RunID, _ document: ExportedDocument) throws
@@ -17,12 +17,12 @@ public protocol ExportJournal: RunJournal {
 }
 
 /// No ledger: nothing is remembered between runs.
-public final class NoJournal: ExportJournal {
-    public init() {}
-    public func priorExport(number: String, kind: DocumentKind, target: String) throws -> String? { nil }
-    public func begin(_ plan: ExportPlan) throws -> RunID { RunID(0) }
-    public func willWrite(_ run: RunID, path: String) throws {}
-    public func record(_ run: RunID, _ document: ExportedDocument) throws {}
-    public func complete(_ run: RunID) throws {}
-    public func abandon(_ run: RunID) throws {}
+package final class NoJournal: ExportJournal {
+    package init() {}
+    package func priorExport(number: String, kind: DocumentKind, target: String) throws -> String? { nil }
+    package func begin(_ plan: ExportPlan) throws -> RunID { RunID(0) }
+    package func willWrite(_ run: RunID, path: String) throws {}
+    package func record(_ run: RunID, _ document: ExportedDocument) throws {}
+    package func complete(_ run: RunID) throws {}
+    package func abandon(_ run: RunID) throws {}
 }

@@ -4,36 +4,36 @@ import Ledger
 /// The ledger as a conversion sees it: duplicate-proofing, and the crash-safe
 /// run protocol (pending run with planned outputs → durable outputs → one
 /// transaction recording every document).
-public final class LedgerJournal: ExportJournal {
+package final class LedgerJournal: ExportJournal {
     private let ledger: Ledger
     private var documents: [ExportedDocument] = []
 
-    public init(ledger: Ledger) {
+    package init(ledger: Ledger) {
         self.ledger = ledger
     }
 
-    public func priorExport(number: String, kind: DocumentKind, target: String) throws -> String? {
+    package func priorExport(number: String, kind: DocumentKind, target: String) throws -> String? {
         try ledger.priorExports(number: number, kind: kind, target: target).last?.description
     }
 
-    public func begin(_ plan: ExportPlan) throws -> RunID {
+    package func begin(_ plan: ExportPlan) throws -> RunID {
         documents = []
         return try ledger.beginRun(plan)
     }
 
-    public func willWrite(_ run: RunID, path: String) throws {
+    package func willWrite(_ run: RunID, path: String) throws {
         try ledger.planOutput(run, path: path)
     }
 
     /// Documents are staged in the ledger in batches of this many, so memory stays flat.
     private static let stagingBatch = 2_000
 
-    public func record(_ run: RunID, _ document: ExportedDocument) throws {
+    package func record(_ run: RunID, _ document: ExportedDocument) throws {
         documents.append(document)
         if documents.count >= Self.stagingBatch { try flush(run) }
     }
 
-    public func complete(_ run: RunID) throws {
+    package func complete(_ run: RunID) throws {
         try flush(run)
         try ledger.completeRun(run, documents: [])
     }
@@ -45,7 +45,7 @@ public final class LedgerJournal: ExportJournal {
         try ledger.stageDocuments(run, batch)
     }
 
-    public func abandon(_ run: RunID) throws {
+    package func abandon(_ run: RunID) throws {
         documents = []
         try ledger.abandonRun(run)
     }

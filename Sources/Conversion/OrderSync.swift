@@ -12,12 +12,12 @@ import Glibc
 /// an order that was never exported, export that order's documents from a
 /// batch the user supplies, so the refund has something to negate. Off unless
 /// `refunds.sync_missing_orders` is set and a batch is given.
-public struct OrderSync: Sendable {
-    public var batch: String
+package struct OrderSync: Sendable {
+    package var batch: String
     /// The format the orders are exported in (`--sync-to`).
-    public var format: any ExportFormat
-    public var outputFolder: String
-    public var configuration: BridgeConfiguration
+    package var format: any ExportFormat
+    package var outputFolder: String
+    package var configuration: BridgeConfiguration
 
     /// `20261121T093000Z`.
     static func stamp() -> String {
@@ -29,7 +29,7 @@ public struct OrderSync: Sendable {
             "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))T\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))Z"
     }
 
-    public init(batch: String, format: any ExportFormat, outputFolder: String, configuration: BridgeConfiguration) {
+    package init(batch: String, format: any ExportFormat, outputFolder: String, configuration: BridgeConfiguration) {
         self.batch = batch
         self.format = format
         self.outputFolder = outputFolder
@@ -37,7 +37,7 @@ public struct OrderSync: Sendable {
     }
 
     /// Exports the documents of `orders` found in the batch; returns one line per thing done.
-    public func export(_ orders: Set<String>, journal: any ExportJournal, logger: Logger) -> [String] {
+    package func export(_ orders: Set<String>, journal: any ExportJournal, logger: Logger) -> [String] {
         guard !orders.isEmpty else { return [] }
         guard access(batch, R_OK) == 0 else {
             return ["sync: \(batch) cannot be read; orders \(orders.sorted().joined(separator: ", ")) stay unexported"]

@@ -8,7 +8,7 @@ extension Ledger {
     /// Everything that happened to `number`, in time order: its exports (run,
     /// time, target, file and position), refunds applied to it or with that
     /// refund id, and resolutions that name it or are about that refund.
-    public func history(number: String) throws(LedgerError) -> [AuditEvent] {
+    package func history(number: String) throws(LedgerError) -> [AuditEvent] {
         let (documents, refunds, resolutions) = try read { db in
             (
                 try Row.fetchAll(
@@ -30,7 +30,7 @@ extension Ledger {
     }
 
     /// The columns of ``exportCSV(to:)``, in order.
-    public static let csvHeader = [
+    package static let csvHeader = [
         "run", "exported_at", "target", "kind", "number", "occurrence", "order_number", "related_invoice",
         "customer_code", "customer_name", "document_date", "currency", "gross", "output_file", "output_index",
     ]
@@ -41,7 +41,7 @@ extension Ledger {
     /// Amounts are plain decimals in the currency's digits (`120.00`, `1200`
     /// for JPY). Text that a spreadsheet would run as a formula is prefixed
     /// with `'`, because this file is meant to be opened by people.
-    public func exportCSV(to sink: any ByteSink) throws {
+    package func exportCSV(to sink: any ByteSink) throws {
         let writer = CSVWriter()
         var buffer = writer.encode(Self.csvHeader)
         func text(_ value: String) -> String {
@@ -70,7 +70,7 @@ extension Ledger {
 
     /// SQLite's own checks (`PRAGMA integrity_check` and `foreign_key_check`):
     /// an empty list when the file is sound, else one line per problem.
-    public func checkIntegrity() throws(LedgerError) -> [String] {
+    package func checkIntegrity() throws(LedgerError) -> [String] {
         try read { db in
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
             let keys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").map { row in
@@ -83,7 +83,7 @@ extension Ledger {
 
 extension Ledger {
     /// The ledger's other tables, for `ledger export --table`.
-    public enum ExportTable: String, Sendable, CaseIterable {
+    package enum ExportTable: String, Sendable, CaseIterable {
         case runs = "export_run"
         case refunds = "applied_refund"
         case resolutions = "resolution"
@@ -91,7 +91,7 @@ extension Ledger {
         case processed = "processed_file"
 
         /// The name on the command line.
-        public var name: String {
+        package var name: String {
             switch self {
             case .runs: "runs"
             case .refunds: "refunds"
@@ -105,7 +105,7 @@ extension Ledger {
     /// Writes one table as RFC 4180 CSV, every column as stored, plus an
     /// `amount` column with the decimal amount wherever a row has minor units
     /// and a currency. Text that a spreadsheet would run as a formula is prefixed with `'`.
-    public func exportCSV(table: ExportTable, to sink: any ByteSink) throws {
+    package func exportCSV(table: ExportTable, to sink: any ByteSink) throws {
         let writer = CSVWriter()
         try read { db in
             let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM \(table.rawValue) ORDER BY rowid")

@@ -10,7 +10,7 @@ extension Ledger {
     /// user asked for `--reexport`), and says why with the last one's
     /// description: "INV-100234 was already exported to xero-csv on 2026-11-20
     /// in run 17, file …".
-    public func priorExports(number: String, kind: DocumentKind, target: String) throws(LedgerError) -> [PriorExport] {
+    package func priorExports(number: String, kind: DocumentKind, target: String) throws(LedgerError) -> [PriorExport] {
         try read { try Self.priorExports(in: $0, number: number, kind: kind, target: target) }
     }
 
@@ -35,18 +35,18 @@ extension Ledger {
     }
 
     /// Every export of a document numbered `number` (any kind, any target), oldest first.
-    public func documents(number: String) throws(LedgerError) -> [LedgerDocument] {
+    package func documents(number: String) throws(LedgerError) -> [LedgerDocument] {
         try documents(where: "d.number = ?", [number])
     }
 
     /// Every exported document of the sales order `orderNumber`, oldest first.
-    public func documents(orderNumber: String) throws(LedgerError) -> [LedgerDocument] {
+    package func documents(orderNumber: String) throws(LedgerError) -> [LedgerDocument] {
         try documents(where: "d.order_number = ?", [orderNumber])
     }
 
     /// The exported documents, oldest first: all of them, or those of one
     /// kind, one sales order, or exported on or after a day (UTC).
-    public func list(
+    package func list(
         kind: DocumentKind? = nil, order: String? = nil, since: CalendarDate? = nil
     ) throws(LedgerError) -> [LedgerDocument] {
         try documents(
@@ -59,7 +59,7 @@ extension Ledger {
     /// Calls `body` with every exported document, oldest first, reading one at
     /// a time from a consistent snapshot (a large ledger is never held in memory).
     /// Errors `body` throws stop the walk and come out unchanged.
-    public func forEachDocument(_ body: (LedgerDocument) throws -> Void) throws {
+    package func forEachDocument(_ body: (LedgerDocument) throws -> Void) throws {
         var stoppedBy: (any Error)?
         try read { db in
             let rows = try Row.fetchCursor(

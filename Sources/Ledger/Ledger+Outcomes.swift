@@ -4,7 +4,7 @@ import KCCModel
 extension Ledger {
     /// Refunds whose latest outcome still needs a person: not applied, not a
     /// duplicate, and not resolved as ignored since.
-    public func pendingRefunds() throws(LedgerError) -> [RefundOutcomeRecord] {
+    package func pendingRefunds() throws(LedgerError) -> [RefundOutcomeRecord] {
         try read { db in
             let rows = try Row.fetchAll(
                 db,
@@ -21,7 +21,7 @@ extension Ledger {
     }
 
     /// The latest outcome of one refund, if a reconciliation has seen it.
-    public func refundOutcome(refundID: String, sourceSystem: String) throws(LedgerError) -> RefundOutcomeRecord? {
+    package func refundOutcome(refundID: String, sourceSystem: String) throws(LedgerError) -> RefundOutcomeRecord? {
         try read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM refund_outcome WHERE source_system = ? AND refund_id = ?",
@@ -31,7 +31,7 @@ extension Ledger {
     }
 
     /// Every refund id a reconciliation has seen with this id, in any system.
-    public func refundOutcomes(refundID: String) throws(LedgerError) -> [RefundOutcomeRecord] {
+    package func refundOutcomes(refundID: String) throws(LedgerError) -> [RefundOutcomeRecord] {
         try read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM refund_outcome WHERE refund_id = ? ORDER BY source_system",

@@ -1,6 +1,6 @@
 extension Ledger {
     /// The file name the ledger has in the default folders.
-    public static let defaultFileName = "ledger.sqlite"
+    package static let defaultFileName = "ledger.sqlite"
 
     /// Where the ledger is: `--ledger PATH` if given, else `KCCBRIDGE_LEDGER`,
     /// else `$XDG_DATA_HOME/kccbridge/ledger.sqlite`, else
@@ -9,7 +9,7 @@ extension Ledger {
     /// Empty values count as unset, and so does a relative `XDG_DATA_HOME`
     /// (the XDG specification says to ignore it). With no `HOME` either, the
     /// path is relative to the current folder.
-    public static func resolvePath(option: String?, environment: [String: String]) -> String {
+    package static func resolvePath(option: String?, environment: [String: String]) -> String {
         func value(_ text: String?) -> String? {
             guard let text, !text.isEmpty else { return nil }
             return text

@@ -5,7 +5,7 @@ extension Ledger {
     /// Records that a file with content `sha256` was processed, and how.
     /// Every record is kept: the same content dropped twice is two records.
     @discardableResult
-    public func recordProcessedFile(
+    package func recordProcessedFile(
         sha256: String, name: String, outcome: ProcessedFile.Outcome, run: RunID? = nil
     ) throws(LedgerError) -> ProcessedFile {
         let file = ProcessedFile(
@@ -23,7 +23,7 @@ extension Ledger {
     }
 
     /// Every time content `sha256` was processed, oldest first; empty when never.
-    public func processedFiles(sha256: String) throws(LedgerError) -> [ProcessedFile] {
+    package func processedFiles(sha256: String) throws(LedgerError) -> [ProcessedFile] {
         let sha256 = try Self.sha256(sha256)
         return try read { db in
             try Row.fetchAll(

@@ -6,18 +6,18 @@ import KCCModel
 extension Ledger {
     /// The credit note numbered `number` with what has been refunded against it,
     /// or `nil` if it was never exported.
-    public func creditNote(number: String) throws(LedgerError) -> CreditNoteBalance? {
+    package func creditNote(number: String) throws(LedgerError) -> CreditNoteBalance? {
         try read { try Self.creditNotes(in: $0, where: "d.number = ?", [number]).first }
     }
 
     /// Every credit note of the sales order `orderNumber`, with its open amount.
-    public func creditNotes(orderNumber: String) throws(LedgerError) -> [CreditNoteBalance] {
+    package func creditNotes(orderNumber: String) throws(LedgerError) -> [CreditNoteBalance] {
         try read { try Self.creditNotes(in: $0, where: "d.order_number = ?", [orderNumber]) }
     }
 
     /// Credit notes of exactly `amount` (same currency) dated from `from`
     /// through `through`: candidates for a near-miss suggestion, never applied by themselves.
-    public func creditNotes(
+    package func creditNotes(
         amount: Money, from: CalendarDate, through: CalendarDate
     ) throws(LedgerError) -> [CreditNoteBalance] {
         try read { db in
@@ -29,7 +29,7 @@ extension Ledger {
     }
 
     /// Every credit note number the ledger knows, sorted (for typo suggestions).
-    public func creditNoteNumbers() throws(LedgerError) -> [String] {
+    package func creditNoteNumbers() throws(LedgerError) -> [String] {
         try read {
             try String.fetchAll(
                 $0, sql: "SELECT DISTINCT number FROM exported_document WHERE kind = 'CREDIT' ORDER BY number")
@@ -38,7 +38,7 @@ extension Ledger {
 
     /// `true` when an invoice or a payment of the sales order `orderNumber`
     /// was exported: the order is known, even if it has no credit note yet.
-    public func isOrderKnown(_ orderNumber: String) throws(LedgerError) -> Bool {
+    package func isOrderKnown(_ orderNumber: String) throws(LedgerError) -> Bool {
         try read { db in
             try Bool.fetchOne(
                 db,
@@ -56,7 +56,7 @@ extension Ledger {
     /// note it does not know, in another currency, or for more than is still
     /// open. Prefer ``completeRun(_:documents:refunds:)``, which records the
     /// refunds in the same transaction that commits their import file.
-    public func recordRefund(_ refund: RefundApplication, run: RunID) throws(LedgerError) {
+    package func recordRefund(_ refund: RefundApplication, run: RunID) throws(LedgerError) {
         let appliedAt = now
         try write { db in
             guard let recorded = try Self.fetchRun(run, in: db) else { throw Self.unknown(run) }
@@ -73,12 +73,12 @@ extension Ledger {
     }
 
     /// `true` when the refund `refundID` from `sourceSystem` was applied before.
-    public func isRefundApplied(refundID: String, sourceSystem: String) throws(LedgerError) -> Bool {
+    package func isRefundApplied(refundID: String, sourceSystem: String) throws(LedgerError) -> Bool {
         try appliedRefund(refundID: refundID, sourceSystem: sourceSystem) != nil
     }
 
     /// The application of refund `refundID` from `sourceSystem`, or `nil` if it was never applied.
-    public func appliedRefund(refundID: String, sourceSystem: String) throws(LedgerError) -> AppliedRefund? {
+    package func appliedRefund(refundID: String, sourceSystem: String) throws(LedgerError) -> AppliedRefund? {
         try read {
             try Self.appliedRefunds(in: $0, where: "source_system = ? AND refund_id = ?", [sourceSystem, refundID])
                 .first
@@ -86,7 +86,7 @@ extension Ledger {
     }
 
     /// Every refund applied to the credit note `creditNote`, oldest first.
-    public func appliedRefunds(creditNote: String) throws(LedgerError) -> [AppliedRefund] {
+    package func appliedRefunds(creditNote: String) throws(LedgerError) -> [AppliedRefund] {
         try read { try Self.appliedRefunds(in: $0, where: "credit_note = ?", [creditNote]) }
     }
 
@@ -96,7 +96,7 @@ extension Ledger {
     /// Refused when the refund was already applied (there is nothing left to
     /// decide) or when a match names a credit note the ledger does not know.
     @discardableResult
-    public func recordResolution(
+    package func recordResolution(
         refundID: String, decision: Resolution.Decision, note: String, by person: String
     ) throws(LedgerError) -> Resolution {
         let resolution = Resolution(
@@ -127,7 +127,7 @@ extension Ledger {
     }
 
     /// Every resolution of refund `refundID`, oldest first; the last is in force.
-    public func resolutions(refundID: String) throws(LedgerError) -> [Resolution] {
+    package func resolutions(refundID: String) throws(LedgerError) -> [Resolution] {
         try read { try Self.resolutions(in: $0, where: "refund_id = ?", [refundID]) }
     }
 

@@ -20,7 +20,7 @@ extension Ledger {
     /// delete a file the run did not make. Until the run is completed or
     /// abandoned this ledger holds the run's lock, which tells recovery in
     /// other processes that the run is alive.
-    public func beginRun(_ plan: ExportPlan) throws(LedgerError) -> RunID {
+    package func beginRun(_ plan: ExportPlan) throws(LedgerError) -> RunID {
         let target = try Self.nonEmpty(plan.target, "the target")
         let sha256 = try Self.sha256(plan.inputSHA256)
         let outputs = plan.outputPaths.map(LocalFiles.absolute)
@@ -69,7 +69,7 @@ extension Ledger {
     /// Adds `path` to the planned outputs of the pending run `id`, committed at
     /// once, before the file is created: for a caller that learns its outputs
     /// one at a time. As with ``beginRun(_:)``, the file must not exist yet.
-    public func planOutput(_ id: RunID, path: String) throws(LedgerError) {
+    package func planOutput(_ id: RunID, path: String) throws(LedgerError) {
         let path = LocalFiles.absolute(path)
         guard !LocalFiles.exists(path) else { throw Self.outputExists(path) }
         try write { db in
@@ -91,7 +91,7 @@ extension Ledger {
     /// exported the same batch at once), when a document names an output the
     /// run did not plan or that is not on disk, or when a refund breaks a rule
     /// of ``recordRefund(_:run:)``.
-    public func completeRun(
+    package func completeRun(
         _ id: RunID, documents: [ExportedDocument], refunds: [RefundApplication] = [],
         outcomes: [RefundOutcomeRecord] = []
     ) throws(LedgerError) {
@@ -170,7 +170,7 @@ extension Ledger {
     /// back. The caller has already removed whatever outputs it had committed.
     ///
     /// Abandoning a rolled-back run does nothing; a committed run cannot be abandoned.
-    public func abandonRun(_ id: RunID, note: String? = nil) throws(LedgerError) {
+    package func abandonRun(_ id: RunID, note: String? = nil) throws(LedgerError) {
         let finishedAt = now
         let run = try write { db -> ExportRun in
             guard let run = try Self.fetchRun(id, in: db) else { throw Self.unknown(id) }
@@ -200,7 +200,7 @@ extension Ledger {
     /// planned is kept; one that cannot be deleted keeps the run pending, to be
     /// tried again. Runs still being written by a live process are left alone.
     /// Returns what was done, for the caller to tell the user.
-    public func recoverPendingRuns() throws(LedgerError) -> [RecoveredRun] {
+    package func recoverPendingRuns() throws(LedgerError) -> [RecoveredRun] {
         var recovered: [RecoveredRun] = []
         for candidate in try runs(status: .pending) {
             // Claiming it proves its process is gone and keeps other recoveries off it.
@@ -285,7 +285,7 @@ extension Ledger {
     }
 
     /// Every run, oldest first, or only those with `status`.
-    public func runs(status: ExportRun.Status? = nil) throws(LedgerError) -> [ExportRun] {
+    package func runs(status: ExportRun.Status? = nil) throws(LedgerError) -> [ExportRun] {
         try read { db in
             let rows = try Row.fetchAll(
                 db, sql: "SELECT \(Rows.runColumns) FROM export_run WHERE ?1 IS NULL OR status = ?1 ORDER BY id",
@@ -297,7 +297,7 @@ extension Ledger {
 
     /// The committed runs that read a file with this content, oldest first:
     /// how a restarted watcher knows which of a file's conversions already happened.
-    public func committedRuns(inputSHA256: String) throws(LedgerError) -> [ExportRun] {
+    package func committedRuns(inputSHA256: String) throws(LedgerError) -> [ExportRun] {
         try read { db in
             let rows = try Row.fetchAll(
                 db,
@@ -310,7 +310,7 @@ extension Ledger {
     }
 
     /// One run, or `nil` if there is no such run.
-    public func run(_ id: RunID) throws(LedgerError) -> ExportRun? {
+    package func run(_ id: RunID) throws(LedgerError) -> ExportRun? {
         try read { try Self.fetchRun(id, in: $0) }
     }
 

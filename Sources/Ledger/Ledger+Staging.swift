@@ -6,7 +6,7 @@ extension Ledger {
     /// on disk, so the run need not hold them in memory until it completes.
     /// They count as exported only when ``completeRun(_:documents:refunds:outcomes:)``
     /// commits the run; a run rolled back (or recovered) drops them.
-    public func stageDocuments(_ id: RunID, _ documents: [ExportedDocument]) throws(LedgerError) {
+    package func stageDocuments(_ id: RunID, _ documents: [ExportedDocument]) throws(LedgerError) {
         guard !documents.isEmpty else { return }
         var documents = documents
         for index in documents.indices {

@@ -28,9 +28,9 @@ import Darwin
 /// listing from one connection while it records a run on another. All write
 /// transactions are `BEGIN IMMEDIATE`, so two writers queue instead of
 /// deadlocking.
-public final class Ledger: Sendable {
+package final class Ledger: Sendable {
     /// The database file, absolute.
-    public let path: String
+    package let path: String
     let pool: DatabasePool
     let locks: RunLocks
     let logger: Logger
@@ -45,7 +45,7 @@ public final class Ledger: Sendable {
     /// Waits up to ``LedgerOptions/busyTimeout`` for another kccbridge that is
     /// opening or writing the same ledger. Does not recover pending runs: call
     /// ``recoverPendingRuns()`` and tell the user what it did.
-    public init(path: String, options: LedgerOptions = LedgerOptions(), logger: Logger) throws(LedgerError) {
+    package init(path: String, options: LedgerOptions = LedgerOptions(), logger: Logger) throws(LedgerError) {
         let path = LocalFiles.absolute(path)
         self.path = path
         self.options = options

@@ -2,8 +2,8 @@
 ///
 /// Problems with one document or refund are not thrown by readers; these are
 /// failures of the whole operation, which changed nothing in the ledger.
-public struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Code: Sendable, Hashable {
+package struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
+    package enum Code: Sendable, Hashable {
         /// Another kccbridge kept the ledger busy for longer than the busy timeout.
         case busy
         /// The file or its folder could not be created or opened.
@@ -38,14 +38,14 @@ public struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         case database
     }
 
-    public var code: Code
+    package var code: Code
     /// One or two plain sentences; they name the ledger file where it matters.
-    public var message: String
+    package var message: String
 
-    public init(_ code: Code, _ message: String) {
+    package init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

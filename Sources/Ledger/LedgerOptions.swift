@@ -1,12 +1,12 @@
 /// How a ``Ledger`` behaves where the defaults do not suit (mostly tests).
-public struct LedgerOptions: Sendable {
+package struct LedgerOptions: Sendable {
     /// How long to wait for another kccbridge that is writing to the ledger
     /// before failing with ``LedgerError/Code/busy``.
-    public var busyTimeout: Duration
+    package var busyTimeout: Duration
     /// Where times come from.
-    public var clock: @Sendable () -> Timestamp
+    package var clock: @Sendable () -> Timestamp
 
-    public init(busyTimeout: Duration = .seconds(10), clock: @escaping @Sendable () -> Timestamp = Timestamp.now) {
+    package init(busyTimeout: Duration = .seconds(10), clock: @escaping @Sendable () -> Timestamp = Timestamp.now) {
         self.busyTimeout = busyTimeout
         self.clock = clock
     }

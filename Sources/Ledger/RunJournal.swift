@@ -9,7 +9,7 @@ import DurableOutput
 /// leaves a pending run whose files the next start removes; a failure calls
 /// ``abandon(_:)``. ``perform(_:simulate:failpoints:_:complete:)`` is that
 /// order, written once.
-public protocol RunJournal: AnyObject {
+package protocol RunJournal: AnyObject {
     func begin(_ plan: ExportPlan) throws -> RunID
     func willWrite(_ run: RunID, path: String) throws
     /// The run wrote nothing after all.
@@ -24,7 +24,7 @@ extension RunJournal {
     /// and the body runs against a simulated transaction (a pre-check).
     /// `failpoints` names the crash-test points around the commit
     /// (`<name>:before-outputs`, `<name>:after-outputs`).
-    public func perform<Result>(
+    package func perform<Result>(
         _ plan: ExportPlan, simulate: Bool = false, failpoints: String,
         _ body: (RunID?, OutputTransaction) throws -> Result, complete: (RunID) throws -> Void
     ) throws -> Result {

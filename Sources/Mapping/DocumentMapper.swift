@@ -4,14 +4,14 @@ import PackageInterface
 
 /// Applies the configuration to a document: the one mapping layer in front of
 /// every writer (sales-channel mapping, payment accounts, tax codes).
-public struct DocumentMapper: Sendable {
-    public let configuration: BridgeConfiguration
+package struct DocumentMapper: Sendable {
+    package let configuration: BridgeConfiguration
     /// How formula-like text is treated (the configured policy for CSV imports; `.keep` for XML).
-    public let textPolicy: TextCellPolicy
+    package let textPolicy: TextCellPolicy
     /// Characters the target cannot carry inside a text field (IIF: tab, CR, LF), written as a space with a warning.
-    public let breakingCharacters: Set<Unicode.Scalar>
+    package let breakingCharacters: Set<Unicode.Scalar>
 
-    public init(
+    package init(
         configuration: BridgeConfiguration, textPolicy: TextCellPolicy, breakingCharacters: Set<Unicode.Scalar> = []
     ) {
         self.configuration = configuration
@@ -20,13 +20,13 @@ public struct DocumentMapper: Sendable {
     }
 
     /// The mapper for `format`: its text policy and the characters its files cannot carry.
-    public init(configuration: BridgeConfiguration, format: any ExportFormat) {
+    package init(configuration: BridgeConfiguration, format: any ExportFormat) {
         self.init(
             configuration: configuration, textPolicy: format.textPolicy, breakingCharacters: format.breakingCharacters)
     }
 
     /// The mapped document, or `nil` with the findings that hold it back.
-    public func map(_ document: Document, at location: SourceLocation) -> (MappedDocument?, [Finding]) {
+    package func map(_ document: Document, at location: SourceLocation) -> (MappedDocument?, [Finding]) {
         var run = MappingRun(document: document, location: location, policy: textPolicy, breaking: breakingCharacters)
         let customer = document.customer
         let channel: SalesChannel
@@ -95,7 +95,7 @@ public struct DocumentMapper: Sendable {
     }
 
     /// The rule for a channel: one naming the subsource wins over one naming only the source.
-    public func rule(for channel: SalesChannel) -> ChannelRule? {
+    package func rule(for channel: SalesChannel) -> ChannelRule? {
         guard let source = channel.source else { return nil }
         let rules = configuration.channels.rules.filter { $0.source.caseInsensitiveEquals(source) }
         if let subsource = channel.subsource,

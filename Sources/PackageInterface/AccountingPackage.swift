@@ -4,7 +4,7 @@ import KCCModel
 /// declared once, in its own folder. The registry (`PackageRegistry.all`)
 /// lists the packages; conversion, refund reading, reconciliation, the
 /// configuration loader and the command line find them only through it.
-public protocol AccountingPackage: Sendable {
+package protocol AccountingPackage: Sendable {
     /// The package's name for people (`QuickBooks Desktop`).
     var displayName: String { get }
     /// The name refunds read back from this package carry (`xero`); a refund
@@ -38,18 +38,18 @@ public protocol AccountingPackage: Sendable {
 }
 
 extension AccountingPackage {
-    public var configurationSection: (any ConfigurationSection.Type)? { nil }
-    public var taxCodeFields: [TaxCodeField] { [] }
-    public var defaultTaxFields: [String: [String: String]] { [:] }
-    public var refundReaders: [any RefundReader] { [] }
-    public var refundTargets: [String] { [] }
-    public func refundWriter(
+    package var configurationSection: (any ConfigurationSection.Type)? { nil }
+    package var taxCodeFields: [TaxCodeField] { [] }
+    package var defaultTaxFields: [String: [String: String]] { [:] }
+    package var refundReaders: [any RefundReader] { [] }
+    package var refundTargets: [String] { [] }
+    package func refundWriter(
         _ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs
     ) -> (any RefundWriter)? {
         nil
     }
-    public func creditNoteIDsNeeded(for target: String) -> String? { nil }
-    public func creditNoteIDs(from path: String, displayName: String) throws(FileRefusal) -> [String: String] {
+    package func creditNoteIDsNeeded(for target: String) -> String? { nil }
+    package func creditNoteIDs(from path: String, displayName: String) throws(FileRefusal) -> [String: String] {
         throw FileRefusal(
             at: SourceLocation(file: displayName),
             "\(displayName) is not read for credit-note ids: \(self.displayName) needs none")

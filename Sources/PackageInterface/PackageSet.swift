@@ -4,10 +4,10 @@ import KCCModel
 /// whole: which `--to` targets exist, which reader knows a refund file, what
 /// the defaults are. `PackageRegistry.all` is the set the program ships; a
 /// test may add a package of its own.
-public struct PackageSet: Sendable {
-    public let packages: [any AccountingPackage]
+package struct PackageSet: Sendable {
+    package let packages: [any AccountingPackage]
 
-    public init(_ packages: [any AccountingPackage]) {
+    package init(_ packages: [any AccountingPackage]) {
         self.packages = packages
     }
 
@@ -15,7 +15,7 @@ public struct PackageSet: Sendable {
     /// target, a tax-code field, or a configuration section (shared sections
     /// are one type, and allowed); and sections named like a core key. The
     /// first package would win silently, so the registry must have none.
-    public var conflicts: [String] {
+    package var conflicts: [String] {
         var problems: [String] = []
         func check(_ what: String, _ names: [(String, String)]) {
             var owner: [String: String] = [:]
@@ -42,35 +42,35 @@ public struct PackageSet: Sendable {
     // MARK: Converting
 
     /// Every `convert --to` target, package by package.
-    public var exportTargets: [String] { packages.flatMap(\.exportTargets) }
+    package var exportTargets: [String] { packages.flatMap(\.exportTargets) }
 
     /// The package that writes `target`.
-    public func package(exporting target: String) -> (any AccountingPackage)? {
+    package func package(exporting target: String) -> (any AccountingPackage)? {
         packages.first { $0.exportTargets.contains(target.lowercased()) }
     }
 
     /// The format for `target`, set up from `configuration`.
-    public func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)? {
+    package func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)? {
         package(exporting: target)?.exportFormat(target.lowercased(), configuration: configuration)
     }
 
     // MARK: Refunds
 
     /// Every refund reader of every package, in registry order.
-    public var refundReaders: [any RefundReader] { packages.flatMap(\.refundReaders) }
+    package var refundReaders: [any RefundReader] { packages.flatMap(\.refundReaders) }
 
     /// Every `reconcile --to` target.
-    public var refundTargets: [String] { packages.flatMap(\.refundTargets) }
+    package var refundTargets: [String] { packages.flatMap(\.refundTargets) }
 
     /// The package that records refunds for `target`.
-    public func package(recordingRefundsFor target: String) -> (any AccountingPackage)? {
+    package func package(recordingRefundsFor target: String) -> (any AccountingPackage)? {
         packages.first { $0.refundTargets.contains(target.lowercased()) }
     }
 
     // MARK: Configuration
 
     /// Every section the packages read (once each, though two packages may share one), then `refunds:`.
-    public var configurationSections: [any ConfigurationSection.Type] {
+    package var configurationSections: [any ConfigurationSection.Type] {
         var seen: Set<String> = []
         var sections: [any ConfigurationSection.Type] = []
         for section in packages.compactMap(\.configurationSection) + [RefundSettings.self]
@@ -81,10 +81,10 @@ public struct PackageSet: Sendable {
     }
 
     /// Every field a tax code may carry, package by package.
-    public var taxCodeFields: [TaxCodeField] { packages.flatMap(\.taxCodeFields) }
+    package var taxCodeFields: [TaxCodeField] { packages.flatMap(\.taxCodeFields) }
 
     /// The built-in configuration: the UK VAT codes with every package's names for them.
-    public var defaultConfiguration: BridgeConfiguration {
+    package var defaultConfiguration: BridgeConfiguration {
         var configuration = BridgeConfiguration()
         configuration.taxCodeFields = taxCodeFields
         for (code, rate) in BridgeConfiguration.ukVATRates {

@@ -4,45 +4,45 @@ import Ledger
 /// The ledger as reconciliation sees it: lookups, and a run that records every
 /// applied refund and every outcome in one transaction once the KCC payment
 /// import and the report are on disk.
-public final class LedgerReconciliationStore: ReconciliationStore {
+package final class LedgerReconciliationStore: ReconciliationStore {
     private let ledger: Ledger
     /// The target name reconciliation runs carry in the ledger's run table.
-    public static let target = ReconciliationRun.target
+    package static let target = ReconciliationRun.target
 
-    public init(ledger: Ledger) {
+    package init(ledger: Ledger) {
         self.ledger = ledger
     }
 
-    public func creditNote(_ number: String) throws -> CreditNoteBalance? { try ledger.creditNote(number: number) }
-    public func creditNotes(forOrder orderNumber: String) throws -> [CreditNoteBalance] {
+    package func creditNote(_ number: String) throws -> CreditNoteBalance? { try ledger.creditNote(number: number) }
+    package func creditNotes(forOrder orderNumber: String) throws -> [CreditNoteBalance] {
         try ledger.creditNotes(orderNumber: orderNumber)
     }
-    public func isOrderKnown(_ orderNumber: String) throws -> Bool { try ledger.isOrderKnown(orderNumber) }
-    public func isRefundApplied(id: String, system: String) throws -> Bool {
+    package func isOrderKnown(_ orderNumber: String) throws -> Bool { try ledger.isOrderKnown(orderNumber) }
+    package func isRefundApplied(id: String, system: String) throws -> Bool {
         try ledger.isRefundApplied(refundID: id, sourceSystem: system)
     }
-    public func resolution(refundID: String, system: String) throws -> Resolution? {
+    package func resolution(refundID: String, system: String) throws -> Resolution? {
         try ledger.resolutions(refundID: refundID).last
     }
-    public func creditNoteNumbers() throws -> [String] { try ledger.creditNoteNumbers() }
+    package func creditNoteNumbers() throws -> [String] { try ledger.creditNoteNumbers() }
 
-    public func creditNotes(amount: Money, from: CalendarDate, through: CalendarDate) throws -> [CreditNoteBalance] {
+    package func creditNotes(amount: Money, from: CalendarDate, through: CalendarDate) throws -> [CreditNoteBalance] {
         try ledger.creditNotes(amount: amount, from: from, through: through)
     }
 
-    public func exportTargets(of number: String) throws -> Set<String> {
+    package func exportTargets(of number: String) throws -> Set<String> {
         Set(try ledger.documents(number: number).map(\.target))
     }
 
-    public func begin(_ plan: ExportPlan) throws -> RunID {
+    package func begin(_ plan: ExportPlan) throws -> RunID {
         try ledger.beginRun(plan)
     }
 
-    public func willWrite(_ run: RunID, path: String) throws {
+    package func willWrite(_ run: RunID, path: String) throws {
         try ledger.planOutput(run, path: path)
     }
 
-    public func complete(_ run: RunID, decisions: [RefundDecision]) throws {
+    package func complete(_ run: RunID, decisions: [RefundDecision]) throws {
         let refunds = decisions.filter(\.outcome.isApplied).compactMap { d -> RefundApplication? in
             guard let amount = d.refund.amount, let creditNote = d.creditNote else { return nil }
             return RefundApplication(
@@ -57,7 +57,7 @@ public final class LedgerReconciliationStore: ReconciliationStore {
         try ledger.completeRun(run, documents: [], refunds: refunds, outcomes: outcomes)
     }
 
-    public func abandon(_ run: RunID) throws {
+    package func abandon(_ run: RunID) throws {
         try ledger.abandonRun(run)
     }
 }

@@ -9,19 +9,19 @@ import PackageInterface
 /// its field, or standing whole in the reference text) and found in the
 /// ledger. Near misses become suggestions. Refunds are taken in file order,
 /// each reducing what is open on its credit note for the ones after it.
-public struct Reconciler {
+package struct Reconciler {
     private let ledger: any ReconciliationLedger
     /// Refunds applied in this run, by credit note (the running balance).
     private var appliedHere: [String: Money] = [:]
     private var seenHere: Set<String> = []
 
-    public init(ledger: any ReconciliationLedger) {
+    package init(ledger: any ReconciliationLedger) {
         self.ledger = ledger
     }
 
     /// The refund's outcome, or `nil` when it is not a refund after all: a
     /// record deleted or voided in its source that was never applied.
-    public mutating func decide(_ refund: Refund) throws -> RefundDecision? {
+    package mutating func decide(_ refund: Refund) throws -> RefundDecision? {
         var decision = RefundDecision(
             refund: refund, outcome: .invalid, reason: "", evidence: [], creditNote: refund.creditNote,
             orderNumber: refund.orderNumber)

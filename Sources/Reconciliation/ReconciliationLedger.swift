@@ -4,7 +4,7 @@ import Ledger
 /// What reconciliation needs to know of earlier exports and refunds. The
 /// ledger provides it (``LedgerReconciliationStore``); tests use one in memory.
 /// Balances and resolutions are the ledger's own value types.
-public protocol ReconciliationLedger {
+package protocol ReconciliationLedger {
     func creditNote(_ number: String) throws -> CreditNoteBalance?
     func creditNotes(forOrder orderNumber: String) throws -> [CreditNoteBalance]
     /// An invoice or payment was exported for this order.

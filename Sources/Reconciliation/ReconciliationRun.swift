@@ -11,53 +11,53 @@ import Refunds
 /// What a reconciliation run needs of the ledger beyond looking things up:
 /// the run protocol (``RunJournal``) around its durable writes, and recording
 /// the decisions in one transaction once the outputs are on disk.
-public protocol ReconciliationStore: ReconciliationLedger, RunJournal {
+package protocol ReconciliationStore: ReconciliationLedger, RunJournal {
     /// Records every applied refund against its credit note, and the outcome of every refund, in one transaction.
     func complete(_ run: RunID, decisions: [RefundDecision]) throws
 }
 
 /// Choices for one reconciliation.
-public struct ReconcileOptions: Sendable {
-    public var outputFolder: String
+package struct ReconcileOptions: Sendable {
+    package var outputFolder: String
     /// Decide and report, write nothing and record nothing.
-    public var preCheck = false
+    package var preCheck = false
     /// The readers of the packages' refund files.
-    public var refundFile: RefundFile
+    package var refundFile: RefundFile
     /// The refund file format (`--from`); `nil` sniffs it.
-    public var format: String?
-    public var settings = RefundSettings()
+    package var format: String?
+    package var settings = RefundSettings()
     /// For the KCC payment import's text cells.
-    public var textPolicy: TextCellPolicy = .escape
+    package var textPolicy: TextCellPolicy = .escape
     /// Accounting packages that must also record the applied refunds (when
     /// refunds were made in a sales channel): `xero-xml`, `qbd-iif` …
-    public var refundDestinations: [RefundDestination] = []
+    package var refundDestinations: [RefundDestination] = []
     /// How the report says the resolution steps (the ledger the commands name).
-    public var commands = ResolveCommands()
+    package var commands = ResolveCommands()
     /// The creation time written into the outputs (ISO 8601); now by default.
-    public var createdAt: String?
+    package var createdAt: String?
     /// "Sync the original order if missing" (`refunds.sync_missing_orders`):
     /// given the order numbers of refunds whose order was never exported, exports
     /// those orders' documents from a supplied batch and says what it did.
-    public var syncMissingOrders: (@Sendable (Set<String>) -> [String])?
+    package var syncMissingOrders: (@Sendable (Set<String>) -> [String])?
 
-    public init(outputFolder: String, refundFile: RefundFile) {
+    package init(outputFolder: String, refundFile: RefundFile) {
         self.outputFolder = outputFolder
         self.refundFile = refundFile
     }
 }
 
 /// An accounting package sent the refunds a reconciliation applied, and the writer of its file.
-public struct RefundDestination: Sendable {
-    public var package: any AccountingPackage
-    public var writer: any RefundWriter
+package struct RefundDestination: Sendable {
+    package var package: any AccountingPackage
+    package var writer: any RefundWriter
 
-    public init(package: any AccountingPackage, writer: any RefundWriter) {
+    package init(package: any AccountingPackage, writer: any RefundWriter) {
         self.package = package
         self.writer = writer
     }
 
     /// The destination for `reconcile --to target`, or `nil` if no package records refunds under that name.
-    public init?(
+    package init?(
         _ target: String, packages: PackageSet, configuration: BridgeConfiguration,
         inputs: RefundWriterInputs = RefundWriterInputs()
     ) {
@@ -75,35 +75,35 @@ struct ReconcileRefusal: Error, CustomStringConvertible {
 }
 
 /// What reconciling one refund file did.
-public struct ReconcileReport: Sendable {
-    public var input: String
-    public var decisions: [RefundDecision] = []
-    public var summary = ReconciliationSummary()
-    public var outputs: [String] = []
+package struct ReconcileReport: Sendable {
+    package var input: String
+    package var decisions: [RefundDecision] = []
+    package var summary = ReconciliationSummary()
+    package var outputs: [String] = []
     /// Why nothing was written or recorded for this file.
-    public var failure: Finding?
+    package var failure: Finding?
     /// Things worth saying that change no outcome (refunds not sent on to a package, and why).
-    public var notes: [String] = []
+    package var notes: [String] = []
 
     /// Something needs a person: exit status 1.
-    public var needsAttention: Bool { failure != nil || summary.needingPerson > 0 }
+    package var needsAttention: Bool { failure != nil || summary.needingPerson > 0 }
 }
 
 /// Reconciles refund files against the ledger and writes the KCC payment
 /// import and the report, durably, before recording anything.
-public final class ReconciliationRun {
+package final class ReconciliationRun {
     private let store: any ReconciliationStore
     private let logger: Logger
     private var reconciler: Reconciler
 
-    public init(store: any ReconciliationStore, logger: Logger) {
+    package init(store: any ReconciliationStore, logger: Logger) {
         self.store = store
         self.logger = logger
         self.reconciler = Reconciler(ledger: store)
     }
 
     /// Reconciles one file; refunds applied by earlier files of the same run count for later ones.
-    public func reconcile(_ path: String, displayName: String? = nil, options: ReconcileOptions) -> ReconcileReport {
+    package func reconcile(_ path: String, displayName: String? = nil, options: ReconcileOptions) -> ReconcileReport {
         let name = displayName ?? path
         var report = ReconcileReport(input: name)
         let before = reconciler
@@ -256,7 +256,7 @@ public final class ReconciliationRun {
     }
 
     /// The run's target in the ledger.
-    public static let target = "reconcile"
+    package static let target = "reconcile"
 
     /// Orders of valid refunds that the ledger has never seen (no credit note it
     /// knows, no document of the order): the ones "sync the original order" may export.

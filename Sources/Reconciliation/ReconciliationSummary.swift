@@ -3,29 +3,29 @@ import KCCModel
 /// The totals of a reconciliation: how many refunds and how much money went to
 /// each outcome. Counting is exact and is checked: refunds read equal the sum
 /// over outcomes, and money read equals money matched plus money listed.
-public struct ReconciliationSummary: Sendable, Hashable {
-    public private(set) var read = 0
-    public private(set) var counts: [RefundOutcome: Int] = [:]
+package struct ReconciliationSummary: Sendable, Hashable {
+    package private(set) var read = 0
+    package private(set) var counts: [RefundOutcome: Int] = [:]
     /// Money per outcome, per currency (refunds without a readable amount count in `read` only).
-    public private(set) var money: [RefundOutcome: [Currency: Money]] = [:]
-    public private(set) var moneyRead: [Currency: Money] = [:]
+    package private(set) var money: [RefundOutcome: [Currency: Money]] = [:]
+    package private(set) var moneyRead: [Currency: Money] = [:]
     /// Listed for a person (not applied, not duplicate, not resolved by a person).
-    public private(set) var needingPerson = 0
+    package private(set) var needingPerson = 0
     /// Some total was too large to hold exactly (absurd amounts); the totals do not tie then.
-    public private(set) var overflowed = false
+    package private(set) var overflowed = false
     /// Records read that are not refunds (a customer's payment, a supplier's
     /// credit, a deleted refund never applied), by kind: never applied, always said.
-    public private(set) var notRefunds: [String: Int] = [:]
+    package private(set) var notRefunds: [String: Int] = [:]
 
-    public init() {}
+    package init() {}
 
     /// Counts records that are not refunds.
-    public mutating func passOver(_ kind: String, count: Int = 1) {
+    package mutating func passOver(_ kind: String, count: Int = 1) {
         guard count > 0 else { return }
         notRefunds[kind, default: 0] += count
     }
 
-    public mutating func add(_ decision: RefundDecision) {
+    package mutating func add(_ decision: RefundDecision) {
         read += 1
         counts[decision.outcome, default: 0] += 1
         if decision.needsPerson { needingPerson += 1 }
@@ -43,9 +43,9 @@ public struct ReconciliationSummary: Sendable, Hashable {
     }
 
     /// Money written to the KCC payment import, per currency.
-    public var moneyMatched: [Currency: Money] { total { $0.isApplied } }
+    package var moneyMatched: [Currency: Money] { total { $0.isApplied } }
     /// Money not applied (listed for a person, duplicates, invalid …), per currency.
-    public var moneyListed: [Currency: Money] { total { !$0.isApplied } }
+    package var moneyListed: [Currency: Money] { total { !$0.isApplied } }
 
     private func total(_ include: (RefundOutcome) -> Bool) -> [Currency: Money] {
         var result: [Currency: Money] = [:]
@@ -61,7 +61,7 @@ public struct ReconciliationSummary: Sendable, Hashable {
     }
 
     /// Both checks of the contract hold.
-    public var ties: Bool {
+    package var ties: Bool {
         !overflowed && counts.values.reduce(0, +) == read
             && moneyRead.allSatisfy { currency, amount in
                 (moneyMatched[currency] ?? .zero(currency)) + (moneyListed[currency] ?? .zero(currency)) == amount
@@ -69,7 +69,7 @@ public struct ReconciliationSummary: Sendable, Hashable {
     }
 
     /// `12 refunds: 7 matched, …`: the one-line summary.
-    public var line: String {
+    package var line: String {
         let parts = RefundOutcome.allCases.compactMap { outcome in counts[outcome].map { "\($0) \(outcome)" } }
         let moneyText = moneyRead.sorted { $0.key < $1.key }.map { c, amount in
             "\(amount) read = \(moneyMatched[c] ?? .zero(c)) matched + \(moneyListed[c] ?? .zero(c)) listed"

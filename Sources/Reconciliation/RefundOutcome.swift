@@ -1,5 +1,5 @@
 /// Every refund gets exactly one of these (README, "kccbridge reconcile": the outcomes).
-public enum RefundOutcome: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+package enum RefundOutcome: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case matched
     case matchedByOrder = "matched-by-order"
     case partial
@@ -13,10 +13,10 @@ public enum RefundOutcome: String, Sendable, Hashable, CaseIterable, CustomStrin
     case reversal
     case invalid
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
     /// Written to the KCC payment import (and recorded as applied in the ledger).
-    public var isApplied: Bool {
+    package var isApplied: Bool {
         switch self {
         case .matched, .matchedByOrder, .partial: true
         default: false

@@ -1,7 +1,7 @@
 /// What a person can do about a refund that needs one. The reconciler says
 /// which steps apply; a front end says them in its own words
 /// (``ResolveCommands`` as `kccbridge resolve` commands).
-public enum ResolutionStep: Sendable, Hashable {
+package enum ResolutionStep: Sendable, Hashable {
     /// Fix the refund file and reconcile it again.
     case fixSourceFile
     /// In KCC, copy the order as a credit note, export it, and reconcile again.
@@ -17,16 +17,16 @@ public enum ResolutionStep: Sendable, Hashable {
 /// The resolution steps as the command line takes them: `kccbridge resolve …`
 /// commands, naming the ledger when it is not the default one (a watched
 /// folder's), so that a command pasted from the report acts on the right ledger.
-public struct ResolveCommands: Sendable {
+package struct ResolveCommands: Sendable {
     /// The ledger to name with `--ledger`; `nil`: the default ledger.
-    public var ledger: String?
+    package var ledger: String?
 
-    public init(ledger: String? = nil) {
+    package init(ledger: String? = nil) {
         self.ledger = ledger
     }
 
     /// The steps as one line for the report: alternatives joined in words.
-    public func render(_ steps: [ResolutionStep]) -> String {
+    package func render(_ steps: [ResolutionStep]) -> String {
         var line = ""
         for (index, step) in steps.enumerated() {
             guard index > 0 else {
@@ -46,7 +46,7 @@ public struct ResolveCommands: Sendable {
     }
 
     /// One step in words, or as the command that takes it.
-    public func phrase(_ step: ResolutionStep) -> String {
+    package func phrase(_ step: ResolutionStep) -> String {
         switch step {
         case .fixSourceFile:
             "fix the source file and reconcile again"

@@ -4,23 +4,23 @@ import PackageInterface
 
 /// Reads every refund of a file, in file order: the packages' own files
 /// (through their ``RefundReader``s) and any CSV from a sales channel or a bank.
-public struct RefundFile: Sendable {
+package struct RefundFile: Sendable {
     /// The `--from` name of a refund CSV.
-    public static let csvFormat = "refund-csv"
+    package static let csvFormat = "refund-csv"
 
     /// The packages' readers, tried in order when sniffing.
-    public let readers: [any RefundReader]
+    package let readers: [any RefundReader]
 
-    public init(readers: [any RefundReader]) {
+    package init(readers: [any RefundReader]) {
         self.readers = readers
     }
 
     /// Every `--from` name.
-    public var formats: [String] { readers.map(\.format) + [Self.csvFormat] }
+    package var formats: [String] { readers.map(\.format) + [Self.csvFormat] }
 
     /// Reads `path` in `format`, or the format sniffed from its content when `nil`.
     /// Whole-file problems throw; a bad record comes back as a refund with problems.
-    public func read(
+    package func read(
         _ path: String, displayName: String? = nil, format: String? = nil,
         settings: RefundSettings = RefundSettings()
     ) throws(FileRefusal) -> RefundRead {
@@ -41,7 +41,7 @@ public struct RefundFile: Sendable {
     /// The format of a refund file, from its content: the first package reader
     /// that recognises its start; anything else that starts like text with
     /// commas is CSV. A file it cannot place is an error, never a guess.
-    public func sniff(_ path: String, _ name: String) throws(FileRefusal) -> String {
+    package func sniff(_ path: String, _ name: String) throws(FileRefusal) -> String {
         guard let head = FileHead.bytes(path) else {
             throw FileRefusal(at: SourceLocation(file: name), "the file cannot be read or is empty")
         }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// One line of the watcher's log: a file and what became of it.
-public struct WatchEvent: Sendable, Hashable, CustomStringConvertible {
-    public enum Outcome: String, Sendable, Hashable {
+package struct WatchEvent: Sendable, Hashable, CustomStringConvertible {
+    package enum Outcome: String, Sendable, Hashable {
         /// Converted (or reconciled); the problems, if any, are listed in `out/`.
         case done
         /// The same content was processed before; archived, not processed again.
@@ -15,19 +15,19 @@ public struct WatchEvent: Sendable, Hashable, CustomStringConvertible {
         case waiting
     }
 
-    public var file: String
-    public var outcome: Outcome
-    public var detail: String
-    public var seconds: Double
+    package var file: String
+    package var outcome: Outcome
+    package var detail: String
+    package var seconds: Double
 
-    public init(file: String, outcome: Outcome, detail: String, seconds: Double = 0) {
+    package init(file: String, outcome: Outcome, detail: String, seconds: Double = 0) {
         self.file = file
         self.outcome = outcome
         self.detail = detail
         self.seconds = seconds
     }
 
-    public var description: String {
+    package var description: String {
         let timing = outcome == .recovered || outcome == .waiting ? "" : String(format: " in %.2f s", seconds)
         return "\(file): \(outcome.rawValue): \(detail)\(timing)"
     }

@@ -25,8 +25,8 @@ import Refunds
 ///   every file left in `work/` is finished: targets whose run committed are
 ///   skipped, the others are done now; a file whose outcome was recorded is
 ///   just moved on.
-public final class Watcher {
-    public let route: WatchRoute
+package final class Watcher {
+    package let route: WatchRoute
     private let ledger: Ledger
     private let logger: Logger
     private let onEvent: (WatchEvent) -> Void
@@ -41,7 +41,7 @@ public final class Watcher {
     /// Held while this watcher runs: one watcher per route.
     private let lock: RouteLock
 
-    public init(route: WatchRoute, ledger: Ledger, logger: Logger, onEvent: @escaping (WatchEvent) -> Void) throws {
+    package init(route: WatchRoute, ledger: Ledger, logger: Logger, onEvent: @escaping (WatchEvent) -> Void) throws {
         self.route = route
         self.ledger = ledger
         self.logger = logger
@@ -57,7 +57,7 @@ public final class Watcher {
     /// Processes what is in the inbox now (files still being written wait for
     /// the next run) and returns how many files failed.
     @discardableResult
-    public func runOnce(shouldStop: () -> Bool = { false }) throws -> Int {
+    package func runOnce(shouldStop: () -> Bool = { false }) throws -> Int {
         var failures = try recover()
         let (ready, waiting) = try eligible(renamedIn: [])
         for candidate in ready {
@@ -78,7 +78,7 @@ public final class Watcher {
     /// Runs until `shouldStop` says so: kernel notifications for fast pick-up,
     /// a rescan every `rescanInterval` as a safety net. The file in hand is
     /// always finished before stopping.
-    public func run(shouldStop: () -> Bool) throws {
+    package func run(shouldStop: () -> Bool) throws {
         _ = try recover()
         let notifier = InboxNotifier(folder: route.inbox)
         // Never spin: even a quiet period of 0 waits a little between scans.
@@ -108,7 +108,7 @@ public final class Watcher {
 
     /// Rolls back crashed runs and finishes every file left in `work/`, in claim order.
     @discardableResult
-    public func recover() throws -> Int {
+    package func recover() throws -> Int {
         for recovered in try ledger.recoverPendingRuns() {
             onEvent(WatchEvent(file: recovered.run.inputFile, outcome: .recovered, detail: recovered.description))
         }

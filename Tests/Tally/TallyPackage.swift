@@ -8,31 +8,31 @@ import PackageInterface
 /// one export target, one tax-code field, its own configuration section, a
 /// refund reader and a refund writer. If this folder needs more than the
 /// guide says, the guide (or the shape) is wrong.
-public struct TallyPackage: AccountingPackage {
-    public let displayName = "Tally"
-    public let sourceSystem = "tally"
-    public var configurationSection: (any ConfigurationSection.Type)? { TallySettings.self }
+package struct TallyPackage: AccountingPackage {
+    package let displayName = "Tally"
+    package let sourceSystem = "tally"
+    package var configurationSection: (any ConfigurationSection.Type)? { TallySettings.self }
 
-    public static let taxField = TaxCodeField(key: "tally", meaning: "Tally's VAT band, e.g. V20")
-    public var taxCodeFields: [TaxCodeField] { [Self.taxField] }
-    public var defaultTaxFields: [String: [String: String]] {
+    package static let taxField = TaxCodeField(key: "tally", meaning: "Tally's VAT band, e.g. V20")
+    package var taxCodeFields: [TaxCodeField] { [Self.taxField] }
+    package var defaultTaxFields: [String: [String: String]] {
         ["T0": ["tally": "V0"], "T1": ["tally": "V20"], "T5": ["tally": "V5"], "T9": ["tally": "NONE"]]
     }
 
-    public let exportTargets = ["tally-csv"]
+    package let exportTargets = ["tally-csv"]
 
-    public init() {}
+    package init() {}
 
-    public func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)? {
+    package func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)? {
         target == "tally-csv"
             ? TallyCSVFormat(settings: configuration[TallySettings.self], textPolicy: configuration.textCells) : nil
     }
 
-    public var refundReaders: [any RefundReader] { [TallyRefundReader()] }
+    package var refundReaders: [any RefundReader] { [TallyRefundReader()] }
 
-    public let refundTargets = ["tally-refunds"]
+    package let refundTargets = ["tally-refunds"]
 
-    public func refundWriter(
+    package func refundWriter(
         _ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs
     ) -> (any RefundWriter)? {
         target == "tally-refunds" ? TallyRefundWriter(settings: configuration[TallySettings.self]) : nil
@@ -40,14 +40,14 @@ public struct TallyPackage: AccountingPackage {
 }
 
 /// `tally:` in the configuration.
-public struct TallySettings: ConfigurationSection {
-    public static let key = "tally"
+package struct TallySettings: ConfigurationSection {
+    package static let key = "tally"
     /// The ledger code every document is posted to.
-    public var ledgerCode = "SALES"
+    package var ledgerCode = "SALES"
 
-    public init() {}
+    package init() {}
 
-    public mutating func read(_ node: ConfigNode, _ reader: SectionReader) {
+    package mutating func read(_ node: ConfigNode, _ reader: SectionReader) {
         for pair in reader.pairs(node, Self.key, allowed: ["ledger_code"]) where pair.key == "ledger_code" {
             if let code = reader.string(pair.value, "tally.ledger_code") { ledgerCode = code }
         }

@@ -4,18 +4,18 @@ import XMLStreaming
 
 /// One refund as KCC's *Create and Allocate Payments* imports it: money paid
 /// back against a credit note.
-public struct KCCPayment: Sendable, Hashable {
-    public var refundID: String
-    public var date: CalendarDate?
-    public var amount: Money?
-    public var creditNote: String
-    public var orderNumber: String?
-    public var method: String?
-    public var reference: String?
+package struct KCCPayment: Sendable, Hashable {
+    package var refundID: String
+    package var date: CalendarDate?
+    package var amount: Money?
+    package var creditNote: String
+    package var orderNumber: String?
+    package var method: String?
+    package var reference: String?
     /// Where the refund was read from (`xero`, `linnworks`).
-    public var sourceSystem: String
+    package var sourceSystem: String
 
-    public init(
+    package init(
         refundID: String, date: CalendarDate?, amount: Money?, creditNote: String, orderNumber: String?,
         method: String?,
         reference: String?, sourceSystem: String
@@ -34,13 +34,13 @@ public struct KCCPayment: Sendable, Hashable {
 /// The KCC payment import, in its two encodings: CSV, and XML following
 /// `schemas/kcc-payments.xsd` (``KCCPaymentsSchema``). Both carry the same
 /// fields in the same order.
-public enum KCCPaymentImport {
-    public static let columns = [
+package enum KCCPaymentImport {
+    package static let columns = [
         "RefundId", "Date", "Amount", "Currency", "CreditNote", "OrderNumber", "Method", "Reference", "SourceSystem",
     ]
 
     /// The CSV file; text cells follow `policy` (a refused cell is written empty).
-    public static func csv(_ payments: [KCCPayment], policy: TextCellPolicy) -> [UInt8] {
+    package static func csv(_ payments: [KCCPayment], policy: TextCellPolicy) -> [UInt8] {
         let csv = CSVWriter()
         var bytes = csv.encode(columns)
         for p in payments {
@@ -55,7 +55,7 @@ public enum KCCPaymentImport {
     }
 
     /// The XML file: `source` names the refund file, `created` the time of writing (ISO 8601).
-    public static func xml(_ payments: [KCCPayment], source: String, created: String) throws -> [UInt8] {
+    package static func xml(_ payments: [KCCPayment], source: String, created: String) throws -> [UInt8] {
         let xml = XMLStreamWriter()
         try xml.startDocument()
         try xml.startElement("KCCPaymentImport", namespace: KCCPaymentsSchema.namespace)

@@ -2,17 +2,17 @@ import XMLStreaming
 
 /// The XSD of the KCC payment import's XML encoding, the same text as
 /// `schemas/kcc-payments.xsd` (a test keeps the two equal).
-public enum KCCPaymentsSchema {
-    public static let namespace = "urn:kccbridge:kcc-payments:1"
+package enum KCCPaymentsSchema {
+    package static let namespace = "urn:kccbridge:kcc-payments:1"
 
     /// Compiles on first use; later calls return the same schema.
-    public static func compiled() throws(XMLSchema.CompileError) -> XMLSchema {
+    package static func compiled() throws(XMLSchema.CompileError) -> XMLSchema {
         try embedded.compiled()
     }
 
     private static let embedded = EmbeddedSchema(name: "kcc-payments.xsd", text: text)
 
-    public static let text = #"""
+    package static let text = #"""
         <?xml version="1.0" encoding="UTF-8"?>
         <!--
           KCC payment import, XML encoding, version 1 (urn:kccbridge:kcc-payments:1).

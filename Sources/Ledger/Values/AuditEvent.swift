@@ -1,12 +1,12 @@
 /// One thing that happened to a document number: an export, a refund applied
 /// against it, or a person's resolution naming it.
-public enum AuditEvent: Sendable, Hashable, CustomStringConvertible {
+package enum AuditEvent: Sendable, Hashable, CustomStringConvertible {
     case exported(LedgerDocument)
     case refundApplied(AppliedRefund)
     case resolved(Resolution)
 
     /// When it happened.
-    public var time: Timestamp {
+    package var time: Timestamp {
         switch self {
         case .exported(let document): document.exportedAt
         case .refundApplied(let refund): refund.appliedAt
@@ -15,7 +15,7 @@ public enum AuditEvent: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `2026-11-20T14:03:07Z  INVOICE INV-100234 (…) exported to xero-csv in run 17, /out/x.csv:3`.
-    public var description: String {
+    package var description: String {
         switch self {
         case .exported(let document): "\(time)  \(document)"
         case .refundApplied(let refund): "\(time)  \(refund)"

@@ -1,22 +1,22 @@
 import KCCModel
 
 /// A credit note the ledger knows, with what has been refunded against it so far.
-public struct CreditNoteBalance: Sendable, Hashable, CustomStringConvertible {
-    public var number: String
-    public var orderNumber: String
-    public var relatedInvoice: String?
-    public var customerCode: String
-    public var customerName: String
+package struct CreditNoteBalance: Sendable, Hashable, CustomStringConvertible {
+    package var number: String
+    package var orderNumber: String
+    package var relatedInvoice: String?
+    package var customerCode: String
+    package var customerName: String
     /// The credit note's own date.
-    public var date: CalendarDate
+    package var date: CalendarDate
     /// The credit note's gross, as last exported.
-    public var gross: Money
+    package var gross: Money
     /// The sum of the refunds applied to it.
-    public var applied: Money
+    package var applied: Money
     /// How many refunds were applied to it.
-    public var refundCount: Int
+    package var refundCount: Int
 
-    public init(
+    package init(
         number: String, orderNumber: String, relatedInvoice: String?, customerCode: String, customerName: String,
         date: CalendarDate, gross: Money, applied: Money, refundCount: Int
     ) {
@@ -32,12 +32,12 @@ public struct CreditNoteBalance: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// What later refunds may still use: gross − applied.
-    public var open: Money { gross - applied }
+    package var open: Money { gross - applied }
 
-    public var currency: Currency { gross.currency }
+    package var currency: Currency { gross.currency }
 
     /// `CRN-004511: gross 50.00 GBP, 1 refund applied 20.00 GBP, open 30.00 GBP`.
-    public var description: String {
+    package var description: String {
         let refunds =
             switch refundCount {
             case 0: "no refunds applied"

@@ -1,7 +1,7 @@
 /// One export run as the ledger recorded it.
-public struct ExportRun: Sendable, Hashable {
+package struct ExportRun: Sendable, Hashable {
     /// Where a run is in the crash-safe protocol.
-    public enum Status: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    package enum Status: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
         /// Begun; its outputs may be partly written. Recovery rolls it back if its process is gone.
         case pending
         /// Its outputs are written and its documents recorded.
@@ -9,26 +9,26 @@ public struct ExportRun: Sendable, Hashable {
         /// Abandoned or recovered: its outputs were removed and nothing of it counts.
         case rolledBack = "rolled-back"
 
-        public var description: String { rawValue }
+        package var description: String { rawValue }
     }
 
-    public var id: RunID
-    public var status: Status
-    public var startedAt: Timestamp
+    package var id: RunID
+    package var status: Status
+    package var startedAt: Timestamp
     /// When it was committed or rolled back.
-    public var finishedAt: Timestamp?
-    public var inputFile: String
-    public var inputSHA256: String
-    public var target: String
-    public var reexport: Bool
+    package var finishedAt: Timestamp?
+    package var inputFile: String
+    package var inputSHA256: String
+    package var target: String
+    package var reexport: Bool
     /// Absolute paths, in the order they were planned.
-    public var outputPaths: [String]
+    package var outputPaths: [String]
     /// The process that began it (for messages; liveness is decided by a lock, not by this number).
-    public var ownerProcess: Int32
+    package var ownerProcess: Int32
     /// Why it was rolled back, when it was.
-    public var note: String?
+    package var note: String?
 
-    public init(
+    package init(
         id: RunID, status: Status, startedAt: Timestamp, finishedAt: Timestamp?, inputFile: String, inputSHA256: String,
         target: String, reexport: Bool, outputPaths: [String], ownerProcess: Int32, note: String?
     ) {

@@ -2,26 +2,26 @@ import KCCModel
 
 /// One document as an export run wrote it: what it is, what it is worth, and
 /// where in which output it went.
-public struct ExportedDocument: Sendable, Hashable {
-    public var kind: DocumentKind
+package struct ExportedDocument: Sendable, Hashable {
+    package var kind: DocumentKind
     /// The invoice number, credit note number or payment reference.
-    public var number: String
-    public var orderNumber: String
+    package var number: String
+    package var orderNumber: String
     /// Credit notes and payments: the invoice they belong to, when known.
-    public var relatedInvoice: String?
-    public var customerCode: String
-    public var customerName: String
+    package var relatedInvoice: String?
+    package var customerCode: String
+    package var customerName: String
     /// The document's own date (not when it was exported).
-    public var date: CalendarDate
+    package var date: CalendarDate
     /// Gross for invoices and credit notes (positive for both), the amount for payments.
-    public var gross: Money
+    package var gross: Money
     /// The output file it went to; must be one of the run's planned outputs.
-    public var outputFile: String
+    package var outputFile: String
     /// Where in that file it starts, 1-based: the CSV record (the header is
     /// record 1) or the XML element's position among its siblings.
-    public var outputIndex: Int
+    package var outputIndex: Int
 
-    public init(
+    package init(
         kind: DocumentKind, number: String, orderNumber: String, relatedInvoice: String? = nil, customerCode: String,
         customerName: String, date: CalendarDate, gross: Money, outputFile: String, outputIndex: Int
     ) {
@@ -38,7 +38,7 @@ public struct ExportedDocument: Sendable, Hashable {
     }
 
     /// The record of `document`, written to `outputFile` at `outputIndex`.
-    public init(_ document: Document, outputFile: String, outputIndex: Int) {
+    package init(_ document: Document, outputFile: String, outputIndex: Int) {
         self.init(
             kind: document.kind, number: document.number, orderNumber: document.orderNumber,
             relatedInvoice: document.relatedInvoice, customerCode: document.customer.code,

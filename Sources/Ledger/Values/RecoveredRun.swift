@@ -1,29 +1,29 @@
 /// What recovery did about one run that a crash left pending.
-public struct RecoveredRun: Sendable, Hashable, CustomStringConvertible {
+package struct RecoveredRun: Sendable, Hashable, CustomStringConvertible {
     /// The run as it was found (still `pending`).
-    public var run: ExportRun
+    package var run: ExportRun
     /// Planned outputs that existed and were deleted.
-    public var removedOutputs: [String]
+    package var removedOutputs: [String]
     /// Temporary files of those outputs that were deleted (full paths).
-    public var removedLeftovers: [String]
+    package var removedLeftovers: [String]
     /// Planned outputs left in place, each with the reason.
-    public var keptOutputs: [KeptOutput]
+    package var keptOutputs: [KeptOutput]
     /// `true` when the run is now rolled back; `false` when an output could not
     /// be deleted and the run stays pending for the next recovery.
-    public var rolledBack: Bool
+    package var rolledBack: Bool
 
     /// A planned output that recovery did not delete.
-    public struct KeptOutput: Sendable, Hashable {
-        public var path: String
-        public var reason: String
+    package struct KeptOutput: Sendable, Hashable {
+        package var path: String
+        package var reason: String
 
-        public init(path: String, reason: String) {
+        package init(path: String, reason: String) {
             self.path = path
             self.reason = reason
         }
     }
 
-    public init(
+    package init(
         run: ExportRun, removedOutputs: [String], removedLeftovers: [String], keptOutputs: [KeptOutput],
         rolledBack: Bool
     ) {
@@ -35,7 +35,7 @@ public struct RecoveredRun: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `run 18 (orders.csv to xero-csv, started 2026-11-20T10:00:00Z) did not finish: removed /out/x.csv; rolled back`.
-    public var description: String {
+    package var description: String {
         var parts: [String] = []
         if !removedOutputs.isEmpty { parts.append("removed " + removedOutputs.joined(separator: ", ")) }
         if !removedLeftovers.isEmpty {

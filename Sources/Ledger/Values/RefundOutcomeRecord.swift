@@ -2,21 +2,21 @@ import KCCModel
 
 /// The outcome a reconciliation gave one refund, as the ledger keeps it (the
 /// latest per source system and refund id).
-public struct RefundOutcomeRecord: Sendable, Hashable {
-    public var refundID: String
-    public var sourceSystem: String
+package struct RefundOutcomeRecord: Sendable, Hashable {
+    package var refundID: String
+    package var sourceSystem: String
     /// The spec's outcome name, e.g. `needs-credit-note`.
-    public var outcome: String
-    public var reason: String
-    public var creditNote: String?
-    public var orderNumber: String?
-    public var amount: Money?
-    public var sourceFile: String
-    public var sourceLine: Int?
+    package var outcome: String
+    package var reason: String
+    package var creditNote: String?
+    package var orderNumber: String?
+    package var amount: Money?
+    package var sourceFile: String
+    package var sourceLine: Int?
     /// When it was last seen (filled by the ledger when read back).
-    public var seenAt: Timestamp?
+    package var seenAt: Timestamp?
 
-    public init(
+    package init(
         refundID: String, sourceSystem: String, outcome: String, reason: String, creditNote: String? = nil,
         orderNumber: String? = nil, amount: Money? = nil, sourceFile: String, sourceLine: Int? = nil,
         seenAt: Timestamp? = nil

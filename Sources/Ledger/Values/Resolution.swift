@@ -1,15 +1,15 @@
 /// A person's decision about a refund the reconciliation could not place.
 /// The latest resolution of a refund is the one in force; earlier ones stay as history.
-public struct Resolution: Sendable, Hashable, CustomStringConvertible {
+package struct Resolution: Sendable, Hashable, CustomStringConvertible {
     /// What to do with the refund.
-    public enum Decision: Sendable, Hashable, CustomStringConvertible {
+    package enum Decision: Sendable, Hashable, CustomStringConvertible {
         /// Apply it to this credit note on the next reconciliation.
         case match(creditNote: String)
         /// Leave it out for good.
         case ignore
 
         /// `match:CRN-1` or `ignore`: how it is stored.
-        public var text: String {
+        package var text: String {
             switch self {
             case .match(let creditNote): "match:\(creditNote)"
             case .ignore: "ignore"
@@ -17,7 +17,7 @@ public struct Resolution: Sendable, Hashable, CustomStringConvertible {
         }
 
         /// Reads the stored form; anything else is `nil`.
-        public init?(text: String) {
+        package init?(text: String) {
             if text == "ignore" {
                 self = .ignore
             } else if text.hasPrefix("match:"), text.count > 6 {
@@ -27,18 +27,18 @@ public struct Resolution: Sendable, Hashable, CustomStringConvertible {
             }
         }
 
-        public var description: String { text }
+        package var description: String { text }
     }
 
-    public var refundID: String
-    public var decision: Decision
+    package var refundID: String
+    package var decision: Decision
     /// Why; free text.
-    public var note: String
+    package var note: String
     /// Who decided (a user name).
-    public var decidedBy: String
-    public var decidedAt: Timestamp
+    package var decidedBy: String
+    package var decidedAt: Timestamp
 
-    public init(refundID: String, decision: Decision, note: String, decidedBy: String, decidedAt: Timestamp) {
+    package init(refundID: String, decision: Decision, note: String, decidedBy: String, decidedAt: Timestamp) {
         self.refundID = refundID
         self.decision = decision
         self.note = note
@@ -47,7 +47,7 @@ public struct Resolution: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `refund R-7 resolved as match:CRN-1 by anna ("customer confirmed by phone")`.
-    public var description: String {
+    package var description: String {
         "refund \(refundID) resolved as \(decision) by \(decidedBy)" + (note.isEmpty ? "" : " (\"\(note)\")")
     }
 }

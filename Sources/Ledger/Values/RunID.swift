@@ -2,15 +2,15 @@
 ///
 /// Run numbers only ever grow: a number is never given to two runs, even
 /// when a run is rolled back.
-public struct RunID: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let rawValue: Int64
+package struct RunID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package let rawValue: Int64
 
-    public init(_ rawValue: Int64) {
+    package init(_ rawValue: Int64) {
         self.rawValue = rawValue
     }
 
-    public static func < (lhs: RunID, rhs: RunID) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: RunID, rhs: RunID) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// `17`.
-    public var description: String { String(rawValue) }
+    package var description: String { String(rawValue) }
 }

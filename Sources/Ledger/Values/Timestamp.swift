@@ -12,47 +12,47 @@ import Darwin
 /// The ledger stores it as ISO 8601 text with milliseconds
 /// (`2026-11-20T14:03:07.123Z`), which sorts in time order as text and reads
 /// well in `sqlite3`. People are shown whole seconds (``description``).
-public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Milliseconds since 1970-01-01T00:00:00Z.
-    public let millisecondsSinceEpoch: Int64
+    package let millisecondsSinceEpoch: Int64
 
-    public init(millisecondsSinceEpoch: Int64) {
+    package init(millisecondsSinceEpoch: Int64) {
         self.millisecondsSinceEpoch = millisecondsSinceEpoch
     }
 
     /// Midnight UTC at the start of `date`, plus `seconds`.
-    public init(_ date: CalendarDate, seconds: Int = 0) {
+    package init(_ date: CalendarDate, seconds: Int = 0) {
         self.init(millisecondsSinceEpoch: (Int64(date.daysSinceEpoch) * 86_400 + Int64(seconds)) * 1000)
     }
 
     /// The system's real-time clock.
-    public static func now() -> Timestamp {
+    package static func now() -> Timestamp {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Timestamp(millisecondsSinceEpoch: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
     }
 
-    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+    package static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
     }
 
     /// The UTC day.
-    public var date: CalendarDate {
+    package var date: CalendarDate {
         CalendarDate(daysSinceEpoch: Int(millisecondsSinceEpoch.floorDivided(by: 86_400_000)))
     }
 
     /// `2026-11-20T14:03:07.123Z`: the stored form.
-    public var iso8601: String {
+    package var iso8601: String {
         let (seconds, milliseconds) = parts
         let ms = String(milliseconds)
         return "\(date)T\(clock(seconds)).\(String(repeating: "0", count: 3 - ms.count))\(ms)Z"
     }
 
     /// `2026-11-20T14:03:07Z`.
-    public var description: String { "\(date)T\(clock(parts.secondsIntoDay))Z" }
+    package var description: String { "\(date)T\(clock(parts.secondsIntoDay))Z" }
 
     /// Reads the stored form, with or without milliseconds; anything else is `nil`.
-    public init?(iso8601 text: some StringProtocol) {
+    package init?(iso8601 text: some StringProtocol) {
         let bytes = Array(text.utf8)
         guard bytes.count == 20 || bytes.count == 24, bytes.last == UInt8(ascii: "Z"), bytes[10] == UInt8(ascii: "T"),
             let date = CalendarDate(parsing: String(decoding: bytes[0..<10], as: UTF8.self)),

@@ -5,41 +5,41 @@ import KCCModel
 /// package: one human-edited file (`kccbridge.yaml`), every key documented in
 /// `samples/kccbridge.yaml`. The defaults are what a UK VAT-registered seller
 /// on Xero's standard chart of accounts would start from.
-public struct BridgeConfiguration: Sendable, Equatable {
+package struct BridgeConfiguration: Sendable, Equatable {
     /// Sales channels: per source and subsource, the sales account,
     /// tracking and customer; or, when disabled, the two defaults.
-    public var channels = ChannelMapping()
+    package var channels = ChannelMapping()
     /// Payment method → bank account.
-    public var payments = PaymentAccounts()
+    package var payments = PaymentAccounts()
     /// KCC tax code → each package's tax rate.
-    public var taxCodes: [String: TaxMapping] = [:]
+    package var taxCodes: [String: TaxMapping] = [:]
     /// The fields every tax code may carry, one list per package, in the
     /// registry's order (the first present names a tax code in messages).
-    public var taxCodeFields: [TaxCodeField] = []
+    package var taxCodeFields: [TaxCodeField] = []
     /// What to do with text cells that a spreadsheet could run as a formula, in CSV imports.
-    public var textCells: TextCellPolicy = .escape
+    package var textCells: TextCellPolicy = .escape
     /// The sections their owners read (`xero`, `quickbooks`, `refunds`), by type.
     private var sections: [ObjectIdentifier: any ConfigurationSection] = [:]
 
     /// The top-level keys the core reads itself; every other key is a section's.
-    public static let coreKeys: Set<String> = ["text_cells", "channels", "payments", "tax_codes"]
+    package static let coreKeys: Set<String> = ["text_cells", "channels", "payments", "tax_codes"]
 
     /// The core settings only; `PackageSet.defaultConfiguration` adds the packages' defaults.
-    public init() {}
+    package init() {}
 
     /// A section's settings: as configured, else its defaults.
-    public subscript<Section: ConfigurationSection>(_ type: Section.Type) -> Section {
+    package subscript<Section: ConfigurationSection>(_ type: Section.Type) -> Section {
         get { sections[ObjectIdentifier(type)] as? Section ?? Section() }
         set { sections[ObjectIdentifier(type)] = newValue }
     }
 
     /// The UK VAT rates every package starts with (T0, T1, T5, T9): the
     /// packages add their names for them.
-    public static let ukVATRates: [String: ExactDecimal] = [
+    package static let ukVATRates: [String: ExactDecimal] = [
         "T0": ExactDecimal(0), "T1": ExactDecimal(20), "T5": ExactDecimal(5), "T9": ExactDecimal(0),
     ]
 
-    public static func == (lhs: BridgeConfiguration, rhs: BridgeConfiguration) -> Bool {
+    package static func == (lhs: BridgeConfiguration, rhs: BridgeConfiguration) -> Bool {
         guard lhs.channels == rhs.channels, lhs.payments == rhs.payments, lhs.taxCodes == rhs.taxCodes,
             lhs.taxCodeFields == rhs.taxCodeFields, lhs.textCells == rhs.textCells,
             Set(lhs.sections.keys) == Set(rhs.sections.keys)
@@ -55,36 +55,36 @@ extension ConfigurationSection {
 }
 
 /// Sales channel mapping.
-public struct ChannelMapping: Sendable, Hashable {
+package struct ChannelMapping: Sendable, Hashable {
     /// When `false`, every invoice goes to `defaultSalesAccount` and every
     /// credit note to `defaultCreditNoteAccount` with `refundTaxCode`.
-    public var enabled = false
+    package var enabled = false
     /// Checked in order; a rule naming a subsource wins over one naming only the source.
-    public var rules: [ChannelRule] = []
+    package var rules: [ChannelRule] = []
     /// Where sales go when mapping is off, or no rule matches.
-    public var defaultSalesAccount = "200"
+    package var defaultSalesAccount = "200"
     /// "Default Credit Note Sales Account": where refunds go when mapping is off.
-    public var defaultCreditNoteAccount: String?
+    package var defaultCreditNoteAccount: String?
     /// "Tax for Refund": a key of `tax_codes` applied to credit-note lines when mapping is off.
-    public var refundTaxCode: String?
+    package var refundTaxCode: String?
 
-    public init() {}
+    package init() {}
 }
 
 /// One sales channel's accounts, tracking and customer.
-public struct ChannelRule: Sendable, Hashable {
-    public var source: String
+package struct ChannelRule: Sendable, Hashable {
+    package var source: String
     /// `nil`: any subsource of `source`.
-    public var subsource: String?
-    public var salesAccount: String?
+    package var subsource: String?
+    package var salesAccount: String?
     /// Up to two tracking categories (Xero allows two).
-    public var tracking: [TrackingOption] = []
+    package var tracking: [TrackingOption] = []
     /// Post every document of this channel to one contact (e.g. `Amazon UK Customers`).
-    public var customer: String?
+    package var customer: String?
     /// Where the rule stands in the configuration file.
-    public var line: Int
+    package var line: Int
 
-    public init(
+    package init(
         source: String, subsource: String? = nil, salesAccount: String? = nil, tracking: [TrackingOption] = [],
         customer: String? = nil, line: Int = 0
     ) {
@@ -98,32 +98,32 @@ public struct ChannelRule: Sendable, Hashable {
 }
 
 /// A tracking category and the option chosen in it.
-public struct TrackingOption: Sendable, Hashable {
-    public var category: String
-    public var option: String
+package struct TrackingOption: Sendable, Hashable {
+    package var category: String
+    package var option: String
 
-    public init(category: String, option: String) {
+    package init(category: String, option: String) {
         self.category = category
         self.option = option
     }
 }
 
 /// Payment method → bank account.
-public struct PaymentAccounts: Sendable, Hashable {
+package struct PaymentAccounts: Sendable, Hashable {
     /// Matched case-insensitively against the batch's `PaymentMethod`.
-    public var byMethod: [String: String] = [:]
+    package var byMethod: [String: String] = [:]
     /// For methods not listed (and documents without one); `nil` holds such payments back.
-    public var defaultAccount: String? = "090"
+    package var defaultAccount: String? = "090"
 
-    public init() {}
+    package init() {}
 
     /// The bank account for `method`, or `nil` if none is configured.
-    public func account(for method: String?) -> String? {
+    package func account(for method: String?) -> String? {
         listedAccount(for: method) ?? defaultAccount
     }
 
     /// The account listed for `method` itself, ignoring the default (QuickBooks deposits the rest to Undeposited Funds).
-    public func listedAccount(for method: String?) -> String? {
+    package func listedAccount(for method: String?) -> String? {
         guard let method else { return nil }
         return byMethod.first(where: { $0.key.caseInsensitiveEquals(method) })?.value
     }

@@ -2,7 +2,7 @@
 /// `xero:` belongs to the Xero package, `quickbooks:` to both QuickBooks
 /// packages, `refunds:` to refund reading. The loader hands each section's
 /// tree to its type; the type knows its keys and reports problems precisely.
-public protocol ConfigurationSection: Sendable, Hashable {
+package protocol ConfigurationSection: Sendable, Hashable {
     /// The section's key at the top level of the file.
     static var key: String { get }
     /// The built-in defaults, used when the section is absent.
@@ -13,7 +13,7 @@ public protocol ConfigurationSection: Sendable, Hashable {
 
 extension ConfigurationSection {
     /// Reads the section's tree into `configuration`, over what it holds.
-    public static func read(_ node: ConfigNode, _ reader: SectionReader, into configuration: inout BridgeConfiguration)
+    package static func read(_ node: ConfigNode, _ reader: SectionReader, into configuration: inout BridgeConfiguration)
     {
         var section = configuration[Self.self]
         section.read(node, reader)

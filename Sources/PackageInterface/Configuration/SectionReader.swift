@@ -4,24 +4,24 @@ import KCCModel
 /// with its line and its key as written (`channels.rules[2].sales_account`):
 /// the one place the rules for keys, texts, booleans and choices live, shared
 /// by the core settings and every package's section.
-public final class SectionReader {
+package final class SectionReader {
     /// Every problem found so far, in file order.
-    public private(set) var problems: [ConfigurationError.Problem] = []
+    package private(set) var problems: [ConfigurationError.Problem] = []
 
-    public init() {}
+    package init() {}
 
     /// Records a problem at `node`'s line.
-    public func problem(_ node: ConfigNode?, _ key: String, _ message: String) {
+    package func problem(_ node: ConfigNode?, _ key: String, _ message: String) {
         problems.append(.init(line: node?.line, key: key, message: message))
     }
 
     /// Records a problem at a line.
-    public func problem(line: Int?, _ key: String, _ message: String) {
+    package func problem(line: Int?, _ key: String, _ message: String) {
         problems.append(.init(line: line, key: key, message: message))
     }
 
     /// The pairs of a mapping; an unknown key (when `allowed` is given) or a key given twice is a problem.
-    public func pairs(_ node: ConfigNode, _ path: String, allowed: Set<String>?) -> [ConfigPair] {
+    package func pairs(_ node: ConfigNode, _ path: String, allowed: Set<String>?) -> [ConfigPair] {
         guard case .mapping(let mapping, _) = node else {
             problem(node, path.isEmpty ? "(top level)" : path, "must be a mapping of keys to values")
             return []
@@ -45,7 +45,7 @@ public final class SectionReader {
     }
 
     /// One line of text; `nil` (and a problem) for a mapping, a list, an empty value or control characters.
-    public func string(_ node: ConfigNode, _ key: String) -> String? {
+    package func string(_ node: ConfigNode, _ key: String) -> String? {
         guard let text = node.scalar else {
             problem(node, key, "must be a single value")
             return nil
@@ -60,7 +60,7 @@ public final class SectionReader {
     }
 
     /// `true`/`yes`/`on` or `false`/`no`/`off`.
-    public func bool(_ node: ConfigNode, _ key: String) -> Bool? {
+    package func bool(_ node: ConfigNode, _ key: String) -> Bool? {
         switch node.scalar?.lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
@@ -71,7 +71,7 @@ public final class SectionReader {
     }
 
     /// One of `options`, matched ignoring case, returned as `options` spells it.
-    public func choice(_ node: ConfigNode, _ key: String, _ options: [String]) -> String? {
+    package func choice(_ node: ConfigNode, _ key: String, _ options: [String]) -> String? {
         guard let text = string(node, key) else { return nil }
         guard let hit = options.first(where: { $0.caseInsensitiveEquals(text) }) else {
             problem(node, key, "must be one of \(options.joined(separator: ", ")), not '\(text)'")
@@ -81,7 +81,7 @@ public final class SectionReader {
     }
 
     /// A value of a `String`-backed enumeration, by its raw value.
-    public func choice<Choice: RawRepresentable & CaseIterable>(
+    package func choice<Choice: RawRepresentable & CaseIterable>(
         _ node: ConfigNode, _ key: String, _ type: Choice.Type
     ) -> Choice?
     where Choice.RawValue == String {
@@ -91,7 +91,7 @@ public final class SectionReader {
 
 extension String {
     /// Equal when lower-cased: how channel names, payment methods and keys are matched.
-    public func caseInsensitiveEquals(_ other: String) -> Bool {
+    package func caseInsensitiveEquals(_ other: String) -> Bool {
         lowercased() == other.lowercased()
     }
 }

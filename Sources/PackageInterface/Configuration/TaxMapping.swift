@@ -3,42 +3,42 @@ import KCCModel
 /// A KCC tax code as the accounting packages know it: the rate, and each
 /// package's own fields (Xero's `name` and `code`, QuickBooks Desktop's `qbd`,
 /// QuickBooks Online's `qbo`), keyed as `tax_codes` spells them.
-public struct TaxMapping: Sendable, Hashable {
+package struct TaxMapping: Sendable, Hashable {
     /// The percentage, if given: a KCC line at another rate is a warning.
-    public var rate: ExactDecimal?
+    package var rate: ExactDecimal?
     /// The packages' fields, by key (see ``TaxCodeField``).
-    public var fields: [String: String]
+    package var fields: [String: String]
 
-    public init(rate: ExactDecimal? = nil, fields: [String: String] = [:]) {
+    package init(rate: ExactDecimal? = nil, fields: [String: String] = [:]) {
         self.rate = rate
         self.fields = fields
     }
 
     /// The value of a package's field, or `nil` when not configured.
-    public subscript(_ field: TaxCodeField) -> String? {
+    package subscript(_ field: TaxCodeField) -> String? {
         fields[field.key]
     }
 
     /// How the tax code is named to a person: the first field present in `display` order.
-    public func displayName(_ display: [TaxCodeField]) -> String {
+    package func displayName(_ display: [TaxCodeField]) -> String {
         display.lazy.compactMap { self[$0] }.first ?? ""
     }
 }
 
 /// A field a package reads under each entry of `tax_codes`.
-public struct TaxCodeField: Sendable, Hashable {
+package struct TaxCodeField: Sendable, Hashable {
     /// The key under the tax code (`name`, `qbd`).
-    public var key: String
+    package var key: String
     /// Every tax code must have it.
-    public var required: Bool
+    package var required: Bool
     /// The longest value the package takes, if it has a limit.
-    public var maxLength: Int?
+    package var maxLength: Int?
     /// What the value is, for messages (`the QuickBooks Desktop sales tax code, e.g. S`).
-    public var meaning: String
+    package var meaning: String
     /// The thing it names, for the length message (`a QuickBooks Desktop sales tax code`).
-    public var noun: String
+    package var noun: String
 
-    public init(key: String, required: Bool = false, maxLength: Int? = nil, meaning: String, noun: String? = nil) {
+    package init(key: String, required: Bool = false, maxLength: Int? = nil, meaning: String, noun: String? = nil) {
         self.key = key
         self.required = required
         self.maxLength = maxLength

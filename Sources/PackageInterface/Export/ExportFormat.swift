@@ -7,7 +7,7 @@ import KCCModel
 /// family's files; the conversion run does everything else (reading, mapping,
 /// splitting into parts, durable writes, the ledger, the problems file). Its
 /// package makes it with the settings it needs (``AccountingPackage/exportFormat(_:configuration:)``).
-public protocol ExportFormat: Sendable {
+package protocol ExportFormat: Sendable {
     /// The `--to` name.
     var name: String { get }
     /// How formula-like text is treated in this format's files.
@@ -26,28 +26,28 @@ public protocol ExportFormat: Sendable {
 }
 
 extension ExportFormat {
-    public var breakingCharacters: Set<Unicode.Scalar> { [] }
-    public func refusals(of document: MappedDocument) -> [String] { [] }
+    package var breakingCharacters: Set<Unicode.Scalar> { [] }
+    package func refusals(of document: MappedDocument) -> [String] { [] }
 }
 
 /// Where a document goes in a format.
-public enum Destination: Sendable, Hashable {
+package enum Destination: Sendable, Hashable {
     case family(OutputFamily)
     /// The format has no place for it; the reason tells the user what to use instead.
     case notCarried(String)
 }
 
 /// A kind of output file of a format: `xero-invoices.csv`, `xero-credit-notes.xml` …
-public struct OutputFamily: Sendable, Hashable {
+package struct OutputFamily: Sendable, Hashable {
     /// Goes into the file name: `<batch>.<name>.<ext>`.
-    public var name: String
-    public var fileExtension: String
+    package var name: String
+    package var fileExtension: String
     /// Documents per file before a new numbered part starts (Xero's CSV import takes 500).
-    public var maxDocumentsPerFile: Int?
+    package var maxDocumentsPerFile: Int?
     /// What `rows` counts in placements: `row` (CSV lines, header = 1) or `element`.
-    public var unit: String
+    package var unit: String
 
-    public init(name: String, fileExtension: String, maxDocumentsPerFile: Int? = nil, unit: String) {
+    package init(name: String, fileExtension: String, maxDocumentsPerFile: Int? = nil, unit: String) {
         self.name = name
         self.fileExtension = fileExtension
         self.maxDocumentsPerFile = maxDocumentsPerFile
@@ -60,7 +60,7 @@ public struct OutputFamily: Sendable, Hashable {
 /// `write` must not fail for anything about the document's content: the
 /// mapper has already refused what cannot be written, so a failure here is a
 /// programming error or a broken format, and fails the whole run.
-public protocol FamilyWriter: AnyObject {
+package protocol FamilyWriter: AnyObject {
     /// Bytes at the start of every file (a CSV header, an XML root).
     func begin() throws -> [UInt8]
     /// The document's bytes and how many units (rows or elements) it takes.

@@ -3,17 +3,17 @@ import KCCModel
 /// A checked document with everything the accounting package needs already
 /// decided: accounts, tracking, tax types, contact, bank account, and text made
 /// safe for the target. Every writer reads these; none decides a mapping itself.
-public struct MappedDocument: Sendable, Hashable {
-    public var document: Document
+package struct MappedDocument: Sendable, Hashable {
+    package var document: Document
     /// Where the document starts in its batch file.
-    public var location: SourceLocation
-    public var contact: MappedContact
+    package var location: SourceLocation
+    package var contact: MappedContact
     /// Lines with their accounts and tax (empty for payments).
-    public var lines: [MappedLine]
+    package var lines: [MappedLine]
     /// The bank account its money moves through, by payment method.
-    public var bankAccount: String?
+    package var bankAccount: String?
 
-    public init(
+    package init(
         document: Document, location: SourceLocation, contact: MappedContact, lines: [MappedLine], bankAccount: String?
     ) {
         self.document = document
@@ -23,17 +23,17 @@ public struct MappedDocument: Sendable, Hashable {
         self.bankAccount = bankAccount
     }
 
-    public var number: String { document.number }
-    public var kind: DocumentKind { document.kind }
+    package var number: String { document.number }
+    package var kind: DocumentKind { document.kind }
 }
 
 /// The contact a document is posted to (a channel may override the customer).
-public struct MappedContact: Sendable, Hashable {
-    public var name: String
-    public var email: String?
-    public var address: Address
+package struct MappedContact: Sendable, Hashable {
+    package var name: String
+    package var email: String?
+    package var address: Address
 
-    public init(name: String, email: String?, address: Address) {
+    package init(name: String, email: String?, address: Address) {
         self.name = name
         self.email = email
         self.address = address
@@ -41,17 +41,17 @@ public struct MappedContact: Sendable, Hashable {
 }
 
 /// One line with the account, tracking and tax type it posts to.
-public struct MappedLine: Sendable, Hashable {
-    public var line: DocumentLine
+package struct MappedLine: Sendable, Hashable {
+    package var line: DocumentLine
     /// The description, made safe for the target.
-    public var description: String
-    public var account: String
-    public var tracking: [TrackingOption]
+    package var description: String
+    package var account: String
+    package var tracking: [TrackingOption]
     /// The KCC tax code the tax type came from (for a refund tax it differs from the line's).
-    public var taxCode: String
-    public var tax: TaxMapping
+    package var taxCode: String
+    package var tax: TaxMapping
 
-    public init(
+    package init(
         line: DocumentLine, description: String, account: String, tracking: [TrackingOption], taxCode: String,
         tax: TaxMapping
     ) {

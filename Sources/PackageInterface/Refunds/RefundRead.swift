@@ -4,18 +4,18 @@ import KCCModel
 /// records it passed over because they are not money back to a customer (a
 /// customer's payment, a supplier's credit, an allocation), counted by kind,
 /// so that nothing in the file goes unmentioned.
-public struct RefundRead: Sendable, Hashable {
-    public var refunds: [Refund]
+package struct RefundRead: Sendable, Hashable {
+    package var refunds: [Refund]
     /// Records that are not refunds, by kind (`customer payments`: 12).
-    public var notRefunds: [String: Int]
+    package var notRefunds: [String: Int]
 
-    public init(refunds: [Refund] = [], notRefunds: [String: Int] = [:]) {
+    package init(refunds: [Refund] = [], notRefunds: [String: Int] = [:]) {
         self.refunds = refunds
         self.notRefunds = notRefunds
     }
 
     /// Counts one record of `kind` as not a refund.
-    public mutating func passOver(_ kind: String, count: Int = 1) {
+    package mutating func passOver(_ kind: String, count: Int = 1) {
         guard count > 0 else { return }
         notRefunds[kind, default: 0] += count
     }

@@ -5,7 +5,7 @@ import KCCModel
 /// what is not a refund. A record that cannot be used comes back as a refund
 /// with problems; a file that cannot be read at all, or that is an error
 /// response rather than data, throws.
-public protocol RefundReader: Sendable {
+package protocol RefundReader: Sendable {
     /// The `--from` name (`xero-xml`).
     var format: String { get }
     /// What `--from` help says of it.

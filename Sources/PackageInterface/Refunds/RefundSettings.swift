@@ -1,32 +1,32 @@
 import KCCModel
 
 /// How refund files are read back (`refunds:` in the configuration).
-public struct RefundSettings: ConfigurationSection {
-    public static let key = "refunds"
+package struct RefundSettings: ConfigurationSection {
+    package static let key = "refunds"
 
     /// For a refund CSV: which header names mean which field, matched ignoring
     /// case, spaces and punctuation. Configured names come first; the built-in
     /// ones (Linnworks, Xero and bank exports) still apply after them.
-    public var columns: [RefundField: [String]] = [:]
+    package var columns: [RefundField: [String]] = [:]
     /// Dates written with slashes in a refund CSV: day first (default) or month first.
-    public var csvDateFormat: CalendarDate.Format = .dayMonthYear
+    package var csvDateFormat: CalendarDate.Format = .dayMonthYear
     /// The currency of a refund CSV without a currency column.
-    public var defaultCurrency: Currency = .gbp
+    package var defaultCurrency: Currency = .gbp
     /// QuickBooks Desktop's home currency (qbXML responses name currencies by full name only).
-    public var desktopCurrency: Currency = .gbp
+    package var desktopCurrency: Currency = .gbp
     /// "Sync the original order if missing": off by default.
-    public var syncMissingOrders = false
+    package var syncMissingOrders = false
     /// The name refunds from a CSV are known by in the ledger (refund ids are
     /// unique only within their source): e.g. `linnworks`, `bank`.
-    public var csvSource = "csv"
+    package var csvSource = "csv"
     /// A negative amount in a refund CSV: `invalid` (default: a reversal or a
     /// receipt is not a refund, and is never applied silently) or `refund`
     /// (a bank file that writes money going out as negative).
-    public var negativeAmountsAreRefunds = false
+    package var negativeAmountsAreRefunds = false
 
-    public init() {}
+    package init() {}
 
-    public mutating func read(_ node: ConfigNode, _ reader: SectionReader) {
+    package mutating func read(_ node: ConfigNode, _ reader: SectionReader) {
         let allowed: Set<String> = [
             "columns", "csv_date_format", "default_currency", "desktop_currency", "sync_missing_orders",
             "csv_source", "negative_amounts",
@@ -76,14 +76,14 @@ public struct RefundSettings: ConfigurationSection {
 }
 
 /// The fields of a refund record a CSV column can fill.
-public enum RefundField: String, Sendable, Hashable, CaseIterable {
+package enum RefundField: String, Sendable, Hashable, CaseIterable {
     case id
     case orderNumber = "order_number"
     case creditNote = "credit_note"
     case amount, currency, date, reference, method, customer
 
     /// Header names recognised without configuration (compared normalised: lower case, letters and digits only).
-    public var builtInNames: [String] {
+    package var builtInNames: [String] {
         switch self {
         case .id: ["RefundId", "Refund ID", "pkRefundRowId", "RefundRowId", "PaymentID", "TxnID", "Id"]
         case .orderNumber: ["OrderNumber", "NumOrderId", "Order Number", "Order Id", "OrderId", "Order"]
@@ -100,7 +100,7 @@ public enum RefundField: String, Sendable, Hashable, CaseIterable {
 
 extension BridgeConfiguration {
     /// The `refunds:` section.
-    public var refunds: RefundSettings {
+    package var refunds: RefundSettings {
         get { self[RefundSettings.self] }
         set { self[RefundSettings.self] = newValue }
     }

@@ -3,7 +3,7 @@ import KCCModel
 /// Writes the refunds a reconciliation applied into one file an accounting
 /// package imports, for refunds made elsewhere (in a sales channel) that the
 /// package must record too.
-public protocol RefundWriter: Sendable {
+package protocol RefundWriter: Sendable {
     /// The `reconcile --to` name (`xero-xml`).
     var target: String { get }
     /// The end of the file name: `<refunds>.<suffix>`.
@@ -16,16 +16,16 @@ public protocol RefundWriter: Sendable {
 }
 
 extension RefundWriter {
-    public func refusal(_ refund: RefundPayment) -> String? { nil }
+    package func refusal(_ refund: RefundPayment) -> String? { nil }
 }
 
 /// What a refund writer may need beyond the configuration, given on the command line.
-public struct RefundWriterInputs: Sendable {
+package struct RefundWriterInputs: Sendable {
     /// The package's own ids of credit notes, by its reference number or KCC
     /// number (QuickBooks Desktop's credit memo TxnIDs, `--credit-memos`).
-    public var creditNoteIDs: [String: String]
+    package var creditNoteIDs: [String: String]
 
-    public init(creditNoteIDs: [String: String] = [:]) {
+    package init(creditNoteIDs: [String: String] = [:]) {
         self.creditNoteIDs = creditNoteIDs
     }
 }

@@ -6,8 +6,8 @@ import Xero
 /// The accounting packages this build knows. Adding one is a folder under
 /// `Sources/Packages`, a line here and its target in `Package.swift`
 /// (`docs/adding-a-package.md`).
-public enum PackageRegistry {
-    public static let all = PackageSet([
+package enum PackageRegistry {
+    package static let all = PackageSet([
         XeroPackage(),
         QuickBooksDesktopPackage(),
         QuickBooksOnlinePackage(),

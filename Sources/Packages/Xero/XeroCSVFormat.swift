@@ -5,11 +5,11 @@ import PackageInterface
 /// Xero's sales invoice CSV import (`SalesInvoiceTemplate.csv`, 29 columns):
 /// invoices and credit notes in separate files, one row per line, at most 500
 /// documents per file, amounts tax-exclusive.
-public struct XeroCSVFormat: ExportFormat {
-    public let name = "xero-csv"
+package struct XeroCSVFormat: ExportFormat {
+    package let name = "xero-csv"
 
     /// The template's header, byte for byte (the `*` marks required columns).
-    public static let header = [
+    package static let header = [
         "*ContactName", "EmailAddress", "POAddressLine1", "POAddressLine2", "POAddressLine3", "POAddressLine4",
         "POCity",
         "PORegion", "POPostalCode", "POCountry", "*InvoiceNumber", "Reference", "*InvoiceDate", "*DueDate", "Total",
@@ -18,20 +18,20 @@ public struct XeroCSVFormat: ExportFormat {
         "TrackingName1", "TrackingOption1", "TrackingName2", "TrackingOption2", "Currency", "BrandingTheme",
     ]
 
-    public static let invoices = OutputFamily(
+    package static let invoices = OutputFamily(
         name: "xero-invoices", fileExtension: "csv", maxDocumentsPerFile: 500, unit: "row")
-    public static let creditNotes = OutputFamily(
+    package static let creditNotes = OutputFamily(
         name: "xero-credit-notes", fileExtension: "csv", maxDocumentsPerFile: 500, unit: "row")
 
-    public let settings: XeroSettings
-    public let textPolicy: TextCellPolicy
+    package let settings: XeroSettings
+    package let textPolicy: TextCellPolicy
 
-    public init(settings: XeroSettings = XeroSettings(), textPolicy: TextCellPolicy = .escape) {
+    package init(settings: XeroSettings = XeroSettings(), textPolicy: TextCellPolicy = .escape) {
         self.settings = settings
         self.textPolicy = textPolicy
     }
 
-    public func destination(of document: MappedDocument) -> Destination {
+    package func destination(of document: MappedDocument) -> Destination {
         switch document.kind {
         case .invoice: .family(Self.invoices)
         case .credit: .family(Self.creditNotes)
@@ -39,7 +39,7 @@ public struct XeroCSVFormat: ExportFormat {
         }
     }
 
-    public func makeWriter(for family: OutputFamily) -> any FamilyWriter {
+    package func makeWriter(for family: OutputFamily) -> any FamilyWriter {
         XeroCSVWriter(settings: settings)
     }
 }

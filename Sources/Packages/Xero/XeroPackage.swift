@@ -3,19 +3,19 @@ import PackageInterface
 
 /// Xero: the sales import CSV and the Accounting API's XML bodies, refunds
 /// read back from API responses, and refund payments for refunds made elsewhere.
-public struct XeroPackage: AccountingPackage {
-    public let displayName = "Xero"
-    public let sourceSystem = XeroRefunds.system
-    public var configurationSection: (any ConfigurationSection.Type)? { XeroSettings.self }
+package struct XeroPackage: AccountingPackage {
+    package let displayName = "Xero"
+    package let sourceSystem = XeroRefunds.system
+    package var configurationSection: (any ConfigurationSection.Type)? { XeroSettings.self }
 
     /// The tax rate's display name, as the CSV import shows it (`20% (VAT on Income)`).
-    public static let taxName = TaxCodeField(key: "name", required: true, meaning: "as the CSV import shows it")
+    package static let taxName = TaxCodeField(key: "name", required: true, meaning: "as the CSV import shows it")
     /// The tax type's API code (`OUTPUT2`).
-    public static let taxCode = TaxCodeField(key: "code", required: true, meaning: "as the API knows it")
-    public var taxCodeFields: [TaxCodeField] { [Self.taxName, Self.taxCode] }
+    package static let taxCode = TaxCodeField(key: "code", required: true, meaning: "as the API knows it")
+    package var taxCodeFields: [TaxCodeField] { [Self.taxName, Self.taxCode] }
 
     /// UK VAT as Xero names it in a new organisation.
-    public var defaultTaxFields: [String: [String: String]] {
+    package var defaultTaxFields: [String: [String: String]] {
         [
             "T0": ["name": "Zero Rated Income", "code": "ZERORATEDOUTPUT"],
             "T1": ["name": "20% (VAT on Income)", "code": "OUTPUT2"],
@@ -24,11 +24,11 @@ public struct XeroPackage: AccountingPackage {
         ]
     }
 
-    public let exportTargets = ["xero-csv", "xero-xml"]
+    package let exportTargets = ["xero-csv", "xero-xml"]
 
-    public init() {}
+    package init() {}
 
-    public func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)? {
+    package func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)? {
         switch target {
         case "xero-csv": XeroCSVFormat(settings: configuration.xero, textPolicy: configuration.textCells)
         case "xero-xml": XeroXMLFormat(settings: configuration.xero)
@@ -36,11 +36,11 @@ public struct XeroPackage: AccountingPackage {
         }
     }
 
-    public var refundReaders: [any RefundReader] { [XeroXMLRefundReader(), XeroJSONRefundReader()] }
+    package var refundReaders: [any RefundReader] { [XeroXMLRefundReader(), XeroJSONRefundReader()] }
 
-    public let refundTargets = ["xero-xml"]
+    package let refundTargets = ["xero-xml"]
 
-    public func refundWriter(
+    package func refundWriter(
         _ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs
     ) -> (any RefundWriter)? {
         target == "xero-xml" ? XeroRefundPayments(payments: configuration.payments) : nil

@@ -5,17 +5,17 @@ import XMLStreaming
 /// Refunds made outside Xero (in a sales channel), as the body of `PUT
 /// /Payments`: one `Payment` against each credit note, from the bank account
 /// of its payment method. Xero records a refund of a sales credit note this way.
-public struct XeroRefundPayments: RefundWriter {
-    public let target = "xero-xml"
-    public let fileSuffix = "xero-refund-payments.xml"
+package struct XeroRefundPayments: RefundWriter {
+    package let target = "xero-xml"
+    package let fileSuffix = "xero-refund-payments.xml"
     /// Where each refund's money left: the bank account of its payment method.
-    public let payments: PaymentAccounts
+    package let payments: PaymentAccounts
 
-    public init(payments: PaymentAccounts) {
+    package init(payments: PaymentAccounts) {
         self.payments = payments
     }
 
-    public func contents(_ refunds: [RefundPayment]) throws -> [UInt8] {
+    package func contents(_ refunds: [RefundPayment]) throws -> [UInt8] {
         let xml = XMLStreamWriter()
         try xml.startDocument()
         try xml.startElement("Payments")

@@ -2,23 +2,23 @@ import KCCModel
 import PackageInterface
 
 /// Choices that only Xero's files have (`xero:` in the configuration).
-public struct XeroSettings: ConfigurationSection {
-    public static let key = "xero"
+package struct XeroSettings: ConfigurationSection {
+    package static let key = "xero"
 
     /// The organisation's regional date format, for the CSV import.
-    public var dateFormat: CalendarDate.Format = .dayMonthYear
+    package var dateFormat: CalendarDate.Format = .dayMonthYear
     /// `DRAFT`, `SUBMITTED` or `AUTHORISED`, for the XML bodies.
-    public var invoiceStatus = "AUTHORISED"
+    package var invoiceStatus = "AUTHORISED"
     /// Credit notes in the CSV import: negative unit amounts (default) or positive ones for the credit-note import screen.
-    public var negativeCreditNotes = true
+    package var negativeCreditNotes = true
     /// Fill the CSV's `Total` and `TaxAmount` columns (Xero computes them when empty).
-    public var fillTotals = false
+    package var fillTotals = false
 
-    public static let statuses = ["DRAFT", "SUBMITTED", "AUTHORISED"]
+    package static let statuses = ["DRAFT", "SUBMITTED", "AUTHORISED"]
 
-    public init() {}
+    package init() {}
 
-    public mutating func read(_ node: ConfigNode, _ reader: SectionReader) {
+    package mutating func read(_ node: ConfigNode, _ reader: SectionReader) {
         for pair in reader.pairs(
             node, Self.key, allowed: ["date_format", "invoice_status", "credit_note_sign", "fill_totals"])
         {
@@ -43,7 +43,7 @@ public struct XeroSettings: ConfigurationSection {
 
 extension BridgeConfiguration {
     /// The `xero:` section.
-    public var xero: XeroSettings {
+    package var xero: XeroSettings {
         get { self[XeroSettings.self] }
         set { self[XeroSettings.self] = newValue }
     }

@@ -6,21 +6,21 @@ import XMLStreaming
 /// The XML bodies of Xero's Accounting API: `Invoices`, `CreditNotes` and
 /// `Payments` (prepayments applied to their invoice), element names as in
 /// Xero's OpenAPI spec, written through libxml2's `xmlTextWriter`.
-public struct XeroXMLFormat: ExportFormat {
-    public let name = "xero-xml"
+package struct XeroXMLFormat: ExportFormat {
+    package let name = "xero-xml"
 
-    public static let invoices = OutputFamily(name: "xero-invoices", fileExtension: "xml", unit: "element")
-    public static let creditNotes = OutputFamily(name: "xero-credit-notes", fileExtension: "xml", unit: "element")
-    public static let payments = OutputFamily(name: "xero-payments", fileExtension: "xml", unit: "element")
+    package static let invoices = OutputFamily(name: "xero-invoices", fileExtension: "xml", unit: "element")
+    package static let creditNotes = OutputFamily(name: "xero-credit-notes", fileExtension: "xml", unit: "element")
+    package static let payments = OutputFamily(name: "xero-payments", fileExtension: "xml", unit: "element")
 
-    public let settings: XeroSettings
-    public let textPolicy = TextCellPolicy.keep
+    package let settings: XeroSettings
+    package let textPolicy = TextCellPolicy.keep
 
-    public init(settings: XeroSettings = XeroSettings()) {
+    package init(settings: XeroSettings = XeroSettings()) {
         self.settings = settings
     }
 
-    public func destination(of document: MappedDocument) -> Destination {
+    package func destination(of document: MappedDocument) -> Destination {
         switch document.document {
         case .sales(let sales): return .family(sales.kind == .invoice ? Self.invoices : Self.creditNotes)
         case .payment(let payment):
@@ -33,7 +33,7 @@ public struct XeroXMLFormat: ExportFormat {
         }
     }
 
-    public func makeWriter(for family: OutputFamily) -> any FamilyWriter {
+    package func makeWriter(for family: OutputFamily) -> any FamilyWriter {
         let root =
             switch family.name {
             case Self.invoices.name: "Invoices"

@@ -4,12 +4,12 @@ import PackageInterface
 /// What the QuickBooks files are written with: the `quickbooks:` section,
 /// the payment accounts and the text-cell policy, taken out of the whole
 /// configuration once by the package, so that no writer sees the rest.
-public struct QuickBooksConfiguration: Sendable {
-    public var quickbooks: QuickBooksSettings
-    public var payments: PaymentAccounts
-    public var textCells: TextCellPolicy
+package struct QuickBooksConfiguration: Sendable {
+    package var quickbooks: QuickBooksSettings
+    package var payments: PaymentAccounts
+    package var textCells: TextCellPolicy
 
-    public init(
+    package init(
         quickbooks: QuickBooksSettings = QuickBooksSettings(), payments: PaymentAccounts = PaymentAccounts(),
         textCells: TextCellPolicy = .escape
     ) {
@@ -19,7 +19,7 @@ public struct QuickBooksConfiguration: Sendable {
     }
 
     /// The parts of `configuration` the QuickBooks files use.
-    public init(_ configuration: BridgeConfiguration) {
+    package init(_ configuration: BridgeConfiguration) {
         self.init(
             quickbooks: configuration.quickbooks, payments: configuration.payments, textCells: configuration.textCells)
     }

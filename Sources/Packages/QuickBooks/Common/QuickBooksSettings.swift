@@ -8,35 +8,35 @@ import PackageInterface
 /// IIF import take names (or numbers, where the company uses account
 /// numbers); QuickBooks Online's API takes Ids, or names for a loader that
 /// looks them up.
-public struct QuickBooksSettings: ConfigurationSection {
-    public static let key = "quickbooks"
+package struct QuickBooksSettings: ConfigurationSection {
+    package static let key = "quickbooks"
 
     /// Dates in the text imports: IIF and the QBO CSV (qbXML and the QBO API always take `YYYY-MM-DD`).
-    public var dateFormat: CalendarDate.Format = .monthDayYear
+    package var dateFormat: CalendarDate.Format = .monthDayYear
     /// The IIF file's text encoding: UTF-8 (default) or Windows-1252, which
     /// older and UK editions of QuickBooks Desktop read (£, é …).
-    public var iifEncoding: TextEncoding = .utf8
-    public var accountsReceivable = "Accounts Receivable"
+    package var iifEncoding: TextEncoding = .utf8
+    package var accountsReceivable = "Accounts Receivable"
     /// Where a payment whose method has no entry under `payments.accounts` is deposited.
-    public var undepositedFunds = "Undeposited Funds"
+    package var undepositedFunds = "Undeposited Funds"
     /// The IIF split that carries a document's VAT (US editions: `Sales Tax Payable`).
-    public var vatLiability = "VAT Liability"
+    package var vatLiability = "VAT Liability"
     /// The item (product/service) every line is posted with; the line's own sales account overrides its income account where the format allows.
-    public var item = "KCC Sales"
+    package var item = "KCC Sales"
     /// Taken off the front of KCC numbers for Desktop's RefNumber and IIF's DOCNUM (11 characters; 20 for payments).
-    public var stripPrefixes: [String] = []
+    package var stripPrefixes: [String] = []
     /// qbXML's `onError`: what QuickBooks does with the rest of a request set when one request fails.
-    public var onError: OnError = .stopOnError
+    package var onError: OnError = .stopOnError
     /// QuickBooks Online: a credit note becomes a `CreditMemo` or a `RefundReceipt`.
-    public var onlineRefunds: OnlineRefunds = .creditMemo
+    package var onlineRefunds: OnlineRefunds = .creditMemo
     /// QuickBooks Desktop: how a credit memo is refunded, used by the refund requests.
-    public var desktopRefunds: DesktopRefunds = .creditCard
+    package var desktopRefunds: DesktopRefunds = .creditCard
     /// The account refunds are paid from; `nil`: ``undepositedFunds``.
-    public var refundAccount: String?
+    package var refundAccount: String?
 
-    public init() {}
+    package init() {}
 
-    public mutating func read(_ node: ConfigNode, _ reader: SectionReader) {
+    package mutating func read(_ node: ConfigNode, _ reader: SectionReader) {
         let allowed: Set<String> = [
             "date_format", "iif_encoding", "accounts_receivable", "undeposited_funds", "vat_liability", "item",
             "strip_prefixes", "on_error",
@@ -74,15 +74,15 @@ public struct QuickBooksSettings: ConfigurationSection {
     }
 
     /// The account refunds leave: the configured one, else Undeposited Funds.
-    public var refundFromAccount: String { refundAccount ?? undepositedFunds }
+    package var refundFromAccount: String { refundAccount ?? undepositedFunds }
 
     /// qbXML's `QBXMLMsgsRq onError` values.
-    public enum OnError: String, Sendable, Hashable, CaseIterable {
+    package enum OnError: String, Sendable, Hashable, CaseIterable {
         case stopOnError, continueOnError, rollbackOnError
     }
 
     /// How QuickBooks Online receives a credit note.
-    public enum OnlineRefunds: String, Sendable, Hashable, CaseIterable {
+    package enum OnlineRefunds: String, Sendable, Hashable, CaseIterable {
         /// A `CreditMemo`: the customer's balance goes down; the money is refunded in QuickBooks.
         case creditMemo = "credit_memo"
         /// A `RefundReceipt`: the refund itself, money out of ``QuickBooksSettings/refundFromAccount``.
@@ -93,7 +93,7 @@ public struct QuickBooksSettings: ConfigurationSection {
         case creditMemoForInvoices = "credit_memo_for_invoices"
 
         /// Whether a credit note goes as a refund receipt in this mode.
-        public func isRefundReceipt(relatedInvoice: String?) -> Bool {
+        package func isRefundReceipt(relatedInvoice: String?) -> Bool {
             switch self {
             case .creditMemo: false
             case .refundReceipt: true
@@ -103,7 +103,7 @@ public struct QuickBooksSettings: ConfigurationSection {
     }
 
     /// How QuickBooks Desktop pays a credit memo back.
-    public enum DesktopRefunds: String, Sendable, Hashable, CaseIterable {
+    package enum DesktopRefunds: String, Sendable, Hashable, CaseIterable {
         /// `ARRefundCreditCardAdd` (IIF `CCARD REFUND`).
         case creditCard = "credit_card"
         /// `CheckAdd` (IIF `CHECK`).
@@ -113,7 +113,7 @@ public struct QuickBooksSettings: ConfigurationSection {
 
 extension BridgeConfiguration {
     /// The `quickbooks:` section, shared by QuickBooks Desktop and QuickBooks Online.
-    public var quickbooks: QuickBooksSettings {
+    package var quickbooks: QuickBooksSettings {
         get { self[QuickBooksSettings.self] }
         set { self[QuickBooksSettings.self] = newValue }
     }

@@ -6,26 +6,26 @@ import XMLStreaming
 /// A refund of a credit memo in QuickBooks Desktop: money paid back
 /// by card (`ARRefundCreditCardAdd`) or by cheque (`CheckAdd`), as
 /// `quickbooks.desktop_refunds` says. The reconciliation pass makes these.
-public struct DesktopRefund: Sendable, Hashable {
+package struct DesktopRefund: Sendable, Hashable {
     /// The credit memo's QuickBooks `RefNumber` (the shortened KCC number).
-    public var creditMemoRefNumber: String
+    package var creditMemoRefNumber: String
     /// The credit memo's `TxnID` from a `CreditMemoQueryRs`; `nil`: the credit
     /// memo is added earlier in the same request set, which names it by the macro `TxnID:<RefNumber>`.
-    public var creditMemoTxnID: String?
+    package var creditMemoTxnID: String?
     /// The customer's full name in QuickBooks.
-    public var customer: String
+    package var customer: String
     /// Positive.
-    public var amount: Money
-    public var date: CalendarDate
+    package var amount: Money
+    package var date: CalendarDate
     /// The account the money leaves (`quickbooks.refund_account`, default Undeposited Funds).
-    public var account: String
+    package var account: String
     /// The request's `requestID`, e.g. the KCC credit note number.
-    public var requestID: String
+    package var requestID: String
     /// The refund's own number (a cheque number), at most 11 characters.
-    public var refNumber: String?
-    public var memo: String?
+    package var refNumber: String?
+    package var memo: String?
 
-    public init(
+    package init(
         creditMemoRefNumber: String, creditMemoTxnID: String? = nil, customer: String, amount: Money,
         date: CalendarDate,
         account: String, requestID: String, refNumber: String? = nil, memo: String? = nil
@@ -43,7 +43,7 @@ public struct DesktopRefund: Sendable, Hashable {
 
     /// The TxnID of the credit memo for KCC credit note `number`: by the full
     /// number (a credit memo's Memo names it), else by its shortened RefNumber.
-    public static func txnID(
+    package static func txnID(
         for number: String, in ids: [String: String], configuration: QuickBooksConfiguration
     ) -> String? {
         ids[number] ?? ids[QuickBooksRules.shortNumber(number, configuration.quickbooks)]
@@ -54,7 +54,7 @@ public struct DesktopRefund: Sendable, Hashable {
 
     /// A whole qbXML request set of refunds, each an `ARRefundCreditCardAddRq`
     /// or `CheckAddRq` by `configuration.quickbooks.desktopRefunds`.
-    public static func requestSet(_ refunds: [DesktopRefund], configuration: QuickBooksConfiguration) throws -> [UInt8]
+    package static func requestSet(_ refunds: [DesktopRefund], configuration: QuickBooksConfiguration) throws -> [UInt8]
     {
         let xml = XMLStreamWriter()
         let writer = QBXMLRequestWriter(xml: xml, configuration: configuration)
@@ -68,26 +68,26 @@ public struct DesktopRefund: Sendable, Hashable {
 /// Refunds made elsewhere (a sales channel), applied to credit memos QuickBooks
 /// already has: `ARRefundCreditCardAdd` or `CheckAdd` requests (qbXML 13.0),
 /// each against its credit memo's TxnID from a `CreditMemoQueryRs` (`--credit-memos`).
-public struct DesktopRefundRequests: RefundWriter {
-    public let target = "qbd-qbxml"
-    public let fileSuffix = "qbd-refunds.qbxml"
-    public let configuration: QuickBooksConfiguration
+package struct DesktopRefundRequests: RefundWriter {
+    package let target = "qbd-qbxml"
+    package let fileSuffix = "qbd-refunds.qbxml"
+    package let configuration: QuickBooksConfiguration
     /// Credit memo TxnIDs by RefNumber or KCC number.
-    public let creditMemoTxnIDs: [String: String]
+    package let creditMemoTxnIDs: [String: String]
 
-    public init(configuration: QuickBooksConfiguration, creditMemoTxnIDs: [String: String]) {
+    package init(configuration: QuickBooksConfiguration, creditMemoTxnIDs: [String: String]) {
         self.configuration = configuration
         self.creditMemoTxnIDs = creditMemoTxnIDs
     }
 
-    public func refusal(_ refund: RefundPayment) -> String? {
+    package func refusal(_ refund: RefundPayment) -> String? {
         guard DesktopRefund.txnID(for: refund.creditNote, in: creditMemoTxnIDs, configuration: configuration) == nil
         else { return nil }
         return
             "refund \(refund.refundID) pays back credit memo \(refund.creditNote), whose QuickBooks TxnID is not in --credit-memos (query the credit memos again and run once more)"
     }
 
-    public func contents(_ refunds: [RefundPayment]) throws -> [UInt8] {
+    package func contents(_ refunds: [RefundPayment]) throws -> [UInt8] {
         let desktop = refunds.compactMap { refund -> DesktopRefund? in
             guard
                 let txnID = DesktopRefund.txnID(

@@ -6,37 +6,37 @@ import QuickBooksCommon
 /// QuickBooks Desktop's IIF import: one tab-separated file of `INVOICE`,
 /// `CREDIT MEMO` and `PAYMENT` transactions, each a `TRNS` row, its `SPL`
 /// rows and `ENDTRNS`, amounts summing to zero (debits positive).
-public struct IIFFormat: ExportFormat {
-    public let name = "qbd-iif"
+package struct IIFFormat: ExportFormat {
+    package let name = "qbd-iif"
 
-    public static let transactions = OutputFamily(name: "qbd-transactions", fileExtension: "iif", unit: "row")
+    package static let transactions = OutputFamily(name: "qbd-transactions", fileExtension: "iif", unit: "row")
 
-    public static let trnsHeader = [
+    package static let trnsHeader = [
         "!TRNS", "TRNSID", "TRNSTYPE", "DATE", "ACCNT", "NAME", "CLASS", "AMOUNT", "DOCNUM", "MEMO", "CLEAR", "TOPRINT",
         "ADDR1", "ADDR2", "ADDR3", "ADDR4", "ADDR5", "DUEDATE",
     ]
-    public static let splHeader = [
+    package static let splHeader = [
         "!SPL", "SPLID", "TRNSTYPE", "DATE", "ACCNT", "NAME", "CLASS", "AMOUNT", "DOCNUM", "MEMO", "CLEAR", "QNTY",
         "PRICE", "INVITEM",
         "TAXABLE",
     ]
 
     /// The settings it writes with (`quickbooks:`, `payments:`, `text_cells:`).
-    public let configuration: QuickBooksConfiguration
+    package let configuration: QuickBooksConfiguration
 
-    public init(configuration: QuickBooksConfiguration) {
+    package init(configuration: QuickBooksConfiguration) {
         self.configuration = configuration
     }
 
     /// People open IIF files in spreadsheets to check them, so formula-like text follows `text_cells`.
-    public var textPolicy: TextCellPolicy { configuration.textCells }
+    package var textPolicy: TextCellPolicy { configuration.textCells }
 
     /// Tab separates fields and a line break ends a row: free text with either is written with spaces.
-    public var breakingCharacters: Set<Unicode.Scalar> { ["\t", "\n", "\r"] }
+    package var breakingCharacters: Set<Unicode.Scalar> { ["\t", "\n", "\r"] }
 
-    public func destination(of document: MappedDocument) -> Destination { .family(Self.transactions) }
+    package func destination(of document: MappedDocument) -> Destination { .family(Self.transactions) }
 
-    public func refusals(of document: MappedDocument) -> [String] {
+    package func refusals(of document: MappedDocument) -> [String] {
         let numbers =
             [document.number, document.document.orderNumber] + [document.document.relatedInvoice].compactMap { $0 }
         let broken = numbers.filter { $0.unicodeScalars.contains(where: breakingCharacters.contains) }.map {
@@ -59,7 +59,7 @@ public struct IIFFormat: ExportFormat {
         }
     }
 
-    public func makeWriter(for family: OutputFamily) -> any FamilyWriter {
+    package func makeWriter(for family: OutputFamily) -> any FamilyWriter {
         IIFWriter(configuration: configuration)
     }
 

@@ -8,16 +8,16 @@ import QuickBooksCommon
 /// account; SPL puts it back on Accounts Receivable, so it sums to zero.
 /// QuickBooks then shows the credit memo and the refund for the same
 /// customer, to be linked in *Receive Payments*/*Refunds & Credits*.
-public struct IIFRefunds: RefundWriter {
-    public let target = "qbd-iif"
-    public let fileSuffix = "qbd-refunds.iif"
-    public let settings: QuickBooksSettings
+package struct IIFRefunds: RefundWriter {
+    package let target = "qbd-iif"
+    package let fileSuffix = "qbd-refunds.iif"
+    package let settings: QuickBooksSettings
 
-    public init(settings: QuickBooksSettings) {
+    package init(settings: QuickBooksSettings) {
         self.settings = settings
     }
 
-    public func contents(_ refunds: [RefundPayment]) throws -> [UInt8] {
+    package func contents(_ refunds: [RefundPayment]) throws -> [UInt8] {
         let type = settings.desktopRefunds == .cheque ? "CHECK" : "CCARD REFUND"
         var bytes: [UInt8] = []
         for header in [IIFFormat.trnsHeader, IIFFormat.splHeader, ["!ENDTRNS"]] {

@@ -4,10 +4,10 @@ import PackageInterface
 /// QuickBooks Desktop's own ids of its credit memos, read from a
 /// `CreditMemoQueryRs`: what a refund request (`ARRefundCreditCardAdd`,
 /// `CheckAdd`) needs to name the credit memo it pays back.
-public enum QBXMLCreditMemos {
+package enum QBXMLCreditMemos {
     /// TxnID by credit memo: keyed by its `RefNumber` and, where its `Memo`
     /// names one (`KCC CRN-004608, …`), by the full KCC number too.
-    public static func txnIDs(_ path: String, displayName: String? = nil) throws(FileRefusal) -> [String: String] {
+    package static func txnIDs(_ path: String, displayName: String? = nil) throws(FileRefusal) -> [String: String] {
         let name = displayName ?? path
         var ids: [String: String] = [:]
         try XMLRecords.scan(path, name, root: "QBXML", records: ["CreditMemoRet"]) { memo in

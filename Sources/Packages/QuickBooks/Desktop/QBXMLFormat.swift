@@ -7,12 +7,12 @@ import XMLStreaming
 /// QuickBooks Desktop's qbXML 13.0: one request set per file, sent through the
 /// Web Connector or the SDK: `InvoiceAddRq`, `CreditMemoAddRq` and
 /// `ReceivePaymentAddRq` (prepayments), each with the KCC number as `requestID`.
-public struct QBXMLFormat: ExportFormat {
-    public let name = "qbd-qbxml"
+package struct QBXMLFormat: ExportFormat {
+    package let name = "qbd-qbxml"
 
-    public static let invoices = OutputFamily(name: "qbd-invoices", fileExtension: "qbxml", unit: "element")
-    public static let creditMemos = OutputFamily(name: "qbd-credit-memos", fileExtension: "qbxml", unit: "element")
-    public static let payments = OutputFamily(name: "qbd-payments", fileExtension: "qbxml", unit: "element")
+    package static let invoices = OutputFamily(name: "qbd-invoices", fileExtension: "qbxml", unit: "element")
+    package static let creditMemos = OutputFamily(name: "qbd-credit-memos", fileExtension: "qbxml", unit: "element")
+    package static let payments = OutputFamily(name: "qbd-payments", fileExtension: "qbxml", unit: "element")
 
     /// Values longer than qbXML 13.0 takes in the fields we fill from the batch and the channel rules.
     static func lengthRefusals(_ document: MappedDocument) -> [String] {
@@ -31,15 +31,15 @@ public struct QBXMLFormat: ExportFormat {
     }
 
     /// The settings it writes with (`quickbooks:`, `payments:`).
-    public let configuration: QuickBooksConfiguration
+    package let configuration: QuickBooksConfiguration
 
-    public init(configuration: QuickBooksConfiguration) {
+    package init(configuration: QuickBooksConfiguration) {
         self.configuration = configuration
     }
 
-    public var textPolicy: TextCellPolicy { .keep }
+    package var textPolicy: TextCellPolicy { .keep }
 
-    public func destination(of document: MappedDocument) -> Destination {
+    package func destination(of document: MappedDocument) -> Destination {
         switch document.kind {
         case .invoice: .family(Self.invoices)
         case .credit: .family(Self.creditMemos)
@@ -47,12 +47,12 @@ public struct QBXMLFormat: ExportFormat {
         }
     }
 
-    public func refusals(of document: MappedDocument) -> [String] {
+    package func refusals(of document: MappedDocument) -> [String] {
         QuickBooksRules.desktopRefusals(document, configuration.quickbooks) + Self.lengthRefusals(document)
             + QuickBooksRules.taxCodeRefusals(document, QuickBooksRules.desktopTaxCode)
     }
 
-    public func makeWriter(for family: OutputFamily) -> any FamilyWriter {
+    package func makeWriter(for family: OutputFamily) -> any FamilyWriter {
         QBXMLWriter(configuration: configuration)
     }
 }

@@ -5,22 +5,22 @@ import QuickBooksCommon
 /// QuickBooks Desktop: the IIF import and qbXML 13.0 request sets, refunds
 /// read back from qbXML query responses, and refunds made elsewhere as IIF
 /// transactions or qbXML refund requests.
-public struct QuickBooksDesktopPackage: AccountingPackage {
-    public let displayName = "QuickBooks Desktop"
-    public let sourceSystem = QBXMLRefundReader.system
-    public var configurationSection: (any ConfigurationSection.Type)? { QuickBooksSettings.self }
-    public var taxCodeFields: [TaxCodeField] { [QuickBooksRules.desktopTaxCode] }
+package struct QuickBooksDesktopPackage: AccountingPackage {
+    package let displayName = "QuickBooks Desktop"
+    package let sourceSystem = QBXMLRefundReader.system
+    package var configurationSection: (any ConfigurationSection.Type)? { QuickBooksSettings.self }
+    package var taxCodeFields: [TaxCodeField] { [QuickBooksRules.desktopTaxCode] }
 
     /// The codes a UK QuickBooks Desktop company starts with.
-    public var defaultTaxFields: [String: [String: String]] {
+    package var defaultTaxFields: [String: [String: String]] {
         ["T0": ["qbd": "Z"], "T1": ["qbd": "S"], "T5": ["qbd": "R"], "T9": ["qbd": "O"]]
     }
 
-    public let exportTargets = ["qbd-iif", "qbd-qbxml"]
+    package let exportTargets = ["qbd-iif", "qbd-qbxml"]
 
-    public init() {}
+    package init() {}
 
-    public func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)? {
+    package func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)? {
         switch target {
         case "qbd-iif": IIFFormat(configuration: QuickBooksConfiguration(configuration))
         case "qbd-qbxml": QBXMLFormat(configuration: QuickBooksConfiguration(configuration))
@@ -28,15 +28,15 @@ public struct QuickBooksDesktopPackage: AccountingPackage {
         }
     }
 
-    public var refundReaders: [any RefundReader] { [QBXMLRefundReader()] }
+    package var refundReaders: [any RefundReader] { [QBXMLRefundReader()] }
 
-    public let refundTargets = ["qbd-iif", "qbd-qbxml"]
+    package let refundTargets = ["qbd-iif", "qbd-qbxml"]
 
-    public func creditNoteIDsNeeded(for target: String) -> String? {
+    package func creditNoteIDsNeeded(for target: String) -> String? {
         target == "qbd-qbxml" ? "a CreditMemoQueryRs response naming QuickBooks's credit memos" : nil
     }
 
-    public func creditNoteIDs(from path: String, displayName: String) throws(FileRefusal) -> [String: String] {
+    package func creditNoteIDs(from path: String, displayName: String) throws(FileRefusal) -> [String: String] {
         let ids = try QBXMLCreditMemos.txnIDs(path, displayName: displayName)
         guard !ids.isEmpty else {
             throw FileRefusal(
@@ -46,7 +46,7 @@ public struct QuickBooksDesktopPackage: AccountingPackage {
         return ids
     }
 
-    public func refundWriter(
+    package func refundWriter(
         _ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs
     ) -> (any RefundWriter)? {
         switch target {

@@ -6,29 +6,29 @@ import QuickBooksCommon
 /// QuickBooks Online's invoice import (Settings → Import data → Invoices):
 /// one row per line, at most 100 invoices per file. QuickBooks Online imports
 /// no credit memos or payments from CSV; those go through `qbo-xml`.
-public struct QBOCSVFormat: ExportFormat {
-    public let name = "qbo-csv"
+package struct QBOCSVFormat: ExportFormat {
+    package let name = "qbo-csv"
 
     /// The import's columns, spelled as QuickBooks Online's sample file spells them.
-    public static let header = [
+    package static let header = [
         "InvoiceNo", "Customer", "InvoiceDate", "DueDate", "Terms", "Location", "Memo", "Item(Product/Service)",
         "ItemDescription",
         "ItemQuantity", "ItemRate", "ItemAmount", "ItemTaxCode", "ItemTaxAmount", "Currency", "Service Date",
     ]
 
-    public static let invoices = OutputFamily(
+    package static let invoices = OutputFamily(
         name: "qbo-invoices", fileExtension: "csv", maxDocumentsPerFile: 100, unit: "row")
 
     /// The settings it writes with (`quickbooks:`, `payments:`, `text_cells:`).
-    public let configuration: QuickBooksConfiguration
+    package let configuration: QuickBooksConfiguration
 
-    public init(configuration: QuickBooksConfiguration) {
+    package init(configuration: QuickBooksConfiguration) {
         self.configuration = configuration
     }
 
-    public var textPolicy: TextCellPolicy { configuration.textCells }
+    package var textPolicy: TextCellPolicy { configuration.textCells }
 
-    public func destination(of document: MappedDocument) -> Destination {
+    package func destination(of document: MappedDocument) -> Destination {
         switch document.kind {
         case .invoice: .family(Self.invoices)
         case .credit:
@@ -37,11 +37,11 @@ public struct QBOCSVFormat: ExportFormat {
         }
     }
 
-    public func refusals(of document: MappedDocument) -> [String] {
+    package func refusals(of document: MappedDocument) -> [String] {
         QuickBooksRules.onlineRefusals(document)
     }
 
-    public func makeWriter(for family: OutputFamily) -> any FamilyWriter {
+    package func makeWriter(for family: OutputFamily) -> any FamilyWriter {
         QBOCSVWriter(settings: configuration.quickbooks)
     }
 }

@@ -13,31 +13,31 @@ import XMLStreaming
 /// References (`CustomerRef`, `ItemRef`, accounts, tax codes) carry the
 /// configured value, or the customer's name: QuickBooks Online's API wants
 /// Ids there, so either configure Ids or let the loader look names up.
-public struct QBOXMLFormat: ExportFormat {
-    public let name = "qbo-xml"
+package struct QBOXMLFormat: ExportFormat {
+    package let name = "qbo-xml"
 
-    public static let namespace = "http://schema.intuit.com/finance/v3"
+    package static let namespace = "http://schema.intuit.com/finance/v3"
     /// QuickBooks Online's batch endpoint takes at most 30 items per request.
-    public static let itemsPerBatch = 30
+    package static let itemsPerBatch = 30
 
-    public static let invoices = OutputFamily(
+    package static let invoices = OutputFamily(
         name: "qbo-invoices", fileExtension: "xml", maxDocumentsPerFile: itemsPerBatch, unit: "element")
     /// Credit memos or refund receipts, by `quickbooks.online_refunds`.
-    public static let creditNotes = OutputFamily(
+    package static let creditNotes = OutputFamily(
         name: "qbo-credit-notes", fileExtension: "xml", maxDocumentsPerFile: itemsPerBatch, unit: "element")
-    public static let payments = OutputFamily(
+    package static let payments = OutputFamily(
         name: "qbo-payments", fileExtension: "xml", maxDocumentsPerFile: itemsPerBatch, unit: "element")
 
     /// The settings it writes with (`quickbooks:`, `payments:`).
-    public let configuration: QuickBooksConfiguration
+    package let configuration: QuickBooksConfiguration
 
-    public init(configuration: QuickBooksConfiguration) {
+    package init(configuration: QuickBooksConfiguration) {
         self.configuration = configuration
     }
 
-    public var textPolicy: TextCellPolicy { .keep }
+    package var textPolicy: TextCellPolicy { .keep }
 
-    public func destination(of document: MappedDocument) -> Destination {
+    package func destination(of document: MappedDocument) -> Destination {
         switch document.kind {
         case .invoice: .family(Self.invoices)
         case .credit: .family(Self.creditNotes)
@@ -45,11 +45,11 @@ public struct QBOXMLFormat: ExportFormat {
         }
     }
 
-    public func refusals(of document: MappedDocument) -> [String] {
+    package func refusals(of document: MappedDocument) -> [String] {
         QuickBooksRules.onlineRefusals(document)
     }
 
-    public func makeWriter(for family: OutputFamily) -> any FamilyWriter {
+    package func makeWriter(for family: OutputFamily) -> any FamilyWriter {
         QBOXMLWriter(configuration: configuration)
     }
 }
