@@ -23,8 +23,10 @@ package struct ReconcileOptions: Sendable {
     package var preCheck = false
     /// The readers of the packages' refund files.
     package var refundFile: RefundFile
-    /// The refund file format (`--from`); `nil` sniffs it.
+    /// The refund file format or CSV profile (`--from`); `nil` sniffs it.
     package var format: String?
+    /// The source a CSV's refunds are known by (`--source`); `nil`: the profile's.
+    package var source: String?
     package var settings = RefundSettings()
     /// For the KCC payment import's text cells.
     package var textPolicy: TextCellPolicy = .escape
@@ -135,7 +137,7 @@ package final class ReconciliationRun {
         _ path: String, _ name: String, _ options: ReconcileOptions, into report: inout ReconcileReport
     ) throws -> [Refund] {
         let read = try options.refundFile.read(
-            path, displayName: name, format: options.format, settings: options.settings)
+            path, displayName: name, format: options.format, settings: options.settings, source: options.source)
         for (kind, count) in read.notRefunds { report.summary.passOver(kind, count: count) }
         let refunds = read.refunds
         if let sync = options.syncMissingOrders, !options.preCheck {

@@ -15,25 +15,39 @@ package struct RefundFile: Sendable {
         self.readers = readers
     }
 
-    /// Every `--from` name.
-    package var formats: [String] { readers.map(\.format) + [Self.csvFormat] }
+    /// Every `--from` name: the packages' formats, the CSV profiles (built in
+    /// and configured), and `refund-csv` for the generic reading.
+    package func formats(_ settings: RefundSettings = RefundSettings()) -> [String] {
+        readers.map(\.format) + CSVRefundReader.profiles(settings).map(\.name) + [Self.csvFormat]
+    }
 
-    /// Reads `path` in `format`, or the format sniffed from its content when `nil`.
-    /// Whole-file problems throw; a bad record comes back as a refund with problems.
+    /// Every `--from` name with what it reads, for help and the README.
+    package func descriptions(_ settings: RefundSettings = RefundSettings()) -> [(name: String, summary: String)] {
+        readers.map { ($0.format, $0.summary) } + CSVRefundReader.profiles(settings).map { ($0.name, $0.summary) }
+            + [(Self.csvFormat, CSVProfile.generic(settings).summary)]
+    }
+
+    /// Reads `path` in `format` (a package's format or a CSV profile), or the
+    /// format sniffed from its content when `nil`. Whole-file problems throw; a
+    /// bad record comes back as a refund with problems. `source` names the
+    /// source of a CSV's refunds (`--source`), over the profile's.
     package func read(
         _ path: String, displayName: String? = nil, format: String? = nil,
-        settings: RefundSettings = RefundSettings()
+        settings: RefundSettings = RefundSettings(), source: String? = nil
     ) throws(FileRefusal) -> RefundRead {
         let name = displayName ?? path
         let chosen: String
         if let format { chosen = format } else { chosen = try sniff(path, name) }
-        if chosen == Self.csvFormat {
-            return RefundRead(refunds: try CSVRefundReader.read(path, name, mapping: settings))
+        let profiles = CSVRefundReader.profiles(settings).map(\.name) + [Self.csvFormat]
+        if profiles.contains(chosen) {
+            // A sniffed CSV finds its profile by its header; a named one is forced.
+            let forced = format == nil ? nil : chosen
+            return try CSVRefundReader.read(path, name, settings: settings, profile: forced, source: source)
         }
         guard let reader = readers.first(where: { $0.format == chosen }) else {
             throw FileRefusal(
                 at: SourceLocation(file: name),
-                "'\(chosen)' is not a refund format (known: \(formats.joined(separator: ", ")))")
+                "'\(chosen)' is not a refund format (known: \(formats(settings).joined(separator: ", ")))")
         }
         return try reader.read(path, displayName: name, settings: settings)
     }

@@ -53,7 +53,7 @@ struct ReconciliationRunTests {
         #expect(payments.dropFirst().map { $0.fields[0] } == ["9001", "9002"])
         #expect(
             payments[1].fields == [
-                "9001", "2026-11-21", "59.99", "GBP", "CRN-004608", "SO-51874", "", "AMZ-R-1", "csv",
+                "9001", "2026-11-21", "59.99", "GBP", "CRN-004608", "SO-51874", "", "AMZ-R-1", "linnworks",
             ])
         let schema = try KCCPaymentsSchema.compiled()
         #expect(schema.validate(path: folder + "/linnworks-refunds.kcc-payments.xml").isEmpty)

@@ -24,12 +24,15 @@ package struct RefundSettings: ConfigurationSection {
     /// (a bank file that writes money going out as negative).
     package var negativeAmountsAreRefunds = false
 
+    /// Refund CSVs described in the configuration (`refunds.profiles`).
+    package var profiles: [CSVProfileSettings] = []
+
     package init() {}
 
     package mutating func read(_ node: ConfigNode, _ reader: SectionReader) {
         let allowed: Set<String> = [
             "columns", "csv_date_format", "default_currency", "desktop_currency", "sync_missing_orders",
-            "csv_source", "negative_amounts",
+            "csv_source", "negative_amounts", "profiles",
         ]
         for pair in reader.pairs(node, Self.key, allowed: allowed) {
             let full = "\(Self.key).\(pair.key)"
@@ -61,6 +64,13 @@ package struct RefundSettings: ConfigurationSection {
                         reader.problem(value, full, "'\(code)' is not an ISO 4217 currency code")
                     }
                 }
+            case "profiles":
+                for profile in reader.pairs(value, full, allowed: nil) {
+                    if let read = CSVProfileSettings.read(profile.key, profile.value, "\(full).\(profile.key)", reader)
+                    {
+                        profiles.append(read)
+                    }
+                }
             case "sync_missing_orders":
                 if let flag = reader.bool(value, full) { syncMissingOrders = flag }
             case "csv_source":
@@ -88,7 +98,7 @@ package enum RefundField: String, Sendable, Hashable, CaseIterable {
         case .id: ["RefundId", "Refund ID", "pkRefundRowId", "RefundRowId", "PaymentID", "TxnID", "Id"]
         case .orderNumber: ["OrderNumber", "NumOrderId", "Order Number", "Order Id", "OrderId", "Order"]
         case .creditNote: ["CreditNote", "Credit Note Number", "Credit Note", "CreditNoteNumber"]
-        case .amount: ["Amount", "RefundAmount", "Refund Amount", "Total"]
+        case .amount: ["Amount", "RefundAmount", "Refund Amount"]
         case .currency: ["Currency", "CurrencyCode", "Currency Code"]
         case .date: ["Date", "RefundDate", "Refund Date", "DateRefunded", "CreatedDate", "Created"]
         case .reference: ["Reference", "RefundReference", "Refund Reference", "Memo", "Description", "Narrative"]

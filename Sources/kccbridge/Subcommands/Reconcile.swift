@@ -28,8 +28,17 @@ struct Reconcile: ParsableCommand {
     @Option(help: "The folder for the outputs (created if missing).")
     var out: String?
 
-    @Option(help: "The refund file format: auto (default), \(Self.refundFile.formats.joined(separator: ", ")).")
+    @Option(
+        help:
+            "The refund file format or CSV profile: auto (default: from the content and the header), \(Self.refundFile.formats().joined(separator: ", ")), or a profile under refunds.profiles."
+    )
     var from: String = "auto"
+
+    @Option(
+        help:
+            "The source a CSV's refunds are known by in the ledger (default: the profile's, e.g. stripe), for two accounts of one channel whose refund ids could meet."
+    )
+    var source: String?
 
     @Option(help: "The configuration file (default: kccbridge.yaml in the current folder, else built-in defaults).")
     var config: String?
@@ -84,10 +93,6 @@ struct Reconcile: ParsableCommand {
                 "--sync-to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(syncTarget)'"
             )
         }
-        if from != "auto" && !Self.refundFile.formats.contains(from) {
-            throw ValidationError(
-                "--from must be auto, \(Self.refundFile.formats.joined(separator: ", ")), not '\(from)'")
-        }
     }
 
     func run() throws {
@@ -96,7 +101,13 @@ struct Reconcile: ParsableCommand {
         var options = ReconcileOptions(outputFolder: CommandSupport.folder(out ?? "."), refundFile: Self.refundFile)
         options.preCheck = preCheck
         options.format = from == "auto" ? nil : from
+        options.source = source
         options.settings = configuration.refunds
+        let formats = Self.refundFile.formats(configuration.refunds)
+        if from != "auto" && !formats.contains(from) {
+            printError("error: --from must be auto, \(formats.joined(separator: ", ")), not '\(from)'")
+            throw ExitCode(ExitStatus.usage)
+        }
         options.textPolicy = configuration.textCells
         options.commands = ResolveCommands(ledger: location.path)
         var inputs = RefundWriterInputs()

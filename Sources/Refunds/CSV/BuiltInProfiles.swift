@@ -1,0 +1,96 @@
+import KCCModel
+import PackageInterface
+
+/// The channel exports read without configuration. Each is detected by the
+/// headers only it has; the columns are the ones the channel writes. Where a
+/// channel's export gives an order's refunded total rather than each refund
+/// (Shopify's orders export, Stripe's payments export), the refund id is the
+/// order's or the charge's, and a later export with more refunded shows as a
+/// conflict for a person rather than a second refund.
+extension CSVProfile {
+    package static let builtIn: [CSVProfile] = [
+        linnworks, linnworksOrderRefunds, shopifyOrders, stripePayments, paypalActivity,
+    ]
+
+    /// Linnworks' returns and refunds export (`pkRefundRowId`, `RefundStatus` …).
+    static let linnworks = CSVProfile(
+        name: "linnworks", source: "linnworks",
+        summary: "Linnworks returns/refunds export (pkRefundRowId, Amount; RefundStatus PROCESSED when present)",
+        signature: ["pkRefundRowId", "Amount"],
+        columns: [
+            .id: ["pkRefundRowId"], .orderNumber: ["NumOrderId", "nOrderId", "ReferenceNum"], .amount: ["Amount"],
+            .currency: ["cCurrency", "Currency"], .date: ["ActionDate", "CreateDate", "RefundDate", "Date"],
+            .reference: ["RefundReference", "ExternalReference", "SecondaryReference"],
+            .customer: ["cFullName", "ChannelBuyerName"],
+        ],
+        rules: [.oneOf(column: "RefundStatus", values: ["processed"], kind: "Linnworks refunds not processed")])
+
+    /// Linnworks' order refunds (`RefundHeaderId`, `Status`, `Actioned` …).
+    static let linnworksOrderRefunds = CSVProfile(
+        name: "linnworks-order-refunds", source: "linnworks",
+        summary: "Linnworks order refunds (RefundHeaderId, NumOrderId, Amount, Status PROCESSED)",
+        signature: ["RefundHeaderId", "Amount"],
+        columns: [
+            .id: ["RefundHeaderId"], .orderNumber: ["NumOrderId", "ExternalReference"], .amount: ["Amount"],
+            .currency: ["Currency"], .date: ["LastActionDate", "CreatedDate"], .reference: ["ExternalReference"],
+            .method: ["OrderSubSource", "OrderSource"],
+        ],
+        rules: [.oneOf(column: "Status", values: ["processed"], kind: "Linnworks refunds not processed")])
+
+    /// Shopify's orders export: one row per line item, the order's refunded total on its first row.
+    static let shopifyOrders = CSVProfile(
+        name: "shopify-orders", source: "shopify",
+        summary: "Shopify orders export (Name, Financial Status, Refunded Amount): orders with money refunded",
+        signature: ["Name", "Financial Status", "Refunded Amount"],
+        columns: [
+            .id: ["Name"], .orderNumber: ["Name"], .amount: ["Refunded Amount"], .currency: ["Currency"],
+            .date: ["Cancelled at", "Paid at", "Created at"], .reference: ["Payment Reference", "Notes"],
+            .customer: ["Billing Name"], .method: ["Payment Method"],
+        ],
+        rules: [
+            .present(column: "Financial Status", kind: "line-item rows of the order above"),
+            .nonZeroAmount(kind: "orders with nothing refunded"),
+        ])
+
+    /// Stripe's payments export: one row per charge, with what of it was refunded.
+    static let stripePayments = CSVProfile(
+        name: "stripe-payments", source: "stripe",
+        summary: "Stripe payments export (id, Amount Refunded, Created (UTC)): charges with money refunded",
+        signature: ["id", "Amount Refunded", "Created (UTC)"],
+        columns: [
+            .id: ["id"], .amount: ["Amount Refunded"], .currency: ["Currency"],
+            .date: ["Refunded date (UTC)", "Refunded Date", "Created (UTC)"],
+            .reference: ["Description", "Invoice ID"],
+            .customer: ["Customer Email", "Customer Description"], .method: ["Card Brand"],
+        ],
+        rules: [.nonZeroAmount(kind: "charges with nothing refunded")])
+
+    /// PayPal's activity download: every kind of activity, refunds by their type, as negative amounts.
+    static let paypalActivity = CSVProfile(
+        name: "paypal-activity", source: "paypal",
+        summary: "PayPal activity download (Date, Time, Type, Gross, Transaction ID): rows whose Type is a refund",
+        signature: ["Transaction ID", "Gross", "Type", "Time zone"],
+        columns: [
+            .id: ["Transaction ID"], .amount: ["Gross"], .currency: ["Currency"], .date: ["Date"],
+            .reference: ["Invoice Number", "Reference Txn ID", "Subject", "Item Title"], .customer: ["Name"],
+            .orderNumber: ["Invoice Number"],
+        ],
+        rules: [
+            .contains(column: "Type", word: "refund", kind: "PayPal activity that is not a refund"),
+            .oneOf(column: "Status", values: ["completed"], kind: "PayPal refunds not completed"),
+        ],
+        negativeRefunds: true)
+
+    /// Any CSV with a refund id and an amount, columns found by their usual
+    /// names and `refunds.columns`: every row is a refund.
+    static func generic(_ settings: RefundSettings) -> CSVProfile {
+        var columns: [RefundField: [String]] = [:]
+        for field in RefundField.allCases { columns[field] = (settings.columns[field] ?? []) + field.builtInNames }
+        var profile = CSVProfile(
+            name: RefundFile.csvFormat, source: settings.csvSource,
+            summary: "any CSV with a refund id and an amount, columns by their usual names and refunds.columns",
+            signature: [], columns: columns, negativeRefunds: settings.negativeAmountsAreRefunds)
+        profile.dateFormat = settings.csvDateFormat
+        return profile
+    }
+}

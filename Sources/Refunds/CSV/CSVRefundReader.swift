@@ -1,0 +1,188 @@
+import CSVStreaming
+import KCCModel
+import PackageInterface
+
+/// Refunds from a CSV: a channel's export, a report, a bank file. The header
+/// decides the profile (``CSVProfile``): the one whose headers it holds, or
+/// any CSV with a refund id and an amount when none does. A header that fits
+/// several profiles, or none and not the generic reading either, is refused,
+/// naming the profiles that came close and what to write.
+enum CSVRefundReader {
+    /// Every profile: the built-in ones, then those in the configuration.
+    static func profiles(_ settings: RefundSettings) -> [CSVProfile] {
+        CSVProfile.builtIn + settings.profiles.map(CSVProfile.init)
+    }
+
+    static func read(
+        _ path: String, _ name: String, settings: RefundSettings, profile forced: String?, source: String?
+    ) throws(FileRefusal) -> RefundRead {
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(path: path)
+        } catch {
+            throw FileRefusal(at: SourceLocation(file: name), because: error)
+        }
+        do {
+            guard let header = try reader.nextRecord() else {
+                throw FileRefusal(at: SourceLocation(file: name, line: 1), "the file is empty: there is no header row")
+            }
+            let headerLocation = SourceLocation(file: name, line: header.line)
+            let profile = try choose(header.fields, forced: forced, settings: settings, at: headerLocation)
+            let columns = match(header.fields, profile)
+            guard let idColumn = columns[.id]?.first, columns[.amount] != nil else {
+                let lacking = columns[.id] == nil ? RefundField.id : .amount
+                throw FileRefusal(
+                    at: headerLocation,
+                    "no column holds the \(lacking == .id ? "refund id" : "amount") (looked for \((profile.columns[lacking] ?? []).joined(separator: ", "))); map it under refunds.columns.\(lacking.rawValue), or describe the file under refunds.profiles"
+                )
+            }
+            let normalised = header.fields.map(CSVProfile.normalise)
+            func index(_ column: String) -> Int? { normalised.firstIndex(of: CSVProfile.normalise(column)) }
+            var read = RefundRead()
+            while let record = try reader.nextRecord() {
+                func text(_ index: Int?) -> String? {
+                    guard let index, index < record.fields.count else { return nil }
+                    let text = record.fields[index].trimmingWhitespace()
+                    return text.isEmpty ? nil : text
+                }
+                func cell(_ field: RefundField) -> String? { (columns[field] ?? []).lazy.compactMap(text).first }
+                let row = passedOver(
+                    profile, has: { index($0) != nil }, cell: { text(index($0)) }, amount: cell(.amount))
+                if let kind = row {
+                    read.passOver(kind)
+                    continue
+                }
+                read.refunds.append(
+                    refund(
+                        record, profile: profile, settings: settings, source: source, file: name, cell: cell,
+                        idHeader: header.fields[idColumn]))
+            }
+            return read
+        } catch let error as CSVError {
+            throw FileRefusal(at: SourceLocation(file: name, line: error.line), because: error)
+        } catch let error as FileRefusal {
+            throw error
+        } catch {
+            throw FileRefusal(at: SourceLocation(file: name), because: error)
+        }
+    }
+
+    /// The profile for a header: forced by `--from`, else the one whose headers it holds, else the generic reading.
+    static func choose(
+        _ header: [String], forced: String?, settings: RefundSettings, at location: SourceLocation
+    )
+        throws(FileRefusal) -> CSVProfile
+    {
+        let all = profiles(settings)
+        let generic = CSVProfile.generic(settings)
+        if let forced {
+            guard let profile = (all + [generic]).first(where: { $0.name == forced }) else {
+                throw FileRefusal(
+                    at: location,
+                    "there is no refund CSV profile '\(forced)' (known: \((all + [generic]).map(\.name).joined(separator: ", ")))"
+                )
+            }
+            return profile
+        }
+        let names = Set(header.map(CSVProfile.normalise))
+        let fitting = all.filter { !$0.signature.isEmpty && $0.missing(names).isEmpty }
+        // A profile written for this business wins over a built-in one its file happens to fit.
+        let configured = fitting.filter { profile in settings.profiles.contains { $0.name == profile.name } }
+        let candidates = configured.isEmpty ? fitting : configured
+        if candidates.count == 1, let only = candidates.first { return only }
+        if candidates.count > 1 {
+            throw FileRefusal(
+                at: location,
+                "this header fits several refund profiles (\(candidates.map(\.name).joined(separator: ", "))); name one with --from"
+            )
+        }
+        let close = all.map { ($0, $0.signatureMatches(names)) }.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.prefix(3)
+        // A channel's export missing a header of its profile (a charges export without `Amount Refunded`) must not
+        // fall through to the generic reading, which would take every charge for a refund.
+        let nearChannel = close.contains { $0.1 >= 2 }
+        let columns = match(header, generic)
+        if !nearChannel, columns[.id] != nil, columns[.amount] != nil { return generic }
+        let closest = close.map { "\($0.0.name) (lacks \($0.0.missing(names).joined(separator: ", ")))" }
+        throw FileRefusal(
+            at: location,
+            "this CSV is no refund file kccbridge knows: "
+                + (closest.isEmpty ? "no profile's headers are in it" : "closest: " + closest.joined(separator: "; "))
+                + "; name a profile with --from, or describe the file under refunds.profiles in kccbridge.yaml (keys: "
+                + CSVProfileSettings.keys.joined(separator: ", ") + "; columns.id and columns.amount are required)")
+    }
+
+    /// Why a row is not a refund (its kind, for the count), or `nil` when it is one.
+    static func passedOver(
+        _ profile: CSVProfile, has: (String) -> Bool, cell: (String) -> String?, amount: String?
+    ) -> String? {
+        for rule in profile.rules {
+            switch rule {
+            case .oneOf(let column, let values, let kind):
+                // A column the file does not have decides nothing (older exports lack a status).
+                guard has(column) else { continue }
+                let value = cell(column) ?? ""
+                if !values.contains(value.lowercased()) { return "\(kind) (\(value.isEmpty ? "empty" : value))" }
+            case .contains(let column, let word, let kind):
+                let value = cell(column) ?? ""
+                if !value.lowercased().contains(word) { return "\(kind) (\(value.isEmpty ? "empty" : value))" }
+            case .present(let column, let kind):
+                if cell(column) == nil { return kind }
+            case .nonZeroAmount(let kind):
+                guard let amount else { return kind }
+                if let value = try? ExactDecimal(parsing: amount.hasPrefix("-") ? String(amount.dropFirst()) : amount),
+                    value.isZero
+                {
+                    return kind
+                }
+            }
+        }
+        return nil
+    }
+
+    private static func refund(
+        _ record: CSVRecord, profile: CSVProfile, settings: RefundSettings, source: String?, file: String,
+        cell: (RefundField) -> String?, idHeader: String
+    ) -> Refund {
+        let location = SourceLocation(file: file, line: record.line)
+        var problems = RecordProblems(at: location)
+        for problem in record.problems { problems.add(problem.description) }
+        let currency = RefundValues.currency(
+            cell(.currency), fallback: profile.defaultCurrency ?? settings.defaultCurrency, problems: &problems)
+        let amount = RefundValues.amount(
+            cell(.amount), currency: currency, field: "the amount",
+            negativeIsRefund: profile.negativeRefunds || settings.negativeAmountsAreRefunds, problems: &problems)
+        let date = RefundValues.date(
+            cell(.date), slashFormat: profile.dateFormat ?? settings.csvDateFormat, problems: &problems)
+        let id = cell(.id) ?? ""
+        if id.isEmpty { problems.add("the refund id is missing", field: idHeader) }
+        return Refund(
+            system: source ?? profile.source, location: location, id: id, date: date, amount: amount,
+            creditNote: cell(.creditNote), orderNumber: cell(.orderNumber), reference: cell(.reference),
+            method: cell(.method), customer: cell(.customer), problems: problems.findings)
+    }
+
+    /// The columns of each field, in the profile's order: a row's value is the
+    /// first of them it fills (Shopify's date is `Cancelled at`, else `Paid at`).
+    /// A profile may read one column as two fields (Shopify's `Name` is the order
+    /// and its refund); the generic reading gives each column one field,
+    /// configured names first.
+    static func match(_ header: [String], _ profile: CSVProfile) -> [RefundField: [Int]] {
+        let normalised = header.map(CSVProfile.normalise)
+        let exclusive = profile.signature.isEmpty
+        var result: [RefundField: [Int]] = [:]
+        var taken: Set<Int> = []
+        for field in RefundField.allCases {
+            for candidate in profile.columns[field] ?? [] {
+                guard let index = normalised.firstIndex(of: CSVProfile.normalise(candidate)) else { continue }
+                if exclusive {
+                    guard !taken.contains(index) else { continue }
+                    result[field] = [index]
+                    taken.insert(index)
+                    break
+                }
+                if !(result[field] ?? []).contains(index) { result[field, default: []].append(index) }
+            }
+        }
+        return result
+    }
+}
