@@ -88,7 +88,7 @@ enum HTMLReport {
                 + "<td class=\"id\">\(escape(r.date?.description ?? "—"))</td><td class=\"num\">\(escape(r.amount?.description ?? "—"))</td>"
                 + "<td>\(badge(d.outcome))</td><td class=\"id\">\(escape(d.creditNote ?? "—"))</td><td class=\"id\">\(escape(d.orderNumber ?? "—"))</td><td>\(why)</td>"
             if let commands {
-                let command = d.steps.isEmpty ? "" : "<code>\(escape(commands.render(d.steps)))</code>"
+                let command = commands.lines(d.steps).map { "<code>\(escape($0))</code>" }.joined(separator: "<br>")
                 html += "<td>\(command)</td>"
             }
             html += "</tr>\n"

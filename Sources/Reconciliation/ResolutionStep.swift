@@ -15,8 +15,9 @@ package enum ResolutionStep: Sendable, Hashable {
 }
 
 /// The resolution steps as the command line takes them: `kccbridge resolve …`
-/// commands, naming the ledger when it is not the default one (a watched
-/// folder's), so that a command pasted from the report acts on the right ledger.
+/// commands, one per choice and one per line, naming the ledger when it is
+/// not the default one (a watched folder's), so that a command pasted from the
+/// report acts on the right ledger and decides one thing.
 package struct ResolveCommands: Sendable {
     /// The ledger to name with `--ledger`; `nil`: the default ledger.
     package var ledger: String?
@@ -25,24 +26,15 @@ package struct ResolveCommands: Sendable {
         self.ledger = ledger
     }
 
-    /// The steps as one line for the report: alternatives joined in words.
+    /// The steps, one per line: each a complete command a person can paste
+    /// alone (never two choices on one line), or an instruction in words.
     package func render(_ steps: [ResolutionStep]) -> String {
-        var line = ""
-        for (index, step) in steps.enumerated() {
-            guard index > 0 else {
-                line = phrase(step)
-                continue
-            }
-            switch (steps[index - 1], step) {
-            case (.fixSourceFile, _): line += ", or: "
-            case (.copyOrderAsCreditNote, _): line += "; or: "
-            case (.reverseInKCC, _): line += ": "
-            case (.match, .match): line += " | "
-            default: line += "  or  "
-            }
-            line += phrase(step)
-        }
-        return line
+        lines(steps).joined(separator: "\n")
+    }
+
+    /// The steps, one line each.
+    package func lines(_ steps: [ResolutionStep]) -> [String] {
+        steps.map(phrase)
     }
 
     /// One step in words, or as the command that takes it.
@@ -57,7 +49,7 @@ package struct ResolveCommands: Sendable {
         case .ignore(let refundID):
             "\(resolve(refundID)) --ignore --note \"why\""
         case .reverseInKCC(let refundID):
-            "in KCC reverse the payment of refund \(refundID), then"
+            "in KCC reverse the payment of refund \(refundID) (deleted in its source), then record it:"
         }
     }
 

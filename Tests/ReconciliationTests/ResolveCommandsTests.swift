@@ -7,9 +7,10 @@ struct ResolveCommandsTests {
     func ledgerNamed() {
         let steps: [ResolutionStep] = [.match(refundID: "R 1", creditNote: nil), .ignore(refundID: "R 1")]
         #expect(
-            ResolveCommands().render(steps)
-                == #"kccbridge resolve 'R 1' --credit-note NUMBER --note "why"  or  kccbridge resolve 'R 1' --ignore --note "why""#
-        )
+            ResolveCommands().lines(steps) == [
+                #"kccbridge resolve 'R 1' --credit-note NUMBER --note "why""#,
+                #"kccbridge resolve 'R 1' --ignore --note "why""#,
+            ])
         let watched = ResolveCommands(ledger: "/srv/drop/.state/ledger.sqlite")
         #expect(
             watched.phrase(.ignore(refundID: "9001"))
@@ -17,6 +18,15 @@ struct ResolveCommandsTests {
         #expect(
             ResolveCommands(ledger: "/tmp/my ledger").phrase(.ignore(refundID: "9001")).contains(
                 "--ledger '/tmp/my ledger'"))
+    }
+
+    @Test("an ambiguous refund's two choices are two commands on two lines, never joined")
+    func choicesApart() {
+        let steps: [ResolutionStep] = [
+            .match(refundID: "A", creditNote: "CRN-2"), .match(refundID: "A", creditNote: "CRN-3"),
+        ]
+        let text = ResolveCommands().render(steps)
+        #expect(!text.contains("|") && text.split(separator: "\n").count == 2)
     }
 
     @Test("a step in words needs no command")

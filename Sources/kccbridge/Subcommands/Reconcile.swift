@@ -172,7 +172,9 @@ struct Reconcile: ParsableCommand {
                 print(
                     "\(decision.refund.location): \(decision.outcome): refund \(decision.refund.id): \(decision.reason)"
                 )
-                if !decision.steps.isEmpty { print("    to resolve: \(options.commands.render(decision.steps))") }
+                for (index, line) in options.commands.lines(decision.steps).enumerated() {
+                    print(index == 0 ? "    to resolve: \(line)" : "                \(line)")
+                }
             }
             print("\(file): \(report.summary.line)")
             for output in report.outputs { print("  \(preCheck ? "would write" : "wrote") \(output)") }
