@@ -33,8 +33,9 @@ package protocol AccountingPackage: Sendable {
     /// when the target needs none.
     func creditNoteIDsNeeded(for target: String) -> String?
     /// The package's own ids of its credit notes, by its reference number or
-    /// KCC number, read from a file the user saved from the package.
-    func creditNoteIDs(from path: String, displayName: String) throws(FileRefusal) -> [String: String]
+    /// KCC number, and those with nothing left to refund, read from a file the
+    /// user saved from the package.
+    func creditNotes(from path: String, displayName: String) throws(FileRefusal) -> RefundWriterInputs
 }
 
 extension AccountingPackage {
@@ -49,7 +50,7 @@ extension AccountingPackage {
         nil
     }
     package func creditNoteIDsNeeded(for target: String) -> String? { nil }
-    package func creditNoteIDs(from path: String, displayName: String) throws(FileRefusal) -> [String: String] {
+    package func creditNotes(from path: String, displayName: String) throws(FileRefusal) -> RefundWriterInputs {
         throw FileRefusal(
             at: SourceLocation(file: displayName),
             "\(displayName) is not read for credit-note ids: \(self.displayName) needs none")

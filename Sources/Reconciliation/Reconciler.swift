@@ -14,6 +14,9 @@ package struct Reconciler {
     /// Refunds applied in this run, by credit note (the running balance).
     private var appliedHere: [String: Money] = [:]
     private var seenHere: Set<String> = []
+    /// Why a refund that would be applied must be held back after all (a
+    /// package it is sent on to says its credit note has nothing left).
+    package var holdBack: (@Sendable (RefundDecision, RefundPayment) -> String?)?
 
     package init(ledger: any ReconciliationLedger) {
         self.ledger = ledger
@@ -89,6 +92,12 @@ package struct Reconciler {
             evaluate(&decision, against: creditNote, amount: amount, byOrder: false)
         } else {
             try matchByOrder(&decision, amount: amount)
+        }
+        if decision.outcome.isApplied, let holdBack, let payment = decision.payment,
+            let reason = holdBack(decision, payment)
+        {
+            decision.outcome = .overRefund
+            decision.reason = reason
         }
 
         if decision.outcome.isApplied, let number = decision.creditNote {

@@ -108,6 +108,13 @@ package final class ReconciliationRun {
     package func reconcile(_ path: String, displayName: String? = nil, options: ReconcileOptions) -> ReconcileReport {
         let name = displayName ?? path
         var report = ReconcileReport(input: name)
+        let destinations = options.refundDestinations
+        reconciler.holdBack = { @Sendable decision, payment -> String? in
+            for destination in destinations where decision.refund.system != destination.package.sourceSystem {
+                if let reason = destination.writer.holdBack(payment) { return reason }
+            }
+            return nil
+        }
         let before = reconciler
         do {
             let refunds = try read(path, name, options, into: &report)
@@ -200,7 +207,7 @@ package final class ReconciliationRun {
                     ).utf8)
             },
         ]
-        let applied = decisions.compactMap { decision in Self.payment(decision).map { (decision, $0) } }
+        let applied = decisions.compactMap { decision in decision.payment.map { (decision, $0) } }
         for destination in options.refundDestinations {
             let sendable = try sendable(applied, to: destination, notes: &report.notes)
             let writer = destination.writer
@@ -270,17 +277,6 @@ package final class ReconciliationRun {
             if try !store.isOrderKnown(order), try store.creditNotes(forOrder: order).isEmpty { orders.insert(order) }
         }
         return orders
-    }
-
-    /// The refund as the accounting package records it, for applied outcomes.
-    static func payment(_ decision: RefundDecision) -> RefundPayment? {
-        guard decision.outcome.isApplied, let creditNote = decision.creditNote, let amount = decision.refund.amount,
-            let date = decision.refund.date
-        else { return nil }
-        return RefundPayment(
-            refundID: decision.refund.id, creditNote: creditNote, orderNumber: decision.orderNumber,
-            customerName: decision.customerName ?? decision.refund.customer ?? "", amount: amount, date: date,
-            method: decision.refund.method, reference: decision.refund.reference)
     }
 
     static func stem(of path: String) -> String {

@@ -1,5 +1,6 @@
 import KCCModel
 import Ledger
+import PackageInterface
 
 /// What reconciliation decided for one refund, and everything a person needs to check it.
 package struct RefundDecision: Sendable, Hashable {
@@ -26,5 +27,16 @@ package struct RefundDecision: Sendable, Hashable {
     /// Listed for a person: not applied, not a duplicate, not already resolved by a person.
     package var needsPerson: Bool {
         !outcome.isApplied && outcome != .duplicate && resolution == nil
+    }
+}
+
+extension RefundDecision {
+    /// The refund as an accounting package records it, for applied outcomes.
+    package var payment: RefundPayment? {
+        guard outcome.isApplied, let creditNote, let amount = refund.amount, let date = refund.date else { return nil }
+        return RefundPayment(
+            refundID: refund.id, creditNote: creditNote, orderNumber: orderNumber,
+            customerName: customerName ?? refund.customer ?? "", amount: amount, date: date, method: refund.method,
+            reference: refund.reference)
     }
 }

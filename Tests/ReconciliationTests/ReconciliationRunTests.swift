@@ -245,6 +245,33 @@ struct QBXMLRefundTargetTests {
             print("notice: \(vendor) is absent; the qbXML schema check is skipped")
         }
     }
+
+    @Test("a credit memo QuickBooks says has no credit remaining holds its refund back, in KCC too")
+    func exhaustedCreditMemo() throws {
+        let memos = TestFiles.temporaryPath(".qbxml")
+        defer { TestFiles.remove(memos) }
+        TestFiles.write(
+            memos,
+            """
+            <?xml version="1.0" ?>
+            <QBXML><QBXMLMsgsRs><CreditMemoQueryRs requestID="1" statusCode="0" statusSeverity="Info" statusMessage="Status OK">
+            <CreditMemoRet><TxnID>1E9-1731900000</TxnID><RefNumber>004609</RefNumber><Memo>KCC CRN-004609, order SO-51871</Memo>
+            <CreditRemaining>0.00</CreditRemaining></CreditMemoRet>
+            <CreditMemoRet><TxnID>1E2-1731500000</TxnID><RefNumber>004608</RefNumber><Memo>KCC CRN-004608</Memo><CreditRemaining>59.99</CreditRemaining></CreditMemoRet>
+            </CreditMemoQueryRs></QBXMLMsgsRs></QBXML>
+            """)
+        let inputs = try QBXMLCreditMemos.read(memos)
+        #expect(inputs.exhausted == ["004609", "CRN-004609"])
+        let folder = TestFiles.makeFolder()
+        var options = ReconcileOptions(outputFolder: folder)
+        options.send(to: ["qbd-qbxml"], creditNoteIDs: inputs.creditNoteIDs, exhausted: inputs.exhausted)
+        let report = ReconciliationRun(store: ReconciliationRunTests.sampleLedger(), logger: Logger(label: "test"))
+            .reconcile(fixtures + "/linnworks-refunds.csv", displayName: "linnworks-refunds.csv", options: options)
+        let held = try #require(report.decisions.first { $0.refund.id == "9002" })
+        #expect(held.outcome == .overRefund && held.reason.contains("no credit remaining") && held.needsPerson)
+        let kcc = try #require(TestFiles.read(folder + "/linnworks-refunds.kcc-payments.csv"))
+        #expect(kcc.contains("9001,") && !kcc.contains("9002,"))
+    }
 }
 
 @Suite("Reconciliation outputs against golden files")
@@ -285,12 +312,12 @@ extension ReconcileOptions {
     }
 
     /// Also writes the applied refunds for these `reconcile --to` targets, with the built-in configuration.
-    mutating func send(to targets: [String], creditNoteIDs: [String: String] = [:]) {
+    mutating func send(to targets: [String], creditNoteIDs: [String: String] = [:], exhausted: Set<String> = []) {
         refundDestinations = targets.map { target in
             guard
                 let destination = RefundDestination(
                     target, packages: PackageRegistry.all, configuration: PackageRegistry.all.defaultConfiguration,
-                    inputs: RefundWriterInputs(creditNoteIDs: creditNoteIDs))
+                    inputs: RefundWriterInputs(creditNoteIDs: creditNoteIDs, exhausted: exhausted))
             else { preconditionFailure("no package records refunds for \(target)") }
             return destination
         }

@@ -12,11 +12,15 @@ package protocol RefundWriter: Sendable {
     /// package (a QuickBooks TxnID not given): the whole file is refused, since
     /// applying it in KCC only would split the books.
     func refusal(_ refund: RefundPayment) -> String?
+    /// Why this refund must not be applied at all (the package says its credit
+    /// note has nothing left): it is held back for a person, in KCC too.
+    func holdBack(_ refund: RefundPayment) -> String?
     func contents(_ refunds: [RefundPayment]) throws -> [UInt8]
 }
 
 extension RefundWriter {
     package func refusal(_ refund: RefundPayment) -> String? { nil }
+    package func holdBack(_ refund: RefundPayment) -> String? { nil }
 }
 
 /// What a refund writer may need beyond the configuration, given on the command line.
@@ -24,8 +28,11 @@ package struct RefundWriterInputs: Sendable {
     /// The package's own ids of credit notes, by its reference number or KCC
     /// number (QuickBooks Desktop's credit memo TxnIDs, `--credit-memos`).
     package var creditNoteIDs: [String: String]
+    /// Credit notes the package says have no credit left to refund, by the same keys.
+    package var exhausted: Set<String>
 
-    package init(creditNoteIDs: [String: String] = [:]) {
+    package init(creditNoteIDs: [String: String] = [:], exhausted: Set<String> = []) {
         self.creditNoteIDs = creditNoteIDs
+        self.exhausted = exhausted
     }
 }

@@ -120,7 +120,7 @@ struct Reconcile: ParsableCommand {
         }
         if let creditMemos, let (_, package, _) = needing.first {
             do {
-                inputs.creditNoteIDs = try package.creditNoteIDs(from: creditMemos, displayName: creditMemos)
+                inputs = try package.creditNotes(from: creditMemos, displayName: creditMemos)
             } catch {
                 printError(error.description)
                 throw ExitCode(ExitStatus.usage)

@@ -74,10 +74,22 @@ package struct DesktopRefundRequests: RefundWriter {
     package let configuration: QuickBooksConfiguration
     /// Credit memo TxnIDs by RefNumber or KCC number.
     package let creditMemoTxnIDs: [String: String]
+    /// Credit memos with no credit remaining, by the same keys.
+    package let exhausted: Set<String>
 
-    package init(configuration: QuickBooksConfiguration, creditMemoTxnIDs: [String: String]) {
+    package init(
+        configuration: QuickBooksConfiguration, creditMemoTxnIDs: [String: String], exhausted: Set<String> = []
+    ) {
         self.configuration = configuration
         self.creditMemoTxnIDs = creditMemoTxnIDs
+        self.exhausted = exhausted
+    }
+
+    package func holdBack(_ refund: RefundPayment) -> String? {
+        let short = QuickBooksRules.shortNumber(refund.creditNote, configuration.quickbooks)
+        guard exhausted.contains(refund.creditNote) || exhausted.contains(short) else { return nil }
+        return
+            "QuickBooks says credit memo \(refund.creditNote) has no credit remaining (CreditRemaining 0.00): it was refunded or applied there already, so refund \(refund.refundID) is held back"
     }
 
     package func refusal(_ refund: RefundPayment) -> String? {

@@ -1,5 +1,6 @@
 import KCCModel
 import PackageInterface
+import XMLStreaming
 
 /// QuickBooks Desktop's own ids of its credit memos, read from a
 /// `CreditMemoQueryRs`: what a refund request (`ARRefundCreditCardAdd`,
@@ -8,16 +9,31 @@ package enum QBXMLCreditMemos {
     /// TxnID by credit memo: keyed by its `RefNumber` and, where its `Memo`
     /// names one (`KCC CRN-004608, …`), by the full KCC number too.
     package static func txnIDs(_ path: String, displayName: String? = nil) throws(FileRefusal) -> [String: String] {
+        try read(path, displayName: displayName).creditNoteIDs
+    }
+
+    /// The TxnIDs, and the credit memos whose `CreditRemaining` is zero
+    /// (refunded or applied in QuickBooks already), by the same keys.
+    package static func read(_ path: String, displayName: String? = nil) throws(FileRefusal) -> RefundWriterInputs {
         let name = displayName ?? path
-        var ids: [String: String] = [:]
-        try XMLRecords.scan(path, name, root: "QBXML", records: ["CreditMemoRet"]) { memo in
+        var memos = RefundWriterInputs()
+        let inspect: (XMLElementStart) throws(FileRefusal) -> Void = { element throws(FileRefusal) in
+            try QBXMLRefundReader.checkStatus(element, file: name)
+        }
+        try XMLRecords.scan(path, name, root: "QBXML", records: ["CreditMemoRet"], inspect: inspect) { memo in
             guard let txnID = memo.value("TxnID") else { return }
-            if let ref = memo.value("RefNumber") { ids[ref] = txnID }
+            var keys: [String] = []
+            if let ref = memo.value("RefNumber") { keys.append(ref) }
             if let text = memo.value("Memo") {
                 let words = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" }).map(String.init)
-                if let at = words.firstIndex(of: "KCC"), at + 1 < words.count { ids[words[at + 1]] = txnID }
+                if let at = words.firstIndex(of: "KCC"), at + 1 < words.count { keys.append(words[at + 1]) }
+            }
+            let remaining = memo.value("CreditRemaining").flatMap { try? ExactDecimal(parsing: $0) }
+            for key in keys {
+                memos.creditNoteIDs[key] = txnID
+                if remaining?.isZero == true { memos.exhausted.insert(key) }
             }
         }
-        return ids
+        return memos
     }
 }

@@ -36,14 +36,14 @@ package struct QuickBooksDesktopPackage: AccountingPackage {
         target == "qbd-qbxml" ? "a CreditMemoQueryRs response naming QuickBooks's credit memos" : nil
     }
 
-    package func creditNoteIDs(from path: String, displayName: String) throws(FileRefusal) -> [String: String] {
-        let ids = try QBXMLCreditMemos.txnIDs(path, displayName: displayName)
-        guard !ids.isEmpty else {
+    package func creditNotes(from path: String, displayName: String) throws(FileRefusal) -> RefundWriterInputs {
+        let memos = try QBXMLCreditMemos.read(path, displayName: displayName)
+        guard !memos.creditNoteIDs.isEmpty else {
             throw FileRefusal(
                 at: SourceLocation(file: displayName),
                 "\(displayName) holds no CreditMemoRet: give the response to a CreditMemoQueryRq, not a request")
         }
-        return ids
+        return memos
     }
 
     package func refundWriter(
@@ -53,7 +53,8 @@ package struct QuickBooksDesktopPackage: AccountingPackage {
         case "qbd-iif": IIFRefunds(settings: configuration.quickbooks)
         case "qbd-qbxml":
             DesktopRefundRequests(
-                configuration: QuickBooksConfiguration(configuration), creditMemoTxnIDs: inputs.creditNoteIDs)
+                configuration: QuickBooksConfiguration(configuration), creditMemoTxnIDs: inputs.creditNoteIDs,
+                exhausted: inputs.exhausted)
         default: nil
         }
     }
