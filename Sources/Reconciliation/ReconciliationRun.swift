@@ -182,8 +182,14 @@ package final class ReconciliationRun {
     /// Plan: every file this refund file produces, and what each package is
     /// sent, decided before anything is written (pre-check included).
     private func plan(_ path: String, _ options: ReconcileOptions, _ report: inout ReconcileReport) throws -> [Output] {
-        let stem = Self.stem(of: path)
         let folder = options.outputFolder
+        let suffixes = Self.outputSuffixes + options.refundDestinations.map(\.writer.fileSuffix)
+        let stem = Self.freeStem(Self.stem(of: path), in: folder, suffixes: suffixes)
+        if stem != Self.stem(of: path) {
+            report.notes.append(
+                "this file's outputs from an earlier run are in \(folder); this run's are \(stem).*, nothing was overwritten"
+            )
+        }
         let name = report.input
         let created = options.createdAt ?? Self.timestamp()
         let policy: TextCellPolicy = options.textPolicy == .refuse ? .escape : options.textPolicy
@@ -277,6 +283,25 @@ package final class ReconciliationRun {
             if try !store.isOrderKnown(order), try store.creditNotes(forOrder: order).isEmpty { orders.insert(order) }
         }
         return orders
+    }
+
+    /// The ends of the names of a reconciliation's own outputs.
+    static let outputSuffixes = [
+        "kcc-payments.csv", "kcc-payments.xml", "reconciliation-report.csv", "reconciliation-totals.csv",
+        "reconciliation-report.html",
+    ]
+
+    /// `stem` when none of its outputs is in `folder` yet, else `stem.run-2`,
+    /// `stem.run-3` …: the first whose outputs are all free. A rerun never
+    /// overwrites and is never refused for names.
+    static func freeStem(_ stem: String, in folder: String, suffixes: [String]) -> String {
+        func free(_ candidate: String) -> Bool {
+            suffixes.allSatisfy { access("\(folder)/\(candidate).\($0)", F_OK) != 0 }
+        }
+        if free(stem) { return stem }
+        var run = 2
+        while !free("\(stem).run-\(run)") { run += 1 }
+        return "\(stem).run-\(run)"
     }
 
     static func stem(of path: String) -> String {

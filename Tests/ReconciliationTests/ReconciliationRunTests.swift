@@ -118,6 +118,27 @@ struct ReconciliationRunTests {
     }
 }
 
+@Suite("Reconciling again into the same folder")
+struct RerunTests {
+    @Test(
+        "the second run's outputs take a run-numbered name: nothing overwritten, nothing refused, the note says where")
+    func runNumbered() throws {
+        let folder = TestFiles.makeFolder()
+        let ledger = ReconciliationRunTests.sampleLedger()
+        let run = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
+        let first = run.reconcile(fixtures + "/linnworks-refunds.csv", options: ReconcileOptions(outputFolder: folder))
+        let firstReport = TestFiles.read(folder + "/linnworks-refunds.reconciliation-report.csv")
+        let second = run.reconcile(fixtures + "/linnworks-refunds.csv", options: ReconcileOptions(outputFolder: folder))
+        let third = run.reconcile(fixtures + "/linnworks-refunds.csv", options: ReconcileOptions(outputFolder: folder))
+        #expect(first.failure == nil && second.failure == nil && third.failure == nil)
+        #expect(second.outputs.allSatisfy { $0.contains("/linnworks-refunds.run-2.") })
+        #expect(third.outputs.allSatisfy { $0.contains("/linnworks-refunds.run-3.") })
+        #expect(second.notes.contains { $0.contains("linnworks-refunds.run-2.*") })
+        #expect(TestFiles.read(folder + "/linnworks-refunds.reconciliation-report.csv") == firstReport)
+        #expect(TestFiles.names(in: folder).count == 15)
+    }
+}
+
 @Suite("Refunds made in a sales channel, sent on to the accounting package")
 struct RefundTargetTests {
     @Test("--to xero-xml and qbd-iif: one payment or one balanced transaction per applied refund")
