@@ -44,20 +44,20 @@ extension Ledger {
         try db.execute(
             sql: """
                 INSERT INTO refund_outcome (source_system, refund_id, outcome, reason, credit_note, order_number, amount_minor,
-                                            currency, source_file, source_line, run_id, seen_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                            currency, source_file, source_line, run_id, seen_at, refund_date)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (source_system, refund_id) DO UPDATE SET
                     outcome = excluded.outcome, reason = excluded.reason, credit_note = excluded.credit_note,
                     order_number = excluded.order_number, amount_minor = excluded.amount_minor, currency = excluded.currency,
                     source_file = excluded.source_file, source_line = excluded.source_line, run_id = excluded.run_id,
-                    seen_at = excluded.seen_at
+                    seen_at = excluded.seen_at, refund_date = excluded.refund_date
                 """,
             arguments: [
                 outcome.sourceSystem, outcome.refundID, outcome.outcome, outcome.reason, outcome.creditNote,
                 outcome.orderNumber,
                 outcome.amount?.minorUnits, outcome.amount?.currency.code, outcome.sourceFile, outcome.sourceLine,
                 run.rawValue,
-                time.iso8601,
+                time.iso8601, outcome.date?.description,
             ])
     }
 
@@ -70,6 +70,7 @@ extension Ledger {
             creditNote: row["credit_note"], orderNumber: row["order_number"],
             amount: currency.flatMap { c in minor.map { Money(minorUnits: $0, currency: c) } },
             sourceFile: row["source_file"], sourceLine: row["source_line"],
-            seenAt: (row["seen_at"] as String?).flatMap(Timestamp.init(iso8601:)))
+            seenAt: (row["seen_at"] as String?).flatMap(Timestamp.init(iso8601:)),
+            date: (row["refund_date"] as String?).flatMap { CalendarDate(parsing: $0) })
     }
 }

@@ -166,12 +166,13 @@ extension Ledger {
         }
         try db.execute(
             sql: """
-                INSERT INTO applied_refund (refund_id, source_system, credit_note, amount_minor, currency, run_id, applied_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO applied_refund (refund_id, source_system, credit_note, amount_minor, currency, run_id, applied_at,
+                                            refund_date)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 refund.refundID, refund.sourceSystem, refund.creditNote, refund.amount.minorUnits,
-                refund.amount.currency.code, run.rawValue, time.iso8601,
+                refund.amount.currency.code, run.rawValue, time.iso8601, refund.date?.description,
             ]
         )
     }
@@ -213,14 +214,15 @@ extension Ledger {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT refund_id, source_system, credit_note, amount_minor, currency, run_id, applied_at
+                SELECT refund_id, source_system, credit_note, amount_minor, currency, run_id, applied_at, refund_date
                 FROM applied_refund WHERE \(condition) ORDER BY id
                 """, arguments: arguments
         ).map { row in
             let id: String = row["refund_id"]
             let refund = RefundApplication(
                 refundID: id, sourceSystem: row["source_system"], creditNote: row["credit_note"],
-                amount: try Rows.money(row["amount_minor"], row["currency"], of: "refund \(id)")
+                amount: try Rows.money(row["amount_minor"], row["currency"], of: "refund \(id)"),
+                date: (row["refund_date"] as String?).flatMap { CalendarDate(parsing: $0) }
             )
             return AppliedRefund(
                 refund: refund, run: RunID(row["run_id"]),

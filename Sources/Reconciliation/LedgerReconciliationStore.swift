@@ -30,6 +30,19 @@ package final class LedgerReconciliationStore: ReconciliationStore {
         try ledger.creditNotes(amount: amount, from: from, through: through)
     }
 
+    package func earlierSighting(id: String, system: String) throws -> RefundSighting? {
+        if let applied = try ledger.appliedRefund(refundID: id, sourceSystem: system) {
+            return RefundSighting(
+                amount: applied.refund.amount, date: applied.refund.date, applied: true,
+                context: "applied to \(applied.refund.creditNote) in run \(applied.run)")
+        }
+        guard let seen = try ledger.refundOutcomes(refundID: id).first(where: { $0.sourceSystem == system }) else {
+            return nil
+        }
+        return RefundSighting(
+            amount: seen.amount, date: seen.date, applied: false, context: "seen before (\(seen.outcome))")
+    }
+
     package func exportTargets(of number: String) throws -> Set<String> {
         Set(try ledger.documents(number: number).map(\.target))
     }
@@ -46,13 +59,15 @@ package final class LedgerReconciliationStore: ReconciliationStore {
         let refunds = decisions.filter(\.outcome.isApplied).compactMap { d -> RefundApplication? in
             guard let amount = d.refund.amount, let creditNote = d.creditNote else { return nil }
             return RefundApplication(
-                refundID: d.refund.id, sourceSystem: d.refund.system, creditNote: creditNote, amount: amount)
+                refundID: d.refund.id, sourceSystem: d.refund.system, creditNote: creditNote, amount: amount,
+                date: d.refund.date)
         }
-        let outcomes = decisions.filter { $0.outcome != .duplicate }.map { d in
+        // A duplicate or a conflict leaves the first sighting as it was: it is what the next one is compared with.
+        let outcomes = decisions.filter { $0.outcome != .duplicate && $0.outcome != .conflict }.map { d in
             RefundOutcomeRecord(
                 refundID: d.refund.id, sourceSystem: d.refund.system, outcome: d.outcome.rawValue, reason: d.reason,
                 creditNote: d.creditNote, orderNumber: d.orderNumber, amount: d.refund.amount,
-                sourceFile: d.refund.location.file, sourceLine: d.refund.location.line)
+                sourceFile: d.refund.location.file, sourceLine: d.refund.location.line, date: d.refund.date)
         }
         try ledger.completeRun(run, documents: [], refunds: refunds, outcomes: outcomes)
     }

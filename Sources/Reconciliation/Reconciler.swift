@@ -14,6 +14,9 @@ package struct Reconciler {
     /// Refunds applied in this run, by credit note (the running balance).
     private var appliedHere: [String: Money] = [:]
     private var seenHere: Set<String> = []
+    /// Every refund this run has read, as first read, by source and id: a second
+    /// row of the same id with other money is a conflict, not a duplicate.
+    private var seenHereVersions: [String: RefundSighting] = [:]
     /// Why a refund that would be applied must be held back after all (a
     /// package it is sent on to says its credit note has nothing left).
     package var holdBack: (@Sendable (RefundDecision, RefundPayment) -> String?)?
@@ -53,6 +56,30 @@ package struct Reconciler {
             decision.steps = [.fixSourceFile, .ignore(refundID: refund.id)]
             return decision
         }
+        let earlier: RefundSighting? =
+            try seenHereVersions[key] ?? ledger.earlierSighting(id: refund.id, system: refund.system)
+        if let earlier,
+            earlier.amount != amount || (earlier.date != nil && refund.date != nil && earlier.date != refund.date)
+        {
+            let now = RefundSighting(amount: amount, date: refund.date, applied: false, context: "now")
+            decision.outcome = .conflict
+            decision.reason =
+                "refund \(refund.id) from \(refund.system) was \(earlier.context) as \(earlier.version), and is now \(now.version): "
+                + "one refund id is one refund, so a person decides which is right"
+            decision.evidence = [
+                "earlier: \(earlier.version), \(earlier.context)", "now: \(now.version), \(refund.location)",
+            ]
+            if let resolution = try ledger.resolution(refundID: refund.id, system: refund.system),
+                case .ignore = resolution.decision
+            {
+                decision.resolution = resolution
+            }
+            decision.steps = [.checkSource(refundID: refund.id, system: refund.system), .ignore(refundID: refund.id)]
+            return decision
+        }
+        seenHereVersions[key] =
+            seenHereVersions[key]
+            ?? RefundSighting(amount: amount, date: refund.date, applied: false, context: "earlier in this file")
         if try ledger.isRefundApplied(id: refund.id, system: refund.system) || seenHere.contains(key) {
             decision.outcome = .duplicate
             decision.reason =

@@ -18,4 +18,29 @@ package protocol ReconciliationLedger {
     func creditNotes(amount: Money, from: CalendarDate, through: CalendarDate) throws -> [CreditNoteBalance]
     /// The targets a document was exported to (`xero-xml`, `qbd-iif` …).
     func exportTargets(of number: String) throws -> Set<String>
+    /// How refund `id` from `system` was seen before, if it was: applied, or only decided.
+    func earlierSighting(id: String, system: String) throws -> RefundSighting?
+}
+
+/// A refund as an earlier run saw it: what a new sighting of the same source
+/// and id is compared with.
+package struct RefundSighting: Sendable, Hashable {
+    package var amount: Money?
+    package var date: CalendarDate?
+    /// Applied to a credit note (and so in KCC already).
+    package var applied: Bool
+    /// Where, in words: `applied to CRN-004608 in run 3`.
+    package var context: String
+
+    package init(amount: Money?, date: CalendarDate?, applied: Bool, context: String) {
+        self.amount = amount
+        self.date = date
+        self.applied = applied
+        self.context = context
+    }
+
+    /// `59.99 GBP on 2026-11-21`.
+    package var version: String {
+        "\(amount.map(\.description) ?? "no amount") on \(date?.description ?? "an unknown date")"
+    }
 }

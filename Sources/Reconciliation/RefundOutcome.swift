@@ -9,6 +9,8 @@ package enum RefundOutcome: String, Sendable, Hashable, CaseIterable, CustomStri
     case ambiguous
     case currencyMismatch = "currency-mismatch"
     case duplicate
+    /// Seen before under the same source and id with other money or another date: a person decides which is right.
+    case conflict
     /// Applied in an earlier run, now deleted or voided in its source: the payment must be reversed in KCC.
     case reversal
     case invalid

@@ -12,6 +12,8 @@ package enum ResolutionStep: Sendable, Hashable {
     case ignore(refundID: String)
     /// In KCC, reverse the payment an earlier run applied for this refund.
     case reverseInKCC(refundID: String)
+    /// Look the refund up in its source to see which version is right.
+    case checkSource(refundID: String, system: String)
 }
 
 /// The resolution steps as the command line takes them: `kccbridge resolve …`
@@ -48,6 +50,8 @@ package struct ResolveCommands: Sendable {
             "\(resolve(refundID)) --credit-note \(creditNote ?? "NUMBER") --note \"why\""
         case .ignore(let refundID):
             "\(resolve(refundID)) --ignore --note \"why\""
+        case .checkSource(let refundID, let system):
+            "look refund \(refundID) up in \(system); if the earlier version is right, record this one as ignored:"
         case .reverseInKCC(let refundID):
             "in KCC reverse the payment of refund \(refundID) (deleted in its source), then record it:"
         }

@@ -10,6 +10,8 @@ final class MemoryLedger: ReconciliationStore {
     var appliedIDs: Set<String> = []
     var resolutions: [String: Resolution] = [:]
     var completed: [[RefundDecision]] = []
+    /// Refunds seen by completed runs, by "system/id".
+    var sightings: [String: RefundSighting] = [:]
 
     func add(
         creditNote number: String, order: String, gross: String, currency: Currency = .gbp,
@@ -38,6 +40,7 @@ final class MemoryLedger: ReconciliationStore {
     func creditNoteNumbers() throws -> [String] { creditNotes.map(\.number) }
     var exportedTo: Set<String> = ["xero-xml", "qbd-iif"]
     func exportTargets(of number: String) throws -> Set<String> { exportedTo }
+    func earlierSighting(id: String, system: String) throws -> RefundSighting? { sightings["\(system)/\(id)"] }
 
     func creditNotes(amount: Money, from: CalendarDate, through: CalendarDate) throws -> [CreditNoteBalance] {
         creditNotes.filter { $0.gross == amount && $0.date >= from && $0.date <= through }.map(withApplied)
@@ -49,6 +52,13 @@ final class MemoryLedger: ReconciliationStore {
 
     func complete(_ run: RunID, decisions: [RefundDecision]) throws {
         completed.append(decisions)
+        for d in decisions where d.outcome != .duplicate && d.outcome != .conflict {
+            let key = "\(d.refund.system)/\(d.refund.id)"
+            if sightings[key]?.applied == true { continue }
+            sightings[key] = RefundSighting(
+                amount: d.refund.amount, date: d.refund.date, applied: d.outcome.isApplied,
+                context: "seen (\(d.outcome))")
+        }
         for d in decisions where d.outcome.isApplied {
             applied[d.creditNote!, default: .zero(d.refund.amount!.currency)] += d.refund.amount!
             appliedIDs.insert("\(d.refund.system)/\(d.refund.id)")

@@ -134,4 +134,24 @@ struct OutcomeTests {
         #expect(reversal.outcome == .reversal && reversal.needsPerson && !reversal.outcome.isApplied)
         #expect(ResolveCommands().render(reversal.steps).hasPrefix("in KCC reverse the payment of refund V1"))
     }
+
+    @Test("the same source and id with other money or another date is a conflict with both versions, never a duplicate")
+    func conflict() throws {
+        let l = ledger()
+        l.sightings["csv/1"] = RefundSighting(
+            amount: Money(minorUnits: 2_000, currency: .gbp), date: CalendarDate(year: 2026, month: 11, day: 12),
+            applied: true,
+            context: "applied to CRN-1 in run 3")
+        l.appliedIDs.insert("csv/1")
+        var reconciler = Reconciler(ledger: l)
+        let same = try #require(try reconciler.decide(refund("1", "20.00", creditNote: "CRN-1")))
+        #expect(same.outcome == .duplicate)
+        let other = try #require(try reconciler.decide(refund("1", "10.00", creditNote: "CRN-1")))
+        #expect(other.outcome == .conflict && other.needsPerson && !other.outcome.isApplied)
+        #expect(other.reason.contains("20.00 GBP on 2026-11-12") && other.reason.contains("10.00 GBP on 2026-11-12"))
+        // Within one file: a second row of the same id with other money.
+        var fresh = Reconciler(ledger: ledger())
+        #expect(try fresh.decide(refund("7", "5.00", creditNote: "CRN-1"))?.outcome == .partial)
+        #expect(try fresh.decide(refund("7", "6.00", creditNote: "CRN-1"))?.outcome == .conflict)
+    }
 }

@@ -88,8 +88,11 @@ struct ReconcileCommandTests {
         let refundsCSV = try Run(["ledger", "export", "--table", "refunds"] + ledger)
         #expect(
             refundsCSV.stdout.hasPrefix(
-                "id,refund_id,source_system,credit_note,amount_minor,currency,run_id,applied_at,amount\r\n"))
-        #expect(refundsCSV.stdout.contains(",M1,csv,CRN-004608,5999,GBP,") && refundsCSV.stdout.contains(",59.99\r\n"))
+                "id,refund_id,source_system,credit_note,amount_minor,currency,run_id,applied_at,refund_date,amount\r\n")
+        )
+        #expect(
+            refundsCSV.stdout.contains(",M1,csv,CRN-004608,5999,GBP,")
+                && refundsCSV.stdout.contains(",2026-11-18,59.99\r\n"))
         let resolutions = try Run(["ledger", "export", "--table", "resolutions"] + ledger)
         #expect(resolutions.stdout.contains(",S1,ignore,order 123 never synced; refunded in the shop,anna,"))
     }

@@ -17,6 +17,9 @@ enum LedgerSchema {
         migrator.registerMigration("v3") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }()
 
@@ -149,6 +152,14 @@ enum LedgerSchema {
             PRIMARY KEY (source_system, refund_id)
         );
         CREATE INDEX refund_outcome_by_outcome ON refund_outcome(outcome);
+        """
+
+    /// v4: the date a refund was made, beside its amount, where it was applied
+    /// and where it was last seen: the same refund id seen again with another
+    /// date or amount is a conflict for a person, never a duplicate.
+    static let v4 = """
+        ALTER TABLE applied_refund ADD COLUMN refund_date TEXT;
+        ALTER TABLE refund_outcome ADD COLUMN refund_date TEXT;
         """
 
     /// v3: documents a pending run has written, kept on disk (not in memory)

@@ -10,11 +10,14 @@ package struct RefundApplication: Sendable, Hashable {
     package var creditNote: String
     /// Positive, in the credit note's currency.
     package var amount: Money
+    /// The day the refund was made, as its source says.
+    package var date: CalendarDate?
 
-    package init(refundID: String, sourceSystem: String, creditNote: String, amount: Money) {
+    package init(refundID: String, sourceSystem: String, creditNote: String, amount: Money, date: CalendarDate? = nil) {
         self.refundID = refundID
         self.sourceSystem = sourceSystem
         self.creditNote = creditNote
         self.amount = amount
+        self.date = date
     }
 }

@@ -15,12 +15,15 @@ package struct RefundOutcomeRecord: Sendable, Hashable {
     package var sourceLine: Int?
     /// When it was last seen (filled by the ledger when read back).
     package var seenAt: Timestamp?
+    /// The day the refund was made, as its source says.
+    package var date: CalendarDate?
 
     package init(
         refundID: String, sourceSystem: String, outcome: String, reason: String, creditNote: String? = nil,
         orderNumber: String? = nil, amount: Money? = nil, sourceFile: String, sourceLine: Int? = nil,
-        seenAt: Timestamp? = nil
+        seenAt: Timestamp? = nil, date: CalendarDate? = nil
     ) {
+        self.date = date
         self.refundID = refundID
         self.sourceSystem = sourceSystem
         self.outcome = outcome
