@@ -120,6 +120,12 @@ package struct Reconciler {
         } else {
             try matchByOrder(&decision, amount: amount)
         }
+        if let resolution, case .match(let chosen) = resolution.decision, !decision.outcome.isApplied {
+            // The person's decision stands in the ledger, but cannot be carried out: say so, not silently.
+            decision.reason =
+                "\(resolution.decidedBy) chose credit note \(chosen) on \(resolution.decidedAt.date), but it cannot be applied: "
+                + decision.reason
+        }
         if decision.outcome.isApplied, let holdBack, let payment = decision.payment,
             let reason = holdBack(decision, payment)
         {

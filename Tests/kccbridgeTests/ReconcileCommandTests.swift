@@ -150,4 +150,33 @@ struct SyncMissingOrderTests {
             exported.contains { $0.hasPrefix("batch-2026-11.synced-") && $0.hasSuffix(".xero-credit-notes.xml") },
             "\(exported)")
     }
+
+    @Test("resolve checks the decision at once: too much, another currency, not a credit note, an unknown refund")
+    func resolveRefusals() throws {
+        let folder = try temporaryFolder()
+        let ledger = ["--ledger", folder.appendingPathComponent("ledger.sqlite").path]
+        let batch = Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv").path
+        _ = try Run(
+            ["convert", batch, "--to", "xero-xml", "--out", folder.appendingPathComponent("export").path] + ledger)
+        let refunds = folder.appendingPathComponent("refunds.csv")
+        try
+            "RefundId,OrderNumber,Amount,Currency,Date\nBIG,SO-99999,500.00,GBP,2026-11-20\nEUR1,SO-99998,10.00,EUR,2026-11-20\n"
+            .write(to: refunds, atomically: true, encoding: .utf8)
+        _ = try Run(["reconcile", refunds.path, "--out", folder.appendingPathComponent("r").path] + ledger)
+        let cases: [([String], String)] = [
+            (
+                ["BIG", "--credit-note", "CRN-004609"],
+                "refund BIG is 500.00 GBP but credit note CRN-004609 has 39.59 GBP open"
+            ),
+            (["EUR1", "--credit-note", "CRN-004609"], "refund EUR1 is in EUR but credit note CRN-004609 is in GBP"),
+            (["BIG", "--credit-note", "INV-100870"], "INV-100870 is an exported invoice, not a credit note"),
+            (["NOPE", "--credit-note", "CRN-004609"], "no reconciliation has seen refund NOPE"),
+        ]
+        for (arguments, message) in cases {
+            let run = try Run(["resolve"] + arguments + ["--note", "test"] + ledger)
+            #expect(run.status == 1 && run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        }
+        let resolutions = try Run(["ledger", "export", "--table", "resolutions"] + ledger)
+        #expect(!resolutions.stdout.contains(",BIG,"), "nothing was recorded")
+    }
 }

@@ -238,6 +238,30 @@ struct Resolve: ParsableCommand {
         return String(cString: name)
     }
 
+    /// Why refund `seen` cannot be matched to `creditNote`, or `nil` when it can.
+    static func refusal(
+        matching seen: [RefundOutcomeRecord], to creditNote: String, in ledger: Ledger
+    ) throws -> String? {
+        guard let note = try ledger.creditNote(number: creditNote) else {
+            if let other = try ledger.documents(number: creditNote).first {
+                return
+                    "\(creditNote) is an exported \(other.document.kind.noun), not a credit note; a refund is matched to a credit note"
+            }
+            return "credit note \(creditNote) is not in the ledger (it was never exported); export it first"
+        }
+        let amounts = seen.compactMap(\.amount)
+        guard let amount = amounts.first else { return nil }
+        if amount.currency != note.currency {
+            return
+                "refund \(seen[0].refundID) is in \(amount.currency.code) but credit note \(creditNote) is in \(note.currency.code)"
+        }
+        if amount > note.open {
+            return
+                "refund \(seen[0].refundID) is \(amount) but credit note \(creditNote) has \(note.open) open (gross \(note.gross), \(note.applied) refunded before)"
+        }
+        return nil
+    }
+
     func validate() throws {
         if (creditNote == nil) == !ignore {
             throw ValidationError("give exactly one of --credit-note NUMBER or --ignore")
@@ -248,14 +272,17 @@ struct Resolve: ParsableCommand {
     func run() throws {
         let ledger = try location.openExisting()
         do {
-            guard !(try ledger.refundOutcomes(refundID: refundID)).isEmpty else {
+            let seen = try ledger.refundOutcomes(refundID: refundID)
+            guard !seen.isEmpty else {
                 printError("error: no reconciliation has seen refund \(refundID); check the id in the report")
                 throw ExitCode(ExitStatus.needsAttention)
             }
-            if let creditNote, try ledger.creditNote(number: creditNote) == nil {
-                printError(
-                    "error: credit note \(creditNote) is not in the ledger (it was never exported); export it first")
-                throw ExitCode(ExitStatus.needsAttention)
+            if let creditNote {
+                // The decision is checked now, against what the ledger holds, not left for the next run to drop.
+                if let refusal = try Self.refusal(matching: seen, to: creditNote, in: ledger) {
+                    printError("error: \(refusal); nothing recorded")
+                    throw ExitCode(ExitStatus.needsAttention)
+                }
             }
             let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? Self.accountName() ?? "unknown"
             let decision: Resolution.Decision = creditNote.map { .match(creditNote: $0) } ?? .ignore
