@@ -63,7 +63,7 @@ package struct ResolveCommands: Sendable {
 
     /// `text` as one shell word: as it is when it is plain, else in single quotes.
     static func quoted(_ text: String) -> String {
-        text.allSatisfy { $0.isLetter || $0.isNumber || "-_./#".contains($0) }
+        text.allSatisfy { $0.isLetter || $0.isNumber || "-_./".contains($0) }
             ? text : "'\(text.replacingOccurrences(of: "'", with: "'\\''"))'"
     }
 }

@@ -29,6 +29,11 @@ struct ResolveCommandsTests {
         #expect(!text.contains("|") && text.split(separator: "\n").count == 2)
     }
 
+    @Test("an id the shell would read as a comment is quoted: Shopify's #1002")
+    func hashQuoted() {
+        #expect(ResolveCommands().phrase(.ignore(refundID: "#1002")).hasPrefix("kccbridge resolve '#1002' --ignore"))
+    }
+
     @Test("a step in words needs no command")
     func words() {
         #expect(
