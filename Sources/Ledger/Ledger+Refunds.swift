@@ -85,6 +85,13 @@ extension Ledger {
         }
     }
 
+    /// Every application of refund `refundID` from `sourceSystem`: one, or one per credit note of a split.
+    package func appliedRefundParts(refundID: String, sourceSystem: String) throws(LedgerError) -> [AppliedRefund] {
+        try read {
+            try Self.appliedRefunds(in: $0, where: "source_system = ? AND refund_id = ?", [sourceSystem, refundID])
+        }
+    }
+
     /// Every refund applied to the credit note `creditNote`, oldest first.
     package func appliedRefunds(creditNote: String) throws(LedgerError) -> [AppliedRefund] {
         try read { try Self.appliedRefunds(in: $0, where: "credit_note = ?", [creditNote]) }
@@ -110,9 +117,8 @@ extension Ledger {
                     "refund \(refundID) was already applied to \(applied.refund.creditNote) in run \(applied.run) on \(applied.appliedAt.date); there is nothing left to decide"
                 )
             }
-            if case .match(let creditNote) = decision,
-                try Self.creditNotes(in: db, where: "d.number = ?", [creditNote]).isEmpty
-            {
+            for creditNote in decision.creditNotes
+            where try Self.creditNotes(in: db, where: "d.number = ?", [creditNote]).isEmpty {
                 throw Self.unknownCreditNote(creditNote)
             }
             try db.execute(
@@ -141,8 +147,10 @@ extension Ledger {
             throw LedgerError(.invalidValue, "refund \(refund.refundID) must be for more than 0, not \(refund.amount)")
         }
         let source = "refund \(refund.refundID) (\(refund.sourceSystem))"
+        // The parts of one refund split across credit notes are applied in one run; a refund applied in an earlier run is not again.
         if let earlier = try appliedRefunds(
-            in: db, where: "source_system = ? AND refund_id = ?", [refund.sourceSystem, refund.refundID]
+            in: db, where: "source_system = ? AND refund_id = ? AND (run_id <> ? OR credit_note = ?)",
+            [refund.sourceSystem, refund.refundID, run.rawValue, refund.creditNote]
         ).first {
             throw LedgerError(
                 .refundAlreadyApplied,

@@ -31,10 +31,13 @@ package final class LedgerReconciliationStore: ReconciliationStore {
     }
 
     package func earlierSighting(id: String, system: String) throws -> RefundSighting? {
-        if let applied = try ledger.appliedRefund(refundID: id, sourceSystem: system) {
+        let parts = try ledger.appliedRefundParts(refundID: id, sourceSystem: system)
+        if let first = parts.first {
+            // A split refund's amount is the sum of its parts.
+            let total = parts.dropFirst().reduce(first.refund.amount) { $0.adding($1.refund.amount) ?? $0 }
             return RefundSighting(
-                amount: applied.refund.amount, date: applied.refund.date, applied: true,
-                context: "applied to \(applied.refund.creditNote) in run \(applied.run)")
+                amount: total, date: first.refund.date, applied: true,
+                context: "applied to \(parts.map(\.refund.creditNote).joined(separator: " and ")) in run \(first.run)")
         }
         guard let seen = try ledger.refundOutcomes(refundID: id).first(where: { $0.sourceSystem == system }) else {
             return nil
@@ -56,11 +59,12 @@ package final class LedgerReconciliationStore: ReconciliationStore {
     }
 
     package func complete(_ run: RunID, decisions: [RefundDecision]) throws {
-        let refunds = decisions.filter(\.outcome.isApplied).compactMap { d -> RefundApplication? in
-            guard let amount = d.refund.amount, let creditNote = d.creditNote else { return nil }
-            return RefundApplication(
-                refundID: d.refund.id, sourceSystem: d.refund.system, creditNote: creditNote, amount: amount,
-                date: d.refund.date)
+        let refunds = decisions.flatMap { d in
+            d.applications.map { part in
+                RefundApplication(
+                    refundID: d.refund.id, sourceSystem: d.refund.system, creditNote: part.creditNote,
+                    amount: part.amount, date: d.refund.date)
+            }
         }
         // A duplicate or a conflict leaves the first sighting as it was: it is what the next one is compared with.
         let outcomes = decisions.filter { $0.outcome != .duplicate && $0.outcome != .conflict }.map { d in

@@ -90,6 +90,16 @@ package struct Reconciler {
         }
 
         let resolution = try ledger.resolution(refundID: refund.id, system: refund.system)
+        if let resolution, case .split(let parts) = resolution.decision {
+            try split(&decision, parts, amount: amount, resolution: resolution)
+            if decision.outcome.isApplied {
+                for part in parts { appliedHere[part.creditNote, default: .zero(amount.currency)] += part.amount }
+                seenHere.insert(key)
+            } else {
+                decision.steps = steps(for: decision)
+            }
+            return decision
+        }
         var givenCreditNote = refund.creditNote
         if let resolution, case .match(let number) = resolution.decision {
             givenCreditNote = number
@@ -126,7 +136,7 @@ package struct Reconciler {
                 "\(resolution.decidedBy) chose credit note \(chosen) on \(resolution.decidedAt.date), but it cannot be applied: "
                 + decision.reason
         }
-        if decision.outcome.isApplied, let holdBack, let payment = decision.payment,
+        if decision.outcome.isApplied, let holdBack, let payment = decision.payments.first,
             let reason = holdBack(decision, payment)
         {
             decision.outcome = .overRefund
@@ -148,6 +158,54 @@ package struct Reconciler {
     }
 
     // MARK: Matching
+
+    /// A person's split across credit notes: applied only if every part still
+    /// fits (its credit note known, in the refund's currency, with that much
+    /// open) and the parts sum to the refund exactly.
+    private mutating func split(
+        _ decision: inout RefundDecision, _ parts: [CreditNotePart], amount: Money, resolution: Resolution
+    ) throws {
+        let who = "\(resolution.decidedBy) split the refund on \(resolution.decidedAt.date)"
+        let words = parts.map { "\($0.amount) to \($0.creditNote)" }.joined(separator: ", ")
+        decision.evidence.append("\(who): \(words) (\(resolution.note))")
+        decision.resolution = resolution
+        var problem: (RefundOutcome, String)?
+        var total = Money.zero(amount.currency)
+        for part in parts {
+            total = total.adding(part.amount) ?? total
+            guard let note = try balance(part.creditNote) else {
+                problem = problem ?? (.skippedUnmatchedOrder, "credit note \(part.creditNote) is not in the ledger")
+                continue
+            }
+            decision.evidence.append(
+                "\(note.number): gross \(note.gross), refunded before \(note.applied), open \(note.open)")
+            if note.currency != amount.currency {
+                problem =
+                    problem
+                    ?? (
+                        .currencyMismatch,
+                        "credit note \(note.number) is in \(note.currency.code), the refund in \(amount.currency.code)"
+                    )
+            } else if part.amount > note.open {
+                problem =
+                    problem ?? (.overRefund, "\(part.amount) is more than the \(note.open) open on \(note.number)")
+            }
+            decision.customerName = decision.customerName ?? note.customerName
+            decision.orderNumber = decision.orderNumber ?? note.orderNumber
+        }
+        if problem == nil, total != amount {
+            problem = (.overRefund, "the parts add up to \(total), not the refund's \(amount)")
+        }
+        if let (outcome, why) = problem {
+            decision.outcome = outcome
+            decision.reason = "\(who) (\(words)), but it cannot be applied: \(why)"
+            return
+        }
+        decision.outcome = .matched
+        decision.parts = parts
+        decision.creditNote = parts.first?.creditNote
+        decision.reason = "\(who): \(words)"
+    }
 
     private mutating func evaluate(
         _ decision: inout RefundDecision, against note: CreditNoteBalance, amount: Money, byOrder: Bool

@@ -14,12 +14,14 @@ enum ReconciliationOutputs {
 
     /// What KCC's payment import carries: the applied refunds only.
     static func payments(_ decisions: [RefundDecision]) -> [KCCPayment] {
-        decisions.filter(\.outcome.isApplied).map { d in
+        decisions.filter(\.outcome.isApplied).flatMap { d in
             let r = d.refund
-            return KCCPayment(
-                refundID: r.id, date: r.date, amount: r.amount, creditNote: d.creditNote ?? "",
-                orderNumber: d.orderNumber,
-                method: r.method, reference: r.reference, sourceSystem: r.system)
+            // A refund split across credit notes is one payment per credit note.
+            return d.applications.map { part in
+                KCCPayment(
+                    refundID: r.id, date: r.date, amount: part.amount, creditNote: part.creditNote,
+                    orderNumber: d.orderNumber, method: r.method, reference: r.reference, sourceSystem: r.system)
+            }
         }
     }
 
@@ -88,6 +90,7 @@ enum ReconciliationOutputs {
             switch resolution.decision {
             case .ignore: "ignored"
             case .match(let number): "matched to \(number)"
+            case .split(let parts): "split: " + parts.map { "\($0.amount) to \($0.creditNote)" }.joined(separator: ", ")
             }
         return "\(what) by \(resolution.decidedBy) on \(resolution.decidedAt.iso8601): \(resolution.note)"
     }

@@ -213,7 +213,7 @@ package final class ReconciliationRun {
                     ).utf8)
             },
         ]
-        let applied = decisions.compactMap { decision in decision.payment.map { (decision, $0) } }
+        let applied = decisions.flatMap { decision in decision.payments.map { (decision, $0) } }
         for destination in options.refundDestinations {
             let sendable = try sendable(applied, to: destination, notes: &report.notes)
             let writer = destination.writer

@@ -21,6 +21,8 @@ package struct RefundDecision: Sendable, Hashable {
     package var suggestions: [String] = []
     /// What a person can do about it, for items that need one (empty otherwise).
     package var steps: [ResolutionStep] = []
+    /// A refund a person split across credit notes: each one's share (empty otherwise).
+    package var parts: [CreditNotePart] = []
     /// A hand decision already recorded.
     package var resolution: Resolution?
 
@@ -31,12 +33,23 @@ package struct RefundDecision: Sendable, Hashable {
 }
 
 extension RefundDecision {
-    /// The refund as an accounting package records it, for applied outcomes.
-    package var payment: RefundPayment? {
-        guard outcome.isApplied, let creditNote, let amount = refund.amount, let date = refund.date else { return nil }
-        return RefundPayment(
-            refundID: refund.id, creditNote: creditNote, orderNumber: orderNumber,
-            customerName: customerName ?? refund.customer ?? "", amount: amount, date: date, method: refund.method,
-            reference: refund.reference)
+    /// What an applied refund puts on which credit note: all of it on its
+    /// credit note, or each part of a split on its own.
+    package var applications: [CreditNotePart] {
+        guard outcome.isApplied else { return [] }
+        if !parts.isEmpty { return parts }
+        guard let creditNote, let amount = refund.amount else { return [] }
+        return [CreditNotePart(creditNote: creditNote, amount: amount)]
+    }
+
+    /// The refund as an accounting package records it, for applied outcomes: one payment per credit note.
+    package var payments: [RefundPayment] {
+        guard let date = refund.date else { return [] }
+        return applications.map { part in
+            RefundPayment(
+                refundID: refund.id, creditNote: part.creditNote, orderNumber: orderNumber,
+                customerName: customerName ?? refund.customer ?? "", amount: part.amount, date: date,
+                method: refund.method, reference: refund.reference)
+        }
     }
 }

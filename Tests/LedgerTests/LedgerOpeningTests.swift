@@ -12,7 +12,7 @@ struct LedgerOpeningTests {
         #expect(TestFiles.names(in: fixture.folder + "/state").contains("ledger.sqlite"))
         #expect(
             try RawSQLite.strings(fixture.path, "SELECT identifier FROM grdb_migrations ORDER BY identifier") == [
-                "v1", "v2", "v3", "v4",
+                "v1", "v2", "v3", "v4", "v5",
             ])
         let tables = try RawSQLite.strings(
             fixture.path,
@@ -35,7 +35,7 @@ struct LedgerOpeningTests {
         #expect(try again.runs().count == 1)
         #expect(
             try RawSQLite.strings(fixture.path, "SELECT identifier FROM grdb_migrations ORDER BY identifier") == [
-                "v1", "v2", "v3", "v4",
+                "v1", "v2", "v3", "v4", "v5",
             ])
     }
 

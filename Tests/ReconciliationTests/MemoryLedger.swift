@@ -60,7 +60,7 @@ final class MemoryLedger: ReconciliationStore {
                 context: "seen (\(d.outcome))")
         }
         for d in decisions where d.outcome.isApplied {
-            applied[d.creditNote!, default: .zero(d.refund.amount!.currency)] += d.refund.amount!
+            for part in d.applications { applied[part.creditNote, default: .zero(part.amount.currency)] += part.amount }
             appliedIDs.insert("\(d.refund.system)/\(d.refund.id)")
         }
     }

@@ -179,4 +179,45 @@ struct SyncMissingOrderTests {
         let resolutions = try Run(["ledger", "export", "--table", "resolutions"] + ledger)
         #expect(!resolutions.stdout.contains(",BIG,"), "nothing was recorded")
     }
+
+    @Test(
+        "a refund split across two credit notes: shares checked at once, applied once to each, two rows in the KCC import"
+    )
+    func split() throws {
+        let folder = try temporaryFolder()
+        let ledger = ["--ledger", folder.appendingPathComponent("ledger.sqlite").path]
+        let batch = Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv").path
+        _ = try Run(
+            ["convert", batch, "--to", "xero-xml", "--out", folder.appendingPathComponent("export").path] + ledger)
+        let refunds = folder.appendingPathComponent("refunds.csv")
+        try "RefundId,OrderNumber,Amount,Currency,Date\nSPLIT1,SO-99999,69.99,GBP,2026-11-20\n"
+            .write(to: refunds, atomically: true, encoding: .utf8)
+        _ = try Run(["reconcile", refunds.path, "--out", folder.appendingPathComponent("r1").path] + ledger)
+        let wrongSum = try Run(
+            [
+                "resolve", "SPLIT1", "--credit-note", "CRN-004608:59.99", "--credit-note", "CRN-004609:9.00", "--note",
+                "x",
+            ]
+                + ledger)
+        #expect(
+            wrongSum.status == 1
+                && wrongSum.stderr.contains("the shares add up to 68.99 GBP, but refund SPLIT1 is 69.99 GBP"))
+        let resolved = try Run(
+            [
+                "resolve", "SPLIT1", "--credit-note", "CRN-004608:59.99", "--credit-note", "CRN-004609:10.00", "--note",
+                "two returns",
+            ]
+                + ledger)
+        #expect(resolved.status == 0, "\(resolved.stderr)")
+        let again = try Run(["reconcile", refunds.path, "--out", folder.appendingPathComponent("r2").path] + ledger)
+        #expect(again.status == 0 && again.stdout.contains("1 refund: 1 matched"), "\(again.stdout)")
+        let rows = try ReconcileCommandTests.csvRows(folder.appendingPathComponent("r2/refunds.kcc-payments.csv"))
+            .dropFirst().filter { $0.count > 1 }
+        #expect(
+            rows.map { [$0[0], $0[2], $0[4]] } == [
+                ["SPLIT1", "59.99", "CRN-004608"], ["SPLIT1", "10.00", "CRN-004609"],
+            ])
+        let third = try Run(["reconcile", refunds.path, "--out", folder.appendingPathComponent("r3").path] + ledger)
+        #expect(third.stdout.contains("1 refund: 1 duplicate"), "applied once: \(third.stdout)")
+    }
 }

@@ -20,6 +20,9 @@ enum LedgerSchema {
         migrator.registerMigration("v4") { db in
             try db.execute(sql: v4)
         }
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }()
 
@@ -160,6 +163,44 @@ enum LedgerSchema {
     static let v4 = """
         ALTER TABLE applied_refund ADD COLUMN refund_date TEXT;
         ALTER TABLE refund_outcome ADD COLUMN refund_date TEXT;
+        """
+
+    /// v5: a refund a person split across credit notes is applied once to
+    /// each: `applied_refund` is unique per refund and credit note, and a
+    /// resolution may be a split (`split:…`). SQLite cannot change a table's
+    /// constraints, so both tables are rebuilt.
+    static let v5 = """
+        CREATE TABLE applied_refund_v5 (
+            id             INTEGER PRIMARY KEY,
+            refund_id      TEXT    NOT NULL CHECK (refund_id <> ''),
+            source_system  TEXT    NOT NULL CHECK (source_system <> ''),
+            credit_note    TEXT    NOT NULL,
+            amount_minor   INTEGER NOT NULL CHECK (typeof(amount_minor) = 'integer' AND amount_minor > 0),
+            currency       TEXT    NOT NULL CHECK (length(currency) = 3),
+            run_id         INTEGER NOT NULL REFERENCES export_run(id),
+            applied_at     TEXT    NOT NULL,
+            refund_date    TEXT,
+            UNIQUE (source_system, refund_id, credit_note)
+        );
+        INSERT INTO applied_refund_v5 SELECT id, refund_id, source_system, credit_note, amount_minor, currency, run_id,
+            applied_at, refund_date FROM applied_refund;
+        DROP TABLE applied_refund;
+        ALTER TABLE applied_refund_v5 RENAME TO applied_refund;
+        CREATE INDEX applied_refund_credit_note ON applied_refund(credit_note);
+        CREATE INDEX applied_refund_refund ON applied_refund(refund_id);
+        CREATE TABLE resolution_v5 (
+            id          INTEGER PRIMARY KEY,
+            refund_id   TEXT NOT NULL CHECK (refund_id <> ''),
+            decision    TEXT NOT NULL CHECK (decision = 'ignore' OR decision GLOB 'match:?*' OR decision GLOB 'split:?*'),
+            note        TEXT NOT NULL,
+            decided_by  TEXT NOT NULL CHECK (decided_by <> ''),
+            decided_at  TEXT NOT NULL
+        );
+        INSERT INTO resolution_v5 SELECT id, refund_id, decision, note, decided_by, decided_at FROM resolution;
+        DROP TABLE resolution;
+        ALTER TABLE resolution_v5 RENAME TO resolution;
+        CREATE INDEX resolution_refund ON resolution(refund_id);
+        CREATE INDEX resolution_decision ON resolution(decision);
         """
 
     /// v3: documents a pending run has written, kept on disk (not in memory)

@@ -1,3 +1,5 @@
+import KCCModel
+
 /// A person's decision about a refund the reconciliation could not place.
 /// The latest resolution of a refund is the one in force; earlier ones stay as history.
 package struct Resolution: Sendable, Hashable, CustomStringConvertible {
@@ -7,12 +9,27 @@ package struct Resolution: Sendable, Hashable, CustomStringConvertible {
         case match(creditNote: String)
         /// Leave it out for good.
         case ignore
+        /// Apply it across several credit notes, these amounts to each (they sum to the refund).
+        case split([CreditNotePart])
 
-        /// `match:CRN-1` or `ignore`: how it is stored.
+        /// `match:CRN-1`, `ignore`, or `split:CRN-1=1200 GBP<TAB>CRN-2=800 GBP`: how it is stored.
         package var text: String {
             switch self {
             case .match(let creditNote): "match:\(creditNote)"
             case .ignore: "ignore"
+            case .split(let parts):
+                "split:"
+                    + parts.map { "\($0.creditNote)=\($0.amount.minorUnits) \($0.amount.currency.code)" }.joined(
+                        separator: "\t")
+            }
+        }
+
+        /// The credit notes it names.
+        package var creditNotes: [String] {
+            switch self {
+            case .match(let creditNote): [creditNote]
+            case .ignore: []
+            case .split(let parts): parts.map(\.creditNote)
             }
         }
 
@@ -22,6 +39,19 @@ package struct Resolution: Sendable, Hashable, CustomStringConvertible {
                 self = .ignore
             } else if text.hasPrefix("match:"), text.count > 6 {
                 self = .match(creditNote: String(text.dropFirst(6)))
+            } else if text.hasPrefix("split:") {
+                var parts: [CreditNotePart] = []
+                for item in text.dropFirst(6).split(separator: "\t") {
+                    guard let equals = item.lastIndex(of: "="),
+                        case let amount = item[item.index(after: equals)...].split(separator: " "), amount.count == 2,
+                        let minor = Int64(amount[0]), let currency = Currency(code: String(amount[1]))
+                    else { return nil }
+                    parts.append(
+                        CreditNotePart(
+                            creditNote: String(item[..<equals]), amount: Money(minorUnits: minor, currency: currency)))
+                }
+                guard parts.count > 1 else { return nil }
+                self = .split(parts)
             } else {
                 return nil
             }
@@ -49,5 +79,16 @@ package struct Resolution: Sendable, Hashable, CustomStringConvertible {
     /// `refund R-7 resolved as match:CRN-1 by anna ("customer confirmed by phone")`.
     package var description: String {
         "refund \(refundID) resolved as \(decision) by \(decidedBy)" + (note.isEmpty ? "" : " (\"\(note)\")")
+    }
+}
+
+/// One credit note's share of a refund split across several.
+package struct CreditNotePart: Sendable, Hashable {
+    package var creditNote: String
+    package var amount: Money
+
+    package init(creditNote: String, amount: Money) {
+        self.creditNote = creditNote
+        self.amount = amount
     }
 }

@@ -218,8 +218,12 @@ struct Resolve: ParsableCommand {
     @Argument(help: "The refund id, as the report shows it.")
     var refundID: String
 
-    @Option(name: .customLong("credit-note"), help: "Allocate the refund to this credit note.")
-    var creditNote: String?
+    @Option(
+        name: .customLong("credit-note"),
+        help:
+            "Allocate the refund to this credit note; or split it, repeating NUMBER:AMOUNT (--credit-note CRN-1:12.00 --credit-note CRN-2:8.00), the shares summing to the refund."
+    )
+    var creditNotes: [String] = []
 
     @Flag(help: "Leave the refund out of KCC for good.")
     var ignore = false
@@ -238,33 +242,9 @@ struct Resolve: ParsableCommand {
         return String(cString: name)
     }
 
-    /// Why refund `seen` cannot be matched to `creditNote`, or `nil` when it can.
-    static func refusal(
-        matching seen: [RefundOutcomeRecord], to creditNote: String, in ledger: Ledger
-    ) throws -> String? {
-        guard let note = try ledger.creditNote(number: creditNote) else {
-            if let other = try ledger.documents(number: creditNote).first {
-                return
-                    "\(creditNote) is an exported \(other.document.kind.noun), not a credit note; a refund is matched to a credit note"
-            }
-            return "credit note \(creditNote) is not in the ledger (it was never exported); export it first"
-        }
-        let amounts = seen.compactMap(\.amount)
-        guard let amount = amounts.first else { return nil }
-        if amount.currency != note.currency {
-            return
-                "refund \(seen[0].refundID) is in \(amount.currency.code) but credit note \(creditNote) is in \(note.currency.code)"
-        }
-        if amount > note.open {
-            return
-                "refund \(seen[0].refundID) is \(amount) but credit note \(creditNote) has \(note.open) open (gross \(note.gross), \(note.applied) refunded before)"
-        }
-        return nil
-    }
-
     func validate() throws {
-        if (creditNote == nil) == !ignore {
-            throw ValidationError("give exactly one of --credit-note NUMBER or --ignore")
+        if creditNotes.isEmpty == !ignore {
+            throw ValidationError("give --credit-note NUMBER (repeated NUMBER:AMOUNT to split) or --ignore, not both")
         }
         if note.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--note must say why") }
     }
@@ -277,15 +257,21 @@ struct Resolve: ParsableCommand {
                 printError("error: no reconciliation has seen refund \(refundID); check the id in the report")
                 throw ExitCode(ExitStatus.needsAttention)
             }
-            if let creditNote {
-                // The decision is checked now, against what the ledger holds, not left for the next run to drop.
-                if let refusal = try Self.refusal(matching: seen, to: creditNote, in: ledger) {
-                    printError("error: \(refusal); nothing recorded")
-                    throw ExitCode(ExitStatus.needsAttention)
+            var decision = Resolution.Decision.ignore
+            if !creditNotes.isEmpty {
+                let (made, why) = ResolutionCheck.decision(creditNotes, refund: seen)
+                guard let made else {
+                    printError("error: \(why ?? "the credit notes make no decision"); nothing recorded")
+                    throw ExitCode(ExitStatus.usage)
                 }
+                decision = made
+            }
+            // The decision is checked now, against what the ledger holds, not left for the next run to drop.
+            if let refusal = try ResolutionCheck.refusal(decision, refund: seen, in: ledger) {
+                printError("error: \(refusal); nothing recorded")
+                throw ExitCode(ExitStatus.needsAttention)
             }
             let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? Self.accountName() ?? "unknown"
-            let decision: Resolution.Decision = creditNote.map { .match(creditNote: $0) } ?? .ignore
             let resolution = try ledger.recordResolution(refundID: refundID, decision: decision, note: note, by: who)
             print("recorded: \(resolution); the next reconcile applies it")
         } catch let error as LedgerError {
