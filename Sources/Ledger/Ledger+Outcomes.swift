@@ -13,7 +13,9 @@ extension Ledger {
                     WHERE o.outcome NOT IN ('matched', 'matched-by-order', 'partial', 'duplicate')
                       AND NOT EXISTS (SELECT 1 FROM applied_refund a WHERE a.source_system = o.source_system AND a.refund_id = o.refund_id)
                       AND NOT EXISTS (SELECT 1 FROM resolution r WHERE r.refund_id = o.refund_id AND r.decision = 'ignore'
-                                      AND r.id = (SELECT MAX(id) FROM resolution WHERE refund_id = o.refund_id))
+                                      AND (r.source_system IS NULL OR r.source_system = o.source_system)
+                                      AND r.id = (SELECT MAX(id) FROM resolution WHERE refund_id = o.refund_id
+                                                  AND (source_system IS NULL OR source_system = o.source_system)))
                     ORDER BY o.seen_at, o.source_file, o.source_line
                     """)
             return rows.map(Self.outcomeRecord)

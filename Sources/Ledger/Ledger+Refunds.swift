@@ -97,24 +97,29 @@ extension Ledger {
         try read { try Self.appliedRefunds(in: $0, where: "credit_note = ?", [creditNote]) }
     }
 
-    /// Records a person's decision about refund `refundID`; it takes effect on
-    /// the next reconciliation. Every resolution is kept; the latest is in force.
+    /// Records a person's decision about refund `refundID` from `sourceSystem`;
+    /// it takes effect on the next reconciliation. Every resolution is kept;
+    /// the latest is in force.
     ///
-    /// Refused when the refund was already applied (there is nothing left to
-    /// decide) or when a match names a credit note the ledger does not know.
+    /// A match or a split is refused when the refund was already applied (there
+    /// is nothing left to place) or names a credit note the ledger does not
+    /// know; `ignore` is always taken (it also acknowledges a conflict or a
+    /// reversal of a refund applied before).
     @discardableResult
     package func recordResolution(
-        refundID: String, decision: Resolution.Decision, note: String, by person: String
+        refundID: String, sourceSystem: String? = nil, decision: Resolution.Decision, note: String, by person: String
     ) throws(LedgerError) -> Resolution {
         let resolution = Resolution(
-            refundID: try Self.nonEmpty(refundID, "the refund id"), decision: decision, note: note,
-            decidedBy: try Self.nonEmpty(person, "who decided"), decidedAt: now
+            refundID: try Self.nonEmpty(refundID, "the refund id"), sourceSystem: sourceSystem, decision: decision,
+            note: note, decidedBy: try Self.nonEmpty(person, "who decided"), decidedAt: now
         )
         try write { db in
-            if let applied = try Self.appliedRefunds(in: db, where: "refund_id = ?", [refundID]).first {
+            let sameSource = sourceSystem.map { _ in "refund_id = ? AND source_system = ?" } ?? "refund_id = ?"
+            let arguments: StatementArguments = sourceSystem.map { [refundID, $0] } ?? [refundID]
+            if decision != .ignore, let applied = try Self.appliedRefunds(in: db, where: sameSource, arguments).first {
                 throw LedgerError(
                     .refundAlreadyApplied,
-                    "refund \(refundID) was already applied to \(applied.refund.creditNote) in run \(applied.run) on \(applied.appliedAt.date); there is nothing left to decide"
+                    "refund \(refundID) was already applied to \(applied.refund.creditNote) in run \(applied.run) on \(applied.appliedAt.date); there is nothing left to place"
                 )
             }
             for creditNote in decision.creditNotes
@@ -122,9 +127,11 @@ extension Ledger {
                 throw Self.unknownCreditNote(creditNote)
             }
             try db.execute(
-                sql:
-                    "INSERT INTO resolution (refund_id, decision, note, decided_by, decided_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [refundID, decision.text, note, person, resolution.decidedAt.iso8601]
+                sql: """
+                    INSERT INTO resolution (refund_id, source_system, decision, note, decided_by, decided_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [refundID, sourceSystem, decision.text, note, person, resolution.decidedAt.iso8601]
             )
         }
         logger.info(
@@ -133,8 +140,16 @@ extension Ledger {
     }
 
     /// Every resolution of refund `refundID`, oldest first; the last is in force.
-    package func resolutions(refundID: String) throws(LedgerError) -> [Resolution] {
-        try read { try Self.resolutions(in: $0, where: "refund_id = ?", [refundID]) }
+    /// With `sourceSystem`, only those of that source (and older ones recorded for any source).
+    package func resolutions(refundID: String, sourceSystem: String? = nil) throws(LedgerError) -> [Resolution] {
+        try read { db in
+            if let sourceSystem {
+                return try Self.resolutions(
+                    in: db, where: "refund_id = ? AND (source_system IS NULL OR source_system = ?)",
+                    [refundID, sourceSystem])
+            }
+            return try Self.resolutions(in: db, where: "refund_id = ?", [refundID])
+        }
     }
 
     // MARK: Helpers
@@ -244,7 +259,8 @@ extension Ledger {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT refund_id, decision, note, decided_by, decided_at FROM resolution WHERE \(condition) ORDER BY id
+                SELECT refund_id, source_system, decision, note, decided_by, decided_at FROM resolution WHERE \(condition)
+                ORDER BY id
                 """, arguments: arguments
         ).map { row in
             let id: String = row["refund_id"]
@@ -252,7 +268,8 @@ extension Ledger {
                 throw Rows.damaged("a resolution of refund \(id) has an unknown decision")
             }
             return Resolution(
-                refundID: id, decision: decision, note: row["note"], decidedBy: row["decided_by"],
+                refundID: id, sourceSystem: row["source_system"], decision: decision, note: row["note"],
+                decidedBy: row["decided_by"],
                 decidedAt: try Rows.timestamp(row["decided_at"], of: "a resolution of refund \(id)")
             )
         }

@@ -39,6 +39,11 @@ package protocol AccountingPackage: Sendable {
 }
 
 extension AccountingPackage {
+    /// Whether `refund` was read back from this package (`xero`, or `xero/uk-shop` with `--source`).
+    package func isSource(of refund: Refund) -> Bool {
+        refund.system == sourceSystem || refund.system.hasPrefix(sourceSystem + "/")
+    }
+
     package var configurationSection: (any ConfigurationSection.Type)? { nil }
     package var taxCodeFields: [TaxCodeField] { [] }
     package var defaultTaxFields: [String: [String: String]] { [:] }

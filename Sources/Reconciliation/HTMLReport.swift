@@ -88,7 +88,8 @@ enum HTMLReport {
                 + "<td class=\"id\">\(escape(r.date?.description ?? "—"))</td><td class=\"num\">\(escape(r.amount?.description ?? "—"))</td>"
                 + "<td>\(badge(d.outcome))</td><td class=\"id\">\(escape(d.creditNote ?? "—"))</td><td class=\"id\">\(escape(d.orderNumber ?? "—"))</td><td>\(why)</td>"
             if let commands {
-                let command = commands.lines(d.steps).map { "<code>\(escape($0))</code>" }.joined(separator: "<br>")
+                let command = commands.lines(d.steps, source: d.refund.system).map { "<code>\(escape($0))</code>" }
+                    .joined(separator: "<br>")
                 html += "<td>\(command)</td>"
             }
             html += "</tr>\n"

@@ -22,7 +22,7 @@ package final class LedgerReconciliationStore: ReconciliationStore {
         try ledger.isRefundApplied(refundID: id, sourceSystem: system)
     }
     package func resolution(refundID: String, system: String) throws -> Resolution? {
-        try ledger.resolutions(refundID: refundID).last
+        try ledger.resolutions(refundID: refundID, sourceSystem: system).last
     }
     package func creditNoteNumbers() throws -> [String] { try ledger.creditNoteNumbers() }
 

@@ -49,16 +49,21 @@ package struct Reconciler {
             return decision
         }
 
-        guard refund.isValid, let amount = refund.amount else {
-            decision.reason =
-                "the record cannot be used: "
-                + (refund.problems.isEmpty ? "no refund id" : refund.problems.map(\.message).joined(separator: "; "))
+        let controlInID = refund.id.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+        guard refund.isValid, !controlInID, let amount = refund.amount else {
+            let why =
+                controlInID
+                ? ["the refund id holds a control character"]
+                : refund.problems.isEmpty ? ["no refund id"] : refund.problems.map(\.message)
+            decision.reason = "the record cannot be used: " + why.joined(separator: "; ")
             decision.steps = [.fixSourceFile, .ignore(refundID: refund.id)]
             return decision
         }
         let earlier: RefundSighting? =
             try seenHereVersions[key] ?? ledger.earlierSighting(id: refund.id, system: refund.system)
-        if let earlier,
+        // A person who has decided about this refund since has settled the conflict: their decision is carried out.
+        let decided = try ledger.resolution(refundID: refund.id, system: refund.system) != nil
+        if let earlier, !decided,
             earlier.amount != amount || (earlier.date != nil && refund.date != nil && earlier.date != refund.date)
         {
             let now = RefundSighting(amount: amount, date: refund.date, applied: false, context: "now")

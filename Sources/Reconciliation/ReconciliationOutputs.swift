@@ -38,7 +38,7 @@ enum ReconciliationOutputs {
                     d.orderNumber ?? "", r.amount?.amountText ?? "", r.currency?.code ?? "",
                     d.evidence.joined(separator: "; "),
                     d.candidates.joined(separator: " "), d.suggestions.joined(separator: "; "),
-                    commands.render(d.steps),
+                    commands.render(d.steps, source: d.refund.system),
                     d.resolution.map(Self.describe) ?? "",
                 ].map { KCCPaymentImport.safe($0, .escape) }, to: &bytes)
         }

@@ -110,7 +110,7 @@ package final class ReconciliationRun {
         var report = ReconcileReport(input: name)
         let destinations = options.refundDestinations
         reconciler.holdBack = { @Sendable decision, payment -> String? in
-            for destination in destinations where decision.refund.system != destination.package.sourceSystem {
+            for destination in destinations where !destination.package.isSource(of: decision.refund) {
                 if let reason = destination.writer.holdBack(payment) { return reason }
             }
             return nil
@@ -187,7 +187,7 @@ package final class ReconciliationRun {
         let stem = Self.freeStem(Self.stem(of: path), in: folder, suffixes: suffixes)
         if stem != Self.stem(of: path) {
             report.notes.append(
-                "this file's outputs from an earlier run are in \(folder); this run's are \(stem).*, nothing was overwritten"
+                "\(folder) already holds outputs named \(Self.stem(of: path)).* (an earlier run); this run's are \(stem).*, nothing was overwritten"
             )
         }
         let name = report.input
@@ -233,7 +233,7 @@ package final class ReconciliationRun {
         let target = destination.writer.target
         var sendable: [RefundPayment] = []
         for (decision, payment) in applied {
-            if decision.refund.system == package.sourceSystem {
+            if package.isSource(of: decision.refund) {
                 notes.append(
                     "refund \(payment.refundID) came from \(package.sourceSystem) and is already there; not written for \(target)"
                 )

@@ -30,26 +30,27 @@ package struct ResolveCommands: Sendable {
 
     /// The steps, one per line: each a complete command a person can paste
     /// alone (never two choices on one line), or an instruction in words.
-    package func render(_ steps: [ResolutionStep]) -> String {
-        lines(steps).joined(separator: "\n")
+    package func render(_ steps: [ResolutionStep], source: String? = nil) -> String {
+        lines(steps, source: source).joined(separator: "\n")
     }
 
-    /// The steps, one line each.
-    package func lines(_ steps: [ResolutionStep]) -> [String] {
-        steps.map(phrase)
+    /// The steps, one line each; `source` (the refund's) is named in each
+    /// command, since two sources may both have a refund of the same id.
+    package func lines(_ steps: [ResolutionStep], source: String? = nil) -> [String] {
+        steps.map { phrase($0, source: source) }
     }
 
     /// One step in words, or as the command that takes it.
-    package func phrase(_ step: ResolutionStep) -> String {
+    package func phrase(_ step: ResolutionStep, source: String? = nil) -> String {
         switch step {
         case .fixSourceFile:
             "fix the source file and reconcile again"
         case .copyOrderAsCreditNote(let order):
             "in KCC copy order \(order ?? "?") as a credit note, export it, then reconcile again"
         case .match(let refundID, let creditNote):
-            "\(resolve(refundID)) --credit-note \(creditNote ?? "NUMBER") --note \"why\""
+            resolve(refundID, source, "--credit-note \(creditNote.map(Self.quoted) ?? "NUMBER") --note \"why\"")
         case .ignore(let refundID):
-            "\(resolve(refundID)) --ignore --note \"why\""
+            resolve(refundID, source, "--ignore --note \"why\"")
         case .checkSource(let refundID, let system):
             "look refund \(refundID) up in \(system); if the earlier version is right, record this one as ignored:"
         case .reverseInKCC(let refundID):
@@ -57,8 +58,14 @@ package struct ResolveCommands: Sendable {
         }
     }
 
-    private func resolve(_ refundID: String) -> String {
-        "kccbridge resolve \(Self.quoted(refundID))" + (ledger.map { " --ledger \(Self.quoted($0))" } ?? "")
+    /// `kccbridge resolve ID --source S --ledger L OPTIONS`; an id that starts
+    /// with `-` goes last, after `--`, so it is never read as an option.
+    private func resolve(_ refundID: String, _ source: String?, _ options: String) -> String {
+        let naming =
+            (source.map { " --source \(Self.quoted($0))" } ?? "")
+            + (ledger.map { " --ledger \(Self.quoted($0))" } ?? "")
+        if refundID.hasPrefix("-") { return "kccbridge resolve\(naming) \(options) -- \(Self.quoted(refundID))" }
+        return "kccbridge resolve \(Self.quoted(refundID))\(naming) \(options)"
     }
 
     /// `text` as one shell word: as it is when it is plain, else in single quotes.

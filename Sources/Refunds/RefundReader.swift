@@ -49,7 +49,12 @@ package struct RefundFile: Sendable {
                 at: SourceLocation(file: name),
                 "'\(chosen)' is not a refund format (known: \(formats(settings).joined(separator: ", ")))")
         }
-        return try reader.read(path, displayName: name, settings: settings)
+        var read = try reader.read(path, displayName: name, settings: settings)
+        if let source {
+            // The organisation or company file the user names: `xero/uk-shop`, so two of one package never meet.
+            for index in read.refunds.indices { read.refunds[index].system += "/\(source)" }
+        }
+        return read
     }
 
     /// The format of a refund file, from its content: the first package reader
@@ -60,6 +65,12 @@ package struct RefundFile: Sendable {
             throw FileRefusal(at: SourceLocation(file: name), "the file cannot be read or is empty")
         }
         if let reader = readers.first(where: { $0.recognises(Array(head)) }) { return reader.format }
+        if head.first == UInt8(ascii: "{") || head.first == UInt8(ascii: "[") {
+            throw FileRefusal(
+                at: SourceLocation(file: name, line: 1),
+                "this JSON is not a refund file any package reads (\(readers.map(\.summary).joined(separator: "; "))); name the format with --from"
+            )
+        }
         if head.first == UInt8(ascii: "<") {
             throw FileRefusal(
                 at: SourceLocation(file: name),

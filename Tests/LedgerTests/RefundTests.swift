@@ -119,9 +119,11 @@ struct RefundTests {
         }
         try ledger.recordRefund(Sample.refund("R-1", to: "CRN-1", 100), run: run)
         let applied = #expect(throws: LedgerError.self) {
-            try ledger.recordResolution(refundID: "R-1", decision: .ignore, note: "", by: "anna")
+            try ledger.recordResolution(refundID: "R-1", decision: .match(creditNote: "CRN-1"), note: "", by: "anna")
         }
         #expect(applied?.code == .refundAlreadyApplied)
+        // Ignoring acknowledges a conflict or a reversal of an applied refund: always taken.
+        try ledger.recordResolution(refundID: "R-1", decision: .ignore, note: "reversed in KCC", by: "anna")
         #expect(Resolution.Decision(text: "match:CRN-1") == .match(creditNote: "CRN-1"))
         #expect(Resolution.Decision(text: "match:") == nil)
     }

@@ -282,14 +282,14 @@ struct QBXMLRefundTargetTests {
             </CreditMemoQueryRs></QBXMLMsgsRs></QBXML>
             """)
         let inputs = try QBXMLCreditMemos.read(memos)
-        #expect(inputs.exhausted == ["004609", "CRN-004609"])
+        #expect(inputs.remaining["004609"]?.isZero == true && inputs.remaining["CRN-004609"]?.isZero == true)
         let folder = TestFiles.makeFolder()
         var options = ReconcileOptions(outputFolder: folder)
-        options.send(to: ["qbd-qbxml"], creditNoteIDs: inputs.creditNoteIDs, exhausted: inputs.exhausted)
+        options.send(to: ["qbd-qbxml"], creditNoteIDs: inputs.creditNoteIDs, remaining: inputs.remaining)
         let report = ReconciliationRun(store: ReconciliationRunTests.sampleLedger(), logger: Logger(label: "test"))
             .reconcile(fixtures + "/linnworks-refunds.csv", displayName: "linnworks-refunds.csv", options: options)
         let held = try #require(report.decisions.first { $0.refund.id == "9002" })
-        #expect(held.outcome == .overRefund && held.reason.contains("no credit remaining") && held.needsPerson)
+        #expect(held.outcome == .overRefund && held.reason.contains("has 0 remaining") && held.needsPerson)
         let kcc = try #require(TestFiles.read(folder + "/linnworks-refunds.kcc-payments.csv"))
         #expect(kcc.contains("9001,") && !kcc.contains("9002,"))
     }
@@ -333,12 +333,14 @@ extension ReconcileOptions {
     }
 
     /// Also writes the applied refunds for these `reconcile --to` targets, with the built-in configuration.
-    mutating func send(to targets: [String], creditNoteIDs: [String: String] = [:], exhausted: Set<String> = []) {
+    mutating func send(
+        to targets: [String], creditNoteIDs: [String: String] = [:], remaining: [String: ExactDecimal] = [:]
+    ) {
         refundDestinations = targets.map { target in
             guard
                 let destination = RefundDestination(
                     target, packages: PackageRegistry.all, configuration: PackageRegistry.all.defaultConfiguration,
-                    inputs: RefundWriterInputs(creditNoteIDs: creditNoteIDs, exhausted: exhausted))
+                    inputs: RefundWriterInputs(creditNoteIDs: creditNoteIDs, remaining: remaining))
             else { preconditionFailure("no package records refunds for \(target)") }
             return destination
         }

@@ -34,6 +34,13 @@ struct ResolveCommandsTests {
         #expect(ResolveCommands().phrase(.ignore(refundID: "#1002")).hasPrefix("kccbridge resolve '#1002' --ignore"))
     }
 
+    @Test("an id that starts with '-' comes after '--', never read as an option; the source is named")
+    func dashID() {
+        #expect(
+            ResolveCommands().phrase(.ignore(refundID: "-x"), source: "bank")
+                == #"kccbridge resolve --source bank --ignore --note "why" -- -x"#)
+    }
+
     @Test("a step in words needs no command")
     func words() {
         #expect(

@@ -114,4 +114,39 @@ struct ChannelProfileTests {
         #expect(read.refunds.first?.system == "barclays-current" && read.refunds.first?.reference == "CRN-004609")
         #expect(read.notRefunds == ["rows whose Kind is not a refund (SALE)": 1])
     }
+
+    @Test("money in is never a refund: PayPal's refund received, a cancelled refund; a bank profile's positive amounts")
+    func moneyIn() throws {
+        let path = TestFiles.temporaryPath(".csv")
+        defer { TestFiles.remove(path) }
+        let header =
+            #""Date","Time","Time zone","Name","Type","Status","Currency","Gross","Fee","Net","Transaction ID","Balance Impact""#
+        TestFiles.write(
+            path,
+            header + "\n"
+                + #""21/11/2026","10:00:00","GMT","Shop","Payment Refund","Completed","GBP","10.00","0.00","10.00","R1","Credit""#
+                + "\n"
+                + #""22/11/2026","10:00:00","GMT","Customer","Cancellation of Refund","Completed","GBP","5.00","0.00","5.00","R2","Credit""#
+                + "\n")
+        let read = try reading.read(path)
+        #expect(read.refunds.isEmpty, "\(read.refunds)")
+        #expect(read.notRefunds.values.reduce(0, +) == 2)
+    }
+
+    @Test(
+        "a channel's export in another shape is refused, not read as any CSV: Stripe charges with a customised header")
+    func customisedChannelExport() {
+        let path = TestFiles.temporaryPath(".csv")
+        defer { TestFiles.remove(path) }
+        TestFiles.write(
+            path,
+            "id,Description,Created date (UTC),Amount,Currency,Status\nch_1,Order SO-51871,2026-11-01 10:00,38.97,gbp,Paid\n"
+        )
+        #expect(throws: FileRefusal.self) { try reading.read(path) }
+    }
+
+    @Test("the names a configured profile may not take are every built-in one")
+    func reservedNames() {
+        #expect(Set(reading.formats()) == RefundSettings.builtInProfileNames)
+    }
 }

@@ -112,6 +112,24 @@ struct QBXMLSampleTests {
         }
     }
 
+    @Test(
+        "a warning (a query not fully completed) and a response about something else are refused, not read as a quiet month"
+    )
+    func warnAndWrongQuery() {
+        let path = TestFiles.temporaryPath(".qbxml")
+        defer { TestFiles.remove(path) }
+        TestFiles.write(
+            path,
+            #"<?xml version="1.0" ?><QBXML><QBXMLMsgsRs><CheckQueryRs statusCode="500" statusSeverity="Warn" statusMessage="The query request has not been fully completed."/></QBXMLMsgsRs></QBXML>"#
+        )
+        #expect(throws: FileRefusal.self) { try reading.read(path) }
+        TestFiles.write(
+            path,
+            #"<?xml version="1.0" ?><QBXML><QBXMLMsgsRs><InvoiceQueryRs statusCode="0" statusSeverity="Info" statusMessage="Status OK"/></QBXMLMsgsRs></QBXML>"#
+        )
+        #expect(throws: FileRefusal.self) { try reading.read(path) }
+    }
+
     @Test("statusCode 1, severity Info: no refunds, no error")
     func noMatch() throws {
         let read = try reading.read(samples + "/qbd-no-match.qbxml")

@@ -94,7 +94,7 @@ struct ReconcileCommandTests {
             refundsCSV.stdout.contains(",M1,csv,CRN-004608,5999,GBP,")
                 && refundsCSV.stdout.contains(",2026-11-18,59.99\r\n"))
         let resolutions = try Run(["ledger", "export", "--table", "resolutions"] + ledger)
-        #expect(resolutions.stdout.contains(",S1,ignore,order 123 never synced; refunded in the shop,anna,"))
+        #expect(resolutions.stdout.contains(",S1,csv,ignore,order 123 never synced; refunded in the shop,anna,"))
     }
 
     @Test("seed 001: order 123 refunded but never synced is skipped, and nothing is written for KCC")
@@ -178,6 +178,33 @@ struct SyncMissingOrderTests {
         }
         let resolutions = try Run(["ledger", "export", "--table", "resolutions"] + ledger)
         #expect(!resolutions.stdout.contains(",BIG,"), "nothing was recorded")
+    }
+
+    @Test("two sources with a refund of one id: resolve asks which, and decides for that one only")
+    func resolveBySource() throws {
+        let folder = try temporaryFolder()
+        let ledger = ["--ledger", folder.appendingPathComponent("ledger.sqlite").path]
+        let batch = Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv").path
+        _ = try Run(
+            ["convert", batch, "--to", "xero-xml", "--out", folder.appendingPathComponent("export").path] + ledger)
+        let refunds = folder.appendingPathComponent("refunds.csv")
+        try "RefundId,OrderNumber,Amount,Currency,Date\n7,SO-99999,5.00,GBP,2026-11-20\n".write(
+            to: refunds, atomically: true, encoding: .utf8)
+        for source in ["srcA", "srcB"] {
+            _ = try Run(
+                ["reconcile", refunds.path, "--source", source, "--out", folder.appendingPathComponent(source).path]
+                    + ledger)
+        }
+        let ambiguous = try Run(["resolve", "7", "--ignore", "--note", "x"] + ledger)
+        #expect(
+            ambiguous.status == 2 && ambiguous.stderr.contains("seen from several sources (srcA, srcB)"),
+            "\(ambiguous.stderr)")
+        let decided = try Run(["resolve", "7", "--source", "srcB", "--ignore", "--note", "test"] + ledger)
+        #expect(decided.status == 0, "\(decided.stderr)")
+        let pending = try Run(["reconcile", "--pending"] + ledger)
+        #expect(
+            pending.stdout.contains("refund 7 (srcA)") && !pending.stdout.contains("refund 7 (srcB)"),
+            "\(pending.stdout)")
     }
 
     @Test(

@@ -167,7 +167,8 @@ enum LedgerSchema {
 
     /// v5: a refund a person split across credit notes is applied once to
     /// each: `applied_refund` is unique per refund and credit note, and a
-    /// resolution may be a split (`split:…`). SQLite cannot change a table's
+    /// resolution may be a split (`split:…`) and names the refund's source
+    /// (NULL in older rows: any source). SQLite cannot change a table's
     /// constraints, so both tables are rebuilt.
     static let v5 = """
         CREATE TABLE applied_refund_v5 (
@@ -191,12 +192,14 @@ enum LedgerSchema {
         CREATE TABLE resolution_v5 (
             id          INTEGER PRIMARY KEY,
             refund_id   TEXT NOT NULL CHECK (refund_id <> ''),
+            source_system TEXT,
             decision    TEXT NOT NULL CHECK (decision = 'ignore' OR decision GLOB 'match:?*' OR decision GLOB 'split:?*'),
             note        TEXT NOT NULL,
             decided_by  TEXT NOT NULL CHECK (decided_by <> ''),
             decided_at  TEXT NOT NULL
         );
-        INSERT INTO resolution_v5 SELECT id, refund_id, decision, note, decided_by, decided_at FROM resolution;
+        INSERT INTO resolution_v5 (id, refund_id, decision, note, decided_by, decided_at)
+            SELECT id, refund_id, decision, note, decided_by, decided_at FROM resolution;
         DROP TABLE resolution;
         ALTER TABLE resolution_v5 RENAME TO resolution;
         CREATE INDEX resolution_refund ON resolution(refund_id);

@@ -68,7 +68,14 @@ package struct Resolution: Sendable, Hashable, CustomStringConvertible {
     package var decidedBy: String
     package var decidedAt: Timestamp
 
-    package init(refundID: String, decision: Decision, note: String, decidedBy: String, decidedAt: Timestamp) {
+    /// The refund's source (`linnworks`, `xero`); `nil` in resolutions recorded before sources were kept: any source.
+    package var sourceSystem: String?
+
+    package init(
+        refundID: String, sourceSystem: String? = nil, decision: Decision, note: String, decidedBy: String,
+        decidedAt: Timestamp
+    ) {
+        self.sourceSystem = sourceSystem
         self.refundID = refundID
         self.decision = decision
         self.note = note

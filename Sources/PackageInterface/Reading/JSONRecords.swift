@@ -94,6 +94,10 @@ package enum JSONRecords {
                         throw fail("a member name in quotes was expected")
                     }
                     let key = try string()
+                    // Two members of one name: which one counts is a guess, and a guess about money is refused.
+                    guard !node.children.contains(where: { $0.name == key }) else {
+                        throw fail("\"\(key)\" is given twice in one object")
+                    }
                     skipSpace()
                     guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
                         throw fail("':' was expected after \"\(key)\"")

@@ -7,8 +7,9 @@ package enum XMLRecords {
     /// Requires the root element `root`; every element named in `records` is
     /// read whole and given to `take`. Every other element start is shown to
     /// `inspect` first (with its attributes), which may refuse the file.
+    /// Names in `rootLevel` are records only directly under the root.
     package static func scan(
-        _ path: String, _ name: String, root: String, records: Set<String>,
+        _ path: String, _ name: String, root: String, records: Set<String>, rootLevel: Set<String> = [],
         inspect: (XMLElementStart) throws(FileRefusal) -> Void = { _ in }, take: (XMLTree) -> Void
     ) throws(FileRefusal) {
         do {
@@ -26,7 +27,7 @@ package enum XMLRecords {
                         }
                         sawRoot = true
                     }
-                    if records.contains(element.name) {
+                    if records.contains(element.name), !rootLevel.contains(element.name) || depth == 1 {
                         take(try XMLTree.read(element, from: reader))
                         continue
                     }

@@ -29,6 +29,12 @@ package struct RefundSettings: ConfigurationSection {
 
     package init() {}
 
+    /// The names the built-in CSV profiles and readers take (`--from`), which a configured profile may not reuse.
+    package static let builtInProfileNames: Set<String> = [
+        "linnworks", "linnworks-order-refunds", "shopify-orders", "stripe-payments", "paypal-activity", "refund-csv",
+        "xero-xml", "xero-json", "qbd-qbxml",
+    ]
+
     package mutating func read(_ node: ConfigNode, _ reader: SectionReader) {
         let allowed: Set<String> = [
             "columns", "csv_date_format", "default_currency", "desktop_currency", "sync_missing_orders",
@@ -66,6 +72,12 @@ package struct RefundSettings: ConfigurationSection {
                 }
             case "profiles":
                 for profile in reader.pairs(value, full, allowed: nil) {
+                    if Self.builtInProfileNames.contains(profile.key) {
+                        reader.problem(
+                            line: profile.keyLine, "\(full).\(profile.key)",
+                            "is the name of a built-in profile; give yours another name")
+                        continue
+                    }
                     if let read = CSVProfileSettings.read(profile.key, profile.value, "\(full).\(profile.key)", reader)
                     {
                         profiles.append(read)

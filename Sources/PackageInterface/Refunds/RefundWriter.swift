@@ -28,11 +28,11 @@ package struct RefundWriterInputs: Sendable {
     /// The package's own ids of credit notes, by its reference number or KCC
     /// number (QuickBooks Desktop's credit memo TxnIDs, `--credit-memos`).
     package var creditNoteIDs: [String: String]
-    /// Credit notes the package says have no credit left to refund, by the same keys.
-    package var exhausted: Set<String>
+    /// What the package says is left to refund on each credit note, by the same keys.
+    package var remaining: [String: ExactDecimal]
 
-    package init(creditNoteIDs: [String: String] = [:], exhausted: Set<String> = []) {
+    package init(creditNoteIDs: [String: String] = [:], remaining: [String: ExactDecimal] = [:]) {
         self.creditNoteIDs = creditNoteIDs
-        self.exhausted = exhausted
+        self.remaining = remaining
     }
 }

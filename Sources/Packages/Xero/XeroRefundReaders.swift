@@ -20,7 +20,7 @@ struct XeroXMLRefundReader: RefundReader {
         var read = RefundRead()
         var error: (words: String, line: Int)?
         let records = XeroRefunds.records.union(["Errors", "Status"])
-        try XMLRecords.scan(path, name, root: "Response", records: records) { record in
+        try XMLRecords.scan(path, name, root: "Response", records: records, rootLevel: ["Errors", "Status"]) { record in
             switch record.name {
             case "Errors":
                 error = error ?? (XeroRefunds.errorText(record) ?? "an error with no message", record.line)

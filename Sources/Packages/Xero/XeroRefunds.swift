@@ -39,8 +39,11 @@ enum XeroRefunds {
             read.passOver(
                 "credit note allocations to invoices (not money back)",
                 count: record["Allocations"]?.all("Allocation").count ?? 0)
-            guard type == nil || type == "ACCRECCREDIT" else {
-                read.passOver("refunds of supplier credit notes (\(type ?? ""))", count: payments.count)
+            guard type == "ACCRECCREDIT" else {
+                let kind =
+                    type.map { "payments of credit notes of type \($0) (supplier credit notes)" }
+                    ?? "payments of credit notes of no stated type"
+                read.passOver(kind, count: payments.count)
                 return
             }
             for payment in payments { takePayment(payment, parent: record, file: file, into: &read) }
@@ -109,7 +112,8 @@ enum XeroRefunds {
             method: payment.value("Account/Code") ?? payment.value("Account/Name"),
             customer: parent?.value("Contact/Name") ?? payment.value("Invoice/Contact/Name"),
             problems: problems.findings)
-        let statuses = [payment.value("Status"), isCreditNote ? parent?.value("Status") : nil].compactMap { $0 }
+        // A deleted or voided credit note, overpayment or prepayment voids the refunds under it.
+        let statuses = [payment.value("Status"), parent?.value("Status")].compactMap { $0 }
         refund.isVoided = statuses.contains(where: voidedStatuses.contains)
         return refund
     }
@@ -126,7 +130,9 @@ enum XeroRefunds {
         guard text.hasPrefix("/Date("), text.hasSuffix(")/") else { return text }
         let inner = text.dropFirst(6).dropLast(2)
         let millis = inner.prefix { $0 == "-" || $0.isNumber }
-        guard let ms = Int64(millis) else { return text }
+        // Beyond year 9999 either way is no date at all (and would overflow the arithmetic).
+        let limit: Int64 = 253_402_300_800_000
+        guard let ms = Int64(millis), ms > -limit, ms < limit else { return text }
         // The date is midnight of the day in the organisation's books, given in UTC.
         let days = Int((ms >= 0 ? ms : ms - 86_399_999) / 86_400_000)
         return CalendarDate(daysSinceEpoch: days).description

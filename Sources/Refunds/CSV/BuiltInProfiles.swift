@@ -16,10 +16,10 @@ extension CSVProfile {
     static let linnworks = CSVProfile(
         name: "linnworks", source: "linnworks",
         summary: "Linnworks returns/refunds export (pkRefundRowId, Amount; RefundStatus PROCESSED when present)",
-        signature: ["pkRefundRowId", "Amount"],
+        signature: ["pkRefundRowId", "Amount"], hints: ["pkRefundRowId", "nOrderId", "cCurrency", "RefundStatus"],
         columns: [
             .id: ["pkRefundRowId"], .orderNumber: ["NumOrderId", "nOrderId", "ReferenceNum"], .amount: ["Amount"],
-            .currency: ["cCurrency", "Currency"], .date: ["ActionDate", "CreateDate", "RefundDate", "Date"],
+            .currency: ["cCurrency", "Currency"], .date: ["CreateDate", "RefundDate", "Date", "ActionDate"],
             .reference: ["RefundReference", "ExternalReference", "SecondaryReference"],
             .customer: ["cFullName", "ChannelBuyerName"],
         ],
@@ -29,10 +29,10 @@ extension CSVProfile {
     static let linnworksOrderRefunds = CSVProfile(
         name: "linnworks-order-refunds", source: "linnworks",
         summary: "Linnworks order refunds (RefundHeaderId, NumOrderId, Amount, Status PROCESSED)",
-        signature: ["RefundHeaderId", "Amount"],
+        signature: ["RefundHeaderId", "Amount"], hints: ["RefundHeaderId", "ChannelInitiated", "LastActionDate"],
         columns: [
             .id: ["RefundHeaderId"], .orderNumber: ["NumOrderId", "ExternalReference"], .amount: ["Amount"],
-            .currency: ["Currency"], .date: ["LastActionDate", "CreatedDate"], .reference: ["ExternalReference"],
+            .currency: ["Currency"], .date: ["CreatedDate", "LastActionDate"], .reference: ["ExternalReference"],
             .method: ["OrderSubSource", "OrderSource"],
         ],
         rules: [.oneOf(column: "Status", values: ["processed"], kind: "Linnworks refunds not processed")])
@@ -40,11 +40,13 @@ extension CSVProfile {
     /// Shopify's orders export: one row per line item, the order's refunded total on its first row.
     static let shopifyOrders = CSVProfile(
         name: "shopify-orders", source: "shopify",
-        summary: "Shopify orders export (Name, Financial Status, Refunded Amount): orders with money refunded",
+        summary:
+            "Shopify orders export (Name, Financial Status, Refunded Amount): orders with money refunded, dated as the order",
         signature: ["Name", "Financial Status", "Refunded Amount"],
+        hints: ["Financial Status", "Lineitem name", "Lineitem quantity", "Refunded Amount"],
         columns: [
             .id: ["Name"], .orderNumber: ["Name"], .amount: ["Refunded Amount"], .currency: ["Currency"],
-            .date: ["Cancelled at", "Paid at", "Created at"], .reference: ["Payment Reference", "Notes"],
+            .date: ["Created at", "Paid at"], .reference: ["Payment Reference", "Notes"],
             .customer: ["Billing Name"], .method: ["Payment Method"],
         ],
         rules: [
@@ -56,10 +58,15 @@ extension CSVProfile {
     static let stripePayments = CSVProfile(
         name: "stripe-payments", source: "stripe",
         summary: "Stripe payments export (id, Amount Refunded, Created (UTC)): charges with money refunded",
-        signature: ["id", "Amount Refunded", "Created (UTC)"],
+        signature: ["id", "Amount Refunded"],
+        hints: [
+            "Amount Refunded", "Created (UTC)", "Created date (UTC)", "Seller Message", "Converted Amount",
+            "PaymentIntent ID",
+            "Card Last4", "Statement Descriptor",
+        ],
         columns: [
             .id: ["id"], .amount: ["Amount Refunded"], .currency: ["Currency"],
-            .date: ["Refunded date (UTC)", "Refunded Date", "Created (UTC)"],
+            .date: ["Refunded date (UTC)", "Refunded Date", "Created (UTC)", "Created date (UTC)"],
             .reference: ["Description", "Invoice ID"],
             .customer: ["Customer Email", "Customer Description"], .method: ["Card Brand"],
         ],
@@ -70,13 +77,15 @@ extension CSVProfile {
         name: "paypal-activity", source: "paypal",
         summary: "PayPal activity download (Date, Time, Type, Gross, Transaction ID): rows whose Type is a refund",
         signature: ["Transaction ID", "Gross", "Type", "Time zone"],
+        hints: ["Time zone", "Balance Impact", "Reference Txn ID", "Counterparty Status"],
         columns: [
             .id: ["Transaction ID"], .amount: ["Gross"], .currency: ["Currency"], .date: ["Date"],
-            .reference: ["Invoice Number", "Reference Txn ID", "Subject", "Item Title"], .customer: ["Name"],
+            .reference: ["Invoice Number", "Subject", "Item Title", "Reference Txn ID"], .customer: ["Name"],
             .orderNumber: ["Invoice Number"],
         ],
         rules: [
             .contains(column: "Type", word: "refund", kind: "PayPal activity that is not a refund"),
+            .lacks(column: "Type", word: "cancel", kind: "PayPal activity that is not a refund"),
             .oneOf(column: "Status", values: ["completed"], kind: "PayPal refunds not completed"),
         ],
         negativeRefunds: true)

@@ -14,6 +14,10 @@ package struct CSVProfile: Sendable {
     package var summary: String
     /// Headers that must all be present for a file to be this profile's.
     package var signature: [String]
+    /// Headers only this channel's exports have: a file with one of them but
+    /// not the whole signature is this channel's export in another shape, and
+    /// is refused rather than read as a generic refund CSV.
+    package var hints: [String] = []
     /// Header names per field, first present wins (compared ignoring case, spaces and punctuation).
     package var columns: [RefundField: [String]]
     /// Which rows are refunds; the first rule a row fails names its kind.
@@ -31,6 +35,8 @@ package struct CSVProfile: Sendable {
         case oneOf(column: String, values: Set<String>, kind: String)
         /// The column's value contains this word, ignoring case.
         case contains(column: String, word: String, kind: String)
+        /// The column's value does not contain this word, ignoring case ("Cancellation of Refund").
+        case lacks(column: String, word: String, kind: String)
         /// The column is not empty (a continuation row of the record above leaves it empty).
         case present(column: String, kind: String)
         /// The amount is present and not zero.
@@ -76,9 +82,10 @@ package struct CSVProfile: Sendable {
     }
 
     init(
-        name: String, source: String, summary: String, signature: [String], columns: [RefundField: [String]],
-        rules: [RowRule] = [], negativeRefunds: Bool = false
+        name: String, source: String, summary: String, signature: [String], hints: [String] = [],
+        columns: [RefundField: [String]], rules: [RowRule] = [], negativeRefunds: Bool = false
     ) {
+        self.hints = hints
         self.name = name
         self.source = source
         self.summary = summary

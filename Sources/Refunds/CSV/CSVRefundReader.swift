@@ -99,10 +99,12 @@ enum CSVRefundReader {
         let close = all.map { ($0, $0.signatureMatches(names)) }.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.prefix(3)
         // A channel's export missing a header of its profile (a charges export without `Amount Refunded`) must not
         // fall through to the generic reading, which would take every charge for a refund.
-        let nearChannel = close.contains { $0.1 >= 2 }
+        let hinted = all.filter { $0.hints.contains { names.contains(CSVProfile.normalise($0)) } }
+        let nearChannel = close.contains { $0.1 >= 2 } || !hinted.isEmpty
         let columns = match(header, generic)
         if !nearChannel, columns[.id] != nil, columns[.amount] != nil { return generic }
-        let closest = close.map { "\($0.0.name) (lacks \($0.0.missing(names).joined(separator: ", ")))" }
+        let near = close.map(\.0) + hinted.filter { profile in !close.contains { $0.0.name == profile.name } }
+        let closest = near.prefix(3).map { "\($0.name) (lacks \($0.missing(names).joined(separator: ", ")))" }
         throw FileRefusal(
             at: location,
             "this CSV is no refund file kccbridge knows: "
@@ -125,6 +127,9 @@ enum CSVRefundReader {
             case .contains(let column, let word, let kind):
                 let value = cell(column) ?? ""
                 if !value.lowercased().contains(word) { return "\(kind) (\(value.isEmpty ? "empty" : value))" }
+            case .lacks(let column, let word, let kind):
+                let value = cell(column) ?? ""
+                if value.lowercased().contains(word) { return "\(kind) (\(value))" }
             case .present(let column, let kind):
                 if cell(column) == nil { return kind }
             case .nonZeroAmount(let kind):
@@ -135,6 +140,12 @@ enum CSVRefundReader {
                     return kind
                 }
             }
+        }
+        // Where refunds are written as money out (negative), a positive amount is money in: never a refund.
+        if profile.negativeRefunds, let amount, !amount.hasPrefix("-"),
+            let value = try? ExactDecimal(parsing: amount), !value.isZero
+        {
+            return "rows with money in (a positive amount), not refunds"
         }
         return nil
     }

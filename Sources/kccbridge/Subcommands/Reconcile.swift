@@ -160,19 +160,19 @@ struct Reconcile: ParsableCommand {
         for file in files {
             let report = run.reconcile(file, options: options)
             if let failure = report.failure {
+                // Nothing of this file was written or recorded: no listing or summary that would say otherwise.
                 print(failure.description)
-                if report.decisions.isEmpty {
-                    print("\(file): nothing reconciled")
-                    attention = true
-                    continue
-                }
+                print("\(file): nothing reconciled")
+                attention = true
+                continue
             }
             for note in report.notes { print("\(file): note: \(note)") }
             for decision in report.decisions where decision.needsPerson || decision.outcome == .duplicate {
                 print(
                     "\(decision.refund.location): \(decision.outcome): refund \(decision.refund.id): \(decision.reason)"
                 )
-                for (index, line) in options.commands.lines(decision.steps).enumerated() {
+                for (index, line) in options.commands.lines(decision.steps, source: decision.refund.system).enumerated()
+                {
                     print(index == 0 ? "    to resolve: \(line)" : "                \(line)")
                 }
             }
@@ -225,8 +225,11 @@ struct Resolve: ParsableCommand {
     )
     var creditNotes: [String] = []
 
-    @Flag(help: "Leave the refund out of KCC for good.")
+    @Flag(help: "Leave the refund out of KCC for good (also: acknowledge a conflict, or a reversal made in KCC).")
     var ignore = false
+
+    @Option(help: "The refund's source, as the report shows it (needed when two sources have a refund of this id).")
+    var source: String?
 
     @Option(help: "Why (kept in the ledger's audit trail).")
     var note: String
@@ -252,10 +255,20 @@ struct Resolve: ParsableCommand {
     func run() throws {
         let ledger = try location.openExisting()
         do {
-            let seen = try ledger.refundOutcomes(refundID: refundID)
-            guard !seen.isEmpty else {
-                printError("error: no reconciliation has seen refund \(refundID); check the id in the report")
+            let seen = try ledger.refundOutcomes(refundID: refundID).filter {
+                source == nil || $0.sourceSystem == source
+            }
+            guard let refund = seen.first else {
+                printError(
+                    "error: no reconciliation has seen refund \(refundID)\(source.map { " from \($0)" } ?? ""); check the id in the report"
+                )
                 throw ExitCode(ExitStatus.needsAttention)
+            }
+            guard seen.count == 1 else {
+                let sources = seen.map(\.sourceSystem).joined(separator: ", ")
+                printError(
+                    "error: refund \(refundID) was seen from several sources (\(sources)); name one with --source")
+                throw ExitCode(ExitStatus.usage)
             }
             var decision = Resolution.Decision.ignore
             if !creditNotes.isEmpty {
@@ -272,7 +285,8 @@ struct Resolve: ParsableCommand {
                 throw ExitCode(ExitStatus.needsAttention)
             }
             let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? Self.accountName() ?? "unknown"
-            let resolution = try ledger.recordResolution(refundID: refundID, decision: decision, note: note, by: who)
+            let resolution = try ledger.recordResolution(
+                refundID: refundID, sourceSystem: refund.sourceSystem, decision: decision, note: note, by: who)
             print("recorded: \(resolution); the next reconcile applies it")
         } catch let error as LedgerError {
             throw LedgerLocation.report(error)

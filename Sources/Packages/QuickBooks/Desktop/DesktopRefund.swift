@@ -74,22 +74,25 @@ package struct DesktopRefundRequests: RefundWriter {
     package let configuration: QuickBooksConfiguration
     /// Credit memo TxnIDs by RefNumber or KCC number.
     package let creditMemoTxnIDs: [String: String]
-    /// Credit memos with no credit remaining, by the same keys.
-    package let exhausted: Set<String>
+    /// What QuickBooks says is left on each credit memo, by the same keys.
+    package let remaining: [String: ExactDecimal]
 
     package init(
-        configuration: QuickBooksConfiguration, creditMemoTxnIDs: [String: String], exhausted: Set<String> = []
+        configuration: QuickBooksConfiguration, creditMemoTxnIDs: [String: String],
+        remaining: [String: ExactDecimal] = [:]
     ) {
         self.configuration = configuration
         self.creditMemoTxnIDs = creditMemoTxnIDs
-        self.exhausted = exhausted
+        self.remaining = remaining
     }
 
     package func holdBack(_ refund: RefundPayment) -> String? {
         let short = QuickBooksRules.shortNumber(refund.creditNote, configuration.quickbooks)
-        guard exhausted.contains(refund.creditNote) || exhausted.contains(short) else { return nil }
+        guard let left = remaining[refund.creditNote] ?? remaining[short] else { return nil }
+        let amount = ExactDecimal(units: refund.amount.minorUnits, scale: refund.amount.currency.minorUnitDigits)
+        guard amount.compare(left) > 0 else { return nil }
         return
-            "QuickBooks says credit memo \(refund.creditNote) has no credit remaining (CreditRemaining 0.00): it was refunded or applied there already, so refund \(refund.refundID) is held back"
+            "QuickBooks says credit memo \(refund.creditNote) has \(left.normalizedDescription) remaining (CreditRemaining), less than refund \(refund.refundID)'s \(refund.amount): it was refunded or applied there already, so the refund is held back"
     }
 
     package func refusal(_ refund: RefundPayment) -> String? {

@@ -12,8 +12,8 @@ package enum QBXMLCreditMemos {
         try read(path, displayName: displayName).creditNoteIDs
     }
 
-    /// The TxnIDs, and the credit memos whose `CreditRemaining` is zero
-    /// (refunded or applied in QuickBooks already), by the same keys.
+    /// The TxnIDs, and each credit memo's `CreditRemaining` (what QuickBooks
+    /// still has to refund or apply), by the same keys.
     package static func read(_ path: String, displayName: String? = nil) throws(FileRefusal) -> RefundWriterInputs {
         let name = displayName ?? path
         var memos = RefundWriterInputs()
@@ -31,7 +31,7 @@ package enum QBXMLCreditMemos {
             let remaining = memo.value("CreditRemaining").flatMap { try? ExactDecimal(parsing: $0) }
             for key in keys {
                 memos.creditNoteIDs[key] = txnID
-                if remaining?.isZero == true { memos.exhausted.insert(key) }
+                if let remaining { memos.remaining[key] = remaining }
             }
         }
         return memos

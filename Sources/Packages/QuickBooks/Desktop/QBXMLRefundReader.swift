@@ -24,8 +24,10 @@ struct QBXMLRefundReader: RefundReader {
     func read(_ path: String, displayName name: String, settings: RefundSettings) throws(FileRefusal) -> RefundRead {
         let currency = settings.desktopCurrency
         var read = RefundRead()
+        var answered: Set<String> = []
         let inspect: (XMLElementStart) throws(FileRefusal) -> Void = { element throws(FileRefusal) in
             try Self.checkStatus(element, file: name)
+            if element.name.hasSuffix("QueryRs") { answered.insert(element.name) }
         }
         let take: (XMLTree) -> Void = { record in
             switch record.name {
@@ -41,17 +43,28 @@ struct QBXMLRefundReader: RefundReader {
         }
         let records: Set<String> = ["ARRefundCreditCardRet", "CheckRet", "CreditMemoRet"]
         try XMLRecords.scan(path, name, root: "QBXML", records: records, inspect: inspect, take: take)
+        let readable: Set<String> = ["ARRefundCreditCardQueryRs", "CheckQueryRs", "CreditMemoQueryRs"]
+        guard !answered.isDisjoint(with: readable) else {
+            let what = answered.isEmpty ? "no query response" : answered.sorted().joined(separator: ", ")
+            throw FileRefusal(
+                at: SourceLocation(file: name),
+                "this qbXML holds \(what), not \(readable.sorted().joined(separator: ", ")): it says nothing about refunds; query for those"
+            )
+        }
         return read
     }
 
-    /// Refuses a response QuickBooks answered with an error.
+    /// Refuses a response QuickBooks answered with an error, or with a warning:
+    /// a query "not fully completed" (500) would pass for a short month.
     static func checkStatus(_ element: XMLElementStart, file: String) throws(FileRefusal) {
-        guard element.name.hasSuffix("Rs"), element[attribute: "statusSeverity"] == "Error" else { return }
+        guard element.name.hasSuffix("Rs"),
+            let severity = element[attribute: "statusSeverity"]?.lowercased(), severity == "error" || severity == "warn"
+        else { return }
         let code = element[attribute: "statusCode"] ?? "?"
         let message = element[attribute: "statusMessage"] ?? "no message"
         throw FileRefusal(
             at: SourceLocation(file: file, line: element.line),
-            "QuickBooks answered \(element.name) with an error (statusCode \(code): \(message)); this is not a list of refunds, and nothing was read from it: query again"
+            "QuickBooks answered \(element.name) with \(severity == "warn" ? "a warning" : "an error") (statusCode \(code): \(message)); this is not a whole list of refunds, and nothing was read from it: query again"
         )
     }
 

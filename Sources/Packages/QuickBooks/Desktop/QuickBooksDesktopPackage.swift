@@ -54,7 +54,7 @@ package struct QuickBooksDesktopPackage: AccountingPackage {
         case "qbd-qbxml":
             DesktopRefundRequests(
                 configuration: QuickBooksConfiguration(configuration), creditMemoTxnIDs: inputs.creditNoteIDs,
-                exhausted: inputs.exhausted)
+                remaining: inputs.remaining)
         default: nil
         }
     }
