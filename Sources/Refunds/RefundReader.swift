@@ -78,7 +78,7 @@ package struct RefundFile: Sendable {
             )
         }
         let firstLine = head.prefix { $0 != UInt8(ascii: "\n") }
-        if firstLine.contains(UInt8(ascii: ",")) { return Self.csvFormat }
+        if firstLine.contains(UInt8(ascii: ",")) || firstLine.contains(UInt8(ascii: "\t")) { return Self.csvFormat }
         throw FileRefusal(
             at: SourceLocation(file: name, line: 1),
             "the file is not XML and its first line has no commas, so it is not a refund CSV either; name the format with --from"

@@ -149,4 +149,29 @@ struct ChannelProfileTests {
     func reservedNames() {
         #expect(Set(reading.formats()) == RefundSettings.builtInProfileNames)
     }
+
+    @Test(
+        "Amazon's settlement report: tab-separated; a refund is one adjustment's price and promotion rows, summed; fees are not the customer's"
+    )
+    func amazon() throws {
+        let read = try reading.read(samples + "/amazon-settlement.tsv")
+        #expect(read.refunds.map(\.id) == ["amzn1.adj.0001", "amzn1.adj.0002"])
+        #expect(read.refunds.map { $0.amount?.amountText } == ["59.99", "10.00"])
+        #expect(read.refunds.map(\.orderNumber) == ["SO-51874", "SO-51871"])
+        #expect(read.refunds.allSatisfy { $0.system == "amazon" && $0.currency == .gbp && $0.isValid })
+        #expect(read.refunds.first?.date == CalendarDate(year: 2026, month: 11, day: 7), "dotted dates are day first")
+        #expect(read.notRefunds["Amazon settlement rows that are not refunds (Order)"] == 2)
+        #expect(
+            read.notRefunds[
+                "Amazon fees and other amounts on refunds (between Amazon and you, not the customer) (ItemFees)"] == 1)
+    }
+
+    @Test(
+        "Stripe's Balance report: refunds by reporting category, written negative; charges, payouts and refund failures are not"
+    )
+    func stripeBalance() throws {
+        let read = try reading.read(samples + "/stripe-balance.csv")
+        #expect(read.refunds.map(\.id) == ["re_3Pa0000000000002"] && read.refunds.first?.amount?.amountText == "10.00")
+        #expect(read.notRefunds.values.reduce(0, +) == 3)
+    }
 }

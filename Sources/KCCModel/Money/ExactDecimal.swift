@@ -75,6 +75,14 @@ public struct ExactDecimal: Sendable, Hashable, CustomStringConvertible {
         return ExactDecimal(units: units * Int64(Self.power10(newScale - scale)), scale: newScale)
     }
 
+    /// The exact sum, or `nil` when it does not fit (18 digits at most).
+    public func adding(_ other: ExactDecimal) -> ExactDecimal? {
+        let s = max(scale, other.scale)
+        let sum = Int128(units) * Self.power10(s - scale) + Int128(other.units) * Self.power10(s - other.scale)
+        guard let units = Int64(exactly: sum), units.magnitude < 1_000_000_000_000_000_000 else { return nil }
+        return ExactDecimal(units: units, scale: s)
+    }
+
     public var isZero: Bool { units == 0 }
     public var isNegative: Bool { units < 0 }
 

@@ -70,7 +70,15 @@ package enum RefundValues {
             problems.add("the date is missing", field: field)
             return nil
         }
-        let day = String(text.prefix(10))
+        var day = String(text.prefix(10))
+        // `02.07.2020`: dotted dates are written day first wherever they are used.
+        if day.count == 10, day.dropFirst(2).first == ".", day.dropFirst(5).first == "." {
+            day = day.replacingDots()
+            let rest = text.dropFirst(10)
+            if rest.isEmpty || rest.first == " ", let dotted = CalendarDate(parsing: day, format: .dayMonthYear) {
+                return dotted
+            }
+        }
         let rest = text.dropFirst(10)
         let timeOK = rest.isEmpty || rest.first == "T" || rest.first == " "
         let format: CalendarDate.Format = day.contains("/") ? slashFormat : .iso
@@ -81,5 +89,12 @@ package enum RefundValues {
             return nil
         }
         return date
+    }
+}
+
+extension String {
+    /// `02.07.2020` as `02/07/2020`.
+    fileprivate func replacingDots() -> String {
+        String(map { $0 == "." ? "/" : $0 })
     }
 }

@@ -9,8 +9,57 @@ import PackageInterface
 /// conflict for a person rather than a second refund.
 extension CSVProfile {
     package static let builtIn: [CSVProfile] = [
-        linnworks, linnworksOrderRefunds, shopifyOrders, stripePayments, paypalActivity,
+        linnworks, linnworksOrderRefunds, shopifyOrders, stripePayments, stripeBalance, paypalActivity,
+        amazonSettlement,
     ]
+
+    /// Stripe's Balance report, itemized ("Balance change from activity"): one
+    /// row per balance transaction, refunds by their reporting category, as
+    /// negative amounts. Use it or the payments export, not both: their ids differ.
+    static let stripeBalance = CSVProfile(
+        name: "stripe-balance", source: "stripe",
+        summary:
+            "Stripe Balance report, itemized (balance_transaction_id, reporting_category, gross): rows whose reporting_category is refund",
+        signature: ["balance_transaction_id", "reporting_category", "gross"],
+        hints: ["balance_transaction_id", "reporting_category"],
+        columns: [
+            .id: ["source_id", "balance_transaction_id"], .amount: ["gross"], .currency: ["currency"],
+            .date: ["created_utc", "created"], .reference: ["description"],
+            .customer: ["customer_email", "customer_name", "customer_description"],
+        ],
+        rules: [
+            .oneOf(
+                column: "reporting_category", values: ["refund"], kind: "Stripe balance activity that is not a refund")
+        ],
+        negativeRefunds: true)
+
+    /// Amazon's settlement report (flat file V2, tab-separated): a refund is the
+    /// rows of one adjustment, its item price and promotion summed; Amazon's
+    /// fees and other amounts are between Amazon and the seller, not money to
+    /// the customer. The currency is on the settlement's summary row.
+    static let amazonSettlement: CSVProfile = {
+        var profile = CSVProfile(
+            name: "amazon-settlement", source: "amazon",
+            summary:
+                "Amazon settlement report, flat file V2 (settlement-id, transaction-type, adjustment-id, amount-type, amount): Refund rows of ItemPrice and Promotion, summed per adjustment",
+            signature: ["settlement-id", "transaction-type", "amount-type", "amount"],
+            hints: ["settlement-id", "adjustment-id", "amount-description"],
+            columns: [
+                .id: ["adjustment-id"], .orderNumber: ["merchant-order-id", "order-id"], .amount: ["amount"],
+                .currency: ["currency"], .date: ["posted-date", "posted-date-time"], .reference: ["order-id"],
+            ],
+            rules: [
+                .oneOf(
+                    column: "transaction-type", values: ["refund"], kind: "Amazon settlement rows that are not refunds"),
+                .oneOf(
+                    column: "amount-type", values: ["itemprice", "promotion"],
+                    kind: "Amazon fees and other amounts on refunds (between Amazon and you, not the customer)"),
+            ],
+            negativeRefunds: true)
+        profile.groupBy = ["adjustment-id"]
+        profile.stickyCurrency = true
+        return profile
+    }()
 
     /// Linnworks' returns and refunds export (`pkRefundRowId`, `RefundStatus` …).
     static let linnworks = CSVProfile(

@@ -28,6 +28,11 @@ package struct CSVProfile: Sendable {
     package var dateFormat: CalendarDate.Format?
     /// The currency when the file has no currency column; `nil`: `refunds.default_currency`.
     package var defaultCurrency: Currency?
+    /// Rows that make one refund between them (Amazon writes principal, tax and
+    /// promotion as rows of one adjustment): their amounts are summed exactly.
+    package var groupBy: [String] = []
+    /// The currency is given once and holds for the rows after it.
+    package var stickyCurrency = false
 
     /// One test a row must pass to be a refund.
     package enum RowRule: Sendable {

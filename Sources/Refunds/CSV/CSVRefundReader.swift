@@ -16,15 +16,19 @@ enum CSVRefundReader {
     static func read(
         _ path: String, _ name: String, settings: RefundSettings, profile forced: String?, source: String?
     ) throws(FileRefusal) -> RefundRead {
-        let reader: CSVReader
         do {
-            reader = try CSVReader(path: path)
-        } catch {
-            throw FileRefusal(at: SourceLocation(file: name), because: error)
-        }
-        do {
-            guard let header = try reader.nextRecord() else {
+            // A header of one field holding tabs is a tab-separated file (Amazon's settlement report).
+            var reader = try CSVReader(path: path)
+            guard var header = try reader.nextRecord() else {
                 throw FileRefusal(at: SourceLocation(file: name, line: 1), "the file is empty: there is no header row")
+            }
+            if header.fields.count == 1, header.fields[0].contains("\t") {
+                reader = try CSVReader(path: path, options: CSVReader.Options(delimiter: UInt8(ascii: "\t")))
+                guard let tabbed = try reader.nextRecord() else {
+                    throw FileRefusal(
+                        at: SourceLocation(file: name, line: 1), "the file is empty: there is no header row")
+                }
+                header = tabbed
             }
             let headerLocation = SourceLocation(file: name, line: header.line)
             let profile = try choose(header.fields, forced: forced, settings: settings, at: headerLocation)
@@ -39,23 +43,62 @@ enum CSVRefundReader {
             let normalised = header.fields.map(CSVProfile.normalise)
             func index(_ column: String) -> Int? { normalised.firstIndex(of: CSVProfile.normalise(column)) }
             var read = RefundRead()
+            var groups: [String: Group] = [:]
+            var groupOrder: [String] = []
+            var lastCurrency: String?
             while let record = try reader.nextRecord() {
                 func text(_ index: Int?) -> String? {
                     guard let index, index < record.fields.count else { return nil }
                     let text = record.fields[index].trimmingWhitespace()
                     return text.isEmpty ? nil : text
                 }
-                func cell(_ field: RefundField) -> String? { (columns[field] ?? []).lazy.compactMap(text).first }
+                func cell(_ field: RefundField) -> String? {
+                    let value = (columns[field] ?? []).lazy.compactMap(text).first
+                    // A currency given once for the whole file (Amazon's summary row) holds for the rows after it.
+                    if field == .currency, profile.stickyCurrency { return value ?? lastCurrency }
+                    return value
+                }
+                if profile.stickyCurrency, let currency = (columns[.currency] ?? []).lazy.compactMap(text).first {
+                    lastCurrency = currency
+                }
                 let row = passedOver(
-                    profile, has: { index($0) != nil }, cell: { text(index($0)) }, amount: cell(.amount))
+                    profile, has: { index($0) != nil }, cell: { text(index($0)) }, amount: cell(.amount),
+                    checkSign: profile.groupBy.isEmpty)
                 if let kind = row {
                     read.passOver(kind)
                     continue
                 }
+                let fields = Dictionary(
+                    uniqueKeysWithValues: RefundField.allCases.compactMap { field in cell(field).map { (field, $0) } })
+                guard !profile.groupBy.isEmpty else {
+                    read.refunds.append(
+                        refund(
+                            record, profile: profile, settings: settings, source: source, file: name,
+                            cell: { fields[$0] }, idHeader: header.fields[idColumn]))
+                    continue
+                }
+                // One refund of several rows (principal, tax, shipping, promotion): their amounts summed exactly.
+                let key = profile.groupBy.map { text(index($0)) ?? "" }.joined(separator: "\u{1F}")
+                if var group = groups[key] {
+                    group.add(fields[.amount], line: record.line)
+                    groups[key] = group
+                } else {
+                    groups[key] = Group(record: record, fields: fields)
+                    groupOrder.append(key)
+                }
+            }
+            for key in groupOrder {
+                guard let group = groups[key] else { continue }
+                if let kind = group.passedOver(profile) {
+                    read.passOver(kind)
+                    continue
+                }
+                var fields = group.fields
+                fields[.amount] = group.total
                 read.refunds.append(
                     refund(
-                        record, profile: profile, settings: settings, source: source, file: name, cell: cell,
-                        idHeader: header.fields[idColumn]))
+                        group.record, profile: profile, settings: settings, source: source, file: name,
+                        cell: { fields[$0] }, idHeader: header.fields[idColumn], extraProblems: group.problems))
             }
             return read
         } catch let error as CSVError {
@@ -64,6 +107,49 @@ enum CSVRefundReader {
             throw error
         } catch {
             throw FileRefusal(at: SourceLocation(file: name), because: error)
+        }
+    }
+
+    /// The rows of one refund that a channel writes as several (Amazon: one row per amount).
+    struct Group {
+        let record: CSVRecord
+        var fields: [RefundField: String]
+        /// The signed sum so far, exactly; `nil` once a row's amount could not be read.
+        var sum: ExactDecimal?
+        var problems: [String] = []
+
+        init(record: CSVRecord, fields: [RefundField: String]) {
+            self.record = record
+            self.fields = fields
+            sum = ExactDecimal(0)
+            add(fields[.amount], line: record.line)
+        }
+
+        mutating func add(_ amount: String?, line: Int) {
+            guard let amount else { return }
+            guard let value = try? ExactDecimal(parsing: amount.hasPrefix("-") ? String(amount.dropFirst()) : amount),
+                let current = sum
+            else {
+                problems.append("line \(line): the amount '\(amount)' cannot be read")
+                sum = nil
+                return
+            }
+            let signed = amount.hasPrefix("-") ? ExactDecimal(units: -value.units, scale: value.scale) : value
+            sum = current.adding(signed)
+            if sum == nil { problems.append("line \(line): the amounts are too large to add up") }
+        }
+
+        /// The summed amount as text (`-24.00`), or the first row's when it could not be summed.
+        var total: String? {
+            sum.map { $0.normalizedDescription } ?? fields[.amount]
+        }
+
+        /// Why the summed refund is not one: money in, or nothing at all.
+        func passedOver(_ profile: CSVProfile) -> String? {
+            guard let sum else { return nil }
+            if sum.isZero { return "refunds whose rows add up to nothing" }
+            if profile.negativeRefunds, sum.units > 0 { return "rows with money in (a positive amount), not refunds" }
+            return nil
         }
     }
 
@@ -115,7 +201,7 @@ enum CSVRefundReader {
 
     /// Why a row is not a refund (its kind, for the count), or `nil` when it is one.
     static func passedOver(
-        _ profile: CSVProfile, has: (String) -> Bool, cell: (String) -> String?, amount: String?
+        _ profile: CSVProfile, has: (String) -> Bool, cell: (String) -> String?, amount: String?, checkSign: Bool = true
     ) -> String? {
         for rule in profile.rules {
             switch rule {
@@ -142,7 +228,7 @@ enum CSVRefundReader {
             }
         }
         // Where refunds are written as money out (negative), a positive amount is money in: never a refund.
-        if profile.negativeRefunds, let amount, !amount.hasPrefix("-"),
+        if checkSign, profile.negativeRefunds, let amount, !amount.hasPrefix("-"),
             let value = try? ExactDecimal(parsing: amount), !value.isZero
         {
             return "rows with money in (a positive amount), not refunds"
@@ -152,11 +238,12 @@ enum CSVRefundReader {
 
     private static func refund(
         _ record: CSVRecord, profile: CSVProfile, settings: RefundSettings, source: String?, file: String,
-        cell: (RefundField) -> String?, idHeader: String
+        cell: (RefundField) -> String?, idHeader: String, extraProblems: [String] = []
     ) -> Refund {
         let location = SourceLocation(file: file, line: record.line)
         var problems = RecordProblems(at: location)
         for problem in record.problems { problems.add(problem.description) }
+        for problem in extraProblems { problems.add(problem) }
         let currency = RefundValues.currency(
             cell(.currency), fallback: profile.defaultCurrency ?? settings.defaultCurrency, problems: &problems)
         let amount = RefundValues.amount(
