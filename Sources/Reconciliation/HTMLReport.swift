@@ -21,7 +21,8 @@ enum HTMLReport {
             .badge{display:inline-block;border-radius:3px;padding:0 .4rem;font-size:.85em;font-weight:600;white-space:nowrap}
             .applied{background:#dcf3e3;color:#0f5f2c} .person{background:#fde8d7;color:#8a3b00} .quiet{background:#e9edf0;color:#46525c}
             .check{padding:.5rem .75rem;border-radius:4px;margin:.75rem 0} .ok{background:#e6f5ea} .bad{background:#fde2e2}
-            code{font:12px ui-monospace,Menlo,Consolas,monospace;background:#f3f6f8;padding:.1rem .25rem;border-radius:3px;word-break:break-all}
+            code{font:12px ui-monospace,Menlo,Consolas,monospace;background:#f3f6f8;padding:.1rem .25rem;border-radius:3px;overflow-wrap:anywhere}
+            td.why{min-width:15em} td.cmd{min-width:19em} td.cmd code{display:block;margin:.1rem 0}
             ul{margin:.2rem 0;padding-left:1.1rem}
             </style></head><body>
             <h1>Refund reconciliation</h1>
@@ -86,11 +87,11 @@ enum HTMLReport {
             html +=
                 "<tr><td><code>\(escape(r.id))</code><br><small>\(escape(r.system)) · \(escape(r.location.description))</small></td>"
                 + "<td class=\"id\">\(escape(r.date?.description ?? "—"))</td><td class=\"num\">\(escape(r.amount?.description ?? "—"))</td>"
-                + "<td>\(badge(d.outcome))</td><td class=\"id\">\(escape(d.creditNote ?? "—"))</td><td class=\"id\">\(escape(d.orderNumber ?? "—"))</td><td>\(why)</td>"
+                + "<td>\(badge(d.outcome))</td><td class=\"id\">\(escape(d.creditNote ?? "—"))</td><td class=\"id\">\(escape(d.orderNumber ?? "—"))</td><td class=\"why\">\(why)</td>"
             if let commands {
                 let command = commands.lines(d.steps, source: d.refund.system).map { "<code>\(escape($0))</code>" }
                     .joined(separator: "<br>")
-                html += "<td>\(command)</td>"
+                html += "<td class=\"cmd\">\(command)</td>"
             }
             html += "</tr>\n"
         }
