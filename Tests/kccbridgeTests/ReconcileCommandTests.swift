@@ -8,6 +8,18 @@ import Testing
 struct ReconcileCommandTests {
     static let fixtures = Run.repositoryRoot.appendingPathComponent("Tests/kccbridgeTests/Fixtures")
 
+    /// A folder with its own ledger holding the exported samples, and a refund CSV of `text` in it.
+    static func exportedSamples(refunds text: String) throws -> (URL, [String], URL) {
+        let folder = try temporaryFolder()
+        let ledger = ["--ledger", folder.appendingPathComponent("ledger.sqlite").path]
+        let batch = Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv").path
+        _ = try Run(
+            ["convert", batch, "--to", "xero-xml", "--out", folder.appendingPathComponent("export").path] + ledger)
+        let refunds = folder.appendingPathComponent("refunds.csv")
+        try text.write(to: refunds, atomically: true, encoding: .utf8)
+        return (folder, ledger, refunds)
+    }
+
     static func csvRows(_ url: URL) throws -> [[String]] {
         try String(contentsOf: url, encoding: .utf8).split(separator: "\r\n").map { line in
             // The files checked here hold no quoted commas in the columns read.
@@ -153,15 +165,10 @@ struct SyncMissingOrderTests {
 
     @Test("resolve checks the decision at once: too much, another currency, not a credit note, an unknown refund")
     func resolveRefusals() throws {
-        let folder = try temporaryFolder()
-        let ledger = ["--ledger", folder.appendingPathComponent("ledger.sqlite").path]
-        let batch = Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv").path
-        _ = try Run(
-            ["convert", batch, "--to", "xero-xml", "--out", folder.appendingPathComponent("export").path] + ledger)
-        let refunds = folder.appendingPathComponent("refunds.csv")
-        try
-            "RefundId,OrderNumber,Amount,Currency,Date\nBIG,SO-99999,500.00,GBP,2026-11-20\nEUR1,SO-99998,10.00,EUR,2026-11-20\n"
-            .write(to: refunds, atomically: true, encoding: .utf8)
+        let (folder, ledger, refunds) = try ReconcileCommandTests.exportedSamples(
+            refunds:
+                "RefundId,OrderNumber,Amount,Currency,Date\nBIG,SO-99999,500.00,GBP,2026-11-20\nEUR1,SO-99998,10.00,EUR,2026-11-20\n"
+        )
         _ = try Run(["reconcile", refunds.path, "--out", folder.appendingPathComponent("r").path] + ledger)
         let cases: [([String], String)] = [
             (
@@ -182,14 +189,8 @@ struct SyncMissingOrderTests {
 
     @Test("two sources with a refund of one id: resolve asks which, and decides for that one only")
     func resolveBySource() throws {
-        let folder = try temporaryFolder()
-        let ledger = ["--ledger", folder.appendingPathComponent("ledger.sqlite").path]
-        let batch = Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv").path
-        _ = try Run(
-            ["convert", batch, "--to", "xero-xml", "--out", folder.appendingPathComponent("export").path] + ledger)
-        let refunds = folder.appendingPathComponent("refunds.csv")
-        try "RefundId,OrderNumber,Amount,Currency,Date\n7,SO-99999,5.00,GBP,2026-11-20\n".write(
-            to: refunds, atomically: true, encoding: .utf8)
+        let (folder, ledger, refunds) = try ReconcileCommandTests.exportedSamples(
+            refunds: "RefundId,OrderNumber,Amount,Currency,Date\n7,SO-99999,5.00,GBP,2026-11-20\n")
         for source in ["srcA", "srcB"] {
             _ = try Run(
                 ["reconcile", refunds.path, "--source", source, "--out", folder.appendingPathComponent(source).path]
@@ -211,14 +212,8 @@ struct SyncMissingOrderTests {
         "a refund split across two credit notes: shares checked at once, applied once to each, two rows in the KCC import"
     )
     func split() throws {
-        let folder = try temporaryFolder()
-        let ledger = ["--ledger", folder.appendingPathComponent("ledger.sqlite").path]
-        let batch = Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv").path
-        _ = try Run(
-            ["convert", batch, "--to", "xero-xml", "--out", folder.appendingPathComponent("export").path] + ledger)
-        let refunds = folder.appendingPathComponent("refunds.csv")
-        try "RefundId,OrderNumber,Amount,Currency,Date\nSPLIT1,SO-99999,69.99,GBP,2026-11-20\n"
-            .write(to: refunds, atomically: true, encoding: .utf8)
+        let (folder, ledger, refunds) = try ReconcileCommandTests.exportedSamples(
+            refunds: "RefundId,OrderNumber,Amount,Currency,Date\nSPLIT1,SO-99999,69.99,GBP,2026-11-20\n")
         _ = try Run(["reconcile", refunds.path, "--out", folder.appendingPathComponent("r1").path] + ledger)
         let wrongSum = try Run(
             [
