@@ -10,19 +10,24 @@ package struct DocumentMapper: Sendable {
     package let textPolicy: TextCellPolicy
     /// Characters the target cannot carry inside a text field (IIF: tab, CR, LF), written as a space with a warning.
     package let breakingCharacters: Set<Unicode.Scalar>
+    /// The sales account when a line has no other: the configured one, else the package's own.
+    package let defaultSalesAccount: String
 
     package init(
-        configuration: BridgeConfiguration, textPolicy: TextCellPolicy, breakingCharacters: Set<Unicode.Scalar> = []
+        configuration: BridgeConfiguration, textPolicy: TextCellPolicy, breakingCharacters: Set<Unicode.Scalar> = [],
+        packageSalesAccount: String = "200"
     ) {
         self.configuration = configuration
         self.textPolicy = textPolicy
         self.breakingCharacters = breakingCharacters
+        self.defaultSalesAccount = configuration.channels.defaultSalesAccount ?? packageSalesAccount
     }
 
     /// The mapper for `format`: its text policy and the characters its files cannot carry.
     package init(configuration: BridgeConfiguration, format: any ExportFormat) {
         self.init(
-            configuration: configuration, textPolicy: format.textPolicy, breakingCharacters: format.breakingCharacters)
+            configuration: configuration, textPolicy: format.textPolicy, breakingCharacters: format.breakingCharacters,
+            packageSalesAccount: format.defaultSalesAccount)
     }
 
     /// The mapped document, or `nil` with the findings that hold it back.
@@ -38,7 +43,7 @@ package struct DocumentMapper: Sendable {
         let rule = configuration.channels.enabled ? self.rule(for: channel) : nil
         if configuration.channels.enabled, rule == nil, channel.source != nil {
             run.warning(
-                "no channel rule for \(channel.source ?? "")\(channel.subsource.map { " / \($0)" } ?? ""); the default sales account \(configuration.channels.defaultSalesAccount) is used"
+                "no channel rule for \(channel.source ?? "")\(channel.subsource.map { " / \($0)" } ?? ""); the default sales account \(defaultSalesAccount) is used"
             )
         }
 
@@ -108,9 +113,9 @@ package struct DocumentMapper: Sendable {
 
     private func salesAccount(kind: DocumentKind, rule: ChannelRule?) -> String {
         let channels = configuration.channels
-        if channels.enabled { return rule?.salesAccount ?? channels.defaultSalesAccount }
+        if channels.enabled { return rule?.salesAccount ?? defaultSalesAccount }
         return kind == .credit
-            ? (channels.defaultCreditNoteAccount ?? channels.defaultSalesAccount) : channels.defaultSalesAccount
+            ? (channels.defaultCreditNoteAccount ?? defaultSalesAccount) : defaultSalesAccount
     }
 }
 

@@ -62,7 +62,9 @@ package struct ChannelMapping: Sendable, Hashable {
     /// Checked in order; a rule naming a subsource wins over one naming only the source.
     package var rules: [ChannelRule] = []
     /// Where sales go when mapping is off, or no rule matches.
-    package var defaultSalesAccount = "200"
+    /// `nil`: the package's own default (``ExportFormat/defaultSalesAccount``:
+    /// Xero's account code `200`, QuickBooks's income account `Sales`).
+    package var defaultSalesAccount: String?
     /// "Default Credit Note Sales Account": where refunds go when mapping is off.
     package var defaultCreditNoteAccount: String?
     /// "Tax for Refund": a key of `tax_codes` applied to credit-note lines when mapping is off.

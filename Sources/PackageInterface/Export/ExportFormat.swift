@@ -16,6 +16,9 @@ package protocol ExportFormat: Sendable {
     func destination(of document: MappedDocument) -> Destination
     /// A writer for one file of `family`.
     func makeWriter(for family: OutputFamily) -> any FamilyWriter
+    /// The sales account when the configuration names none (`channels.default_sales_account`):
+    /// an account the package's standard chart has (Xero `200`, QuickBooks `Sales`).
+    var defaultSalesAccount: String { get }
     /// Characters that would break this format's files inside a text field
     /// (IIF: tab and line breaks): the mapper writes a space instead and warns.
     var breakingCharacters: Set<Unicode.Scalar> { get }
@@ -26,6 +29,8 @@ package protocol ExportFormat: Sendable {
 }
 
 extension ExportFormat {
+    /// Xero's standard chart of accounts: 200 Sales.
+    package var defaultSalesAccount: String { "200" }
     package var breakingCharacters: Set<Unicode.Scalar> { [] }
     package func refusals(of document: MappedDocument) -> [String] { [] }
 }

@@ -6,6 +6,8 @@ import PackageInterface
 /// rates QuickBooks multiplies back to KCC's line amount, and the checks that
 /// hold back what QuickBooks cannot take.
 package enum QuickBooksRules {
+    /// The income account a new QuickBooks company (Desktop and Online, UK) has for sales.
+    package static let defaultIncomeAccount = "Sales"
     /// The longest Desktop `RefNumber` (and IIF `DOCNUM`) of an invoice, credit memo, cheque or card refund.
     package static let desktopRefNumberLimit = 11
     /// The longest Desktop `RefNumber` of a received payment.

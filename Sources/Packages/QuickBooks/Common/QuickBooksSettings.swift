@@ -12,7 +12,7 @@ package struct QuickBooksSettings: ConfigurationSection {
     package static let key = "quickbooks"
 
     /// Dates in the text imports: IIF and the QBO CSV (qbXML and the QBO API always take `YYYY-MM-DD`).
-    package var dateFormat: CalendarDate.Format = .monthDayYear
+    package var dateFormat: CalendarDate.Format = .dayMonthYear
     /// The IIF file's text encoding: UTF-8 (default) or Windows-1252, which
     /// older and UK editions of QuickBooks Desktop read (£, é …).
     package var iifEncoding: TextEncoding = .utf8

@@ -31,6 +31,9 @@ package struct IIFFormat: ExportFormat {
     /// People open IIF files in spreadsheets to check them, so formula-like text follows `text_cells`.
     package var textPolicy: TextCellPolicy { configuration.textCells }
 
+    /// QuickBooks\'s standard income account, not a Xero account code.
+    package var defaultSalesAccount: String { QuickBooksRules.defaultIncomeAccount }
+
     /// Tab separates fields and a line break ends a row: free text with either is written with spaces.
     package var breakingCharacters: Set<Unicode.Scalar> { ["\t", "\n", "\r"] }
 

@@ -39,6 +39,9 @@ package struct QBXMLFormat: ExportFormat {
 
     package var textPolicy: TextCellPolicy { .keep }
 
+    /// QuickBooks\'s standard income account, not a Xero account code.
+    package var defaultSalesAccount: String { QuickBooksRules.defaultIncomeAccount }
+
     package func destination(of document: MappedDocument) -> Destination {
         switch document.kind {
         case .invoice: .family(Self.invoices)

@@ -28,6 +28,9 @@ package struct QBOCSVFormat: ExportFormat {
 
     package var textPolicy: TextCellPolicy { configuration.textCells }
 
+    /// QuickBooks\'s standard income account, not a Xero account code.
+    package var defaultSalesAccount: String { QuickBooksRules.defaultIncomeAccount }
+
     package func destination(of document: MappedDocument) -> Destination {
         switch document.kind {
         case .invoice: .family(Self.invoices)
