@@ -205,7 +205,7 @@ let package = Package(
             name: "ReconciliationTests",
             dependencies: [
                 "Reconciliation", "Refunds", "PackageInterface", "PackageRegistry", "KCCPaymentImport",
-                "QuickBooksDesktop", "Ledger", "KCCModel",
+                "QuickBooksDesktop", "QuickBooksCommon", "Ledger", "KCCModel",
                 "XMLStreaming", "CSVStreaming", "KCCTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -6,6 +6,7 @@ import KCCTestSupport
 import Logging
 import PackageInterface
 import PackageRegistry
+import QuickBooksCommon
 import QuickBooksDesktop
 import Reconciliation
 import Refunds
@@ -141,6 +142,18 @@ struct RerunTests {
 
 @Suite("Refunds made in a sales channel, sent on to the accounting package")
 struct RefundTargetTests {
+    @Test("an IIF refund is a cheque from a bank account: without quickbooks.refund_account nothing is written")
+    func iifNeedsBank() throws {
+        var options = ReconcileOptions(outputFolder: TestFiles.makeFolder())
+        options.refundDestinations = [
+            try #require(RefundDestination("qbd-iif", packages: PackageRegistry.all, configuration: PackageRegistry.all.defaultConfiguration))
+        ]
+        let report = ReconciliationRun(store: ReconciliationRunTests.sampleLedger(), logger: Logger(label: "test"))
+            .reconcile(fixtures + "/linnworks-refunds.csv", options: options)
+        #expect(report.failure?.message.contains("set quickbooks.refund_account") == true)
+        #expect(report.outputs.isEmpty)
+    }
+
     @Test("--to xero-xml and qbd-iif: one payment or one balanced transaction per applied refund")
     func targets() throws {
         let ledger = ReconciliationRunTests.sampleLedger()
@@ -161,7 +174,9 @@ struct RefundTargetTests {
         #expect(rows.filter { $0[0] == "TRNS" }.count == 2)
         var sum: Int64 = 0
         for row in rows where row[0] == "TRNS" || row[0] == "SPL" {
-            #expect(row[2] == "CCARD REFUND")
+            // IIF's CCARD REFUND is a refund the business receives on its own card: a customer refund is a cheque.
+            #expect(row[2] == "CHECK")
+            #expect(row[0] == "SPL" ? row[4] == "Accounts Receivable" : row[4] == "Current Account")
             sum += try Money(parsing: row[7], currency: .gbp, allowNegative: true).minorUnits
         }
         #expect(sum == 0)
@@ -332,6 +347,13 @@ extension ReconcileOptions {
         self.init(outputFolder: outputFolder, refundFile: RefundFile(readers: PackageRegistry.all.refundReaders))
     }
 
+    /// The built-in configuration, with the bank account QuickBooks Desktop refunds are paid from.
+    static var refundConfiguration: BridgeConfiguration {
+        var configuration = PackageRegistry.all.defaultConfiguration
+        configuration.quickbooks.refundAccount = "Current Account"
+        return configuration
+    }
+
     /// Also writes the applied refunds for these `reconcile --to` targets, with the built-in configuration.
     mutating func send(
         to targets: [String], creditNoteIDs: [String: String] = [:], remaining: [String: ExactDecimal] = [:]
@@ -339,7 +361,7 @@ extension ReconcileOptions {
         refundDestinations = targets.map { target in
             guard
                 let destination = RefundDestination(
-                    target, packages: PackageRegistry.all, configuration: PackageRegistry.all.defaultConfiguration,
+                    target, packages: PackageRegistry.all, configuration: Self.refundConfiguration,
                     inputs: RefundWriterInputs(creditNoteIDs: creditNoteIDs, remaining: remaining))
             else { preconditionFailure("no package records refunds for \(target)") }
             return destination

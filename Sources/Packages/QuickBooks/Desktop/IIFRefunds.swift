@@ -2,12 +2,20 @@ import KCCModel
 import PackageInterface
 import QuickBooksCommon
 
-/// Refunds made outside QuickBooks Desktop, as IIF transactions: a
-/// `CHECK` from the refund account, or a `CCARD REFUND` when refunds are by
-/// card (`quickbooks.desktop_refunds`). TRNS takes the money out of the
-/// account; SPL puts it back on Accounts Receivable, so it sums to zero.
-/// QuickBooks then shows the credit memo and the refund for the same
-/// customer, to be linked in *Receive Payments*/*Refunds & Credits*.
+/// Refunds made outside QuickBooks Desktop, as IIF transactions: a `CHECK`
+/// from the bank account refunds are paid from (`quickbooks.refund_account`),
+/// its split on Accounts Receivable naming the customer, as QuickBooks itself
+/// posts a refund of a credit memo by cheque. TRNS takes the money out of the
+/// bank; SPL puts it back on Accounts Receivable, so it sums to zero.
+///
+/// IIF has no transaction for a card refund to a customer: its `CCARD REFUND`
+/// is a refund the business receives on its own credit card, and `CASH
+/// REFUND` a refund receipt with items. A card refund (`desktop_refunds:
+/// credit_card`) is therefore posted the nearest correct way, as a cheque from
+/// the account the card refunds leave, its memo saying it was by card
+/// (docs/quickbooks-desktop-refunds.md); qbXML's `ARRefundCreditCardAdd` is
+/// the exact form. A cheque must come from a bank account, never Undeposited
+/// Funds: without `refund_account`, nothing is written.
 package struct IIFRefunds: RefundWriter {
     package let target = "qbd-iif"
     package let fileSuffix = "qbd-refunds.iif"
@@ -17,8 +25,14 @@ package struct IIFRefunds: RefundWriter {
         self.settings = settings
     }
 
+    package func refusal(_ refund: RefundPayment) -> String? {
+        guard settings.refundAccount == nil else { return nil }
+        return "an IIF refund is a cheque, which QuickBooks Desktop pays from a bank account: set quickbooks.refund_account to the bank account refunds are paid from (it is Undeposited Funds otherwise, which a cheque cannot come from)"
+    }
+
     package func contents(_ refunds: [RefundPayment]) throws -> [UInt8] {
-        let type = settings.desktopRefunds == .cheque ? "CHECK" : "CCARD REFUND"
+        let type = "CHECK"
+        let byCard = settings.desktopRefunds == .creditCard
         var bytes: [UInt8] = []
         for header in [IIFFormat.trnsHeader, IIFFormat.splHeader, ["!ENDTRNS"]] {
             IIFWriter.append(header, to: &bytes, encoding: settings.iifEncoding)
@@ -26,7 +40,7 @@ package struct IIFRefunds: RefundWriter {
         for refund in refunds {
             let memo = Self.clean(
                 "Refund \(refund.refundID) of KCC \(refund.creditNote)"
-                    + (refund.orderNumber.map { " (order \($0))" } ?? ""))
+                    + (refund.orderNumber.map { " (order \($0))" } ?? "") + (byCard ? ", by card" : ""))
             let transaction = IIFTransaction(
                 type: type, currency: refund.amount.currency, date: refund.date, name: Self.clean(refund.customerName),
                 docNumber: "", memo: memo, account: settings.refundFromAccount,
