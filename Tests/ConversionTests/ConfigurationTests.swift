@@ -26,7 +26,7 @@ struct ConfigurationTests {
         var quickbooks = QuickBooksSettings()
         quickbooks.dateFormat = .dayMonthYear
         quickbooks.stripPrefixes = ["INV-", "CRN-", "PAY-"]
-        quickbooks.refundAccount = "Undeposited Funds"
+        quickbooks.refundAccount = "Current Account"
         #expect(configuration.quickbooks == quickbooks)
     }
 

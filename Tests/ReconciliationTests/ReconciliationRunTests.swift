@@ -146,7 +146,9 @@ struct RefundTargetTests {
     func iifNeedsBank() throws {
         var options = ReconcileOptions(outputFolder: TestFiles.makeFolder())
         options.refundDestinations = [
-            try #require(RefundDestination("qbd-iif", packages: PackageRegistry.all, configuration: PackageRegistry.all.defaultConfiguration))
+            try #require(
+                RefundDestination(
+                    "qbd-iif", packages: PackageRegistry.all, configuration: PackageRegistry.all.defaultConfiguration))
         ]
         let report = ReconciliationRun(store: ReconciliationRunTests.sampleLedger(), logger: Logger(label: "test"))
             .reconcile(fixtures + "/linnworks-refunds.csv", options: options)

@@ -27,7 +27,8 @@ package struct IIFRefunds: RefundWriter {
 
     package func refusal(_ refund: RefundPayment) -> String? {
         guard settings.refundAccount == nil else { return nil }
-        return "an IIF refund is a cheque, which QuickBooks Desktop pays from a bank account: set quickbooks.refund_account to the bank account refunds are paid from (it is Undeposited Funds otherwise, which a cheque cannot come from)"
+        return
+            "an IIF refund is a cheque, which QuickBooks Desktop pays from a bank account: set quickbooks.refund_account to the bank account refunds are paid from (it is Undeposited Funds otherwise, which a cheque cannot come from)"
     }
 
     package func contents(_ refunds: [RefundPayment]) throws -> [UInt8] {
