@@ -10,8 +10,9 @@ extension Ledger {
                 db,
                 sql: """
                     SELECT o.* FROM refund_outcome o
-                    WHERE o.outcome NOT IN ('matched', 'matched-by-order', 'partial', 'duplicate')
-                      AND NOT EXISTS (SELECT 1 FROM applied_refund a WHERE a.source_system = o.source_system AND a.refund_id = o.refund_id)
+                    WHERE o.outcome NOT IN ('matched', 'matched-by-order', 'partial', 'duplicate', 'ignored')
+                      AND (o.outcome IN ('conflict', 'reversal')
+                           OR NOT EXISTS (SELECT 1 FROM applied_refund a WHERE a.source_system = o.source_system AND a.refund_id = o.refund_id))
                       AND NOT EXISTS (SELECT 1 FROM resolution r WHERE r.refund_id = o.refund_id AND r.decision = 'ignore'
                                       AND (r.source_system IS NULL OR r.source_system = o.source_system)
                                       AND r.id = (SELECT MAX(id) FROM resolution WHERE refund_id = o.refund_id
@@ -50,9 +51,12 @@ extension Ledger {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (source_system, refund_id) DO UPDATE SET
                     outcome = excluded.outcome, reason = excluded.reason, credit_note = excluded.credit_note,
-                    order_number = excluded.order_number, amount_minor = excluded.amount_minor, currency = excluded.currency,
+                    order_number = excluded.order_number,
+                    amount_minor = CASE WHEN excluded.outcome = 'conflict' THEN refund_outcome.amount_minor ELSE excluded.amount_minor END,
+                    currency = CASE WHEN excluded.outcome = 'conflict' THEN refund_outcome.currency ELSE excluded.currency END,
                     source_file = excluded.source_file, source_line = excluded.source_line, run_id = excluded.run_id,
-                    seen_at = excluded.seen_at, refund_date = excluded.refund_date
+                    seen_at = excluded.seen_at,
+                    refund_date = CASE WHEN excluded.outcome = 'conflict' THEN refund_outcome.refund_date ELSE excluded.refund_date END
                 """,
             arguments: [
                 outcome.sourceSystem, outcome.refundID, outcome.outcome, outcome.reason, outcome.creditNote,

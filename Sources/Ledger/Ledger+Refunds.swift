@@ -126,6 +126,17 @@ extension Ledger {
             where try Self.creditNotes(in: db, where: "d.number = ?", [creditNote]).isEmpty {
                 throw Self.unknownCreditNote(creditNote)
             }
+            // Acknowledging a reversal says the payment was reversed in KCC: the credit note is open again by that much.
+            if decision == .ignore, let sourceSystem,
+                try String.fetchOne(
+                    db, sql: "SELECT outcome FROM refund_outcome WHERE source_system = ? AND refund_id = ?",
+                    arguments: [sourceSystem, refundID]) == "reversal"
+            {
+                try db.execute(
+                    sql: """
+                        UPDATE applied_refund SET reversed_at = ? WHERE source_system = ? AND refund_id = ? AND reversed_at IS NULL
+                        """, arguments: [resolution.decidedAt.iso8601, sourceSystem, refundID])
+            }
             try db.execute(
                 sql: """
                     INSERT INTO resolution (refund_id, source_system, decision, note, decided_by, decided_at)
@@ -213,7 +224,7 @@ extension Ledger {
             sql: """
                 SELECT d.number, d.order_number, d.related_invoice, d.customer_code, d.customer_name, d.document_date, d.currency, d.gross_minor,
                        COALESCE(SUM(a.amount_minor), 0) AS applied_minor, COUNT(a.id) AS refund_count
-                FROM exported_document d LEFT JOIN applied_refund a ON a.credit_note = d.number
+                FROM exported_document d LEFT JOIN applied_refund a ON a.credit_note = d.number AND a.reversed_at IS NULL
                 WHERE d.kind = 'CREDIT' AND \(condition)
                   AND d.id = (SELECT MAX(id) FROM exported_document WHERE kind = 'CREDIT' AND number = d.number)
                 GROUP BY d.id ORDER BY d.id

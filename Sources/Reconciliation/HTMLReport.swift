@@ -99,7 +99,7 @@ enum HTMLReport {
     }
 
     private static func badge(_ outcome: RefundOutcome) -> String {
-        let style = outcome.isApplied ? "applied" : (outcome == .duplicate ? "quiet" : "person")
+        let style = outcome.isApplied ? "applied" : (outcome == .duplicate || outcome == .ignored ? "quiet" : "person")
         return "<span class=\"badge \(style)\">\(outcome.rawValue)</span>"
     }
 

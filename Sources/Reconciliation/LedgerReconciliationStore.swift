@@ -66,12 +66,15 @@ package final class LedgerReconciliationStore: ReconciliationStore {
                     amount: part.amount, date: d.refund.date)
             }
         }
-        // A duplicate or a conflict leaves the first sighting as it was: it is what the next one is compared with.
-        let outcomes = decisions.filter { $0.outcome != .duplicate && $0.outcome != .conflict }.map { d in
+        // A duplicate leaves the sighting as it was; a conflict is recorded (so `--pending` lists it) but keeps the
+        // first version's amount and date: they are what the next sighting is compared with.
+        let outcomes = decisions.filter { $0.outcome != .duplicate }.map { d in
             RefundOutcomeRecord(
                 refundID: d.refund.id, sourceSystem: d.refund.system, outcome: d.outcome.rawValue, reason: d.reason,
-                creditNote: d.creditNote, orderNumber: d.orderNumber, amount: d.refund.amount,
-                sourceFile: d.refund.location.file, sourceLine: d.refund.location.line, date: d.refund.date)
+                creditNote: d.creditNote, orderNumber: d.orderNumber,
+                amount: d.outcome == .conflict ? nil : d.refund.amount,
+                sourceFile: d.refund.location.file, sourceLine: d.refund.location.line,
+                date: d.outcome == .conflict ? nil : d.refund.date)
         }
         try ledger.completeRun(run, documents: [], refunds: refunds, outcomes: outcomes)
     }

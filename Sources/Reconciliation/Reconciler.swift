@@ -61,9 +61,14 @@ package struct Reconciler {
         }
         let earlier: RefundSighting? =
             try seenHereVersions[key] ?? ledger.earlierSighting(id: refund.id, system: refund.system)
-        // A person who has decided about this refund since has settled the conflict: their decision is carried out.
-        let decided = try ledger.resolution(refundID: refund.id, system: refund.system) != nil
-        if let earlier, !decided,
+        let resolution = try ledger.resolution(refundID: refund.id, system: refund.system)
+        // A person who chose where this refund goes has settled which version is right; an ignore only acknowledges.
+        let placedByPerson: Bool
+        switch resolution?.decision {
+        case .match?, .split?: placedByPerson = true
+        default: placedByPerson = false
+        }
+        if let earlier, !placedByPerson,
             earlier.amount != amount || (earlier.date != nil && refund.date != nil && earlier.date != refund.date)
         {
             let now = RefundSighting(amount: amount, date: refund.date, applied: false, context: "now")
@@ -74,11 +79,7 @@ package struct Reconciler {
             decision.evidence = [
                 "earlier: \(earlier.version), \(earlier.context)", "now: \(now.version), \(refund.location)",
             ]
-            if let resolution = try ledger.resolution(refundID: refund.id, system: refund.system),
-                case .ignore = resolution.decision
-            {
-                decision.resolution = resolution
-            }
+            if let resolution, case .ignore = resolution.decision { decision.resolution = resolution }
             decision.steps = [.checkSource(refundID: refund.id, system: refund.system), .ignore(refundID: refund.id)]
             return decision
         }
@@ -93,8 +94,14 @@ package struct Reconciler {
                 : "refund \(refund.id) was already applied in an earlier run; not counted again"
             return decision
         }
-
-        let resolution = try ledger.resolution(refundID: refund.id, system: refund.system)
+        // Left out by a person: never applied, whatever the ledger now holds.
+        if let resolution, case .ignore = resolution.decision {
+            decision.outcome = .ignored
+            decision.resolution = resolution
+            decision.reason =
+                "\(resolution.decidedBy) chose on \(resolution.decidedAt.date) to leave it out of KCC: \(resolution.note)"
+            return decision
+        }
         if let resolution, case .split(let parts) = resolution.decision {
             try split(&decision, parts, amount: amount, resolution: resolution)
             if decision.outcome.isApplied {

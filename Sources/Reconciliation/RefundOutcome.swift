@@ -11,6 +11,8 @@ package enum RefundOutcome: String, Sendable, Hashable, CaseIterable, CustomStri
     case duplicate
     /// Seen before under the same source and id with other money or another date: a person decides which is right.
     case conflict
+    /// Left out of KCC by a person (`resolve --ignore`).
+    case ignored
     /// Applied in an earlier run, now deleted or voided in its source: the payment must be reversed in KCC.
     case reversal
     case invalid

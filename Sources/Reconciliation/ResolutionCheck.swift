@@ -36,6 +36,21 @@ package enum ResolutionCheck {
         return (.split(parts), nil)
     }
 
+    /// What a person should know before recording the decision, though it may
+    /// be right: a credit note of another order than the refund's.
+    package static func warnings(
+        _ decision: Resolution.Decision, refund seen: [RefundOutcomeRecord], in ledger: Ledger
+    ) throws
+        -> [String]
+    {
+        guard let order = seen.first?.orderNumber else { return [] }
+        return try decision.creditNotes.compactMap { number in
+            guard let note = try ledger.creditNote(number: number), note.orderNumber != order else { return nil }
+            return
+                "credit note \(number) is for order \(note.orderNumber) (\(note.customerName)), not the refund's order \(order)"
+        }
+    }
+
     /// Why the decision cannot be carried out now, or `nil` when it can.
     package static func refusal(
         _ decision: Resolution.Decision, refund seen: [RefundOutcomeRecord], in ledger: Ledger

@@ -107,7 +107,7 @@ struct OutcomeTests {
         let matched = try reconciler.decide(refund("R6", "10.00", order: "SO-77"))!
         #expect(matched.outcome == .partial && matched.creditNote == "CRN-1" && matched.resolution != nil)
         let ignored = try reconciler.decide(refund("R7", "10.00"))!
-        #expect(ignored.outcome == .skippedUnmatchedOrder && !ignored.needsPerson)
+        #expect(ignored.outcome == .ignored && !ignored.needsPerson && !ignored.outcome.isApplied)
     }
 
     @Test("near misses are suggested, never applied")
@@ -153,5 +153,16 @@ struct OutcomeTests {
         var fresh = Reconciler(ledger: ledger())
         #expect(try fresh.decide(refund("7", "5.00", creditNote: "CRN-1"))?.outcome == .partial)
         #expect(try fresh.decide(refund("7", "6.00", creditNote: "CRN-1"))?.outcome == .conflict)
+    }
+
+    @Test("a refund a person left out is never applied later, even when it would now match")
+    func ignoredStaysOut() throws {
+        let l = ledger()
+        l.resolutions["csv/I1"] = Resolution(
+            refundID: "I1", decision: .ignore, note: "test", decidedBy: "ann",
+            decidedAt: Timestamp(CalendarDate(year: 2026, month: 11, day: 21)!))
+        var reconciler = Reconciler(ledger: l)
+        let decision = try #require(try reconciler.decide(refund("I1", "5.00", creditNote: "CRN-1")))
+        #expect(decision.outcome == .ignored && !decision.outcome.isApplied && !decision.needsPerson)
     }
 }

@@ -174,4 +174,14 @@ struct ChannelProfileTests {
         #expect(read.refunds.map(\.id) == ["re_3Pa0000000000002"] && read.refunds.first?.amount?.amountText == "10.00")
         #expect(read.notRefunds.values.reduce(0, +) == 3)
     }
+
+    @Test("an Amazon settlement whose currency is not given before its refunds is never read as the default currency")
+    func amazonWithoutCurrency() throws {
+        let text = try #require(TestFiles.read(samples + "/amazon-settlement.tsv"))
+        let path = TestFiles.temporaryPath(".tsv")
+        defer { TestFiles.remove(path) }
+        TestFiles.write(path, text.replacingOccurrences(of: "\tGBP\t", with: "\t\t"))
+        let read = try reading.read(path)
+        #expect(!read.refunds.isEmpty && read.refunds.allSatisfy { !$0.isValid && $0.currency == nil })
+    }
 }

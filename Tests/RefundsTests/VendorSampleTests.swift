@@ -130,9 +130,87 @@ struct QBXMLSampleTests {
         #expect(throws: FileRefusal.self) { try reading.read(path) }
     }
 
+    @Test("an error code is an error whatever the severity says")
+    func errorCode() {
+        let path = TestFiles.temporaryPath(".qbxml")
+        defer { TestFiles.remove(path) }
+        TestFiles.write(
+            path,
+            #"<?xml version="1.0" ?><QBXML><QBXMLMsgsRs><CheckQueryRs statusCode="3120" statusSeverity="Info" statusMessage="Object not found"/></QBXMLMsgsRs></QBXML>"#
+        )
+        #expect(throws: FileRefusal.self) { try reading.read(path) }
+    }
+
     @Test("statusCode 1, severity Info: no refunds, no error")
     func noMatch() throws {
         let read = try reading.read(samples + "/qbd-no-match.qbxml")
         #expect(read.refunds.isEmpty && read.notRefunds.isEmpty)
+    }
+}
+
+@Suite("What a Xero response does not say plainly is never taken for money")
+struct XeroSuspectTests {
+    @Test("a date no calendar holds is a problem on the record, never a crash")
+    func absurdDate() throws {
+        let path = TestFiles.temporaryPath(".json")
+        defer { TestFiles.remove(path) }
+        TestFiles.write(
+            path,
+            #"{"Payments":[{"PaymentID":"p1","PaymentType":"ARCREDITPAYMENT","Date":"/Date(-9223372036854775808+0000)/","Amount":1.00,"Invoice":{"Type":"ACCRECCREDIT","InvoiceNumber":"CRN-1","CurrencyCode":"GBP"}}]}"#
+        )
+        let refund = try #require(try reading.read(path).refunds.first)
+        #expect(!refund.isValid && refund.date == nil)
+    }
+
+    @Test("a credit note of no type, a voided overpayment's payment, a member given twice")
+    func unstated() throws {
+        let path = TestFiles.temporaryPath(".json")
+        defer { TestFiles.remove(path) }
+        TestFiles.write(
+            path,
+            #"{"CreditNotes":[{"CreditNoteNumber":"CN-1","CurrencyCode":"GBP","Payments":[{"PaymentID":"x","Amount":10.00,"Date":"2026-11-01"}]}]}"#
+        )
+        #expect(try reading.read(path).refunds.isEmpty)
+        TestFiles.write(
+            path,
+            #"{"Overpayments":[{"Type":"RECEIVE-OVERPAYMENT","Status":"VOIDED","CurrencyCode":"GBP","Payments":[{"PaymentID":"y","Amount":5.00,"Date":"2026-11-01"}]}]}"#
+        )
+        #expect(try reading.read(path).refunds.map(\.isVoided) == [true])
+        TestFiles.write(
+            path,
+            #"{"Payments":[{"PaymentID":"z","PaymentType":"ARCREDITPAYMENT","Status":"AUTHORISED","Status":"DELETED","Amount":1.00}]}"#
+        )
+        #expect(throws: FileRefusal.self) { try reading.read(path) }
+    }
+
+    @Test("a status nested in a record is the record's, not the response's")
+    func nestedStatus() throws {
+        let path = TestFiles.temporaryPath(".xml")
+        defer { TestFiles.remove(path) }
+        TestFiles.write(
+            path,
+            "<Response><Status>OK</Status><Invoices><Invoice><Status>AUTHORISED</Status></Invoice></Invoices></Response>"
+        )
+        #expect(try reading.read(path).refunds.isEmpty)
+    }
+
+    @Test("dates that are not Xero's or no day a refund was made, and an amount given twice, make the record invalid")
+    func suspectValues() throws {
+        let path = TestFiles.temporaryPath(".json")
+        defer { TestFiles.remove(path) }
+        for date in ["/Date(1e20)/", "/Date(1764028800000.5)/", "0001-01-01T00:00:00", "2026-11-21T25:00:00"] {
+            TestFiles.write(
+                path,
+                #"{"Payments":[{"PaymentID":"p","PaymentType":"ARCREDITPAYMENT","Date":"\#(date)","Amount":1.00,"Invoice":{"Type":"ACCRECCREDIT","InvoiceNumber":"CRN-1","CurrencyCode":"GBP"}}]}"#
+            )
+            #expect(try reading.read(path).refunds.first?.isValid == false, "\(date)")
+        }
+        let xml = TestFiles.temporaryPath(".xml")
+        defer { TestFiles.remove(xml) }
+        TestFiles.write(
+            xml,
+            "<Response><Payments><Payment><PaymentID>p</PaymentID><PaymentType>ARCREDITPAYMENT</PaymentType><Date>2026-11-01</Date><Amount>10.00</Amount><Amount>30.00</Amount><Invoice><Type>ACCRECCREDIT</Type><InvoiceNumber>CRN-1</InvoiceNumber><CurrencyCode>GBP</CurrencyCode></Invoice></Payment></Payments></Response>"
+        )
+        #expect(try reading.read(xml).refunds.first?.isValid == false)
     }
 }

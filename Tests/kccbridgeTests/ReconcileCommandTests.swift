@@ -86,7 +86,7 @@ struct ReconcileCommandTests {
         #expect(second.status == 1)
         #expect(
             second.stdout.contains(
-                "10 refunds: 1 partial, 1 needs-credit-note, 1 skipped-unmatched-order, 1 over-refund, 1 currency-mismatch, 4 duplicate, 1 invalid;"
+                "10 refunds: 1 partial, 1 needs-credit-note, 1 over-refund, 1 currency-mismatch, 4 duplicate, 1 ignored, 1 invalid;"
             ), "\(second.stdout)")
         let again = try Self.csvRows(folder.appendingPathComponent("r2/every-outcome-refunds.kcc-payments.csv"))
         #expect(again.dropFirst().map { [$0[0], $0[4]] } == [["A1", "CRN-177002"]])
@@ -100,11 +100,12 @@ struct ReconcileCommandTests {
         let refundsCSV = try Run(["ledger", "export", "--table", "refunds"] + ledger)
         #expect(
             refundsCSV.stdout.hasPrefix(
-                "id,refund_id,source_system,credit_note,amount_minor,currency,run_id,applied_at,refund_date,amount\r\n")
+                "id,refund_id,source_system,credit_note,amount_minor,currency,run_id,applied_at,refund_date,reversed_at,amount\r\n"
+            )
         )
         #expect(
             refundsCSV.stdout.contains(",M1,csv,CRN-004608,5999,GBP,")
-                && refundsCSV.stdout.contains(",2026-11-18,59.99\r\n"))
+                && refundsCSV.stdout.contains(",2026-11-18,,59.99\r\n"))
         let resolutions = try Run(["ledger", "export", "--table", "resolutions"] + ledger)
         #expect(resolutions.stdout.contains(",S1,csv,ignore,order 123 never synced; refunded in the shop,anna,"))
     }
@@ -241,5 +242,31 @@ struct SyncMissingOrderTests {
             ])
         let third = try Run(["reconcile", refunds.path, "--out", folder.appendingPathComponent("r3").path] + ledger)
         #expect(third.stdout.contains("1 refund: 1 duplicate"), "applied once: \(third.stdout)")
+    }
+
+    @Test(
+        "a refund deleted after it was applied: a reversal; once reversed in KCC and acknowledged, its credit note is open again"
+    )
+    func reversal() throws {
+        let payment = { (status: String) in
+            #"{"Payments":[{"PaymentID":"p-9","PaymentType":"ARCREDITPAYMENT","Status":"\#(status)","Date":"2026-11-21T00:00:00","Amount":10.00,"Invoice":{"Type":"ACCRECCREDIT","InvoiceNumber":"CRN-004609","CurrencyCode":"GBP"}}]}"#
+        }
+        let (folder, ledger, _) = try ReconcileCommandTests.exportedSamples(refunds: "RefundId,Amount\n")
+        let xero = folder.appendingPathComponent("xero.json")
+        try payment("AUTHORISED").write(to: xero, atomically: true, encoding: .utf8)
+        let applied = try Run(["reconcile", xero.path, "--out", folder.appendingPathComponent("r1").path] + ledger)
+        #expect(applied.stdout.contains("1 partial"), "\(applied.stdout)")
+        try payment("DELETED").write(to: xero, atomically: true, encoding: .utf8)
+        let reversed = try Run(["reconcile", xero.path, "--out", folder.appendingPathComponent("r2").path] + ledger)
+        #expect(reversed.status == 1 && reversed.stdout.contains("1 reversal"), "\(reversed.stdout)")
+        #expect(try Run(["reconcile", "--pending"] + ledger).stdout.contains("reversal: refund p-9"))
+        let acknowledged = try Run(
+            ["resolve", "p-9", "--source", "xero", "--ignore", "--note", "reversed in KCC"] + ledger)
+        #expect(acknowledged.status == 0, "\(acknowledged.stderr)")
+        let whole = folder.appendingPathComponent("whole.csv")
+        try "RefundId,CreditNote,Amount,Currency,Date\nW1,CRN-004609,39.59,GBP,2026-11-25\n".write(
+            to: whole, atomically: true, encoding: .utf8)
+        let after = try Run(["reconcile", whole.path, "--out", folder.appendingPathComponent("r3").path] + ledger)
+        #expect(after.stdout.contains("1 matched"), "the whole credit note is open again: \(after.stdout)")
     }
 }

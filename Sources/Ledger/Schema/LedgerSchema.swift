@@ -166,7 +166,8 @@ enum LedgerSchema {
         """
 
     /// v5: a refund a person split across credit notes is applied once to
-    /// each: `applied_refund` is unique per refund and credit note, and a
+    /// each: `applied_refund` is unique per refund and credit note (and notes
+    /// when a refund applied, then deleted in its source, was reversed in KCC), and a
     /// resolution may be a split (`split:…`) and names the refund's source
     /// (NULL in older rows: any source). SQLite cannot change a table's
     /// constraints, so both tables are rebuilt.
@@ -181,10 +182,13 @@ enum LedgerSchema {
             run_id         INTEGER NOT NULL REFERENCES export_run(id),
             applied_at     TEXT    NOT NULL,
             refund_date    TEXT,
+            reversed_at    TEXT,
             UNIQUE (source_system, refund_id, credit_note)
         );
-        INSERT INTO applied_refund_v5 SELECT id, refund_id, source_system, credit_note, amount_minor, currency, run_id,
-            applied_at, refund_date FROM applied_refund;
+        INSERT INTO applied_refund_v5 (id, refund_id, source_system, credit_note, amount_minor, currency, run_id, applied_at,
+                                       refund_date)
+            SELECT id, refund_id, source_system, credit_note, amount_minor, currency, run_id, applied_at, refund_date
+            FROM applied_refund;
         DROP TABLE applied_refund;
         ALTER TABLE applied_refund_v5 RENAME TO applied_refund;
         CREATE INDEX applied_refund_credit_note ON applied_refund(credit_note);

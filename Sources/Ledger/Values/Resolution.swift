@@ -12,7 +12,7 @@ package struct Resolution: Sendable, Hashable, CustomStringConvertible {
         /// Apply it across several credit notes, these amounts to each (they sum to the refund).
         case split([CreditNotePart])
 
-        /// `match:CRN-1`, `ignore`, or `split:CRN-1=1200 GBP<TAB>CRN-2=800 GBP`: how it is stored.
+        /// `match:CRN-1`, `ignore`, or `split:CRN-1=1200 GBP;CRN-2=800 GBP`: how it is stored.
         package var text: String {
             switch self {
             case .match(let creditNote): "match:\(creditNote)"
@@ -20,7 +20,7 @@ package struct Resolution: Sendable, Hashable, CustomStringConvertible {
             case .split(let parts):
                 "split:"
                     + parts.map { "\($0.creditNote)=\($0.amount.minorUnits) \($0.amount.currency.code)" }.joined(
-                        separator: "\t")
+                        separator: ";")
             }
         }
 
@@ -41,7 +41,7 @@ package struct Resolution: Sendable, Hashable, CustomStringConvertible {
                 self = .match(creditNote: String(text.dropFirst(6)))
             } else if text.hasPrefix("split:") {
                 var parts: [CreditNotePart] = []
-                for item in text.dropFirst(6).split(separator: "\t") {
+                for item in text.dropFirst(6).split(separator: ";") {
                     guard let equals = item.lastIndex(of: "="),
                         case let amount = item[item.index(after: equals)...].split(separator: " "), amount.count == 2,
                         let minor = Int64(amount[0]), let currency = Currency(code: String(amount[1]))
@@ -57,7 +57,13 @@ package struct Resolution: Sendable, Hashable, CustomStringConvertible {
             }
         }
 
-        package var description: String { text }
+        /// In words: `split: 12.00 GBP to CRN-1, 8.00 GBP to CRN-2`.
+        package var description: String {
+            switch self {
+            case .split(let parts): "split: " + parts.map { "\($0.amount) to \($0.creditNote)" }.joined(separator: ", ")
+            default: text
+            }
+        }
     }
 
     package var refundID: String

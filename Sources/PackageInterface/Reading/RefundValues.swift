@@ -71,24 +71,41 @@ package enum RefundValues {
             return nil
         }
         var day = String(text.prefix(10))
+        let rest = text.dropFirst(10)
+        var format: CalendarDate.Format = day.contains("/") ? slashFormat : .iso
         // `02.07.2020`: dotted dates are written day first wherever they are used.
         if day.count == 10, day.dropFirst(2).first == ".", day.dropFirst(5).first == "." {
             day = day.replacingDots()
-            let rest = text.dropFirst(10)
-            if rest.isEmpty || rest.first == " ", let dotted = CalendarDate(parsing: day, format: .dayMonthYear) {
-                return dotted
-            }
+            format = .dayMonthYear
         }
-        let rest = text.dropFirst(10)
-        let timeOK = rest.isEmpty || rest.first == "T" || rest.first == " "
-        let format: CalendarDate.Format = day.contains("/") ? slashFormat : .iso
-        guard timeOK, let date = CalendarDate(parsing: day, format: format) else {
+        guard Self.isTime(rest), let date = CalendarDate(parsing: day, format: format) else {
             problems.add(
                 "the date '\(text)' cannot be read (expected YYYY-MM-DD or \(slashFormat.rawValue), optionally with a time)",
                 field: field)
             return nil
         }
+        // A refund is made in this era: year 1 or 9999 is a placeholder, never a day money moved.
+        guard (1970...2099).contains(date.year) else {
+            problems.add("the date '\(text)' is not a day a refund was made", field: field)
+            return nil
+        }
         return date
+    }
+}
+
+extension RefundValues {
+    /// What may follow a date: nothing, or ` `/`T` and a time whose hours and minutes are real (`10:15`, `T23:59:59Z`).
+    static func isTime(_ rest: Substring) -> Bool {
+        guard let first = rest.first else { return true }
+        guard first == "T" || first == " " else { return false }
+        let digits = rest.dropFirst().prefix(5)
+        guard digits.count == 5, digits.dropFirst(2).first == ":",
+            let hours = Int(digits.prefix(2)), let minutes = Int(digits.suffix(2))
+        else {
+            // A bare space before something else (a zone name, a weekday) is not refused here; a `T` must carry a time.
+            return first == " " && !rest.dropFirst().contains(where: { ("0"..."9").contains($0) })
+        }
+        return (0..<24).contains(hours) && (0..<60).contains(minutes)
     }
 }
 

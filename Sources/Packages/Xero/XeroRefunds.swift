@@ -93,6 +93,11 @@ enum XeroRefunds {
         var problems = RecordProblems(at: location)
         let id = payment.value("PaymentID") ?? ""
         if id.isEmpty { problems.add("PaymentID is missing", field: "PaymentID") }
+        // Two of one element: which counts is a guess, and a guess about money is refused.
+        for field in ["PaymentID", "Amount", "Date", "Status", "PaymentType", "CurrencyCode"]
+        where payment.all(field).count > 1 {
+            problems.add("\(field) is given twice", field: field)
+        }
         let currencyCode =
             parent?.value("CurrencyCode") ?? payment.value("Invoice/CurrencyCode") ?? payment.value("CurrencyCode")
         let currency = RefundValues.currency(currencyCode, fallback: nil, field: "CurrencyCode", problems: &problems)
@@ -129,7 +134,14 @@ enum XeroRefunds {
     static func jsonDate(_ text: String) -> String {
         guard text.hasPrefix("/Date("), text.hasSuffix(")/") else { return text }
         let inner = text.dropFirst(6).dropLast(2)
-        let millis = inner.prefix { $0 == "-" || $0.isNumber }
+        let millis = inner.prefix { $0 == "-" || ("0"..."9").contains($0) }
+        let zone = inner.dropFirst(millis.count)
+        // Milliseconds, then nothing or a `+hhmm` zone: anything else (`1e20`, `.5`) is not one of Xero's dates.
+        guard
+            zone.isEmpty
+                || (zone.count == 5 && (zone.first == "+" || zone.first == "-")
+                    && zone.dropFirst().allSatisfy { ("0"..."9").contains($0) })
+        else { return text }
         // Beyond year 9999 either way is no date at all (and would overflow the arithmetic).
         let limit: Int64 = 253_402_300_800_000
         guard let ms = Int64(millis), ms > -limit, ms < limit else { return text }

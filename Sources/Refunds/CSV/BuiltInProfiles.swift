@@ -56,7 +56,7 @@ extension CSVProfile {
                     kind: "Amazon fees and other amounts on refunds (between Amazon and you, not the customer)"),
             ],
             negativeRefunds: true)
-        profile.groupBy = ["adjustment-id"]
+        profile.groupBy = ["order-id", "adjustment-id"]
         profile.stickyCurrency = true
         return profile
     }()

@@ -78,8 +78,17 @@ enum CSVRefundReader {
                     continue
                 }
                 // One refund of several rows (principal, tax, shipping, promotion): their amounts summed exactly.
-                let key = profile.groupBy.map { text(index($0)) ?? "" }.joined(separator: "\u{1F}")
-                if var group = groups[key] {
+                let parts = profile.groupBy.map { text(index($0)) ?? "" }
+                let key = parts.joined(separator: "\u{1F}")
+                if parts.contains(where: \.isEmpty) {
+                    // Rows that name no refund cannot be added up with any other: each stands alone, and is refused.
+                    var alone = Group(record: record, fields: fields)
+                    alone.problems.append(
+                        "the \(profile.groupBy.joined(separator: " or ")) is missing, so the row's refund cannot be told"
+                    )
+                    groups["\u{1E}\(record.line)"] = alone
+                    groupOrder.append("\u{1E}\(record.line)")
+                } else if var group = groups[key] {
                     group.add(fields[.amount], line: record.line)
                     groups[key] = group
                 } else {
@@ -126,7 +135,11 @@ enum CSVRefundReader {
         }
 
         mutating func add(_ amount: String?, line: Int) {
-            guard let amount else { return }
+            guard let amount else {
+                problems.append("line \(line): the amount is missing")
+                sum = nil
+                return
+            }
             guard let value = try? ExactDecimal(parsing: amount.hasPrefix("-") ? String(amount.dropFirst()) : amount),
                 let current = sum
             else {
@@ -244,8 +257,10 @@ enum CSVRefundReader {
         var problems = RecordProblems(at: location)
         for problem in record.problems { problems.add(problem.description) }
         for problem in extraProblems { problems.add(problem) }
-        let currency = RefundValues.currency(
-            cell(.currency), fallback: profile.defaultCurrency ?? settings.defaultCurrency, problems: &problems)
+        // A currency given once for the file is never guessed when it is missing.
+        let fallback =
+            profile.stickyCurrency ? profile.defaultCurrency : profile.defaultCurrency ?? settings.defaultCurrency
+        let currency = RefundValues.currency(cell(.currency), fallback: fallback, problems: &problems)
         let amount = RefundValues.amount(
             cell(.amount), currency: currency, field: "the amount",
             negativeIsRefund: profile.negativeRefunds || settings.negativeAmountsAreRefunds, problems: &problems)

@@ -284,6 +284,9 @@ struct Resolve: ParsableCommand {
                 printError("error: \(refusal); nothing recorded")
                 throw ExitCode(ExitStatus.needsAttention)
             }
+            for warning in try ResolutionCheck.warnings(decision, refund: seen, in: ledger) {
+                printError("note: \(warning)")
+            }
             let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? Self.accountName() ?? "unknown"
             let resolution = try ledger.recordResolution(
                 refundID: refundID, sourceSystem: refund.sourceSystem, decision: decision, note: note, by: who)

@@ -57,14 +57,15 @@ struct QBXMLRefundReader: RefundReader {
     /// Refuses a response QuickBooks answered with an error, or with a warning:
     /// a query "not fully completed" (500) would pass for a short month.
     static func checkStatus(_ element: XMLElementStart, file: String) throws(FileRefusal) {
-        guard element.name.hasSuffix("Rs"),
-            let severity = element[attribute: "statusSeverity"]?.lowercased(), severity == "error" || severity == "warn"
-        else { return }
-        let code = element[attribute: "statusCode"] ?? "?"
+        guard element.name.hasSuffix("Rs") else { return }
+        let severity = element[attribute: "statusSeverity"]?.trimmingWhitespace().lowercased() ?? ""
+        // Intuit's codes: 0 OK, 1–499 information (1: no match), 500–999 warnings, 1000 and up errors.
+        let code = Int(element[attribute: "statusCode"]?.trimmingWhitespace() ?? "0") ?? 0
+        guard severity == "error" || severity == "warn" || code >= 500 else { return }
         let message = element[attribute: "statusMessage"] ?? "no message"
         throw FileRefusal(
             at: SourceLocation(file: file, line: element.line),
-            "QuickBooks answered \(element.name) with \(severity == "warn" ? "a warning" : "an error") (statusCode \(code): \(message)); this is not a whole list of refunds, and nothing was read from it: query again"
+            "QuickBooks answered \(element.name) with \(severity == "warn" || (500..<1000).contains(code) ? "a warning" : "an error") (statusCode \(code): \(message)); this is not a whole list of refunds, and nothing was read from it: query again"
         )
     }
 
