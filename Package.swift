@@ -91,7 +91,9 @@ let package = Package(
         ),
         .target(
             name: "QuickBooksOnline",
-            dependencies: ["KCCModel", "PackageInterface", "QuickBooksCommon", "XMLStreaming", "CSVStreaming"],
+            dependencies: [
+                "KCCModel", "PackageInterface", "QuickBooksCommon", "XMLStreaming", "CSVStreaming", "DurableOutput",
+            ],
             path: "Sources/Packages/QuickBooks/Online",
             swiftSettings: strict
         ),
@@ -166,7 +168,7 @@ let package = Package(
             name: "kccbridge",
             dependencies: [
                 "KCCModel", "KCCBatch", "DurableOutput", "CSVStreaming", "Configuration", "PackageInterface",
-                "PackageRegistry",
+                "PackageRegistry", "QuickBooksCommon",
                 "Conversion", "Reconciliation", "Refunds", "Ledger", "Watcher",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -198,7 +200,7 @@ let package = Package(
                 "KCCTestSupport", .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["Golden"],
+            exclude: ["Golden", "Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -40,7 +40,8 @@ package enum ConfigurationLoader {
             throw ConfigurationError(
                 file: file, problems: [.init(line: nil, key: "(file)", message: "is not YAML: \(error)")])
         }
-        let reader = SectionReader()
+        let slash = file.lastIndex(of: "/")
+        let reader = SectionReader(folder: slash.map { String(file[..<$0]) } ?? ".")
         var configuration = packages.defaultConfiguration
         if let root { CoreSettingsReader(reader: reader, packages: packages).read(tree(root), into: &configuration) }
         if !reader.problems.isEmpty { throw ConfigurationError(file: file, problems: reader.problems) }

@@ -27,6 +27,8 @@ package struct ConversionReport: Sendable {
     package var reading: BatchCheckSummary
     /// Documents written (or that would be).
     package var written = 0
+    /// The kinds of document written (or that would be, in a pre-check).
+    package var writtenKinds: Set<DocumentKind> = []
     /// Documents the target has no place for.
     package var notCarried = 0
     /// Documents held back by mapping or the ledger (beyond what reading held back).

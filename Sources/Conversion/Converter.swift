@@ -103,6 +103,10 @@ package final class Converter {
                             report: &report, note: note, onEvent: onEvent)
                     }
                 }
+                for notice in format.notices(written: report.writtenKinds) {
+                    report.warnings += 1
+                    note(Finding(.warning, at: SourceLocation(file: name), notice))
+                }
                 try outputs.finish()
                 let keepProblems = report.needsAttention || report.notCarried > 0
                 try problems.finish(keep: keepProblems)
@@ -179,6 +183,7 @@ package final class Converter {
             }
             let placement = try outputs.write(mapped, to: family)
             report.written += 1
+            report.writtenKinds.insert(document.kind)
             if let run {
                 try journal.record(
                     run, ExportedDocument(document, outputFile: placement.file, outputIndex: placement.first))

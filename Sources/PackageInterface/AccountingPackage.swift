@@ -18,8 +18,9 @@ package protocol AccountingPackage: Sendable {
     var defaultTaxFields: [String: [String: String]] { get }
     /// The `--to` targets of `convert`, in the order help lists them.
     var exportTargets: [String] { get }
-    /// The format for one of ``exportTargets``, set up from the configuration.
-    func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)?
+    /// The format for one of ``exportTargets``, set up from the configuration;
+    /// a file the configuration names that cannot be used refuses it.
+    func exportFormat(_ target: String, configuration: BridgeConfiguration) throws(FileRefusal) -> (any ExportFormat)?
     /// The refund files read back from this package (`--from`).
     var refundReaders: [any RefundReader] { get }
     /// The `--to` targets of `reconcile`: files recording refunds made elsewhere.

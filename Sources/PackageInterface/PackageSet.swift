@@ -50,8 +50,10 @@ package struct PackageSet: Sendable {
     }
 
     /// The format for `target`, set up from `configuration`.
-    package func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)? {
-        package(exporting: target)?.exportFormat(target.lowercased(), configuration: configuration)
+    package func exportFormat(
+        _ target: String, configuration: BridgeConfiguration
+    ) throws(FileRefusal) -> (any ExportFormat)? {
+        try package(exporting: target)?.exportFormat(target.lowercased(), configuration: configuration)
     }
 
     // MARK: Refunds

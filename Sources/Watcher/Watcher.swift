@@ -6,6 +6,7 @@ import KCCModel
 import Ledger
 import Logging
 import Mapping
+import PackageInterface
 import Reconciliation
 import Refunds
 
@@ -255,8 +256,14 @@ package final class Watcher {
                 parts.append("\(target): converted from this content before; skipped")
                 continue
             }
-            guard let format = route.packages.exportFormat(target, configuration: route.configuration) else {
-                return (.failed, "unknown target \(target)")
+            let format: any ExportFormat
+            do {
+                guard let made = try route.packages.exportFormat(target, configuration: route.configuration) else {
+                    return (.failed, "unknown target \(target)")
+                }
+                format = made
+            } catch {
+                return (.failed, "\(target): \(error.description)")
             }
             var options = ConversionOptions(outputFolder: route.out)
             options.reading = route.reading

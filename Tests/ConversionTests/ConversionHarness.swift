@@ -42,7 +42,7 @@ enum Harness {
         var options = ConversionOptions(outputFolder: folder)
         options.preCheck = preCheck
         options.only = only
-        guard let format = PackageRegistry.all.exportFormat(target, configuration: configuration) else {
+        guard let format = try? PackageRegistry.all.exportFormat(target, configuration: configuration) else {
             preconditionFailure("no package writes \(target)")
         }
         let converter = Converter(

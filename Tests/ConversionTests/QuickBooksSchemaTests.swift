@@ -64,7 +64,7 @@ struct QuickBooksSchemaTests {
     func qboGolden() throws {
         guard let schema = IntuitSchemas.qbo else { return }
         let files = IntuitSchemas.goldenFiles("qbo-xml", ".xml")
-        #expect(files.count == 9)
+        #expect(files.count == 12)
         for file in files {
             #expect(schema.validate(path: file) == [], "\(file)")
         }

@@ -59,7 +59,7 @@ struct AddingAPackageTests {
         let folder = TestFiles.makeFolder()
         let ledger = try Ledger(path: folder + "/ledger.sqlite", logger: Logger(label: "test"))
         let configuration = packages.defaultConfiguration
-        let format = try #require(packages.exportFormat("tally-csv", configuration: configuration))
+        let format = try #require(try packages.exportFormat("tally-csv", configuration: configuration))
         let converter = Converter(
             format: format, configuration: configuration, journal: LedgerJournal(ledger: ledger),
             logger: Logger(label: "test"))

@@ -8,7 +8,18 @@ package final class SectionReader {
     /// Every problem found so far, in file order.
     package private(set) var problems: [ConfigurationError.Problem] = []
 
-    package init() {}
+    /// The folder of the configuration file: relative paths in it are read from there.
+    package let folder: String?
+
+    package init(folder: String? = nil) {
+        self.folder = folder
+    }
+
+    /// A path as written in the configuration, made relative to its file's folder.
+    package func path(_ text: String) -> String {
+        guard let folder, !text.hasPrefix("/"), !folder.isEmpty else { return text }
+        return folder + "/" + text
+    }
 
     /// Records a problem at `node`'s line.
     package func problem(_ node: ConfigNode?, _ key: String, _ message: String) {

@@ -26,6 +26,10 @@ package protocol ExportFormat: Sendable {
     /// mapper accepted it (a number longer than the package takes, a currency
     /// it cannot carry): each reason becomes an error finding.
     func refusals(of document: MappedDocument) -> [String]
+    /// What the user must know about the files written, said once per batch
+    /// as a warning (names written where Ids are needed), given the kinds of
+    /// document written.
+    func notices(written kinds: Set<DocumentKind>) -> [String]
 }
 
 extension ExportFormat {
@@ -33,6 +37,7 @@ extension ExportFormat {
     package var defaultSalesAccount: String { "200" }
     package var breakingCharacters: Set<Unicode.Scalar> { [] }
     package func refusals(of document: MappedDocument) -> [String] { [] }
+    package func notices(written kinds: Set<DocumentKind>) -> [String] { [] }
 }
 
 /// Where a document goes in a format.

@@ -16,6 +16,16 @@ enum CommandSupport {
         }
     }
 
+    /// The format for `target`; a file the configuration names that cannot be used stops the command.
+    static func exportFormat(_ target: String, _ configuration: BridgeConfiguration) throws -> (any ExportFormat)? {
+        do {
+            return try PackageRegistry.all.exportFormat(target, configuration: configuration)
+        } catch {
+            printError(error.description)
+            throw ExitCode(ExitStatus.usage)
+        }
+    }
+
     /// `out/` → `out`: how output folders are named in messages and paths.
     static func folder(_ path: String) -> String {
         path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path

@@ -54,6 +54,7 @@ struct Convert: ParsableCommand {
     var noLedger = false
 
     @OptionGroup var reading: BatchReadingOptions
+    @OptionGroup var onlineLists: OnlineListsOption
     @OptionGroup var location: LedgerLocation
 
     func validate() throws {
@@ -65,8 +66,9 @@ struct Convert: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = try CommandSupport.configuration(config)
-        guard let format = PackageRegistry.all.exportFormat(to, configuration: configuration) else {
+        var configuration = try CommandSupport.configuration(config)
+        onlineLists.apply(to: &configuration)
+        guard let format = try CommandSupport.exportFormat(to, configuration) else {
             throw ValidationError(
                 "--to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(to)'")
         }

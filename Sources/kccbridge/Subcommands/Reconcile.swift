@@ -73,6 +73,7 @@ struct Reconcile: ParsableCommand {
     var pending = false
 
     @OptionGroup var location: LedgerLocation
+    @OptionGroup var onlineLists: OnlineListsOption
 
     func validate() throws {
         if pending {
@@ -97,7 +98,8 @@ struct Reconcile: ParsableCommand {
 
     func run() throws {
         if pending { return try listPending() }
-        let configuration = try CommandSupport.configuration(config)
+        var configuration = try CommandSupport.configuration(config)
+        onlineLists.apply(to: &configuration)
         var options = ReconcileOptions(outputFolder: CommandSupport.folder(out ?? "."), refundFile: Self.refundFile)
         options.preCheck = preCheck
         options.format = from == "auto" ? nil : from
@@ -138,7 +140,7 @@ struct Reconcile: ParsableCommand {
         let ledger = try location.openForWriting()
         if let syncBatch, let syncTarget {
             if configuration.refunds.syncMissingOrders {
-                guard let format = PackageRegistry.all.exportFormat(syncTarget, configuration: configuration) else {
+                guard let format = try CommandSupport.exportFormat(syncTarget, configuration) else {
                     throw ValidationError(
                         "--sync-to must be one of \(PackageRegistry.all.exportTargets.joined(separator: ", ")), not '\(syncTarget)'"
                     )

@@ -33,6 +33,10 @@ package struct QuickBooksSettings: ConfigurationSection {
     package var desktopRefunds: DesktopRefunds = .creditCard
     /// The account refunds are paid from; `nil`: ``undepositedFunds``.
     package var refundAccount: String?
+    /// QuickBooks Online: saved query responses (Customer, Item, Account,
+    /// TaxCode, PaymentMethod, Invoice, CreditMemo lists) whose Ids the
+    /// QBO XML files carry in place of names; also `--qbo-lists`.
+    package var onlineLists: [String] = []
 
     package init() {}
 
@@ -40,7 +44,7 @@ package struct QuickBooksSettings: ConfigurationSection {
         let allowed: Set<String> = [
             "date_format", "iif_encoding", "accounts_receivable", "undeposited_funds", "vat_liability", "item",
             "strip_prefixes", "on_error",
-            "online_refunds", "desktop_refunds", "refund_account",
+            "online_refunds", "desktop_refunds", "refund_account", "online_lists",
         ]
         for pair in reader.pairs(node, Self.key, allowed: allowed) {
             let full = "\(Self.key).\(pair.key)"
@@ -62,6 +66,11 @@ package struct QuickBooksSettings: ConfigurationSection {
                 }
                 stripPrefixes = sequence.enumerated().compactMap { index, item in
                     reader.string(item, "\(full)[\(index + 1)]")
+                }
+            case "online_lists":
+                let items = value.sequence ?? [value]
+                onlineLists = items.enumerated().compactMap { index, item in
+                    reader.string(item, value.sequence == nil ? full : "\(full)[\(index + 1)]").map(reader.path)
                 }
             case "on_error": if let choice = reader.choice(value, full, OnError.self) { onError = choice }
             case "online_refunds":

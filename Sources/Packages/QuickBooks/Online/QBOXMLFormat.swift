@@ -10,9 +10,12 @@ import XMLStreaming
 /// (operation `create`, `bId` the KCC number) holding `Invoice`, `CreditMemo`
 /// or `RefundReceipt` (by `quickbooks.online_refunds`), or `Payment`.
 ///
-/// References (`CustomerRef`, `ItemRef`, accounts, tax codes) carry the
-/// configured value, or the customer's name: QuickBooks Online's API wants
-/// Ids there, so either configure Ids or let the loader look names up.
+/// References (`CustomerRef`, `ItemRef`, accounts, tax codes) need
+/// QuickBooks Online's Ids. With lists given (``QBOLists``, `--qbo-lists`)
+/// each reference carries the Id found for its name, and keeps the name as
+/// its `name` attribute; a name missing from a given list holds the document
+/// back. A reference whose list was not given carries the configured value
+/// or the customer's name as it is, and the run says so once.
 package struct QBOXMLFormat: ExportFormat {
     package let name = "qbo-xml"
 
@@ -31,8 +34,12 @@ package struct QBOXMLFormat: ExportFormat {
     /// The settings it writes with (`quickbooks:`, `payments:`).
     package let configuration: QuickBooksConfiguration
 
-    package init(configuration: QuickBooksConfiguration) {
+    /// The Ids of the company's lists; empty: names are written.
+    package let lists: QBOLists
+
+    package init(configuration: QuickBooksConfiguration, lists: QBOLists = QBOLists()) {
         self.configuration = configuration
+        self.lists = lists
     }
 
     package var textPolicy: TextCellPolicy { .keep }
@@ -49,22 +56,52 @@ package struct QBOXMLFormat: ExportFormat {
     }
 
     package func refusals(of document: MappedDocument) -> [String] {
-        QuickBooksRules.onlineRefusals(document)
+        QuickBooksRules.onlineRefusals(document) + references(of: document).refusals(lists)
+    }
+
+    package func notices(written kinds: Set<DocumentKind>) -> [String] {
+        guard !kinds.isEmpty else { return [] }
+        let needed = QBOReferences.kinds(in: kinds)
+        if lists.isEmpty {
+            return [
+                "the QBO XML files name customers, items, accounts and tax codes where QuickBooks Online needs their Ids: give the lists saved from QuickBooks Online with --qbo-lists (see the README) to write Ids"
+            ]
+        }
+        var notices: [String] = []
+        let missing = needed.filter { !lists.has($0) && $0 != .invoice }
+        if !missing.isEmpty {
+            notices.append(
+                "no \(missing.map(\.rawValue).joined(separator: ", ")) list was given: those references are written as configured, and must already be Ids"
+            )
+        }
+        if needed.contains(.invoice), !lists.has(.invoice) {
+            notices.append(
+                "payments link their invoices by KCC number (DocNumber), not by Id: give an Invoice list with --qbo-lists to link them by Id"
+            )
+        }
+        return notices
+    }
+
+    /// The references a document's entity carries, by list.
+    func references(of mapped: MappedDocument) -> QBOReferences {
+        QBOReferences(mapped, configuration: configuration)
     }
 
     package func makeWriter(for family: OutputFamily) -> any FamilyWriter {
-        QBOXMLWriter(configuration: configuration)
+        QBOXMLWriter(format: self)
     }
 }
 
 /// Writes one batch request, each entity's children in the order of Intuit's schema.
 final class QBOXMLWriter: FamilyWriter {
     private let configuration: QuickBooksConfiguration
+    private let lists: QBOLists
     private let xml = XMLStreamWriter()
     let firstUnit = 1
 
-    init(configuration: QuickBooksConfiguration) {
-        self.configuration = configuration
+    init(format: QBOXMLFormat) {
+        self.configuration = format.configuration
+        self.lists = format.lists
     }
 
     func begin() throws -> [UInt8] {
@@ -108,11 +145,11 @@ final class QBOXMLWriter: FamilyWriter {
             try xml.element("Amount", QuickBooksRules.amount(line.line.net))
             try xml.element("DetailType", "SalesItemLineDetail")
             try xml.startElement("SalesItemLineDetail")
-            try ref("ItemRef", settings.item)
+            try ref("ItemRef", settings.item, .item)
             try xml.element("UnitPrice", pricing.rate)
             try xml.element("Qty", pricing.quantity.normalizedDescription)
-            try ref("ItemAccountRef", line.account)
-            try ref("TaxCodeRef", line.tax[QuickBooksRules.onlineTaxCode] ?? "")
+            try ref("ItemAccountRef", line.account, .account)
+            try ref("TaxCodeRef", line.tax[QuickBooksRules.onlineTaxCode] ?? "", .taxCode)
             try xml.endElement()
             try xml.endElement()
         }
@@ -120,7 +157,7 @@ final class QBOXMLWriter: FamilyWriter {
         try xml.element("TotalTax", QuickBooksRules.amount(document.totals.tax))
         try xml.endElement()
         // SalesTransaction
-        try customerRef(mapped.contact.name)
+        try ref("CustomerRef", mapped.contact.name, .customer)
         try billAddress(mapped.contact.address)
         if let due = document.dueDate, document.kind == .invoice { try xml.element("DueDate", due.description) }
         try xml.element("GlobalTaxCalculation", "TaxExcluded")
@@ -129,7 +166,7 @@ final class QBOXMLWriter: FamilyWriter {
             try xml.element("Address", email)
             try xml.endElement()
         }
-        if refundReceipt { try ref("DepositToAccountRef", settings.refundFromAccount) }
+        if refundReceipt { try ref("DepositToAccountRef", settings.refundFromAccount, .account) }
         try xml.endElement()
     }
 
@@ -140,18 +177,22 @@ final class QBOXMLWriter: FamilyWriter {
         try ref("CurrencyRef", payment.currency.code)
         try xml.element("PrivateNote", QuickBooksRules.memo(.payment(payment)))
         if let invoice = payment.relatedInvoice {
-            // Linked by the invoice's DocNumber (its KCC number), for the loader to turn into the invoice's Id.
+            // The invoice's Id from an Invoice list, else its DocNumber (its KCC number) for a loader to look up.
             try xml.startElement("Line")
             try xml.element("Amount", QuickBooksRules.amount(payment.amount))
             try xml.startElement("LinkedTxn")
-            try xml.element("TxnId", invoice)
+            if case .id(let id) = lists.lookup(.invoice, invoice) {
+                try xml.element("TxnId", id)
+            } else {
+                try xml.element("TxnId", invoice)
+            }
             try xml.element("TxnType", "Invoice")
             try xml.endElement()
             try xml.endElement()
         }
         // Payment
-        try customerRef(mapped.contact.name)
-        try ref("DepositToAccountRef", QuickBooksRules.depositAccount(payment, configuration))
+        try ref("CustomerRef", mapped.contact.name, .customer)
+        try ref("DepositToAccountRef", QuickBooksRules.depositAccount(payment, configuration), .account)
         try xml.element("PaymentRefNum", payment.reference)
         try xml.element("TotalAmt", QuickBooksRules.amount(payment.amount))
         try xml.endElement()
@@ -161,11 +202,16 @@ final class QBOXMLWriter: FamilyWriter {
         try xml.element(name, value)
     }
 
-    /// The customer by name: QuickBooks Online's Id for it is the loader's to find.
-    private func customerRef(_ name: String) throws {
-        try xml.startElement("CustomerRef")
-        try xml.attribute("name", name)
-        try xml.text(name, field: "CustomerRef")
+    /// A reference to a list entity: its Id with the name as `name` when the
+    /// list was given (the format has refused a document whose name it lacks),
+    /// else the value as configured; a customer always keeps its name.
+    private func ref(_ element: String, _ value: String, _ kind: QBOLists.Kind) throws {
+        let id: String? =
+            if case .id(let id) = lists.lookup(kind, value) { id } else { nil }
+        guard id != nil || kind == .customer else { return try xml.element(element, value) }
+        try xml.startElement(element)
+        try xml.attribute("name", id.flatMap { lists.name(kind, id: $0) } ?? value)
+        try xml.text(id ?? value, field: element)
         try xml.endElement()
     }
 
@@ -178,5 +224,57 @@ final class QBOXMLWriter: FamilyWriter {
         ]
         for (name, value) in address.parts(layout) { try xml.element(name, value) }
         try xml.endElement()
+    }
+}
+
+/// The list references of one document's entity: what the writer looks up.
+struct QBOReferences {
+    var values: [(kind: QBOLists.Kind, value: String)] = []
+
+    init(_ mapped: MappedDocument, configuration: QuickBooksConfiguration) {
+        values.append((.customer, mapped.contact.name))
+        switch mapped.document {
+        case .sales(let document):
+            let settings = configuration.quickbooks
+            for line in mapped.lines {
+                values.append((.item, settings.item))
+                values.append((.account, line.account))
+                if let code = line.tax[QuickBooksRules.onlineTaxCode] { values.append((.taxCode, code)) }
+            }
+            if document.kind == .credit, settings.onlineRefunds.isRefundReceipt(relatedInvoice: document.relatedInvoice)
+            {
+                values.append((.account, settings.refundFromAccount))
+            }
+        case .payment(let payment):
+            values.append((.account, QuickBooksRules.depositAccount(payment, configuration)))
+        }
+    }
+
+    /// The lists a file of these document kinds refers to.
+    static func kinds(in documents: Set<DocumentKind>) -> [QBOLists.Kind] {
+        var kinds: [QBOLists.Kind] = [.customer, .account]
+        if documents.contains(.invoice) || documents.contains(.credit) { kinds += [.item, .taxCode] }
+        if documents.contains(.payment) { kinds.append(.invoice) }
+        return kinds
+    }
+
+    /// A sentence for each name a given list lacks, or holds twice.
+    func refusals(_ lists: QBOLists) -> [String] {
+        var seen: Set<String> = []
+        var refusals: [String] = []
+        for (kind, value) in values where seen.insert("\(kind.rawValue)\u{0}\(value)").inserted {
+            switch lists.lookup(kind, value) {
+            case .id, .noList: break
+            case .missing:
+                refusals.append(
+                    "\(kind.rawValue) '\(value)' is not in the \(kind.rawValue) list given (\(kind.keys.joined(separator: " or "))): add it in QuickBooks Online and save the list again"
+                )
+            case .ambiguous(let ids):
+                refusals.append(
+                    "\(kind.rawValue) '\(value)' is the name of \(ids.count) records in the \(kind.rawValue) list (Ids \(ids.joined(separator: ", "))): name one by its full name or Id"
+                )
+            }
+        }
+        return refusals
     }
 }

@@ -18,10 +18,15 @@ package struct QuickBooksOnlinePackage: AccountingPackage {
 
     package init() {}
 
-    package func exportFormat(_ target: String, configuration: BridgeConfiguration) -> (any ExportFormat)? {
+    package func exportFormat(
+        _ target: String, configuration: BridgeConfiguration
+    ) throws(FileRefusal) -> (any ExportFormat)? {
         switch target {
         case "qbo-csv": QBOCSVFormat(configuration: QuickBooksConfiguration(configuration))
-        case "qbo-xml": QBOXMLFormat(configuration: QuickBooksConfiguration(configuration))
+        case "qbo-xml":
+            QBOXMLFormat(
+                configuration: QuickBooksConfiguration(configuration),
+                lists: try QBOLists.load(configuration.quickbooks.onlineLists))
         default: nil
         }
     }

@@ -1,0 +1,18 @@
+import ArgumentParser
+import PackageInterface
+import QuickBooksCommon
+
+/// `--qbo-lists FILE`: QuickBooks Online lists whose Ids the QBO XML files carry.
+struct OnlineListsOption: ParsableArguments {
+    @Option(
+        name: .customLong("qbo-lists"),
+        help: ArgumentHelp(
+            "A QuickBooks Online query response (XML or JSON) of Customer, Item, Account, TaxCode, PaymentMethod, Invoice or CreditMemo records, whose Ids qbo-xml writes in place of names (repeatable; adds to quickbooks.online_lists).",
+            valueName: "file"))
+    var files: [String] = []
+
+    /// Adds the files to the configuration's lists.
+    func apply(to configuration: inout BridgeConfiguration) {
+        configuration.quickbooks.onlineLists += files
+    }
+}
