@@ -160,7 +160,7 @@ let package = Package(
         // libFuzzer harness for every reader of untrusted files (bench/fuzz.sh runs it).
         .executableTarget(
             name: "kccbridge-fuzz",
-            dependencies: ["KCCBatch", "KCCModel", "Refunds", "PackageRegistry", "DurableOutput"],
+            dependencies: ["KCCBatch", "KCCModel", "Refunds", "PackageRegistry", "QuickBooksOnline", "DurableOutput"],
             swiftSettings: strict
         ),
         // The thin command-line front end.

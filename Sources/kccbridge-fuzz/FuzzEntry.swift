@@ -2,6 +2,7 @@ import DurableOutput
 import KCCBatch
 import KCCModel
 import PackageRegistry
+import QuickBooksOnline
 import Refunds
 
 #if canImport(Glibc)
@@ -28,6 +29,8 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         _ = try? refunds.read(path)
         for format in refunds.formats() { _ = try? refunds.read(path, format: format) }
         for package in PackageRegistry.all.packages { _ = try? package.creditNotes(from: path, displayName: path) }
+        // QuickBooks Online lists (`--qbo-lists`) are untrusted files too.
+        _ = try? QBOLists.load([path])
         unlink(path)
     }
     return 0

@@ -214,3 +214,77 @@ struct XeroSuspectTests {
         #expect(try reading.read(xml).refunds.first?.isValid == false)
     }
 }
+
+@Suite("QuickBooks Online responses, XML and JSON: refund receipts and refunded credit memos")
+struct QBOSampleTests {
+    @Test("a real RefundReceipt query response (quickbooks-ruby) is one refund of TotalAmt, by its DocNumber")
+    func xmlQuery() throws {
+        let path = samples + "/qbo-refundreceipts.quickbooks-ruby.xml"
+        #expect(try reading.sniff(path, "r") == "qbo-xml")
+        let read = try reading.read(path)
+        let refund = try #require(read.refunds.first)
+        #expect(read.refunds.count == 1 && read.notRefunds.isEmpty)
+        #expect(refund.id == "927" && refund.creditNote == "10030" && refund.system == "quickbooks-online")
+        #expect(refund.amount?.amountText == "337.93" && refund.currency?.code == "USD")
+        #expect(refund.date == CalendarDate(year: 2014, month: 4, day: 22) && refund.isValid)
+        #expect(refund.reference == "This is a revised memo to demonstrate Full update.")
+    }
+
+    @Test("a read of one RefundReceipt, the entity straight under IntuitResponse, is read the same way")
+    func xmlSingle() throws {
+        let read = try reading.read(samples + "/qbo-refundreceipt-by-id.quickbooks-ruby.xml")
+        #expect(read.refunds.map(\.id) == ["927"] && read.refunds.allSatisfy(\.isValid))
+    }
+
+    @Test("the same receipt in JSON gives the same refund; a voided receipt of zero is counted, not applied")
+    func json() throws {
+        let path = samples + "/qbo-refundreceipts.derived.json"
+        #expect(try reading.sniff(path, "r") == "qbo-json")
+        let read = try reading.read(path)
+        let refund = try #require(read.refunds.first)
+        #expect(read.refunds.count == 1)
+        #expect(refund.id == "927" && refund.creditNote == "10030" && refund.amount?.amountText == "337.93")
+        #expect(refund.customer == "Customer Shop A" && refund.method == "method 9")
+        #expect(read.notRefunds == ["refund receipts of zero (voided in QuickBooks Online)": 1])
+    }
+
+    @Test("a credit memo refunded by an expense is a refund of the expense's amount; an invoice payment is not")
+    func creditMemoRefund() throws {
+        let read = try reading.read(samples + "/qbo-credit-memo-refund.json")
+        let refund = try #require(read.refunds.first)
+        #expect(read.refunds.count == 1 && read.notRefunds == ["customer payments": 1])
+        #expect(refund.id == "212" && refund.amount?.amountText == "41.99" && refund.isValid)
+        #expect(refund.reference == "Refund of CRN-004608; credit memo Id 1311 refunded by 1312")
+        #expect(refund.creditNote == nil)
+    }
+
+    @Test(
+        "an error response, XML or JSON, is refused whole in QuickBooks's words",
+        arguments: ["qbo-throttle-fault.quickbooks-ruby.xml", "qbo-fault-unsupported-operation.qbo_api.json"])
+    func faults(file: String) {
+        do {
+            _ = try reading.read(samples + "/" + file)
+            Issue.record("an error response was read as refunds")
+        } catch {
+            #expect(error.message.contains("answered with an error"), "\(error.message)")
+            #expect(
+                error.message.contains("request limit") || error.message.contains("Unsupported Operation"),
+                "\(error.message)")
+        }
+    }
+
+    @Test("an empty query answer is an empty month; a response about something else is refused")
+    func emptyAndOther() throws {
+        let empty = TestFiles.temporaryPath(".xml")
+        defer { TestFiles.remove(empty) }
+        TestFiles.write(
+            empty,
+            #"<IntuitResponse xmlns="http://schema.intuit.com/finance/v3" time="2026-11-30T09:00:00Z"><QueryResponse/></IntuitResponse>"#
+        )
+        #expect(try reading.read(empty).refunds.isEmpty)
+        let other = TestFiles.temporaryPath(".json")
+        defer { TestFiles.remove(other) }
+        TestFiles.write(other, #"{"Customer": {"Id": "1", "DisplayName": "A"}, "time": "2026-11-30T09:00:00Z"}"#)
+        #expect(throws: FileRefusal.self) { try reading.read(other, format: "qbo-json") }
+    }
+}

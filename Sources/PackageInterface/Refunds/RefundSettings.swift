@@ -34,7 +34,7 @@ package struct RefundSettings: ConfigurationSection {
         "linnworks", "linnworks-order-refunds", "shopify-orders", "stripe-payments", "stripe-balance",
         "paypal-activity",
         "amazon-settlement", "refund-csv",
-        "xero-xml", "xero-json", "qbd-qbxml",
+        "xero-xml", "xero-json", "qbd-qbxml", "qbo-xml", "qbo-json",
     ]
 
     package mutating func read(_ node: ConfigNode, _ reader: SectionReader) {

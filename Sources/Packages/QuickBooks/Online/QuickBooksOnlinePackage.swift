@@ -16,6 +16,8 @@ package struct QuickBooksOnlinePackage: AccountingPackage {
 
     package let exportTargets = ["qbo-csv", "qbo-xml"]
 
+    package var refundReaders: [any RefundReader] { [QBOXMLRefundReader(), QBOJSONRefundReader()] }
+
     package init() {}
 
     package func exportFormat(
