@@ -186,7 +186,10 @@ package final class Converter {
             report.writtenKinds.insert(document.kind)
             if let run {
                 try journal.record(
-                    run, ExportedDocument(document, outputFile: placement.file, outputIndex: placement.first))
+                    run,
+                    ExportedDocument(
+                        document, contact: mapped.contact.name, outputFile: placement.file,
+                        outputIndex: placement.first))
             }
             onEvent(.placement(placement))
         }

@@ -217,9 +217,23 @@ package final class ReconciliationRun {
         for destination in options.refundDestinations {
             let sendable = try sendable(applied, to: destination, notes: &report.notes)
             let writer = destination.writer
-            outputs.append(Output(path: "\(folder)/\(stem).\(writer.fileSuffix)") { try writer.contents(sendable) })
+            let size = max(writer.maximumPerFile ?? sendable.count, 1)
+            // Always one file, even empty; past the writer's limit, numbered parts.
+            let parts = stride(from: 0, to: max(sendable.count, 1), by: size).map {
+                Array(sendable[$0..<min($0 + size, sendable.count)])
+            }
+            for (index, part) in parts.enumerated() {
+                let suffix = index == 0 ? writer.fileSuffix : Self.part(index + 1, of: writer.fileSuffix)
+                outputs.append(Output(path: "\(folder)/\(stem).\(suffix)") { try writer.contents(part) })
+            }
         }
         return outputs
+    }
+
+    /// `qbo-refunds.xml` → `qbo-refunds.part2.xml`.
+    static func part(_ number: Int, of suffix: String) -> String {
+        guard let dot = suffix.lastIndex(of: ".") else { return "\(suffix).part\(number)" }
+        return "\(suffix[..<dot]).part\(number)\(suffix[dot...])"
     }
 
     /// The applied refunds a package is sent: not those it reported itself, not

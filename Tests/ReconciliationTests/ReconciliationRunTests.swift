@@ -156,6 +156,28 @@ struct RefundTargetTests {
         #expect(report.outputs.isEmpty)
     }
 
+    @Test("--to qbo-xml: a Purchase per applied refund, at most 30 to a file (the batch endpoint's limit), then parts")
+    func onlineParts() throws {
+        let ledger = ReconciliationRunTests.sampleLedger()
+        ledger.exportedTo = ["qbo-xml"]
+        let folder = TestFiles.makeFolder()
+        let csv = TestFiles.temporaryPath(".csv")
+        defer { TestFiles.remove(csv) }
+        let rows = (1...31).map { "R\($0),SO-51871,GBP,0.01,2026-11-21" }
+        TestFiles.write(csv, (["RefundId,OrderNumber,Currency,Amount,Date"] + rows).joined(separator: "\n") + "\n")
+        var options = ReconcileOptions(outputFolder: folder)
+        options.send(to: ["qbo-xml"])
+        let report = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
+            .reconcile(csv, displayName: "refunds.csv", options: options)
+        #expect(report.failure == nil, "\(String(describing: report.failure))")
+        let first = try #require(report.outputs.first { $0.hasSuffix(".qbo-refunds.xml") }.flatMap(TestFiles.read))
+        let second = try #require(
+            report.outputs.first { $0.hasSuffix(".qbo-refunds.part2.xml") }.flatMap(TestFiles.read))
+        #expect(first.components(separatedBy: "<Purchase>").count - 1 == 30)
+        #expect(second.components(separatedBy: "<Purchase>").count - 1 == 1)
+        #expect(second.contains(#"bId="R31""#))
+    }
+
     @Test("--to xero-xml and qbd-iif: one payment or one balanced transaction per applied refund")
     func targets() throws {
         let ledger = ReconciliationRunTests.sampleLedger()

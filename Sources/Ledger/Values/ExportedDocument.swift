@@ -10,6 +10,9 @@ package struct ExportedDocument: Sendable, Hashable {
     /// Credit notes and payments: the invoice they belong to, when known.
     package var relatedInvoice: String?
     package var customerCode: String
+    /// The name the package knows the customer by: the KCC customer's, or the
+    /// channel's contact when a rule names one (`Amazon UK Customers`), so a
+    /// refund recorded later names the same customer as its credit note.
     package var customerName: String
     /// The document's own date (not when it was exported).
     package var date: CalendarDate
@@ -37,12 +40,13 @@ package struct ExportedDocument: Sendable, Hashable {
         self.outputIndex = outputIndex
     }
 
-    /// The record of `document`, written to `outputFile` at `outputIndex`.
-    package init(_ document: Document, outputFile: String, outputIndex: Int) {
+    /// The record of `document`, written to `outputFile` at `outputIndex` for
+    /// the customer named `contact` there (default: the KCC customer's name).
+    package init(_ document: Document, contact: String? = nil, outputFile: String, outputIndex: Int) {
         self.init(
             kind: document.kind, number: document.number, orderNumber: document.orderNumber,
             relatedInvoice: document.relatedInvoice, customerCode: document.customer.code,
-            customerName: document.customer.name, date: document.date, gross: document.gross,
+            customerName: contact ?? document.customer.name, date: document.date, gross: document.gross,
             outputFile: outputFile, outputIndex: outputIndex
         )
     }

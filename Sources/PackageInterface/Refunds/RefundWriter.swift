@@ -15,12 +15,16 @@ package protocol RefundWriter: Sendable {
     /// Why this refund must not be applied at all (the package says its credit
     /// note has nothing left): it is held back for a person, in KCC too.
     func holdBack(_ refund: RefundPayment) -> String?
+    /// The most refunds one file may hold (an API's batch limit); more go to
+    /// numbered parts (`<refunds>.qbo-refunds.part2.xml`). `nil`: no limit.
+    var maximumPerFile: Int? { get }
     func contents(_ refunds: [RefundPayment]) throws -> [UInt8]
 }
 
 extension RefundWriter {
     package func refusal(_ refund: RefundPayment) -> String? { nil }
     package func holdBack(_ refund: RefundPayment) -> String? { nil }
+    package var maximumPerFile: Int? { nil }
 }
 
 /// What a refund writer may need beyond the configuration, given on the command line.

@@ -202,17 +202,8 @@ final class QBOXMLWriter: FamilyWriter {
         try xml.element(name, value)
     }
 
-    /// A reference to a list entity: its Id with the name as `name` when the
-    /// list was given (the format has refused a document whose name it lacks),
-    /// else the value as configured; a customer always keeps its name.
     private func ref(_ element: String, _ value: String, _ kind: QBOLists.Kind) throws {
-        let id: String? =
-            if case .id(let id) = lists.lookup(kind, value) { id } else { nil }
-        guard id != nil || kind == .customer else { return try xml.element(element, value) }
-        try xml.startElement(element)
-        try xml.attribute("name", id.flatMap { lists.name(kind, id: $0) } ?? value)
-        try xml.text(id ?? value, field: element)
-        try xml.endElement()
+        try xml.reference(element, value, kind, lists)
     }
 
     private func billAddress(_ address: Address) throws {
@@ -276,5 +267,20 @@ struct QBOReferences {
             }
         }
         return refusals
+    }
+}
+
+extension XMLStreamWriter {
+    /// A reference to a list entity: its Id with the list's name as `name`
+    /// when the list was given (the writer has refused a document whose name
+    /// it lacks), else the value as configured; a customer always keeps its name.
+    func reference(_ element: String, _ value: String, _ kind: QBOLists.Kind, _ lists: QBOLists) throws {
+        let id: String? =
+            if case .id(let id) = lists.lookup(kind, value) { id } else { nil }
+        guard id != nil || kind == .customer else { return try self.element(element, value) }
+        try startElement(element)
+        try attribute("name", id.flatMap { lists.name(kind, id: $0) } ?? value)
+        try text(id ?? value, field: element)
+        try endElement()
     }
 }

@@ -18,6 +18,14 @@ package struct QuickBooksOnlinePackage: AccountingPackage {
 
     package var refundReaders: [any RefundReader] { [QBOXMLRefundReader(), QBOJSONRefundReader()] }
 
+    package let refundTargets = ["qbo-xml"]
+
+    package func refundWriter(
+        _ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs
+    ) -> (any RefundWriter)? {
+        target == "qbo-xml" ? QBORefundExpenses(configuration: QuickBooksConfiguration(configuration)) : nil
+    }
+
     package init() {}
 
     package func exportFormat(
