@@ -179,6 +179,15 @@ package final class Converter {
                             .error, at: location, document: document.number,
                             "\(reason) — document \(document.number) held back"))
                 }
+                if let companion = format.companion(of: mapped),
+                    let placement = try outputs.writeCompanion(companion, mapped)
+                {
+                    report.warnings += 1
+                    note(
+                        Finding(
+                            .warning, at: location, document: document.number,
+                            "\(companion.advice) (\(placement.file))"))
+                }
                 return
             }
             let placement = try outputs.write(mapped, to: family)

@@ -21,6 +21,7 @@ final class OutputSet {
     private var current: [OutputFamily: Part] = [:]
     private var partCounts: [OutputFamily: Int] = [:]
     private var finished: [Part] = []
+    private var companionKeys: Set<String> = []
     /// Every path, in creation order.
     private(set) var paths: [String] = []
 
@@ -56,6 +57,13 @@ final class OutputSet {
         part.nextUnit += units
         current[family] = part
         return placement
+    }
+
+    /// Writes the companion record of a held-back document, once per key;
+    /// `nil` when its key was written already.
+    func writeCompanion(_ companion: Companion, _ document: MappedDocument) throws -> Placement? {
+        guard companionKeys.insert(companion.key).inserted else { return nil }
+        return try write(document, to: companion.family)
     }
 
     /// Closes every open part; nothing is durable yet.

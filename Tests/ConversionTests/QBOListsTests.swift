@@ -98,6 +98,31 @@ struct QBOListsTests {
         #expect(outcome.report.written == 13)
     }
 
+    @Test(
+        "--qbo-create-customers: a missing customer is written once as a Customer create, valid; its documents stay held back"
+    )
+    func createCustomers() throws {
+        let customers = try #require(TestFiles.read(Self.ours + "customers.xml"))
+        let path = TestFiles.temporaryPath(".xml")
+        TestFiles.write(
+            path,
+            customers.replacingOccurrences(of: "<DisplayName>O&apos;Neill, Siobhan</DisplayName>", with: "")
+                .replacingOccurrences(of: "<DisplayName>O'Neill, Siobhan</DisplayName>", with: ""))
+        var configuration = try Self.configuration(lists: [path] + Self.sampleLists.dropFirst())
+        configuration.quickbooks.onlineCreateCustomers = true
+        let outcome = Harness.convert("samples/batch-2026-11.csv", to: "qbo-xml", configuration: configuration)
+        #expect(outcome.report.allHeldBack.count == 3, "\(outcome.report.allHeldBack)")
+        let file = outcome.folder + "/batch-2026-11.qbo-customers.xml"
+        let text = try #require(TestFiles.read(file))
+        #expect(text.components(separatedBy: "<Customer>").count - 1 == 1)
+        #expect(
+            text.contains("<DisplayName>O&apos;Neill, Siobhan</DisplayName>")
+                || text.contains("<DisplayName>O'Neill, Siobhan</DisplayName>"))
+        #expect(outcome.findings.filter { $0.message.contains("is written to be created") }.count == 1)
+        guard let schema = IntuitSchemas.qbo else { return }
+        #expect(schema.validate(path: file) == [], "\(text)")
+    }
+
     @Test("without lists the files are as before and the run says once that names must be looked up")
     func withoutLists() throws {
         let outcome = Harness.convert(

@@ -30,6 +30,10 @@ package protocol ExportFormat: Sendable {
     /// as a warning (names written where Ids are needed), given the kinds of
     /// document written.
     func notices(written kinds: Set<DocumentKind>) -> [String]
+    /// For a document this format refused, a record written to a file beside
+    /// the outputs that lets the user put it right (QuickBooks Online: the
+    /// customer to create first), or `nil`. Written once per `key`.
+    func companion(of document: MappedDocument) -> Companion?
 }
 
 extension ExportFormat {
@@ -38,6 +42,22 @@ extension ExportFormat {
     package var breakingCharacters: Set<Unicode.Scalar> { [] }
     package func refusals(of document: MappedDocument) -> [String] { [] }
     package func notices(written kinds: Set<DocumentKind>) -> [String] { [] }
+    package func companion(of document: MappedDocument) -> Companion? { nil }
+}
+
+/// A record written beside a conversion's outputs for a document held back:
+/// the family its file is, the key it is written once for, and what the user
+/// is told to do with it.
+package struct Companion: Sendable, Hashable {
+    package var family: OutputFamily
+    package var key: String
+    package var advice: String
+
+    package init(family: OutputFamily, key: String, advice: String) {
+        self.family = family
+        self.key = key
+        self.advice = advice
+    }
 }
 
 /// Where a document goes in a format.

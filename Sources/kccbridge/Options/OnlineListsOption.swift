@@ -11,8 +11,16 @@ struct OnlineListsOption: ParsableArguments {
             valueName: "file"))
     var files: [String] = []
 
+    @Flag(
+        name: .customLong("qbo-create-customers"),
+        help:
+            "With a Customer list: write the customers missing from it to <batch>.qbo-customers.xml, to post first (their documents stay held back until then)."
+    )
+    var createCustomers = false
+
     /// Adds the files to the configuration's lists.
     func apply(to configuration: inout BridgeConfiguration) {
         configuration.quickbooks.onlineLists += files
+        if createCustomers { configuration.quickbooks.onlineCreateCustomers = true }
     }
 }

@@ -37,6 +37,9 @@ package struct QuickBooksSettings: ConfigurationSection {
     /// TaxCode, PaymentMethod, Invoice, CreditMemo lists) whose Ids the
     /// QBO XML files carry in place of names; also `--qbo-lists`.
     package var onlineLists: [String] = []
+    /// QuickBooks Online: write the customers missing from a given Customer
+    /// list as `Customer` creates (`--qbo-create-customers`, `online_create_customers`).
+    package var onlineCreateCustomers = false
 
     package init() {}
 
@@ -44,7 +47,7 @@ package struct QuickBooksSettings: ConfigurationSection {
         let allowed: Set<String> = [
             "date_format", "iif_encoding", "accounts_receivable", "undeposited_funds", "vat_liability", "item",
             "strip_prefixes", "on_error",
-            "online_refunds", "desktop_refunds", "refund_account", "online_lists",
+            "online_refunds", "desktop_refunds", "refund_account", "online_lists", "online_create_customers",
         ]
         for pair in reader.pairs(node, Self.key, allowed: allowed) {
             let full = "\(Self.key).\(pair.key)"
@@ -72,6 +75,8 @@ package struct QuickBooksSettings: ConfigurationSection {
                 onlineLists = items.enumerated().compactMap { index, item in
                     reader.string(item, value.sequence == nil ? full : "\(full)[\(index + 1)]").map(reader.path)
                 }
+            case "online_create_customers":
+                if let flag = reader.bool(value, full) { onlineCreateCustomers = flag }
             case "on_error": if let choice = reader.choice(value, full, OnError.self) { onError = choice }
             case "online_refunds":
                 if let choice = reader.choice(value, full, OnlineRefunds.self) { onlineRefunds = choice }

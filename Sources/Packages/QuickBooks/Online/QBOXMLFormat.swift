@@ -30,6 +30,9 @@ package struct QBOXMLFormat: ExportFormat {
         name: "qbo-credit-notes", fileExtension: "xml", maxDocumentsPerFile: itemsPerBatch, unit: "element")
     package static let payments = OutputFamily(
         name: "qbo-payments", fileExtension: "xml", maxDocumentsPerFile: itemsPerBatch, unit: "element")
+    /// Customers missing from the Customer list, to create first (`--qbo-create-customers`).
+    package static let customers = OutputFamily(
+        name: "qbo-customers", fileExtension: "xml", maxDocumentsPerFile: itemsPerBatch, unit: "element")
 
     /// The settings it writes with (`quickbooks:`, `payments:`).
     package let configuration: QuickBooksConfiguration
@@ -82,13 +85,25 @@ package struct QBOXMLFormat: ExportFormat {
         return notices
     }
 
+    package func companion(of document: MappedDocument) -> Companion? {
+        let name = document.contact.name
+        guard configuration.quickbooks.onlineCreateCustomers, lists.lookup(.customer, name) == .missing else {
+            return nil
+        }
+        return Companion(
+            family: Self.customers, key: name,
+            advice:
+                "customer '\(name)' is written to be created: post that file first, save the Customer list again, and convert the held-back documents with --only"
+        )
+    }
+
     /// The references a document's entity carries, by list.
     func references(of mapped: MappedDocument) -> QBOReferences {
         QBOReferences(mapped, configuration: configuration)
     }
 
     package func makeWriter(for family: OutputFamily) -> any FamilyWriter {
-        QBOXMLWriter(format: self)
+        QBOXMLWriter(format: self, customers: family == Self.customers)
     }
 }
 
@@ -96,12 +111,15 @@ package struct QBOXMLFormat: ExportFormat {
 final class QBOXMLWriter: FamilyWriter {
     private let configuration: QuickBooksConfiguration
     private let lists: QBOLists
+    /// Writes customers to create, not the documents themselves.
+    private let customers: Bool
     private let xml = XMLStreamWriter()
     let firstUnit = 1
 
-    init(format: QBOXMLFormat) {
+    init(format: QBOXMLFormat, customers: Bool = false) {
         self.configuration = format.configuration
         self.lists = format.lists
+        self.customers = customers
     }
 
     func begin() throws -> [UInt8] {
@@ -114,6 +132,11 @@ final class QBOXMLWriter: FamilyWriter {
         try xml.startElement("BatchItemRequest")
         try xml.attribute("bId", mapped.number)
         try xml.attribute("operation", "create")
+        if customers {
+            try writeCustomer(mapped)
+            try xml.endElement()
+            return (xml.drain(), 1)
+        }
         switch mapped.document {
         case .sales(let document): try writeSales(document, mapped)
         case .payment(let payment): try writePayment(payment, mapped)
@@ -204,6 +227,22 @@ final class QBOXMLWriter: FamilyWriter {
 
     private func ref(_ element: String, _ value: String, _ kind: QBOLists.Kind) throws {
         try xml.reference(element, value, kind, lists)
+    }
+
+    /// The customer a document names, as QuickBooks Online creates it: its
+    /// display name, e-mail, billing address and currency (a customer's
+    /// currency cannot change once it has transactions).
+    private func writeCustomer(_ mapped: MappedDocument) throws {
+        try xml.startElement("Customer")
+        try xml.element("DisplayName", mapped.contact.name)
+        if let email = mapped.contact.email {
+            try xml.startElement("PrimaryEmailAddr")
+            try xml.element("Address", email)
+            try xml.endElement()
+        }
+        try billAddress(mapped.contact.address)
+        try ref("CurrencyRef", mapped.document.currency.code)
+        try xml.endElement()
     }
 
     private func billAddress(_ address: Address) throws {
