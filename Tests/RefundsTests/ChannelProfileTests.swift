@@ -175,6 +175,34 @@ struct ChannelProfileTests {
         #expect(read.notRefunds.values.reduce(0, +) == 3)
     }
 
+    @Test(
+        "Stripe's older balance history (real rows): the refund only, written negative; charges, transfers, adjustments are not"
+    )
+    func stripeBalanceHistory() throws {
+        let path = samples + "/stripe-balance-history.reunion.csv"
+        let read = try reading.read(path)
+        let refund = try #require(read.refunds.first)
+        #expect(read.refunds.count == 1 && refund.id == "txn_18bB5g2kdGSXuqwcVm1fYE09" && refund.isValid)
+        #expect(refund.amount?.amountText == "249.00" && refund.currency?.code == "USD" && refund.system == "stripe")
+        #expect(refund.date == CalendarDate(year: 2016, month: 7, day: 25))
+        #expect(
+            read.notRefunds == [
+                "Stripe balance history that is not a refund (transfer)": 3,
+                "Stripe balance history that is not a refund (charge)": 1,
+                "Stripe balance history that is not a refund (adjustment)": 1,
+            ])
+    }
+
+    @Test("Shopify Payments transactions: each refund row, known by order and time, written negative; the rest counted")
+    func shopifyPayments() throws {
+        let path = samples + "/shopify-payments.csv"
+        let read = try reading.read(path)
+        #expect(read.refunds.map(\.id) == ["#1001 2026-11-12 14:02:11 +0000", "#1001 2026-11-13 08:30:00 +0000"])
+        #expect(read.refunds.map { $0.amount?.amountText } == ["10.00", "46.29"])
+        #expect(read.refunds.allSatisfy { $0.isValid && $0.orderNumber == "#1001" && $0.system == "shopify" })
+        #expect(read.notRefunds.values.reduce(0, +) == 4)
+    }
+
     @Test("an Amazon settlement whose currency is not given before its refunds is never read as the default currency")
     func amazonWithoutCurrency() throws {
         let text = try #require(TestFiles.read(samples + "/amazon-settlement.tsv"))

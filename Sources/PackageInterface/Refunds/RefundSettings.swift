@@ -31,7 +31,9 @@ package struct RefundSettings: ConfigurationSection {
 
     /// The names the built-in CSV profiles and readers take (`--from`), which a configured profile may not reuse.
     package static let builtInProfileNames: Set<String> = [
-        "linnworks", "linnworks-order-refunds", "shopify-orders", "stripe-payments", "stripe-balance",
+        "linnworks", "linnworks-order-refunds", "shopify-orders", "shopify-payments", "stripe-payments",
+        "stripe-balance",
+        "stripe-balance-history",
         "paypal-activity",
         "amazon-settlement", "refund-csv",
         "xero-xml", "xero-json", "qbd-qbxml", "qbo-xml", "qbo-json",

@@ -9,9 +9,52 @@ import PackageInterface
 /// conflict for a person rather than a second refund.
 extension CSVProfile {
     package static let builtIn: [CSVProfile] = [
-        linnworks, linnworksOrderRefunds, shopifyOrders, stripePayments, stripeBalance, paypalActivity,
-        amazonSettlement,
+        linnworks, linnworksOrderRefunds, shopifyOrders, shopifyPayments, stripePayments, stripeBalance,
+        stripeBalanceHistory, paypalActivity, amazonSettlement,
     ]
+
+    /// Shopify Payments' transactions export (Payouts → Transactions → Export):
+    /// one row per balance transaction, refunds by their `Type`, as negative
+    /// amounts. The export has no transaction id: a refund is known by its
+    /// order and the moment it was made.
+    static let shopifyPayments: CSVProfile = {
+        var profile = CSVProfile(
+            name: "shopify-payments", source: "shopify",
+            summary:
+                "Shopify Payments transactions export (Transaction Date, Type, Order, Payout Status, Amount): rows whose Type is refund, known by order and time",
+            signature: ["Transaction Date", "Type", "Order", "Payout Status", "Amount"],
+            hints: ["Payout Status", "Payout ID", "Card Source", "Presentment Amount"],
+            columns: [
+                .id: ["Order"], .orderNumber: ["Order"], .amount: ["Amount"], .currency: ["Currency"],
+                .date: ["Transaction Date"], .reference: ["Checkout", "Payout ID"], .method: ["Card Brand"],
+            ],
+            rules: [
+                .oneOf(column: "Type", values: ["refund"], kind: "Shopify Payments transactions that are not refunds")
+            ],
+            negativeRefunds: true)
+        profile.idFrom = ["Order", "Transaction Date"]
+        return profile
+    }()
+
+    /// Stripe's older balance history export (Balance → Export): one row per
+    /// balance transaction (`txn_…`), refunds by their `Type`, as negative
+    /// amounts. Its ids are the balance transactions', not the refunds'.
+    static let stripeBalanceHistory = CSVProfile(
+        name: "stripe-balance-history", source: "stripe",
+        summary:
+            "Stripe balance history export (id, Type, Source, Amount, Net, Available On (UTC)): rows whose Type is refund or payment_refund",
+        signature: ["id", "Type", "Source", "Amount", "Net", "Available On (UTC)"],
+        hints: ["Available On (UTC)", "Transfer Date (UTC)", "Customer Facing Amount"],
+        columns: [
+            .id: ["id"], .amount: ["Amount"], .currency: ["Currency"], .date: ["Created (UTC)"],
+            .reference: ["Description", "Source"],
+        ],
+        rules: [
+            .oneOf(
+                column: "Type", values: ["refund", "payment_refund"],
+                kind: "Stripe balance history that is not a refund")
+        ],
+        negativeRefunds: true)
 
     /// Stripe's Balance report, itemized ("Balance change from activity"): one
     /// row per balance transaction, refunds by their reporting category, as

@@ -33,6 +33,10 @@ package struct CSVProfile: Sendable {
     package var groupBy: [String] = []
     /// The currency is given once and holds for the rows after it.
     package var stickyCurrency = false
+    /// For an export with no refund id of its own (Shopify's payment
+    /// transactions): the columns whose values, joined, identify a refund
+    /// (`#1001 2026-09-02 10:00:00 -0400`); a row missing one has no id.
+    package var idFrom: [String] = []
 
     /// One test a row must pass to be a refund.
     package enum RowRule: Sendable {

@@ -68,8 +68,12 @@ enum CSVRefundReader {
                     read.passOver(kind)
                     continue
                 }
-                let fields = Dictionary(
+                var fields = Dictionary(
                     uniqueKeysWithValues: RefundField.allCases.compactMap { field in cell(field).map { (field, $0) } })
+                if !profile.idFrom.isEmpty {
+                    let parts = profile.idFrom.compactMap { text(index($0)) }
+                    fields[.id] = parts.count == profile.idFrom.count ? parts.joined(separator: " ") : nil
+                }
                 guard !profile.groupBy.isEmpty else {
                     read.refunds.append(
                         refund(
@@ -195,7 +199,11 @@ enum CSVRefundReader {
                 "this header fits several refund profiles (\(candidates.map(\.name).joined(separator: ", "))); name one with --from"
             )
         }
-        let close = all.map { ($0, $0.signatureMatches(names)) }.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.prefix(3)
+        // Closest first: the largest share of a profile's signature present, then the most headers.
+        let close = all.map { ($0, $0.signatureMatches(names)) }.filter { $0.1 > 0 }.sorted { a, b in
+            let (left, right) = (a.1 * b.0.signature.count, b.1 * a.0.signature.count)
+            return left != right ? left > right : a.1 > b.1
+        }.prefix(3)
         // A channel's export missing a header of its profile (a charges export without `Amount Refunded`) must not
         // fall through to the generic reading, which would take every charge for a refund.
         let hinted = all.filter { $0.hints.contains { names.contains(CSVProfile.normalise($0)) } }
