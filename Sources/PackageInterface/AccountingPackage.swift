@@ -23,6 +23,10 @@ package protocol AccountingPackage: Sendable {
     func exportFormat(_ target: String, configuration: BridgeConfiguration) throws(FileRefusal) -> (any ExportFormat)?
     /// The refund files read back from this package (`--from`).
     var refundReaders: [any RefundReader] { get }
+    /// Adds to the refund-reading settings what the package knows from files
+    /// the configuration names (QuickBooks Online: its credit memos' KCC
+    /// numbers by Id, from a CreditMemo list); a file that cannot be used refuses.
+    func prepare(_ settings: inout RefundSettings, configuration: BridgeConfiguration) throws(FileRefusal)
     /// The `--to` targets of `reconcile`: files recording refunds made elsewhere.
     var refundTargets: [String] { get }
     /// The writer for one of ``refundTargets``.
@@ -49,6 +53,7 @@ extension AccountingPackage {
     package var taxCodeFields: [TaxCodeField] { [] }
     package var defaultTaxFields: [String: [String: String]] { [:] }
     package var refundReaders: [any RefundReader] { [] }
+    package func prepare(_ settings: inout RefundSettings, configuration: BridgeConfiguration) throws(FileRefusal) {}
     package var refundTargets: [String] { [] }
     package func refundWriter(
         _ target: String, configuration: BridgeConfiguration, inputs: RefundWriterInputs

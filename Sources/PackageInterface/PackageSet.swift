@@ -58,6 +58,13 @@ package struct PackageSet: Sendable {
 
     // MARK: Refunds
 
+    /// The refund-reading settings of `configuration`, with what each package adds.
+    package func refundSettings(_ configuration: BridgeConfiguration) throws(FileRefusal) -> RefundSettings {
+        var settings = configuration.refunds
+        for package in packages { try package.prepare(&settings, configuration: configuration) }
+        return settings
+    }
+
     /// Every refund reader of every package, in registry order.
     package var refundReaders: [any RefundReader] { packages.flatMap(\.refundReaders) }
 

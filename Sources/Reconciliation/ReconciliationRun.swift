@@ -217,9 +217,15 @@ package final class ReconciliationRun {
         for destination in options.refundDestinations {
             let sendable = try sendable(applied, to: destination, notes: &report.notes)
             let writer = destination.writer
+            // No refund for the package: no file (an empty batch is not a valid request).
+            guard !sendable.isEmpty else {
+                report.notes.append("no refund applied here is written for \(writer.target)")
+                continue
+            }
+            if let notice = writer.notice { report.notes.append(notice) }
             let size = max(writer.maximumPerFile ?? sendable.count, 1)
-            // Always one file, even empty; past the writer's limit, numbered parts.
-            let parts = stride(from: 0, to: max(sendable.count, 1), by: size).map {
+            // Past the writer's limit, numbered parts.
+            let parts = stride(from: 0, to: sendable.count, by: size).map {
                 Array(sendable[$0..<min($0 + size, sendable.count)])
             }
             for (index, part) in parts.enumerated() {

@@ -298,7 +298,11 @@ package final class Watcher {
         if done { return (.done, "reconciled before the interruption") }
         var options = ReconcileOptions(
             outputFolder: route.out, refundFile: RefundFile(readers: route.packages.refundReaders))
-        options.settings = route.configuration.refunds
+        do {
+            options.settings = try route.packages.refundSettings(route.configuration)
+        } catch {
+            return (.failed, error.description)
+        }
         options.textPolicy = route.configuration.textCells
         options.commands = ResolveCommands(ledger: ledger.path)
         options.refundDestinations = route.refundTargets.compactMap {

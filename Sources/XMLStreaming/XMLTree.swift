@@ -8,6 +8,8 @@ package struct XMLTree: Sendable {
     package var text: String
     package var line: Int
     package var children: [XMLTree]
+    /// The element's attributes by name (a reference's `name="PayPal"`); none for JSON.
+    package var attributes: [String: String] = [:]
 
     package init(name: String, text: String = "", line: Int, children: [XMLTree] = []) {
         self.name = name
@@ -19,6 +21,9 @@ package struct XMLTree: Sendable {
     /// Reads the element just started, to its end.
     package static func read(_ start: XMLElementStart, from reader: XMLPullReader) throws(XMLReadError) -> XMLTree {
         var node = XMLTree(name: start.name, text: "", line: start.line, children: [])
+        for attribute in start.attributes where node.attributes[attribute.name] == nil {
+            node.attributes[attribute.name] = attribute.value
+        }
         guard !start.isEmpty else { return node }
         while let event = try reader.next() {
             switch event {

@@ -40,6 +40,8 @@ struct QBOListsTests {
         // A value that is already an Id of its list stands for itself.
         #expect(lists.lookup(.account, "5") == .id("5"))
         #expect(lists.name(.account, id: "5") == "Cost of Goods Sold")
+        // A customer called "3" is not customer 3: only configured values may be Ids.
+        #expect(lists.lookup(.customer, "3") == .missing)
     }
 
     @Test(
@@ -141,6 +143,17 @@ struct QBOListsTests {
         #expect(outcome.findings.filter { $0.message.contains("give an Invoice list") }.count == 1)
         let payments = try #require(TestFiles.read(outcome.folder + "/batch-2026-11.qbo-payments.xml"))
         #expect(payments.contains("<TxnId>INV-100875</TxnId>"))
+    }
+
+    @Test("a payment whose invoice a given Invoice list lacks is held back until the invoice is posted")
+    func invoiceMissing() throws {
+        let path = TestFiles.temporaryPath(".json")
+        TestFiles.write(path, #"{"QueryResponse":{"Invoice":[{"Id":"1300","DocNumber":"INV-100870"}]}}"#)
+        let lists = Array(Self.sampleLists.dropLast()) + [path]
+        let outcome = Harness.convert(
+            "samples/batch-2026-11.csv", to: "qbo-xml", configuration: try Self.configuration(lists: lists))
+        #expect(outcome.report.allHeldBack == ["PAY-88840"])
+        #expect(outcome.findings.contains { $0.message.contains("Invoice 'INV-100875' is not in the Invoice list") })
     }
 
     @Test("a name two records share is never guessed")

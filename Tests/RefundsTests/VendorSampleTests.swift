@@ -227,7 +227,12 @@ struct QBOSampleTests {
         #expect(refund.id == "927" && refund.creditNote == "10030" && refund.system == "quickbooks-online")
         #expect(refund.amount?.amountText == "337.93" && refund.currency?.code == "USD")
         #expect(refund.date == CalendarDate(year: 2014, month: 4, day: 22) && refund.isValid)
-        #expect(refund.reference == "This is a revised memo to demonstrate Full update.")
+        // Both notes are kept: either may name the KCC credit note.
+        #expect(
+            refund.reference
+                == "This is a revised memo to demonstrate Full update.; Customer sales form message defined in Preferences."
+        )
+        #expect(refund.method == "Check", "the payment method's name, from its name attribute")
     }
 
     @Test("a read of one RefundReceipt, the entity straight under IntuitResponse, is read the same way")
@@ -236,16 +241,17 @@ struct QBOSampleTests {
         #expect(read.refunds.map(\.id) == ["927"] && read.refunds.allSatisfy(\.isValid))
     }
 
-    @Test("the same receipt in JSON gives the same refund; a voided receipt of zero is counted, not applied")
+    @Test("the same receipt in JSON gives the same refund; a voided receipt of zero is a voided refund, never applied")
     func json() throws {
         let path = samples + "/qbo-refundreceipts.derived.json"
         #expect(try reading.sniff(path, "r") == "qbo-json")
         let read = try reading.read(path)
         let refund = try #require(read.refunds.first)
-        #expect(read.refunds.count == 1)
+        #expect(read.refunds.count == 2 && read.notRefunds.isEmpty)
         #expect(refund.id == "927" && refund.creditNote == "10030" && refund.amount?.amountText == "337.93")
-        #expect(refund.customer == "Customer Shop A" && refund.method == "method 9")
-        #expect(read.notRefunds == ["refund receipts of zero (voided in QuickBooks Online)": 1])
+        #expect(refund.customer == "Customer Shop A" && refund.method == "Check" && !refund.isVoided)
+        let voided = try #require(read.refunds.last)
+        #expect(voided.id == "931" && voided.isVoided && voided.amount == nil && voided.problems.isEmpty)
     }
 
     @Test("a credit memo refunded by an expense is a refund of the expense's amount; an invoice payment is not")
@@ -256,6 +262,34 @@ struct QBOSampleTests {
         #expect(refund.id == "212" && refund.amount?.amountText == "41.99" && refund.isValid)
         #expect(refund.reference == "Refund of CRN-004608; credit memo Id 1311 refunded by 1312")
         #expect(refund.creditNote == nil)
+    }
+
+    @Test("with a CreditMemo list, a refunded credit memo's Id gives its KCC credit note")
+    func creditMemoByList() throws {
+        var settings = RefundSettings()
+        settings.creditNoteNumbers = ["1311": "CRN-004609"]
+        let read = try reading.read(samples + "/qbo-credit-memo-refund.json", settings: settings)
+        #expect(read.refunds.first?.creditNote == "CRN-004609")
+    }
+
+    @Test("a list of customers or invoices, or a change feed, is refused: never an empty month")
+    func otherQueries() throws {
+        let lists = TestFiles.repositoryRoot() + "/Tests/ConversionTests/Fixtures/qbo-lists/"
+        for file in ["customers.xml", "invoices.json"] {
+            do {
+                _ = try reading.read(lists + file)
+                Issue.record("\(file) was read as refunds")
+            } catch {
+                #expect(error.message.contains("records, not refunds"), "\(error.message)")
+            }
+        }
+        let cdc = TestFiles.temporaryPath(".xml")
+        defer { TestFiles.remove(cdc) }
+        TestFiles.write(
+            cdc,
+            #"<IntuitResponse xmlns="http://schema.intuit.com/finance/v3"><CDCResponse><QueryResponse><RefundReceipt status="Deleted"><Id>501</Id></RefundReceipt></QueryResponse></CDCResponse></IntuitResponse>"#
+        )
+        #expect(throws: FileRefusal.self) { try reading.read(cdc) }
     }
 
     @Test(

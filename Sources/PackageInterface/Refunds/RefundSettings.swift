@@ -14,6 +14,10 @@ package struct RefundSettings: ConfigurationSection {
     package var defaultCurrency: Currency = .gbp
     /// QuickBooks Desktop's home currency (qbXML responses name currencies by full name only).
     package var desktopCurrency: Currency = .gbp
+    /// A package's own credit-note ids → their KCC numbers, from lists the user
+    /// gave (QuickBooks Online's CreditMemo list): filled by the packages
+    /// (``AccountingPackage/prepare(_:configuration:)``), never configured.
+    package var creditNoteNumbers: [String: String] = [:]
     /// "Sync the original order if missing": off by default.
     package var syncMissingOrders = false
     /// The name refunds from a CSV are known by in the ledger (refund ids are

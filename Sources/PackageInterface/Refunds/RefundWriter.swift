@@ -18,6 +18,9 @@ package protocol RefundWriter: Sendable {
     /// The most refunds one file may hold (an API's batch limit); more go to
     /// numbered parts (`<refunds>.qbo-refunds.part2.xml`). `nil`: no limit.
     var maximumPerFile: Int? { get }
+    /// What the user must know about the file written, said once (names
+    /// written where Ids are needed), or `nil`.
+    var notice: String? { get }
     func contents(_ refunds: [RefundPayment]) throws -> [UInt8]
 }
 
@@ -25,6 +28,7 @@ extension RefundWriter {
     package func refusal(_ refund: RefundPayment) -> String? { nil }
     package func holdBack(_ refund: RefundPayment) -> String? { nil }
     package var maximumPerFile: Int? { nil }
+    package var notice: String? { nil }
 }
 
 /// What a refund writer may need beyond the configuration, given on the command line.

@@ -104,7 +104,12 @@ struct Reconcile: ParsableCommand {
         options.preCheck = preCheck
         options.format = from == "auto" ? nil : from
         options.source = source
-        options.settings = configuration.refunds
+        do {
+            options.settings = try PackageRegistry.all.refundSettings(configuration)
+        } catch {
+            printError(error.description)
+            throw ExitCode(ExitStatus.usage)
+        }
         let formats = Self.refundFile.formats(configuration.refunds)
         if from != "auto" && !formats.contains(from) {
             printError("error: --from must be auto, \(formats.joined(separator: ", ")), not '\(from)'")

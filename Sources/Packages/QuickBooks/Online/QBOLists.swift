@@ -22,6 +22,9 @@ package struct QBOLists: Sendable {
         case invoice = "Invoice"
         case creditMemo = "CreditMemo"
 
+        /// Whether values of this kind come from the configuration, where an Id may be written.
+        var takesConfiguredIDs: Bool { [.item, .account, .taxCode, .paymentMethod].contains(self) }
+
         /// The fields a record is found by, most specific first.
         var keys: [String] {
             switch self {
@@ -67,9 +70,13 @@ package struct QBOLists: Sendable {
             if found.count == 1, let id = found.first { return .id(id) }
             return .ambiguous(found.sorted())
         }
-        if names.values.contains(where: { $0 == [key] }) { return .id(key) }
+        // A configured value may be an Id already; a customer's or document's name never is one.
+        if kind.takesConfiguredIDs, names.values.contains(where: { $0 == [key] }) { return .id(key) }
         return .missing
     }
+
+    /// Every record's own name (a credit memo's DocNumber) by its Id.
+    package func numbers(_ kind: Kind) -> [String: String] { names[kind] ?? [:] }
 
     /// The list's own name for the record with Id `id` (an account found by its number has a name).
     package func name(_ kind: Kind, id: String) -> String? { names[kind]?[id] }

@@ -16,6 +16,12 @@ package struct QBORefundExpenses: RefundWriter {
     package let fileSuffix = "qbo-refunds.xml"
     package var maximumPerFile: Int? { QBOXMLFormat.itemsPerBatch }
 
+    package var notice: String? {
+        guard (try? lists.get())?.isEmpty ?? false else { return nil }
+        return
+            "the QuickBooks Online refunds name the customer and accounts where QuickBooks Online needs their Ids: give the lists with --qbo-lists to write Ids"
+    }
+
     let configuration: QuickBooksConfiguration
     /// The lists, or why they cannot be read (which refuses every refund).
     let lists: Result<QBOLists, FileRefusal>

@@ -38,30 +38,46 @@ enum QBORefunds {
         record.value("\(name)/value") ?? record.value(name)
     }
 
-    static func take(_ record: XMLTree, file: String, into read: inout RefundRead) {
+    /// A reference's name: its `name` attribute in XML, its `name` member in JSON.
+    static func refName(_ record: XMLTree, _ name: String) -> String? {
+        record.value("\(name)/name") ?? record[name]?.attributes["name"]?.trimmingWhitespace()
+    }
+
+    /// The KCC credit notes of QuickBooks Online's credit memos, by the memo's
+    /// Id (from a CreditMemo list given with `--qbo-lists`).
+    static func take(
+        _ record: XMLTree, file: String, creditMemos: [String: String], into read: inout RefundRead
+    ) {
         switch record.name {
         case "RefundReceipt": takeReceipt(record, file: file, into: &read)
-        default: takePayment(record, file: file, into: &read)
+        default: takePayment(record, file: file, creditMemos: creditMemos, into: &read)
         }
     }
 
     private static func takeReceipt(_ receipt: XMLTree, file: String, into read: inout RefundRead) {
-        if let total = receipt.value("TotalAmt"), (try? ExactDecimal(parsing: total))?.isZero == true {
-            read.passOver("refund receipts of zero (voided in QuickBooks Online)")
-            return
-        }
+        // Both notes are kept: either may name the KCC credit note.
         let reference = [
             receipt.value("PrivateNote"), receipt.value("CustomerMemo/value") ?? receipt.value("CustomerMemo"),
         ]
-        .compactMap { $0 }.first
-        read.refunds.append(
-            make(
-                receipt, amount: receipt.value("TotalAmt"), amountField: "TotalAmt",
-                creditNote: receipt.value("DocNumber"), reference: reference,
-                method: refValue(receipt, "PaymentMethodRef").map { "method \($0)" }, file: file))
+        .compactMap { $0 }.joined(separator: "; ")
+        let method =
+            refName(receipt, "PaymentMethodRef") ?? refValue(receipt, "PaymentMethodRef").map { "method Id \($0)" }
+        var refund = make(
+            receipt, amount: receipt.value("TotalAmt"), amountField: "TotalAmt",
+            creditNote: receipt.value("DocNumber"), reference: reference.isEmpty ? nil : reference,
+            method: method, file: file)
+        // QuickBooks Online keeps a voided transaction with its amounts set to zero.
+        if let total = receipt.value("TotalAmt"), (try? ExactDecimal(parsing: total))?.isZero == true {
+            refund.isVoided = true
+            refund.amount = nil
+            refund.problems = []
+        }
+        read.refunds.append(refund)
     }
 
-    private static func takePayment(_ payment: XMLTree, file: String, into read: inout RefundRead) {
+    private static func takePayment(
+        _ payment: XMLTree, file: String, creditMemos numbers: [String: String], into read: inout RefundRead
+    ) {
         var creditMemos: [String] = []
         var paidOut: [String] = []
         var outAmounts: [String] = []
@@ -84,10 +100,12 @@ enum QBORefunds {
             total = (try? ExactDecimal(parsing: amount)).flatMap { total?.adding($0) }
         }
         let memoIDs = creditMemos.joined(separator: ", ")
+        // One credit memo whose KCC number the CreditMemo list gives is the refund's credit note.
+        let known = Set(creditMemos.compactMap { numbers[$0] })
         read.refunds.append(
             make(
                 payment, amount: total.map(\.description) ?? outAmounts.joined(separator: "+"),
-                amountField: "Line/Amount", creditNote: nil,
+                amountField: "Line/Amount", creditNote: known.count == 1 ? known.first : nil,
                 reference: [
                     payment.value("PrivateNote"),
                     "credit memo Id \(memoIDs) refunded by \(paidOut.joined(separator: ", "))",
@@ -123,6 +141,20 @@ enum QBORefunds {
         )
     }
 
+    static func otherEntity(_ file: String, _ entity: String) -> FileRefusal {
+        FileRefusal(
+            at: SourceLocation(file: file),
+            "this QuickBooks Online response lists \(entity) records, not refunds: query RefundReceipt (select * from RefundReceipt) or Payment"
+        )
+    }
+
+    static func changeFeed(_ file: String, line: Int?) -> FileRefusal {
+        FileRefusal(
+            at: SourceLocation(file: file, line: line),
+            "this is a change-feed (CDC) answer, which holds deleted records without their amounts: query RefundReceipt and Payment instead; a receipt voided since shows there with a total of zero"
+        )
+    }
+
     static func nothingRead(_ file: String) -> FileRefusal {
         FileRefusal(
             at: SourceLocation(file: file),
@@ -144,22 +176,33 @@ struct QBOXMLRefundReader: RefundReader {
         var read = RefundRead()
         var fault: XMLTree?
         var answered = false
-        let inspect: (XMLElementStart) throws(FileRefusal) -> Void = { element in
-            if element.name == "QueryResponse" { answered = true }
+        var depthInQuery = 0
+        var others: Set<String> = []
+        var emptyQuery = false
+        let inspect: (XMLElementStart) throws(FileRefusal) -> Void = { element throws(FileRefusal) in
+            if element.name == "CDCResponse" { throw QBORefunds.changeFeed(name, line: element.line) }
+            if element.name == "QueryResponse" {
+                depthInQuery = 1
+                emptyQuery = element.isEmpty
+            } else if depthInQuery == 1 {
+                // A record of another entity straight under QueryResponse: the answer to another query.
+                others.insert(element.name)
+            }
         }
         let take: (XMLTree) -> Void = { record in
             if record.name == "Fault" {
                 fault = fault ?? record
             } else {
                 answered = true
-                QBORefunds.take(record, file: name, into: &read)
+                QBORefunds.take(record, file: name, creditMemos: settings.creditNoteNumbers, into: &read)
             }
         }
         try XMLRecords.scan(
             path, name, root: "IntuitResponse", records: QBORefunds.records.union(["Fault"]), inspect: inspect,
             take: take)
         if let fault { throw QBORefunds.refusal(name, fault) }
-        guard answered else { throw QBORefunds.nothingRead(name) }
+        if !answered, let other = others.sorted().first { throw QBORefunds.otherEntity(name, other) }
+        guard answered || emptyQuery else { throw QBORefunds.nothingRead(name) }
         return read
     }
 }
@@ -179,16 +222,22 @@ struct QBOJSONRefundReader: RefundReader {
     func read(_ path: String, displayName name: String, settings: RefundSettings) throws(FileRefusal) -> RefundRead {
         let tree = try JSONRecords.read(path, name, root: "IntuitResponse")
         if let fault = tree["Fault"] { throw QBORefunds.refusal(name, fault) }
+        if tree["CDCResponse"] != nil { throw QBORefunds.changeFeed(name, line: tree["CDCResponse"]?.line) }
         var read = RefundRead()
-        var answered = tree["QueryResponse"] != nil
+        var answered = false
         for holder in [tree["QueryResponse"], tree].compactMap({ $0 }) {
             for kind in QBORefunds.records.sorted() {
                 let records = QBORefunds.items(holder, kind)
-                if !records.isEmpty { answered = true }
-                for record in records { QBORefunds.take(record, file: name, into: &read) }
+                if holder[kind] != nil { answered = true }
+                for record in records {
+                    QBORefunds.take(record, file: name, creditMemos: settings.creditNoteNumbers, into: &read)
+                }
             }
         }
-        guard answered else { throw QBORefunds.nothingRead(name) }
+        // The answer to a query of other records (a Customer list) is not an empty month.
+        let entities = (tree["QueryResponse"]?.children ?? []).map(\.name).filter { $0.first?.isUppercase == true }
+        if !answered, let other = entities.first { throw QBORefunds.otherEntity(name, other) }
+        guard answered || tree["QueryResponse"] != nil else { throw QBORefunds.nothingRead(name) }
         return read
     }
 }

@@ -277,6 +277,7 @@ struct QBOReferences {
             }
         case .payment(let payment):
             values.append((.account, QuickBooksRules.depositAccount(payment, configuration)))
+            if let invoice = payment.relatedInvoice { values.append((.invoice, invoice)) }
         }
     }
 
@@ -296,8 +297,12 @@ struct QBOReferences {
             switch lists.lookup(kind, value) {
             case .id, .noList: break
             case .missing:
+                let fix =
+                    kind == .invoice
+                    ? "post the invoice first, then save the Invoice list again"
+                    : "add it in QuickBooks Online and save the list again"
                 refusals.append(
-                    "\(kind.rawValue) '\(value)' is not in the \(kind.rawValue) list given (\(kind.keys.joined(separator: " or "))): add it in QuickBooks Online and save the list again"
+                    "\(kind.rawValue) '\(value)' is not in the \(kind.rawValue) list given (\(kind.keys.joined(separator: " or "))): \(fix)"
                 )
             case .ambiguous(let ids):
                 refusals.append(

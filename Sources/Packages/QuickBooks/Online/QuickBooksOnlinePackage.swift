@@ -18,6 +18,11 @@ package struct QuickBooksOnlinePackage: AccountingPackage {
 
     package var refundReaders: [any RefundReader] { [QBOXMLRefundReader(), QBOJSONRefundReader()] }
 
+    package func prepare(_ settings: inout RefundSettings, configuration: BridgeConfiguration) throws(FileRefusal) {
+        let lists = try QBOLists.load(configuration.quickbooks.onlineLists)
+        settings.creditNoteNumbers.merge(lists.numbers(.creditMemo)) { first, _ in first }
+    }
+
     package let refundTargets = ["qbo-xml"]
 
     package func refundWriter(
