@@ -40,6 +40,8 @@ struct QBOListsTests {
         // A value that is already an Id of its list stands for itself.
         #expect(lists.lookup(.account, "5") == .id("5"))
         #expect(lists.name(.account, id: "5") == "Cost of Goods Sold")
+        // quickbooks-ruby's customers file is a full page (5 of maxResults 5): the user is told to check for more.
+        #expect(lists.warnings.contains { $0.contains("customers.quickbooks-ruby.xml holds exactly 5 records") })
         // A customer called "3" is not customer 3: only configured values may be Ids.
         #expect(lists.lookup(.customer, "3") == .missing)
     }

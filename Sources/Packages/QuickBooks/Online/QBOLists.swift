@@ -52,6 +52,8 @@ package struct QBOLists: Sendable {
     private var names: [Kind: [String: String]] = [:]
     /// The files read, in order.
     package private(set) var files: [String] = []
+    /// What the user should check (a list that may be only its first page).
+    package private(set) var warnings: [String] = []
 
     package init() {}
 
@@ -94,9 +96,14 @@ package struct QBOLists: Sendable {
         let first = head.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
         var records: [(Kind, XMLTree)] = []
         var fault: XMLTree?
+        // A page of the query's answer: as many records as the page holds may mean more pages follow.
+        var pageSize: Int?
+        var total: Int?
         if first == UInt8(ascii: "{") {
             let tree = try JSONRecords.read(path, path, root: "IntuitResponse")
             fault = tree["Fault"]
+            pageSize = tree.value("QueryResponse/maxResults").flatMap { Int($0) }
+            total = tree.value("QueryResponse/totalCount").flatMap { Int($0) }
             // A query response holds lists; a read of one entity holds the entity itself.
             for holder in [tree["QueryResponse"], tree].compactMap({ $0 }) {
                 for child in holder.children {
@@ -107,7 +114,12 @@ package struct QBOLists: Sendable {
             }
         } else {
             let names = Set(Kind.allCases.map(\.rawValue) + ["Fault"])
-            try XMLRecords.scan(path, path, root: "IntuitResponse", records: names) { record in
+            let inspect: (XMLElementStart) throws(FileRefusal) -> Void = { element in
+                guard element.name == "QueryResponse" else { return }
+                pageSize = element[attribute: "maxResults"].flatMap { Int($0) }
+                total = element[attribute: "totalCount"].flatMap { Int($0) }
+            }
+            try XMLRecords.scan(path, path, root: "IntuitResponse", records: names, inspect: inspect) { record in
                 if record.name == "Fault" {
                     fault = record
                 } else if let kind = Kind(rawValue: record.name) {
@@ -126,6 +138,12 @@ package struct QBOLists: Sendable {
             throw FileRefusal(
                 at: SourceLocation(file: path),
                 "holds no \(Kind.allCases.map(\.rawValue).joined(separator: ", ")) records: it is not a QuickBooks Online query response kccbridge reads"
+            )
+        }
+        // A full page, unless the answer's own total says the list ends here.
+        if let pageSize, records.count == pageSize, pageSize > 1, total.map({ $0 > records.count }) ?? true {
+            warnings.append(
+                "\(path) holds exactly \(pageSize) records, a full page of the query's answer: if the list is longer, save the next pages too (STARTPOSITION \(pageSize + 1))"
             )
         }
         for (kind, record) in records {

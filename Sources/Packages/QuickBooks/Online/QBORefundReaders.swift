@@ -215,7 +215,7 @@ struct QBOJSONRefundReader: RefundReader {
     func recognises(_ head: [UInt8]) -> Bool {
         guard head.first == UInt8(ascii: "{") else { return false }
         let text = String(decoding: head, as: UTF8.self)
-        return text.contains("\"QueryResponse\"") || text.contains("\"RefundReceipt\"")
+        return text.contains("\"QueryResponse\"") || text.contains("\"RefundReceipt\"") || text.contains("\"Payment\"")
             || (text.contains("\"Fault\"") && text.contains("\"time\""))
     }
 

@@ -70,7 +70,10 @@ package struct QBOXMLFormat: ExportFormat {
                 "the QBO XML files name customers, items, accounts and tax codes where QuickBooks Online needs their Ids: give the lists saved from QuickBooks Online with --qbo-lists (see the README) to write Ids"
             ]
         }
-        var notices: [String] = []
+        var notices = lists.warnings
+        if configuration.quickbooks.onlineCreateCustomers, !lists.has(.customer) {
+            notices.append("--qbo-create-customers needs a Customer list: without one no customer is written to create")
+        }
         let missing = needed.filter { !lists.has($0) && $0 != .invoice }
         if !missing.isEmpty {
             notices.append(
