@@ -254,9 +254,11 @@ struct QBOSampleTests {
         #expect(voided.id == "931" && voided.isVoided && voided.amount == nil && voided.problems.isEmpty)
     }
 
-    @Test("a credit memo refunded by an expense is a refund of the expense's amount; an invoice payment is not")
-    func creditMemoRefund() throws {
-        let read = try reading.read(samples + "/qbo-credit-memo-refund.json")
+    @Test(
+        "a credit memo refunded by an expense is a refund of the expense's amount; an invoice payment is not (JSON, XML)",
+        arguments: ["qbo-credit-memo-refund.json", "qbo-credit-memo-refund.xml"])
+    func creditMemoRefund(file: String) throws {
+        let read = try reading.read(samples + "/" + file)
         let refund = try #require(read.refunds.first)
         #expect(read.refunds.count == 1 && read.notRefunds == ["customer payments": 1])
         #expect(refund.id == "212" && refund.amount?.amountText == "41.99" && refund.isValid)
