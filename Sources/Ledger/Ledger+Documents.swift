@@ -17,14 +17,14 @@ extension Ledger {
     static func priorExports(
         in db: Database, number: String, kind: DocumentKind, target: String
     ) throws -> [PriorExport] {
-        try Row.fetchAll(
-            db,
+        // Asked once per document of every conversion: prepared once per connection.
+        let statement = try db.cachedStatement(
             sql: """
                 SELECT \(Rows.documentColumns) \(Rows.documentsFrom)
                 WHERE d.target = ? AND d.number = ? AND d.kind = ? AND r.status = 'committed'
                 ORDER BY d.occurrence
-                """, arguments: [target, number, kind.rawValue]
-        ).map { row in
+                """)
+        return try Row.fetchAll(statement, arguments: [target, number, kind.rawValue]).map { row in
             let recorded = try Rows.document(row)
             return PriorExport(
                 number: number, kind: kind, target: target, run: recorded.run, exportedAt: recorded.exportedAt,

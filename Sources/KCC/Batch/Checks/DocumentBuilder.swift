@@ -375,9 +375,17 @@ private struct DocumentCheck {
 
     /// The same caps for both encodings (the XSD states them for XML).
     private mutating func checkLengths(_ fields: [BatchField: RawValue]) {
-        for (field, value) in fields.sorted(by: { $0.key.name < $1.key.name }) {
+        func tooLong(_ field: BatchField, _ value: RawValue) -> Int? {
+            guard field != .docNumber, field != .orderNumber else { return nil }
             let limit = BatchField.codeFields.contains(field) ? BatchField.maxNumberLength : BatchField.maxTextLength
-            if field != .docNumber, field != .orderNumber, value.text.count > limit {
+            // A text of no more bytes than the limit has no more characters either: count characters only past it.
+            guard value.text.utf8.count > limit, value.text.count > limit else { return nil }
+            return limit
+        }
+        // Almost every row passes: sort (for messages in a fixed order) only when one does not.
+        guard fields.contains(where: { tooLong($0.key, $0.value) != nil }) else { return }
+        for (field, value) in fields.sorted(by: { $0.key.name < $1.key.name }) {
+            if let limit = tooLong(field, value) {
                 error("\(value.label) is longer than \(limit) characters", at: value.location, field: field)
             }
         }

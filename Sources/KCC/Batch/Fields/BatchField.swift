@@ -39,6 +39,15 @@ public enum BatchField: String, Sendable, Hashable, CaseIterable {
     /// The header name, e.g. `DocGross`.
     public var name: String { rawValue }
 
+    // Fields key the dictionaries of every row read, so they compare and hash
+    // by case, not by their names (what `RawRepresentable` would otherwise do):
+    // a field-less enum of fewer than 256 cases is its case's one-byte tag.
+    private var ordinal: UInt8 { withUnsafeBytes(of: self) { $0.load(as: UInt8.self) } }
+
+    public static func == (lhs: BatchField, rhs: BatchField) -> Bool { lhs.ordinal == rhs.ordinal }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+
     /// Fields that belong to one line of a document (they vary from row to row).
     public var isLineField: Bool {
         switch self {
