@@ -58,11 +58,23 @@ package struct PackageSet: Sendable {
 
     // MARK: Refunds
 
-    /// The refund-reading settings of `configuration`, with what each package adds.
-    package func refundSettings(_ configuration: BridgeConfiguration) throws(FileRefusal) -> RefundSettings {
+    /// The refund-reading settings of `configuration`, with what each package
+    /// adds, and the files a package could not use: refunds are still read (a
+    /// bad QuickBooks Online list must not stop a Xero file), and the caller
+    /// says what was left out.
+    package func refundSettings(
+        _ configuration: BridgeConfiguration
+    ) -> (settings: RefundSettings, unusable: [FileRefusal]) {
         var settings = configuration.refunds
-        for package in packages { try package.prepare(&settings, configuration: configuration) }
-        return settings
+        var unusable: [FileRefusal] = []
+        for package in packages {
+            do {
+                try package.prepare(&settings, configuration: configuration)
+            } catch {
+                unusable.append(error)
+            }
+        }
+        return (settings, unusable)
     }
 
     /// Every refund reader of every package, in registry order.

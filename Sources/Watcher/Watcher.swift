@@ -298,11 +298,8 @@ package final class Watcher {
         if done { return (.done, "reconciled before the interruption") }
         var options = ReconcileOptions(
             outputFolder: route.out, refundFile: RefundFile(readers: route.packages.refundReaders))
-        do {
-            options.settings = try route.packages.refundSettings(route.configuration)
-        } catch {
-            return (.failed, error.description)
-        }
+        let prepared = route.packages.refundSettings(route.configuration)
+        options.settings = prepared.settings
         options.textPolicy = route.configuration.textCells
         options.commands = ResolveCommands(ledger: ledger.path)
         options.refundDestinations = route.refundTargets.compactMap {
@@ -311,7 +308,8 @@ package final class Watcher {
         let run = ReconciliationRun(store: LedgerReconciliationStore(ledger: ledger), logger: logger)
         let report = run.reconcile(path, displayName: name, options: options)
         if let failure = report.failure { return (.failed, failure.message) }
-        return (.done, ([report.summary.line] + report.notes.map { "note: \($0)" }).joined(separator: "; "))
+        let unusable = prepared.unusable.map { "note: not used: \($0.description)" }
+        return (.done, ([report.summary.line] + report.notes.map { "note: \($0)" } + unusable).joined(separator: "; "))
     }
 
     /// Records the outcome, writes `.error.txt` for a failure, then moves the file out of `work/`.

@@ -282,7 +282,8 @@ struct QBOSampleTests {
                 _ = try reading.read(lists + file)
                 Issue.record("\(file) was read as refunds")
             } catch {
-                #expect(error.message.contains("records, not refunds"), "\(error.message)")
+                let entity = file.hasPrefix("customers") ? "Customer" : "Invoice"
+                #expect(error.message.contains("lists \(entity) records, not refunds"), "\(error.message)")
             }
         }
         let cdc = TestFiles.temporaryPath(".xml")
@@ -313,11 +314,13 @@ struct QBOSampleTests {
     func emptyAndOther() throws {
         let empty = TestFiles.temporaryPath(".xml")
         defer { TestFiles.remove(empty) }
-        TestFiles.write(
-            empty,
-            #"<IntuitResponse xmlns="http://schema.intuit.com/finance/v3" time="2026-11-30T09:00:00Z"><QueryResponse/></IntuitResponse>"#
-        )
-        #expect(try reading.read(empty).refunds.isEmpty)
+        for body in ["<QueryResponse/>", "<QueryResponse>\n</QueryResponse>"] {
+            TestFiles.write(
+                empty,
+                #"<IntuitResponse xmlns="http://schema.intuit.com/finance/v3" time="2026-11-30T09:00:00Z">"# + body
+                    + "</IntuitResponse>")
+            #expect(try reading.read(empty).refunds.isEmpty)
+        }
         let other = TestFiles.temporaryPath(".json")
         defer { TestFiles.remove(other) }
         TestFiles.write(other, #"{"Customer": {"Id": "1", "DisplayName": "A"}, "time": "2026-11-30T09:00:00Z"}"#)

@@ -104,11 +104,10 @@ struct Reconcile: ParsableCommand {
         options.preCheck = preCheck
         options.format = from == "auto" ? nil : from
         options.source = source
-        do {
-            options.settings = try PackageRegistry.all.refundSettings(configuration)
-        } catch {
-            printError(error.description)
-            throw ExitCode(ExitStatus.usage)
+        let prepared = PackageRegistry.all.refundSettings(configuration)
+        options.settings = prepared.settings
+        for problem in prepared.unusable {
+            printError("\(problem.location): warning: \(problem.message) (refunds are read without it)")
         }
         let formats = Self.refundFile.formats(configuration.refunds)
         if from != "auto" && !formats.contains(from) {

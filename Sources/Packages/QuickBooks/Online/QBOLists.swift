@@ -96,13 +96,10 @@ package struct QBOLists: Sendable {
         let first = head.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
         var records: [(Kind, XMLTree)] = []
         var fault: XMLTree?
-        // A page of the query's answer: as many records as the page holds may mean more pages follow.
-        var pageSize: Int?
         var total: Int?
         if first == UInt8(ascii: "{") {
             let tree = try JSONRecords.read(path, path, root: "IntuitResponse")
             fault = tree["Fault"]
-            pageSize = tree.value("QueryResponse/maxResults").flatMap { Int($0) }
             total = tree.value("QueryResponse/totalCount").flatMap { Int($0) }
             // A query response holds lists; a read of one entity holds the entity itself.
             for holder in [tree["QueryResponse"], tree].compactMap({ $0 }) {
@@ -116,7 +113,6 @@ package struct QBOLists: Sendable {
             let names = Set(Kind.allCases.map(\.rawValue) + ["Fault"])
             let inspect: (XMLElementStart) throws(FileRefusal) -> Void = { element in
                 guard element.name == "QueryResponse" else { return }
-                pageSize = element[attribute: "maxResults"].flatMap { Int($0) }
                 total = element[attribute: "totalCount"].flatMap { Int($0) }
             }
             try XMLRecords.scan(path, path, root: "IntuitResponse", records: names, inspect: inspect) { record in
@@ -140,10 +136,11 @@ package struct QBOLists: Sendable {
                 "holds no \(Kind.allCases.map(\.rawValue).joined(separator: ", ")) records: it is not a QuickBooks Online query response kccbridge reads"
             )
         }
-        // A full page, unless the answer's own total says the list ends here.
-        if let pageSize, records.count == pageSize, pageSize > 1, total.map({ $0 > records.count }) ?? true {
+        // QuickBooks Online answers a query with at most 100 records unless MAXRESULTS says otherwise (at most
+        // 1000), and its maxResults is the count returned: a list of exactly 100 or 1000 may be a first page.
+        if [100, 1000].contains(records.count), total.map({ $0 > records.count }) ?? true {
             warnings.append(
-                "\(path) holds exactly \(pageSize) records, a full page of the query's answer: if the list is longer, save the next pages too (STARTPOSITION \(pageSize + 1))"
+                "\(path) holds exactly \(records.count) records, as many as one page of a query's answer: if the list is longer, save the next pages too (STARTPOSITION \(records.count + 1))"
             )
         }
         for (kind, record) in records {

@@ -176,17 +176,18 @@ struct QBOXMLRefundReader: RefundReader {
         var read = RefundRead()
         var fault: XMLTree?
         var answered = false
-        var depthInQuery = 0
-        var others: Set<String> = []
-        var emptyQuery = false
+        var sawQuery = false
+        var expectEntity = false
+        var other: String?
         let inspect: (XMLElementStart) throws(FileRefusal) -> Void = { element throws(FileRefusal) in
             if element.name == "CDCResponse" { throw QBORefunds.changeFeed(name, line: element.line) }
             if element.name == "QueryResponse" {
-                depthInQuery = 1
-                emptyQuery = element.isEmpty
-            } else if depthInQuery == 1 {
-                // A record of another entity straight under QueryResponse: the answer to another query.
-                others.insert(element.name)
+                sawQuery = true
+                expectEntity = true
+            } else if expectEntity {
+                // The first element in QueryResponse that is not a refund record: the answer to another query.
+                other = other ?? element.name
+                expectEntity = false
             }
         }
         let take: (XMLTree) -> Void = { record in
@@ -194,6 +195,7 @@ struct QBOXMLRefundReader: RefundReader {
                 fault = fault ?? record
             } else {
                 answered = true
+                expectEntity = false
                 QBORefunds.take(record, file: name, creditMemos: settings.creditNoteNumbers, into: &read)
             }
         }
@@ -201,8 +203,8 @@ struct QBOXMLRefundReader: RefundReader {
             path, name, root: "IntuitResponse", records: QBORefunds.records.union(["Fault"]), inspect: inspect,
             take: take)
         if let fault { throw QBORefunds.refusal(name, fault) }
-        if !answered, let other = others.sorted().first { throw QBORefunds.otherEntity(name, other) }
-        guard answered || emptyQuery else { throw QBORefunds.nothingRead(name) }
+        if !answered, let other { throw QBORefunds.otherEntity(name, other) }
+        guard answered || sawQuery else { throw QBORefunds.nothingRead(name) }
         return read
     }
 }
