@@ -123,6 +123,18 @@ struct LedgerCommandTests {
         #expect(!FileManager.default.fileExists(atPath: missing))
     }
 
+    @Test("a ledger named by an address (postgres://…) is refused with exit 2, and no folder is made")
+    func addressRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kccbridge-scheme-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for command in [["ledger", "list"], ["convert", "x.csv", "--to", "xero-csv", "--out", "out"]] {
+            let run = try Run(command + ["--ledger", "postgres://anna@db.example/kcc"], in: folder)
+            #expect(run.status == 2 && run.stderr.contains("a postgres:// address"), "\(run.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("postgres:").path))
+    }
+
     @Test(
         "ledger usage errors exit 2",
         arguments: [

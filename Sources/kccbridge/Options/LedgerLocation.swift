@@ -21,6 +21,18 @@ struct LedgerLocation: ParsableArguments {
     )
     var path: String?
 
+    /// A ledger named by a URL (`postgres://…`) is refused: only a file ledger
+    /// is in this build, and a scheme must never become a folder named `postgres:`.
+    func validate() throws {
+        for value in [path, getenv("KCCBRIDGE_LEDGER").map { String(cString: $0) }].compactMap({ $0 })
+        where value.contains("://") {
+            let scheme = value.prefix { $0 != ":" }
+            throw ValidationError(
+                "the ledger '\(value)' is a \(scheme):// address, but a ledger here is a file (SQLite): give its path, e.g. --ledger ~/kccbridge/ledger.sqlite"
+            )
+        }
+    }
+
     /// The path the options and the environment give.
     var resolved: String {
         var environment: [String: String] = [:]
