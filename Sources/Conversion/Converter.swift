@@ -90,6 +90,7 @@ package final class Converter {
                     problems.add(finding)
                     onEvent(.finding(finding))
                 }
+                var found: Set<String> = []
                 while let item = try reader.next() {
                     switch item {
                     case .finding(let finding):
@@ -98,10 +99,21 @@ package final class Converter {
                     case .document(let document, let location):
                         report.reading.documentsRead += 1
                         if let only = options.only, !only.contains(document.number) { continue }
+                        found.insert(document.number)
                         try place(
                             document, at: location, options: options, mapper: mapper, outputs: outputs, run: run,
                             report: &report, note: note, onEvent: onEvent)
                     }
+                }
+                // Numbers `--only` names that the batch does not hold: a typo, or the wrong batch.
+                if let only = options.only, case let missing = only.subtracting(found).sorted(), !missing.isEmpty {
+                    report.warnings += 1
+                    let shown = missing.prefix(10).joined(separator: ", ") + (missing.count > 10 ? " …" : "")
+                    note(
+                        Finding(
+                            .warning, at: SourceLocation(file: name),
+                            "--only names \(missing.count) document\(missing.count == 1 ? "" : "s") this batch does not hold: \(shown)"
+                        ))
                 }
                 for notice in format.notices(written: report.writtenKinds) {
                     report.warnings += 1

@@ -123,6 +123,15 @@ struct ConversionRunTests {
     func only() throws {
         let run = Harness.convert("samples/batch-2026-11.csv", to: "xero-csv", only: ["INV-100871", "CRN-004609"])
         #expect(run.placements.map(\.document) == ["INV-100871", "CRN-004609"])
+        #expect(!run.findings.contains { $0.message.contains("--only names") })
+    }
+
+    @Test("--only says which numbers it names that the batch does not hold")
+    func onlyMissing() throws {
+        let run = Harness.convert("samples/batch-2026-11.csv", to: "xero-csv", only: ["INV-100871", "INV-10087l"])
+        #expect(run.placements.map(\.document) == ["INV-100871"])
+        let warnings = run.findings.filter { $0.message.contains("--only names 1 document this batch does not hold") }
+        #expect(warnings.count == 1 && warnings[0].message.hasSuffix("INV-10087l"))
     }
 
     @Test("an existing output is never overwritten: the batch writes nothing and says why")
