@@ -19,10 +19,19 @@ package enum ConfigurationLoader {
     ) throws(ConfigurationError) -> BridgeConfiguration {
         let chosen = path ?? defaultNames.map { folder + "/" + $0 }.first { FileManager.default.fileExists(atPath: $0) }
         guard let chosen else { return packages.defaultConfiguration }
-        guard let data = FileManager.default.contents(atPath: chosen), let text = String(data: data, encoding: .utf8)
-        else {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: chosen, isDirectory: &isFolder), !isFolder.boolValue else {
+            let why = isFolder.boolValue ? "is a folder, not a configuration file" : "does not exist"
+            throw ConfigurationError(file: chosen, problems: [.init(line: nil, key: "(file)", message: why)])
+        }
+        guard let data = FileManager.default.contents(atPath: chosen) else {
             throw ConfigurationError(
-                file: chosen, problems: [.init(line: nil, key: "(file)", message: "cannot be read as UTF-8 text")])
+                file: chosen,
+                problems: [.init(line: nil, key: "(file)", message: "cannot be read (check its permissions)")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(
+                file: chosen, problems: [.init(line: nil, key: "(file)", message: "is not UTF-8 text")])
         }
         return try parse(text, file: chosen, packages: packages)
     }

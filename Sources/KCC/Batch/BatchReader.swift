@@ -63,9 +63,7 @@ public enum BatchFile {
         let lower = path.lowercased()
         if lower.hasSuffix(".csv") { return .csv }
         if lower.hasSuffix(".xml") { return .xml }
-        guard let first = FileHead.bytes(path)?.first else {
-            throw BatchFileError(at: SourceLocation(file: displayName), "the file cannot be read or is empty")
-        }
-        return first == UInt8(ascii: "<") ? .xml : .csv
+        // A file that cannot be read (missing, a folder, empty) goes to the CSV reader, which says exactly why.
+        return FileHead.bytes(path)?.first == UInt8(ascii: "<") ? .xml : .csv
     }
 }
