@@ -89,6 +89,19 @@ struct CommandLineTests {
         #expect(run.stdout.contains("g.xml: ") && run.stdout.contains("0 held back"))
     }
 
+    @Test("a folder or a file without extension that is missing says so; a missing --config says it does not exist")
+    func whatIsWrong() throws {
+        let folder = try temporaryFolder()
+        let run = try Run(["check", folder.path, folder.appendingPathComponent("nosuch").path])
+        #expect(run.stdout.contains("\(folder.path): error: the file cannot be read (it is a folder, not a file)"))
+        #expect(run.stdout.contains("nosuch: error: the file cannot be read (no such file or folder)"))
+        let config = try Run([
+            "convert", "samples/batch-2026-11.csv", "--to", "xero-csv", "--out", folder.path, "--no-ledger",
+            "--config", "nosuch.yaml",
+        ])
+        #expect(config.status == 2 && config.stderr.contains("nosuch.yaml: error: (file): does not exist"))
+    }
+
     @Test(
         "usage errors exit 2",
         arguments: [
