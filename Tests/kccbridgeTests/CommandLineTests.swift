@@ -89,6 +89,35 @@ struct CommandLineTests {
         #expect(run.stdout.contains("g.xml: ") && run.stdout.contains("0 held back"))
     }
 
+    @Test(
+        "findings of one kind: three printed, the rest counted in one line naming the problems file; --verbose prints all"
+    )
+    func summarisedFindings() throws {
+        let folder = try temporaryFolder()
+        let batch = folder.appendingPathComponent("b.csv").path
+        #expect(try Run(["generate", "--orders", "40", "--seed", "5", "--output", batch]).status == 0)
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        func convert(_ out: String, _ extra: [String] = []) throws -> Run {
+            try Run(
+                [
+                    "convert", batch, "--to", "xero-csv", "--out", folder.appendingPathComponent(out).path, "--ledger",
+                    ledger,
+                ]
+                    + extra)
+        }
+        _ = try convert("first")
+        let again = try convert("second")
+        let lines = again.stdout.split(separator: "\n")
+        let already = lines.filter { $0.contains("was already exported") && !$0.hasPrefix("  … and ") }
+        #expect(already.count <= 3 * 2, "at most three of each kind (invoices, credit notes)")
+        let counted = lines.filter { $0.hasPrefix("  … and ") && $0.contains("more errors like") }
+        #expect(!counted.isEmpty && counted.allSatisfy { $0.contains("all are in ") && $0.contains("problems.csv") })
+        let verbose = try convert("third", ["--verbose"])
+        #expect(!verbose.stdout.contains("  … and "))
+        #expect(
+            verbose.stdout.split(separator: "\n").filter { $0.contains("was already exported") }.count > already.count)
+    }
+
     @Test("a folder or a file without extension that is missing says so; a missing --config says it does not exist")
     func whatIsWrong() throws {
         let folder = try temporaryFolder()

@@ -15,6 +15,9 @@ struct Check: ParsableCommand {
 
     @OptionGroup var reading: BatchReadingOptions
 
+    @Flag(help: "Print every problem; by default a few of each kind are printed and the rest counted.")
+    var verbose = false
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one batch file") }
     }
@@ -22,10 +25,12 @@ struct Check: ParsableCommand {
     func run() throws {
         let options = try reading.readOptions()
         var failed = false
+        let console = ConsoleFindings(verbose: verbose)
         for file in files {
             let summary = BatchFile.check(file, options: options) { finding in
-                print(finding.description)
+                console.show(finding)
             }
+            console.finish(listedIn: "run with --verbose to list them all")
             print(Self.summaryLine(summary))
             failed = failed || summary.hasErrors
         }

@@ -39,6 +39,9 @@ struct Convert: ParsableCommand {
     @Flag(help: "List where every document went (a pre-check always does).")
     var list = false
 
+    @Flag(help: "Print every finding; by default a few of each kind are printed and the rest counted.")
+    var verbose = false
+
     @Option(
         help:
             "Convert only the documents named in this file: a problems file from an earlier run (its Document column), or one number per line."
@@ -89,13 +92,16 @@ struct Convert: ParsableCommand {
         let converter = Converter(
             format: format, configuration: configuration, journal: journal, logger: Logger(label: "kccbridge.convert"))
         var failed = false
+        let console = ConsoleFindings(verbose: verbose)
         for file in files {
             let report = converter.convert(file, options: options) { event in
                 switch event {
-                case .finding(let finding): print(finding.description)
+                case .finding(let finding): console.show(finding)
                 case .placement(let placement): if preCheck || list { print(placement.description) }
                 }
             }
+            console.finish(
+                listedIn: report.problemsFile.map { "all are in \($0)" } ?? "run with --verbose to list them all")
             print(Self.summary(report))
             failed = failed || report.needsAttention
         }

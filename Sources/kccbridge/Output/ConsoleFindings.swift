@@ -1,0 +1,64 @@
+import KCCModel
+
+/// Findings on the console, a few of each kind: findings that differ only in
+/// the document they name (27,652 "not carried by xero-csv" lines) are shown
+/// for the first few documents, then counted in one line at the end. Every
+/// finding is still written where it is kept (the problems file); `--verbose`
+/// shows them all.
+final class ConsoleFindings {
+    /// How many findings of one kind are printed before the rest are counted.
+    static let shownPerKind = 3
+
+    private let verbose: Bool
+    private var kinds: [String: Kind] = [:]
+    private var order: [String] = []
+
+    private struct Kind {
+        var example: Finding
+        var shown = 0
+        var hidden: [String] = []
+    }
+
+    init(verbose: Bool) {
+        self.verbose = verbose
+    }
+
+    /// Prints `finding`, or counts it when enough of its kind were printed.
+    func show(_ finding: Finding) {
+        guard !verbose else { return print(finding.description) }
+        let key = Self.kind(of: finding)
+        var kind = kinds[key] ?? Kind(example: finding)
+        if kinds[key] == nil { order.append(key) }
+        if kind.shown < Self.shownPerKind {
+            kind.shown += 1
+            print(finding.description)
+        } else {
+            kind.hidden.append(finding.document ?? finding.location.description)
+        }
+        kinds[key] = kind
+    }
+
+    /// One line per kind with findings not printed, saying where they all are; the counts start again.
+    func finish(listedIn place: String) {
+        for key in order {
+            guard let kind = kinds[key], !kind.hidden.isEmpty else { continue }
+            let first = kind.hidden.prefix(3).joined(separator: ", ") + (kind.hidden.count > 3 ? " …" : "")
+            let words = kind.example.message
+            let example = words.count > 72 ? words.prefix(70) + " …" : Substring(words)
+            print(
+                "  … and \(kind.hidden.count) more \(kind.example.severity.rawValue)\(kind.hidden.count == 1 ? "" : "s") like \"\(example)\" (\(first)): \(place)"
+            )
+        }
+        kinds = [:]
+        order = []
+    }
+
+    /// Findings of one kind: the same severity, field and words once the document's number is taken out.
+    static func kind(of finding: Finding) -> String {
+        var words = finding.message
+        if let document = finding.document, !document.isEmpty {
+            words = words.replacingOccurrences(of: document, with: "\u{1F}")
+        }
+        return "\(finding.location.file)\u{1E}\(finding.severity.rawValue)\u{1E}\(finding.field ?? "")\u{1E}\(words)"
+    }
+}
