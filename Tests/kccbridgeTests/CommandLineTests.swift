@@ -118,6 +118,22 @@ struct CommandLineTests {
             verbose.stdout.split(separator: "\n").filter { $0.contains("was already exported") }.count > already.count)
     }
 
+    @Test("UK dates read with the default format suggest --date-format DD/MM/YYYY")
+    func dateHint() throws {
+        let folder = try temporaryFolder()
+        let sample = try String(
+            contentsOf: Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv"), encoding: .utf8)
+        let uk = sample.replacingOccurrences(of: "2026-11-02", with: "02/11/2026")
+        let path = folder.appendingPathComponent("uk.csv")
+        try uk.write(to: path, atomically: true, encoding: .utf8)
+        let run = try Run(["check", path.path])
+        #expect(run.status == 1)
+        #expect(
+            run.stdout.contains(
+                "DocDate '02/11/2026' is not a date written YYYY-MM-DD (dates written day first need --date-format DD/MM/YYYY)"
+            ))
+    }
+
     @Test("a folder or a file without extension that is missing says so; a missing --config says it does not exist")
     func whatIsWrong() throws {
         let folder = try temporaryFolder()

@@ -86,10 +86,14 @@ private struct DocumentCheck {
                                 format.rawValue.utf8.index(format.rawValue.utf8.startIndex, offsetBy: index)]
                         : (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
                 }
+            // A UK file read with the default: say which option reads it (never guessed, only suggested).
+            let hint =
+                format == .iso && CalendarDate(parsing: value.text, format: .dayMonthYear) != nil
+                ? " (dates written day first need --date-format DD/MM/YYYY)" : ""
             error(
                 shaped
                     ? "\(value.label) '\(value.text)' is not a real date (no such day)"
-                    : "\(value.label) '\(value.text)' is not a date written \(format.rawValue)",
+                    : "\(value.label) '\(value.text)' is not a date written \(format.rawValue)\(hint)",
                 at: value.location, field: field)
             return nil
         }
