@@ -127,7 +127,7 @@ struct XMLBatchReaderTests {
         let result = try read(
             xml: xmlBatch(goodInvoice + "\n  <PurchaseInvoice DocNumber=\"PI-1\"><Anything/></PurchaseInvoice>"))
         #expect(result.errors.isEmpty && result.numbers == ["INV-1"])
-        #expect(result.warnings.first?.message.contains("PurchaseInvoice PI-1 is not supported") == true)
+        #expect(result.warnings.first?.message.contains("PurchaseInvoice PI-1 is not read by kccbridge") == true)
     }
 }
 

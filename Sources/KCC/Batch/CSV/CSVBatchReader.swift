@@ -121,7 +121,7 @@ final class CSVBatchReader: BatchReader {
                     .finding(
                         Finding(
                             .warning, at: at, field: header.labels[.recordType], document: number,
-                            "\(label(.recordType)) \(typeText) is not supported in version 1 (purchase invoices, suppliers, quotations and pro-formas are out of scope); \(number) is skipped"
+                            "\(label(.recordType)) \(typeText) is not read by kccbridge (it exports sales invoices, credit notes and payments only, not purchase invoices, suppliers, quotations or pro-formas); \(number) is skipped"
                         )))
             } else {
                 let shown = typeText.isEmpty ? "is empty" : "'\(typeText)' is not INVOICE, CREDIT or PAYMENT"

@@ -124,7 +124,7 @@ final class XMLBatchReader: BatchReader {
                 .finding(
                     Finding(
                         .warning, at: at, document: number,
-                        "\(element.name)\(number.map { " \($0)" } ?? "") is not supported in version 1 (purchase invoices and suppliers are out of scope); it is skipped"
+                        "\(element.name)\(number.map { " \($0)" } ?? "") is not read by kccbridge (it exports sales documents only, not purchase invoices or suppliers); it is skipped"
                     )))
             try skip(element)
             return
