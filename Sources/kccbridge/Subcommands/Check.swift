@@ -39,9 +39,9 @@ struct Check: ParsableCommand {
 
     static func summaryLine(_ s: BatchCheckSummary) -> String {
         if s.refused { return "\(s.file): refused: no documents read" }
-        var parts = [
-            "\(s.documentsRead) document\(s.documentsRead == 1 ? "" : "s") read", "\(s.heldBack.count) held back",
-        ]
+        // Counted as convert counts them: every document read, good or held back.
+        let read = s.documentsRead + s.heldBack.count
+        var parts = ["\(read) document\(read == 1 ? "" : "s") read", "\(s.heldBack.count) held back"]
         if s.otherErrors > 0 { parts.append("\(s.otherErrors) row\(s.otherErrors == 1 ? "" : "s") skipped") }
         parts.append("\(s.warnings) warning\(s.warnings == 1 ? "" : "s")")
         return "\(s.file): " + parts.joined(separator: ", ")
