@@ -13,6 +13,11 @@ public struct CSVWriter: Sendable {
     public var lineEnding: LineEnding
     public var delimiter: UInt8
 
+    /// UTF-8's byte-order mark: at the start of a CSV meant for people, it makes
+    /// Excel on Windows read the file as UTF-8 (`—`, `×`, `£`), where it would
+    /// otherwise guess a legacy code page. Import files never carry it.
+    public static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
     public init(lineEnding: LineEnding = .crlf, delimiter: UInt8 = UInt8(ascii: ",")) {
         self.lineEnding = lineEnding
         self.delimiter = delimiter

@@ -26,6 +26,8 @@ package struct ConversionOptions: Sendable {
     /// The start of the output file names; the batch file's name without its extension by default.
     package var outputStem: String?
     package var reading = BatchReadOptions()
+    /// The problems file starts with a byte-order mark (for Excel); `--no-bom` turns it off for scripts.
+    package var byteOrderMark = true
 
     package init(outputFolder: String) {
         self.outputFolder = outputFolder
@@ -85,7 +87,8 @@ package final class Converter {
                 let outputs = OutputSet(
                     folder: options.outputFolder, stem: stem, format: format, transaction: transaction)
                 let problems = ProblemsFile(
-                    path: "\(options.outputFolder)/\(stem).\(format.name).problems.csv", transaction: transaction)
+                    path: "\(options.outputFolder)/\(stem).\(format.name).problems.csv", transaction: transaction,
+                    byteOrderMark: options.byteOrderMark)
                 func note(_ finding: Finding) {
                     problems.add(finding)
                     onEvent(.finding(finding))

@@ -18,9 +18,13 @@ final class ProblemsFile {
 
     static let header = ["File", "Line", "Severity", "Document", "Field", "Message"]
 
-    init(path: String, transaction: OutputTransaction) {
+    /// Starts the file with UTF-8's byte-order mark (for Excel).
+    private let byteOrderMark: Bool
+
+    init(path: String, transaction: OutputTransaction, byteOrderMark: Bool = true) {
         self.path = path
         self.transaction = transaction
+        self.byteOrderMark = byteOrderMark
     }
 
     func add(_ finding: Finding) {
@@ -51,7 +55,7 @@ final class ProblemsFile {
         guard !opened else { return }
         opened = true
         let file = try transaction.create(path)
-        try file?.write(csv.encode(Self.header))
+        try file?.write((byteOrderMark ? CSVWriter.byteOrderMark : []) + csv.encode(Self.header))
         self.file = file
     }
 

@@ -35,6 +35,8 @@ package struct ReconcileOptions: Sendable {
     package var refundDestinations: [RefundDestination] = []
     /// How the report says the resolution steps (the ledger the commands name).
     package var commands = ResolveCommands()
+    /// The report's CSV files start with a byte-order mark (for Excel); `--no-bom` turns it off.
+    package var byteOrderMark = true
     /// The creation time written into the outputs (ISO 8601); now by default.
     package var createdAt: String?
     /// "Sync the original order if missing" (`refunds.sync_missing_orders`):
@@ -197,15 +199,19 @@ package final class ReconciliationRun {
         let summary = report.summary
         let commands = options.commands
         let payments = ReconciliationOutputs.payments(decisions)
+        // The report is for people (Excel); the KCC payment import is for KCC, exactly as it reads it.
+        let mark = options.byteOrderMark ? CSVWriter.byteOrderMark : []
         var outputs = [
             Output(path: "\(folder)/\(stem).kcc-payments.csv") { KCCPaymentImport.csv(payments, policy: policy) },
             Output(path: "\(folder)/\(stem).kcc-payments.xml") {
                 try KCCPaymentImport.xml(payments, source: name, created: created)
             },
             Output(path: "\(folder)/\(stem).reconciliation-report.csv") {
-                ReconciliationOutputs.reportCSV(decisions, commands: commands)
+                mark + ReconciliationOutputs.reportCSV(decisions, commands: commands)
             },
-            Output(path: "\(folder)/\(stem).reconciliation-totals.csv") { ReconciliationOutputs.totalsCSV(summary) },
+            Output(path: "\(folder)/\(stem).reconciliation-totals.csv") {
+                mark + ReconciliationOutputs.totalsCSV(summary)
+            },
             Output(path: "\(folder)/\(stem).reconciliation-report.html") {
                 Array(
                     HTMLReport.render(

@@ -112,6 +112,12 @@ struct CommandLineTests {
         #expect(already.count <= 3 * 2, "at most three of each kind (invoices, credit notes)")
         let counted = lines.filter { $0.hasPrefix("  … and ") && $0.contains("more errors like") }
         #expect(!counted.isEmpty && counted.allSatisfy { $0.contains("all are in ") && $0.contains("problems.csv") })
+        // The problems file is for people: Excel reads it as UTF-8 by its byte-order mark; --no-bom leaves it off.
+        let problems = folder.appendingPathComponent("second/b.xero-csv.problems.csv")
+        #expect(try Data(contentsOf: problems).starts(with: [0xEF, 0xBB, 0xBF]))
+        _ = try convert("plain", ["--no-bom"])
+        let plain = folder.appendingPathComponent("plain/b.xero-csv.problems.csv")
+        #expect(try Data(contentsOf: plain).starts(with: Array("File,Line".utf8)))
         let verbose = try convert("third", ["--verbose"])
         #expect(!verbose.stdout.contains("  … and "))
         #expect(

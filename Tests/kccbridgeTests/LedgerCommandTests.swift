@@ -86,7 +86,10 @@ struct LedgerCommandTests {
         let run = try Run(["ledger", "export", "--format", "csv", "--ledger", path])
         #expect(run.status == 0)
         let lines = run.stdout.components(separatedBy: "\r\n")
-        #expect(lines.first == Ledger.csvHeader.joined(separator: ","))
+        // For a spreadsheet: UTF-8's byte-order mark first, so Excel reads it as UTF-8; --no-bom for scripts.
+        #expect(lines.first == "\u{FEFF}" + Ledger.csvHeader.joined(separator: ","))
+        let plain = try Run(["ledger", "export", "--no-bom", "--ledger", path])
+        #expect(plain.stdout.hasPrefix(Ledger.csvHeader.joined(separator: ",") + "\r\n"))
         #expect(lines.count == 4 && lines[3].isEmpty)
         #expect(
             lines[2].contains(",CREDIT,CRN-4511,1,SO-51877,INV-100234,C-10442,\"Jane\nSmith\",2026-11-18,GBP,50.00,"))

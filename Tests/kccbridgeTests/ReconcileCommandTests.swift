@@ -100,7 +100,7 @@ struct ReconcileCommandTests {
         let refundsCSV = try Run(["ledger", "export", "--table", "refunds"] + ledger)
         #expect(
             refundsCSV.stdout.hasPrefix(
-                "id,refund_id,source_system,credit_note,amount_minor,currency,run_id,applied_at,refund_date,reversed_at,amount\r\n"
+                "\u{FEFF}id,refund_id,source_system,credit_note,amount_minor,currency,run_id,applied_at,refund_date,reversed_at,amount\r\n"
             )
         )
         #expect(

@@ -58,6 +58,7 @@ struct Convert: ParsableCommand {
 
     @OptionGroup var reading: BatchReadingOptions
     @OptionGroup var onlineLists: OnlineListsOption
+    @OptionGroup var bom: ByteOrderMarkOption
     @OptionGroup var location: LedgerLocation
 
     func validate() throws {
@@ -78,6 +79,7 @@ struct Convert: ParsableCommand {
         var options = ConversionOptions(outputFolder: CommandSupport.folder(out))
         options.preCheck = preCheck
         options.reexport = reexport
+        options.byteOrderMark = bom.byteOrderMark
         options.reading = try reading.readOptions()
         if let only {
             do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSVStreaming
 import DurableOutput
 import KCCModel
 import Ledger
@@ -98,6 +99,7 @@ struct LedgerCommand: ParsableCommand {
         var table: String = "documents"
 
         @OptionGroup var location: LedgerLocation
+        @OptionGroup var bom: ByteOrderMarkOption
 
         func validate() throws {
             guard format.lowercased() == "csv" else { throw ValidationError("--format must be csv, not '\(format)'") }
@@ -111,6 +113,7 @@ struct LedgerCommand: ParsableCommand {
         func run() throws {
             let ledger = try location.openExisting()
             do {
+                if bom.byteOrderMark { try StandardOutputSink().write(CSVWriter.byteOrderMark) }
                 if let other = Ledger.ExportTable.allCases.first(where: { $0.name == table }) {
                     try ledger.exportCSV(table: other, to: StandardOutputSink())
                 } else {

@@ -74,6 +74,7 @@ struct Reconcile: ParsableCommand {
 
     @OptionGroup var location: LedgerLocation
     @OptionGroup var onlineLists: OnlineListsOption
+    @OptionGroup var bom: ByteOrderMarkOption
 
     func validate() throws {
         if pending {
@@ -102,6 +103,7 @@ struct Reconcile: ParsableCommand {
         onlineLists.apply(to: &configuration)
         var options = ReconcileOptions(outputFolder: CommandSupport.folder(out ?? "."), refundFile: Self.refundFile)
         options.preCheck = preCheck
+        options.byteOrderMark = bom.byteOrderMark
         options.format = from == "auto" ? nil : from
         options.source = source
         let prepared = PackageRegistry.all.refundSettings(configuration)
