@@ -168,7 +168,7 @@ let package = Package(
             name: "kccbridge",
             dependencies: [
                 "KCCModel", "KCCBatch", "DurableOutput", "CSVStreaming", "Configuration", "PackageInterface",
-                "PackageRegistry", "QuickBooksCommon",
+                "PackageRegistry", "QuickBooksCommon", "SystemErrors",
                 "Conversion", "Reconciliation", "Refunds", "Ledger", "Watcher",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

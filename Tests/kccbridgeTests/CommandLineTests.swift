@@ -151,6 +151,10 @@ struct CommandLineTests {
             "--config", "nosuch.yaml",
         ])
         #expect(config.status == 2 && config.stderr.contains("nosuch.yaml: error: (file): does not exist"))
+        let watch = try Run(["watch", "samples/batch-2026-11.csv", "--to", "xero-csv", "--once"])
+        #expect(
+            watch.status == 2 && watch.stderr.contains("samples/batch-2026-11.csv is a file: give the route's folder"))
+        #expect(!watch.stderr.contains("NSCocoaErrorDomain"))
     }
 
     @Test(

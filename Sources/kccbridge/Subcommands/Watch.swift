@@ -7,6 +7,7 @@ import PackageInterface
 import PackageRegistry
 import Reconciliation
 import Synchronization
+import SystemErrors
 import Watcher
 
 #if canImport(Glibc)
@@ -62,6 +63,12 @@ struct Watch: ParsableCommand {
     @OptionGroup var reading: BatchReadingOptions
 
     func validate() throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: root, isDirectory: &isFolder), !isFolder.boolValue {
+            throw ValidationError(
+                "\(root) is a file: give the route's folder (files are dropped into its inbox/), which is made if missing"
+            )
+        }
         if targets.isEmpty { throw ValidationError("name at least one --to target for batches") }
         for target in targets where PackageRegistry.all.package(exporting: target) == nil {
             throw ValidationError(
@@ -92,7 +99,11 @@ struct Watch: ParsableCommand {
         do {
             try FileManager.default.createDirectory(atPath: route.state, withIntermediateDirectories: true)
         } catch {
-            printError("error: \(route.state) cannot be made: \(error.localizedDescription)")
+            // Foundation's words are a domain and a number; the system's are a sentence.
+            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? any Error
+            let code = underlying.map { ($0 as NSError).code } ?? 0
+            let reason = code > 0 ? Errno.describe(Int32(code)) : "\(error)"
+            printError("error: the folder \(route.state) cannot be made (\(reason))")
             throw ExitCode(ExitStatus.needsAttention)
         }
         let ledger: Ledger
