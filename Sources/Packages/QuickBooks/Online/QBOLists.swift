@@ -80,6 +80,26 @@ package struct QBOLists: Sendable {
     /// Every record's own name (a credit memo's DocNumber) by its Id.
     package func numbers(_ kind: Kind) -> [String: String] { names[kind] ?? [:] }
 
+    /// Why `value` cannot be given as an Id of `kind`: missing from a given
+    /// list, or the name of two of its records; `nil` when it resolves, or when
+    /// no list of that kind was given (the value is written as it is).
+    package func problem(_ kind: Kind, _ value: String) -> String? {
+        switch lookup(kind, value) {
+        case .id, .noList:
+            return nil
+        case .missing:
+            let fix =
+                kind == .invoice
+                ? "post the invoice first, then save the Invoice list again"
+                : "add it in QuickBooks Online and save the list again"
+            return
+                "\(kind.rawValue) '\(value)' is not in the \(kind.rawValue) list given (\(kind.keys.joined(separator: " or "))): \(fix)"
+        case .ambiguous(let ids):
+            return
+                "\(kind.rawValue) '\(value)' is the name of \(ids.count) records in the \(kind.rawValue) list (Ids \(ids.joined(separator: ", "))): name one by its full name or Id"
+        }
+    }
+
     /// The list's own name for the record with Id `id` (an account found by its number has a name).
     package func name(_ kind: Kind, id: String) -> String? { names[kind]?[id] }
 
@@ -103,10 +123,8 @@ package struct QBOLists: Sendable {
             total = tree.value("QueryResponse/totalCount").flatMap { Int($0) }
             // A query response holds lists; a read of one entity holds the entity itself.
             for holder in [tree["QueryResponse"], tree].compactMap({ $0 }) {
-                for child in holder.children {
-                    guard let kind = Kind(rawValue: child.name) else { continue }
-                    let items = child.children.contains { $0.name == "Id" } ? [child] : child.children
-                    records += items.map { (kind, $0) }
+                for kind in Kind.allCases {
+                    records += holder.entities(kind.rawValue).map { (kind, $0) }
                 }
             }
         } else {
@@ -174,5 +192,16 @@ package struct QBOLists: Sendable {
         }
         walk(fault)
         return parts.isEmpty ? "no message given" : parts.joined(separator: "; ")
+    }
+}
+
+extension XMLTree {
+    /// The children named `name` of a QuickBooks Online answer: in XML they
+    /// repeat; in JSON one member holds them as a list whose items carry the
+    /// same name, or holds a single entity.
+    func entities(_ name: String) -> [XMLTree] {
+        all(name).flatMap { child in
+            !child.children.isEmpty && child.children.allSatisfy { $0.name == name } ? child.children : [child]
+        }
     }
 }

@@ -52,15 +52,7 @@ package struct QBORefundExpenses: RefundWriter {
             (.account, settings.refundFromAccount),
         ]
         for (kind, value) in references {
-            switch lists.lookup(kind, value) {
-            case .id, .noList: continue
-            case .missing:
-                return
-                    "refund \(refund.refundID): \(kind.rawValue) '\(value)' is not in the \(kind.rawValue) list given: add it in QuickBooks Online and save the list again"
-            case .ambiguous(let ids):
-                return
-                    "refund \(refund.refundID): \(kind.rawValue) '\(value)' names \(ids.count) records of the \(kind.rawValue) list (Ids \(ids.joined(separator: ", ")))"
-            }
+            if let problem = lists.problem(kind, value) { return "refund \(refund.refundID): \(problem)" }
         }
         return nil
     }
@@ -96,13 +88,7 @@ package struct QBORefundExpenses: RefundWriter {
             // Purchase
             try xml.reference("AccountRef", settings.refundFromAccount, .account, lists)
             try xml.element("PaymentType", "Check")
-            try xml.startElement("EntityRef")
-            try xml.attribute("type", "Customer")
-            let customer: String =
-                if case .id(let id) = lists.lookup(.customer, refund.customerName) { id } else { refund.customerName }
-            try xml.attribute("name", refund.customerName)
-            try xml.text(customer, field: "EntityRef")
-            try xml.endElement()
+            try xml.reference("EntityRef", refund.customerName, .customer, lists, type: "Customer")
             try xml.element("TotalAmt", QuickBooksRules.amount(refund.amount))
             try xml.endElement()
             try xml.endElement()

@@ -25,14 +25,6 @@ enum QBORefunds {
     /// The records read.
     static let records: Set<String> = ["RefundReceipt", "Payment"]
 
-    /// The children of `node` named `name`: in XML they repeat; in JSON one
-    /// member holds them as a list whose items carry the same name.
-    static func items(_ node: XMLTree, _ name: String) -> [XMLTree] {
-        node.all(name).flatMap { child in
-            !child.children.isEmpty && child.children.allSatisfy { $0.name == name } ? child.children : [child]
-        }
-    }
-
     /// A reference's value: the element's text in XML, its `value` member in JSON.
     static func refValue(_ record: XMLTree, _ name: String) -> String? {
         record.value("\(name)/value") ?? record.value(name)
@@ -81,8 +73,8 @@ enum QBORefunds {
         var creditMemos: [String] = []
         var paidOut: [String] = []
         var outAmounts: [String] = []
-        for line in items(payment, "Line") {
-            let links = items(line, "LinkedTxn")
+        for line in payment.entities("Line") {
+            let links = line.entities("LinkedTxn")
             let types = links.compactMap { $0.value("TxnType") }
             creditMemos += links.filter { $0.value("TxnType") == "CreditMemo" }.compactMap { $0.value("TxnId") }
             if types.contains(where: { $0 == "Expense" || $0 == "Check" }) {
@@ -229,7 +221,7 @@ struct QBOJSONRefundReader: RefundReader {
         var answered = false
         for holder in [tree["QueryResponse"], tree].compactMap({ $0 }) {
             for kind in QBORefunds.records.sorted() {
-                let records = QBORefunds.items(holder, kind)
+                let records = holder.entities(kind)
                 if holder[kind] != nil { answered = true }
                 for record in records {
                     QBORefunds.take(record, file: name, creditMemos: settings.creditNoteNumbers, into: &read)

@@ -295,25 +295,10 @@ struct QBOReferences {
     /// A sentence for each name a given list lacks, or holds twice.
     func refusals(_ lists: QBOLists) -> [String] {
         var seen: Set<String> = []
-        var refusals: [String] = []
-        for (kind, value) in values where seen.insert("\(kind.rawValue)\u{0}\(value)").inserted {
-            switch lists.lookup(kind, value) {
-            case .id, .noList: break
-            case .missing:
-                let fix =
-                    kind == .invoice
-                    ? "post the invoice first, then save the Invoice list again"
-                    : "add it in QuickBooks Online and save the list again"
-                refusals.append(
-                    "\(kind.rawValue) '\(value)' is not in the \(kind.rawValue) list given (\(kind.keys.joined(separator: " or "))): \(fix)"
-                )
-            case .ambiguous(let ids):
-                refusals.append(
-                    "\(kind.rawValue) '\(value)' is the name of \(ids.count) records in the \(kind.rawValue) list (Ids \(ids.joined(separator: ", "))): name one by its full name or Id"
-                )
-            }
+        return values.compactMap { kind, value in
+            guard seen.insert("\(kind.rawValue)\u{0}\(value)").inserted else { return nil }
+            return lists.problem(kind, value)
         }
-        return refusals
     }
 }
 
@@ -321,11 +306,15 @@ extension XMLStreamWriter {
     /// A reference to a list entity: its Id with the list's name as `name`
     /// when the list was given (the writer has refused a document whose name
     /// it lacks), else the value as configured; a customer always keeps its name.
-    func reference(_ element: String, _ value: String, _ kind: QBOLists.Kind, _ lists: QBOLists) throws {
+    /// `type` is the entity's kind where the element may name several (`EntityRef type="Customer"`).
+    func reference(
+        _ element: String, _ value: String, _ kind: QBOLists.Kind, _ lists: QBOLists, type: String? = nil
+    ) throws {
         let id: String? =
             if case .id(let id) = lists.lookup(kind, value) { id } else { nil }
         guard id != nil || kind == .customer else { return try self.element(element, value) }
         try startElement(element)
+        try attribute("type", ifPresent: type)
         try attribute("name", id.flatMap { lists.name(kind, id: $0) } ?? value)
         try text(id ?? value, field: element)
         try endElement()
