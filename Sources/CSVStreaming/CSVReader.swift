@@ -76,6 +76,9 @@ public final class CSVReader {
         self.bytesRead = bytes.count
     }
 
+    /// The bytes of the file handed out so far (for progress).
+    public var bytesConsumed: Int { bytesRead - (count - position) }
+
     deinit {
         if fd >= 0 { close(fd) }
     }

@@ -68,13 +68,22 @@ package final class Converter {
             report.failure = finding.message
             onEvent(.finding(finding))
         }
+        /// The whole file refused; stopped on request is said by the caller, not as a finding.
+        func refuse(_ error: BatchFileError) {
+            report.reading.refused = true
+            if error.underlying is WorkInterrupted {
+                report.reading.interrupted = true
+                report.failure = "stopped on request; nothing was written or recorded"
+            } else {
+                fail(error.finding)
+            }
+        }
 
         let reader: any BatchReader
         do {
             reader = try BatchFile.open(input, displayName: name, options: options.reading)
         } catch {
-            report.reading.refused = true
-            fail(error.finding)
+            refuse(error)
             return report
         }
 
@@ -136,10 +145,9 @@ package final class Converter {
                     metadata: ["file": "\(input)", "target": "\(format.name)", "documents": "\(report.written)"])
             }
         } catch let error as BatchFileError {
-            report.reading.refused = true
             report.outputs = []
             report.problemsFile = nil
-            fail(error.finding)
+            refuse(error)
         } catch {
             report.outputs = []
             report.problemsFile = nil

@@ -43,6 +43,8 @@ package struct ReconcileOptions: Sendable {
     /// given the order numbers of refunds whose order was never exported, exports
     /// those orders' documents from a supplied batch and says what it did.
     package var syncMissingOrders: (@Sendable (Set<String>) -> [String])?
+    /// Told how many refunds are decided; asked whether to stop (then nothing is written or recorded).
+    package var progress: WorkProgress?
 
     package init(outputFolder: String, refundFile: RefundFile) {
         self.outputFolder = outputFolder
@@ -86,6 +88,8 @@ package struct ReconcileReport: Sendable {
     package var outputs: [String] = []
     /// Why nothing was written or recorded for this file.
     package var failure: Finding?
+    /// A person asked to stop (Ctrl-C) before anything was written or recorded.
+    package var interrupted = false
     /// Things worth saying that change no outcome (refunds not sent on to a package, and why).
     package var notes: [String] = []
 
@@ -133,6 +137,7 @@ package final class ReconciliationRun {
         } catch {
             reconciler = before
             report.outputs = []
+            report.interrupted = error is WorkInterrupted
             report.failure = Finding(
                 .error, at: SourceLocation(file: name), "nothing was written or recorded for this file: \(error)")
         }
@@ -165,7 +170,11 @@ package final class ReconciliationRun {
 
     /// Decide: an outcome for every refund, in file order.
     private func decide(_ refunds: [Refund], _ options: ReconcileOptions, into report: inout ReconcileReport) throws {
-        for refund in refunds {
+        for (index, refund) in refunds.enumerated() {
+            if index & 255 == 0, let progress = options.progress {
+                if progress.stopRequested { throw WorkInterrupted() }
+                progress.advance(.deciding, done: index, of: refunds.count)
+            }
             guard let decision = try reconciler.decide(refund) else {
                 report.summary.passOver("deleted or voided in the source, never applied")
                 continue

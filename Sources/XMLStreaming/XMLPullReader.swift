@@ -65,6 +65,9 @@ public final class XMLPullReader {
         close(fd)
     }
 
+    /// The bytes of the file the parser has taken in so far (for progress).
+    public var bytesConsumed: Int { max(0, Int(xmlTextReaderByteConsumed(reader))) }
+
     /// The next event, or `nil` at the end of a sound (and, with a schema, valid) file.
     public func next() throws(XMLReadError) -> XMLEvent? {
         guard !finished else { return nil }

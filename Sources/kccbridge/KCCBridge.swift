@@ -9,15 +9,15 @@ import Darwin
 
 /// The command line: subcommands parse, call the library, print and choose the exit code.
 ///
-/// Exit codes, the same for every command that processes documents:
-/// 0 all clean, 1 something held back or unreadable, 2 the command itself was wrong.
+/// Exit codes, the same for every command (`ExitStatus`): 0 all clean, 1 something
+/// needs a person, 2 the command itself was wrong, 3 nothing could be written, 130 stopped by Ctrl-C.
 @main
 struct KCCBridge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kccbridge",
         abstract: "Moves money documents between Khaos Control Cloud and Xero or QuickBooks, through files.",
         discussion:
-            "Exit status: 0 when everything is clean, 1 when anything was held back or could not be read, 2 for a usage error.",
+            "Exit status: 0 when everything is clean; 1 when something needs a person (a document held back, a refund to place); 2 for a usage or configuration error; 3 when nothing could be written for an input (the file refused or unreadable, the outputs or the ledger unusable); 130 when stopped with Ctrl-C.",
         version: "0.1.0",
         subcommands: [
             Check.self, Convert.self, Reconcile.self, Resolve.self, Watch.self, Generate.self, LedgerCommand.self,
@@ -47,17 +47,9 @@ struct KCCBridge: ParsableCommand {
     }
 }
 
-/// The exit statuses every command shares.
-enum ExitStatus {
-    static let clean: Int32 = 0
-    static let needsAttention: Int32 = 1
-    static let usage: Int32 = 2
-}
-
 /// Writes a line to standard error.
 func printError(_ text: String) {
-    let bytes = Array((text + "\n").utf8)
-    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    writeError(text + "\n")
 }
 
 /// The log level from `KCCBRIDGE_LOG_LEVEL` (trace … critical), `warning` by default.

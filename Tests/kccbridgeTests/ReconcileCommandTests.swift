@@ -122,7 +122,7 @@ struct ReconcileCommandTests {
             "--ledger", folder.appendingPathComponent("ledger.sqlite").path,
         ])
         #expect(run.status == 1)
-        #expect(run.stdout.contains("skipped-unmatched-order: refund R-123: order 123 was never exported"))
+        #expect(run.stderr.contains("skipped-unmatched-order: refund R-123: order 123 was never exported"))
         let payments = try String(
             contentsOf: folder.appendingPathComponent("out/joe-smith.kcc-payments.csv"), encoding: .utf8)
         #expect(payments == "RefundId,Date,Amount,Currency,CreditNote,OrderNumber,Method,Reference,SourceSystem\r\n")
@@ -148,15 +148,15 @@ struct SyncMissingOrderTests {
             "reconcile", refunds.path, "--out", folder.appendingPathComponent("off").path, "--pre-check",
             "--ledger", folder.appendingPathComponent("l1.sqlite").path,
         ])
-        #expect(off.stdout.contains("refund Z1: order SO-51874 was never exported"))
+        #expect(off.stderr.contains("refund Z1: order SO-51874 was never exported"))
 
         let on = try Run([
             "reconcile", refunds.path, "--out", folder.appendingPathComponent("on").path, "--config", config.path,
             "--sync-orders-from", batch, "--sync-to", "xero-xml", "--ledger",
             folder.appendingPathComponent("l2.sqlite").path,
         ])
-        #expect(on.stdout.contains("note: sync: exported 1 document of order SO-51874"), "\(on.stdout)")
-        #expect(on.stdout.contains("note: order 123 is not in"), "\(on.stdout)")
+        #expect(on.stderr.contains("note: sync: exported 1 document of order SO-51874"), "\(on.stderr)")
+        #expect(on.stderr.contains("note: order 123 is not in"), "\(on.stderr)")
         #expect(on.stdout.contains("2 refunds: 1 matched-by-order, 1 skipped-unmatched-order"), "\(on.stdout)")
         let exported = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("on").path)
         #expect(

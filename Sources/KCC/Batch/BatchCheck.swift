@@ -13,6 +13,8 @@ public struct BatchCheckSummary: Sendable, Hashable {
     public var warnings = 0
     /// The whole file was refused; nothing from it may be used.
     public var refused = false
+    /// Reading stopped because a person asked (Ctrl-C); the file counts as refused, nothing of it used.
+    public var interrupted = false
 
     public init(file: String) {
         self.file = file
@@ -60,7 +62,11 @@ extension BatchFile {
         } catch {
             summary.refused = true
             summary.documentsRead = 0
-            report(error.finding)
+            if error.underlying is WorkInterrupted {
+                summary.interrupted = true
+            } else {
+                report(error.finding)
+            }
         }
         return summary
     }

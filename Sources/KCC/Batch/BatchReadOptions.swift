@@ -1,6 +1,12 @@
 import CSVStreaming
 import KCCModel
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// How to read a batch. The defaults follow the contract; every other choice
 /// must be asked for (a date format or an encoding is never guessed).
 public struct BatchReadOptions: Sendable, Hashable {
@@ -12,6 +18,9 @@ public struct BatchReadOptions: Sendable, Hashable {
     public var maxFileBytes: Int
     /// The longest CSV field accepted, in bytes (XML text nodes are capped at 10 MB by libxml2).
     public var maxFieldBytes: Int
+    /// Told how far each pass got; asked whether to stop (the reader then throws `WorkInterrupted`
+    /// inside a refusal, and nothing of the file is used).
+    public var progress: WorkProgress?
 
     public init(
         dateFormat: KCCModelDateFormat = .iso, encoding: TextEncoding = .utf8,
@@ -25,3 +34,17 @@ public struct BatchReadOptions: Sendable, Hashable {
 }
 
 public typealias KCCModelDateFormat = CalendarDate.Format
+
+extension WorkProgress {
+    /// Says how far `step` got and refuses the file, using nothing of it, when a stop was asked for.
+    func checkpoint(_ step: Step, done: Int, of total: Int?, file: String) throws(BatchFileError) {
+        if stopRequested { throw BatchFileError(at: SourceLocation(file: file), because: WorkInterrupted()) }
+        advance(step, done: done, of: total)
+    }
+}
+
+/// The size of the file at `path` in bytes, when it can be known (for progress).
+func fileSize(_ path: String) -> Int? {
+    var info = stat()
+    return stat(path, &info) == 0 ? Int(info.st_size) : nil
+}

@@ -7,10 +7,13 @@ import KCCModel
 struct BatchReadingOptions: ParsableArguments {
     @Option(
         name: .customLong("date-format"),
-        help: "How dates are written in a CSV batch: YYYY-MM-DD (default) or DD/MM/YYYY. Never guessed.")
+        help: "How dates are written in a CSV batch: YYYY-MM-DD (default) or DD/MM/YYYY. Never guessed.",
+        completion: .list([CalendarDate.Format.iso.rawValue, CalendarDate.Format.dayMonthYear.rawValue]))
     var dateFormat: String = CalendarDate.Format.iso.rawValue
 
-    @Option(help: "The CSV batch's text encoding: utf-8 (default) or windows-1252. Never guessed.")
+    @Option(
+        help: "The CSV batch's text encoding: utf-8 (default) or windows-1252. Never guessed.",
+        completion: .list(TextEncoding.allCases.map(\.rawValue)))
     var encoding: String = TextEncoding.utf8.rawValue
 
     @Option(name: .customLong("max-file-mb"), help: "Refuse batch files larger than this many megabytes.")

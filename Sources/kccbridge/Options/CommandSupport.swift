@@ -37,7 +37,7 @@ enum CommandSupport {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
             printError("error: the output folder \(path) cannot be made: \(error.localizedDescription)")
-            throw ExitCode(ExitStatus.needsAttention)
+            throw ExitCode(ExitStatus.nothingWritten)
         }
     }
 }

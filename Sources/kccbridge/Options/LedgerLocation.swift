@@ -17,7 +17,8 @@ struct LedgerLocation: ParsableArguments {
             discussion:
                 "Default: $KCCBRIDGE_LEDGER, else $XDG_DATA_HOME/kccbridge/ledger.sqlite, else ~/.local/share/kccbridge/ledger.sqlite.",
             valueName: "path"
-        )
+        ),
+        completion: .file(extensions: ["sqlite"])
     )
     var path: String?
 
@@ -75,7 +76,9 @@ struct LedgerLocation: ParsableArguments {
                 printError("note: \(recovered)")
             }
         } catch {
-            throw Self.report(error)
+            // Nothing can be written without a ledger to record it in.
+            printError("error: \(error)")
+            throw ExitCode(ExitStatus.nothingWritten)
         }
         return ledger
     }

@@ -8,7 +8,8 @@ struct OnlineListsOption: ParsableArguments {
         name: .customLong("qbo-lists"),
         help: ArgumentHelp(
             "A QuickBooks Online query response (XML or JSON) of Customer, Item, Account, TaxCode, PaymentMethod, Invoice or CreditMemo records, whose Ids qbo-xml writes in place of names (repeatable; adds to quickbooks.online_lists).",
-            valueName: "file"))
+            valueName: "file"),
+        completion: .file(extensions: ["xml", "json"]))
     var files: [String] = []
 
     @Flag(

@@ -10,6 +10,7 @@ final class ConsoleFindings {
     static let shownPerKind = 3
 
     private let verbose: Bool
+    private let write: (String) -> Void
     private var kinds: [String: Kind] = [:]
     private var order: [String] = []
 
@@ -19,19 +20,21 @@ final class ConsoleFindings {
         var hidden: [String] = []
     }
 
-    init(verbose: Bool) {
+    /// `write` prints one line (standard error, for the command line).
+    init(verbose: Bool, write: @escaping (String) -> Void) {
         self.verbose = verbose
+        self.write = write
     }
 
     /// Prints `finding`, or counts it when enough of its kind were printed.
     func show(_ finding: Finding) {
-        guard !verbose else { return print(finding.description) }
+        guard !verbose else { return write(finding.description) }
         let key = Self.kind(of: finding)
         var kind = kinds[key] ?? Kind(example: finding)
         if kinds[key] == nil { order.append(key) }
         if kind.shown < Self.shownPerKind {
             kind.shown += 1
-            print(finding.description)
+            write(finding.description)
         } else {
             kind.hidden.append(finding.document ?? finding.location.description)
         }
@@ -45,10 +48,15 @@ final class ConsoleFindings {
             let first = kind.hidden.prefix(3).joined(separator: ", ") + (kind.hidden.count > 3 ? " …" : "")
             let words = kind.example.message
             let example = words.count > 72 ? words.prefix(70) + " …" : Substring(words)
-            print(
+            write(
                 "  … and \(kind.hidden.count) more \(kind.example.severity.rawValue)\(kind.hidden.count == 1 ? "" : "s") like \"\(example)\" (\(first)): \(place)"
             )
         }
+        reset()
+    }
+
+    /// Forgets the counts (a new file starts).
+    func reset() {
         kinds = [:]
         order = []
     }

@@ -15,20 +15,25 @@ struct Convert: ParsableCommand {
             Targets: \(PackageRegistry.all.exportTargets.joined(separator: ", ")).
             Good documents are written; a document with a problem is held back and listed, here and in <batch>.<target>.problems.csv beside the outputs. \
             Outputs appear whole or not at all, and an existing file is never overwritten. \
-            Exit status 0 when everything was written, 1 when anything was held back or a file could not be used.
+            Findings go to standard error, the summary to standard output; --format json prints one JSON document instead. \
+            Exit status 0 when everything was written, 1 when anything was held back, 3 when nothing could be written for a file.
             """
     )
 
-    @Argument(help: "Batch files (.csv or .xml).")
+    @Argument(help: "Batch files (.csv or .xml).", completion: .file(extensions: ["csv", "xml"]))
     var files: [String]
 
-    @Option(help: "The target format: \(PackageRegistry.all.exportTargets.joined(separator: ", ")).")
+    @Option(
+        help: "The target format: \(PackageRegistry.all.exportTargets.joined(separator: ", ")).",
+        completion: .list(PackageRegistry.all.exportTargets))
     var to: String
 
-    @Option(help: "The folder for the output files (created if missing).")
+    @Option(help: "The folder for the output files (created if missing).", completion: .directory)
     var out: String
 
-    @Option(help: "The configuration file (default: kccbridge.yaml in the current folder, else built-in defaults).")
+    @Option(
+        help: "The configuration file (default: kccbridge.yaml in the current folder, else built-in defaults).",
+        completion: .file(extensions: ["yaml", "yml"]))
     var config: String?
 
     @Flag(
@@ -39,12 +44,10 @@ struct Convert: ParsableCommand {
     @Flag(help: "List where every document went (a pre-check always does).")
     var list = false
 
-    @Flag(help: "Print every finding; by default a few of each kind are printed and the rest counted.")
-    var verbose = false
-
     @Option(
         help:
-            "Convert only the documents named in this file: a problems file from an earlier run (its Document column), or one number per line."
+            "Convert only the documents named in this file: a problems file from an earlier run (its Document column), or one number per line.",
+        completion: .file(extensions: ["csv", "txt"])
     )
     var only: String?
 
@@ -60,6 +63,7 @@ struct Convert: ParsableCommand {
     @OptionGroup var onlineLists: OnlineListsOption
     @OptionGroup var bom: ByteOrderMarkOption
     @OptionGroup var location: LedgerLocation
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one batch file") }
@@ -70,6 +74,7 @@ struct Convert: ParsableCommand {
     }
 
     func run() throws {
+        let console = Console(output)
         var configuration = try CommandSupport.configuration(config)
         onlineLists.apply(to: &configuration)
         guard let format = try CommandSupport.exportFormat(to, configuration) else {
@@ -93,21 +98,46 @@ struct Convert: ParsableCommand {
         let journal: any ExportJournal = noLedger ? NoJournal() : LedgerJournal(ledger: try location.openForWriting())
         let converter = Converter(
             format: format, configuration: configuration, journal: journal, logger: Logger(label: "kccbridge.convert"))
-        var failed = false
-        let console = ConsoleFindings(verbose: verbose)
+        let interruption = Interruption()
+        interruption.install()
+        var statuses: [Int32] = []
+        var results: [JSONBatchResult.File] = []
         for file in files {
+            if interruption.isRequested { break }
+            console.progress?.start(file)
+            options.reading.progress = console.hook(stop: interruption)
+            var found: [Finding] = []
             let report = converter.convert(file, options: options) { event in
                 switch event {
-                case .finding(let finding): console.show(finding)
-                case .placement(let placement): if preCheck || list { print(placement.description) }
+                case .finding(let finding):
+                    console.finding(finding)
+                    if !console.isText { found.append(finding) }
+                case .placement(let placement):
+                    console.progress?.documentDone()
+                    if preCheck || list { console.say(placement.description) }
                 }
             }
-            console.finish(
+            console.finishFindings(
                 listedIn: report.problemsFile.map { "all are in \($0)" } ?? "run with --verbose to list them all")
-            print(Self.summary(report))
-            failed = failed || report.needsAttention
+            if report.reading.interrupted {
+                console.error("interrupted: nothing of \(file) was written, and the ledger is as it was")
+                statuses.append(ExitStatus.interrupted)
+                break
+            }
+            console.say(Self.summary(report))
+            if Self.status(of: report) == ExitStatus.nothingWritten { console.refused(file, report.failure) }
+            results.append(JSONBatchResult.File(convert: report, findings: found))
+            statuses.append(Self.status(of: report))
         }
-        if failed { throw ExitCode(ExitStatus.needsAttention) }
+        let status = ExitStatus.combined(statuses)
+        console.emit(JSONBatchResult(command: "convert", status: status, files: results))
+        if status != ExitStatus.clean { throw ExitCode(status) }
+    }
+
+    /// 3 when nothing could be written for the file, 1 when anything needs a person, else 0.
+    static func status(of r: ConversionReport) -> Int32 {
+        if r.failure != nil && r.outputs.isEmpty { return ExitStatus.nothingWritten }
+        return r.needsAttention ? ExitStatus.needsAttention : ExitStatus.clean
     }
 
     static func summary(_ r: ConversionReport) -> String {

@@ -19,7 +19,7 @@ struct Generate: ParsableCommand {
     @Option(help: "Seed of the random choices.")
     var seed: UInt64 = 1
 
-    @Option(help: "csv or xml.")
+    @Option(help: "csv or xml.", completion: .list(BatchFile.Encoding.allCases.map(\.rawValue)))
     var format: String = "csv"
 
     @Option(
@@ -32,7 +32,7 @@ struct Generate: ParsableCommand {
     @Flag(help: "Add commas, quotes, line breaks, non-Latin names and formula-like text.")
     var nasty = false
 
-    @Option(help: "Write here instead of standard output.")
+    @Option(help: "Write here instead of standard output.", completion: .file(extensions: ["csv", "xml"]))
     var output: String?
 
     func validate() throws {

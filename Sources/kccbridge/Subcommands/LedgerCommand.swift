@@ -29,6 +29,9 @@ struct LedgerCommand: ParsableCommand {
 
         @OptionGroup var location: LedgerLocation
 
+        @Option(help: "text (default: an aligned table) or json (one JSON document).")
+        var format: OutputFormat = .text
+
         func validate() throws {
             _ = try filters()
         }
@@ -61,6 +64,9 @@ struct LedgerCommand: ParsableCommand {
             } catch {
                 throw LedgerLocation.report(error)
             }
+            if format == .json {
+                return Console(format: .json, progress: false).emit(JSONLedgerList(documents))
+            }
             var table = TextTable([
                 .init(title: "RUN", alignment: .right), .init(title: "EXPORTED (UTC)"), .init(title: "TARGET"),
                 .init(title: "KIND"),
@@ -89,7 +95,7 @@ struct LedgerCommand: ParsableCommand {
                 "Text that a spreadsheet would run as a formula is prefixed with '. Amounts are plain decimals in the currency's digits."
         )
 
-        @Option(help: "csv (the only format for now).")
+        @Option(help: "csv (the only format for now).", completion: .list(["csv"]))
         var format: String = "csv"
 
         @Option(

@@ -18,19 +18,23 @@ struct Reconcile: ParsableCommand {
             Writes <file>.kcc-payments.csv and .xml (what matched, for KCC's "Create and Allocate Payments") and \
             <file>.reconciliation-report.csv and .html (every refund, its outcome, the evidence and the command that resolves it). \
             Nothing is recorded in the ledger until those files are on disk. \
-            Exit status 0 when everything matched, 1 when anything needs a person, 2 for a usage error.
+            Decisions that need a person go to standard error, the summary to standard output; --format json prints one JSON document instead. \
+            Exit status 0 when everything matched, 1 when anything needs a person, 2 for a usage error, 3 when nothing could be written for a file.
             """
     )
 
-    @Argument(help: "Refund files: \(Self.refundFile.readers.map(\.summary).joined(separator: "; ")); or a refund CSV.")
+    @Argument(
+        help: "Refund files: \(Self.refundFile.readers.map(\.summary).joined(separator: "; ")); or a refund CSV.",
+        completion: .file(extensions: ["csv", "xml", "json", "txt"]))
     var files: [String] = []
 
-    @Option(help: "The folder for the outputs (created if missing).")
+    @Option(help: "The folder for the outputs (created if missing).", completion: .directory)
     var out: String?
 
     @Option(
         help:
-            "The refund file format or CSV profile: auto (default: from the content and the header), \(Self.refundFile.formats().joined(separator: ", ")), or a profile under refunds.profiles."
+            "The refund file format or CSV profile: auto (default: from the content and the header), \(Self.refundFile.formats().joined(separator: ", ")), or a profile under refunds.profiles.",
+        completion: .list(["auto"] + Self.refundFile.formats())
     )
     var from: String = "auto"
 
@@ -40,7 +44,9 @@ struct Reconcile: ParsableCommand {
     )
     var source: String?
 
-    @Option(help: "The configuration file (default: kccbridge.yaml in the current folder, else built-in defaults).")
+    @Option(
+        help: "The configuration file (default: kccbridge.yaml in the current folder, else built-in defaults).",
+        completion: .file(extensions: ["yaml", "yml"]))
     var config: String?
 
     @Flag(name: .customLong("pre-check"), help: "Decide and report; write and record nothing.")
@@ -49,7 +55,8 @@ struct Reconcile: ParsableCommand {
     @Option(
         name: .customLong("to"),
         help:
-            "Also write the applied refunds for this accounting package (for refunds made in a sales channel): \(PackageRegistry.all.refundTargets.joined(separator: ", ")). Repeatable."
+            "Also write the applied refunds for this accounting package (for refunds made in a sales channel): \(PackageRegistry.all.refundTargets.joined(separator: ", ")). Repeatable.",
+        completion: .list(PackageRegistry.all.refundTargets)
     )
     var refundTargets: [String] = []
 
@@ -75,6 +82,7 @@ struct Reconcile: ParsableCommand {
     @OptionGroup var location: LedgerLocation
     @OptionGroup var onlineLists: OnlineListsOption
     @OptionGroup var bom: ByteOrderMarkOption
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if pending {
@@ -99,6 +107,7 @@ struct Reconcile: ParsableCommand {
 
     func run() throws {
         if pending { return try listPending() }
+        let console = Console(output)
         var configuration = try CommandSupport.configuration(config)
         onlineLists.apply(to: &configuration)
         var options = ReconcileOptions(outputFolder: CommandSupport.folder(out ?? "."), refundFile: Self.refundFile)
@@ -109,7 +118,7 @@ struct Reconcile: ParsableCommand {
         let prepared = PackageRegistry.all.refundSettings(configuration)
         options.settings = prepared.settings
         for problem in prepared.unusable {
-            printError("\(problem.location): warning: \(problem.message) (refunds are read without it)")
+            console.note("\(problem.location): warning: \(problem.message) (refunds are read without it)")
         }
         let formats = Self.refundFile.formats(configuration.refunds)
         if from != "auto" && !formats.contains(from) {
@@ -134,7 +143,7 @@ struct Reconcile: ParsableCommand {
                 throw ExitCode(ExitStatus.usage)
             }
         } else if let creditMemos {
-            printError("note: --credit-memos \(creditMemos) is not used: no --to target needs credit-note ids")
+            console.note("note: --credit-memos \(creditMemos) is not used: no --to target needs credit-note ids")
         } else if let (target, _, what) = needing.first {
             printError("error: --to \(target) needs --credit-memos FILE (\(what))")
             throw ExitCode(ExitStatus.usage)
@@ -164,31 +173,45 @@ struct Reconcile: ParsableCommand {
         }
         let run = ReconciliationRun(
             store: LedgerReconciliationStore(ledger: ledger), logger: Logger(label: "kccbridge.reconcile"))
-        var attention = false
+        let interruption = Interruption()
+        interruption.install()
+        var statuses: [Int32] = []
+        var results: [JSONReconcileResult.File] = []
         for file in files {
+            if interruption.isRequested { break }
+            console.progress?.start(file)
+            options.progress = console.hook(stop: interruption)
             let report = run.reconcile(file, options: options)
+            if report.interrupted {
+                console.error("interrupted: nothing of \(file) was written or recorded; the ledger is as it was")
+                statuses.append(ExitStatus.interrupted)
+                break
+            }
+            results.append(JSONReconcileResult.File(report, preCheck: preCheck, commands: options.commands))
             if let failure = report.failure {
                 // Nothing of this file was written or recorded: no listing or summary that would say otherwise.
-                print(failure.description)
-                print("\(file): nothing reconciled")
-                attention = true
+                console.error(failure.description)
+                console.say("\(file): nothing reconciled")
+                statuses.append(ExitStatus.nothingWritten)
                 continue
             }
-            for note in report.notes { print("\(file): note: \(note)") }
+            for note in report.notes { console.note("\(file): note: \(note)") }
             for decision in report.decisions where decision.needsPerson || decision.outcome == .duplicate {
-                print(
+                console.note(
                     "\(decision.refund.location): \(decision.outcome): refund \(decision.refund.id): \(decision.reason)"
                 )
                 for (index, line) in options.commands.lines(decision.steps, source: decision.refund.system).enumerated()
                 {
-                    print(index == 0 ? "    to resolve: \(line)" : "                \(line)")
+                    console.note(index == 0 ? "    to resolve: \(line)" : "                \(line)")
                 }
             }
-            print("\(file): \(report.summary.line)")
-            for output in report.outputs { print("  \(preCheck ? "would write" : "wrote") \(output)") }
-            attention = attention || report.needsAttention
+            console.say("\(file): \(report.summary.line)")
+            for output in report.outputs { console.say("  \(preCheck ? "would write" : "wrote") \(output)") }
+            statuses.append(report.needsAttention ? ExitStatus.needsAttention : ExitStatus.clean)
         }
-        if attention { throw ExitCode(ExitStatus.needsAttention) }
+        let status = ExitStatus.combined(statuses)
+        console.emit(JSONReconcileResult(status: status, files: results))
+        if status != ExitStatus.clean { throw ExitCode(status) }
     }
 
     /// The refund files every package reads, and any CSV.

@@ -31,19 +31,20 @@ struct Watch: ParsableCommand {
             """
     )
 
-    @Argument(help: "The route's root folder (created with its subfolders if missing).")
+    @Argument(help: "The route's root folder (created with its subfolders if missing).", completion: .directory)
     var root: String
 
     @Option(
         name: .customLong("to"),
-        help: "Export target for batches (repeatable): \(PackageRegistry.all.exportTargets.joined(separator: ", ")).")
+        help: "Export target for batches (repeatable): \(PackageRegistry.all.exportTargets.joined(separator: ", ")).",
+        completion: .list(PackageRegistry.all.exportTargets))
     var targets: [String] = []
 
     @Option(
         name: .customLong("refunds-to"),
         help:
-            "Also write reconciled channel refunds for: \(PackageRegistry.all.refundTargets.joined(separator: ", ")) (repeatable)."
-    )
+            "Also write reconciled channel refunds for: \(PackageRegistry.all.refundTargets.joined(separator: ", ")) (repeatable).",
+        completion: .list(PackageRegistry.all.refundTargets))
     var refundTargets: [String] = []
 
     @Flag(help: "Process what is in the inbox now, then exit (for cron).")
@@ -54,10 +55,14 @@ struct Watch: ParsableCommand {
         help: "How long a file written in place must stay unchanged before it is taken.")
     var quietSeconds: Double = 2
 
-    @Option(help: "The configuration file (default: kccbridge.yaml in the current folder, else built-in defaults).")
+    @Option(
+        help: "The configuration file (default: kccbridge.yaml in the current folder, else built-in defaults).",
+        completion: .file(extensions: ["yaml", "yml"]))
     var config: String?
 
-    @Option(name: .customLong("ledger"), help: "The ledger (default: ROOT/.state/ledger.sqlite).")
+    @Option(
+        name: .customLong("ledger"), help: "The ledger (default: ROOT/.state/ledger.sqlite).",
+        completion: .file(extensions: ["sqlite"]))
     var ledgerPath: String?
 
     @OptionGroup var reading: BatchReadingOptions

@@ -20,6 +20,9 @@ final class CSVBatchReader: BatchReader {
     /// Whether the current document's first row was sound (only sound rows are compared).
     private var firstRowSound = true
     private var finished = false
+    /// Records read in pass 2, and the file's size: for progress.
+    private var recordsRead = 0
+    private let size: Int?
 
     /// Record types that exist in KCC but are out of scope for version 1.
     static let unsupportedRecordTypes: Set<String> = [
@@ -45,8 +48,12 @@ final class CSVBatchReader: BatchReader {
         var batchSurvey = BatchSurvey()
         var runNumber: String?
         var rows = 0
+        let size = options.progress == nil ? nil : fileSize(path)
         while let record = try Self.read(survey, displayName) {
             rows += 1
+            if rows & 2047 == 0, let progress = options.progress {
+                try progress.checkpoint(.surveying, done: survey.bytesConsumed, of: size, file: displayName)
+            }
             let number = header.value(.docNumber, in: record)
             if number != runNumber {
                 runNumber = number
@@ -57,6 +64,7 @@ final class CSVBatchReader: BatchReader {
             }
         }
         self.header = header
+        self.size = size
         self.builder = DocumentBuilder(dateFormat: options.dateFormat, survey: batchSurvey)
         pending = header.warnings.map(BatchItem.finding)
         if rows == 0 {
@@ -79,6 +87,10 @@ final class CSVBatchReader: BatchReader {
                 finished = true
                 finishCurrent()
                 continue
+            }
+            recordsRead += 1
+            if recordsRead & 2047 == 0, let progress = options.progress {
+                try progress.checkpoint(.reading, done: csv.bytesConsumed, of: size, file: file)
             }
             take(record)
         }

@@ -17,6 +17,10 @@ final class XMLBatchReader: BatchReader {
     private let customers: [String: Customer]
     private var pending: [BatchItem] = []
     private var started = false
+    private let progress: WorkProgress?
+    private let size: Int?
+    /// Elements read in pass 2: for progress.
+    private var elementsRead = 0
 
     init(path: String, displayName: String, options: BatchReadOptions) throws(BatchFileError) {
         self.file = displayName
@@ -32,12 +36,18 @@ final class XMLBatchReader: BatchReader {
         var customers: [String: (customer: Customer, line: Int)] = [:]
         var warnings: [Finding] = []
         var info = BatchInfo(batchID: displayName)
+        let size = options.progress == nil ? nil : fileSize(path)
+        var elements = 0
         do {
             let reader = try XMLPullReader(path: path, schema: schema, maxBytes: options.maxFileBytes)
             var depth = 0
             while let event = try reader.next() {
                 switch event {
                 case .startElement(let element):
+                    elements += 1
+                    if elements & 2047 == 0, let progress = options.progress {
+                        try progress.checkpoint(.surveying, done: reader.bytesConsumed, of: size, file: displayName)
+                    }
                     if depth == 0 {
                         info = BatchInfo(
                             batchID: element[attribute: "batchId"] ?? displayName,
@@ -73,10 +83,16 @@ final class XMLBatchReader: BatchReader {
                     break
                 }
             }
-        } catch {
+        } catch let refusal as BatchFileError {
+            throw refusal
+        } catch let error as XMLReadError {
             throw Self.refusal(error, displayName)
+        } catch {
+            throw BatchFileError(at: SourceLocation(file: displayName), because: error)
         }
         self.info = info
+        self.progress = options.progress
+        self.size = size
         self.customers = customers.mapValues(\.customer)
         self.pending = warnings.map(BatchItem.finding)
         self.builder = DocumentBuilder(dateFormat: .iso, survey: survey)
@@ -94,6 +110,10 @@ final class XMLBatchReader: BatchReader {
             while pending.isEmpty {
                 guard let event = try xml.next() else { return nil }
                 guard case .startElement(let element) = event else { continue }
+                elementsRead += 1
+                if elementsRead & 2047 == 0, let progress {
+                    try progress.checkpoint(.reading, done: xml.bytesConsumed, of: size, file: file)
+                }
                 if !started {
                     started = true  // the root
                     continue
@@ -101,8 +121,12 @@ final class XMLBatchReader: BatchReader {
                 try take(element)
             }
             return pending.removeFirst()
-        } catch {
+        } catch let refusal as BatchFileError {
+            throw refusal
+        } catch let error as XMLReadError {
             throw Self.refusal(error, file)
+        } catch {
+            throw BatchFileError(at: SourceLocation(file: file), because: error)
         }
     }
 

@@ -1,0 +1,183 @@
+import ArgumentParser
+import Foundation
+import KCCModel
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How a command speaks: `text` for people, `json` for scripts.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// The options every document-processing command shares for what it prints.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print every finding; by default a few of each kind are printed and the rest counted.")
+    var verbose = false
+
+    @Flag(
+        help:
+            "Print nothing but an error that stops the command; the exit status and the files written say the rest.")
+    var quiet = false
+
+    @Option(
+        help:
+            "text (default): findings on standard error, the summary on standard output. json: one JSON document on standard output (counts, outputs, findings, outcomes)."
+    )
+    var format: OutputFormat = .text
+
+    func validate() throws {
+        if quiet && format == .json {
+            throw ValidationError(
+                "--quiet and --format json do not go together (json prints one document, and only it)")
+        }
+    }
+}
+
+/// What a command prints, and where.
+///
+/// As text: findings, notes and progress on standard error; the summary and
+/// listings on standard output. `--quiet` keeps only the errors that stop a
+/// command. As JSON: nothing is printed as it happens (not even progress);
+/// the command prints one document at the end.
+final class Console {
+    let format: OutputFormat
+    let quiet: Bool
+    private let findings: ConsoleFindings
+    /// The progress line on standard error, when it is a terminal and text is wanted.
+    let progress: ProgressLine?
+
+    convenience init(_ options: OutputOptions) {
+        self.init(format: options.format, quiet: options.quiet, verbose: options.verbose)
+    }
+
+    init(format: OutputFormat, quiet: Bool = false, verbose: Bool = false, progress wanted: Bool = true) {
+        self.format = format
+        self.quiet = quiet
+        self.progress = wanted && format == .text && !quiet && isatty(2) == 1 ? ProgressLine() : nil
+        let progress = self.progress
+        self.findings = ConsoleFindings(verbose: verbose) { line in
+            progress?.clear()
+            printError(line)
+        }
+    }
+
+    var isText: Bool { format == .text }
+    private var speaks: Bool { isText && !quiet }
+
+    /// A finding as it is found (text), summarised per kind unless `--verbose`.
+    func finding(_ finding: Finding) {
+        if speaks { findings.show(finding) }
+    }
+
+    /// The end of one file's findings: the kinds not printed in full are counted.
+    func finishFindings(listedIn place: String) {
+        if speaks { findings.finish(listedIn: place) } else { findings.reset() }
+    }
+
+    /// A summary or listing line, on standard output.
+    func say(_ line: String) {
+        guard speaks else { return }
+        progress?.clear()
+        print(line)
+    }
+
+    /// A note or warning about the command, on standard error.
+    func note(_ line: String) {
+        guard speaks else { return }
+        progress?.clear()
+        printError(line)
+    }
+
+    /// An error that stops the command or a file, on standard error (even with `--quiet`; not in JSON,
+    /// where the document carries it).
+    func error(_ line: String) {
+        guard isText else { return }
+        progress?.clear()
+        printError(line)
+    }
+
+    /// Why a file could not be used at all: already shown as a finding, unless `--quiet` hid it.
+    func refused(_ file: String, _ why: String?) {
+        guard isText && quiet, let why else { return }
+        printError("\(file): error: \(why)")
+    }
+
+    /// What the library is handed: progress for the line (when there is one), and Ctrl-C.
+    func hook(stop interruption: Interruption) -> WorkProgress {
+        if let progress { return progress.hook { interruption.isRequested } }
+        return WorkProgress(onAdvance: { _, _, _ in }, shouldStop: { interruption.isRequested })
+    }
+
+    /// The one JSON document, on standard output.
+    func emit<T: Encodable>(_ value: T) {
+        guard !isText else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return }
+        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+}
+
+/// The exit statuses every command shares, documented in the README.
+enum ExitStatus {
+    /// Everything was done and is clean.
+    static let clean: Int32 = 0
+    /// Something needs a person: a document held back, a refund to place, a warning that matters.
+    static let needsAttention: Int32 = 1
+    /// The command itself was wrong: an option, a configuration file.
+    static let usage: Int32 = 2
+    /// Nothing could be written for an input: the file was refused or unreadable, or the outputs could not be made.
+    static let nothingWritten: Int32 = 3
+    /// A person stopped the command (Ctrl-C); nothing of the file in hand was written or recorded.
+    static let interrupted: Int32 = 130
+
+    /// The status of several inputs: the gravest of theirs.
+    static func combined(_ statuses: [Int32]) -> Int32 {
+        let order: [Int32] = [interrupted, usage, nothingWritten, needsAttention]
+        return order.first(where: statuses.contains) ?? clean
+    }
+}
+
+/// Ctrl-C (and SIGTERM) during check, convert or reconcile: the first asks the
+/// work in hand to stop at its next checkpoint, rolling back; a second ends
+/// the process at once (the ledger's recovery and the staged outputs keep that
+/// safe too).
+final class Interruption: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requested = false
+    private var sources: [any DispatchSourceSignal] = []
+
+    /// Starts listening for SIGINT and SIGTERM.
+    func install() {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.signalled() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    private func signalled() {
+        lock.lock()
+        let again = requested
+        requested = true
+        lock.unlock()
+        if again {
+            printError(
+                "\nstopped at once: the next convert or reconcile rolls the unfinished run back, as after a crash")
+            _exit(ExitStatus.interrupted)
+        }
+    }
+
+    var isRequested: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return requested
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The JSON document a command printed, as a dictionary.
+private func json(_ run: Run) throws -> [String: Any] {
+    let value = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8))
+    return try #require(value as? [String: Any], "stdout is one JSON object: \(run.stdout)")
+}
+
+@Suite("The console: streams, --quiet, --format json, exit statuses, check --to, progress, Ctrl-C, completions")
+struct ConsoleTests {
+    @Test("--quiet prints nothing when all is well and nothing but the status when documents are held back")
+    func quiet() throws {
+        let folder = try temporaryFolder()
+        let convert = try Run([
+            "convert", "samples/batch-2026-11.csv", "--to", "xero-xml", "--out", folder.path, "--no-ledger", "--quiet",
+        ])
+        #expect(convert.status == 0 && convert.stdout.isEmpty && convert.stderr.isEmpty)
+        #expect(
+            FileManager.default.fileExists(
+                atPath: folder.appendingPathComponent("batch-2026-11.xero-invoices.xml").path))
+        let broken = try Run(["check", "samples/broken-batch.csv", "--quiet"])
+        #expect(broken.status == 1 && broken.stdout.isEmpty && broken.stderr.isEmpty)
+        // An error that stops a file is still said.
+        let missing = try Run(["check", "/nonexistent/b.csv", "--quiet"])
+        #expect(missing.status == 3 && missing.stdout.isEmpty)
+        #expect(missing.stderr == "/nonexistent/b.csv: error: the file cannot be read (no such file or folder)\n")
+    }
+
+    @Test("check --format json: one document with counts, held-back numbers and every finding; nothing on stderr")
+    func checkJSON() throws {
+        let run = try Run(["check", "samples/broken-batch.csv", "--format", "json"])
+        #expect(run.status == 1 && run.stderr.isEmpty)
+        let result = try json(run)
+        #expect(result["command"] as? String == "check" && result["status"] as? Int == 1)
+        let file = try #require((result["files"] as? [[String: Any]])?.first)
+        #expect(file["documentsRead"] as? Int == 10)
+        #expect((file["heldBack"] as? [String])?.count == 7)
+        let findings = try #require(file["findings"] as? [[String: Any]])
+        #expect(findings.count >= 8, "every finding, not a summary")
+        #expect(findings.contains { $0["line"] as? Int == 11 && ($0["message"] as? String)?.contains("GPB") == true })
+    }
+
+    @Test("convert and ledger list --format json name the outputs and the documents; the outputs exist")
+    func convertJSON() throws {
+        let folder = try temporaryFolder()
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        let run = try Run([
+            "convert", "samples/batch-2026-11.csv", "--to", "xero-csv", "--out",
+            folder.appendingPathComponent("out").path,
+            "--ledger", ledger, "--format", "json",
+        ])
+        #expect(run.status == 0 && run.stderr.isEmpty)
+        let file = try #require((try json(run)["files"] as? [[String: Any]])?.first)
+        #expect(
+            file["written"] as? Int == 13 && file["notCarried"] as? Int == 1 && file["target"] as? String == "xero-csv")
+        let outputs = try #require(file["outputs"] as? [String])
+        #expect(outputs.count == 3 && outputs.allSatisfy { FileManager.default.fileExists(atPath: $0) })
+        let list = try Run(["ledger", "list", "--ledger", ledger, "--format", "json"])
+        let documents = try #require(try json(list)["documents"] as? [[String: Any]])
+        #expect(list.status == 0 && documents.count == 13)
+        let first = try #require(documents.first)
+        #expect(first["target"] as? String == "xero-csv" && (first["gross"] as? [String: Any])?["currency"] != nil)
+    }
+
+    @Test("reconcile --format json gives each refund's outcome and the command that resolves it")
+    func reconcileJSON() throws {
+        let folder = try temporaryFolder()
+        let refunds = folder.appendingPathComponent("r.csv")
+        try "RefundId,OrderNumber,Amount,Currency,Date\r\nR-9,SO-1,25.00,GBP,2026-11-20\r\n"
+            .write(to: refunds, atomically: true, encoding: .utf8)
+        let run = try Run([
+            "reconcile", refunds.path, "--out", folder.appendingPathComponent("out").path, "--ledger",
+            folder.appendingPathComponent("l.sqlite").path, "--format", "json",
+        ])
+        #expect(run.status == 1)
+        let file = try #require((try json(run)["files"] as? [[String: Any]])?.first)
+        #expect(file["refundsRead"] as? Int == 1 && file["needingPerson"] as? Int == 1)
+        let refund = try #require((file["refunds"] as? [[String: Any]])?.first)
+        #expect(refund["id"] as? String == "R-9" && refund["outcome"] as? String == "skipped-unmatched-order")
+        #expect((refund["amount"] as? [String: Any])?["amount"] as? String == "25.00")
+        #expect(((refund["resolve"] as? [String])?.first ?? "").contains("kccbridge resolve R-9"))
+    }
+
+    @Test("exit status 3 when nothing could be written: a missing batch, an output folder that cannot be made")
+    func nothingWritten() throws {
+        let folder = try temporaryFolder()
+        let missing = try Run([
+            "convert", "/nonexistent/b.csv", "--to", "xero-csv", "--out", folder.path, "--no-ledger",
+        ])
+        #expect(missing.status == 3 && missing.stdout.contains("nothing written"))
+        let blocker = folder.appendingPathComponent("file")
+        try "x".write(to: blocker, atomically: true, encoding: .utf8)
+        let run = try Run([
+            "convert", "samples/batch-2026-11.csv", "--to", "xero-csv", "--out",
+            blocker.appendingPathComponent("out").path,
+            "--no-ledger",
+        ])
+        #expect(run.status == 3 && run.stderr.contains("cannot be made"))
+    }
+
+    @Test("check --to applies the configuration's mapping as convert would: a tax code it lacks is held back")
+    func checkMapping() throws {
+        let folder = try temporaryFolder()
+        let config = folder.appendingPathComponent("k.yaml")
+        try "tax_codes:\n  T0: { name: \"Zero Rated Income\", code: ZERORATEDOUTPUT, rate: 0 }\n"
+            .write(to: config, atomically: true, encoding: .utf8)
+        #expect(try Run(["check", "samples/batch-2026-11.csv"]).status == 0)
+        let run = try Run(["check", "samples/batch-2026-11.csv", "--to", "xero-csv", "--config", config.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("TaxCode T1 has no entry under tax_codes in the configuration"))
+        #expect(run.stdout.contains("batch-2026-11.csv → xero-csv: 14 documents read, "))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["k.yaml"], "nothing written")
+        let alone = try Run(["check", "samples/batch-2026-11.csv", "--config", config.path])
+        #expect(alone.status == 2 && alone.stderr.contains("--config is used with --to TARGET"))
+    }
+
+    @Test("no progress line when standard error is not a terminal; on a terminal it counts megabytes and documents")
+    func progress() throws {
+        let folder = try temporaryFolder()
+        let batch = folder.appendingPathComponent("b.csv").path
+        #expect(try Run(["generate", "--orders", "4000", "--seed", "3", "--output", batch]).status == 0)
+        let piped = try Run(["check", batch])
+        #expect(piped.status == 0 && !piped.stderr.contains("\r") && !piped.stderr.contains("MB read"))
+        // `script` gives the command a terminal; where it is missing, the piped half above still ran.
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            print("note: /usr/bin/script is missing, so the progress line on a terminal is not tested here")
+            return
+        }
+        let command = "\(Run.binary.path) check \(batch)"
+        let onTerminal = try Run.program("/usr/bin/script", ["-qec", command, "/dev/null"])
+        #expect(onTerminal.status == 0)
+        #expect(onTerminal.stdout.contains("\r") && onTerminal.stdout.contains("MB read"), "\(onTerminal.stdout)")
+        #expect(onTerminal.stdout.contains("documents read, 0 held back"))
+    }
+
+    @Test("Ctrl-C during a convert: one line says nothing was written, exit 130, no output and nothing in the ledger")
+    func interrupted() throws {
+        let folder = try temporaryFolder()
+        let batch = folder.appendingPathComponent("big.csv").path
+        #expect(try Run(["generate", "--orders", "20000", "--seed", "8", "--output", batch]).status == 0)
+        let out = folder.appendingPathComponent("out")
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        let process = Process()
+        process.executableURL = Run.binary
+        process.arguments = ["convert", batch, "--to", "xero-csv", "--out", out.path, "--ledger", ledger]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        usleep(300_000)
+        kill(process.processIdentifier, SIGINT)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130, "\(errors)")
+        #expect(errors.hasSuffix("interrupted: nothing of \(batch) was written, and the ledger is as it was\n"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
+        let list = try Run(["ledger", "list", "--ledger", ledger])
+        #expect(list.stdout == "0 documents\n")
+    }
+
+    @Test("completions offer --to targets, date formats and encodings, and complete file names (bash, zsh, fish)")
+    func completions() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try Run(["--generate-completion-script", shell]).stdout
+            for value in ["xero-csv", "qbo-xml", "DD/MM/YYYY", "windows-1252", "stripe-balance", "json"] {
+                #expect(script.contains(value), "\(shell) completes \(value)")
+            }
+        }
+        // Bash, asked as it asks when Tab is pressed after `--to ` and after `check `.
+        let folder = try temporaryFolder()
+        let script = folder.appendingPathComponent("kccbridge.bash")
+        try Run(["--generate-completion-script", "bash"]).stdout.write(to: script, atomically: true, encoding: .utf8)
+        for name in ["a.csv", "b.xml", "c.txt"] {
+            try "".write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        func complete(_ words: [String]) throws -> [String] {
+            let line = words.joined(separator: " ")
+            let array = words.map { "'\($0)'" }.joined(separator: " ")
+            let shell = """
+                source \(script.path); COMP_WORDS=(\(array)); COMP_CWORD=\(words.count - 1); \
+                COMP_LINE='\(line)'; COMP_POINT=${#COMP_LINE}; _kccbridge kccbridge '\(words.last ?? "")' '\(words[words.count - 2])'; \
+                printf '%s\\n' "${COMPREPLY[@]}"
+                """
+            let run = try Run.program("/bin/bash", ["-c", shell], in: folder)
+            return run.stdout.split(separator: "\n").map(String.init).sorted()
+        }
+        #expect(try complete(["kccbridge", "convert", "a.csv", "--to", ""]).contains("xero-csv"))
+        #expect(try complete(["kccbridge", "check", "--date-format", ""]) == ["DD/MM/YYYY", "YYYY-MM-DD"])
+        #expect(try complete(["kccbridge", "check", ""]) == ["a.csv", "b.xml"])
+    }
+}
