@@ -1,34 +1,51 @@
+import Foundation
 import KCCModel
+import Ledger
 
-/// The reconciliation report as one self-contained HTML page (no scripts, no
-/// external files): totals first, then what needs a person, then everything.
+/// The reconciliation report as one self-contained HTML page (its style and
+/// its small script inside, nothing fetched): totals first, then what needs a
+/// person, then everything. The tables sort and filter in the browser; the
+/// commands have copy buttons; printed, it is A4 landscape without the
+/// controls, and no word or command is broken.
 enum HTMLReport {
+    /// What the report says around the refunds: where they came from, where
+    /// the results are, when, and with which ledger.
+    struct Context {
+        /// The refund file, as the user named it.
+        var input: String
+        /// The refund file as seen from the report's folder.
+        var inputLink: String
+        /// The KCC payment import files, beside the report.
+        var paymentImports: [String]
+        /// The ledger used, as named to the user (`nil`: the default).
+        var ledger: String?
+        /// ISO 8601, UTC.
+        var created: String
+        var timeZone: TimeZone
+        /// Refunds earlier runs applied, by credit note.
+        var earlier: [String: [AppliedRefund]]
+    }
+
     static func render(
-        _ decisions: [RefundDecision], summary: ReconciliationSummary, sources: [String], created: String,
-        commands: ResolveCommands
+        _ decisions: [RefundDecision], summary: ReconciliationSummary, context: Context, commands: ResolveCommands
     ) -> String {
+        let imports = context.paymentImports.map { "<a href=\"\(escape(link($0)))\">\(escape($0))</a>" }
+            .joined(separator: " and ")
         var html = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
-            <title>Refund reconciliation — \(escape(sources.joined(separator: ", ")))</title>
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Refund reconciliation — \(escape(context.input))</title>
             <style>
-            body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#1d232a;background:#fff}
-            h1{font-size:1.5rem;margin:0 0 .2rem} h2{font-size:1.15rem;margin:2rem 0 .5rem}
-            .meta{color:#5b6670;margin:0 0 1.5rem}
-            table{border-collapse:collapse;width:100%;margin:.5rem 0}
-            th,td{border-bottom:1px solid #dde3e8;padding:.35rem .5rem;text-align:left;vertical-align:top}
-            th{background:#f3f6f8;font-weight:600} td.id{white-space:nowrap} td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-            .badge{display:inline-block;border-radius:3px;padding:0 .4rem;font-size:.85em;font-weight:600;white-space:nowrap}
-            .applied{background:#dcf3e3;color:#0f5f2c} .person{background:#fde8d7;color:#8a3b00} .quiet{background:#e9edf0;color:#46525c}
-            .check{padding:.5rem .75rem;border-radius:4px;margin:.75rem 0} .ok{background:#e6f5ea} .bad{background:#fde2e2}
-            code{font:12px ui-monospace,Menlo,Consolas,monospace;background:#f3f6f8;padding:.1rem .25rem;border-radius:3px;overflow-wrap:anywhere}
-            td.why{min-width:15em} td.cmd{min-width:19em} td.cmd code{display:block;margin:.1rem 0}
-            ul{margin:.2rem 0;padding-left:1.1rem}
+            \(style)
             </style></head><body>
             <h1>Refund reconciliation</h1>
-            <p class="meta">\(escape(sources.joined(separator: ", "))) · \(escape(created)) · kccbridge</p>
+            <p class="meta">Refunds from <a href="\(escape(link(context.inputLink)))">\(escape(context.input))</a> · \
+            made <time datetime="\(escape(context.created))">\(escape(localTime(context.created, in: context.timeZone)))</time> · \
+            ledger <code>\(escape(context.ledger ?? "the default (~/.local/share/kccbridge/ledger.sqlite)"))</code> · kccbridge</p>
+            <p class="meta">What matched is in the KCC payment import: \(imports) (import them in KCC with "Create and Allocate Payments").</p>
             <h2>Totals</h2>
-            <table><tr><th>Outcome</th><th class="num">Refunds</th><th class="num">Money</th><th>In the KCC payment import</th></tr>
+            <table class="totals"><thead><tr><th>Outcome</th><th class="num">Refunds</th><th class="num">Money</th><th>In the KCC payment import</th></tr></thead><tbody>
 
             """
         for outcome in RefundOutcome.allCases {
@@ -36,12 +53,12 @@ enum HTMLReport {
             let money = (summary.money[outcome] ?? [:]).sorted { $0.key < $1.key }.map(\.value.description).joined(
                 separator: "<br>")
             html +=
-                "<tr><td>\(badge(outcome))</td><td class=\"num\">\(count)</td><td class=\"num\">\(money.isEmpty ? "—" : money)</td><td>\(outcome.isApplied ? "yes" : "no")</td></tr>\n"
+                "<tr\(count == 0 ? " class=\"zero\"" : "")><td>\(badge(outcome))</td><td class=\"num\">\(count)</td><td class=\"num\">\(money.isEmpty ? "—" : money)</td><td>\(outcome.isApplied ? "yes" : "no")</td></tr>\n"
         }
         html +=
             "<tr><th>All refunds read</th><th class=\"num\">\(summary.read)</th><th class=\"num\">"
             + summary.moneyRead.sorted { $0.key < $1.key }.map(\.value.description).joined(separator: "<br>")
-            + "</th><th></th></tr></table>\n"
+            + "</th><th></th></tr></tbody></table>\n"
         let checks = summary.moneyRead.sorted { $0.key < $1.key }.map { c, read in
             "\(read) read = \(summary.moneyMatched[c] ?? .zero(c)) matched + \(summary.moneyListed[c] ?? .zero(c)) listed"
         }
@@ -59,18 +76,22 @@ enum HTMLReport {
         html +=
             needing.isEmpty
             ? "<p>Nothing: every refund matched, was already applied, or was resolved by hand.</p>\n"
-            : table(needing, commands: commands)
-        html += "<h2>Every refund (\(decisions.count))</h2>\n" + table(decisions, commands: nil)
-        html += "</body></html>\n"
+            : table(needing, id: "needing", context: context, commands: commands)
+        html +=
+            "<h2>Every refund (\(decisions.count))</h2>\n"
+            + table(decisions, id: "every", context: context, commands: nil)
+        html += "<script>\n\(script)</script>\n</body></html>\n"
         return html
     }
 
     /// The refunds as a table; with `commands`, a last column says how to resolve each.
-    private static func table(_ decisions: [RefundDecision], commands: ResolveCommands?) -> String {
+    private static func table(
+        _ decisions: [RefundDecision], id: String, context: Context, commands: ResolveCommands?
+    ) -> String {
         let withCommand = commands != nil
         var html =
-            "<table><tr><th>Refund</th><th>Date</th><th class=\"num\">Amount</th><th>Outcome</th><th>Credit note</th><th>Order</th><th>Why, and the evidence</th>"
-            + (withCommand ? "<th>To resolve</th>" : "") + "</tr>\n"
+            "<table class=\"refunds\" id=\"\(id)\"><thead><tr><th>Refund</th><th>Date</th><th class=\"num\">Amount</th><th>Outcome</th><th>Credit note</th><th>Order</th><th class=\"why\">Why, and the evidence</th>"
+            + (withCommand ? "<th class=\"cmd\">To resolve</th>" : "") + "</tr></thead><tbody>\n"
         for d in decisions {
             let r = d.refund
             var why = "<strong>\(escape(d.reason))</strong>"
@@ -84,18 +105,52 @@ enum HTMLReport {
             if let resolution = d.resolution {
                 why += "<br>Resolved: " + escape(ReconciliationOutputs.describe(resolution))
             }
+            var creditNote = escape(d.creditNote ?? "—")
+            if let number = d.creditNote, let earlier = context.earlier[number] {
+                creditNote +=
+                    "<div class=\"earlier\">Refunded before: "
+                    + earlier.map {
+                        escape("\($0.refund.refundID) (\($0.refund.sourceSystem)) \($0.refund.amount), run \($0.run)")
+                    }.joined(separator: "; ") + "</div>"
+            }
+            let minor = r.amount.map { "\($0.minorUnits)" } ?? ""
             html +=
-                "<tr><td><code>\(escape(r.id))</code><br><small>\(escape(r.system)) · \(escape(r.location.description))</small></td>"
-                + "<td class=\"id\">\(escape(r.date?.description ?? "—"))</td><td class=\"num\">\(escape(r.amount?.description ?? "—"))</td>"
-                + "<td>\(badge(d.outcome))</td><td class=\"id\">\(escape(d.creditNote ?? "—"))</td><td class=\"id\">\(escape(d.orderNumber ?? "—"))</td><td class=\"why\">\(why)</td>"
+                "<tr data-outcome=\"\(d.outcome.rawValue)\"><td class=\"refund\"><code>\(escape(r.id))</code><br><small>\(escape(r.system)) · \(escape(place(r.location)))</small></td>"
+                + "<td class=\"id\">\(escape(r.date?.description ?? "—"))</td><td class=\"num\" data-sort=\"\(minor)\">\(escape(r.amount?.description ?? "—"))</td>"
+                + "<td>\(badge(d.outcome))</td><td class=\"id\">\(creditNote)</td><td class=\"id\">\(escape(d.orderNumber ?? "—"))</td><td class=\"why\">\(why)</td>"
             if let commands {
-                let command = commands.lines(d.steps, source: d.refund.system).map { "<code>\(escape($0))</code>" }
-                    .joined(separator: "<br>")
+                let command = commands.lines(d.steps, source: d.refund.system).map {
+                    "<div class=\"command\"><code>\(escape($0))</code></div>"
+                }.joined()
                 html += "<td class=\"cmd\">\(command)</td>"
             }
             html += "</tr>\n"
         }
-        return html + "</table>\n"
+        return html + "</tbody></table>\n"
+    }
+
+    /// Where a refund was read, by file name and line (the page names the whole path once, at the top).
+    private static func place(_ location: SourceLocation) -> String {
+        let name = location.file.split(separator: "/").last.map(String.init) ?? location.file
+        return location.line.map { "\(name):\($0)" } ?? name
+    }
+
+    /// An ISO 8601 UTC time as the clerk's clock shows it: `21 Nov 2026, 09:30 GMT (UTC+00:00)`.
+    static func localTime(_ iso: String, in zone: TimeZone) -> String {
+        let parser = ISO8601DateFormatter()
+        guard let date = parser.date(from: iso) else { return iso }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = zone
+        formatter.dateFormat = "d MMM yyyy, HH:mm zzz '(UTC'xxx')'"
+        return formatter.string(from: date)
+    }
+
+    /// A relative path as a link: each part percent-encoded, slashes kept.
+    private static func link(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map {
+            $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", "?", "#"])) ?? String($0)
+        }.joined(separator: "/")
     }
 
     private static func badge(_ outcome: RefundOutcome) -> String {
@@ -117,4 +172,137 @@ enum HTMLReport {
         }
         return out
     }
+
+    /// The page's style: screen first, then print (A4 landscape, no controls).
+    static let style = """
+        body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#1d232a;background:#fff}
+        h1{font-size:1.5rem;margin:0 0 .2rem} h2{font-size:1.15rem;margin:2rem 0 .5rem}
+        .meta{color:#5b6670;margin:0 0 .4rem} a{color:#0b5cad}
+        table{border-collapse:collapse;width:100%;margin:.5rem 0}
+        th,td{border-bottom:1px solid #dde3e8;padding:.35rem .5rem;text-align:left;vertical-align:top}
+        th{background:#f3f6f8;font-weight:600}
+        td.id{white-space:nowrap} td.refund code{white-space:nowrap} td.refund small{overflow-wrap:break-word} td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+        .badge{display:inline-block;border-radius:3px;padding:0 .4rem;font-size:.85em;font-weight:600;white-space:nowrap}
+        .applied{background:#dcf3e3;color:#0f5f2c} .person{background:#fde8d7;color:#8a3b00} .quiet{background:#e9edf0;color:#46525c}
+        .check{padding:.5rem .75rem;border-radius:4px;margin:.75rem 0} .ok{background:#e6f5ea} .bad{background:#fde2e2}
+        code{font:12px ui-monospace,Menlo,Consolas,monospace;background:#f3f6f8;padding:.1rem .25rem;border-radius:3px;overflow-wrap:normal;word-break:normal;hyphens:none}
+        td.why{min-width:16em} th.cmd,td.cmd{min-width:24em} .command{display:flex;gap:.4rem;align-items:flex-start;margin:.15rem 0}
+        .earlier{color:#5b6670;font-size:.85em;white-space:normal;min-width:12em}
+        ul{margin:.2rem 0;padding-left:1.1rem}
+        .controls{display:flex;gap:.5rem;align-items:center;margin:.5rem 0;flex-wrap:wrap}
+        .controls input{font:inherit;padding:.25rem .4rem;min-width:18em} .controls select{font:inherit;padding:.2rem}
+        .copy{font:12px system-ui,sans-serif;border:1px solid #b9c3cc;background:#fff;border-radius:3px;padding:0 .4rem;cursor:pointer;white-space:nowrap}
+        th.sortable{cursor:pointer;user-select:none} th.sortable::after{content:" ↕";color:#9aa5ae} th[aria-sort=ascending]::after{content:" ↑";color:#1d232a} th[aria-sort=descending]::after{content:" ↓";color:#1d232a}
+        @page{size:A4 landscape;margin:10mm}
+        @media print{
+        body{margin:0;font-size:9pt} h2{break-after:avoid;margin-top:1rem} .controls,.copy{display:none}
+        thead{display:table-header-group} tr{break-inside:avoid} a{color:inherit;text-decoration:none}
+        code{font-size:7.5pt;background:none;padding:0} th,td{padding:.2rem .35rem}
+        td.why,th.why{min-width:0;width:34%} th.cmd,td.cmd{min-width:0;width:30%}
+        tr.zero{display:none} #every ul{display:none}
+        th.sortable::after{content:""}
+        }
+        """
+
+    /// The page's script: sorting by a header, filtering by words and by outcome, copy buttons.
+    /// The controls are made by the script, so a page shown without it has no dead buttons.
+    /// `#filter=WORDS` in the address fills the filter in.
+    static let script = """
+        (function () {
+          "use strict";
+          function cellValue(row, index) {
+            var cell = row.cells[index];
+            if (!cell) { return ""; }
+            var sort = cell.getAttribute("data-sort");
+            return sort !== null && sort !== "" ? Number(sort) : cell.textContent.trim().toLowerCase();
+          }
+          function makeSortable(table) {
+            var headers = table.tHead.rows[0].cells;
+            Array.prototype.forEach.call(headers, function (th, index) {
+              th.classList.add("sortable");
+              th.setAttribute("tabindex", "0");
+              function sort() {
+                var ascending = th.getAttribute("aria-sort") !== "ascending";
+                Array.prototype.forEach.call(headers, function (h) { h.removeAttribute("aria-sort"); });
+                th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+                var body = table.tBodies[0];
+                var rows = Array.prototype.slice.call(body.rows);
+                rows.sort(function (a, b) {
+                  var x = cellValue(a, index), y = cellValue(b, index);
+                  var order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+                  return ascending ? order : -order;
+                });
+                rows.forEach(function (row) { body.appendChild(row); });
+              }
+              th.addEventListener("click", sort);
+              th.addEventListener("keydown", function (e) { if (e.key === "Enter") { sort(); } });
+            });
+          }
+          function addFilter(table) {
+            var outcomes = {};
+            Array.prototype.forEach.call(table.tBodies[0].rows, function (row) { outcomes[row.getAttribute("data-outcome")] = true; });
+            var controls = document.createElement("div");
+            controls.className = "controls";
+            var input = document.createElement("input");
+            input.type = "search";
+            input.placeholder = "Filter: refund, credit note, order, words…";
+            input.setAttribute("aria-label", "Filter the refunds");
+            var select = document.createElement("select");
+            select.setAttribute("aria-label", "Only this outcome");
+            select.add(new Option("every outcome", ""));
+            Object.keys(outcomes).sort().forEach(function (o) { select.add(new Option(o, o)); });
+            var count = document.createElement("span");
+            controls.appendChild(input);
+            controls.appendChild(select);
+            controls.appendChild(count);
+            table.parentNode.insertBefore(controls, table);
+            function apply() {
+              var words = input.value.trim().toLowerCase().split(/\\s+/).filter(Boolean);
+              var shown = 0, rows = table.tBodies[0].rows;
+              Array.prototype.forEach.call(rows, function (row) {
+                var text = row.textContent.toLowerCase();
+                var keep = (!select.value || row.getAttribute("data-outcome") === select.value) &&
+                  words.every(function (w) { return text.indexOf(w) >= 0; });
+                row.hidden = !keep;
+                if (keep) { shown += 1; }
+              });
+              count.textContent = shown + " of " + rows.length + " shown";
+            }
+            input.addEventListener("input", apply);
+            select.addEventListener("change", apply);
+            var match = /[#&]filter=([^&]*)/.exec(window.location.hash);
+            if (match) { input.value = decodeURIComponent(match[1].replace(/\\+/g, " ")); }
+            apply();
+          }
+          function copy(text, button) {
+            function done() { button.textContent = "Copied"; setTimeout(function () { button.textContent = "Copy"; }, 1500); }
+            if (navigator.clipboard && window.isSecureContext) {
+              navigator.clipboard.writeText(text).then(done, function () { fallback(); });
+            } else { fallback(); }
+            function fallback() {
+              var area = document.createElement("textarea");
+              area.value = text;
+              document.body.appendChild(area);
+              area.select();
+              try { document.execCommand("copy"); done(); } catch (e) { button.textContent = "Select and copy"; }
+              document.body.removeChild(area);
+            }
+          }
+          Array.prototype.forEach.call(document.querySelectorAll("table.refunds"), function (table) {
+            makeSortable(table);
+            addFilter(table);
+          });
+          Array.prototype.forEach.call(document.querySelectorAll(".command"), function (line) {
+            var code = line.querySelector("code");
+            if (!code || code.textContent.indexOf("kccbridge ") !== 0) { return; }
+            var button = document.createElement("button");
+            button.type = "button";
+            button.className = "copy";
+            button.textContent = "Copy";
+            button.addEventListener("click", function () { copy(code.textContent, button); });
+            line.appendChild(button);
+          });
+        })();
+
+        """
 }

@@ -14,6 +14,9 @@ package final class LedgerReconciliationStore: ReconciliationStore {
     }
 
     package func creditNote(_ number: String) throws -> CreditNoteBalance? { try ledger.creditNote(number: number) }
+    package func appliedRefunds(creditNote: String) throws -> [AppliedRefund] {
+        try ledger.appliedRefunds(creditNote: creditNote)
+    }
     package func creditNotes(forOrder orderNumber: String) throws -> [CreditNoteBalance] {
         try ledger.creditNotes(orderNumber: orderNumber)
     }

@@ -20,6 +20,8 @@ package protocol ReconciliationLedger {
     func exportTargets(of number: String) throws -> Set<String>
     /// How refund `id` from `system` was seen before, if it was: applied, or only decided.
     func earlierSighting(id: String, system: String) throws -> RefundSighting?
+    /// The refunds earlier runs applied to this credit note (named in the report).
+    func appliedRefunds(creditNote: String) throws -> [AppliedRefund]
 }
 
 /// A refund as an earlier run saw it: what a new sighting of the same source

@@ -39,6 +39,10 @@ package struct ReconcileOptions: Sendable {
     package var byteOrderMark = true
     /// The creation time written into the outputs (ISO 8601); now by default.
     package var createdAt: String?
+    /// The zone the report shows its time in: the machine's own by default.
+    package var timeZone: TimeZone = .current
+    /// The ledger the report names (its path as the user gave it, or the default's).
+    package var ledgerName: String?
     /// "Sync the original order if missing" (`refunds.sync_missing_orders`):
     /// given the order numbers of refunds whose order was never exported, exports
     /// those orders' documents from a supplied batch and says what it did.
@@ -208,6 +212,11 @@ package final class ReconciliationRun {
         let summary = report.summary
         let commands = options.commands
         let payments = ReconciliationOutputs.payments(decisions)
+        let context = HTMLReport.Context(
+            input: name, inputLink: Self.relativePath(to: path, from: folder),
+            paymentImports: ["\(stem).kcc-payments.csv", "\(stem).kcc-payments.xml"], ledger: options.ledgerName,
+            created: created, timeZone: options.timeZone,
+            earlier: try Self.earlierRefunds(of: decisions, in: store))
         // The report is for people (Excel); the KCC payment import is for KCC, exactly as it reads it.
         let mark = options.byteOrderMark ? CSVWriter.byteOrderMark : []
         var outputs = [
@@ -223,9 +232,7 @@ package final class ReconciliationRun {
             },
             Output(path: "\(folder)/\(stem).reconciliation-report.html") {
                 Array(
-                    HTMLReport.render(
-                        decisions, summary: summary, sources: [name], created: created, commands: commands
-                    ).utf8)
+                    HTMLReport.render(decisions, summary: summary, context: context, commands: commands).utf8)
             },
         ]
         let applied = decisions.flatMap { decision in decision.payments.map { (decision, $0) } }
@@ -343,6 +350,38 @@ package final class ReconciliationRun {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
         return String(name[..<dot])
+    }
+
+    /// The refunds earlier runs applied to each credit note these decisions name.
+    private static func earlierRefunds(
+        of decisions: [RefundDecision], in store: any ReconciliationStore
+    ) throws
+        -> [String: [AppliedRefund]]
+    {
+        var earlier: [String: [AppliedRefund]] = [:]
+        for number in Set(decisions.compactMap(\.creditNote)) {
+            let applied = try store.appliedRefunds(creditNote: number)
+            if !applied.isEmpty { earlier[number] = applied }
+        }
+        return earlier
+    }
+
+    /// `path` as seen from `folder` (for links in the report): `../refunds.csv`.
+    static func relativePath(to path: String, from folder: String) -> String {
+        let current = FileManager.default.currentDirectoryPath
+        func parts(_ p: String) -> [String] {
+            let absolute = p.hasPrefix("/") ? p : current + "/" + p
+            var out: [String] = []
+            for part in absolute.split(separator: "/") where part != "." {
+                if part == ".." { _ = out.popLast() } else { out.append(String(part)) }
+            }
+            return out
+        }
+        let to = parts(path)
+        let from = parts(folder)
+        var shared = 0
+        while shared < min(to.count, from.count) && to[shared] == from[shared] { shared += 1 }
+        return (Array(repeating: "..", count: from.count - shared) + to[shared...]).joined(separator: "/")
     }
 
     static func timestamp() -> String {

@@ -12,6 +12,12 @@ final class MemoryLedger: ReconciliationStore {
     var completed: [[RefundDecision]] = []
     /// Refunds seen by completed runs, by "system/id".
     var sightings: [String: RefundSighting] = [:]
+    /// Refunds applied by earlier runs, for the report.
+    var appliedRefunds: [AppliedRefund] = []
+
+    func appliedRefunds(creditNote: String) throws -> [AppliedRefund] {
+        appliedRefunds.filter { $0.refund.creditNote == creditNote }
+    }
 
     func add(
         creditNote number: String, order: String, gross: String, currency: Currency = .gbp,

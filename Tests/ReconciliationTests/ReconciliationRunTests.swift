@@ -3,6 +3,7 @@ import Foundation
 import KCCModel
 import KCCPaymentImport
 import KCCTestSupport
+import Ledger
 import Logging
 import PackageInterface
 import PackageRegistry
@@ -70,7 +71,7 @@ struct ReconciliationRunTests {
         let html = try #require(TestFiles.read(folder + "/linnworks-refunds.reconciliation-report.html"))
         #expect(
             html.contains("skipped-unmatched-order") && html.contains("kccbridge resolve 9003")
-                && !html.contains("<script"))
+                && !html.contains("<script src") && !html.contains("<link "), "self-contained: nothing fetched")
         #expect(ledger.completed.count == 1)
     }
 
@@ -341,12 +342,29 @@ struct ReconciliationGoldenTests {
 
     @Test("the KCC payment import, the report and its totals for the Linnworks fixture, byte for byte")
     func golden() throws {
-        let folder = TestFiles.makeFolder()
+        // The refund file sits beside the output folder, so the report's link to it is the same on every machine.
+        let base = TestFiles.makeFolder()
+        let folder = base + "/out"
+        try FileManager.default.copyItem(
+            atPath: fixtures + "/linnworks-refunds.csv", toPath: base + "/linnworks-refunds.csv")
         var options = ReconcileOptions(outputFolder: folder)
         options.createdAt = "2026-11-21T09:30:00Z"
+        options.timeZone = TimeZone(identifier: "Europe/London")!
+        options.ledgerName = "ledger.sqlite"
         options.send(to: ["xero-xml", "qbd-iif"])
-        let report = ReconciliationRun(store: ReconciliationRunTests.sampleLedger(), logger: Logger(label: "test"))
-            .reconcile(fixtures + "/linnworks-refunds.csv", displayName: "linnworks-refunds.csv", options: options)
+        let ledger = ReconciliationRunTests.sampleLedger()
+        // An earlier run applied 5.00 to the credit note refund 9002 matches: the report names it.
+        let earlier = try Money(parsing: "5.00", currency: .gbp)
+        ledger.applied["CRN-004609"] = earlier
+        ledger.appliedRefunds = [
+            AppliedRefund(
+                refund: RefundApplication(
+                    refundID: "8001", sourceSystem: "linnworks", creditNote: "CRN-004609", amount: earlier),
+                run: RunID(3), appliedAt: Timestamp(CalendarDate(year: 2026, month: 11, day: 2)!))
+        ]
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let report = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
+            .reconcile(base + "/linnworks-refunds.csv", displayName: "linnworks-refunds.csv", options: options)
         #expect(report.failure == nil)
         let produced = TestFiles.names(in: folder)
         if ProcessInfo.processInfo.environment["KCCBRIDGE_UPDATE_GOLDEN"] == "1" {

@@ -127,6 +127,7 @@ struct Reconcile: ParsableCommand {
         }
         options.textPolicy = configuration.textCells
         options.commands = ResolveCommands(ledger: location.path)
+        options.ledgerName = location.resolved
         var inputs = RefundWriterInputs()
         let targets = refundTargets.map { $0.lowercased() }
         // The packages that need their own credit-note ids read them (QuickBooks Desktop: TxnIDs).
