@@ -61,6 +61,7 @@ package struct RefundFile: Sendable {
     /// that recognises its start; anything else that starts like text with
     /// commas is CSV. A file it cannot place is an error, never a guess.
     package func sniff(_ path: String, _ name: String) throws(FileRefusal) -> String {
+        // A KCC batch given to reconcile is said to be one, whatever its encoding.
         guard let head = FileHead.bytes(path) else {
             throw FileRefusal(at: SourceLocation(file: name), "the file cannot be read or is empty")
         }
@@ -72,6 +73,9 @@ package struct RefundFile: Sendable {
             )
         }
         if head.first == UInt8(ascii: "<") {
+            if Array(head).firstRange(of: Array("<KCCExportBatch".utf8)) != nil {
+                throw FileRefusal.batchNotRefunds(name, "its root element is <KCCExportBatch>")
+            }
             throw FileRefusal(
                 at: SourceLocation(file: name),
                 "this XML is not a refund file any package reads (\(readers.map(\.summary).joined(separator: "; "))); name the format with --from"
@@ -82,6 +86,16 @@ package struct RefundFile: Sendable {
         throw FileRefusal(
             at: SourceLocation(file: name, line: 1),
             "the file is not XML and its first line has no commas, so it is not a refund CSV either; name the format with --from"
+        )
+    }
+}
+
+extension FileRefusal {
+    /// A KCC export batch given where refunds are read: the sentence that says so, and what to run instead.
+    package static func batchNotRefunds(_ name: String, _ evidence: String, line: Int? = nil) -> FileRefusal {
+        FileRefusal(
+            at: SourceLocation(file: name, line: line),
+            "this is a KCC export batch (\(evidence)), not a refund file: convert it with kccbridge convert \(name) --to TARGET --out DIR; reconcile reads the refunds read back from Xero, QuickBooks or a sales channel"
         )
     }
 }

@@ -103,6 +103,38 @@ struct ConsoleTests {
         #expect(run.status == 3 && run.stderr.contains("cannot be made"))
     }
 
+    @Test("the wrong kind of document says what it is and what to run instead (exit 3, nothing written)")
+    func wrongKind() throws {
+        let folder = try temporaryFolder()
+        let refunds = folder.appendingPathComponent("refunds.csv")
+        try "RefundId,OrderNumber,Amount,Currency,Date\r\nR-1,SO-1,5.00,GBP,2026-11-20\r\n"
+            .write(to: refunds, atomically: true, encoding: .utf8)
+        let convert = try Run(["convert", refunds.path, "--to", "xero-csv", "--out", folder.path, "--no-ledger"])
+        #expect(convert.status == 3)
+        #expect(
+            convert.stderr.contains("this CSV is not a KCC export batch")
+                && convert.stderr.contains("kccbridge reconcile"))
+        let out = folder.appendingPathComponent("out").path
+        for batch in ["samples/batch-2026-11.csv", "samples/batch-2026-11.xml"] {
+            let reconcile = try Run([
+                "reconcile", batch, "--out", out, "--ledger", folder.appendingPathComponent("l.sqlite").path,
+            ])
+            #expect(reconcile.status == 3)
+            #expect(
+                reconcile.stderr.contains("this is a KCC export batch")
+                    && reconcile.stderr.contains("kccbridge convert \(batch)"))
+        }
+        // A file made for Xero, given back to convert.
+        let xero = try Run(["convert", "samples/batch-2026-11.csv", "--to", "xero-xml", "--out", out, "--no-ledger"])
+        #expect(xero.status == 0)
+        let again = try Run([
+            "convert", out + "/batch-2026-11.xero-invoices.xml", "--to", "xero-csv", "--out", out + "/2", "--no-ledger",
+        ])
+        #expect(
+            again.status == 3
+                && again.stderr.contains("its root element is <Invoices>, where a batch starts with <KCCExportBatch>"))
+    }
+
     @Test("check --to applies the configuration's mapping as convert would: a tax code it lacks is held back")
     func checkMapping() throws {
         let folder = try temporaryFolder()

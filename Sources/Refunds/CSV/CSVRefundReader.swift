@@ -199,6 +199,10 @@ enum CSVRefundReader {
                 "this header fits several refund profiles (\(candidates.map(\.name).joined(separator: ", "))); name one with --from"
             )
         }
+        if names.contains(CSVProfile.normalise("RecordType")) && names.contains(CSVProfile.normalise("DocNumber")) {
+            throw FileRefusal.batchNotRefunds(
+                location.file, "its header has RecordType and DocNumber", line: location.line)
+        }
         // Closest first: the largest share of a profile's signature present, then the most headers.
         let close = all.map { ($0, $0.signatureMatches(names)) }.filter { $0.1 > 0 }.sorted { a, b in
             let (left, right) = (a.1 * b.0.signature.count, b.1 * a.0.signature.count)

@@ -36,7 +36,15 @@ struct CSVBatchHeader: Sendable {
             columns[field] = index
             labels[field] = name
         }
-        let missing = BatchField.allCases.filter { $0.isRequiredColumn && columns[$0] == nil }
+        let required = BatchField.allCases.filter(\.isRequiredColumn)
+        let missing = required.filter { columns[$0] == nil }
+        // Most of them missing: not a batch with a column wrong, but another kind of file.
+        if missing.count * 2 > required.count {
+            throw BatchFileError(
+                at: at,
+                "this CSV is not a KCC export batch: its header has \(required.count - missing.count) of the \(required.count) columns a batch has (\(required.prefix(4).map(\.name).joined(separator: ", ")) …); a refund file read back from an accounting package or a sales channel goes to kccbridge reconcile; the whole file is refused"
+            )
+        }
         if !missing.isEmpty {
             let names = missing.map(\.name).joined(separator: ", ")
             throw BatchFileError(

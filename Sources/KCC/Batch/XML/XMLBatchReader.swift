@@ -31,6 +31,14 @@ final class XMLBatchReader: BatchReader {
             throw BatchFileError(at: SourceLocation(file: displayName), because: error)
         }
 
+        // Another kind of XML (an accounting package's file) is named as such, before the schema speaks.
+        if let root = Self.rootElement(path, maxBytes: options.maxFileBytes), root.name != "KCCExportBatch" {
+            throw BatchFileError(
+                at: SourceLocation(file: displayName, line: root.line),
+                "this XML is not a KCC export batch: its root element is <\(root.name)>, where a batch starts with <KCCExportBatch>; a file read back from an accounting package goes to kccbridge reconcile; the whole file is refused"
+            )
+        }
+
         // Pass 1: validate, collect customers and survey document numbers.
         var survey = BatchSurvey()
         var customers: [String: (customer: Customer, line: Int)] = [:]
@@ -300,6 +308,15 @@ final class XMLBatchReader: BatchReader {
 
     /// A field's name in messages (``labels`` has every field; the fallback only satisfies the type).
     static func label(_ field: BatchField) -> String { labels[field] ?? field.name }
+
+    /// The first element of the file, when it can be read at all (what cannot is said by the schema pass).
+    private static func rootElement(_ path: String, maxBytes: Int) -> XMLElementStart? {
+        guard let reader = try? XMLPullReader(path: path, maxBytes: maxBytes) else { return nil }
+        while let event = try? reader.next() {
+            if case .startElement(let element) = event { return element }
+        }
+        return nil
+    }
 
     private static func refusal(_ error: XMLReadError, _ file: String) -> BatchFileError {
         BatchFileError(at: SourceLocation(file: file, line: error.line > 0 ? error.line : nil), because: error)
