@@ -90,11 +90,11 @@ package struct PackageSet: Sendable {
 
     // MARK: Configuration
 
-    /// Every section the packages read (once each, though two packages may share one), then `refunds:`.
+    /// Every section the packages read (once each, though two packages may share one), then `refunds:` and `routes:`.
     package var configurationSections: [any ConfigurationSection.Type] {
         var seen: Set<String> = []
         var sections: [any ConfigurationSection.Type] = []
-        for section in packages.compactMap(\.configurationSection) + [RefundSettings.self]
+        for section in packages.compactMap(\.configurationSection) + [RefundSettings.self, WatchRoutes.self]
         where seen.insert(section.key).inserted {
             sections.append(section)
         }

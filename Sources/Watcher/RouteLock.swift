@@ -11,7 +11,7 @@ final class RouteLock {
     struct Busy: Error, CustomStringConvertible {
         var root: String
         var description: String {
-            "another kccbridge watch is working on \(root); one watcher per route (stop it first, or let cron's --once wait for it)"
+            "another kccbridge watch is working on the route of \(root); one watcher per route (stop it first, or let cron's --once wait for it)"
         }
     }
 

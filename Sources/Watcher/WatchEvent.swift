@@ -13,6 +13,16 @@ package struct WatchEvent: Sendable, Hashable, CustomStringConvertible {
         case recovered
         /// Not taken yet: it may still be being written.
         case waiting
+        /// Taken from the inbox into work/; processing starts.
+        case pickedUp = "picked-up"
+        /// Not taken: the route's patterns do not match its name.
+        case ignored
+        /// The watcher started on a route.
+        case started
+        /// A stop was asked for; the file in hand is finished first.
+        case stopping
+        /// The watcher stopped.
+        case stopped
     }
 
     package var file: String
@@ -28,7 +38,8 @@ package struct WatchEvent: Sendable, Hashable, CustomStringConvertible {
     }
 
     package var description: String {
-        let timing = outcome == .recovered || outcome == .waiting ? "" : String(format: " in %.2f s", seconds)
+        let timed: Set<Outcome> = [.done, .duplicate, .failed]
+        let timing = timed.contains(outcome) ? String(format: " in %.2f s", seconds) : ""
         return "\(file): \(outcome.rawValue): \(detail)\(timing)"
     }
 }

@@ -26,7 +26,10 @@ import Refunds
 ///   every file left in `work/` is finished: targets whose run committed are
 ///   skipped, the others are done now; a file whose outcome was recorded is
 ///   just moved on.
-package final class Watcher {
+///
+/// A watcher is used by one thread at a time (its route's queue, or the
+/// thread draining it); only `fileInHand` is read from others, under a lock.
+package final class Watcher: @unchecked Sendable {
     package let route: WatchRoute
     private let ledger: Ledger
     private let logger: Logger
@@ -37,8 +40,11 @@ package final class Watcher {
     private var nextArrival: UInt64 = 0
     /// Names the kernel reported as renamed in, not yet claimed.
     private var recentlyRenamed: Set<String> = []
-    /// Names that could not be claimed, reported once.
+    /// Names that could not be claimed, or that the route does not take, reported once.
     private var unclaimable: Set<String> = []
+    /// The file being processed now (for the log when a stop begins); read from other threads.
+    private let inHandLock = NSLock()
+    private var inHandName: String?
     /// Held while this watcher runs: one watcher per route.
     private let lock: RouteLock
 
@@ -50,57 +56,82 @@ package final class Watcher {
         for folder in route.folders {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        self.lock = try RouteLock(path: route.state + "/watch.lock", root: route.root)
+        self.lock = try RouteLock(path: route.state + "/watch.lock", root: route.inbox)
     }
 
     // MARK: Running
 
-    /// Processes what is in the inbox now (files still being written wait for
-    /// the next run) and returns how many files failed.
+    /// The file being processed now, if any.
+    package var fileInHand: String? {
+        inHandLock.lock()
+        defer { inHandLock.unlock() }
+        return inHandName
+    }
+
+    private func setInHand(_ name: String?) {
+        inHandLock.lock()
+        inHandName = name
+        inHandLock.unlock()
+    }
+
+    /// `--once`: processes every file that is in the inbox now, waiting for
+    /// each one still being written until it has been unchanged for the quiet
+    /// period, and returns how many failed or were left (a file that never
+    /// stops changing is left after `patience`, and counts).
     @discardableResult
-    package func runOnce(shouldStop: () -> Bool = { false }) throws -> Int {
+    package func drain(patience: Duration? = nil, shouldStop: () -> Bool = { false }) throws -> Int {
         var failures = try recover()
-        let (ready, waiting) = try eligible(renamedIn: [])
-        for candidate in ready {
-            if shouldStop() { break }
-            if try claimAndProcess(candidate) == .failed { failures += 1 }
-        }
-        if let waiting {
-            onEvent(
-                WatchEvent(
-                    file: waiting, outcome: .waiting,
-                    detail:
-                        "changed within the last \(route.quietPeriod) and may still be written; it and any file after it are left for the next run"
-                ))
+        let patience = patience ?? max(route.quietPeriod * 10, .seconds(30))
+        var pending = Set(try Self.names(in: route.inbox).filter(route.takes))
+        var waitingSince: [String: ContinuousClock.Instant] = [:]
+        while !pending.isEmpty && !shouldStop() {
+            let (ready, waiting) = try eligible(renamedIn: [])
+            var progressed = false
+            for candidate in ready where pending.contains(candidate.name) {
+                if shouldStop() { return failures }
+                pending.remove(candidate.name)
+                progressed = true
+                if try claimAndProcess(candidate) == .failed { failures += 1 }
+            }
+            // Gone from the inbox (taken by someone else, or moved away): nothing to wait for.
+            pending.formIntersection(try Self.names(in: route.inbox))
+            guard !progressed, let waiting else { continue }
+            let first = waitingSince[waiting] == nil
+            let since = waitingSince[waiting] ?? clock.now
+            waitingSince[waiting] = since
+            if clock.now - since > patience {
+                onEvent(
+                    WatchEvent(
+                        file: waiting, outcome: .waiting,
+                        detail:
+                            "still changing after \(patience); it and the files after it are left for the next run"))
+                return failures + pending.count
+            }
+            if first {
+                onEvent(
+                    WatchEvent(
+                        file: waiting, outcome: .waiting,
+                        detail: "changed within the last \(route.quietPeriod); waiting until it is unchanged that long")
+                )
+            }
+            Thread.sleep(forTimeInterval: min(0.25, max(0.05, Double(route.quietPeriod.components.seconds) / 4)))
         }
         return failures
     }
 
-    /// Runs until `shouldStop` says so: kernel notifications for fast pick-up,
-    /// a rescan every `rescanInterval` as a safety net. The file in hand is
-    /// always finished before stopping.
-    package func run(shouldStop: () -> Bool) throws {
-        _ = try recover()
-        let notifier = InboxNotifier(folder: route.inbox)
-        // Never spin: even a quiet period of 0 waits a little between scans.
-        let pause = max(min(route.rescanInterval, route.quietPeriod), .milliseconds(100))
-        while !shouldStop() {
-            let renamed = notifier?.takeRenamedIn() ?? []
-            do {
-                for candidate in try eligible(renamedIn: renamed).ready {
-                    if shouldStop() { return }
-                    _ = try claimAndProcess(candidate)
-                }
-            } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
-                // Someone removed a folder of the route: make it again and carry on.
-                for folder in route.folders {
-                    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                }
+    /// One look at the inbox: claims and processes every file ready now, in
+    /// arrival order, until `shouldStop` says so. `renamedIn` are names the
+    /// kernel saw renamed in (complete by the sender's word).
+    package func processReady(renamedIn: Set<String>, shouldStop: () -> Bool) throws {
+        do {
+            for candidate in try eligible(renamedIn: renamedIn).ready {
+                if shouldStop() { return }
+                _ = try claimAndProcess(candidate)
             }
-            if let notifier {
-                notifier.wait(pause)
-            } else {
-                Thread.sleep(forTimeInterval: 0.2)
+        } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
+            // Someone removed a folder of the route: make it again and carry on.
+            for folder in route.folders {
+                try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             }
         }
     }
@@ -143,6 +174,17 @@ package final class Watcher {
     func eligible(renamedIn: Set<String>) throws -> (ready: [Candidate], waiting: String?) {
         var present: [(name: String, modified: Int64)] = []
         for name in try Self.names(in: route.inbox) where !WatchRoute.isInFlight(name) {
+            guard route.takes(name) else {
+                if unclaimable.insert(name).inserted {
+                    onEvent(
+                        WatchEvent(
+                            file: name, outcome: .ignored,
+                            detail:
+                                "does not match the route's patterns (\(route.patterns.joined(separator: ", "))); it stays in the inbox"
+                        ))
+                }
+                continue
+            }
             var info = stat()
             guard stat(route.inbox + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
             present.append((name, Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)))
@@ -197,6 +239,7 @@ package final class Watcher {
         try DurableFile.syncFolder(of: route.work + "/" + claimed)
         try DurableFile.syncFolder(of: route.inbox + "/" + candidate.name)
         Failpoint.hit("watch:after-claim")
+        onEvent(WatchEvent(file: candidate.name, outcome: .pickedUp, detail: "taken from the inbox as work/\(claimed)"))
         return try process(claimed: claimed, resuming: false)
     }
 
@@ -204,6 +247,8 @@ package final class Watcher {
 
     /// Processes `work/<claimed>` to the end: outputs, ledger, then the move out of `work/`.
     func process(claimed: String, resuming: Bool) throws -> WatchEvent.Outcome {
+        setInHand(Self.originalName(claimed))
+        defer { setInHand(nil) }
         let start = clock.now
         let path = route.work + "/" + claimed
         let original = Self.originalName(claimed)

@@ -12,7 +12,7 @@ import Darwin
 /// Exit codes, the same for every command (`ExitStatus`): 0 all clean, 1 something
 /// needs a person, 2 the command itself was wrong, 3 nothing could be written, 130 stopped by Ctrl-C.
 @main
-struct KCCBridge: ParsableCommand {
+struct KCCBridge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kccbridge",
         abstract: "Moves money documents between Khaos Control Cloud and Xero or QuickBooks, through files.",
@@ -24,7 +24,7 @@ struct KCCBridge: ParsableCommand {
         ]
     )
 
-    static func main() {
+    static func main() async {
         // Libraries log through the Logger they are given; here it goes to
         // standard error, quiet unless KCCBRIDGE_LOG_LEVEL says otherwise.
         let level = ProcessInfoLevel.fromEnvironment()
@@ -35,7 +35,11 @@ struct KCCBridge: ParsableCommand {
         }
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch {
             if exitCode(for: error) == .validationFailure {
                 printError(fullMessage(for: error))

@@ -6,9 +6,16 @@ final class WatchProcess {
     let process = Process()
     let output = Pipe()
 
-    init(root: URL, quietSeconds: Double = 0.3, environment: [String: String] = [:]) throws {
+    convenience init(root: URL, quietSeconds: Double = 0.3, environment: [String: String] = [:]) throws {
+        try self.init(
+            ["watch", root.path, "--to", "xero-csv", "--quiet-seconds", "\(quietSeconds)"], environment: environment)
+    }
+
+    /// `kccbridge` with these arguments, in `folder`.
+    init(_ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:]) throws {
         process.executableURL = Run.binary
-        process.arguments = ["watch", root.path, "--to", "xero-csv", "--quiet-seconds", "\(quietSeconds)"]
+        process.arguments = arguments
+        if let folder { process.currentDirectoryURL = folder }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = output
         process.standardError = output
