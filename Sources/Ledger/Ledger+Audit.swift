@@ -12,7 +12,8 @@ extension Ledger {
         let (documents, refunds, resolutions) = try read { db in
             (
                 try Row.fetchAll(
-                    db, sql: "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) WHERE d.number = ? ORDER BY d.id",
+                    try db.cachedStatement(
+                        sql: "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) WHERE d.number = ? ORDER BY d.id"),
                     arguments: [number]
                 )
                 .map { row throws(LedgerError) in try Rows.document(row) },
@@ -72,8 +73,10 @@ extension Ledger {
     /// an empty list when the file is sound, else one line per problem.
     package func checkIntegrity() throws(LedgerError) -> [String] {
         try read { db in
-            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
-            let keys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").map { row in
+            let integrity = try String.fetchAll(try db.cachedStatement(sql: "PRAGMA integrity_check")).filter {
+                $0 != "ok"
+            }
+            let keys = try Row.fetchAll(try db.cachedStatement(sql: "PRAGMA foreign_key_check")).map { row in
                 "\(row[0] as String? ?? "?") row \(row[1] as Int64? ?? 0) points to a missing \(row[2] as String? ?? "?") row"
             }
             return integrity + keys
@@ -108,7 +111,8 @@ extension Ledger {
     package func exportCSV(table: ExportTable, to sink: any ByteSink) throws {
         let writer = CSVWriter()
         try read { db in
-            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM \(table.rawValue) ORDER BY rowid")
+            let cursor = try Row.fetchCursor(
+                try db.cachedStatement(sql: "SELECT * FROM \(table.rawValue) ORDER BY rowid"))
             var buffer: [UInt8] = []
             var wroteHeader = false
             while let row = try cursor.next() {

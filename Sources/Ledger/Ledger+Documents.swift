@@ -63,7 +63,7 @@ extension Ledger {
         var stoppedBy: (any Error)?
         try read { db in
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) ORDER BY d.id")
+                try db.cachedStatement(sql: "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) ORDER BY d.id"))
             while let row = try rows.next() {
                 let document = try Rows.document(row)
                 do {
@@ -82,7 +82,8 @@ extension Ledger {
     ) throws(LedgerError) -> [LedgerDocument] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) WHERE \(condition) ORDER BY d.id",
+                try db.cachedStatement(
+                    sql: "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) WHERE \(condition) ORDER BY d.id"),
                 arguments: arguments
             )
             .map { row throws(LedgerError) in try Rows.document(row) }

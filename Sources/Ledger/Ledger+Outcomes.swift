@@ -7,18 +7,18 @@ extension Ledger {
     package func pendingRefunds() throws(LedgerError) -> [RefundOutcomeRecord] {
         try read { db in
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT o.* FROM refund_outcome o
-                    WHERE o.outcome NOT IN ('matched', 'matched-by-order', 'partial', 'duplicate', 'ignored')
-                      AND (o.outcome IN ('conflict', 'reversal')
-                           OR NOT EXISTS (SELECT 1 FROM applied_refund a WHERE a.source_system = o.source_system AND a.refund_id = o.refund_id))
-                      AND NOT EXISTS (SELECT 1 FROM resolution r WHERE r.refund_id = o.refund_id AND r.decision = 'ignore'
-                                      AND (r.source_system IS NULL OR r.source_system = o.source_system)
-                                      AND r.id = (SELECT MAX(id) FROM resolution WHERE refund_id = o.refund_id
-                                                  AND (source_system IS NULL OR source_system = o.source_system)))
-                    ORDER BY o.seen_at, o.source_file, o.source_line
-                    """)
+                try db.cachedStatement(
+                    sql: """
+                        SELECT o.* FROM refund_outcome o
+                        WHERE o.outcome NOT IN ('matched', 'matched-by-order', 'partial', 'duplicate', 'ignored')
+                          AND (o.outcome IN ('conflict', 'reversal')
+                               OR NOT EXISTS (SELECT 1 FROM applied_refund a WHERE a.source_system = o.source_system AND a.refund_id = o.refund_id))
+                          AND NOT EXISTS (SELECT 1 FROM resolution r WHERE r.refund_id = o.refund_id AND r.decision = 'ignore'
+                                          AND (r.source_system IS NULL OR r.source_system = o.source_system)
+                                          AND r.id = (SELECT MAX(id) FROM resolution WHERE refund_id = o.refund_id
+                                                      AND (source_system IS NULL OR source_system = o.source_system)))
+                        ORDER BY o.seen_at, o.source_file, o.source_line
+                        """))
             return rows.map(Self.outcomeRecord)
         }
     }
@@ -27,7 +27,7 @@ extension Ledger {
     package func refundOutcome(refundID: String, sourceSystem: String) throws(LedgerError) -> RefundOutcomeRecord? {
         try read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM refund_outcome WHERE source_system = ? AND refund_id = ?",
+                try db.cachedStatement(sql: "SELECT * FROM refund_outcome WHERE source_system = ? AND refund_id = ?"),
                 arguments: [sourceSystem, refundID]
             ).map(Self.outcomeRecord)
         }
@@ -37,14 +37,14 @@ extension Ledger {
     package func refundOutcomes(refundID: String) throws(LedgerError) -> [RefundOutcomeRecord] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM refund_outcome WHERE refund_id = ? ORDER BY source_system",
+                try db.cachedStatement(sql: "SELECT * FROM refund_outcome WHERE refund_id = ? ORDER BY source_system"),
                 arguments: [refundID]
             ).map(Self.outcomeRecord)
         }
     }
 
     static func remember(_ outcome: RefundOutcomeRecord, run: RunID, at time: Timestamp, in db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO refund_outcome (source_system, refund_id, outcome, reason, credit_note, order_number, amount_minor,
                                             currency, source_file, source_line, run_id, seen_at, refund_date)
@@ -57,14 +57,14 @@ extension Ledger {
                     source_file = excluded.source_file, source_line = excluded.source_line, run_id = excluded.run_id,
                     seen_at = excluded.seen_at,
                     refund_date = CASE WHEN excluded.outcome = 'conflict' THEN refund_outcome.refund_date ELSE excluded.refund_date END
-                """,
-            arguments: [
-                outcome.sourceSystem, outcome.refundID, outcome.outcome, outcome.reason, outcome.creditNote,
-                outcome.orderNumber,
-                outcome.amount?.minorUnits, outcome.amount?.currency.code, outcome.sourceFile, outcome.sourceLine,
-                run.rawValue,
-                time.iso8601, outcome.date?.description,
-            ])
+                """
+        ).execute(arguments: [
+            outcome.sourceSystem, outcome.refundID, outcome.outcome, outcome.reason, outcome.creditNote,
+            outcome.orderNumber,
+            outcome.amount?.minorUnits, outcome.amount?.currency.code, outcome.sourceFile, outcome.sourceLine,
+            run.rawValue,
+            time.iso8601, outcome.date?.description,
+        ])
     }
 
     static func outcomeRecord(_ row: Row) -> RefundOutcomeRecord {

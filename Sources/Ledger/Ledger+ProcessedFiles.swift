@@ -14,9 +14,9 @@ extension Ledger {
         _ = try Self.nonEmpty(outcome.rawValue, "the outcome")
         try write { db in
             if let run, try Self.fetchRun(run, in: db) == nil { throw Self.unknown(run) }
-            try db.execute(
-                sql: "INSERT INTO processed_file (sha256, name, outcome, run_id, processed_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [file.sha256, name, outcome.rawValue, run?.rawValue, file.processedAt.iso8601]
+            try db.cachedStatement(
+                sql: "INSERT INTO processed_file (sha256, name, outcome, run_id, processed_at) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [file.sha256, name, outcome.rawValue, run?.rawValue, file.processedAt.iso8601]
             )
         }
         return file
@@ -27,9 +27,10 @@ extension Ledger {
         let sha256 = try Self.sha256(sha256)
         return try read { db in
             try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT sha256, name, outcome, run_id, processed_at FROM processed_file WHERE sha256 = ? ORDER BY id",
+                try db.cachedStatement(
+                    sql:
+                        "SELECT sha256, name, outcome, run_id, processed_at FROM processed_file WHERE sha256 = ? ORDER BY id"
+                ),
                 arguments: [sha256]
             ).map { row in
                 let name: String = row["name"]

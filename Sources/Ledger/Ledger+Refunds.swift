@@ -41,10 +41,10 @@ extension Ledger {
     package func isOrderKnown(_ orderNumber: String) throws(LedgerError) -> Bool {
         try read { db in
             try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM exported_document WHERE order_number = ? AND kind IN ('INVOICE', 'PAYMENT'))
-                    """, arguments: [orderNumber]) ?? false
+                try db.cachedStatement(
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM exported_document WHERE order_number = ? AND kind IN ('INVOICE', 'PAYMENT'))
+                        """), arguments: [orderNumber]) ?? false
         }
     }
 
@@ -129,20 +129,22 @@ extension Ledger {
             // Acknowledging a reversal says the payment was reversed in KCC: the credit note is open again by that much.
             if decision == .ignore, let sourceSystem,
                 try String.fetchOne(
-                    db, sql: "SELECT outcome FROM refund_outcome WHERE source_system = ? AND refund_id = ?",
+                    try db.cachedStatement(
+                        sql: "SELECT outcome FROM refund_outcome WHERE source_system = ? AND refund_id = ?"),
                     arguments: [sourceSystem, refundID]) == "reversal"
             {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE applied_refund SET reversed_at = ? WHERE source_system = ? AND refund_id = ? AND reversed_at IS NULL
-                        """, arguments: [resolution.decidedAt.iso8601, sourceSystem, refundID])
+                        """
+                ).execute(arguments: [resolution.decidedAt.iso8601, sourceSystem, refundID])
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO resolution (refund_id, source_system, decision, note, decided_by, decided_at)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [refundID, sourceSystem, decision.text, note, person, resolution.decidedAt.iso8601]
+                    """
+            ).execute(arguments: [refundID, sourceSystem, decision.text, note, person, resolution.decidedAt.iso8601]
             )
         }
         logger.info(
@@ -198,16 +200,16 @@ extension Ledger {
                 "\(source) of \(refund.amount) is more than the \(balance.open) still open on \(balance.number) (gross \(balance.gross), \(balance.applied) refunded before)"
             )
         }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO applied_refund (refund_id, source_system, credit_note, amount_minor, currency, run_id, applied_at,
                                             refund_date)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                refund.refundID, refund.sourceSystem, refund.creditNote, refund.amount.minorUnits,
-                refund.amount.currency.code, run.rawValue, time.iso8601, refund.date?.description,
-            ]
+                """
+        ).execute(arguments: [
+            refund.refundID, refund.sourceSystem, refund.creditNote, refund.amount.minorUnits,
+            refund.amount.currency.code, run.rawValue, time.iso8601, refund.date?.description,
+        ]
         )
     }
 
@@ -220,15 +222,15 @@ extension Ledger {
         in db: Database, where condition: String, _ arguments: StatementArguments
     ) throws -> [CreditNoteBalance] {
         try Row.fetchAll(
-            db,
-            sql: """
-                SELECT d.number, d.order_number, d.related_invoice, d.customer_code, d.customer_name, d.document_date, d.currency, d.gross_minor,
-                       COALESCE(SUM(a.amount_minor), 0) AS applied_minor, COUNT(a.id) AS refund_count
-                FROM exported_document d LEFT JOIN applied_refund a ON a.credit_note = d.number AND a.reversed_at IS NULL
-                WHERE d.kind = 'CREDIT' AND \(condition)
-                  AND d.id = (SELECT MAX(id) FROM exported_document WHERE kind = 'CREDIT' AND number = d.number)
-                GROUP BY d.id ORDER BY d.id
-                """, arguments: arguments
+            try db.cachedStatement(
+                sql: """
+                    SELECT d.number, d.order_number, d.related_invoice, d.customer_code, d.customer_name, d.document_date, d.currency, d.gross_minor,
+                           COALESCE(SUM(a.amount_minor), 0) AS applied_minor, COUNT(a.id) AS refund_count
+                    FROM exported_document d LEFT JOIN applied_refund a ON a.credit_note = d.number AND a.reversed_at IS NULL
+                    WHERE d.kind = 'CREDIT' AND \(condition)
+                      AND d.id = (SELECT MAX(id) FROM exported_document WHERE kind = 'CREDIT' AND number = d.number)
+                    GROUP BY d.id ORDER BY d.id
+                    """), arguments: arguments
         ).map { row in
             let number: String = row["number"]
             let gross = try Rows.money(row["gross_minor"], row["currency"], of: "credit note \(number)")
@@ -246,11 +248,11 @@ extension Ledger {
         in db: Database, where condition: String, _ arguments: StatementArguments
     ) throws -> [AppliedRefund] {
         try Row.fetchAll(
-            db,
-            sql: """
-                SELECT refund_id, source_system, credit_note, amount_minor, currency, run_id, applied_at, refund_date
-                FROM applied_refund WHERE \(condition) ORDER BY id
-                """, arguments: arguments
+            try db.cachedStatement(
+                sql: """
+                    SELECT refund_id, source_system, credit_note, amount_minor, currency, run_id, applied_at, refund_date
+                    FROM applied_refund WHERE \(condition) ORDER BY id
+                    """), arguments: arguments
         ).map { row in
             let id: String = row["refund_id"]
             let refund = RefundApplication(
@@ -268,11 +270,11 @@ extension Ledger {
         in db: Database, where condition: String, _ arguments: StatementArguments
     ) throws -> [Resolution] {
         try Row.fetchAll(
-            db,
-            sql: """
-                SELECT refund_id, source_system, decision, note, decided_by, decided_at FROM resolution WHERE \(condition)
-                ORDER BY id
-                """, arguments: arguments
+            try db.cachedStatement(
+                sql: """
+                    SELECT refund_id, source_system, decision, note, decided_by, decided_at FROM resolution WHERE \(condition)
+                    ORDER BY id
+                    """), arguments: arguments
         ).map { row in
             let id: String = row["refund_id"]
             guard let decision = Resolution.Decision(text: row["decision"]) else {

@@ -33,12 +33,12 @@ extension Ledger {
         var locked: RunID?
         do {
             let id = try write { db in
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO export_run (started_at, input_file, input_sha256, target, status, reexport, owner_pid)
                         VALUES (?, ?, ?, ?, 'pending', ?, ?)
-                        """,
-                    arguments: [startedAt.iso8601, plan.inputFile, sha256, target, plan.reexport, getpid()]
+                        """
+                ).execute(arguments: [startedAt.iso8601, plan.inputFile, sha256, target, plan.reexport, getpid()]
                 )
                 let id = RunID(db.lastInsertedRowID)
                 let insert = try db.cachedStatement(sql: "INSERT INTO export_run_output (run_id, path) VALUES (?, ?)")
@@ -74,8 +74,7 @@ extension Ledger {
         guard !LocalFiles.exists(path) else { throw Self.outputExists(path) }
         try write { db in
             _ = try Self.pendingRun(id, in: db, toBe: "given another output")
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO export_run_output (run_id, path) VALUES (?, ?)",
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO export_run_output (run_id, path) VALUES (?, ?)").execute(
                 arguments: [id.rawValue, path])
         }
     }
@@ -153,10 +152,9 @@ extension Ledger {
             for outcome in outcomes {
                 try Self.remember(outcome, run: id, at: finishedAt, in: db)
             }
-            try db.execute(
-                sql: "UPDATE export_run SET status = 'committed', finished_at = ? WHERE id = ?",
-                arguments: [finishedAt.iso8601, id.rawValue]
-            )
+            try db.cachedStatement(sql: "UPDATE export_run SET status = 'committed', finished_at = ? WHERE id = ?")
+                .execute(arguments: [finishedAt.iso8601, id.rawValue]
+                )
         }
         release(id)
         logger.info(
@@ -229,12 +227,12 @@ extension Ledger {
     private func undo(_ run: ExportRun) throws(LedgerError) -> RecoveredRun {
         let claims = try read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT o.path, o.run_id, r.status FROM export_run_output o JOIN export_run r ON r.id = o.run_id
-                    WHERE o.run_id <> ? AND r.status <> 'rolled-back'
-                      AND o.path IN (SELECT path FROM export_run_output WHERE run_id = ?)
-                    """, arguments: [run.id.rawValue, run.id.rawValue])
+                try db.cachedStatement(
+                    sql: """
+                        SELECT o.path, o.run_id, r.status FROM export_run_output o JOIN export_run r ON r.id = o.run_id
+                        WHERE o.run_id <> ? AND r.status <> 'rolled-back'
+                          AND o.path IN (SELECT path FROM export_run_output WHERE run_id = ?)
+                        """), arguments: [run.id.rawValue, run.id.rawValue])
         }
         var claimedBy: [String: String] = [:]
         for row in claims {
@@ -288,7 +286,8 @@ extension Ledger {
     package func runs(status: ExportRun.Status? = nil) throws(LedgerError) -> [ExportRun] {
         try read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT \(Rows.runColumns) FROM export_run WHERE ?1 IS NULL OR status = ?1 ORDER BY id",
+                try db.cachedStatement(
+                    sql: "SELECT \(Rows.runColumns) FROM export_run WHERE ?1 IS NULL OR status = ?1 ORDER BY id"),
                 arguments: [status?.rawValue]
             )
             return try rows.map { row in try Rows.run(row, outputs: Self.outputs(of: RunID(row["id"]), in: db)) }
@@ -300,9 +299,10 @@ extension Ledger {
     package func committedRuns(inputSHA256: String) throws(LedgerError) -> [ExportRun] {
         try read { db in
             let rows = try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT \(Rows.runColumns) FROM export_run WHERE status = 'committed' AND input_sha256 = ? ORDER BY id",
+                try db.cachedStatement(
+                    sql:
+                        "SELECT \(Rows.runColumns) FROM export_run WHERE status = 'committed' AND input_sha256 = ? ORDER BY id"
+                ),
                 arguments: [inputSHA256]
             )
             return try rows.map { row in try Rows.run(row, outputs: Self.outputs(of: RunID(row["id"]), in: db)) }
@@ -341,7 +341,8 @@ extension Ledger {
     static func fetchRun(_ id: RunID, in db: Database) throws -> ExportRun? {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT \(Rows.runColumns) FROM export_run WHERE id = ?", arguments: [id.rawValue])
+                try db.cachedStatement(sql: "SELECT \(Rows.runColumns) FROM export_run WHERE id = ?"),
+                arguments: [id.rawValue])
         else {
             return nil
         }
@@ -350,7 +351,8 @@ extension Ledger {
 
     private static func outputs(of id: RunID, in db: Database) throws -> [String] {
         try String.fetchAll(
-            db, sql: "SELECT path FROM export_run_output WHERE run_id = ? ORDER BY id", arguments: [id.rawValue])
+            try db.cachedStatement(sql: "SELECT path FROM export_run_output WHERE run_id = ? ORDER BY id"),
+            arguments: [id.rawValue])
     }
 
     static func pendingRun(_ id: RunID, in db: Database, toBe verb: String) throws -> ExportRun {
@@ -368,11 +370,11 @@ extension Ledger {
 
     /// Rolls back `id` if it is still pending.
     private static func markRolledBack(_ id: RunID, at time: Timestamp, note: String, in db: Database) throws {
-        try db.execute(sql: "DELETE FROM staged_document WHERE run_id = ?", arguments: [id.rawValue])
-        try db.execute(
+        try db.cachedStatement(sql: "DELETE FROM staged_document WHERE run_id = ?").execute(arguments: [id.rawValue])
+        try db.cachedStatement(
             sql:
-                "UPDATE export_run SET status = 'rolled-back', finished_at = ?, note = ? WHERE id = ? AND status = 'pending'",
-            arguments: [time.iso8601, note, id.rawValue]
+                "UPDATE export_run SET status = 'rolled-back', finished_at = ?, note = ? WHERE id = ? AND status = 'pending'"
+        ).execute(arguments: [time.iso8601, note, id.rawValue]
         )
     }
 

@@ -44,7 +44,8 @@ extension Ledger {
         let id = run.id.rawValue
         let planned = Set(run.outputPaths)
         for file in try String.fetchAll(
-            db, sql: "SELECT DISTINCT output_file FROM staged_document WHERE run_id = ?", arguments: [id])
+            try db.cachedStatement(sql: "SELECT DISTINCT output_file FROM staged_document WHERE run_id = ?"),
+            arguments: [id])
         {
             guard planned.contains(file) else {
                 throw LedgerError(
@@ -59,14 +60,14 @@ extension Ledger {
         }
         if !run.reexport {
             if let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT s.kind, s.number FROM staged_document s
-                    WHERE s.run_id = ? AND EXISTS (
-                        SELECT 1 FROM exported_document d JOIN export_run r ON r.id = d.run_id
-                        WHERE d.target = ? AND d.number = s.number AND d.kind = s.kind AND r.status = 'committed')
-                    LIMIT 1
-                    """, arguments: [id, run.target])
+                try db.cachedStatement(
+                    sql: """
+                        SELECT s.kind, s.number FROM staged_document s
+                        WHERE s.run_id = ? AND EXISTS (
+                            SELECT 1 FROM exported_document d JOIN export_run r ON r.id = d.run_id
+                            WHERE d.target = ? AND d.number = s.number AND d.kind = s.kind AND r.status = 'committed')
+                        LIMIT 1
+                        """), arguments: [id, run.target])
             {
                 let kind = DocumentKind(rawValue: row["kind"]) ?? .invoice
                 let number: String = row["number"]
@@ -77,10 +78,10 @@ extension Ledger {
                 )
             }
             if let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT kind, number FROM staged_document WHERE run_id = ? GROUP BY kind, number HAVING COUNT(*) > 1 LIMIT 1
-                    """, arguments: [id])
+                try db.cachedStatement(
+                    sql: """
+                        SELECT kind, number FROM staged_document WHERE run_id = ? GROUP BY kind, number HAVING COUNT(*) > 1 LIMIT 1
+                        """), arguments: [id])
             {
                 let kind = DocumentKind(rawValue: row["kind"]) ?? .invoice
                 let number: String = row["number"]
@@ -88,7 +89,7 @@ extension Ledger {
                     .invalidValue, "\(kind.noun) \(number) is more than once among run \(run.id)'s documents")
             }
         }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO exported_document (run_id, kind, number, order_number, related_invoice, customer_code, customer_name,
                     document_date, currency, gross_minor, target, output_file, output_index, occurrence)
@@ -97,7 +98,8 @@ extension Ledger {
                     COALESCE((SELECT MAX(d.occurrence) FROM exported_document d WHERE d.target = ?1 AND d.number = s.number AND d.kind = s.kind), 0)
                         + ROW_NUMBER() OVER (PARTITION BY s.kind, s.number ORDER BY s.id)
                 FROM staged_document s WHERE s.run_id = ?2 ORDER BY s.id
-                """, arguments: [run.target, id])
-        try db.execute(sql: "DELETE FROM staged_document WHERE run_id = ?", arguments: [id])
+                """
+        ).execute(arguments: [run.target, id])
+        try db.cachedStatement(sql: "DELETE FROM staged_document WHERE run_id = ?").execute(arguments: [id])
     }
 }

@@ -30,7 +30,8 @@ enum LedgerSchema {
     static func migrate(_ pool: DatabasePool, path: String) throws {
         let (foreignTables, superseded) = try pool.read { db in
             let tables = try String.fetchAll(
-                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                try db.cachedStatement(
+                    sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))
             let known = Set([
                 "grdb_migrations", "export_run", "export_run_output", "exported_document", "applied_refund",
                 "resolution", "processed_file", "refund_outcome", "staged_document",
