@@ -38,6 +38,8 @@ package final class Ledger: Sendable {
     /// Runs this instance is writing or recovering. Its own locks do not
     /// exclude its own threads, so this set does.
     let activeRuns = Mutex<Set<RunID>>([])
+    /// The read transaction ``readingTogether(_:)`` holds open, and the thread it belongs to.
+    let sharedRead = Mutex<SharedRead?>(nil)
 
     /// Opens the ledger at `path`, creating its folders and the file on first
     /// use, and brings its tables up to date.
@@ -85,8 +87,30 @@ package final class Ledger: Sendable {
     /// Runs `body` on a consistent snapshot.
     func read<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
         do {
+            // Inside ``readingTogether(_:)`` on this thread: the one snapshot it holds.
+            if let shared = sharedRead.withLock({ $0 }), pthread_equal(shared.thread, pthread_self()) != 0 {
+                return try body(shared.database)
+            }
             return try pool.read(body)
         } catch {
+            throw Self.translate(error, path: path, options: options)
+        }
+    }
+
+    /// Runs `body` with every read of this ledger made on this thread inside
+    /// one read transaction: one snapshot, begun and ended once, instead of a
+    /// transaction per question (for a pass that asks thousands of them, such
+    /// as deciding refunds). Writes are not allowed inside.
+    package func readingTogether<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try pool.read { db in
+                sharedRead.withLock { $0 = SharedRead(thread: pthread_self(), database: db) }
+                defer { sharedRead.withLock { $0 = nil } }
+                return try body()
+            }
+        } catch let error as LedgerError {
+            throw error
+        } catch let error as DatabaseError {
             throw Self.translate(error, path: path, options: options)
         }
     }
@@ -130,4 +154,11 @@ extension Duration {
         if attoseconds == 0 { return "\(seconds) s" }
         return "\(Double(seconds) + Double(attoseconds) / 1e18) s"
     }
+}
+
+/// A read transaction shared by the reads of one thread (``Ledger/readingTogether(_:)``).
+struct SharedRead: @unchecked Sendable {
+    let thread: pthread_t
+    /// Used only on `thread`, inside the transaction.
+    let database: Database
 }

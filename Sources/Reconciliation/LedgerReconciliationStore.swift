@@ -14,6 +14,7 @@ package final class LedgerReconciliationStore: ReconciliationStore {
     }
 
     package func creditNote(_ number: String) throws -> CreditNoteBalance? { try ledger.creditNote(number: number) }
+    package func readingTogether<T>(_ body: () throws -> T) throws -> T { try ledger.readingTogether(body) }
     package func appliedRefunds(creditNote: String) throws -> [AppliedRefund] {
         try ledger.appliedRefunds(creditNote: creditNote)
     }

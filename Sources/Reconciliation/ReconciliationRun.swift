@@ -14,6 +14,12 @@ import Refunds
 package protocol ReconciliationStore: ReconciliationLedger, RunJournal {
     /// Records every applied refund against its credit note, and the outcome of every refund, in one transaction.
     func complete(_ run: RunID, decisions: [RefundDecision]) throws
+    /// Runs `body`, whose questions to the store may share one read (a snapshot); nothing is written inside.
+    func readingTogether<T>(_ body: () throws -> T) throws -> T
+}
+
+extension ReconciliationStore {
+    package func readingTogether<T>(_ body: () throws -> T) throws -> T { try body() }
 }
 
 /// Choices for one reconciliation.
@@ -128,8 +134,11 @@ package final class ReconciliationRun {
         let before = reconciler
         do {
             let refunds = try read(path, name, options, into: &report)
-            try decide(refunds, options, into: &report)
-            let outputs = try plan(path, options, &report)
+            // Thousands of questions to the ledger, one snapshot.
+            let outputs = try store.readingTogether {
+                try decide(refunds, options, into: &report)
+                return try plan(path, options, &report)
+            }
             report.outputs = outputs.map(\.path)
             try write(outputs, input: path, name: name, decisions: report.decisions, simulate: options.preCheck)
             if options.preCheck { return report }
