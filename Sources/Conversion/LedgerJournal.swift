@@ -7,17 +7,48 @@ import Ledger
 package final class LedgerJournal: ExportJournal {
     private let ledger: Ledger
     private var documents: [ExportedDocument] = []
+    /// Per target, a hash of every (kind, number) exported to it: the duplicate
+    /// check asks the ledger only about a document whose hash is here (a
+    /// document exported before, or a rare collision), not about every one.
+    /// Eight bytes or so per exported document, whatever the batch's size.
+    private var exported: [String: Set<Int>] = [:]
+    /// This run's target and the hashes of its documents, added to `exported` once it commits.
+    private var target = ""
+    private var recorded: [Int] = []
+    /// Questions asked so far; the first ``askedOneByOne`` go to the ledger one by one.
+    private var lookups = 0
+    private static let askedOneByOne = 500
 
     package init(ledger: Ledger) {
         self.ledger = ledger
     }
 
+    private static func key(_ kind: String, _ number: String) -> Int {
+        var hasher = Hasher()
+        hasher.combine(kind)
+        hasher.combine(number)
+        return hasher.finalize()
+    }
+
     package func priorExport(number: String, kind: DocumentKind, target: String) throws -> String? {
-        try ledger.priorExports(number: number, kind: kind, target: target).last?.description
+        lookups += 1
+        // A small file asks a few questions; a batch asks enough to make one pass over the target's exports pay.
+        if exported[target] == nil && lookups <= Self.askedOneByOne {
+            return try ledger.priorExports(number: number, kind: kind, target: target).last?.description
+        }
+        if exported[target] == nil {
+            var keys = Set<Int>()
+            try ledger.forEachExport(to: target) { kind, number in keys.insert(Self.key(kind, number)) }
+            exported[target] = keys
+        }
+        guard exported[target]?.contains(Self.key(kind.rawValue, number)) == true else { return nil }
+        return try ledger.priorExports(number: number, kind: kind, target: target).last?.description
     }
 
     package func begin(_ plan: ExportPlan) throws -> RunID {
         documents = []
+        recorded = []
+        target = plan.target
         return try ledger.beginRun(plan)
     }
 
@@ -30,12 +61,15 @@ package final class LedgerJournal: ExportJournal {
 
     package func record(_ run: RunID, _ document: ExportedDocument) throws {
         documents.append(document)
+        recorded.append(Self.key(document.kind.rawValue, document.number))
         if documents.count >= Self.stagingBatch { try flush(run) }
     }
 
     package func complete(_ run: RunID) throws {
         try flush(run)
         try ledger.completeRun(run, documents: [])
+        exported[target]?.formUnion(recorded)
+        recorded = []
     }
 
     private func flush(_ run: RunID) throws {
@@ -47,6 +81,7 @@ package final class LedgerJournal: ExportJournal {
 
     package func abandon(_ run: RunID) throws {
         documents = []
+        recorded = []
         try ledger.abandonRun(run)
     }
 }

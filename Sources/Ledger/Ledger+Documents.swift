@@ -14,6 +14,20 @@ extension Ledger {
         try read { try Self.priorExports(in: $0, number: number, kind: kind, target: target) }
     }
 
+    /// Hands `body` the kind and number of every document exported to `target`
+    /// by a committed run, in one pass (a conversion's duplicate check starts from them).
+    package func forEachExport(to target: String, _ body: (String, String) -> Void) throws(LedgerError) {
+        try read { db in
+            let rows = try Row.fetchCursor(
+                try db.cachedStatement(
+                    sql: """
+                        SELECT d.kind, d.number FROM exported_document d JOIN export_run r ON r.id = d.run_id
+                        WHERE d.target = ? AND r.status = 'committed'
+                        """), arguments: [target])
+            while let row = try rows.next() { body(row[0], row[1]) }
+        }
+    }
+
     static func priorExports(
         in db: Database, number: String, kind: DocumentKind, target: String
     ) throws -> [PriorExport] {

@@ -135,6 +135,70 @@ struct ConsoleTests {
                 && again.stderr.contains("its root element is <Invoices>, where a batch starts with <KCCExportBatch>"))
     }
 
+    @Test("--only names the numbers the batch does not hold, here and in the problems file")
+    func onlyMissing() throws {
+        let folder = try temporaryFolder()
+        let list = folder.appendingPathComponent("only.txt")
+        try "INV-100870\nINV-999999\nCRN-000001\n".write(to: list, atomically: true, encoding: .utf8)
+        let run = try Run([
+            "convert", "samples/batch-2026-11.csv", "--to", "xero-xml", "--out",
+            folder.appendingPathComponent("out").path,
+            "--no-ledger", "--only", list.path,
+        ])
+        #expect(run.status == 0, "a warning, nothing held back")
+        #expect(
+            run.stderr.contains("--only names 2 documents this batch does not hold: CRN-000001, INV-999999"),
+            "\(run.stderr)")
+        #expect(run.stdout.contains("14 documents read, 1 written"))
+    }
+
+    @Test("no internal words or system error domains in help or messages")
+    func plainWords() throws {
+        var texts: [String] = []
+        for command in [
+            "check", "convert", "reconcile", "resolve", "watch", "generate", "ledger list", "ledger export",
+        ] {
+            texts.append(try Run(command.split(separator: " ").map(String.init) + ["--help"]).stdout)
+        }
+        let folder = try temporaryFolder()
+        texts.append(try Run(["check", "samples/broken-batch.csv", "samples/batch-2026-11.xml", folder.path]).stderr)
+        texts.append(try Run(["watch", "samples/batch-2026-11.csv", "--to", "xero-csv"]).stderr)
+        texts.append(
+            try Run(["convert", "samples/batch-2026-11.csv", "--to", "xero-csv", "--out", "/proc/nope", "--no-ledger"])
+                .stderr)
+        for text in texts {
+            for word in ["version 1", "seed 0", "NSCocoaErrorDomain", "Error Domain", "Code=", "nil"] {
+                #expect(!text.contains(word), "'\(word)' in: \(text.prefix(400))")
+            }
+        }
+    }
+
+    @Test(
+        "a batch of more documents than are asked about one by one, converted twice: every one held back the second time"
+    )
+    func duplicatesInBulk() throws {
+        let folder = try temporaryFolder()
+        let batch = folder.appendingPathComponent("b.csv").path
+        #expect(try Run(["generate", "--orders", "600", "--seed", "6", "--output", batch]).status == 0)
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        func convert(_ out: String) throws -> [String: Any] {
+            let run = try Run([
+                "convert", batch, "--to", "xero-xml", "--out", folder.appendingPathComponent(out).path, "--ledger",
+                ledger,
+                "--format", "json",
+            ])
+            return try #require((try json(run)["files"] as? [[String: Any]])?.first)
+        }
+        let first = try convert("one")
+        let read = try #require(first["documentsRead"] as? Int)
+        #expect(read > 600 && first["written"] as? Int == read)
+        let second = try convert("two")
+        #expect(second["written"] as? Int == 0 && (second["heldBack"] as? [String])?.count == read)
+        let findings = try #require(second["findings"] as? [[String: Any]])
+        #expect(
+            findings.allSatisfy { ($0["message"] as? String)?.contains("was already exported to xero-xml") == true })
+    }
+
     @Test("check --to applies the configuration's mapping as convert would: a tax code it lacks is held back")
     func checkMapping() throws {
         let folder = try temporaryFolder()
