@@ -31,6 +31,8 @@ package struct ConversionReport: Sendable {
     package var writtenKinds: Set<DocumentKind> = []
     /// Documents the target has no place for.
     package var notCarried = 0
+    /// Good documents left out because `--only` does not name them.
+    package var notSelected = 0
     /// Documents held back by mapping or the ledger (beyond what reading held back).
     package var heldBack: Set<String> = []
     package var warnings = 0

@@ -96,7 +96,8 @@ package final class Converter {
                 let outputs = OutputSet(
                     folder: options.outputFolder, stem: stem, format: format, transaction: transaction)
                 let problems = ProblemsFile(
-                    path: "\(options.outputFolder)/\(stem).\(format.name).problems.csv", transaction: transaction,
+                    path: Self.freeName(options.outputFolder, "\(stem).\(format.name).problems", "csv"),
+                    transaction: transaction,
                     byteOrderMark: options.byteOrderMark)
                 func note(_ finding: Finding) {
                     problems.add(finding)
@@ -107,10 +108,15 @@ package final class Converter {
                     switch item {
                     case .finding(let finding):
                         report.reading.count(finding)
+                        // A document held back or skipped at reading is in the batch all the same.
+                        if let document = finding.document { found.insert(document) }
                         note(finding)
                     case .document(let document, let location):
                         report.reading.documentsRead += 1
-                        if let only = options.only, !only.contains(document.number) { continue }
+                        if let only = options.only, !only.contains(document.number) {
+                            report.notSelected += 1
+                            continue
+                        }
                         found.insert(document.number)
                         try place(
                             document, at: location, options: options, mapper: mapper, outputs: outputs, run: run,
@@ -235,15 +241,29 @@ package final class Converter {
     }
 
     /// Document numbers to rerun, from a problems file (its `Document` column) or a plain list (one per line).
+    /// `folder/base.ext`, or `base.run-2.ext`, `base.run-3.ext` … when taken: the problems
+    /// file of a rerun (say, of a batch already exported) is written beside the first, never over it.
+    static func freeName(_ folder: String, _ base: String, _ ext: String) -> String {
+        var path = "\(folder)/\(base).\(ext)"
+        var run = 1
+        while access(path, F_OK) == 0 {
+            run += 1
+            path = "\(folder)/\(base).run-\(run).\(ext)"
+        }
+        return path
+    }
+
     package static func documentNumbers(inProblemsFile path: String) throws -> Set<String> {
         let reader = try CSVReader(path: path)
         guard let header = try reader.nextRecord() else { return [] }
         let column = header.fields.firstIndex { $0.caseInsensitiveCompare("Document") == .orderedSame }
-        var numbers: Set<String> = column == nil ? Set(header.fields.prefix(1)) : []
+        func number(_ field: String) -> String { field.trimmingCharacters(in: .whitespaces) }
+        var numbers: Set<String> = column == nil ? Set(header.fields.prefix(1).map(number)) : []
         while let record = try reader.nextRecord() {
             let index = column ?? 0
-            if index < record.fields.count, !record.fields[index].isEmpty { numbers.insert(record.fields[index]) }
+            if index < record.fields.count { numbers.insert(number(record.fields[index])) }
         }
+        numbers.remove("")
         return numbers
     }
 }

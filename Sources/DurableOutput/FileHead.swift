@@ -1,3 +1,5 @@
+import SystemErrors
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,6 +21,18 @@ public enum FileHead {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         while let first = bytes.first, [0x20, 0x09, 0x0A, 0x0D].contains(first) { bytes = bytes.dropFirst() }
         return bytes.isEmpty ? nil : bytes
+    }
+
+    /// Why `bytes(path)` found nothing, in a clerk's words: `the file cannot be read (no such
+    /// file or folder)`, `… (it is a folder, not a file)`, `the file is empty`.
+    public static func whyUnreadable(_ path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return "the file cannot be read (\(Errno.describe(errno)))" }
+        if (info.st_mode & S_IFMT) == S_IFDIR { return "the file cannot be read (\(Errno.describe(EISDIR)))" }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return "the file cannot be read (\(Errno.describe(errno)))" }
+        close(fd)
+        return info.st_size == 0 ? "the file is empty" : "the file holds only blank space"
     }
 
     /// The same, as text.

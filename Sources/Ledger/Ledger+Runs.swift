@@ -213,7 +213,8 @@ extension Ledger {
             }
             let outcome = try undo(run)
             recovered.append(outcome)
-            logger.warning(
+            // The caller tells the user (a note naming the run and its files); the log keeps the detail.
+            logger.info(
                 "rolled back a run a crash left pending",
                 metadata: [
                     "run": "\(run.id)", "removed": "\(outcome.removedOutputs.count)",

@@ -119,8 +119,13 @@ enum HTMLReport {
                 + "<td class=\"id\">\(escape(r.date?.description ?? "—"))</td><td class=\"num\" data-sort=\"\(minor)\">\(escape(r.amount?.description ?? "—"))</td>"
                 + "<td>\(badge(d.outcome))</td><td class=\"id\">\(creditNote)</td><td class=\"id\">\(escape(d.orderNumber ?? "—"))</td><td class=\"why\">\(why)</td>"
             if let commands {
-                let command = commands.lines(d.steps, source: d.refund.system).map {
-                    "<div class=\"command\"><code>\(escape($0))</code></div>"
+                // Each word kept whole (a browser would break `--ignore` after its hyphens): lines break between words,
+                // and a long path after a slash.
+                let command = commands.lines(d.steps, source: d.refund.system).map { line -> String in
+                    let words = line.split(separator: " ").map { word -> String in
+                        "<span class=\"w\">\(escape(String(word)).replacingOccurrences(of: "/", with: "/<wbr>"))</span>"
+                    }
+                    return "<div class=\"command\"><code>\(words.joined(separator: " "))</code></div>"
                 }.joined()
                 html += "<td class=\"cmd\">\(command)</td>"
             }
@@ -135,15 +140,15 @@ enum HTMLReport {
         return location.line.map { "\(name):\($0)" } ?? name
     }
 
-    /// An ISO 8601 UTC time as the clerk's clock shows it: `21 Nov 2026, 09:30 GMT (UTC+00:00)`.
+    /// An ISO 8601 UTC time as the clerk's clock shows it: `21 Nov 2026, 09:30 (UTC+00:00, Europe/London)`.
     static func localTime(_ iso: String, in zone: TimeZone) -> String {
         let parser = ISO8601DateFormatter()
         guard let date = parser.date(from: iso) else { return iso }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_GB")
         formatter.timeZone = zone
-        formatter.dateFormat = "d MMM yyyy, HH:mm zzz '(UTC'xxx')'"
-        return formatter.string(from: date)
+        formatter.dateFormat = "d MMM yyyy, HH:mm '(UTC'xxx"
+        return formatter.string(from: date) + ", \(zone.identifier))"
     }
 
     /// A relative path as a link: each part percent-encoded, slashes kept.
@@ -187,6 +192,7 @@ enum HTMLReport {
         .check{padding:.5rem .75rem;border-radius:4px;margin:.75rem 0} .ok{background:#e6f5ea} .bad{background:#fde2e2}
         code{font:12px ui-monospace,Menlo,Consolas,monospace;background:#f3f6f8;padding:.1rem .25rem;border-radius:3px;overflow-wrap:normal;word-break:normal;hyphens:none}
         td.why{min-width:16em} th.cmd,td.cmd{min-width:24em} .command{display:flex;gap:.4rem;align-items:flex-start;margin:.15rem 0}
+        .w{white-space:nowrap}
         .earlier{color:#5b6670;font-size:.85em;white-space:normal;min-width:12em}
         ul{margin:.2rem 0;padding-left:1.1rem}
         .controls{display:flex;gap:.5rem;align-items:center;margin:.5rem 0;flex-wrap:wrap}

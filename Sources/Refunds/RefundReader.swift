@@ -63,7 +63,7 @@ package struct RefundFile: Sendable {
     package func sniff(_ path: String, _ name: String) throws(FileRefusal) -> String {
         // A KCC batch given to reconcile is said to be one, whatever its encoding.
         guard let head = FileHead.bytes(path) else {
-            throw FileRefusal(at: SourceLocation(file: name), "the file cannot be read or is empty")
+            throw FileRefusal(at: SourceLocation(file: name), FileHead.whyUnreadable(path))
         }
         if let reader = readers.first(where: { $0.recognises(Array(head)) }) { return reader.format }
         if head.first == UInt8(ascii: "{") || head.first == UInt8(ascii: "[") {

@@ -40,6 +40,9 @@ struct KCCBridge: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let failure as CommandFailure {
+            printError(failure.description)
+            Glibc.exit(failure.status)
         } catch {
             if exitCode(for: error) == .validationFailure {
                 printError(fullMessage(for: error))

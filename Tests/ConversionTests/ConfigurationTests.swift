@@ -81,7 +81,7 @@ struct ConfigurationTests {
                 "t.yaml: error: channels.refund_tax: names tax code 'T7', which is not under tax_codes"
             ),
             ("tax_codes:\n  T1: { name: VAT }\n", "t.yaml:2: error: tax_codes.T1: needs name"),
-            ("xero: [1, 2\n", "t.yaml:2: error: (syntax): is not valid YAML"),
+            ("xero: [1, 2\n", "t.yaml:2: error: the configuration is not valid YAML"),
             (
                 "quickbooks:\n  online_refunds: refund\n",
                 "t.yaml:2: error: quickbooks.online_refunds: must be one of credit_memo, refund_receipt, credit_memo_for_invoices, not 'refund'"

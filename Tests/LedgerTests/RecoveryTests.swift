@@ -39,7 +39,7 @@ struct RecoveryTests {
         #expect(try fixture.ledger.recoverPendingRuns().isEmpty)
         #expect(
             fixture.log.entries.contains {
-                $0.level == .warning && $0.message.description == "rolled back a run a crash left pending"
+                $0.level == .info && $0.message.description == "rolled back a run a crash left pending"
             })
     }
 

@@ -70,7 +70,8 @@ struct ReconciliationRunTests {
             ])
         let html = try #require(TestFiles.read(folder + "/linnworks-refunds.reconciliation-report.html"))
         #expect(
-            html.contains("skipped-unmatched-order") && html.contains("kccbridge resolve 9003")
+            html.contains("skipped-unmatched-order")
+                && html.contains("<span class=\"w\">resolve</span> <span class=\"w\">9003</span>")
                 && !html.contains("<script src") && !html.contains("<link "), "self-contained: nothing fetched")
         #expect(ledger.completed.count == 1)
     }

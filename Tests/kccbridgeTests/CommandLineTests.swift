@@ -166,7 +166,8 @@ struct CommandLineTests {
             "convert", "samples/batch-2026-11.csv", "--to", "xero-csv", "--out", folder.path, "--no-ledger",
             "--config", "nosuch.yaml",
         ])
-        #expect(config.status == 2 && config.stderr.contains("nosuch.yaml: error: (file): does not exist"))
+        #expect(
+            config.status == 2 && config.stderr.contains("nosuch.yaml: error: the configuration file does not exist"))
         let watch = try Run(["watch", "samples/batch-2026-11.csv", "--to", "xero-csv", "--once"])
         #expect(
             watch.status == 2 && watch.stderr.contains("samples/batch-2026-11.csv is a file: give the route's folder"))

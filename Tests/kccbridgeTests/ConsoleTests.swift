@@ -83,7 +83,10 @@ struct ConsoleTests {
         let refund = try #require((file["refunds"] as? [[String: Any]])?.first)
         #expect(refund["id"] as? String == "R-9" && refund["outcome"] as? String == "skipped-unmatched-order")
         #expect((refund["amount"] as? [String: Any])?["amount"] as? String == "25.00")
-        #expect(((refund["resolve"] as? [String])?.first ?? "").contains("kccbridge resolve R-9"))
+        #expect(((refund["commands"] as? [String])?.first ?? "").contains("kccbridge resolve R-9"))
+        let money = try #require((file["money"] as? [String: Any])?["GBP"] as? [String: Any])
+        #expect(money["read"] as? String == "25.00" && money["listed"] as? String == "25.00")
+        #expect(file["totalsAgree"] as? Bool == true)
     }
 
     @Test("exit status 3 when nothing could be written: a missing batch, an output folder that cannot be made")
@@ -212,7 +215,7 @@ struct ConsoleTests {
         #expect(run.stdout.contains("batch-2026-11.csv → xero-csv: 14 documents read, "))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["k.yaml"], "nothing written")
         let alone = try Run(["check", "samples/batch-2026-11.csv", "--config", config.path])
-        #expect(alone.status == 2 && alone.stderr.contains("--config is used with --to TARGET"))
+        #expect(alone.status == 2 && alone.stderr.contains("--config matters only with --to TARGET"))
     }
 
     @Test("no progress line when standard error is not a terminal; on a terminal it counts megabytes and documents")
@@ -253,7 +256,10 @@ struct ConsoleTests {
         let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 130, "\(errors)")
-        #expect(errors.hasSuffix("interrupted: nothing of \(batch) was written, and the ledger is as it was\n"))
+        #expect(
+            errors.hasSuffix(
+                "interrupted: nothing of \(batch) was written or recorded as exported (the ledger notes the run as rolled back)\n"
+            ))
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
         let list = try Run(["ledger", "list", "--ledger", ledger])
         #expect(list.stdout == "0 documents\n")

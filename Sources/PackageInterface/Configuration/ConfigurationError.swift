@@ -12,7 +12,14 @@ package struct ConfigurationError: Error, Sendable, Hashable, CustomStringConver
             self.message = message
         }
 
-        package var description: String { "\(key): \(message)" }
+        /// `channels.rules[2].sales_account: must not be empty`; the whole file's own problems in words.
+        package var description: String {
+            switch key {
+            case "(file)": "the configuration file \(message)"
+            case "(syntax)": "the configuration \(message)"
+            default: "\(key): \(message)"
+            }
+        }
     }
 
     package var file: String

@@ -199,6 +199,14 @@ enum CSVRefundReader {
                 "this header fits several refund profiles (\(candidates.map(\.name).joined(separator: ", "))); name one with --from"
             )
         }
+        if ["RefundId", "CreditNote", "OrderNumber", "SourceSystem"].allSatisfy({
+            names.contains(CSVProfile.normalise($0))
+        }) {
+            throw FileRefusal(
+                at: location,
+                "this is a KCC payment import that kccbridge reconcile wrote (its header ends with SourceSystem): it goes to KCC's Create and Allocate Payments, not back to reconcile"
+            )
+        }
         if names.contains(CSVProfile.normalise("RecordType")) && names.contains(CSVProfile.normalise("DocNumber")) {
             throw FileRefusal.batchNotRefunds(
                 location.file, "its header has RecordType and DocNumber", line: location.line)

@@ -3,6 +3,7 @@ import Configuration
 import Foundation
 import PackageInterface
 import PackageRegistry
+import SystemErrors
 
 /// Steps several commands share, with the messages and exit statuses they share.
 enum CommandSupport {
@@ -32,12 +33,29 @@ enum CommandSupport {
     }
 
     /// Makes the output folder (and its parents) if missing.
-    static func makeFolder(_ path: String) throws {
+    static func makeFolder(_ path: String) throws(CommandFailure) {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            printError("error: the output folder \(path) cannot be made: \(error.localizedDescription)")
-            throw ExitCode(ExitStatus.nothingWritten)
+            throw CommandFailure(
+                status: ExitStatus.nothingWritten,
+                message: "the output folder \(path) cannot be made (\(reason(error)))")
+        }
+    }
+
+    /// A system error in words, never a Foundation error domain: `not a folder`, `permission denied`.
+    static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError
+        if let underlying, underlying.domain == NSPOSIXErrorDomain { return Errno.describe(Int32(underlying.code)) }
+        if nsError.domain == NSPOSIXErrorDomain { return Errno.describe(Int32(nsError.code)) }
+        if let underlying { return reason(underlying) }
+        switch CocoaError.Code(rawValue: nsError.code) {
+        case .fileWriteNoPermission, .fileReadNoPermission: return Errno.describe(EACCES)
+        case .fileWriteOutOfSpace: return Errno.describe(ENOSPC)
+        case .fileWriteVolumeReadOnly: return Errno.describe(EROFS)
+        case .fileNoSuchFile, .fileReadNoSuchFile: return Errno.describe(ENOENT)
+        default: return "the system refused it"
         }
     }
 }

@@ -29,7 +29,7 @@ struct LedgerLocation: ParsableArguments {
         where value.contains("://") {
             let scheme = value.prefix { $0 != ":" }
             throw ValidationError(
-                "the ledger '\(value)' is a \(scheme):// address, but a ledger here is a file (SQLite): give its path, e.g. --ledger ~/kccbridge/ledger.sqlite"
+                "the ledger '\(value)' is an address (\(scheme)://…), but a ledger here is a file (SQLite): give its path, e.g. --ledger ~/kccbridge/ledger.sqlite"
             )
         }
     }
@@ -45,12 +45,13 @@ struct LedgerLocation: ParsableArguments {
 
     /// Opens a ledger that exists. A missing one is reported rather than
     /// created, so that a mistyped `--ledger` never makes an empty ledger.
-    func openExisting() throws -> Ledger {
+    func openExisting() throws(CommandFailure) -> Ledger {
         let path = resolved
         guard access(path, F_OK) == 0 else {
-            printError(
-                "error: there is no ledger at \(path) (nothing has been exported with it yet); name one with --ledger")
-            throw ExitCode(ExitStatus.needsAttention)
+            throw CommandFailure(
+                status: ExitStatus.needsAttention,
+                message: "there is no ledger at \(path) (nothing has been exported with it yet); name one with --ledger"
+            )
         }
         do {
             let ledger = try Ledger(path: path, logger: Self.logger)
@@ -62,13 +63,13 @@ struct LedgerLocation: ParsableArguments {
             }
             return ledger
         } catch {
-            throw Self.report(error)
+            throw CommandFailure(status: ExitStatus.needsAttention, message: "\(error)")
         }
     }
 
     /// Opens the ledger, creating it on first use, and first finishes what a
     /// crashed run left behind (its outputs removed, the run rolled back).
-    func openForWriting() throws -> Ledger {
+    func openForWriting() throws(CommandFailure) -> Ledger {
         let ledger: Ledger
         do {
             ledger = try Ledger(path: resolved, logger: Self.logger)
@@ -77,8 +78,7 @@ struct LedgerLocation: ParsableArguments {
             }
         } catch {
             // Nothing can be written without a ledger to record it in.
-            printError("error: \(error)")
-            throw ExitCode(ExitStatus.nothingWritten)
+            throw CommandFailure(status: ExitStatus.nothingWritten, message: "\(error)")
         }
         return ledger
     }

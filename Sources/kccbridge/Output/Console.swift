@@ -123,6 +123,34 @@ final class Console {
     }
 }
 
+/// What ends a command before (or instead of) its files: a folder or a ledger that
+/// cannot be used. Said on standard error, or as the JSON document's `error`.
+struct CommandFailure: Error, CustomStringConvertible {
+    var status: Int32
+    var message: String
+
+    var description: String { "error: \(message)" }
+}
+
+/// `--format json` when the command stopped before any file: its status and why.
+struct JSONFailure: Encodable {
+    var command: String
+    var status: Int32
+    var error: String
+}
+
+extension Console {
+    /// Says `failure` (text: on standard error; JSON: as the one document) and ends the command with its status.
+    func fail(_ failure: CommandFailure, command: String) -> ExitCode {
+        if isText {
+            printError(failure.description)
+        } else {
+            emit(JSONFailure(command: command, status: failure.status, error: failure.message))
+        }
+        return ExitCode(failure.status)
+    }
+}
+
 /// The exit statuses every command shares, documented in the README.
 enum ExitStatus {
     /// Everything was done and is clean.

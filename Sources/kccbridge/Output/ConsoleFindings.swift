@@ -47,7 +47,7 @@ final class ConsoleFindings {
             guard let kind = kinds[key], !kind.hidden.isEmpty else { continue }
             let first = kind.hidden.prefix(3).joined(separator: ", ") + (kind.hidden.count > 3 ? " …" : "")
             let words = kind.example.message
-            let example = words.count > 72 ? words.prefix(70) + " …" : Substring(words)
+            let example = words.count > 72 ? Self.shortened(words, to: 70) : words
             write(
                 "  … and \(kind.hidden.count) more \(kind.example.severity.rawValue)\(kind.hidden.count == 1 ? "" : "s") like \"\(example)\" (\(first)): \(place)"
             )
@@ -61,12 +61,50 @@ final class ConsoleFindings {
         order = []
     }
 
-    /// Findings of one kind: the same severity, field and words once the document's number is taken out.
+    /// Findings of one kind: the same severity, field and words once what varies from one
+    /// document to the next is taken out: its number, quoted values ('02/11/2026'),
+    /// figures (line 3, run 12, T1) and paths (the output part a document went to).
     static func kind(of finding: Finding) -> String {
         var words = finding.message
         if let document = finding.document, !document.isEmpty {
             words = words.replacingOccurrences(of: document, with: "\u{1F}")
         }
-        return "\(finding.location.file)\u{1E}\(finding.severity.rawValue)\u{1E}\(finding.field ?? "")\u{1E}\(words)"
+        var shape = ""
+        var quoted = false
+        for word in words.split(separator: " ", omittingEmptySubsequences: false) {
+            // A quoted value, perhaps of several words: one placeholder.
+            if quoted {
+                if word.contains("'") { quoted = false }
+                continue
+            }
+            if word.hasPrefix("'") {
+                quoted = !word.dropFirst().contains("'")
+                shape += "'…' "
+                continue
+            }
+            if word.contains("/") {
+                shape += "/… "
+                continue
+            }
+            var digits = false
+            for character in word {
+                if character.isNumber {
+                    if !digits { shape.append("#") }
+                    digits = true
+                } else {
+                    shape.append(character)
+                    digits = false
+                }
+            }
+            shape += " "
+        }
+        return "\(finding.location.file)\u{1E}\(finding.severity.rawValue)\u{1E}\(finding.field ?? "")\u{1E}\(shape)"
+    }
+
+    /// `words` cut at the last space before `limit` characters, with ` …`.
+    static func shortened(_ words: String, to limit: Int) -> String {
+        let head = words.prefix(limit)
+        let cut = head.lastIndex(of: " ").map { head[..<$0] } ?? head
+        return cut + " …"
     }
 }

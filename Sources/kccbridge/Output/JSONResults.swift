@@ -52,6 +52,8 @@ struct JSONBatchResult: Encodable {
         var documentsRead: Int
         var written: Int?
         var notCarried: Int?
+        /// Good documents left out because `--only` does not name them.
+        var notSelected: Int?
         var heldBack: [String]
         var rowsSkipped: Int
         var warnings: Int
@@ -69,16 +71,21 @@ extension JSONBatchResult.File {
         self.init(
             input: summary.file, target: nil, preCheck: nil,
             documentsRead: summary.documentsRead + summary.heldBack.count,
-            written: nil, notCarried: nil, heldBack: summary.heldBack.sorted(), rowsSkipped: summary.otherErrors,
+            written: nil, notCarried: nil, notSelected: nil, heldBack: summary.heldBack.sorted(),
+            rowsSkipped: summary.otherErrors,
             warnings: summary.warnings, refused: summary.refused, interrupted: summary.interrupted, outputs: [],
-            problemsFile: nil, failure: nil, findings: findings.map(JSONFinding.init))
+            problemsFile: nil,
+            failure: summary.refused && !summary.interrupted
+                ? findings.last { $0.severity == .error && $0.document == nil }?.message : nil,
+            findings: findings.map(JSONFinding.init))
     }
 
     init(convert r: ConversionReport, findings: [Finding], listsOutputs: Bool = true) {
         self.init(
             input: r.input, target: r.target, preCheck: r.preCheck,
             documentsRead: r.reading.documentsRead + r.reading.heldBack.count, written: r.written,
-            notCarried: r.notCarried, heldBack: r.allHeldBack.sorted(), rowsSkipped: r.reading.otherErrors,
+            notCarried: r.notCarried, notSelected: r.notSelected, heldBack: r.allHeldBack.sorted(),
+            rowsSkipped: r.reading.otherErrors,
             warnings: r.reading.warnings + r.warnings, refused: r.reading.refused, interrupted: r.reading.interrupted,
             outputs: listsOutputs ? r.outputs : [], problemsFile: listsOutputs ? r.problemsFile : nil,
             failure: r.failure,
@@ -99,12 +106,21 @@ struct JSONReconcileResult: Encodable {
         var outcomes: [String: Int]
         var needingPerson: Int
         var notRefunds: [String: Int]
-        var ties: Bool
+        /// Per currency: the money read, matched (in the KCC payment import) and listed for a person.
+        var money: [String: Totals]
+        /// Refunds read = the sum of the outcomes, and money read = matched + listed, in every currency.
+        var totalsAgree: Bool
         var outputs: [String]
         var notes: [String]
-        var failure: JSONFinding?
+        var failure: String?
         var interrupted: Bool
         var refunds: [Refund]
+    }
+
+    struct Totals: Encodable {
+        var read: String
+        var matched: String
+        var listed: String
     }
 
     struct Refund: Encodable {
@@ -118,26 +134,38 @@ struct JSONReconcileResult: Encodable {
         var creditNote: String?
         var order: String?
         var reason: String
-        var resolve: [String]
+        /// Commands that resolve it, each complete (a person picks one).
+        var commands: [String]
+        /// Steps in words, done outside kccbridge (in KCC, in the source file).
+        var instructions: [String]
     }
 }
 
 extension JSONReconcileResult.File {
     init(_ report: ReconcileReport, preCheck: Bool, commands: ResolveCommands) {
         let s = report.summary
+        let money = s.moneyRead.map { currency, read in
+            (
+                currency.code,
+                JSONReconcileResult.Totals(
+                    read: read.amountText, matched: (s.moneyMatched[currency] ?? .zero(currency)).amountText,
+                    listed: (s.moneyListed[currency] ?? .zero(currency)).amountText)
+            )
+        }
         self.init(
             input: report.input, preCheck: preCheck, refundsRead: s.read,
             outcomes: Dictionary(uniqueKeysWithValues: s.counts.map { ($0.key.rawValue, $0.value) }),
-            needingPerson: s.needingPerson, notRefunds: s.notRefunds, ties: s.ties, outputs: report.outputs,
-            notes: report.notes, failure: report.failure.map(JSONFinding.init), interrupted: report.interrupted,
+            needingPerson: s.needingPerson, notRefunds: s.notRefunds,
+            money: Dictionary(uniqueKeysWithValues: money), totalsAgree: s.ties, outputs: report.outputs,
+            notes: report.notes, failure: report.failure?.description, interrupted: report.interrupted,
             refunds: report.decisions.map { d in
-                JSONReconcileResult.Refund(
+                let lines = commands.lines(d.steps, source: d.refund.system)
+                return JSONReconcileResult.Refund(
                     id: d.refund.id, source: d.refund.system, file: d.refund.location.file,
-                    line: d.refund.location.line,
-                    amount: d.refund.amount.map(JSONMoney.init), outcome: d.outcome.rawValue,
-                    needsPerson: d.needsPerson,
-                    creditNote: d.creditNote, order: d.orderNumber, reason: d.reason,
-                    resolve: commands.lines(d.steps, source: d.refund.system))
+                    line: d.refund.location.line, amount: d.refund.amount.map(JSONMoney.init),
+                    outcome: d.outcome.rawValue, needsPerson: d.needsPerson, creditNote: d.creditNote,
+                    order: d.orderNumber, reason: d.reason, commands: lines.filter { $0.hasPrefix("kccbridge ") },
+                    instructions: lines.filter { !$0.hasPrefix("kccbridge ") })
             })
     }
 }
@@ -170,6 +198,35 @@ struct JSONLedgerList: Encodable {
                 kind: d.kind.rawValue, number: d.number, occurrence: entry.occurrence, order: d.orderNumber,
                 customerCode: d.customerCode, customerName: d.customerName, gross: JSONMoney(d.gross),
                 file: d.outputFile, index: d.outputIndex)
+        }
+    }
+}
+
+/// `reconcile --pending --format json`.
+struct JSONPendingRefunds: Encodable {
+    var command = "reconcile --pending"
+    var status: Int32
+    var refunds: [Refund]
+
+    struct Refund: Encodable {
+        var id: String
+        var source: String
+        var outcome: String
+        var amount: JSONMoney?
+        var creditNote: String?
+        var order: String?
+        var reason: String
+        var file: String
+        var line: Int?
+    }
+
+    init(status: Int32, _ records: [RefundOutcomeRecord]) {
+        self.status = status
+        refunds = records.map {
+            Refund(
+                id: $0.refundID, source: $0.sourceSystem, outcome: $0.outcome, amount: $0.amount.map(JSONMoney.init),
+                creditNote: $0.creditNote, order: $0.orderNumber, reason: $0.reason, file: $0.sourceFile,
+                line: $0.sourceLine)
         }
     }
 }

@@ -58,16 +58,16 @@ final class ProgressLine: @unchecked Sendable {
             let remaining = Double(total - done) * seconds / Double(done)
             left =
                 remaining < 60
-                ? ", about \(Int(remaining.rounded(.up))) s left"
-                : ", about \(Int((remaining / 60).rounded(.up))) min left"
+                ? ", about \(Int(remaining.rounded(.up))) s left in this pass"
+                : ", about \(Int((remaining / 60).rounded(.up))) min left in this pass"
         }
         let of = total.map { " of \(megabytes($0))" } ?? ""
         switch step {
         case .surveying:
-            return "\(name): checking the file, \(megabytes(done))\(of) MB read\(left)"
+            return "\(name): pass 1 of 2, checking the whole file: \(megabytes(done))\(of) MB read\(left)"
         case .reading:
             let rate = seconds >= 1 ? ", \(Int(Double(documents) / seconds)) documents/s" : ""
-            return "\(name): \(documents) documents, \(megabytes(done))\(of) MB read\(rate)\(left)"
+            return "\(name): pass 2 of 2: \(documents) documents, \(megabytes(done))\(of) MB read\(rate)\(left)"
         case .deciding:
             let rate = seconds >= 1 ? ", \(Int(Double(done) / seconds)) refunds/s" : ""
             return "\(name): \(done)\(total.map { " of \($0)" } ?? "") refunds decided\(rate)\(left)"

@@ -15,7 +15,8 @@ struct Check: ParsableCommand {
             Prints each problem as FILE:LINE: severity: message on standard error, then one summary line per file on standard output. \
             With --to, also applies the configuration's mapping for that target, as convert would (tax codes, accounts, what the target carries); \
             the ledger is not consulted. \
-            Exit status 0 when every document is good, 1 when any is held back, 3 when a file cannot be used at all.
+            Exit status 0 when every document is good, 1 when any is held back, 2 for a usage or configuration error, \
+            3 when a file cannot be used at all, 130 when stopped with Ctrl-C.
             """
     )
 
@@ -43,7 +44,7 @@ struct Check: ParsableCommand {
         if files.isEmpty { throw ValidationError("name at least one batch file") }
         if config != nil && to.isEmpty {
             throw ValidationError(
-                "--config is used with --to TARGET: name the target whose mapping to check (\(PackageRegistry.all.exportTargets.joined(separator: ", ")))"
+                "--config matters only with --to TARGET: check applies a configuration's mapping for one target, so name it (\(PackageRegistry.all.exportTargets.joined(separator: ", ")))"
             )
         }
         for target in to where PackageRegistry.all.package(exporting: target) == nil {
@@ -77,6 +78,7 @@ struct Check: ParsableCommand {
                 }
                 console.finishFindings(listedIn: "run with --verbose to list them all")
                 if summary.interrupted {
+                    results.append(JSONBatchResult.File(check: summary, findings: found))
                     console.error("interrupted: \(file) was not read to the end; check writes nothing")
                     statuses.append(ExitStatus.interrupted)
                     break
@@ -104,6 +106,7 @@ struct Check: ParsableCommand {
                 }
                 console.finishFindings(listedIn: "run with --verbose to list them all")
                 if report.reading.interrupted {
+                    results.append(JSONBatchResult.File(convert: report, findings: found, listsOutputs: false))
                     console.error("interrupted: \(file) was not read to the end; check writes nothing")
                     statuses.append(ExitStatus.interrupted)
                     break

@@ -75,6 +75,14 @@ struct Convert: ParsableCommand {
 
     func run() throws {
         let console = Console(output)
+        do {
+            try convert(console)
+        } catch let failure as CommandFailure {
+            throw console.fail(failure, command: "convert")
+        }
+    }
+
+    private func convert(_ console: Console) throws {
         var configuration = try CommandSupport.configuration(config)
         onlineLists.apply(to: &configuration)
         guard let format = try CommandSupport.exportFormat(to, configuration) else {
@@ -93,9 +101,14 @@ struct Convert: ParsableCommand {
                 printError("error: \(only): \(error)")
                 throw ExitCode(ExitStatus.usage)
             }
+            if options.only?.isEmpty == true {
+                printError("error: \(only) names no document numbers, so --only would convert nothing")
+                throw ExitCode(ExitStatus.usage)
+            }
         }
-        if !preCheck { try CommandSupport.makeFolder(options.outputFolder) }
+        // The ledger first: one that cannot be used leaves no empty output folder behind.
         let journal: any ExportJournal = noLedger ? NoJournal() : LedgerJournal(ledger: try location.openForWriting())
+        if !preCheck { try CommandSupport.makeFolder(options.outputFolder) }
         let converter = Converter(
             format: format, configuration: configuration, journal: journal, logger: Logger(label: "kccbridge.convert"))
         let interruption = Interruption()
@@ -118,9 +131,14 @@ struct Convert: ParsableCommand {
                 }
             }
             console.finishFindings(
-                listedIn: report.problemsFile.map { "all are in \($0)" } ?? "run with --verbose to list them all")
+                listedIn: preCheck
+                    ? "run with --verbose to list them all"
+                    : report.problemsFile.map { "all are in \($0)" } ?? "run with --verbose to list them all")
             if report.reading.interrupted {
-                console.error("interrupted: nothing of \(file) was written, and the ledger is as it was")
+                results.append(JSONBatchResult.File(convert: report, findings: found))
+                console.error(
+                    "interrupted: nothing of \(file) was written or recorded as exported (the ledger notes the run as rolled back)"
+                )
                 statuses.append(ExitStatus.interrupted)
                 break
             }
@@ -152,6 +170,7 @@ struct Convert: ParsableCommand {
             "\(r.written) \(r.preCheck ? "would be written" : "written") to \(plural(files, "file"))",
         ]
         if r.notCarried > 0 { parts.append("\(r.notCarried) not carried by \(r.target)") }
+        if r.notSelected > 0 { parts.append("\(r.notSelected) not named by --only") }
         parts.append("\(r.allHeldBack.count) held back")
         parts.append(plural(r.reading.warnings + r.warnings, "warning"))
         var text = "\(r.input) → \(r.target): " + parts.joined(separator: ", ")

@@ -57,12 +57,14 @@ struct LedgerCommand: ParsableCommand {
 
         func run() throws {
             let (kind, since) = try filters()
-            let ledger = try location.openExisting()
             let documents: [LedgerDocument]
             do {
-                documents = try ledger.list(kind: kind, order: order, since: since)
+                documents = try location.openExisting().list(kind: kind, order: order, since: since)
+            } catch let failure as CommandFailure {
+                throw Console(format: format, progress: false).fail(failure, command: "ledger list")
             } catch {
-                throw LedgerLocation.report(error)
+                throw Console(format: format, progress: false).fail(
+                    CommandFailure(status: ExitStatus.needsAttention, message: "\(error)"), command: "ledger list")
             }
             if format == .json {
                 return Console(format: .json, progress: false).emit(JSONLedgerList(documents))

@@ -62,18 +62,21 @@ struct Reconcile: ParsableCommand {
 
     @Option(
         name: .customLong("credit-memos"),
-        help: "A qbXML CreditMemoQueryRs response: the TxnIDs --to qbd-qbxml applies refunds to.")
+        help: "A qbXML CreditMemoQueryRs response: the TxnIDs --to qbd-qbxml applies refunds to.",
+        completion: .file(extensions: ["xml", "qbxml"]))
     var creditMemos: String?
 
     @Option(
         name: .customLong("sync-orders-from"),
         help:
-            "With refunds.sync_missing_orders: true, the KCC batch to export a refund's order from when the order was never exported (sync the original order if missing)."
+            "With refunds.sync_missing_orders: true, the KCC batch to export a refund's order from when the order was never exported (sync the original order if missing).",
+        completion: .file(extensions: ["csv", "xml"])
     )
     var syncBatch: String?
 
     @Option(
-        name: .customLong("sync-to"), help: "The target the missing orders are exported to (with --sync-orders-from).")
+        name: .customLong("sync-to"), help: "The target the missing orders are exported to (with --sync-orders-from).",
+        completion: .list(PackageRegistry.all.exportTargets))
     var syncTarget: String?
 
     @Flag(help: "List the refunds that still need a person, from the ledger, and exit.")
@@ -106,8 +109,16 @@ struct Reconcile: ParsableCommand {
     }
 
     func run() throws {
-        if pending { return try listPending() }
         let console = Console(output)
+        do {
+            if pending { return try listPending(console) }
+            try reconcile(console)
+        } catch let failure as CommandFailure {
+            throw console.fail(failure, command: pending ? "reconcile --pending" : "reconcile")
+        }
+    }
+
+    private func reconcile(_ console: Console) throws {
         var configuration = try CommandSupport.configuration(config)
         onlineLists.apply(to: &configuration)
         var options = ReconcileOptions(outputFolder: CommandSupport.folder(out ?? "."), refundFile: Self.refundFile)
@@ -126,7 +137,8 @@ struct Reconcile: ParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         options.textPolicy = configuration.textCells
-        options.commands = ResolveCommands(ledger: location.path)
+        // The commands name the ledger by its whole path, so they work from any folder, or pasted from an email.
+        options.commands = ResolveCommands(ledger: location.path.map { _ in location.resolved })
         options.ledgerName = location.resolved
         var inputs = RefundWriterInputs()
         let targets = refundTargets.map { $0.lowercased() }
@@ -152,8 +164,9 @@ struct Reconcile: ParsableCommand {
         options.refundDestinations = targets.compactMap {
             RefundDestination($0, packages: PackageRegistry.all, configuration: configuration, inputs: inputs)
         }
-        if !preCheck { try CommandSupport.makeFolder(options.outputFolder) }
+        // The ledger first: one that cannot be used leaves no empty output folder behind.
         let ledger = try location.openForWriting()
+        if !preCheck { try CommandSupport.makeFolder(options.outputFolder) }
         if let syncBatch, let syncTarget {
             if configuration.refunds.syncMissingOrders {
                 guard let format = try CommandSupport.exportFormat(syncTarget, configuration) else {
@@ -184,7 +197,9 @@ struct Reconcile: ParsableCommand {
             options.progress = console.hook(stop: interruption)
             let report = run.reconcile(file, options: options)
             if report.interrupted {
-                console.error("interrupted: nothing of \(file) was written or recorded; the ledger is as it was")
+                results.append(JSONReconcileResult.File(report, preCheck: preCheck, commands: options.commands))
+                console.error(
+                    "interrupted: nothing of \(file) was written, and no refund of it was recorded as applied")
                 statuses.append(ExitStatus.interrupted)
                 break
             }
@@ -218,23 +233,26 @@ struct Reconcile: ParsableCommand {
     /// The refund files every package reads, and any CSV.
     static let refundFile = RefundFile(readers: PackageRegistry.all.refundReaders)
 
-    private func listPending() throws {
-        let ledger = try location.openExisting()
+    private func listPending(_ console: Console) throws {
         let pending: [RefundOutcomeRecord]
         do {
-            pending = try ledger.pendingRefunds()
+            pending = try location.openExisting().pendingRefunds()
+        } catch let failure as CommandFailure {
+            throw failure
         } catch {
-            throw LedgerLocation.report(error)
+            throw CommandFailure(status: ExitStatus.needsAttention, message: "\(error)")
         }
+        let status = pending.isEmpty ? ExitStatus.clean : ExitStatus.needsAttention
         for record in pending {
             let place = record.sourceLine.map { "\(record.sourceFile):\($0)" } ?? record.sourceFile
             let amount = record.amount.map { " \($0)" } ?? ""
-            print(
+            console.say(
                 "\(place): \(record.outcome): refund \(record.refundID) (\(record.sourceSystem))\(amount): \(record.reason)"
             )
         }
-        print(pending.count == 1 ? "1 refund needs a person" : "\(pending.count) refunds need a person")
-        if !pending.isEmpty { throw ExitCode(ExitStatus.needsAttention) }
+        console.say(pending.count == 1 ? "1 refund needs a person" : "\(pending.count) refunds need a person")
+        console.emit(JSONPendingRefunds(status: status, pending))
+        if status != ExitStatus.clean { throw ExitCode(status) }
     }
 }
 

@@ -45,9 +45,14 @@ struct Watch: AsyncParsableCommand {
     @Option(
         name: .customLong("refunds-to"),
         help:
-            "Also write reconciled channel refunds for: \(PackageRegistry.all.refundTargets.joined(separator: ", ")) (repeatable).",
-        completion: .list(PackageRegistry.all.refundTargets))
+            "Also write reconciled channel refunds for: \(Self.refundTargets.joined(separator: ", ")) (repeatable).",
+        completion: .list(Self.refundTargets))
     var refundTargets: [String] = []
+
+    /// The refund targets a watched folder can write (not those that need credit-memo ids given by hand).
+    static let refundTargets = PackageRegistry.all.refundTargets.filter { target in
+        PackageRegistry.all.package(recordingRefundsFor: target)?.creditNoteIDsNeeded(for: target) == nil
+    }
 
     @Flag(help: "Process what is in the inbox now, waiting for files still being written, then exit (for cron).")
     var once = false
@@ -93,7 +98,7 @@ struct Watch: AsyncParsableCommand {
         }
         if let ledgerPath, ledgerPath.contains("://") {
             throw ValidationError(
-                "the ledger '\(ledgerPath)' is a \(ledgerPath.prefix { $0 != ":" }):// address, but a ledger here is a file (SQLite): give its path"
+                "the ledger '\(ledgerPath)' is an address (\(ledgerPath.prefix { $0 != ":" })://…), but a ledger here is a file (SQLite): give its path"
             )
         }
         guard let root else {
