@@ -202,6 +202,51 @@ struct ConsoleTests {
             findings.allSatisfy { ($0["message"] as? String)?.contains("was already exported to xero-xml") == true })
     }
 
+    @Test("reconcile lists a few refunds of each outcome needing a person, then counts the rest; --verbose lists all")
+    func reconcileSummarised() throws {
+        let folder = try temporaryFolder()
+        let refunds = folder.appendingPathComponent("r.csv")
+        let rows = (1...7).map { "R-\($0),SO-9\($0),5.00,GBP,2026-11-20" }.joined(separator: "\r\n")
+        try "RefundId,OrderNumber,Amount,Currency,Date\r\n\(rows)\r\n".write(
+            to: refunds, atomically: true, encoding: .utf8)
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        let run = try Run([
+            "reconcile", refunds.path, "--out", folder.appendingPathComponent("a").path, "--ledger", ledger,
+        ])
+        #expect(run.status == 1)
+        #expect(run.stderr.components(separatedBy: ": skipped-unmatched-order: refund").count - 1 == 3)
+        #expect(
+            run.stderr.contains("  … and 4 more skipped-unmatched-order refunds (R-4, R-5, R-6 …): all are in "),
+            "\(run.stderr)")
+        let verbose = try Run([
+            "reconcile", refunds.path, "--out", folder.appendingPathComponent("b").path, "--ledger", ledger,
+            "--verbose",
+        ])
+        #expect(verbose.stderr.components(separatedBy: ": skipped-unmatched-order: refund").count - 1 == 7)
+    }
+
+    @Test("Ctrl-C during a check: one line, exit 130, and --format json names the file as interrupted")
+    func checkInterrupted() throws {
+        let folder = try temporaryFolder()
+        let batch = folder.appendingPathComponent("big.csv").path
+        #expect(try Run(["generate", "--orders", "20000", "--seed", "8", "--output", batch]).status == 0)
+        let process = Process()
+        process.executableURL = Run.binary
+        process.arguments = ["check", batch, "--format", "json"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        usleep(300_000)
+        kill(process.processIdentifier, SIGINT)
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let file = try #require((result["files"] as? [[String: Any]])?.first)
+        #expect(result["status"] as? Int == 130 && file["interrupted"] as? Bool == true)
+    }
+
     @Test("check --to applies the configuration's mapping as convert would: a tax code it lacks is held back")
     func checkMapping() throws {
         let folder = try temporaryFolder()

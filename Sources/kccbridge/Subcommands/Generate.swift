@@ -65,7 +65,7 @@ struct Generate: ParsableCommand {
             }
         } catch {
             printError("error: \(error)")
-            throw ExitCode(ExitStatus.needsAttention)
+            throw ExitCode(ExitStatus.nothingWritten)
         }
     }
 }

@@ -131,7 +131,7 @@ struct LedgerCommand: ParsableCommand {
                 throw LedgerLocation.report(error)
             } catch {
                 printError("error: \(error)")
-                throw ExitCode(ExitStatus.needsAttention)
+                throw ExitCode(ExitStatus.nothingWritten)
             }
         }
     }

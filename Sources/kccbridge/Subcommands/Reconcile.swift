@@ -212,7 +212,18 @@ struct Reconcile: ParsableCommand {
                 continue
             }
             for note in report.notes { console.note("\(file): note: \(note)") }
+            // A few of each outcome, then a count: every one is in the report.
+            var shown: [RefundOutcome: Int] = [:]
+            var hidden: [RefundOutcome: [String]] = [:]
+            var order: [RefundOutcome] = []
             for decision in report.decisions where decision.needsPerson || decision.outcome == .duplicate {
+                let outcome = decision.outcome
+                if shown[outcome] == nil && hidden[outcome] == nil { order.append(outcome) }
+                guard output.verbose || shown[outcome, default: 0] < ConsoleFindings.shownPerKind else {
+                    hidden[outcome, default: []].append(decision.refund.id)
+                    continue
+                }
+                shown[outcome, default: 0] += 1
                 console.note(
                     "\(decision.refund.location): \(decision.outcome): refund \(decision.refund.id): \(decision.reason)"
                 )
@@ -220,6 +231,14 @@ struct Reconcile: ParsableCommand {
                 {
                     console.note(index == 0 ? "    to resolve: \(line)" : "                \(line)")
                 }
+            }
+            let reportFile = report.outputs.first { $0.hasSuffix(".reconciliation-report.csv") && !preCheck }
+            for outcome in order {
+                guard let ids = hidden[outcome] else { continue }
+                let first = ids.prefix(3).joined(separator: ", ") + (ids.count > 3 ? " …" : "")
+                console.note(
+                    "  … and \(ids.count) more \(outcome) refund\(ids.count == 1 ? "" : "s") (\(first)): "
+                        + (reportFile.map { "all are in \($0)" } ?? "run with --verbose to list them all"))
             }
             console.say("\(file): \(report.summary.line)")
             for output in report.outputs { console.say("  \(preCheck ? "would write" : "wrote") \(output)") }
