@@ -99,6 +99,8 @@ public final class CSVReader {
         var fields: [String] = []
         var problems: [CSVRecord.Problem] = []
         var field: [UInt8] = []
+        /// The bits of every byte of the field OR-ed together: below 0x80, the field is ASCII.
+        var fieldBits: UInt8 = 0
         var fieldStartLine = line
         var quoteOpenLine = line
         var recordLine = line
@@ -112,7 +114,10 @@ public final class CSVReader {
             }
         }
         func endField() throws(CSVError) {
-            if let text = options.encoding.decode(field) {
+            if fieldBits < 0x80 {
+                // ASCII is the same in both encodings and always valid: no decoding to do.
+                fields.append(Self.asciiString(field))
+            } else if let text = options.encoding.decode(field) {
                 fields.append(text)
             } else {
                 // Kept with replacement characters, so the rest of the row reads as
@@ -121,6 +126,7 @@ public final class CSVReader {
                 fields.append(String(decoding: field, as: UTF8.self))
             }
             field.removeAll(keepingCapacity: true)
+            fieldBits = 0
             if fields.count > options.maxFields {
                 let bareCR = problems.contains { $0.code == .bareCarriageReturn }
                 throw CSVError(
@@ -134,8 +140,22 @@ public final class CSVReader {
             if position == count {
                 if !(try refill()) { break }
             }
+            // Inside a field, the bytes up to the next one that means something are taken at once.
+            if !pendingCR && (state == .unquoted || state == .quoted) {
+                let (end, bits) = Self.plainRun(buffer, from: position, to: count, quoted: state == .quoted, delimiter)
+                if end > position {
+                    field.append(contentsOf: buffer[position..<end])
+                    fieldBits |= bits
+                    position = end
+                    if field.count > options.maxFieldBytes {
+                        throw CSVError(.fieldTooLong(limit: options.maxFieldBytes), line: fieldStartLine)
+                    }
+                    continue
+                }
+            }
             let byte = buffer[position]
             position += 1
+            fieldBits |= byte
 
             if pendingCR {
                 pendingCR = false
@@ -197,6 +217,45 @@ public final class CSVReader {
             return CSVRecord(fields: fields, line: recordLine, problems: problems)
         }
         return nil
+    }
+
+    /// Where the run of plain bytes starting at `start` ends (the first delimiter, quote, line
+    /// end or NUL; in a quoted field only a quote, a line feed or a NUL), and its bits OR-ed.
+    @inline(__always)
+    private static func plainRun(
+        _ buffer: [UInt8], from start: Int, to end: Int, quoted: Bool, _ delimiter: UInt8
+    ) -> (Int, UInt8) {
+        buffer.withUnsafeBufferPointer { bytes in
+            var index = start
+            var bits: UInt8 = 0
+            if quoted {
+                while index < end {
+                    let byte = bytes[index]
+                    if byte == 0x22 || byte == 0x0A || byte == 0 { break }
+                    bits |= byte
+                    index += 1
+                }
+            } else {
+                while index < end {
+                    let byte = bytes[index]
+                    if byte == delimiter || byte == 0x22 || byte == 0x0A || byte == 0x0D || byte == 0 { break }
+                    bits |= byte
+                    index += 1
+                }
+            }
+            return (index, bits)
+        }
+    }
+
+    /// ASCII bytes as a string, copied once, without validation (ASCII is always valid UTF-8).
+    @inline(__always)
+    private static func asciiString(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { source in
+            String(unsafeUninitializedCapacity: source.count) { target in
+                _ = target.initialize(fromContentsOf: source)
+                return source.count
+            }
+        }
     }
 
     /// All remaining records (convenient for small files and tests; not streaming).
