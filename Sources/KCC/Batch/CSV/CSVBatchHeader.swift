@@ -4,9 +4,9 @@ import KCCModel
 /// A batch CSV header: which column holds which field, and how the file spells it.
 struct CSVBatchHeader: Sendable {
     /// Column index of each known field.
-    var columns: [BatchField: Int] = [:]
+    var columns: FieldMap<Int> = [:]
     /// How the header spells each known field.
-    var labels: [BatchField: String] = [:]
+    var labels: FieldMap<String> = [:]
     var columnCount: Int
     /// Warnings about the header (unknown columns).
     var warnings: [Finding] = []

@@ -35,7 +35,7 @@ private struct DocumentCheck {
 
     /// The raw value of a field a reader below has returned a value for, to point at it.
     /// The readers return `nil` for a missing field, so a field that was read is present.
-    private func present(_ field: BatchField, in fields: [BatchField: RawValue]) -> RawValue {
+    private func present(_ field: BatchField, in fields: FieldMap<RawValue>) -> RawValue {
         guard let value = fields[field] else { preconditionFailure("\(field.name) was read, so it is present") }
         return value
     }
@@ -57,7 +57,7 @@ private struct DocumentCheck {
     // MARK: Field readers
 
     private mutating func text(
-        _ field: BatchField, in fields: [BatchField: RawValue], at location: SourceLocation, required: Bool,
+        _ field: BatchField, in fields: FieldMap<RawValue>, at location: SourceLocation, required: Bool,
         why: String = ""
     ) -> String? {
         guard let value = fields[field], !value.text.isEmpty else {
@@ -68,7 +68,7 @@ private struct DocumentCheck {
     }
 
     private mutating func date(
-        _ field: BatchField, in fields: [BatchField: RawValue], at location: SourceLocation, required: Bool,
+        _ field: BatchField, in fields: FieldMap<RawValue>, at location: SourceLocation, required: Bool,
         format: CalendarDate.Format
     ) -> CalendarDate? {
         guard let value = fields[field], !value.text.isEmpty else {
@@ -101,7 +101,7 @@ private struct DocumentCheck {
     }
 
     private mutating func money(
-        _ field: BatchField, in fields: [BatchField: RawValue], at location: SourceLocation, currency: Currency?
+        _ field: BatchField, in fields: FieldMap<RawValue>, at location: SourceLocation, currency: Currency?
     ) -> Money? {
         guard let value = fields[field], !value.text.isEmpty else {
             error("\(label(field)) is empty", at: location, field: field)
@@ -118,7 +118,7 @@ private struct DocumentCheck {
     }
 
     private mutating func decimal(
-        _ field: BatchField, in fields: [BatchField: RawValue], at location: SourceLocation, required: Bool
+        _ field: BatchField, in fields: FieldMap<RawValue>, at location: SourceLocation, required: Bool
     ) -> ExactDecimal? {
         guard let value = fields[field], !value.text.isEmpty else {
             if required { error("\(label(field)) is empty", at: location, field: field) }
@@ -378,7 +378,7 @@ private struct DocumentCheck {
     }
 
     /// The same caps for both encodings (the XSD states them for XML).
-    private mutating func checkLengths(_ fields: [BatchField: RawValue]) {
+    private mutating func checkLengths(_ fields: FieldMap<RawValue>) {
         func tooLong(_ field: BatchField, _ value: RawValue) -> Int? {
             guard field != .docNumber, field != .orderNumber else { return nil }
             let limit = BatchField.codeFields.contains(field) ? BatchField.maxNumberLength : BatchField.maxTextLength

@@ -17,10 +17,10 @@ struct RawDocument: Sendable {
     /// Where the document starts (its first row or its element).
     var location: SourceLocation
     /// Document-level fields; an empty CSV cell or a missing XML attribute is absent.
-    var fields: [BatchField: RawValue] = [:]
+    var fields: FieldMap<RawValue> = [:]
     var lines: [RawLine] = []
     /// How the input names each field, for messages about a field that is absent.
-    var labels: [BatchField: String]
+    var labels: FieldMap<String>
     /// Problems the reader already found (bad bytes, disagreeing rows …); any error holds the document back.
     var findings: [Finding] = []
 }
@@ -28,5 +28,5 @@ struct RawDocument: Sendable {
 /// One line's fields.
 struct RawLine: Sendable {
     var location: SourceLocation
-    var fields: [BatchField: RawValue] = [:]
+    var fields: FieldMap<RawValue> = [:]
 }

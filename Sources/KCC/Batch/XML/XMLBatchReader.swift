@@ -297,8 +297,9 @@ final class XMLBatchReader: BatchReader {
     }
 
     /// How messages name fields that XML spells differently from the CSV columns.
-    static let labels: [BatchField: String] = {
-        var labels = Dictionary(uniqueKeysWithValues: BatchField.allCases.map { ($0, $0.name) })
+    static let labels: FieldMap<String> = {
+        var labels = FieldMap<String>()
+        for field in BatchField.allCases { labels[field] = field.name }
         labels[.docNet] = "Totals net"
         labels[.docTax] = "Totals tax"
         labels[.docGross] = "Totals gross"
