@@ -18,7 +18,10 @@ extension Ledger {
                     "\(documents[index].number)'s position in \(documents[index].outputFile) must be 1 or more")
             }
         }
-        try write { db in
+        // Staged documents count for nothing until the run commits, and a crash drops them with the
+        // run: they need not reach the disk now. The committing transaction's sync (FULL) writes the
+        // log they are in to the disk with it.
+        try writeUnsynced { db in
             _ = try Self.pendingRun(id, in: db, toBe: "given documents")
             let insert = try db.cachedStatement(
                 sql: """

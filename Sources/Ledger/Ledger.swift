@@ -84,6 +84,24 @@ package final class Ledger: Sendable {
         }
     }
 
+    /// Runs `body` in one write transaction whose commit does not wait for the disk
+    /// (`synchronous = NORMAL` for it alone): for what a crash may lose, never for a commit
+    /// that says something happened.
+    func writeUnsynced(_ body: (Database) throws -> Void) throws(LedgerError) {
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+                try db.inTransaction(.immediate) {
+                    try body(db)
+                    return .commit
+                }
+            }
+        } catch {
+            throw Self.translate(error, path: path, options: options)
+        }
+    }
+
     /// Runs `body` on a consistent snapshot.
     func read<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
         do {
