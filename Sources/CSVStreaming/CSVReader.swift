@@ -76,6 +76,9 @@ public final class CSVReader {
         self.bytesRead = bytes.count
     }
 
+    /// Handed every chunk as it is read from the file, in order (to hash the file in the same read).
+    public var onChunk: ((ArraySlice<UInt8>) -> Void)?
+
     /// The bytes of the file handed out so far (for progress).
     public var bytesConsumed: Int { bytesRead - (count - position) }
 
@@ -302,6 +305,7 @@ public final class CSVReader {
             return count > 0 && keepingUnread
         }
         bytesRead += n
+        onChunk?(buffer[unread.count..<count])
         if bytesRead > options.maxFileBytes { throw CSVError(.fileTooLarge(limit: options.maxFileBytes), line: line) }
         return true
     }

@@ -89,7 +89,8 @@ package final class Converter {
 
         let mapper = DocumentMapper(configuration: configuration, format: format)
         let plan = ExportPlan(
-            inputFile: name, inputSHA256: options.preCheck ? "" : SHA256.hexDigest(ofFile: input) ?? "",
+            inputFile: name,
+            inputSHA256: options.preCheck ? "" : reader.sha256 ?? SHA256.hexDigest(ofFile: input) ?? "",
             target: format.name, outputPaths: [], reexport: options.reexport)
         do {
             try journal.perform(plan, simulate: options.preCheck, failpoints: "convert") { run, transaction in

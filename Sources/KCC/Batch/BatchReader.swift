@@ -36,6 +36,8 @@ public typealias BatchFileError = FileRefusal
 /// of a refused batch.
 public protocol BatchReader: AnyObject {
     var info: BatchInfo { get }
+    /// The SHA-256 of the file's bytes, in hex, when the reader computed it as it read (the CSV reader does).
+    var sha256: String? { get }
     /// The next document or finding; `nil` at the end.
     func next() throws(BatchFileError) -> BatchItem?
 }

@@ -1,4 +1,5 @@
 import CSVStreaming
+import DurableOutput
 import KCCModel
 
 /// Reads the CSV encoding of a KCC batch (`schemas/kcc-batch-csv.md`).
@@ -8,6 +9,8 @@ import KCCModel
 /// second gathers each document's rows and checks it.
 final class CSVBatchReader: BatchReader {
     let info: BatchInfo
+    /// Of every byte the survey read: the whole file, read once for both.
+    let sha256: String?
     private let file: String
     private let options: BatchReadOptions
     private let header: CSVBatchHeader
@@ -37,8 +40,10 @@ final class CSVBatchReader: BatchReader {
         let csvOptions = CSVReader.Options(
             encoding: options.encoding, maxFieldBytes: options.maxFieldBytes, maxFileBytes: options.maxFileBytes)
 
-        // Pass 1: the survey.
+        // Pass 1: the survey, hashing the file as it goes.
         let survey = try Self.openCSV(path, displayName, csvOptions)
+        let digest = Digest()
+        survey.onChunk = { digest.hash.update($0) }
         guard let headerRecord = try Self.read(survey, displayName) else {
             throw BatchFileError(
                 at: SourceLocation(file: displayName, line: 1),
@@ -65,6 +70,7 @@ final class CSVBatchReader: BatchReader {
         }
         self.header = header
         self.size = size
+        self.sha256 = digest.hash.finalizeHex()
         self.builder = DocumentBuilder(dateFormat: options.dateFormat, survey: batchSurvey)
         pending = header.warnings.map(BatchItem.finding)
         if rows == 0 {
@@ -248,4 +254,9 @@ final class CSVBatchReader: BatchReader {
                 at: SourceLocation(file: name, line: error.line > 0 ? error.line : nil), because: error)
         }
     }
+}
+
+/// The running hash of the survey's read.
+private final class Digest {
+    var hash = SHA256()
 }

@@ -11,6 +11,8 @@ final class XMLBatchReader: BatchReader {
     static let namespace = "urn:kccbridge:kcc-batch:1"
 
     let info: BatchInfo
+    /// libxml2 reads the file itself; the caller hashes it.
+    let sha256: String? = nil
     private let file: String
     private let xml: XMLPullReader
     private let builder: DocumentBuilder
