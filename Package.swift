@@ -250,7 +250,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "WatcherTests", dependencies: ["Watcher", "Refunds", "PackageRegistry", "KCCTestSupport"],
+            name: "WatcherTests",
+            dependencies: [
+                "Watcher", "Refunds", "PackageRegistry", "KCCTestSupport", "Ledger",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "kccbridgeTests",

@@ -37,7 +37,7 @@ package final class RouteService: Service, @unchecked Sendable {
     package func run() async throws {
         let route = watcher.route
         let pause = max(min(route.rescanInterval, route.quietPeriod), .milliseconds(100))
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             // Start-up recovery first, retried until it can be done (the ledger may be away).
             while !stopping {
                 do {

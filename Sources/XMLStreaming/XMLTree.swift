@@ -1,5 +1,3 @@
-import XMLStreaming
-
 /// A small element tree, built from one element of a pull parse: refund
 /// records are a few dozen elements each, so each is read whole while the file
 /// as a whole still streams.
