@@ -81,7 +81,10 @@ package final class Converter {
 
         let reader: any BatchReader
         do {
-            reader = try BatchFile.open(input, displayName: name, options: options.reading)
+            // Reading and checking on one core, mapping and writing on the other.
+            var reading = options.reading
+            reading.readAhead = true
+            reader = try BatchFile.open(input, displayName: name, options: reading)
         } catch {
             refuse(error)
             return report

@@ -21,6 +21,9 @@ public struct BatchReadOptions: Sendable, Hashable {
     /// Told how far each pass got; asked whether to stop (the reader then throws `WorkInterrupted`
     /// inside a refusal, and nothing of the file is used).
     public var progress: WorkProgress?
+    /// Read and check on a thread of its own, ahead of the caller (``ReadAheadReader``):
+    /// for a caller with work of its own per document (a conversion).
+    public var readAhead = false
 
     public init(
         dateFormat: KCCModelDateFormat = .iso, encoding: TextEncoding = .utf8,

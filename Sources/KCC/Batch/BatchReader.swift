@@ -55,10 +55,12 @@ public enum BatchFile {
         _ path: String, displayName: String? = nil, options: BatchReadOptions = BatchReadOptions()
     ) throws(BatchFileError) -> any BatchReader {
         let name = displayName ?? path
+        let reader: any BatchReader
         switch try encoding(of: path, displayName: name) {
-        case .csv: return try CSVBatchReader(path: path, displayName: name, options: options)
-        case .xml: return try XMLBatchReader(path: path, displayName: name, options: options)
+        case .csv: reader = try CSVBatchReader(path: path, displayName: name, options: options)
+        case .xml: reader = try XMLBatchReader(path: path, displayName: name, options: options)
         }
+        return options.readAhead ? ReadAheadReader(reader) : reader
     }
 
     static func encoding(of path: String, displayName: String) throws(BatchFileError) -> Encoding {

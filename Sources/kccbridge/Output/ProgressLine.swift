@@ -10,7 +10,11 @@ import Darwin
 /// One line on standard error (a terminal) that says how far the work got:
 /// documents and megabytes read, the rate and the time left. It is redrawn at
 /// most four times a second and wiped before anything else is printed.
+///
+/// The reading thread reports how far it got while the command's thread
+/// counts documents and prints: every use takes the lock.
 final class ProgressLine: @unchecked Sendable {
+    private let lock = NSLock()
     private var name = ""
     private var documents = 0
     private var shown = false
@@ -20,13 +24,19 @@ final class ProgressLine: @unchecked Sendable {
 
     /// Starts on the file `name`.
     func start(_ name: String) {
+        lock.lock()
+        defer { lock.unlock() }
         self.name = name
         documents = 0
         step = nil
     }
 
     /// One more document read or decided.
-    func documentDone() { documents += 1 }
+    func documentDone() {
+        lock.lock()
+        documents += 1
+        lock.unlock()
+    }
 
     /// The hook handed to the library, stopping when `stop` says so.
     func hook(stop: @escaping () -> Bool) -> WorkProgress {
@@ -34,6 +44,8 @@ final class ProgressLine: @unchecked Sendable {
     }
 
     private func advance(_ step: WorkProgress.Step, _ done: Int, _ total: Int?) {
+        lock.lock()
+        defer { lock.unlock() }
         let now = Self.now()
         if step != self.step {
             self.step = step
@@ -81,6 +93,8 @@ final class ProgressLine: @unchecked Sendable {
 
     /// Wipes the line, so the next line printed starts clean.
     func clear() {
+        lock.lock()
+        defer { lock.unlock() }
         guard shown else { return }
         writeError("\r\u{1B}[K")
         shown = false
