@@ -26,9 +26,21 @@ enum HTMLReport {
         var earlier: [String: [AppliedRefund]]
     }
 
+    /// The whole page as one string (for tests and small reports).
     static func render(
         _ decisions: [RefundDecision], summary: ReconciliationSummary, context: Context, commands: ResolveCommands
     ) -> String {
+        var page = ""
+        render(decisions, summary: summary, context: context, commands: commands) { page += $0 }
+        return page
+    }
+
+    /// The page in pieces, a table row at a time, handed to `emit` in order: a report of
+    /// many thousand refunds is written without ever being whole in memory.
+    static func render(
+        _ decisions: [RefundDecision], summary: ReconciliationSummary, context: Context, commands: ResolveCommands,
+        emit: (String) throws -> Void
+    ) rethrows {
         let imports = context.paymentImports.map { "<a href=\"\(escape(link($0)))\">\(escape($0))</a>" }
             .joined(separator: " and ")
         var html = """
@@ -76,23 +88,26 @@ enum HTMLReport {
         html +=
             needing.isEmpty
             ? "<p>Nothing: every refund matched, was already applied, or was resolved by hand.</p>\n"
-            : table(needing, id: "needing", context: context, commands: commands)
-        html +=
-            "<h2>Every refund (\(decisions.count))</h2>\n"
-            + table(decisions, id: "every", context: context, commands: nil)
-        html += "<script>\n\(script)</script>\n</body></html>\n"
-        return html
+            : ""
+        try emit(html)
+        if !needing.isEmpty { try table(needing, id: "needing", context: context, commands: commands, emit: emit) }
+        try emit("<h2>Every refund (\(decisions.count))</h2>\n")
+        try table(decisions, id: "every", context: context, commands: nil, emit: emit)
+        try emit("<script>\n\(script)</script>\n</body></html>\n")
     }
 
     /// The refunds as a table; with `commands`, a last column says how to resolve each.
     private static func table(
-        _ decisions: [RefundDecision], id: String, context: Context, commands: ResolveCommands?
-    ) -> String {
+        _ decisions: [RefundDecision], id: String, context: Context, commands: ResolveCommands?,
+        emit: (String) throws -> Void
+    ) rethrows {
         let withCommand = commands != nil
         var html =
             "<table class=\"refunds\" id=\"\(id)\"><thead><tr><th>Refund</th><th>Date</th><th class=\"num\">Amount</th><th>Outcome</th><th>Credit note</th><th>Order</th><th class=\"why\">Why, and the evidence</th>"
             + (withCommand ? "<th class=\"cmd\">To resolve</th>" : "") + "</tr></thead><tbody>\n"
+        try emit(html)
         for d in decisions {
+            html = ""
             let r = d.refund
             var why = "<strong>\(escape(d.reason))</strong>"
             if !d.evidence.isEmpty { why += "<ul>" + d.evidence.map { "<li>\(escape($0))</li>" }.joined() + "</ul>" }
@@ -130,8 +145,9 @@ enum HTMLReport {
                 html += "<td class=\"cmd\">\(command)</td>"
             }
             html += "</tr>\n"
+            try emit(html)
         }
-        return html + "</tbody></table>\n"
+        try emit("</tbody></table>\n")
     }
 
     /// Where a refund was read, by file name and line (the page names the whole path once, at the top).

@@ -200,7 +200,18 @@ package final class ReconciliationRun {
     /// One output file of a reconciliation: its path and its bytes.
     private struct Output {
         var path: String
-        var bytes: () throws -> [UInt8]
+        /// Writes the file's bytes, in one piece or several, to the function it is given.
+        var write: (_ out: ([UInt8]) throws -> Void) throws -> Void
+
+        init(path: String, bytes: @escaping () throws -> [UInt8]) {
+            self.path = path
+            self.write = { out in try out(bytes()) }
+        }
+
+        init(path: String, pieces: @escaping (_ out: ([UInt8]) throws -> Void) throws -> Void) {
+            self.path = path
+            self.write = pieces
+        }
     }
 
     /// Plan: every file this refund file produces, and what each package is
@@ -239,9 +250,17 @@ package final class ReconciliationRun {
             Output(path: "\(folder)/\(stem).reconciliation-totals.csv") {
                 mark + ReconciliationOutputs.totalsCSV(summary)
             },
-            Output(path: "\(folder)/\(stem).reconciliation-report.html") {
-                Array(
-                    HTMLReport.render(decisions, summary: summary, context: context, commands: commands).utf8)
+            Output(path: "\(folder)/\(stem).reconciliation-report.html") { out in
+                // Written in pieces of about 64 KB, never whole in memory.
+                var chunk: [UInt8] = []
+                try HTMLReport.render(decisions, summary: summary, context: context, commands: commands) { piece in
+                    chunk.append(contentsOf: piece.utf8)
+                    if chunk.count >= 1 << 16 {
+                        try out(chunk)
+                        chunk.removeAll(keepingCapacity: true)
+                    }
+                }
+                try out(chunk)
             },
         ]
         let applied = decisions.flatMap { decision in decision.payments.map { (decision, $0) } }
@@ -313,8 +332,8 @@ package final class ReconciliationRun {
             outputPaths: [])
         try store.perform(plan, simulate: simulate, failpoints: "reconcile") { _, transaction in
             for output in outputs {
-                let bytes = simulate ? [] : try output.bytes()
-                try transaction.create(output.path)?.write(bytes)
+                guard let file = try transaction.create(output.path) else { continue }
+                if !simulate { try output.write { try file.write($0) } }
             }
         } complete: { run in
             try store.complete(run, decisions: decisions)

@@ -15,7 +15,7 @@ final class ReadAheadReader: BatchReader {
     private var nextIndex = 0
     private var ended = false
 
-    init(_ base: any BatchReader, capacity: Int = 1_024) {
+    init(_ base: any BatchReader, capacity: Int = 256) {
         info = base.info
         sha256 = base.sha256
         let shared = Shared(capacity: capacity)
