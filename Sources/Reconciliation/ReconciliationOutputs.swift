@@ -26,10 +26,17 @@ enum ReconciliationOutputs {
     }
 
     /// The report, CSV: one row per refund, text escaped for spreadsheets.
-    static func reportCSV(_ decisions: [RefundDecision], commands: ResolveCommands) -> [UInt8] {
+    /// In pieces of about 64 KB handed to `out` in order, never whole in memory.
+    static func reportCSV(
+        _ decisions: [RefundDecision], commands: ResolveCommands, out: ([UInt8]) throws -> Void
+    ) rethrows {
         let csv = CSVWriter()
         var bytes = csv.encode(reportColumns)
         for d in decisions {
+            if bytes.count >= 1 << 16 {
+                try out(bytes)
+                bytes.removeAll(keepingCapacity: true)
+            }
             let r = d.refund
             csv.append(
                 [
@@ -42,7 +49,7 @@ enum ReconciliationOutputs {
                     d.resolution.map(Self.describe) ?? "",
                 ].map { KCCPaymentImport.safe($0, .escape) }, to: &bytes)
         }
-        return bytes
+        try out(bytes)
     }
 
     /// The report's totals, CSV: per outcome and currency, then the two checks

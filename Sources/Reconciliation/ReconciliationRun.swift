@@ -244,8 +244,9 @@ package final class ReconciliationRun {
             Output(path: "\(folder)/\(stem).kcc-payments.xml") {
                 try KCCPaymentImport.xml(payments, source: name, created: created)
             },
-            Output(path: "\(folder)/\(stem).reconciliation-report.csv") {
-                mark + ReconciliationOutputs.reportCSV(decisions, commands: commands)
+            Output(path: "\(folder)/\(stem).reconciliation-report.csv") { out in
+                try out(mark)
+                try ReconciliationOutputs.reportCSV(decisions, commands: commands, out: out)
             },
             Output(path: "\(folder)/\(stem).reconciliation-totals.csv") {
                 mark + ReconciliationOutputs.totalsCSV(summary)
