@@ -1,28 +1,23 @@
 import Foundation
 import KCCModel
 
-/// Reads a batch ahead on a thread of its own, so that reading and checking
-/// documents (one core) and mapping, writing and recording them (the caller,
-/// the other core) overlap. At most `capacity` items wait between the two, so
-/// memory stays flat; items come out in the reader's order, its refusal in its
-/// place. Dropping the reader stops the thread at its next item.
-final class ReadAheadReader: BatchReader {
-    let info: BatchInfo
-    let sha256: String?
+/// Items made on a thread of its own, ahead of the one taking them, through a
+/// queue of at most `capacity`: two cores share a pass over a file, memory
+/// stays flat, and items (and the refusal that ends them) come out in order.
+/// Dropping it stops the thread at its next item.
+final class ReadAhead<Item: Sendable> {
     private let shared: Shared
     /// Items taken from the shared queue, handed out one by one without the lock.
-    private var taken: [Result<BatchItem, BatchFileError>] = []
+    private var taken: [Result<Item, BatchFileError>] = []
     private var nextIndex = 0
     private var ended = false
 
-    init(_ base: any BatchReader, capacity: Int = 256) {
-        info = base.info
-        sha256 = base.sha256
+    /// `produce` is called on the new thread only, until it returns `nil` or throws.
+    init(capacity: Int, name: String, produce: @escaping @Sendable () throws(BatchFileError) -> Item?) {
         let shared = Shared(capacity: capacity)
         self.shared = shared
-        let box = ReaderBox(base)
-        let thread = Thread { shared.produce(from: box.reader) }
-        thread.name = "kccbridge.read-ahead"
+        let thread = Thread { shared.produce(produce) }
+        thread.name = name
         thread.start()
     }
 
@@ -30,7 +25,7 @@ final class ReadAheadReader: BatchReader {
         shared.cancel()
     }
 
-    func next() throws(BatchFileError) -> BatchItem? {
+    func next() throws(BatchFileError) -> Item? {
         if nextIndex == taken.count {
             if ended { return nil }
             (taken, ended) = shared.take()
@@ -45,7 +40,7 @@ final class ReadAheadReader: BatchReader {
     private final class Shared: @unchecked Sendable {
         private let condition = NSCondition()
         private let capacity: Int
-        private var queue: [Result<BatchItem, BatchFileError>] = []
+        private var queue: [Result<Item, BatchFileError>] = []
         private var finished = false
         private var cancelled = false
 
@@ -53,12 +48,12 @@ final class ReadAheadReader: BatchReader {
             self.capacity = capacity
         }
 
-        /// The producer: every item of `reader`, then the end (or its refusal, which ends it).
-        func produce(from reader: any BatchReader) {
+        /// The producer: every item, then the end (or a refusal, which ends it).
+        func produce(_ make: () throws(BatchFileError) -> Item?) {
             while true {
-                let item: Result<BatchItem, BatchFileError>?
+                let item: Result<Item, BatchFileError>?
                 do {
-                    item = try reader.next().map { .success($0) }
+                    item = try make().map { .success($0) }
                 } catch {
                     item = .failure(error)
                 }
@@ -79,7 +74,7 @@ final class ReadAheadReader: BatchReader {
         }
 
         /// The consumer: everything waiting (at least one item unless the end came), and whether the end came.
-        func take() -> ([Result<BatchItem, BatchFileError>], Bool) {
+        func take() -> ([Result<Item, BatchFileError>], Bool) {
             condition.lock()
             defer { condition.unlock() }
             while queue.isEmpty && !finished { condition.wait() }
@@ -98,11 +93,32 @@ final class ReadAheadReader: BatchReader {
     }
 }
 
-/// Hands the reader to the producer's thread, which alone uses it from then on.
-private final class ReaderBox: @unchecked Sendable {
-    let reader: any BatchReader
+/// A batch read and checked ahead of its caller (``BatchReadOptions/readAhead``): for a
+/// caller with work of its own per document (a conversion maps, writes and records it).
+final class ReadAheadReader: BatchReader {
+    let info: BatchInfo
+    let sha256: String?
+    private let items: ReadAhead<BatchItem>
 
-    init(_ reader: any BatchReader) {
-        self.reader = reader
+    init(_ base: any BatchReader, capacity: Int = 256) {
+        info = base.info
+        sha256 = base.sha256
+        let box = Unshared(base)
+        items = ReadAhead(capacity: capacity, name: "kccbridge.read-ahead") { () throws(BatchFileError) in
+            try box.value.next()
+        }
+    }
+
+    func next() throws(BatchFileError) -> BatchItem? {
+        try items.next()
+    }
+}
+
+/// Hands a value to the producer's thread, which alone uses it from then on.
+final class Unshared<Value>: @unchecked Sendable {
+    let value: Value
+
+    init(_ value: Value) {
+        self.value = value
     }
 }
