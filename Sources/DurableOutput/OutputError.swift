@@ -21,7 +21,7 @@ public struct OutputError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch code {
         case .exists:
-            return "\(path) already exists; it is left as it is (move it away, or choose another output folder)"
+            return "\(path) already exists; it is left as it is (move it away, or write somewhere else)"
         case .system(let call, let errno):
             return "\(path) could not be written (\(call) failed: \(Errno.describe(errno)))"
         }

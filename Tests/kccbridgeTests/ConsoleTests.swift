@@ -87,6 +87,12 @@ struct ConsoleTests {
         let money = try #require((file["money"] as? [String: Any])?["GBP"] as? [String: Any])
         #expect(money["read"] as? String == "25.00" && money["listed"] as? String == "25.00")
         #expect(file["totalsAgree"] as? Bool == true)
+        // A ledger named by a relative path is named whole in the commands, so they work from any folder.
+        let relative = try Run(
+            ["reconcile", refunds.path, "--out", "again", "--ledger", "rel.sqlite", "--format", "json"], in: folder)
+        let again = try #require((try json(relative)["files"] as? [[String: Any]])?.first)
+        let commands = try #require((again["refunds"] as? [[String: Any]])?.first?["commands"] as? [String])
+        #expect(commands.allSatisfy { $0.contains("--ledger \(folder.path)/rel.sqlite") }, "\(commands)")
     }
 
     @Test("exit status 3 when nothing could be written: a missing batch, an output folder that cannot be made")
@@ -103,7 +109,7 @@ struct ConsoleTests {
             blocker.appendingPathComponent("out").path,
             "--no-ledger",
         ])
-        #expect(run.status == 3 && run.stderr.contains("cannot be made"))
+        #expect(run.status == 3 && run.stderr.contains("cannot be made (\(blocker.path) is a file, not a folder)"))
     }
 
     @Test("the wrong kind of document says what it is and what to run instead (exit 3, nothing written)")

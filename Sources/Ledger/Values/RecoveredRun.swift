@@ -37,7 +37,14 @@ package struct RecoveredRun: Sendable, Hashable, CustomStringConvertible {
     /// `run 18 (orders.csv to xero-csv, started 2026-11-20T10:00:00Z) did not finish: removed /out/x.csv; rolled back`.
     package var description: String {
         var parts: [String] = []
-        if !removedOutputs.isEmpty { parts.append("removed " + removedOutputs.joined(separator: ", ")) }
+        // A few by name; a long run's hundred parts by count and folder.
+        if removedOutputs.count <= 3 {
+            if !removedOutputs.isEmpty { parts.append("removed " + removedOutputs.joined(separator: ", ")) }
+        } else {
+            let folders = Set(removedOutputs.map { path in path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "." })
+            parts.append(
+                "removed its \(removedOutputs.count) output files from \(folders.sorted().joined(separator: ", "))")
+        }
         if !removedLeftovers.isEmpty {
             parts.append("removed \(removedLeftovers.count) temporary file\(removedLeftovers.count == 1 ? "" : "s")")
         }

@@ -204,7 +204,7 @@ enum CSVRefundReader {
         }) {
             throw FileRefusal(
                 at: location,
-                "this is a KCC payment import that kccbridge reconcile wrote (its header ends with SourceSystem): it goes to KCC's Create and Allocate Payments, not back to reconcile"
+                "this is a file kccbridge reconcile wrote (its header has RefundId, CreditNote, OrderNumber and SourceSystem): a KCC payment import goes to KCC's Create and Allocate Payments, a reconciliation report to a person, neither back to reconcile"
             )
         }
         if names.contains(CSVProfile.normalise("RecordType")) && names.contains(CSVProfile.normalise("DocNumber")) {

@@ -39,8 +39,22 @@ enum CommandSupport {
         } catch {
             throw CommandFailure(
                 status: ExitStatus.nothingWritten,
-                message: "the output folder \(path) cannot be made (\(reason(error)))")
+                message: "the output folder \(path) cannot be made (\(blockingFile(path) ?? reason(error)))")
         }
+    }
+
+    /// `afile is a file, not a folder` when `path` or a folder above it is a file.
+    static func blockingFile(_ path: String) -> String? {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            prefix += "/" + part
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: prefix, isDirectory: &isFolder) else { return nil }
+            if !isFolder.boolValue {
+                return "\(prefix.hasPrefix("./") ? String(prefix.dropFirst(2)) : prefix) is a file, not a folder"
+            }
+        }
+        return nil
     }
 
     /// A system error in words, never a Foundation error domain: `not a folder`, `permission denied`.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Ledger
 import Logging
 
@@ -40,7 +41,9 @@ struct LedgerLocation: ParsableArguments {
         for name in ["KCCBRIDGE_LEDGER", "XDG_DATA_HOME", "HOME"] {
             if let value = getenv(name) { environment[name] = String(cString: value) }
         }
-        return Ledger.resolvePath(option: path, environment: environment)
+        let path = Ledger.resolvePath(option: self.path, environment: environment)
+        // Whole, so the commands that name it work from any folder, or pasted from an email.
+        return path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 
     /// Opens a ledger that exists. A missing one is reported rather than
