@@ -70,11 +70,12 @@ package final class Converter {
         }
         /// The whole file refused; stopped on request is said by the caller, not as a finding.
         func refuse(_ error: BatchFileError) {
-            report.reading.refused = true
             if error.underlying is WorkInterrupted {
+                // Stopped by a person, not refused; nothing of it is written all the same.
                 report.reading.interrupted = true
                 report.failure = "stopped on request; nothing was written or recorded"
             } else {
+                report.reading.refused = true
                 fail(error.finding)
             }
         }

@@ -251,6 +251,7 @@ struct ConsoleTests {
         let result = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         let file = try #require((result["files"] as? [[String: Any]])?.first)
         #expect(result["status"] as? Int == 130 && file["interrupted"] as? Bool == true)
+        #expect(file["refused"] as? Bool == false, "stopped, not refused")
     }
 
     @Test("check --to applies the configuration's mapping as convert would: a tax code it lacks is held back")

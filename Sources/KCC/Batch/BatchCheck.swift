@@ -60,11 +60,12 @@ extension BatchFile {
                 }
             }
         } catch {
-            summary.refused = true
-            summary.documentsRead = 0
             if error.underlying is WorkInterrupted {
+                // Stopped by a person, not refused: the counts say how far it got.
                 summary.interrupted = true
             } else {
+                summary.refused = true
+                summary.documentsRead = 0
                 report(error.finding)
             }
         }
