@@ -95,6 +95,11 @@ struct ReconcileCommandTests {
         #expect(pending.status == 1)
         #expect(pending.stdout.hasSuffix("4 refunds need a person\n"), "\(pending.stdout)")
         #expect(!pending.stdout.contains("refund S1 "))
+        // Each listed refund says how to resolve it, naming the ledger.
+        #expect(
+            pending.stdout.contains("    to resolve: kccbridge resolve ")
+                && pending.stdout.contains("--ledger \(folder.appendingPathComponent("ledger.sqlite").path)"),
+            "\(pending.stdout)")
 
         // Everything is in the ledger, for a spreadsheet.
         let refundsCSV = try Run(["ledger", "export", "--table", "refunds"] + ledger)

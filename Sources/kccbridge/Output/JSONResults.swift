@@ -218,15 +218,17 @@ struct JSONPendingRefunds: Encodable {
         var reason: String
         var file: String
         var line: Int?
+        /// Commands that resolve it, each complete.
+        var commands: [String]
     }
 
-    init(status: Int32, _ records: [RefundOutcomeRecord]) {
+    init(status: Int32, _ records: [RefundOutcomeRecord], commands: [[String]]) {
         self.status = status
-        refunds = records.map {
+        refunds = zip(records, commands).map { record, commands in
             Refund(
-                id: $0.refundID, source: $0.sourceSystem, outcome: $0.outcome, amount: $0.amount.map(JSONMoney.init),
-                creditNote: $0.creditNote, order: $0.orderNumber, reason: $0.reason, file: $0.sourceFile,
-                line: $0.sourceLine)
+                id: record.refundID, source: record.sourceSystem, outcome: record.outcome,
+                amount: record.amount.map(JSONMoney.init), creditNote: record.creditNote, order: record.orderNumber,
+                reason: record.reason, file: record.sourceFile, line: record.sourceLine, commands: commands)
         }
     }
 }

@@ -262,15 +262,30 @@ struct Reconcile: ParsableCommand {
             throw CommandFailure(status: ExitStatus.needsAttention, message: "\(error)")
         }
         let status = pending.isEmpty ? ExitStatus.clean : ExitStatus.needsAttention
+        let commands = ResolveCommands(ledger: location.path.map { _ in location.resolved })
+        var resolving: [[String]] = []
         for record in pending {
             let place = record.sourceLine.map { "\(record.sourceFile):\($0)" } ?? record.sourceFile
             let amount = record.amount.map { " \($0)" } ?? ""
             console.say(
                 "\(place): \(record.outcome): refund \(record.refundID) (\(record.sourceSystem))\(amount): \(record.reason)"
             )
+            // A conflict or a reversal is acknowledged; anything else is matched by hand or left out.
+            let acknowledged =
+                record.outcome == RefundOutcome.conflict.rawValue
+                || record.outcome == RefundOutcome.reversal.rawValue
+            let steps: [ResolutionStep] =
+                acknowledged
+                ? [.ignore(refundID: record.refundID)]
+                : [.match(refundID: record.refundID, creditNote: nil), .ignore(refundID: record.refundID)]
+            let lines = commands.lines(steps, source: record.sourceSystem)
+            resolving.append(lines)
+            for (index, line) in lines.enumerated() {
+                console.say(index == 0 ? "    to resolve: \(line)" : "                \(line)")
+            }
         }
         console.say(pending.count == 1 ? "1 refund needs a person" : "\(pending.count) refunds need a person")
-        console.emit(JSONPendingRefunds(status: status, pending))
+        console.emit(JSONPendingRefunds(status: status, pending, commands: resolving))
         if status != ExitStatus.clean { throw ExitCode(status) }
     }
 }
