@@ -5,6 +5,32 @@ import Testing
 import Glibc
 #endif
 
+/// `kccbridge` with `arguments`, sent SIGINT (Ctrl-C) 0.3 s after it starts: its status and what it printed.
+private func runInterrupted(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = Run.binary
+    process.arguments = arguments
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    usleep(300_000)
+    kill(process.processIdentifier, SIGINT)
+    nonisolated(unsafe) var errors = Data()
+    let errorsRead = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async {
+        errors = err.fileHandleForReading.readDataToEndOfFile()
+        errorsRead.signal()
+    }
+    let output = out.fileHandleForReading.readDataToEndOfFile()
+    errorsRead.wait()
+    process.waitUntilExit()
+    return (
+        process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self)
+    )
+}
+
 /// The JSON document a command printed, as a dictionary.
 private func json(_ run: Run) throws -> [String: Any] {
     let value = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8))
@@ -236,18 +262,8 @@ struct ConsoleTests {
         let folder = try temporaryFolder()
         let batch = folder.appendingPathComponent("big.csv").path
         #expect(try Run(["generate", "--orders", "20000", "--seed", "8", "--output", batch]).status == 0)
-        let process = Process()
-        process.executableURL = Run.binary
-        process.arguments = ["check", batch, "--format", "json"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
-        usleep(300_000)
-        kill(process.processIdentifier, SIGINT)
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
+        let (status, text, _) = try runInterrupted(["check", batch, "--format", "json"])
+        #expect(status == 130)
         let result = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         let file = try #require((result["files"] as? [[String: Any]])?.first)
         #expect(result["status"] as? Int == 130 && file["interrupted"] as? Bool == true)
@@ -296,18 +312,10 @@ struct ConsoleTests {
         #expect(try Run(["generate", "--orders", "20000", "--seed", "8", "--output", batch]).status == 0)
         let out = folder.appendingPathComponent("out")
         let ledger = folder.appendingPathComponent("l.sqlite").path
-        let process = Process()
-        process.executableURL = Run.binary
-        process.arguments = ["convert", batch, "--to", "xero-csv", "--out", out.path, "--ledger", ledger]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = Pipe()
-        try process.run()
-        usleep(300_000)
-        kill(process.processIdentifier, SIGINT)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130, "\(errors)")
+        let (status, _, errors) = try runInterrupted([
+            "convert", batch, "--to", "xero-csv", "--out", out.path, "--ledger", ledger,
+        ])
+        #expect(status == 130, "\(errors)")
         #expect(
             errors.hasSuffix(
                 "interrupted: nothing of \(batch) was written or recorded as exported (the ledger notes the run as rolled back)\n"

@@ -64,6 +64,8 @@ enum CommandSupport {
         if let underlying, underlying.domain == NSPOSIXErrorDomain { return Errno.describe(Int32(underlying.code)) }
         if nsError.domain == NSPOSIXErrorDomain { return Errno.describe(Int32(nsError.code)) }
         if let underlying { return reason(underlying) }
+        // Our own errors say themselves; only Foundation's are put into words here.
+        guard nsError.domain == NSCocoaErrorDomain else { return "\(error)" }
         switch CocoaError.Code(rawValue: nsError.code) {
         case .fileWriteNoPermission, .fileReadNoPermission: return Errno.describe(EACCES)
         case .fileWriteOutOfSpace: return Errno.describe(ENOSPC)

@@ -46,6 +46,9 @@ struct LedgerLocation: ParsableArguments {
         return path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 
+    /// The ledger as commands name it (`--ledger`): by its whole path when one was given, `nil` for the default.
+    var named: String? { path.map { _ in resolved } }
+
     /// Opens a ledger that exists. A missing one is reported rather than
     /// created, so that a mistyped `--ledger` never makes an empty ledger.
     func openExisting() throws(CommandFailure) -> Ledger {

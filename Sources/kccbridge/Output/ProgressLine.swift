@@ -18,8 +18,9 @@ final class ProgressLine: @unchecked Sendable {
     private var name = ""
     private var documents = 0
     private var shown = false
-    private var lastDraw = 0.0
-    private var stepStarted = 0.0
+    /// Milliseconds on the monotonic clock.
+    private var lastDraw = 0
+    private var stepStarted = 0
     private var step: WorkProgress.Step?
 
     /// Starts on the file `name`.
@@ -51,37 +52,44 @@ final class ProgressLine: @unchecked Sendable {
             self.step = step
             stepStarted = now
         }
-        guard now - lastDraw >= 0.25 else { return }
+        guard now - lastDraw >= 250 else { return }
         lastDraw = now
         draw(
             Self.text(
-                name: name, step: step, done: done, total: total, documents: documents, seconds: now - stepStarted))
+                name: name, step: step, done: done, total: total, documents: documents,
+                milliseconds: now - stepStarted))
     }
 
-    /// The words of the line; `seconds` is the time spent on this step so far.
+    /// The words of the line; `milliseconds` is the time spent on this step so far.
+    /// Integers throughout: tenths of a megabyte, whole seconds rounded up.
     static func text(
-        name: String, step: WorkProgress.Step, done: Int, total: Int?, documents: Int, seconds: Double
+        name: String, step: WorkProgress.Step, done: Int, total: Int?, documents: Int, milliseconds: Int
     )
         -> String
     {
-        func megabytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1_000_000) }
+        func megabytes(_ bytes: Int) -> String {
+            let tenths = bytes / 100_000
+            return "\(tenths / 10).\(tenths % 10)"
+        }
+        func perSecond(_ count: Int) -> Int { count * 1_000 / max(milliseconds, 1) }
         var left = ""
-        if let total, done > 0, seconds >= 1, total > done {
-            let remaining = Double(total - done) * seconds / Double(done)
+        if let total, done > 0, milliseconds >= 1_000, total > done {
+            let remaining = (total - done) * milliseconds / done
+            let seconds = (remaining + 999) / 1_000
             left =
-                remaining < 60
-                ? ", about \(Int(remaining.rounded(.up))) s left in this pass"
-                : ", about \(Int((remaining / 60).rounded(.up))) min left in this pass"
+                seconds < 60
+                ? ", about \(seconds) s left in this pass"
+                : ", about \((seconds + 59) / 60) min left in this pass"
         }
         let of = total.map { " of \(megabytes($0))" } ?? ""
         switch step {
         case .surveying:
             return "\(name): pass 1 of 2, checking the whole file: \(megabytes(done))\(of) MB read\(left)"
         case .reading:
-            let rate = seconds >= 1 ? ", \(Int(Double(documents) / seconds)) documents/s" : ""
+            let rate = milliseconds >= 1_000 ? ", \(perSecond(documents)) documents/s" : ""
             return "\(name): pass 2 of 2: \(documents) documents, \(megabytes(done))\(of) MB read\(rate)\(left)"
         case .deciding:
-            let rate = seconds >= 1 ? ", \(Int(Double(done) / seconds)) refunds/s" : ""
+            let rate = milliseconds >= 1_000 ? ", \(perSecond(done)) refunds/s" : ""
             return "\(name): \(done)\(total.map { " of \($0)" } ?? "") refunds decided\(rate)\(left)"
         }
     }
@@ -100,10 +108,11 @@ final class ProgressLine: @unchecked Sendable {
         shown = false
     }
 
-    private static func now() -> Double {
+    /// Milliseconds on the monotonic clock.
+    private static func now() -> Int {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+        return Int(time.tv_sec) * 1_000 + Int(time.tv_nsec) / 1_000_000
     }
 }
 

@@ -137,8 +137,7 @@ struct Reconcile: ParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         options.textPolicy = configuration.textCells
-        // The commands name the ledger by its whole path, so they work from any folder, or pasted from an email.
-        options.commands = ResolveCommands(ledger: location.path.map { _ in location.resolved })
+        options.commands = ResolveCommands(ledger: location.named)
         options.ledgerName = location.resolved
         var inputs = RefundWriterInputs()
         let targets = refundTargets.map { $0.lowercased() }
@@ -262,7 +261,7 @@ struct Reconcile: ParsableCommand {
             throw CommandFailure(status: ExitStatus.needsAttention, message: "\(error)")
         }
         let status = pending.isEmpty ? ExitStatus.clean : ExitStatus.needsAttention
-        let commands = ResolveCommands(ledger: location.path.map { _ in location.resolved })
+        let commands = ResolveCommands(ledger: location.named)
         var resolving: [[String]] = []
         for record in pending {
             let place = record.sourceLine.map { "\(record.sourceFile):\($0)" } ?? record.sourceFile

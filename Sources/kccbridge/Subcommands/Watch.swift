@@ -211,7 +211,7 @@ struct Watch: AsyncParsableCommand {
                 do {
                     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 } catch {
-                    problems.append("\(name): the folder \(folder) cannot be made (\(Self.reason(error)))")
+                    problems.append("\(name): the folder \(folder) cannot be made (\(CommandSupport.reason(error)))")
                 }
                 if access(folder, W_OK) != 0 && access(folder, F_OK) == 0 {
                     problems.append("\(name): the folder \(folder) cannot be written to (\(Errno.describe(errno)))")
@@ -257,7 +257,7 @@ struct Watch: AsyncParsableCommand {
                         log(event, route: route.name, format)
                     })
             } catch {
-                printError("error: route \(route.name): \(Self.reason(error))")
+                printError("error: route \(route.name): \(CommandSupport.reason(error))")
                 throw ExitCode(ExitStatus.needsAttention)
             }
         }
@@ -275,7 +275,7 @@ struct Watch: AsyncParsableCommand {
             do {
                 failed = try watcher.drain { interruption.isRequested }
             } catch {
-                printError("error: route \(watcher.route.name): \(Self.reason(error))")
+                printError("error: route \(watcher.route.name): \(CommandSupport.reason(error))")
                 failed = 1
             }
             failures.withLock { $0 += failed }
@@ -285,13 +285,6 @@ struct Watch: AsyncParsableCommand {
 
     private static func log(_ event: WatchEvent, route: String, _ format: WatchLogFormat) {
         printLine(format.line(event, route: route, time: now()))
-    }
-
-    /// A system error in words, never a Foundation error domain.
-    private static func reason(_ error: any Error) -> String {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? any Error
-        let code = underlying.map { ($0 as NSError).code } ?? 0
-        return code > 0 ? Errno.describe(Int32(code)) : "\(error)"
     }
 
     /// A second SIGINT or SIGTERM (the first starts the clean stop) exits at once.
