@@ -228,7 +228,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RefundsTests",
-            dependencies: ["Refunds", "PackageInterface", "PackageRegistry", "KCCModel", "KCCTestSupport"],
+            dependencies: ["Refunds", "PackageInterface", "PackageRegistry", "KCCModel", "KCCTestSupport", "Mapping"],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
