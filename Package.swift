@@ -27,6 +27,12 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev", "pkg-config"])]
         ),
+        // PostgreSQL's own client library, behind one wall: only the ledger's PostgreSQL store imports it.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev", "pkg-config"])]
+        ),
         // Money, dates, documents, findings: plain Sendable values.
         .target(name: "KCCModel", swiftSettings: strict),
         // The one describer of system error numbers.
@@ -127,12 +133,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The ledger: an embedded SQLite database of every export run, exported
-        // document, applied refund, resolution and processed file.
+        // The ledger of every export run, exported document, applied refund, resolution
+        // and processed file: an SQLite file (default) or a shared PostgreSQL database.
         .target(
             name: "Ledger",
             dependencies: [
-                "KCCModel", "CSVStreaming", "DurableOutput", "SystemErrors",
+                "KCCModel", "CSVStreaming", "DurableOutput", "SystemErrors", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -259,7 +265,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "kccbridgeTests",
-            dependencies: ["kccbridge", "Ledger", "KCCModel", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "kccbridge", "Ledger", "KCCModel", "KCCTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),

@@ -1,6 +1,5 @@
 import CSVStreaming
 import DurableOutput
-import GRDB
 import KCCModel
 
 /// The ledger for a person: one number's history, everything as CSV, and a health check.
@@ -11,10 +10,8 @@ extension Ledger {
     package func history(number: String) throws(LedgerError) -> [AuditEvent] {
         let (documents, refunds, resolutions) = try read { db in
             (
-                try Row.fetchAll(
-                    try db.cachedStatement(
-                        sql: "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) WHERE d.number = ? ORDER BY d.id"),
-                    arguments: [number]
+                try db.rows(
+                    "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) WHERE d.number = ? ORDER BY d.id", [number]
                 )
                 .map { row throws(LedgerError) in try Rows.document(row) },
                 try Self.appliedRefunds(in: db, where: "credit_note = ?1 OR refund_id = ?1", [number]),
@@ -69,17 +66,13 @@ extension Ledger {
         try sink.write(buffer)
     }
 
-    /// SQLite's own checks (`PRAGMA integrity_check` and `foreign_key_check`):
-    /// an empty list when the file is sound, else one line per problem.
+    /// The database's own checks (for SQLite, `PRAGMA integrity_check` and
+    /// `foreign_key_check`): an empty list when the ledger is sound, else one line per problem.
     package func checkIntegrity() throws(LedgerError) -> [String] {
-        try read { db in
-            let integrity = try String.fetchAll(try db.cachedStatement(sql: "PRAGMA integrity_check")).filter {
-                $0 != "ok"
-            }
-            let keys = try Row.fetchAll(try db.cachedStatement(sql: "PRAGMA foreign_key_check")).map { row in
-                "\(row[0] as String? ?? "?") row \(row[1] as Int64? ?? 0) points to a missing \(row[2] as String? ?? "?") row"
-            }
-            return integrity + keys
+        do {
+            return try store.integrityProblems()
+        } catch {
+            throw store.translate(error)
         }
     }
 }
@@ -110,12 +103,11 @@ extension Ledger {
     /// and a currency. Text that a spreadsheet would run as a formula is prefixed with `'`.
     package func exportCSV(table: ExportTable, to sink: any ByteSink) throws {
         let writer = CSVWriter()
+        let order = store.insertionOrder(of: table.rawValue)
         try read { db in
-            let cursor = try Row.fetchCursor(
-                try db.cachedStatement(sql: "SELECT * FROM \(table.rawValue) ORDER BY rowid"))
             var buffer: [UInt8] = []
             var wroteHeader = false
-            while let row = try cursor.next() {
+            try db.query("SELECT * FROM \(table.rawValue) ORDER BY \(order)", []) { row in
                 let columns = Array(row.columnNames)
                 let minorColumn = columns.first { $0.hasSuffix("_minor") }
                 if !wroteHeader {
@@ -123,15 +115,12 @@ extension Ledger {
                     wroteHeader = true
                 }
                 var cells = columns.map { column -> String in
-                    let value: DatabaseValue = row[column]
-                    switch value.storage {
+                    switch row.value(column) {
                     case .null: return ""
-                    case .int64(let n): return String(n)
-                    case .double(let d): return String(d)
-                    case .string(let s):
+                    case .integer(let n): return String(n)
+                    case .text(let s):
                         if case .changed(let safe) = TextCellPolicy.escape.apply(s) { return safe }
                         return s
-                    case .blob: return ""
                     }
                 }
                 if let minorColumn {
@@ -145,9 +134,10 @@ extension Ledger {
                     try sink.write(buffer)
                     buffer.removeAll(keepingCapacity: true)
                 }
+                return true
             }
             if !wroteHeader {
-                let columns = try db.columns(in: table.rawValue).map(\.name)
+                let columns = try db.columnNames(ofTable: table.rawValue)
                 buffer += writer.encode(columns + (columns.contains { $0.hasSuffix("_minor") } ? ["amount"] : []))
             }
             try sink.write(buffer)

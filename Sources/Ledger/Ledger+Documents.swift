@@ -1,4 +1,3 @@
-import GRDB
 import KCCModel
 
 /// What was exported: duplicate checks and the lookups reconciliation needs.
@@ -18,27 +17,29 @@ extension Ledger {
     /// by a committed run, in one pass (a conversion's duplicate check starts from them).
     package func forEachExport(to target: String, _ body: (String, String) -> Void) throws(LedgerError) {
         try read { db in
-            let rows = try Row.fetchCursor(
-                try db.cachedStatement(
-                    sql: """
-                        SELECT d.kind, d.number FROM exported_document d JOIN export_run r ON r.id = d.run_id
-                        WHERE d.target = ? AND r.status = 'committed'
-                        """), arguments: [target])
-            while let row = try rows.next() { body(row[0], row[1]) }
+            try db.query(
+                """
+                SELECT d.kind, d.number FROM exported_document d JOIN export_run r ON r.id = d.run_id
+                WHERE d.target = ? AND r.status = 'committed'
+                """, [target]
+            ) { row in
+                body(row[0], row[1])
+                return true
+            }
         }
     }
 
     static func priorExports(
-        in db: Database, number: String, kind: DocumentKind, target: String
+        in db: any LedgerConnection, number: String, kind: DocumentKind, target: String
     ) throws -> [PriorExport] {
         // Asked once per document of every conversion: prepared once per connection.
-        let statement = try db.cachedStatement(
-            sql: """
-                SELECT \(Rows.documentColumns) \(Rows.documentsFrom)
-                WHERE d.target = ? AND d.number = ? AND d.kind = ? AND r.status = 'committed'
-                ORDER BY d.occurrence
-                """)
-        return try Row.fetchAll(statement, arguments: [target, number, kind.rawValue]).map { row in
+        try db.rows(
+            """
+            SELECT \(Rows.documentColumns) \(Rows.documentsFrom)
+            WHERE d.target = ? AND d.number = ? AND d.kind = ? AND r.status = 'committed'
+            ORDER BY d.occurrence
+            """, [target, number, kind.rawValue]
+        ).map { row in
             let recorded = try Rows.document(row)
             return PriorExport(
                 number: number, kind: kind, target: target, run: recorded.run, exportedAt: recorded.exportedAt,
@@ -65,7 +66,8 @@ extension Ledger {
     ) throws(LedgerError) -> [LedgerDocument] {
         try documents(
             where:
-                "(?1 IS NULL OR d.kind = ?1) AND (?2 IS NULL OR d.order_number = ?2) AND (?3 IS NULL OR r.finished_at >= ?3)",
+                "(CAST(?1 AS TEXT) IS NULL OR d.kind = ?1) AND (CAST(?2 AS TEXT) IS NULL OR d.order_number = ?2) "
+                + "AND (CAST(?3 AS TEXT) IS NULL OR r.finished_at >= ?3)",
             [kind?.rawValue, order, since?.description]
         )
     }
@@ -76,29 +78,26 @@ extension Ledger {
     package func forEachDocument(_ body: (LedgerDocument) throws -> Void) throws {
         var stoppedBy: (any Error)?
         try read { db in
-            let rows = try Row.fetchCursor(
-                try db.cachedStatement(sql: "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) ORDER BY d.id"))
-            while let row = try rows.next() {
+            try db.query("SELECT \(Rows.documentColumns) \(Rows.documentsFrom) ORDER BY d.id", []) { row in
                 let document = try Rows.document(row)
                 do {
                     try body(document)
                 } catch {
                     stoppedBy = error
-                    return
+                    return false
                 }
+                return true
             }
         }
         if let stoppedBy { throw stoppedBy }
     }
 
     private func documents(
-        where condition: String, _ arguments: StatementArguments
+        where condition: String, _ arguments: [any SQLArgument]
     ) throws(LedgerError) -> [LedgerDocument] {
         try read { db in
-            try Row.fetchAll(
-                try db.cachedStatement(
-                    sql: "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) WHERE \(condition) ORDER BY d.id"),
-                arguments: arguments
+            try db.rows(
+                "SELECT \(Rows.documentColumns) \(Rows.documentsFrom) WHERE \(condition) ORDER BY d.id", arguments
             )
             .map { row throws(LedgerError) in try Rows.document(row) }
         }

@@ -1,5 +1,3 @@
-import GRDB
-
 /// The watcher's memory of file contents it has processed.
 extension Ledger {
     /// Records that a file with content `sha256` was processed, and how.
@@ -14,10 +12,9 @@ extension Ledger {
         _ = try Self.nonEmpty(outcome.rawValue, "the outcome")
         try write { db in
             if let run, try Self.fetchRun(run, in: db) == nil { throw Self.unknown(run) }
-            try db.cachedStatement(
-                sql: "INSERT INTO processed_file (sha256, name, outcome, run_id, processed_at) VALUES (?, ?, ?, ?, ?)"
-            ).execute(arguments: [file.sha256, name, outcome.rawValue, run?.rawValue, file.processedAt.iso8601]
-            )
+            try db.execute(
+                "INSERT INTO processed_file (sha256, name, outcome, run_id, processed_at) VALUES (?, ?, ?, ?, ?)",
+                [file.sha256, name, outcome.rawValue, run?.rawValue, file.processedAt.iso8601])
         }
         return file
     }
@@ -26,12 +23,9 @@ extension Ledger {
     package func processedFiles(sha256: String) throws(LedgerError) -> [ProcessedFile] {
         let sha256 = try Self.sha256(sha256)
         return try read { db in
-            try Row.fetchAll(
-                try db.cachedStatement(
-                    sql:
-                        "SELECT sha256, name, outcome, run_id, processed_at FROM processed_file WHERE sha256 = ? ORDER BY id"
-                ),
-                arguments: [sha256]
+            try db.rows(
+                "SELECT sha256, name, outcome, run_id, processed_at FROM processed_file WHERE sha256 = ? ORDER BY id",
+                [sha256]
             ).map { row in
                 let name: String = row["name"]
                 let run: Int64? = row["run_id"]

@@ -1,4 +1,3 @@
-import GRDB
 import KCCModel
 
 /// Refunds coming back: what is still open on each credit note, which refunds
@@ -31,8 +30,7 @@ extension Ledger {
     /// Every credit note number the ledger knows, sorted (for typo suggestions).
     package func creditNoteNumbers() throws(LedgerError) -> [String] {
         try read {
-            try String.fetchAll(
-                $0, sql: "SELECT DISTINCT number FROM exported_document WHERE kind = 'CREDIT' ORDER BY number")
+            try $0.values("SELECT DISTINCT number FROM exported_document WHERE kind = 'CREDIT' ORDER BY number")
         }
     }
 
@@ -40,11 +38,10 @@ extension Ledger {
     /// was exported: the order is known, even if it has no credit note yet.
     package func isOrderKnown(_ orderNumber: String) throws(LedgerError) -> Bool {
         try read { db in
-            try Bool.fetchOne(
-                try db.cachedStatement(
-                    sql: """
-                        SELECT EXISTS (SELECT 1 FROM exported_document WHERE order_number = ? AND kind IN ('INVOICE', 'PAYMENT'))
-                        """), arguments: [orderNumber]) ?? false
+            try db.value(
+                """
+                SELECT EXISTS (SELECT 1 FROM exported_document WHERE order_number = ? AND kind IN ('INVOICE', 'PAYMENT'))
+                """, [orderNumber]) ?? false
         }
     }
 
@@ -115,7 +112,7 @@ extension Ledger {
         )
         try write { db in
             let sameSource = sourceSystem.map { _ in "refund_id = ? AND source_system = ?" } ?? "refund_id = ?"
-            let arguments: StatementArguments = sourceSystem.map { [refundID, $0] } ?? [refundID]
+            let arguments: [any SQLArgument] = sourceSystem.map { [refundID, $0] } ?? [refundID]
             if decision != .ignore, let applied = try Self.appliedRefunds(in: db, where: sameSource, arguments).first {
                 throw LedgerError(
                     .refundAlreadyApplied,
@@ -128,24 +125,20 @@ extension Ledger {
             }
             // Acknowledging a reversal says the payment was reversed in KCC: the credit note is open again by that much.
             if decision == .ignore, let sourceSystem,
-                try String.fetchOne(
-                    try db.cachedStatement(
-                        sql: "SELECT outcome FROM refund_outcome WHERE source_system = ? AND refund_id = ?"),
-                    arguments: [sourceSystem, refundID]) == "reversal"
+                try db.value(
+                    "SELECT outcome FROM refund_outcome WHERE source_system = ? AND refund_id = ?",
+                    [sourceSystem, refundID]) as String? == "reversal"
             {
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE applied_refund SET reversed_at = ? WHERE source_system = ? AND refund_id = ? AND reversed_at IS NULL
-                        """
-                ).execute(arguments: [resolution.decidedAt.iso8601, sourceSystem, refundID])
-            }
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO resolution (refund_id, source_system, decision, note, decided_by, decided_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                try db.execute(
                     """
-            ).execute(arguments: [refundID, sourceSystem, decision.text, note, person, resolution.decidedAt.iso8601]
-            )
+                    UPDATE applied_refund SET reversed_at = ? WHERE source_system = ? AND refund_id = ? AND reversed_at IS NULL
+                    """, [resolution.decidedAt.iso8601, sourceSystem, refundID])
+            }
+            try db.execute(
+                """
+                INSERT INTO resolution (refund_id, source_system, decision, note, decided_by, decided_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, [refundID, sourceSystem, decision.text, note, person, resolution.decidedAt.iso8601])
         }
         logger.info(
             "resolution recorded", metadata: ["refund": "\(refundID)", "decision": "\(decision)", "by": "\(person)"])
@@ -168,7 +161,7 @@ extension Ledger {
     // MARK: Helpers
 
     /// Checks the ledger's rules for a refund, then records it.
-    static func apply(_ refund: RefundApplication, run: RunID, at time: Timestamp, in db: Database) throws {
+    static func apply(_ refund: RefundApplication, run: RunID, at time: Timestamp, in db: any LedgerConnection) throws {
         _ = try nonEmpty(refund.refundID, "the refund id")
         _ = try nonEmpty(refund.sourceSystem, "the refund's source system")
         guard refund.amount.minorUnits > 0 else {
@@ -200,17 +193,16 @@ extension Ledger {
                 "\(source) of \(refund.amount) is more than the \(balance.open) still open on \(balance.number) (gross \(balance.gross), \(balance.applied) refunded before)"
             )
         }
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO applied_refund (refund_id, source_system, credit_note, amount_minor, currency, run_id, applied_at,
-                                            refund_date)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            refund.refundID, refund.sourceSystem, refund.creditNote, refund.amount.minorUnits,
-            refund.amount.currency.code, run.rawValue, time.iso8601, refund.date?.description,
-        ]
-        )
+        try db.execute(
+            """
+            INSERT INTO applied_refund (refund_id, source_system, credit_note, amount_minor, currency, run_id, applied_at,
+                                        refund_date)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                refund.refundID, refund.sourceSystem, refund.creditNote, refund.amount.minorUnits,
+                refund.amount.currency.code, run.rawValue, time.iso8601, refund.date?.description,
+            ])
     }
 
     static func unknownCreditNote(_ number: String) -> LedgerError {
@@ -219,18 +211,17 @@ extension Ledger {
 
     /// Credit notes as last exported (the latest row of each number), with the refunds applied to them.
     static func creditNotes(
-        in db: Database, where condition: String, _ arguments: StatementArguments
+        in db: any LedgerConnection, where condition: String, _ arguments: [any SQLArgument]
     ) throws -> [CreditNoteBalance] {
-        try Row.fetchAll(
-            try db.cachedStatement(
-                sql: """
-                    SELECT d.number, d.order_number, d.related_invoice, d.customer_code, d.customer_name, d.document_date, d.currency, d.gross_minor,
-                           COALESCE(SUM(a.amount_minor), 0) AS applied_minor, COUNT(a.id) AS refund_count
-                    FROM exported_document d LEFT JOIN applied_refund a ON a.credit_note = d.number AND a.reversed_at IS NULL
-                    WHERE d.kind = 'CREDIT' AND \(condition)
-                      AND d.id = (SELECT MAX(id) FROM exported_document WHERE kind = 'CREDIT' AND number = d.number)
-                    GROUP BY d.id ORDER BY d.id
-                    """), arguments: arguments
+        try db.rows(
+            """
+            SELECT d.number, d.order_number, d.related_invoice, d.customer_code, d.customer_name, d.document_date, d.currency, d.gross_minor,
+                   COALESCE(SUM(a.amount_minor), 0) AS applied_minor, COUNT(a.id) AS refund_count
+            FROM exported_document d LEFT JOIN applied_refund a ON a.credit_note = d.number AND a.reversed_at IS NULL
+            WHERE d.kind = 'CREDIT' AND \(condition)
+              AND d.id = (SELECT MAX(id) FROM exported_document WHERE kind = 'CREDIT' AND number = d.number)
+            GROUP BY d.id ORDER BY d.id
+            """, arguments
         ).map { row in
             let number: String = row["number"]
             let gross = try Rows.money(row["gross_minor"], row["currency"], of: "credit note \(number)")
@@ -245,14 +236,13 @@ extension Ledger {
     }
 
     static func appliedRefunds(
-        in db: Database, where condition: String, _ arguments: StatementArguments
+        in db: any LedgerConnection, where condition: String, _ arguments: [any SQLArgument]
     ) throws -> [AppliedRefund] {
-        try Row.fetchAll(
-            try db.cachedStatement(
-                sql: """
-                    SELECT refund_id, source_system, credit_note, amount_minor, currency, run_id, applied_at, refund_date
-                    FROM applied_refund WHERE \(condition) ORDER BY id
-                    """), arguments: arguments
+        try db.rows(
+            """
+            SELECT refund_id, source_system, credit_note, amount_minor, currency, run_id, applied_at, refund_date
+            FROM applied_refund WHERE \(condition) ORDER BY id
+            """, arguments
         ).map { row in
             let id: String = row["refund_id"]
             let refund = RefundApplication(
@@ -267,14 +257,13 @@ extension Ledger {
     }
 
     static func resolutions(
-        in db: Database, where condition: String, _ arguments: StatementArguments
+        in db: any LedgerConnection, where condition: String, _ arguments: [any SQLArgument]
     ) throws -> [Resolution] {
-        try Row.fetchAll(
-            try db.cachedStatement(
-                sql: """
-                    SELECT refund_id, source_system, decision, note, decided_by, decided_at FROM resolution WHERE \(condition)
-                    ORDER BY id
-                    """), arguments: arguments
+        try db.rows(
+            """
+            SELECT refund_id, source_system, decision, note, decided_by, decided_at FROM resolution WHERE \(condition)
+            ORDER BY id
+            """, arguments
         ).map { row in
             let id: String = row["refund_id"]
             guard let decision = Resolution.Decision(text: row["decision"]) else {

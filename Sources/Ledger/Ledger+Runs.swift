@@ -1,5 +1,4 @@
 import DurableOutput
-import GRDB
 import KCCModel
 
 #if canImport(Glibc)
@@ -33,22 +32,25 @@ extension Ledger {
         var locked: RunID?
         do {
             let id = try write { db in
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO export_run (started_at, input_file, input_sha256, target, status, reexport, owner_pid)
-                        VALUES (?, ?, ?, ?, 'pending', ?, ?)
+                guard
+                    let number: Int64 = try db.value(
                         """
-                ).execute(arguments: [startedAt.iso8601, plan.inputFile, sha256, target, plan.reexport, getpid()]
-                )
-                let id = RunID(db.lastInsertedRowID)
-                let insert = try db.cachedStatement(sql: "INSERT INTO export_run_output (run_id, path) VALUES (?, ?)")
-                for path in outputs { try insert.execute(arguments: [id.rawValue, path]) }
+                        INSERT INTO export_run (started_at, input_file, input_sha256, target, status, reexport, owner_pid)
+                        VALUES (?, ?, ?, ?, 'pending', ?, ?) RETURNING id
+                        """, [startedAt.iso8601, plan.inputFile, sha256, target, plan.reexport, getpid()])
+                else {
+                    throw LedgerError(.database, "the ledger gave the new run no number")
+                }
+                let id = RunID(number)
+                for path in outputs {
+                    try db.execute("INSERT INTO export_run_output (run_id, path) VALUES (?, ?)", [id.rawValue, path])
+                }
                 // Claimed before the run is visible to anyone else, so that
                 // recovery, here or in another process, never takes it for a crashed one.
                 guard try claim(id) else {
                     throw LedgerError(
                         .database,
-                        "the lock of new run \(id) is held by another process; is \(locks.path) shared with another machine?"
+                        "the lock of new run \(id) is held by another process; is the ledger \(path) shared with another machine through a file share?"
                     )
                 }
                 locked = id
@@ -74,8 +76,9 @@ extension Ledger {
         guard !LocalFiles.exists(path) else { throw Self.outputExists(path) }
         try write { db in
             _ = try Self.pendingRun(id, in: db, toBe: "given another output")
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO export_run_output (run_id, path) VALUES (?, ?)").execute(
-                arguments: [id.rawValue, path])
+            try db.execute(
+                "INSERT INTO export_run_output (run_id, path) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [id.rawValue, path])
         }
     }
 
@@ -113,12 +116,11 @@ extension Ledger {
                     .unplannedOutput,
                     "\(file) was not among run \(id)'s planned outputs, so its documents cannot be recorded")
             }
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO exported_document (run_id, kind, number, order_number, related_invoice, customer_code,
-                        customer_name, document_date, currency, gross_minor, target, output_file, output_index, occurrence)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+            let insert = """
+                INSERT INTO exported_document (run_id, kind, number, order_number, related_invoice, customer_code,
+                    customer_name, document_date, currency, gross_minor, target, output_file, output_index, occurrence)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
             var inThisRun: [String: Int] = [:]
             for document in documents {
                 let prior = try Self.priorExports(
@@ -138,12 +140,15 @@ extension Ledger {
                 }
                 inThisRun[key] = earlierHere + 1
                 let occurrence = (prior.map(\.occurrence).max() ?? 0) + earlierHere + 1
-                try insert.execute(arguments: [
-                    id.rawValue, document.kind.rawValue, document.number, document.orderNumber, document.relatedInvoice,
-                    document.customerCode, document.customerName, document.date.description,
-                    document.gross.currency.code,
-                    document.gross.minorUnits, run.target, document.outputFile, document.outputIndex, occurrence,
-                ])
+                try db.execute(
+                    insert,
+                    [
+                        id.rawValue, document.kind.rawValue, document.number, document.orderNumber,
+                        document.relatedInvoice,
+                        document.customerCode, document.customerName, document.date.description,
+                        document.gross.currency.code,
+                        document.gross.minorUnits, run.target, document.outputFile, document.outputIndex, occurrence,
+                    ])
             }
             try Self.commitStaged(run, in: db)
             for refund in refunds {
@@ -152,9 +157,9 @@ extension Ledger {
             for outcome in outcomes {
                 try Self.remember(outcome, run: id, at: finishedAt, in: db)
             }
-            try db.cachedStatement(sql: "UPDATE export_run SET status = 'committed', finished_at = ? WHERE id = ?")
-                .execute(arguments: [finishedAt.iso8601, id.rawValue]
-                )
+            try db.execute(
+                "UPDATE export_run SET status = 'committed', finished_at = ? WHERE id = ?",
+                [finishedAt.iso8601, id.rawValue])
         }
         release(id)
         logger.info(
@@ -227,13 +232,12 @@ extension Ledger {
     /// Deletes a dead run's outputs and marks it rolled back (or leaves it pending if a file will not go).
     private func undo(_ run: ExportRun) throws(LedgerError) -> RecoveredRun {
         let claims = try read { db in
-            try Row.fetchAll(
-                try db.cachedStatement(
-                    sql: """
-                        SELECT o.path, o.run_id, r.status FROM export_run_output o JOIN export_run r ON r.id = o.run_id
-                        WHERE o.run_id <> ? AND r.status <> 'rolled-back'
-                          AND o.path IN (SELECT path FROM export_run_output WHERE run_id = ?)
-                        """), arguments: [run.id.rawValue, run.id.rawValue])
+            try db.rows(
+                """
+                SELECT o.path, o.run_id, r.status FROM export_run_output o JOIN export_run r ON r.id = o.run_id
+                WHERE o.run_id <> ? AND r.status <> 'rolled-back'
+                  AND o.path IN (SELECT path FROM export_run_output WHERE run_id = ?)
+                """, [run.id.rawValue, run.id.rawValue])
         }
         var claimedBy: [String: String] = [:]
         for row in claims {
@@ -286,11 +290,9 @@ extension Ledger {
     /// Every run, oldest first, or only those with `status`.
     package func runs(status: ExportRun.Status? = nil) throws(LedgerError) -> [ExportRun] {
         try read { db in
-            let rows = try Row.fetchAll(
-                try db.cachedStatement(
-                    sql: "SELECT \(Rows.runColumns) FROM export_run WHERE ?1 IS NULL OR status = ?1 ORDER BY id"),
-                arguments: [status?.rawValue]
-            )
+            let rows = try db.rows(
+                "SELECT \(Rows.runColumns) FROM export_run WHERE CAST(?1 AS TEXT) IS NULL OR status = ?1 ORDER BY id",
+                [status?.rawValue])
             return try rows.map { row in try Rows.run(row, outputs: Self.outputs(of: RunID(row["id"]), in: db)) }
         }
     }
@@ -299,13 +301,9 @@ extension Ledger {
     /// how a restarted watcher knows which of a file's conversions already happened.
     package func committedRuns(inputSHA256: String) throws(LedgerError) -> [ExportRun] {
         try read { db in
-            let rows = try Row.fetchAll(
-                try db.cachedStatement(
-                    sql:
-                        "SELECT \(Rows.runColumns) FROM export_run WHERE status = 'committed' AND input_sha256 = ? ORDER BY id"
-                ),
-                arguments: [inputSHA256]
-            )
+            let rows = try db.rows(
+                "SELECT \(Rows.runColumns) FROM export_run WHERE status = 'committed' AND input_sha256 = ? ORDER BY id",
+                [inputSHA256])
             return try rows.map { row in try Rows.run(row, outputs: Self.outputs(of: RunID(row["id"]), in: db)) }
         }
     }
@@ -324,7 +322,7 @@ extension Ledger {
     private func claim(_ id: RunID) throws(LedgerError) -> Bool {
         guard activeRuns.withLock({ $0.insert(id).inserted }) else { return false }
         do {
-            if try locks.tryLock(id.rawValue) { return true }
+            if try store.tryLock(.run(id.rawValue)) { return true }
         } catch {
             activeRuns.withLock { _ = $0.remove(id) }
             throw error
@@ -335,28 +333,24 @@ extension Ledger {
 
     /// Lets go of run `id` when it is finished, or when recovery is done with it.
     private func release(_ id: RunID) {
-        locks.unlock(id.rawValue)
+        store.unlock(.run(id.rawValue))
         activeRuns.withLock { _ = $0.remove(id) }
     }
 
-    static func fetchRun(_ id: RunID, in db: Database) throws -> ExportRun? {
+    static func fetchRun(_ id: RunID, in db: any LedgerConnection) throws -> ExportRun? {
         guard
-            let row = try Row.fetchOne(
-                try db.cachedStatement(sql: "SELECT \(Rows.runColumns) FROM export_run WHERE id = ?"),
-                arguments: [id.rawValue])
+            let row = try db.row("SELECT \(Rows.runColumns) FROM export_run WHERE id = ?", [id.rawValue])
         else {
             return nil
         }
         return try Rows.run(row, outputs: outputs(of: id, in: db))
     }
 
-    private static func outputs(of id: RunID, in db: Database) throws -> [String] {
-        try String.fetchAll(
-            try db.cachedStatement(sql: "SELECT path FROM export_run_output WHERE run_id = ? ORDER BY id"),
-            arguments: [id.rawValue])
+    private static func outputs(of id: RunID, in db: any LedgerConnection) throws -> [String] {
+        try db.values("SELECT path FROM export_run_output WHERE run_id = ? ORDER BY id", [id.rawValue])
     }
 
-    static func pendingRun(_ id: RunID, in db: Database, toBe verb: String) throws -> ExportRun {
+    static func pendingRun(_ id: RunID, in db: any LedgerConnection, toBe verb: String) throws -> ExportRun {
         guard let run = try fetchRun(id, in: db) else { throw unknown(id) }
         switch run.status {
         case .pending:
@@ -370,13 +364,13 @@ extension Ledger {
     }
 
     /// Rolls back `id` if it is still pending.
-    private static func markRolledBack(_ id: RunID, at time: Timestamp, note: String, in db: Database) throws {
-        try db.cachedStatement(sql: "DELETE FROM staged_document WHERE run_id = ?").execute(arguments: [id.rawValue])
-        try db.cachedStatement(
-            sql:
-                "UPDATE export_run SET status = 'rolled-back', finished_at = ?, note = ? WHERE id = ? AND status = 'pending'"
-        ).execute(arguments: [time.iso8601, note, id.rawValue]
-        )
+    private static func markRolledBack(
+        _ id: RunID, at time: Timestamp, note: String, in db: any LedgerConnection
+    ) throws {
+        try db.execute("DELETE FROM staged_document WHERE run_id = ?", [id.rawValue])
+        try db.execute(
+            "UPDATE export_run SET status = 'rolled-back', finished_at = ?, note = ? WHERE id = ? AND status = 'pending'",
+            [time.iso8601, note, id.rawValue])
     }
 
     private static func outputExists(_ path: String) -> LedgerError {

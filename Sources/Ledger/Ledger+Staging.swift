@@ -1,4 +1,3 @@
-import GRDB
 import KCCModel
 
 extension Ledger {
@@ -23,18 +22,19 @@ extension Ledger {
         // log they are in to the disk with it.
         try writeUnsynced { db in
             _ = try Self.pendingRun(id, in: db, toBe: "given documents")
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO staged_document (run_id, kind, number, order_number, related_invoice, customer_code, customer_name,
-                        document_date, currency, gross_minor, output_file, output_index)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+            let insert = """
+                INSERT INTO staged_document (run_id, kind, number, order_number, related_invoice, customer_code, customer_name,
+                    document_date, currency, gross_minor, output_file, output_index)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
             for d in documents {
-                try insert.execute(arguments: [
-                    id.rawValue, d.kind.rawValue, d.number, d.orderNumber, d.relatedInvoice, d.customerCode,
-                    d.customerName,
-                    d.date.description, d.gross.currency.code, d.gross.minorUnits, d.outputFile, d.outputIndex,
-                ])
+                try db.execute(
+                    insert,
+                    [
+                        id.rawValue, d.kind.rawValue, d.number, d.orderNumber, d.relatedInvoice, d.customerCode,
+                        d.customerName,
+                        d.date.description, d.gross.currency.code, d.gross.minorUnits, d.outputFile, d.outputIndex,
+                    ])
             }
         }
     }
@@ -43,13 +43,11 @@ extension Ledger {
     /// run's committing transaction, with the same rules as documents given to
     /// `completeRun` directly: files planned and on disk, nothing exported to
     /// the target before unless the run is a re-export, no number twice in a run.
-    static func commitStaged(_ run: ExportRun, in db: Database) throws {
+    static func commitStaged(_ run: ExportRun, in db: any LedgerConnection) throws {
         let id = run.id.rawValue
         let planned = Set(run.outputPaths)
-        for file in try String.fetchAll(
-            try db.cachedStatement(sql: "SELECT DISTINCT output_file FROM staged_document WHERE run_id = ?"),
-            arguments: [id])
-        {
+        let files: [String] = try db.values("SELECT DISTINCT output_file FROM staged_document WHERE run_id = ?", [id])
+        for file in files {
             guard planned.contains(file) else {
                 throw LedgerError(
                     .unplannedOutput,
@@ -62,15 +60,14 @@ extension Ledger {
             }
         }
         if !run.reexport {
-            if let row = try Row.fetchOne(
-                try db.cachedStatement(
-                    sql: """
-                        SELECT s.kind, s.number FROM staged_document s
-                        WHERE s.run_id = ? AND EXISTS (
-                            SELECT 1 FROM exported_document d JOIN export_run r ON r.id = d.run_id
-                            WHERE d.target = ? AND d.number = s.number AND d.kind = s.kind AND r.status = 'committed')
-                        LIMIT 1
-                        """), arguments: [id, run.target])
+            if let row = try db.row(
+                """
+                SELECT s.kind, s.number FROM staged_document s
+                WHERE s.run_id = ? AND EXISTS (
+                    SELECT 1 FROM exported_document d JOIN export_run r ON r.id = d.run_id
+                    WHERE d.target = ? AND d.number = s.number AND d.kind = s.kind AND r.status = 'committed')
+                LIMIT 1
+                """, [id, run.target])
             {
                 let kind = DocumentKind(rawValue: row["kind"]) ?? .invoice
                 let number: String = row["number"]
@@ -80,11 +77,9 @@ extension Ledger {
                     "\(last.map { "\($0)" } ?? "\(number) was already exported to \(run.target)"); run \(run.id) is not a re-export, so nothing of it was recorded"
                 )
             }
-            if let row = try Row.fetchOne(
-                try db.cachedStatement(
-                    sql: """
-                        SELECT kind, number FROM staged_document WHERE run_id = ? GROUP BY kind, number HAVING COUNT(*) > 1 LIMIT 1
-                        """), arguments: [id])
+            if let row = try db.row(
+                "SELECT kind, number FROM staged_document WHERE run_id = ? GROUP BY kind, number HAVING COUNT(*) > 1 LIMIT 1",
+                [id])
             {
                 let kind = DocumentKind(rawValue: row["kind"]) ?? .invoice
                 let number: String = row["number"]
@@ -92,17 +87,16 @@ extension Ledger {
                     .invalidValue, "\(kind.noun) \(number) is more than once among run \(run.id)'s documents")
             }
         }
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO exported_document (run_id, kind, number, order_number, related_invoice, customer_code, customer_name,
-                    document_date, currency, gross_minor, target, output_file, output_index, occurrence)
-                SELECT s.run_id, s.kind, s.number, s.order_number, s.related_invoice, s.customer_code, s.customer_name,
-                    s.document_date, s.currency, s.gross_minor, ?1, s.output_file, s.output_index,
-                    COALESCE((SELECT MAX(d.occurrence) FROM exported_document d WHERE d.target = ?1 AND d.number = s.number AND d.kind = s.kind), 0)
-                        + ROW_NUMBER() OVER (PARTITION BY s.kind, s.number ORDER BY s.id)
-                FROM staged_document s WHERE s.run_id = ?2 ORDER BY s.id
-                """
-        ).execute(arguments: [run.target, id])
-        try db.cachedStatement(sql: "DELETE FROM staged_document WHERE run_id = ?").execute(arguments: [id])
+        try db.execute(
+            """
+            INSERT INTO exported_document (run_id, kind, number, order_number, related_invoice, customer_code, customer_name,
+                document_date, currency, gross_minor, target, output_file, output_index, occurrence)
+            SELECT s.run_id, s.kind, s.number, s.order_number, s.related_invoice, s.customer_code, s.customer_name,
+                s.document_date, s.currency, s.gross_minor, ?1, s.output_file, s.output_index,
+                COALESCE((SELECT MAX(d.occurrence) FROM exported_document d WHERE d.target = ?1 AND d.number = s.number AND d.kind = s.kind), 0)
+                    + ROW_NUMBER() OVER (PARTITION BY s.kind, s.number ORDER BY s.id)
+            FROM staged_document s WHERE s.run_id = ?2 ORDER BY s.id
+            """, [run.target, id])
+        try db.execute("DELETE FROM staged_document WHERE run_id = ?", [id])
     }
 }

@@ -1,4 +1,3 @@
-import GRDB
 import Logging
 import Synchronization
 
@@ -8,9 +7,11 @@ import Glibc
 import Darwin
 #endif
 
-/// The ledger: an embedded SQLite database of every export run, every exported
-/// document, every refund applied and every person's resolution — the single
-/// source of truth for "what have we sent, and what has come back".
+/// The ledger: every export run, every exported document, every refund
+/// applied and every person's resolution — the single source of truth for
+/// "what have we sent, and what has come back". It lives in an SQLite file on
+/// this machine (the default) or in a PostgreSQL database several machines
+/// share (``LedgerStore``); the rules below are the same in both.
 ///
 /// Export runs follow a crash-safe protocol (``beginRun(_:)``, write the
 /// outputs, ``completeRun(_:documents:refunds:)`` or ``abandonRun(_:note:)``;
@@ -20,98 +21,65 @@ import Darwin
 /// turns, a writer waits up to ``LedgerOptions/busyTimeout`` for another, and
 /// then fails with ``LedgerError/Code/busy``. `schemas/ledger.md` describes
 /// the tables.
-///
-/// The ledger owns a GRDB `DatabasePool`, not a `DatabaseQueue`: a pool always
-/// runs in WAL mode — which lets another process (or `sqlite3`, or a backup)
-/// read while kccbridge writes, and a crash never leave a half-written
-/// transaction — and it lets a long-running process (the watcher) stream a
-/// listing from one connection while it records a run on another. All write
-/// transactions are `BEGIN IMMEDIATE`, so two writers queue instead of
-/// deadlocking.
 package final class Ledger: Sendable {
-    /// The database file, absolute.
+    /// Where the ledger is: the database file, absolute, or the PostgreSQL address without its password.
     package let path: String
-    let pool: DatabasePool
-    let locks: RunLocks
+    let store: any LedgerStore
     let logger: Logger
     let options: LedgerOptions
     /// Runs this instance is writing or recovering. Its own locks do not
     /// exclude its own threads, so this set does.
     let activeRuns = Mutex<Set<RunID>>([])
-    /// The read transaction ``readingTogether(_:)`` holds open, and the thread it belongs to.
-    let sharedRead = Mutex<SharedRead?>(nil)
 
-    /// Opens the ledger at `path`, creating its folders and the file on first
-    /// use, and brings its tables up to date.
+    /// Opens the ledger at `location` — a file path, or a `postgres://` address —
+    /// creating its folders, the file or the tables on first use, and brings
+    /// its tables up to date.
     ///
     /// Waits up to ``LedgerOptions/busyTimeout`` for another kccbridge that is
     /// opening or writing the same ledger. Does not recover pending runs: call
     /// ``recoverPendingRuns()`` and tell the user what it did.
-    package init(path: String, options: LedgerOptions = LedgerOptions(), logger: Logger) throws(LedgerError) {
-        let path = LocalFiles.absolute(path)
-        self.path = path
+    package init(path location: String, options: LedgerOptions = LedgerOptions(), logger: Logger) throws(LedgerError) {
         self.options = options
         self.logger = logger
-        try LocalFiles.makeFolders(LocalFiles.folder(of: path))
-        let locks = try RunLocks(path: path + ".lock")
-        self.locks = locks
-        // Opening (switching a new file to WAL, migrating) is done by one process at a time.
-        guard try locks.lock(0, timeout: options.busyTimeoutSeconds) else { throw Self.busy(path, options) }
-        defer { locks.unlock(0) }
-        var configuration = Configuration()
-        configuration.label = "kccbridge.ledger"
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(options.busyTimeoutSeconds)
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            // GRDB sets NORMAL, which may lose the last commits on a power cut. FULL
-            // syncs every commit, so a committed run never reverts to pending — and
-            // recovery never deletes outputs a person may already have imported.
-            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
-            try LedgerSchema.migrate(pool, path: path)
-        } catch {
-            throw Self.translate(error, path: path, options: options)
+        if let address = PostgresAddress(location) {
+            store = try PostgresStore(address: address, busyTimeout: options.busyTimeout)
+        } else {
+            store = try SQLiteStore(path: LocalFiles.absolute(location), busyTimeout: options.busyTimeout)
         }
+        path = store.location
         logger.debug("ledger opened", metadata: ["ledger": "\(path)"])
     }
 
-    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`): all of it, or none.
-    func write<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+    /// `true` when `location` names a PostgreSQL ledger (`postgres://…` or `postgresql://…`).
+    package static func isAddress(_ location: String) -> Bool {
+        PostgresAddress(location) != nil
+    }
+
+    /// Runs `body` in one write transaction: all of it, or none.
+    func write<T>(_ body: (any LedgerConnection) throws -> T) throws(LedgerError) -> T {
         do {
-            return try pool.write(body)
+            return try store.write(body)
         } catch {
-            throw Self.translate(error, path: path, options: options)
+            throw store.translate(error)
         }
     }
 
-    /// Runs `body` in one write transaction whose commit does not wait for the disk
-    /// (`synchronous = NORMAL` for it alone): for what a crash may lose, never for a commit
-    /// that says something happened.
-    func writeUnsynced(_ body: (Database) throws -> Void) throws(LedgerError) {
+    /// Runs `body` in one write transaction whose commit does not wait for the disk:
+    /// for what a crash may lose, never for a commit that says something happened.
+    func writeUnsynced(_ body: (any LedgerConnection) throws -> Void) throws(LedgerError) {
         do {
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
-                try db.inTransaction(.immediate) {
-                    try body(db)
-                    return .commit
-                }
-            }
+            try store.writeUnsynced(body)
         } catch {
-            throw Self.translate(error, path: path, options: options)
+            throw store.translate(error)
         }
     }
 
     /// Runs `body` on a consistent snapshot.
-    func read<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+    func read<T>(_ body: (any LedgerConnection) throws -> T) throws(LedgerError) -> T {
         do {
-            // Inside ``readingTogether(_:)`` on this thread: the one snapshot it holds.
-            if let shared = sharedRead.withLock({ $0 }), pthread_equal(shared.thread, pthread_self()) != 0 {
-                return try body(shared.database)
-            }
-            return try pool.read(body)
+            return try store.read(body)
         } catch {
-            throw Self.translate(error, path: path, options: options)
+            throw store.translate(error)
         }
     }
 
@@ -121,47 +89,22 @@ package final class Ledger: Sendable {
     /// as deciding refunds). Writes are not allowed inside.
     package func readingTogether<T>(_ body: () throws -> T) throws -> T {
         do {
-            return try pool.read { db in
-                sharedRead.withLock { $0 = SharedRead(thread: pthread_self(), database: db) }
-                defer { sharedRead.withLock { $0 = nil } }
-                return try body()
-            }
-        } catch let error as LedgerError {
-            throw error
-        } catch let error as DatabaseError {
-            throw Self.translate(error, path: path, options: options)
+            return try store.readingTogether(body)
+        } catch let error as any StoreFailure {
+            throw store.translate(error)
         }
     }
 
     /// The time now, as the options' clock tells it.
     var now: Timestamp { options.clock() }
+}
 
-    static func busy(_ path: String, _ options: LedgerOptions) -> LedgerError {
+extension LedgerError {
+    static func busy(_ location: String, _ timeout: Duration) -> LedgerError {
         LedgerError(
             .busy,
-            "another kccbridge is using the ledger \(path) and did not finish within \(options.busyTimeout.formatted); try again when it has finished"
+            "another kccbridge is using the ledger \(location) and did not finish within \(timeout.formatted); try again when it has finished"
         )
-    }
-
-    /// A clerk-readable error for anything the database layer throws.
-    static func translate(_ error: any Error, path: String, options: LedgerOptions) -> LedgerError {
-        if let error = error as? LedgerError { return error }
-        guard let error = error as? DatabaseError else {
-            return LedgerError(.database, "the ledger \(path) failed: \(error)")
-        }
-        let detail = error.message ?? "SQLite error \(error.resultCode.rawValue)"
-        switch error.resultCode {
-        case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return busy(path, options)
-        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-            return LedgerError(.notALedger, "\(path) is damaged or is not a kccbridge ledger (\(detail))")
-        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_AUTH:
-            return LedgerError(.cannotOpen, "the ledger \(path) cannot be opened for writing (\(detail))")
-        case .SQLITE_FULL:
-            return LedgerError(.database, "the ledger \(path) cannot grow: no space left on the device")
-        default:
-            return LedgerError(.database, "the ledger \(path) failed: \(detail)")
-        }
     }
 }
 
@@ -172,11 +115,4 @@ extension Duration {
         if attoseconds == 0 { return "\(seconds) s" }
         return "\(Double(seconds) + Double(attoseconds) / 1e18) s"
     }
-}
-
-/// A read transaction shared by the reads of one thread (``Ledger/readingTogether(_:)``).
-struct SharedRead: @unchecked Sendable {
-    let thread: pthread_t
-    /// Used only on `thread`, inside the transaction.
-    let database: Database
 }

@@ -34,6 +34,8 @@ package struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         case refundAlreadyApplied
         /// A value given to the ledger is malformed (an empty number, a bad SHA-256, …).
         case invalidValue
+        /// The PostgreSQL server could not be reached, or the connection to it was lost.
+        case unreachable
         /// Any other failure of the database itself.
         case database
     }

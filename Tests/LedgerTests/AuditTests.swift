@@ -5,9 +5,11 @@ import Testing
 
 @Suite("The audit trail and the CSV a person can open")
 struct AuditTests {
-    @Test("a credit note's history: its exports, the refunds against it and the resolutions naming it, in time order")
-    func history() throws {
-        let fixture = try LedgerFixture()
+    @Test(
+        "a credit note's history: its exports, the refunds against it and the resolutions naming it, in time order",
+        arguments: stores)
+    func history(store: StoreKind) throws {
+        let fixture = try LedgerFixture(store: store)
         let ledger = fixture.ledger
         let first = try fixture.export([Sample.credit("CRN-1")], to: "x.csv")
         fixture.clock.advance(seconds: 3600)
@@ -32,9 +34,11 @@ struct AuditTests {
         #expect(try ledger.history(number: "CRN-404").isEmpty)
     }
 
-    @Test("the CSV export is RFC 4180 with a header, exact amounts, and formula-like text made harmless")
-    func csv() throws {
-        let fixture = try LedgerFixture()
+    @Test(
+        "the CSV export is RFC 4180 with a header, exact amounts, and formula-like text made harmless",
+        arguments: stores)
+    func csv(store: StoreKind) throws {
+        let fixture = try LedgerFixture(store: store)
         var awkward = Sample.invoice("INV-2", gross: 1_200, currency: Currency(code: "JPY")!)
         awkward.customerName = "=HYPERLINK(\"x\"), \"Smith\""
         let run = try fixture.export([Sample.invoice("INV-1"), awkward], to: "x.csv")
@@ -49,14 +53,14 @@ struct AuditTests {
         #expect(sink.text == expected.map { $0 + "\r\n" }.joined())
     }
 
-    @Test("an error of the sink stops the export and comes out unchanged")
-    func sinkFails() throws {
+    @Test("an error of the sink stops the export and comes out unchanged", arguments: stores)
+    func sinkFails(store: StoreKind) throws {
         final class FullDisk: ByteSink {
             func write(_ bytes: [UInt8]) throws(OutputError) {
                 throw OutputError(.system(call: "write", errno: 28), path: "out.csv")
             }
         }
-        let fixture = try LedgerFixture()
+        let fixture = try LedgerFixture(store: store)
         try fixture.export([Sample.invoice("INV-1")], to: "x.csv")
         #expect(throws: OutputError(.system(call: "write", errno: 28), path: "out.csv")) {
             try fixture.ledger.exportCSV(to: FullDisk())

@@ -5,9 +5,9 @@ import Testing
 
 @Suite("Export runs: begin, complete, abandon, and documents never sent twice")
 struct ExportRunTests {
-    @Test("a run is pending with its planned outputs, then committed with its documents in one step")
-    func beginAndComplete() throws {
-        let fixture = try LedgerFixture()
+    @Test("a run is pending with its planned outputs, then committed with its documents in one step", arguments: stores)
+    func beginAndComplete(store: StoreKind) throws {
+        let fixture = try LedgerFixture(store: store)
         let ledger = fixture.ledger
         let id = try ledger.beginRun(fixture.plan(["x.csv", "x-report.html"]))
         let pending = try #require(try ledger.run(id))
@@ -40,9 +40,11 @@ struct ExportRunTests {
         #expect(fixture.log.entries.map(\.message.description).contains("export run committed"))
     }
 
-    @Test("an abandoned run records nothing; it cannot be completed afterwards; abandoning twice is harmless")
-    func abandon() throws {
-        let fixture = try LedgerFixture()
+    @Test(
+        "an abandoned run records nothing; it cannot be completed afterwards; abandoning twice is harmless",
+        arguments: stores)
+    func abandon(store: StoreKind) throws {
+        let fixture = try LedgerFixture(store: store)
         let ledger = fixture.ledger
         let id = try ledger.beginRun(fixture.plan(["x.csv"]))
         try ledger.abandonRun(id, note: "disk full")
@@ -58,9 +60,9 @@ struct ExportRunTests {
         #expect(try ledger.documents(number: "INV-1").isEmpty)
     }
 
-    @Test("a committed run cannot be abandoned, and an unknown run is named as such")
-    func committedStays() throws {
-        let fixture = try LedgerFixture()
+    @Test("a committed run cannot be abandoned, and an unknown run is named as such", arguments: stores)
+    func committedStays(store: StoreKind) throws {
+        let fixture = try LedgerFixture(store: store)
         let id = try fixture.export([Sample.invoice("INV-1")], to: "x.csv")
         #expect(throws: LedgerError(.runNotPending, "run \(id) is committed; a committed run cannot be abandoned")) {
             try fixture.ledger.abandonRun(id)
@@ -70,9 +72,9 @@ struct ExportRunTests {
         }
     }
 
-    @Test("outputs are never overwritten, and documents must be in planned outputs that exist")
-    func outputsChecked() throws {
-        let fixture = try LedgerFixture()
+    @Test("outputs are never overwritten, and documents must be in planned outputs that exist", arguments: stores)
+    func outputsChecked(store: StoreKind) throws {
+        let fixture = try LedgerFixture(store: store)
         let ledger = fixture.ledger
         try fixture.write("taken.csv")
         let taken = #expect(throws: LedgerError.self) { try ledger.beginRun(fixture.plan(["taken.csv"])) }
@@ -93,9 +95,9 @@ struct ExportRunTests {
         }
     }
 
-    @Test("a document already exported to the target is found, with the sentence that holds it back")
-    func priorExports() throws {
-        let fixture = try LedgerFixture()
+    @Test("a document already exported to the target is found, with the sentence that holds it back", arguments: stores)
+    func priorExports(store: StoreKind) throws {
+        let fixture = try LedgerFixture(store: store)
         let ledger = fixture.ledger
         let first = try fixture.export([Sample.invoice("INV-100234")], to: "x.csv")
         let prior = try ledger.priorExports(number: "INV-100234", kind: .invoice, target: "xero-csv")
@@ -110,9 +112,9 @@ struct ExportRunTests {
         try fixture.export([Sample.invoice("INV-100234")], to: "q.xml", target: "qbo-xml")
     }
 
-    @Test("exporting the same number again without --reexport records nothing of the run")
-    func duplicateRefused() throws {
-        let fixture = try LedgerFixture()
+    @Test("exporting the same number again without --reexport records nothing of the run", arguments: stores)
+    func duplicateRefused(store: StoreKind) throws {
+        let fixture = try LedgerFixture(store: store)
         let first = try fixture.export([Sample.invoice("INV-100234")], to: "x.csv")
         let id = try fixture.ledger.beginRun(fixture.plan(["y.csv"]))
         try fixture.write("y.csv")
@@ -127,9 +129,9 @@ struct ExportRunTests {
         #expect(try fixture.ledger.run(id)?.status == .pending)
     }
 
-    @Test("with --reexport each repeat is a new occurrence; identical documents are never merged")
-    func reexportOccurrences() throws {
-        let fixture = try LedgerFixture()
+    @Test("with --reexport each repeat is a new occurrence; identical documents are never merged", arguments: stores)
+    func reexportOccurrences(store: StoreKind) throws {
+        let fixture = try LedgerFixture(store: store)
         let first = try fixture.export([Sample.invoice("INV-1")], to: "a.csv")
         let second = try fixture.export([Sample.invoice("INV-1")], to: "b.csv", reexport: true)
         let third = try fixture.export(
@@ -154,9 +156,9 @@ struct ExportRunTests {
         }
     }
 
-    @Test("list filters by kind, sales order and day; ordered as exported")
-    func list() throws {
-        let fixture = try LedgerFixture()
+    @Test("list filters by kind, sales order and day; ordered as exported", arguments: stores)
+    func list(store: StoreKind) throws {
+        let fixture = try LedgerFixture(store: store)
         try fixture.export(
             [Sample.invoice("INV-1", order: "SO-1"), Sample.credit("CRN-1", order: "SO-1")], to: "a.csv")
         fixture.clock.advance(seconds: 2 * 86_400)

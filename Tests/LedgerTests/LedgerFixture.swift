@@ -6,6 +6,7 @@ import KCCTestSupport
 import Ledger
 import Logging
 import Synchronization
+import Testing
 
 /// A logger for ledgers whose log the test does not read.
 let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
@@ -25,17 +26,34 @@ final class TestClock: Sendable {
     }
 }
 
-/// A ledger in a new temporary folder, with a hand-moved clock and a log the test can read.
+/// Where a test's ledger lives: the same tests run against both stores.
+enum StoreKind: String, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    var testDescription: String { rawValue }
+}
+
+/// The stores the tests run against: PostgreSQL too when a server is named
+/// (and always in CI, where a missing server fails the tests instead of skipping them).
+let stores: [StoreKind] = TestPostgres.address != nil || TestPostgres.required ? [.sqlite, .postgres] : [.sqlite]
+
+/// A ledger in a new temporary folder (an SQLite file in it, or a new
+/// PostgreSQL database), with a hand-moved clock and a log the test can read.
 struct LedgerFixture {
     let folder: String
+    /// The ledger's location: the SQLite file, or the PostgreSQL address.
     let path: String
     let clock = TestClock()
     let log = InMemoryLogHandler()
     let ledger: Ledger
 
-    init(busyTimeout: Duration = .seconds(10)) throws {
+    init(store: StoreKind = .sqlite, busyTimeout: Duration = .seconds(10)) throws {
         folder = TestFiles.makeFolder()
-        path = folder + "/state/ledger.sqlite"
+        switch store {
+        case .sqlite: path = folder + "/state/ledger.sqlite"
+        case .postgres: path = try TestPostgres.newDatabase()
+        }
         ledger = try Self.open(path, clock: clock, log: log, busyTimeout: busyTimeout)
     }
 

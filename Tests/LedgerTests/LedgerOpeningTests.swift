@@ -121,9 +121,9 @@ struct LedgerOpeningTests {
 
 @Suite("Refund outcomes (migration v2)")
 struct RefundOutcomeLedgerTests {
-    @Test("the latest outcome per refund is kept; applied or ignored refunds no longer pend")
-    func pending() throws {
-        let fixture = try LedgerFixture()
+    @Test("the latest outcome per refund is kept; applied or ignored refunds no longer pend", arguments: stores)
+    func pending(store: StoreKind) throws {
+        let fixture = try LedgerFixture(store: store)
         let ledger = fixture.ledger
         let run = try ledger.beginRun(
             ExportPlan(
@@ -146,5 +146,18 @@ struct RefundOutcomeLedgerTests {
         try ledger.recordResolution(refundID: "R2", decision: .ignore, note: "test", by: "anna")
         #expect(try ledger.pendingRefunds().map(\.refundID) == ["R1"])
         #expect(try ledger.refundOutcome(refundID: "R1", sourceSystem: "csv")?.reason == "no credit note")
+    }
+}
+
+@Suite("The PostgreSQL store")
+struct PostgresStoreTests {
+    @Test("a server is there to test against, or the skip is said (and is a failure in CI)")
+    func serverNamed() {
+        guard TestPostgres.address == nil else { return }
+        if TestPostgres.required {
+            Issue.record("CI must test the PostgreSQL store: \(TestPostgres.notice)")
+        } else {
+            print("◇ \(TestPostgres.notice)")
+        }
     }
 }

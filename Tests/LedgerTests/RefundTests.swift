@@ -5,15 +5,15 @@ import Testing
 @Suite("Refunds against credit notes, resolutions, processed files")
 struct RefundTests {
     /// A ledger with credit note CRN-1 (50.00 GBP) of order SO-51877 exported, and the run that exported it.
-    private func ledgerWithCreditNote() throws -> (LedgerFixture, RunID) {
-        let fixture = try LedgerFixture()
+    private func ledgerWithCreditNote(_ store: StoreKind) throws -> (LedgerFixture, RunID) {
+        let fixture = try LedgerFixture(store: store)
         let run = try fixture.export([Sample.invoice("INV-100234"), Sample.credit("CRN-1", gross: 5_000)], to: "x.csv")
         return (fixture, run)
     }
 
-    @Test("the open amount of a credit note is its gross less the refunds applied to it")
-    func openAmount() throws {
-        let (fixture, run) = try ledgerWithCreditNote()
+    @Test("the open amount of a credit note is its gross less the refunds applied to it", arguments: stores)
+    func openAmount(store: StoreKind) throws {
+        let (fixture, run) = try ledgerWithCreditNote(store)
         let ledger = fixture.ledger
         #expect(try ledger.creditNote(number: "CRN-1")?.open == Money(minorUnits: 5_000, currency: .gbp))
         try ledger.recordRefund(Sample.refund("R-1", to: "CRN-1", 2_000), run: run)
@@ -32,10 +32,10 @@ struct RefundTests {
     }
 
     @Test(
-        "what reconciliation asks besides: known orders, every credit note number, credit notes of an amount in a date range"
-    )
-    func lookups() throws {
-        let (fixture, _) = try ledgerWithCreditNote()
+        "what reconciliation asks besides: known orders, every credit note number, credit notes of an amount in a date range",
+        arguments: stores)
+    func lookups(store: StoreKind) throws {
+        let (fixture, _) = try ledgerWithCreditNote(store)
         try fixture.export([Sample.credit("CRN-2", order: "SO-2", invoice: nil, gross: 5_000)], to: "y.csv")
         let ledger = fixture.ledger
         #expect(try ledger.isOrderKnown("SO-51877"))
@@ -74,15 +74,17 @@ struct RefundTests {
             (Sample.refund("R-5", to: "CRN-1", 0), .invalidValue, "refund R-5 must be for more than 0, not 0.00 GBP"),
         ])
     func refused(refund: RefundApplication, code: LedgerError.Code, message: String) throws {
-        let (fixture, run) = try ledgerWithCreditNote()
-        try fixture.ledger.recordRefund(Sample.refund("R-1", to: "CRN-1", 2_000), run: run)
-        #expect(throws: LedgerError(code, message)) { try fixture.ledger.recordRefund(refund, run: run) }
-        #expect(try fixture.ledger.creditNote(number: "CRN-1")?.applied.minorUnits == 2_000)
+        for store in stores {
+            let (fixture, run) = try ledgerWithCreditNote(store)
+            try fixture.ledger.recordRefund(Sample.refund("R-1", to: "CRN-1", 2_000), run: run)
+            #expect(throws: LedgerError(code, message)) { try fixture.ledger.recordRefund(refund, run: run) }
+            #expect(try fixture.ledger.creditNote(number: "CRN-1")?.applied.minorUnits == 2_000)
+        }
     }
 
-    @Test("refunds given to completeRun commit with the run, or not at all")
-    func refundsCommitWithTheRun() throws {
-        let (fixture, _) = try ledgerWithCreditNote()
+    @Test("refunds given to completeRun commit with the run, or not at all", arguments: stores)
+    func refundsCommitWithTheRun(store: StoreKind) throws {
+        let (fixture, _) = try ledgerWithCreditNote(store)
         let good = Sample.refund("R-1", to: "CRN-1", 2_000)
         let tooMuch = Sample.refund("R-2", to: "CRN-1", 3_500)
         let failing = try fixture.ledger.beginRun(fixture.plan(["kcc-1.csv"], target: "kcc-payments"))
@@ -100,9 +102,9 @@ struct RefundTests {
         }
     }
 
-    @Test("resolutions are all kept, the latest last; a match must name a known credit note")
-    func resolutions() throws {
-        let (fixture, run) = try ledgerWithCreditNote()
+    @Test("resolutions are all kept, the latest last; a match must name a known credit note", arguments: stores)
+    func resolutions(store: StoreKind) throws {
+        let (fixture, run) = try ledgerWithCreditNote(store)
         let ledger = fixture.ledger
         try ledger.recordResolution(refundID: "R-7", decision: .ignore, note: "test refund", by: "anna")
         fixture.clock.advance(seconds: 60)
@@ -128,9 +130,9 @@ struct RefundTests {
         #expect(Resolution.Decision(text: "match:") == nil)
     }
 
-    @Test("processed files are found by content; the same content twice is two records")
-    func processedFiles() throws {
-        let (fixture, run) = try ledgerWithCreditNote()
+    @Test("processed files are found by content; the same content twice is two records", arguments: stores)
+    func processedFiles(store: StoreKind) throws {
+        let (fixture, run) = try ledgerWithCreditNote(store)
         let sha = String(repeating: "AB", count: 32)
         #expect(try fixture.ledger.processedFiles(sha256: sha).isEmpty)
         try fixture.ledger.recordProcessedFile(sha256: sha, name: "orders.csv", outcome: .converted, run: run)

@@ -41,10 +41,10 @@ struct StagingTests {
     }
 
     @Test(
-        "the same rules as documents given at completion: no second export unless re-exporting, which counts occurrences"
-    )
-    func rules() throws {
-        let fixture = try LedgerFixture()
+        "the same rules as documents given at completion: no second export unless re-exporting, which counts occurrences",
+        arguments: stores)
+    func rules(store: StoreKind) throws {
+        let fixture = try LedgerFixture(store: store)
         try fixture.ledger.completeRun(try staged(fixture, [Sample.invoice("INV-1")], file: "a.csv"), documents: [])
         let again = try staged(fixture, [Sample.invoice("INV-1")], file: "b.csv")
         let error = #expect(throws: LedgerError.self) { try fixture.ledger.completeRun(again, documents: []) }

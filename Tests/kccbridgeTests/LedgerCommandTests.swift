@@ -1,5 +1,6 @@
 import Foundation
 import KCCModel
+import KCCTestSupport
 import Ledger
 import Logging
 import Testing
@@ -126,16 +127,24 @@ struct LedgerCommandTests {
         #expect(!FileManager.default.fileExists(atPath: missing))
     }
 
-    @Test("a ledger named by an address (postgres://…) is refused with exit 2, and no folder is made")
+    @Test(
+        "a ledger address of an unknown kind is refused with exit 2; a PostgreSQL server that does not answer is named; no folder is made"
+    )
     func addressRefused() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kccbridge-scheme-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
+        TestFiles.write(folder.path + "/x.csv", "not a batch")
         for command in [["ledger", "list"], ["convert", "x.csv", "--to", "xero-csv", "--out", "out"]] {
-            let run = try Run(command + ["--ledger", "postgres://anna@db.example/kcc"], in: folder)
-            #expect(run.status == 2 && run.stderr.contains("is an address (postgres://…)"), "\(run.stderr)")
+            let unknown = try Run(command + ["--ledger", "mysql://anna@db.example/kcc"], in: folder)
+            #expect(unknown.status == 2 && unknown.stderr.contains("is an address (mysql://…)"), "\(unknown.stderr)")
+            // Port 1 on loopback: nothing listens there.
+            let down = try Run(command + ["--ledger", "postgres://anna:secret@127.0.0.1:1/kcc"], in: folder)
+            #expect(down.status != 0 && down.status != 2, "\(down.stderr)")
+            #expect(down.stderr.contains("PostgreSQL server postgres://anna@127.0.0.1:1/kcc cannot be reached"))
+            #expect(!down.stderr.contains("secret"))
         }
-        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("postgres:").path))
+        #expect(TestFiles.names(in: folder.path) == ["x.csv"])
     }
 
     @Test(

@@ -1,4 +1,3 @@
-import GRDB
 import KCCModel
 
 /// Turning rows back into values.
@@ -14,7 +13,7 @@ enum Rows {
         """
     static let documentsFrom = "FROM exported_document d JOIN export_run r ON r.id = d.run_id"
 
-    static func document(_ row: Row) throws(LedgerError) -> LedgerDocument {
+    static func document(_ row: SQLRow) throws(LedgerError) -> LedgerDocument {
         let number: String = row["number"]
         guard let kind = DocumentKind(rawValue: row["kind"]) else {
             throw damaged("document \(number) has an unknown kind")
@@ -35,7 +34,7 @@ enum Rows {
     static let runColumns =
         "id, status, started_at, finished_at, input_file, input_sha256, target, reexport, owner_pid, note"
 
-    static func run(_ row: Row, outputs: [String]) throws(LedgerError) -> ExportRun {
+    static func run(_ row: SQLRow, outputs: [String]) throws(LedgerError) -> ExportRun {
         let id = RunID(row["id"])
         guard let status = ExportRun.Status(rawValue: row["status"]) else {
             throw damaged("run \(id) has an unknown status")

@@ -64,4 +64,9 @@ enum LocalFiles {
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
+
+    /// Waits `milliseconds` on this thread.
+    static func pause(milliseconds: Int) {
+        usleep(UInt32(milliseconds) * 1000)
+    }
 }

@@ -73,7 +73,9 @@ package struct WatchRoutes: ConfigurationSection {
                 case "out": route.out = reader.string(value, full).map(reader.path)
                 case "archive": route.archive = reader.string(value, full).map(reader.path)
                 case "failed": route.failed = reader.string(value, full).map(reader.path)
-                case "ledger": route.ledger = reader.string(value, full).map(reader.path)
+                case "ledger":
+                    // An address (postgres://…) is taken as it is; a file is found from the configuration's folder.
+                    route.ledger = reader.string(value, full).map { $0.contains("://") ? $0 : reader.path($0) }
                 case "convert_to": route.convertTo = Self.list(value, full, reader).map { $0.lowercased() }
                 case "refunds_to": route.refundsTo = Self.list(value, full, reader).map { $0.lowercased() }
                 case "patterns": route.patterns = Self.list(value, full, reader)

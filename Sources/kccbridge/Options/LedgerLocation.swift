@@ -14,25 +14,30 @@ struct LedgerLocation: ParsableArguments {
     @Option(
         name: .customLong("ledger"),
         help: ArgumentHelp(
-            "The ledger file.",
+            "The ledger: a file, or a shared PostgreSQL database (postgres://user@host:port/database).",
             discussion:
                 "Default: $KCCBRIDGE_LEDGER, else $XDG_DATA_HOME/kccbridge/ledger.sqlite, else ~/.local/share/kccbridge/ledger.sqlite.",
-            valueName: "path"
+            valueName: "path-or-address"
         ),
         completion: .file(extensions: ["sqlite"])
     )
     var path: String?
 
-    /// A ledger named by a URL (`postgres://…`) is refused: only a file ledger
-    /// is in this build, and a scheme must never become a folder named `postgres:`.
+    /// A ledger named by an address other than `postgres://…` is refused: a
+    /// scheme must never become a folder named `mysql:`.
     func validate() throws {
-        for value in [path, getenv("KCCBRIDGE_LEDGER").map { String(cString: $0) }].compactMap({ $0 })
-        where value.contains("://") {
-            let scheme = value.prefix { $0 != ":" }
-            throw ValidationError(
-                "the ledger '\(value)' is an address (\(scheme)://…), but a ledger here is a file (SQLite): give its path, e.g. --ledger ~/kccbridge/ledger.sqlite"
-            )
+        for value in [path, getenv("KCCBRIDGE_LEDGER").map { String(cString: $0) }].compactMap({ $0 }) {
+            try Self.check(value)
         }
+    }
+
+    /// Refuses an address kccbridge cannot keep a ledger at.
+    static func check(_ value: String) throws(ValidationError) {
+        guard value.contains("://"), !Ledger.isAddress(value) else { return }
+        let scheme = value.prefix { $0 != ":" }
+        throw ValidationError(
+            "the ledger '\(value)' is an address (\(scheme)://…), but a ledger is a file (SQLite) or a PostgreSQL database: give a path, e.g. --ledger ~/kccbridge/ledger.sqlite, or postgres://user@host:port/database"
+        )
     }
 
     /// The path the options and the environment give.
@@ -42,6 +47,7 @@ struct LedgerLocation: ParsableArguments {
             if let value = getenv(name) { environment[name] = String(cString: value) }
         }
         let path = Ledger.resolvePath(option: self.path, environment: environment)
+        if Ledger.isAddress(path) { return path }
         // Whole, so the commands that name it work from any folder, or pasted from an email.
         return path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
@@ -53,7 +59,7 @@ struct LedgerLocation: ParsableArguments {
     /// created, so that a mistyped `--ledger` never makes an empty ledger.
     func openExisting() throws(CommandFailure) -> Ledger {
         let path = resolved
-        guard access(path, F_OK) == 0 else {
+        guard Ledger.isAddress(path) || access(path, F_OK) == 0 else {
             throw CommandFailure(
                 status: ExitStatus.needsAttention,
                 message: "there is no ledger at \(path) (nothing has been exported with it yet); name one with --ledger"

@@ -86,7 +86,9 @@ struct Watch: AsyncParsableCommand {
     var config: String?
 
     @Option(
-        name: .customLong("ledger"), help: "One route's ledger (default: ROOT/.state/ledger.sqlite; routes: ledger).",
+        name: .customLong("ledger"),
+        help:
+            "One route's ledger: a file, or postgres://user@host:port/database (default: ROOT/.state/ledger.sqlite; routes: ledger).",
         completion: .file(extensions: ["sqlite"]))
     var ledgerPath: String?
 
@@ -96,11 +98,7 @@ struct Watch: AsyncParsableCommand {
         if WatchLogFormat(rawValue: logFormat) == nil {
             throw ValidationError("--log-format must be text or json, not '\(logFormat)'")
         }
-        if let ledgerPath, ledgerPath.contains("://") {
-            throw ValidationError(
-                "the ledger '\(ledgerPath)' is an address (\(ledgerPath.prefix { $0 != ":" })://…), but a ledger here is a file (SQLite): give its path"
-            )
-        }
+        if let ledgerPath { try LedgerLocation.check(ledgerPath) }
         guard let root else {
             if !targets.isEmpty || !refundTargets.isEmpty || !patterns.isEmpty || ledgerPath != nil {
                 throw ValidationError(

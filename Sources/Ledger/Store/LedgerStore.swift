@@ -1,0 +1,78 @@
+/// Where the ledger's rows live: an SQLite file on this machine (the
+/// default), or a PostgreSQL database that several machines share.
+///
+/// A store gives the ledger transactions and locks with the same meaning in
+/// both: writes take turns (one write transaction at a time, waiting up to
+/// the busy timeout), a read sees one consistent snapshot, and a lock is held
+/// until it is let go or its holder dies — a process killed with `kill -9`,
+/// or, for PostgreSQL, a machine whose connection drops. The ledger's rules,
+/// its SQL and its crash-safety protocol are written once, above this.
+protocol LedgerStore: Sendable {
+    /// Where the ledger is, as a person would name it (a PostgreSQL address never shows its password).
+    var location: String { get }
+
+    /// Runs `body` in one write transaction: all of it, or none. Writers take turns.
+    func write<T>(_ body: (any LedgerConnection) throws -> T) throws -> T
+
+    /// As ``write(_:)``, but the commit need not wait for the disk: for what
+    /// a crash may lose, never for a commit that says something happened.
+    func writeUnsynced(_ body: (any LedgerConnection) throws -> Void) throws
+
+    /// Runs `body` on a consistent snapshot (inside ``readingTogether(_:)`` on
+    /// this thread: the snapshot it holds).
+    func read<T>(_ body: (any LedgerConnection) throws -> T) throws -> T
+
+    /// Runs `body` with every read made on this thread inside one snapshot.
+    func readingTogether<T>(_ body: () throws -> T) throws -> T
+
+    /// Takes `key` if nobody else holds it; `false` when someone does.
+    func tryLock(_ key: LedgerLock) throws(LedgerError) -> Bool
+
+    /// Lets go of `key`.
+    func unlock(_ key: LedgerLock)
+
+    /// A clerk-readable error for anything the database layer throws.
+    func translate(_ error: any Error) -> LedgerError
+
+    /// The database's own checks of its soundness: one line per problem.
+    func integrityProblems() throws -> [String]
+
+    /// The expression that orders `table`'s rows as they were added.
+    func insertionOrder(of table: String) -> String
+}
+
+/// What a lock of the ledger stands for.
+enum LedgerLock: Sendable, Hashable {
+    /// Held while a process opens the ledger and brings its tables up to date.
+    case opening
+    /// Held by whoever writes run `id`, from its beginning to its commit or roll-back.
+    case run(Int64)
+    /// Held by whoever works on a claimed file: the claim is alive while it is held.
+    case claim(String)
+
+    /// A stable 62-bit number for a claim's name (FNV-1a), the same in every process.
+    static func number(of name: String) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return Int64(hash & 0x3fff_ffff_ffff_ffff)
+    }
+}
+
+extension LedgerStore {
+    /// Takes `key`, waiting up to `timeout` seconds for whoever holds it.
+    func lock(_ key: LedgerLock, timeout: Double) throws(LedgerError) -> Bool {
+        let deadline = LocalFiles.monotonicSeconds() + timeout
+        while true {
+            if try tryLock(key) { return true }
+            if LocalFiles.monotonicSeconds() >= deadline { return false }
+            LocalFiles.pause(milliseconds: 10)
+        }
+    }
+}
+
+/// An error of a database itself (as opposed to one a caller's code threw
+/// inside a transaction): the store turns it into a ``LedgerError``.
+protocol StoreFailure: Error {}

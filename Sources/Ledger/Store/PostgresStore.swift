@@ -1,0 +1,224 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The ledger in a PostgreSQL database that several machines share.
+///
+/// The same tables, rules and protocol as the SQLite file, with the same
+/// meaning for transactions and locks:
+/// - **Writes take turns.** Every write transaction begins by taking one
+///   transaction-level advisory lock, as SQLite's `BEGIN IMMEDIATE` takes the
+///   file's write lock; it waits up to the busy timeout (`lock_timeout`).
+/// - **Reads see one snapshot** (`REPEATABLE READ READ ONLY`).
+/// - **Locks are session advisory locks** held on one connection of this
+///   ledger's own. The server ends them when the holder's connection ends:
+///   at once when a process dies, and within about 25 seconds (TCP
+///   keepalives) when its machine vanishes. That is the lease: alive while
+///   its holder is, taken over when it is not, with no clock to trust.
+/// - **Commits are durable** (`synchronous_commit` on), except the staging
+///   writes that a crash may lose, as in SQLite.
+final class PostgresStore: LedgerStore {
+    let location: String
+    private let address: PostgresAddress
+    private let busyTimeout: Duration
+    /// Connections not in use, for transactions.
+    private let idle = Mutex<[PostgresConnection]>([])
+    /// The connection that holds this ledger's locks, opened on first use.
+    private let lockSession = Mutex<PostgresConnection?>(nil)
+    /// The snapshot ``readingTogether(_:)`` holds, and the thread it belongs to.
+    private let sharedRead = Mutex<(thread: pthread_t, connection: PostgresLedgerConnection)?>(nil)
+
+    /// The schema version this kccbridge writes; a higher one in the database is refused.
+    static let schemaVersion: Int64 = 5
+
+    init(address: PostgresAddress, busyTimeout: Duration) throws(LedgerError) {
+        self.address = address
+        self.location = address.display
+        self.busyTimeout = busyTimeout
+        // Creating the tables is done by one process at a time.
+        guard try lock(.opening, timeout: busyTimeout.seconds) else { throw LedgerError.busy(location, busyTimeout) }
+        defer { unlock(.opening) }
+        do {
+            try PostgresSchema.prepare(self)
+        } catch {
+            throw translate(error)
+        }
+    }
+
+    // MARK: Transactions
+
+    func write<T>(_ body: (any LedgerConnection) throws -> T) throws -> T {
+        try transaction("BEGIN ISOLATION LEVEL READ COMMITTED", writer: true, body)
+    }
+
+    func writeUnsynced(_ body: (any LedgerConnection) throws -> Void) throws {
+        try transaction("BEGIN ISOLATION LEVEL READ COMMITTED", writer: true) { db in
+            try db.execute("SET LOCAL synchronous_commit = off")
+            try body(db)
+        }
+    }
+
+    func read<T>(_ body: (any LedgerConnection) throws -> T) throws -> T {
+        if let shared = sharedRead.withLock({ $0 }), pthread_equal(shared.thread, pthread_self()) != 0 {
+            return try body(shared.connection)
+        }
+        return try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writer: false, body)
+    }
+
+    func readingTogether<T>(_ body: () throws -> T) throws -> T {
+        try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writer: false) { db in
+            guard let db = db as? PostgresLedgerConnection else { return try body() }
+            sharedRead.withLock { $0 = (pthread_self(), db) }
+            defer { sharedRead.withLock { $0 = nil } }
+            return try body()
+        }
+    }
+
+    /// Runs `body` in a transaction begun by `begin` on a connection of the pool;
+    /// a writer first waits for its turn. Commits, or rolls back on any error.
+    private func transaction<T>(
+        _ begin: String, writer: Bool, _ body: (any LedgerConnection) throws -> T
+    ) throws -> T {
+        let connection = try take()
+        var healthy = true
+        defer { give(back: connection, healthy: healthy) }
+        do {
+            try connection.run(begin)
+            if writer { try connection.run("SELECT pg_advisory_xact_lock(\(Self.writerKey))") }
+            let result = try body(PostgresLedgerConnection(connection))
+            try connection.run("COMMIT")
+            return result
+        } catch {
+            if connection.isHealthy {
+                do { try connection.run("ROLLBACK") } catch { healthy = false }
+            } else {
+                healthy = false
+            }
+            throw error
+        }
+    }
+
+    private func take() throws(PostgresFailure) -> PostgresConnection {
+        if let connection = idle.withLock({ $0.popLast() }) { return connection }
+        return try PostgresConnection(address: address, lockTimeout: busyTimeout)
+    }
+
+    private func give(back connection: PostgresConnection, healthy: Bool) {
+        guard healthy, connection.isHealthy else { return }
+        idle.withLock { pool in
+            if pool.count < 4 { pool.append(connection) }
+        }
+    }
+
+    // MARK: Locks
+
+    /// The transaction lock every writer takes: writes take turns.
+    private static let writerKey = "1, 0"
+
+    /// The advisory lock's key: two 32-bit numbers (a kind, then a run), or one
+    /// 64-bit number for a claim. PostgreSQL keeps the two forms apart.
+    private static func key(_ key: LedgerLock) -> (parameters: String, values: [SQLValue]) {
+        switch key {
+        case .opening: ("?::integer, ?::integer", [.integer(1), .integer(1)])
+        case .run(let id): ("?::integer, ?::integer", [.integer(2), .integer(Int64(Int32(truncatingIfNeeded: id)))])
+        case .claim(let name): ("?::bigint", [.integer(LedgerLock.number(of: name))])
+        }
+    }
+
+    func tryLock(_ key: LedgerLock) throws(LedgerError) -> Bool {
+        do {
+            return try lockSession.withLock { session throws -> Bool in
+                let connection: PostgresConnection
+                if let open = session, open.isHealthy {
+                    connection = open
+                } else {
+                    connection = try PostgresConnection(address: address, lockTimeout: busyTimeout)
+                    session = connection
+                }
+                var taken = false
+                let (parameters, values) = Self.key(key)
+                try connection.query("SELECT pg_try_advisory_lock(\(parameters))", values) { row in
+                    taken = row[0]
+                    return false
+                }
+                return taken
+            }
+        } catch {
+            throw translate(error)
+        }
+    }
+
+    func unlock(_ key: LedgerLock) {
+        lockSession.withLock { session in
+            guard let session, session.isHealthy else { return }
+            let (parameters, values) = Self.key(key)
+            try? session.query("SELECT pg_advisory_unlock(\(parameters))", values) { _ in false }
+        }
+    }
+
+    // MARK: Errors and checks
+
+    func translate(_ error: any Error) -> LedgerError {
+        if let error = error as? LedgerError { return error }
+        guard let error = error as? PostgresFailure else {
+            return LedgerError(.database, "the ledger \(location) failed: \(error)")
+        }
+        if error.connectionLost {
+            return LedgerError(
+                .unreachable,
+                "the ledger's PostgreSQL server \(location) cannot be reached (\(error.firstLine)); nothing was recorded"
+            )
+        }
+        switch error.state {
+        case "55P03", "40001", "40P01":
+            return LedgerError.busy(location, busyTimeout)
+        case "28000", "28P01", "42501", "3D000":
+            return LedgerError(.cannotOpen, "the ledger \(location) cannot be opened for writing (\(error.firstLine))")
+        case "53100":
+            return LedgerError(.database, "the ledger \(location) cannot grow: the server has no space left")
+        default:
+            return LedgerError(.database, "the ledger \(location) failed: \(error.firstLine)")
+        }
+    }
+
+    /// PostgreSQL keeps its own constraints; this checks what the ledger's rules add to them.
+    func integrityProblems() throws -> [String] {
+        try read { db in
+            try db.rows(
+                """
+                SELECT 'run ' || id || ' is committed but has no finish time' FROM export_run
+                WHERE status = 'committed' AND finished_at IS NULL
+                """
+            ).map { $0[0] }
+        }
+    }
+
+    func insertionOrder(of table: String) -> String {
+        table == "refund_outcome" ? "seen_at, source_system, refund_id" : "id"
+    }
+}
+
+/// The ledger's SQL on one PostgreSQL connection.
+final class PostgresLedgerConnection: LedgerConnection, @unchecked Sendable {
+    let connection: PostgresConnection
+
+    init(_ connection: PostgresConnection) {
+        self.connection = connection
+    }
+
+    func execute(_ sql: String, _ arguments: [any SQLArgument]) throws {
+        try connection.query(sql, arguments.map(\.sqlValue)) { _ in true }
+    }
+
+    func query(_ sql: String, _ arguments: [any SQLArgument], _ body: (SQLRow) throws -> Bool) throws {
+        try connection.query(sql, arguments.map(\.sqlValue), body)
+    }
+
+    func columnNames(ofTable table: String) throws -> [String] {
+        try connection.columnNames(ofTable: table)
+    }
+}

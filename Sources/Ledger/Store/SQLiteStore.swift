@@ -1,0 +1,199 @@
+import GRDB
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The ledger in one SQLite file on this machine (the default).
+///
+/// The store owns a GRDB `DatabasePool`, not a `DatabaseQueue`: a pool always
+/// runs in WAL mode — which lets another process (or `sqlite3`, or a backup)
+/// read while kccbridge writes, and a crash never leave a half-written
+/// transaction — and it lets a long-running process (the watcher) stream a
+/// listing from one connection while it records a run on another. All write
+/// transactions are `BEGIN IMMEDIATE`, so two writers queue instead of
+/// deadlocking. Locks are byte locks on the file beside it (``RunLocks``).
+final class SQLiteStore: LedgerStore {
+    let location: String
+    private let pool: DatabasePool
+    private let locks: RunLocks
+    private let busyTimeout: Duration
+    /// The read transaction ``readingTogether(_:)`` holds open, and the thread it belongs to.
+    private let sharedRead = Mutex<SharedRead?>(nil)
+
+    /// Opens (creating on first use) the file at `path`, absolute, and brings its tables up to date.
+    init(path: String, busyTimeout: Duration) throws(LedgerError) {
+        location = path
+        self.busyTimeout = busyTimeout
+        try LocalFiles.makeFolders(LocalFiles.folder(of: path))
+        let locks = try RunLocks(path: path + ".lock")
+        self.locks = locks
+        var configuration = Configuration()
+        configuration.label = "kccbridge.ledger"
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(busyTimeout.seconds)
+        // Opening (switching a new file to WAL, migrating) is done by one process at a time.
+        guard try locks.lock(Self.offset(.opening), timeout: busyTimeout.seconds) else {
+            throw LedgerError.busy(path, busyTimeout)
+        }
+        defer { locks.unlock(Self.offset(.opening)) }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets NORMAL, which may lose the last commits on a power cut. FULL
+            // syncs every commit, so a committed run never reverts to pending — and
+            // recovery never deletes outputs a person may already have imported.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            try LedgerSchema.migrate(pool, path: path)
+        } catch {
+            throw Self.translate(error, path: path, busyTimeout: busyTimeout)
+        }
+    }
+
+    func write<T>(_ body: (any LedgerConnection) throws -> T) throws -> T {
+        try pool.write { try body(SQLiteConnection($0)) }
+    }
+
+    func writeUnsynced(_ body: (any LedgerConnection) throws -> Void) throws {
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+            try db.inTransaction(.immediate) {
+                try body(SQLiteConnection(db))
+                return .commit
+            }
+        }
+    }
+
+    func read<T>(_ body: (any LedgerConnection) throws -> T) throws -> T {
+        if let shared = sharedRead.withLock({ $0 }), pthread_equal(shared.thread, pthread_self()) != 0 {
+            return try body(shared.connection)
+        }
+        return try pool.read { try body(SQLiteConnection($0)) }
+    }
+
+    func readingTogether<T>(_ body: () throws -> T) throws -> T {
+        try pool.read { db in
+            sharedRead.withLock { $0 = SharedRead(thread: pthread_self(), connection: SQLiteConnection(db)) }
+            defer { sharedRead.withLock { $0 = nil } }
+            return try body()
+        }
+    }
+
+    func tryLock(_ key: LedgerLock) throws(LedgerError) -> Bool {
+        try locks.tryLock(Self.offset(key))
+    }
+
+    func unlock(_ key: LedgerLock) {
+        locks.unlock(Self.offset(key))
+    }
+
+    /// Byte 0 for opening, byte `n` for run `n`, and for a claim a byte beyond any run's.
+    private static func offset(_ key: LedgerLock) -> Int64 {
+        switch key {
+        case .opening: 0
+        case .run(let id): id
+        case .claim(let name): (1 << 62) | LedgerLock.number(of: name)
+        }
+    }
+
+    func translate(_ error: any Error) -> LedgerError {
+        Self.translate(error, path: location, busyTimeout: busyTimeout)
+    }
+
+    func integrityProblems() throws -> [String] {
+        try read { db in
+            let integrity: [String] = try db.values("PRAGMA integrity_check").filter { $0 != "ok" }
+            let keys = try db.rows("PRAGMA foreign_key_check").map { row in
+                "\(row[0] as String? ?? "?") row \(row[1] as Int64? ?? 0) points to a missing \(row[2] as String? ?? "?") row"
+            }
+            return integrity + keys
+        }
+    }
+
+    func insertionOrder(of table: String) -> String { "rowid" }
+
+    static func translate(_ error: any Error, path: String, busyTimeout: Duration) -> LedgerError {
+        if let error = error as? LedgerError { return error }
+        guard let error = error as? DatabaseError else {
+            return LedgerError(.database, "the ledger \(path) failed: \(error)")
+        }
+        let detail = error.message ?? "SQLite error \(error.resultCode.rawValue)"
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return LedgerError.busy(path, busyTimeout)
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return LedgerError(.notALedger, "\(path) is damaged or is not a kccbridge ledger (\(detail))")
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_AUTH:
+            return LedgerError(.cannotOpen, "the ledger \(path) cannot be opened for writing (\(detail))")
+        case .SQLITE_FULL:
+            return LedgerError(.database, "the ledger \(path) cannot grow: no space left on the device")
+        default:
+            return LedgerError(.database, "the ledger \(path) failed: \(detail)")
+        }
+    }
+}
+
+/// The ledger's SQL on one GRDB connection, each statement prepared once and cached.
+final class SQLiteConnection: LedgerConnection {
+    let database: Database
+
+    init(_ database: Database) {
+        self.database = database
+    }
+
+    func execute(_ sql: String, _ arguments: [any SQLArgument]) throws {
+        try database.cachedStatement(sql: sql).execute(arguments: Self.arguments(arguments))
+    }
+
+    func query(_ sql: String, _ arguments: [any SQLArgument], _ body: (SQLRow) throws -> Bool) throws {
+        let statement = try database.cachedStatement(sql: sql)
+        let columns = SQLColumns(statement.columnNames)
+        let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
+        while let row = try cursor.next() {
+            let values = Array(row.databaseValues).map { value -> SQLValue in
+                switch value.storage {
+                case .null, .blob: .null
+                case .int64(let number): .integer(number)
+                case .double(let number): .text(String(number))
+                case .string(let text): .text(text)
+                }
+            }
+            guard try body(SQLRow(columns: columns, values: values)) else { return }
+        }
+    }
+
+    func columnNames(ofTable table: String) throws -> [String] {
+        try database.columns(in: table).map(\.name)
+    }
+
+    private static func arguments(_ values: [any SQLArgument]) -> StatementArguments {
+        StatementArguments(
+            values.map { value -> DatabaseValue in
+                switch value.sqlValue {
+                case .null: .null
+                case .integer(let number): number.databaseValue
+                case .text(let text): text.databaseValue
+                }
+            })
+    }
+}
+
+extension DatabaseError: StoreFailure {}
+
+/// A read transaction shared by the reads of one thread (``LedgerStore/readingTogether(_:)``).
+struct SharedRead: @unchecked Sendable {
+    let thread: pthread_t
+    /// Used only on `thread`, inside the transaction.
+    let connection: any LedgerConnection
+}
+
+extension Duration {
+    /// The duration in seconds, as SQLite and PostgreSQL take a timeout.
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
