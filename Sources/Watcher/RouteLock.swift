@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,6 +25,40 @@ final class RouteLock {
             throw Busy(root: root)
         }
         self.fd = fd
+    }
+
+    /// Another ledger serves the route.
+    struct OtherLedger: Error, CustomStringConvertible {
+        var root: String
+        var recorded: String
+        var given: String
+        var description: String {
+            "the route of \(root) is served with the ledger \(recorded), not \(given); every watcher of a route must use the same ledger (remove .state/shared-ledger only if the route has moved to another ledger for good)"
+        }
+    }
+
+    /// With a shared ledger several watchers serve one route, and each file is
+    /// claimed in that ledger. So they must all use the same one: the first
+    /// records it in `<root>/.state/shared-ledger`, and a watcher given another is refused.
+    static func recordSharedLedger(_ ledger: String, state: String, root: String) throws {
+        let path = state + "/shared-ledger"
+        let line = ledger + "\n"
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if fd >= 0 {
+            _ = line.withCString { write(fd, $0, strlen($0)) }
+            fsync(fd)
+            close(fd)
+            return
+        }
+        var recorded = ""
+        for _ in 0..<50 {
+            // The first watcher may still be writing it.
+            recorded = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            if recorded.hasSuffix("\n") { break }
+            usleep(20_000)
+        }
+        recorded = recorded.trimmingCharacters(in: .newlines)
+        guard recorded == ledger else { throw OtherLedger(root: root, recorded: recorded, given: ledger) }
     }
 
     deinit {

@@ -45,8 +45,9 @@ package final class Watcher: @unchecked Sendable {
     /// The file being processed now (for the log when a stop begins); read from other threads.
     private let inHandLock = NSLock()
     private var inHandName: String?
-    /// Held while this watcher runs: one watcher per route.
-    private let lock: RouteLock
+    /// Held while this watcher runs, with a ledger on this machine: one watcher per route.
+    /// With a shared ledger, several watchers serve the route, each file under its claim.
+    private let lock: RouteLock?
 
     package init(route: WatchRoute, ledger: Ledger, logger: Logger, onEvent: @escaping (WatchEvent) -> Void) throws {
         self.route = route
@@ -56,7 +57,12 @@ package final class Watcher: @unchecked Sendable {
         for folder in route.folders {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        self.lock = try RouteLock(path: route.state + "/watch.lock", root: route.inbox)
+        if ledger.isShared {
+            try RouteLock.recordSharedLedger(ledger.path, state: route.state, root: route.inbox)
+            self.lock = nil
+        } else {
+            self.lock = try RouteLock(path: route.state + "/watch.lock", root: route.inbox)
+        }
     }
 
     // MARK: Running
@@ -124,6 +130,7 @@ package final class Watcher: @unchecked Sendable {
     /// kernel saw renamed in (complete by the sender's word).
     package func processReady(renamedIn: Set<String>, shouldStop: () -> Bool) throws {
         do {
+            try recover()
             for candidate in try eligible(renamedIn: renamedIn).ready {
                 if shouldStop() { return }
                 _ = try claimAndProcess(candidate)
@@ -136,24 +143,41 @@ package final class Watcher: @unchecked Sendable {
         }
     }
 
-    // MARK: Start-up recovery
+    // MARK: Recovery
 
-    /// Rolls back crashed runs and finishes every file left in `work/`, in claim order.
+    /// Rolls back crashed runs and finishes every file left in `work/` whose
+    /// claim nobody holds (its watcher was interrupted), in claim order. Done
+    /// at start-up and before each look at the inbox, so that a watcher takes
+    /// over the files of another that died.
     @discardableResult
     package func recover() throws -> Int {
         for recovered in try ledger.recoverPendingRuns() {
             onEvent(WatchEvent(file: recovered.run.inputFile, outcome: .recovered, detail: recovered.description))
         }
-        DurableFile.removeLeftovers(in: route.out)
-        DurableFile.removeLeftovers(in: route.failed)
+        if lock != nil {
+            // The only watcher of the route: any temporary file in its folders was left by a crash.
+            DurableFile.removeLeftovers(in: route.out)
+            DurableFile.removeLeftovers(in: route.failed)
+        }
         var failures = 0
         for name in try Self.names(in: route.work) where !WatchRoute.isInFlight(name) {
+            // Held: a live watcher is working on it.
+            guard try ledger.claim(file: claimKey(name)) else { continue }
+            defer { ledger.release(file: claimKey(name)) }
+            // Finished between the listing and the claim.
+            guard access(route.work + "/" + name, F_OK) == 0 else { continue }
+            DurableFile.removeLeftovers(of: route.failed + "/" + name + ".error.txt")
             onEvent(
                 WatchEvent(file: name, outcome: .recovered, detail: "left in work/ by an interrupted run; finishing it")
             )
             if try process(claimed: name, resuming: true) == .failed { failures += 1 }
         }
         return failures
+    }
+
+    /// The name of a claimed file's claim in the ledger: its path in `work/`.
+    private func claimKey(_ claimed: String) -> String {
+        route.work + "/" + claimed
     }
 
     // MARK: Claiming
@@ -221,10 +245,13 @@ package final class Watcher: @unchecked Sendable {
         return .nanoseconds(nanos)
     }
 
-    /// Renames the file into `work/` (the claim) and processes it.
+    /// Takes the claim, renames the file into `work/` and processes it.
     func claimAndProcess(_ candidate: Candidate) throws -> WatchEvent.Outcome {
         let claimed = Self.claimedName(candidate.name)
         recentlyRenamed.remove(candidate.name)
+        // The claim is held before the file is in work/, so no other watcher ever takes it for an orphan.
+        guard try ledger.claim(file: claimKey(claimed)) else { return .done }
+        defer { ledger.release(file: claimKey(claimed)) }
         guard rename(route.inbox + "/" + candidate.name, route.work + "/" + claimed) == 0 else {
             let code = errno
             // ENOENT: someone else took it (the sender moved it away): not ours.
@@ -289,6 +316,9 @@ package final class Watcher: @unchecked Sendable {
         case .unknown(let why):
             (outcome, detail) = (.failed, why)
         }
+        // A run that failed because the ledger went away is no fault of the file: it stays in
+        // work/ (this throws), and is finished when the ledger answers again.
+        if outcome == .failed { try ledger.probe() }
         return try finish(
             claimed, outcome: outcome, detail: detail, errorText: outcome == .failed ? detail : nil, sha: sha,
             start: start)

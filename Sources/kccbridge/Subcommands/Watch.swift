@@ -131,7 +131,7 @@ struct Watch: AsyncParsableCommand {
             return
         }
         let format = WatchLogFormat(rawValue: logFormat) ?? .text
-        let watchers = try Self.watchers(routes, format: format)
+        let watchers = try Self.watchers(routes, format: format, waitForLedger: !once)
         Self.ignoreBrokenPipes()
         if once {
             let failures = Self.drain(watchers)
@@ -231,7 +231,11 @@ struct Watch: AsyncParsableCommand {
     }
 
     /// A watcher per route, each ledger opened once however many routes share it.
-    private static func watchers(_ routes: [WatchRoute], format: WatchLogFormat) throws -> [Watcher] {
+    /// A ledger that cannot be reached (a PostgreSQL server away) is waited for
+    /// when serving: nothing is taken from an inbox until it answers.
+    private static func watchers(
+        _ routes: [WatchRoute], format: WatchLogFormat, waitForLedger: Bool
+    ) throws -> [Watcher] {
         var ledgers: [String: Ledger] = [:]
         var watchers: [Watcher] = []
         for route in routes {
@@ -239,11 +243,22 @@ struct Watch: AsyncParsableCommand {
             if let open = ledgers[route.ledgerPath] {
                 ledger = open
             } else {
-                do {
-                    ledger = try Ledger(path: route.ledgerPath, logger: LedgerLocation.logger)
-                } catch {
-                    printError("error: route \(route.name): \(error)")
-                    throw ExitCode(ExitStatus.nothingWritten)
+                while true {
+                    do {
+                        ledger = try Ledger(path: route.ledgerPath, logger: LedgerLocation.logger)
+                        break
+                    } catch  where error.code == .unreachable && waitForLedger {
+                        log(
+                            WatchEvent(
+                                file: route.inbox, outcome: .waiting,
+                                detail:
+                                    "\(error); nothing is taken from the inbox until it answers; trying again in 5 s"),
+                            route: route.name, format)
+                        Thread.sleep(forTimeInterval: 5)
+                    } catch {
+                        printError("error: route \(route.name): \(error)")
+                        throw ExitCode(ExitStatus.nothingWritten)
+                    }
                 }
                 ledgers[route.ledgerPath] = ledger
             }
