@@ -30,9 +30,18 @@ public enum TestPostgres {
         made += 1
         let name = "kccbridge_test_\(getpid())_\(made)_\(UInt32.random(in: 0...UInt32.max))"
         counter.unlock()
+        try run("CREATE DATABASE \(name)", on: address)
+        guard let slash = address.range(of: "/", options: .backwards), address[..<slash.lowerBound].contains("@")
+        else { throw Failed(message: "\(address) names no database") }
+        let query = address[slash.upperBound...].firstIndex(of: "?").map { String(address[$0...]) } ?? ""
+        return String(address[..<slash.upperBound]) + name + query
+    }
+
+    /// Runs `sql` with psql on the database at `address`.
+    public static func run(_ sql: String, on address: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        process.arguments = [address, "-q", "-v", "ON_ERROR_STOP=1", "-c", "CREATE DATABASE \(name)"]
+        process.arguments = [address, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -40,12 +49,8 @@ public enum TestPostgres {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw Failed(message: "psql could not create a test database: \(text)")
+            throw Failed(message: "psql failed on \(sql): \(text)")
         }
-        guard let slash = address.range(of: "/", options: .backwards), address[..<slash.lowerBound].contains("@")
-        else { throw Failed(message: "\(address) names no database") }
-        let query = address[slash.upperBound...].firstIndex(of: "?").map { String(address[$0...]) } ?? ""
-        return String(address[..<slash.upperBound]) + name + query
     }
 
     /// No server was named.
@@ -55,6 +60,7 @@ public enum TestPostgres {
 
     public struct Failed: Error, CustomStringConvertible {
         public var message: String
+        public init(message: String) { self.message = message }
         public var description: String { message }
     }
 }

@@ -49,6 +49,12 @@ extension Ledger {
         try store.tryLock(.claim(key))
     }
 
+    /// `true` while this ledger still holds the claim named `key` (with
+    /// PostgreSQL, a claim ends if the connection holding it drops).
+    package func holds(file key: String) -> Bool {
+        store.stillHolds(.claim(key))
+    }
+
     /// Lets go of the claim named `key`.
     package func release(file key: String) {
         store.unlock(.claim(key))

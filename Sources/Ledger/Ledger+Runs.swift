@@ -150,6 +150,13 @@ extension Ledger {
                         document.gross.minorUnits, run.target, document.outputFile, document.outputIndex, occurrence,
                     ])
             }
+            // Another kccbridge may be recovering a run whose lock this one lost (PostgreSQL, a dropped connection).
+            guard store.stillHolds(.run(id.rawValue)) else {
+                throw LedgerError(
+                    .unreachable,
+                    "the ledger's lock on run \(id) was lost with the connection to the server, so another kccbridge may be recovering it; nothing of it was recorded"
+                )
+            }
             try Self.commitStaged(run, in: db)
             for refund in refunds {
                 try Self.apply(refund, run: id, at: finishedAt, in: db)

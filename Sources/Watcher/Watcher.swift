@@ -392,6 +392,12 @@ package final class Watcher: @unchecked Sendable {
         _ claimed: String, outcome: WatchEvent.Outcome, detail: String, errorText: String?, sha: String?,
         start: ContinuousClock.Instant
     ) throws -> WatchEvent.Outcome {
+        // A claim lost with the ledger's connection may already be another watcher's: leave the file to it.
+        guard ledger.holds(file: claimKey(claimed)) else {
+            throw LedgerError(
+                .unreachable,
+                "the claim on \(claimed) was lost with the connection to the ledger; another watcher finishes it")
+        }
         if let errorText {
             let errorPath = route.failed + "/" + claimed + ".error.txt"
             if access(errorPath, F_OK) != 0 {

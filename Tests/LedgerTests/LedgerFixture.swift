@@ -73,6 +73,20 @@ struct LedgerFixture {
 
     func output(_ name: String) -> String { folder + "/" + name }
 
+    /// Recovers the runs of a ledger the test let go of, as a crash would: its
+    /// locks end when its lock file closes, which a process being started at
+    /// that moment by another test (between its fork and its exec) may delay
+    /// a little. So this tries for up to five seconds.
+    func recoverAfterCrash(_ ledger: Ledger? = nil) throws -> [RecoveredRun] {
+        let ledger = ledger ?? self.ledger
+        for _ in 0..<250 {
+            let recovered = try ledger.recoverPendingRuns()
+            if !recovered.isEmpty { return recovered }
+            usleep(20_000)
+        }
+        return []
+    }
+
     /// A plan for outputs `names` in the fixture's folder.
     func plan(_ names: [String], target: String = "xero-csv", reexport: Bool = false) -> ExportPlan {
         ExportPlan(

@@ -22,7 +22,7 @@ struct RecoveryTests {
         }
         #expect(TestFiles.names(in: fixture.folder).filter { $0.contains(".kccbridge-tmp-") }.count == 1)
 
-        let recovered = try fixture.ledger.recoverPendingRuns()
+        let recovered = try fixture.recoverAfterCrash()
         #expect(recovered.count == 1)
         let report = try #require(recovered.first)
         #expect(report.run.id == crashed && report.rolledBack)
@@ -73,7 +73,7 @@ struct RecoveryTests {
             try fixture.write("exists.csv")
             #expect(throws: LedgerError.self) { try crashed.planOutput(id, path: fixture.output("exists.csv")) }
         }
-        let report = try #require(try fixture.ledger.recoverPendingRuns().first)
+        let report = try #require(try fixture.recoverAfterCrash().first)
         #expect(report.removedOutputs == [fixture.output("late.csv")])
         #expect(TestFiles.names(in: fixture.folder).filter { $0 != "state" } == ["exists.csv"])
         let error = #expect(throws: LedgerError.self) {
@@ -92,12 +92,34 @@ struct RecoveryTests {
         let live = try fixture.ledger.beginRun(fixture.plan(["shared.csv"]))
         try fixture.write("shared.csv")
         let other = try fixture.reopen()
-        let report = try #require(try other.recoverPendingRuns().first)
+        let report = try #require(try fixture.recoverAfterCrash(other).first)
         #expect(
             report.keptOutputs == [
                 .init(path: fixture.output("shared.csv"), reason: "also planned by run \(live), which is pending")
             ])
         #expect(report.rolledBack)
         #expect(TestFiles.names(in: fixture.folder).contains("shared.csv"))
+    }
+
+    @Test(
+        "with PostgreSQL, a run whose lock ended with its connection is not committed, and another ledger recovers it")
+    func lostLock() throws {
+        guard stores.contains(.postgres) else { return }
+        let fixture = try LedgerFixture(store: .postgres)
+        let id = try fixture.ledger.beginRun(fixture.plan(["x.csv"]))
+        try fixture.write("x.csv")
+        // Every connection of the ledger dropped, as when the network fails: the server ends its locks.
+        try TestPostgres.run(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            on: fixture.path)
+        var invoice = Sample.invoice("INV-1")
+        invoice.outputFile = fixture.output("x.csv")
+        #expect(throws: LedgerError.self) { try fixture.ledger.completeRun(id, documents: [invoice]) }
+        // Lost, and said so, even once the ledger can talk to the server again.
+        #expect(throws: LedgerError.self) { try fixture.ledger.completeRun(id, documents: [invoice]) }
+        let other = try fixture.reopen()
+        #expect(try other.recoverPendingRuns().map(\.run.id) == [id])
+        #expect(try fixture.ledger.run(id)?.status == .rolledBack)
+        #expect(try fixture.ledger.documents(number: "INV-1").isEmpty)
     }
 }

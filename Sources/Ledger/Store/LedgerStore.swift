@@ -31,6 +31,11 @@ protocol LedgerStore: Sendable {
     /// Lets go of `key`.
     func unlock(_ key: LedgerLock)
 
+    /// `true` while this store still holds `key`, which it took: a lock can
+    /// end behind its holder's back only with PostgreSQL, when the connection
+    /// holding it drops (and the server lets another take it).
+    func stillHolds(_ key: LedgerLock) -> Bool
+
     /// A clerk-readable error for anything the database layer throws.
     func translate(_ error: any Error) -> LedgerError
 

@@ -27,8 +27,8 @@ final class PostgresStore: LedgerStore {
     private let busyTimeout: Duration
     /// Connections not in use, for transactions.
     private let idle = Mutex<[PostgresConnection]>([])
-    /// The connection that holds this ledger's locks, opened on first use.
-    private let lockSession = Mutex<PostgresConnection?>(nil)
+    /// The connection that holds this ledger's locks, opened on first use, and the locks it holds.
+    private let lockSession = Mutex<LockSession?>(nil)
     /// The snapshot ``readingTogether(_:)`` holds, and the thread it belongs to.
     private let sharedRead = Mutex<(thread: pthread_t, connection: PostgresLedgerConnection)?>(nil)
 
@@ -132,19 +132,20 @@ final class PostgresStore: LedgerStore {
     func tryLock(_ key: LedgerLock) throws(LedgerError) -> Bool {
         do {
             return try lockSession.withLock { session throws -> Bool in
-                let connection: PostgresConnection
-                if let open = session, open.isHealthy {
-                    connection = open
-                } else {
-                    connection = try PostgresConnection(address: address, lockTimeout: busyTimeout)
-                    session = connection
+                if session == nil || session?.connection.isHealthy == false {
+                    // A new connection holds none of the old one's locks: they ended with it.
+                    session = LockSession(
+                        connection: try PostgresConnection(address: address, lockTimeout: busyTimeout))
                 }
+                guard var current = session else { return false }
                 var taken = false
                 let (parameters, values) = Self.key(key)
-                try connection.query("SELECT pg_try_advisory_lock(\(parameters))", values) { row in
+                try current.connection.query("SELECT pg_try_advisory_lock(\(parameters))", values) { row in
                     taken = row[0]
                     return false
                 }
+                if taken { current.held.insert(key) }
+                session = current
                 return taken
             }
         } catch {
@@ -154,9 +155,23 @@ final class PostgresStore: LedgerStore {
 
     func unlock(_ key: LedgerLock) {
         lockSession.withLock { session in
-            guard let session, session.isHealthy else { return }
+            guard var current = session, current.held.remove(key) != nil, current.connection.isHealthy else { return }
+            session = current
             let (parameters, values) = Self.key(key)
-            try? session.query("SELECT pg_advisory_unlock(\(parameters))", values) { _ in false }
+            try? current.connection.query("SELECT pg_advisory_unlock(\(parameters))", values) { _ in false }
+        }
+    }
+
+    /// Asks the server: a lock taken on a connection that has since dropped ended with it.
+    func stillHolds(_ key: LedgerLock) -> Bool {
+        lockSession.withLock { session in
+            guard let current = session, current.held.contains(key), current.connection.isHealthy else { return false }
+            do {
+                try current.connection.query("SELECT 1", []) { _ in false }
+                return true
+            } catch {
+                return false
+            }
         }
     }
 
@@ -200,6 +215,12 @@ final class PostgresStore: LedgerStore {
     func insertionOrder(of table: String) -> String {
         table == "refund_outcome" ? "seen_at, source_system, refund_id" : "id"
     }
+}
+
+/// The connection holding a ledger's advisory locks, and which it holds.
+struct LockSession: @unchecked Sendable {
+    let connection: PostgresConnection
+    var held: Set<LedgerLock> = []
 }
 
 /// The ledger's SQL on one PostgreSQL connection.

@@ -90,6 +90,9 @@ final class SQLiteStore: LedgerStore {
         locks.unlock(Self.offset(key))
     }
 
+    /// The kernel keeps a lock for as long as this process lives.
+    func stillHolds(_ key: LedgerLock) -> Bool { true }
+
     /// Byte 0 for opening, byte `n` for run `n`, and for a claim a byte beyond any run's.
     private static func offset(_ key: LedgerLock) -> Int64 {
         switch key {
