@@ -34,7 +34,10 @@ package final class Watcher: @unchecked Sendable {
     private let ledger: Ledger
     private let logger: Logger
     private let onEvent: (WatchEvent) -> Void
-    private let clock = ContinuousClock()
+    /// Measures how long a file took.
+    private let stopwatch = ContinuousClock()
+    /// Judges quiet periods and waits while draining.
+    private let clock: any WatchClock
     /// When each inbox file was first seen (a sequence number): the arrival order.
     private var arrivals: [String: UInt64] = [:]
     private var nextArrival: UInt64 = 0
@@ -49,8 +52,12 @@ package final class Watcher: @unchecked Sendable {
     /// With a shared ledger, several watchers serve the route, each file under its claim.
     private let lock: RouteLock?
 
-    package init(route: WatchRoute, ledger: Ledger, logger: Logger, onEvent: @escaping (WatchEvent) -> Void) throws {
+    package init(
+        route: WatchRoute, ledger: Ledger, logger: Logger, clock: any WatchClock = SystemWatchClock(),
+        onEvent: @escaping (WatchEvent) -> Void
+    ) throws {
         self.route = route
+        self.clock = clock
         self.ledger = ledger
         self.logger = logger
         self.onEvent = onEvent
@@ -89,7 +96,7 @@ package final class Watcher: @unchecked Sendable {
         var failures = try recover()
         let patience = patience ?? max(route.quietPeriod * 10, .seconds(30))
         var pending = Set(try Self.names(in: route.inbox).filter(route.takes))
-        var waitingSince: [String: ContinuousClock.Instant] = [:]
+        var waitingSince: [String: Int64] = [:]
         while !pending.isEmpty && !shouldStop() {
             let (ready, waiting) = try eligible(renamedIn: [])
             var progressed = false
@@ -103,9 +110,9 @@ package final class Watcher: @unchecked Sendable {
             pending.formIntersection(try Self.names(in: route.inbox))
             guard !progressed, let waiting else { continue }
             let first = waitingSince[waiting] == nil
-            let since = waitingSince[waiting] ?? clock.now
+            let since = waitingSince[waiting] ?? clock.nanosecondsSinceEpoch()
             waitingSince[waiting] = since
-            if clock.now - since > patience {
+            if .nanoseconds(clock.nanosecondsSinceEpoch() - since) > patience {
                 onEvent(
                     WatchEvent(
                         file: waiting, outcome: .waiting,
@@ -120,7 +127,7 @@ package final class Watcher: @unchecked Sendable {
                         detail: "changed within the last \(route.quietPeriod); waiting until it is unchanged that long")
                 )
             }
-            Thread.sleep(forTimeInterval: min(0.25, max(0.05, Double(route.quietPeriod.components.seconds) / 4)))
+            clock.sleep(min(.milliseconds(250), max(.milliseconds(50), route.quietPeriod / 4)))
         }
         return failures
     }
@@ -229,20 +236,14 @@ package final class Watcher: @unchecked Sendable {
         var ready: [Candidate] = []
         for (_, file) in arrived.sorted(by: { $0.arrival < $1.arrival }) {
             guard
-                recentlyRenamed.contains(file.name) || Self.age(modifiedNanoseconds: file.modified) >= route.quietPeriod
+                recentlyRenamed.contains(file.name)
+                    || .nanoseconds(clock.nanosecondsSinceEpoch() - file.modified) >= route.quietPeriod
             else {
                 return (ready, file.name)
             }
             ready.append(Candidate(name: file.name, modified: file.modified))
         }
         return (ready, nil)
-    }
-
-    static func age(modifiedNanoseconds: Int64) -> Duration {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let nanos = (Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)) - modifiedNanoseconds
-        return .nanoseconds(nanos)
     }
 
     /// Takes the claim, renames the file into `work/` and processes it.
@@ -276,7 +277,7 @@ package final class Watcher: @unchecked Sendable {
     func process(claimed: String, resuming: Bool) throws -> WatchEvent.Outcome {
         setInHand(Self.originalName(claimed))
         defer { setInHand(nil) }
-        let start = clock.now
+        let start = stopwatch.now
         let path = route.work + "/" + claimed
         let original = Self.originalName(claimed)
         guard let sha = SHA256.hexDigest(ofFile: path) else {
@@ -432,7 +433,7 @@ package final class Watcher: @unchecked Sendable {
         }
         try DurableFile.syncFolder(of: destination)
         try DurableFile.syncFolder(of: route.work + "/" + claimed)
-        let elapsed = clock.now - start
+        let elapsed = stopwatch.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let event = WatchEvent(file: Self.originalName(claimed), outcome: outcome, detail: detail, seconds: seconds)
         logger.info("\(event)", metadata: ["file": "\(claimed)", "outcome": "\(outcome.rawValue)"])
