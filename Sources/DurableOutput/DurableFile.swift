@@ -22,6 +22,10 @@ public final class DurableFile: ByteSink {
     private var state = State.open
     /// Where the file was committed to (its final name).
     public private(set) var committedPath: String?
+    /// The committed file's identity (device, inode, change time): withdrawing removes that file,
+    /// never another that has since taken its name (another process's output after a recovery),
+    /// even one that was given the same inode again.
+    private var committedIdentity: [Int64]?
     private static let flushThreshold = 256 * 1024
 
     private enum State { case open, committed, discarded }
@@ -101,6 +105,7 @@ public final class DurableFile: ByteSink {
             unlink(temporaryPath)
             state = .committed
             committedPath = path
+            committedIdentity = Self.identity(of: path)
             try Self.syncFolder(of: path)
         } catch {
             if state == .open { discard() }
@@ -117,13 +122,25 @@ public final class DurableFile: ByteSink {
             discard()
         case .committed:
             if let committedPath {
-                unlink(committedPath)
-                try? Self.syncFolder(of: committedPath)
+                if let identity = Self.identity(of: committedPath), identity == committedIdentity ?? identity {
+                    unlink(committedPath)
+                    try? Self.syncFolder(of: committedPath)
+                }
             }
             state = .discarded
         case .discarded:
             break
         }
+    }
+
+    /// Device, inode and change time of the file at `path` (not following a link).
+    private static func identity(of path: String) -> [Int64]? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return [
+            Int64(truncatingIfNeeded: info.st_dev), Int64(truncatingIfNeeded: info.st_ino),
+            Int64(info.st_ctim.tv_sec), Int64(info.st_ctim.tv_nsec),
+        ]
     }
 
     /// Throws the bytes away; nothing appears under the final name.

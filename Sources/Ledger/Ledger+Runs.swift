@@ -108,6 +108,38 @@ extension Ledger {
                 .missingOutput, "\(file) is not on disk, so run \(id)'s documents in it cannot be recorded as exported")
         }
         let finishedAt = now
+        do {
+            try recordCompletion(
+                id, documents: documents, files: files, refunds: refunds, outcomes: outcomes, at: finishedAt)
+        } catch  where error.code == .commitUnknown {
+            // Ask again on a new connection: committed, or not.
+            for attempt in 0..<5 {
+                if attempt > 0 { LocalFiles.pause(milliseconds: 1000) }
+                guard let status = try? run(id)?.status else { continue }
+                if status == .committed { break }
+                release(id)
+                throw LedgerError(
+                    .unreachable,
+                    "the connection to the ledger's server was lost while run \(id) was recorded, and it was not; nothing of it was recorded"
+                )
+            }
+            // Still unknown: left pending-looking for recovery to settle, with nothing removed.
+            release(id)
+            guard (try? run(id)?.status) == .committed else { throw error }
+        }
+        release(id)
+        logger.info(
+            "export run committed",
+            metadata: [
+                "run": "\(id)", "documents": "\(documents.count)", "refunds": "\(refunds.count)",
+            ])
+    }
+
+    /// Step 3's one transaction.
+    private func recordCompletion(
+        _ id: RunID, documents: [ExportedDocument], files: Set<String>, refunds: [RefundApplication],
+        outcomes: [RefundOutcomeRecord], at finishedAt: Timestamp
+    ) throws(LedgerError) {
         try write { db in
             let run = try Self.pendingRun(id, in: db, toBe: "completed")
             let planned = Set(run.outputPaths)
@@ -168,12 +200,6 @@ extension Ledger {
                 "UPDATE export_run SET status = 'committed', finished_at = ? WHERE id = ?",
                 [finishedAt.iso8601, id.rawValue])
         }
-        release(id)
-        logger.info(
-            "export run committed",
-            metadata: [
-                "run": "\(id)", "documents": "\(documents.count)", "refunds": "\(refunds.count)",
-            ])
     }
 
     /// Step 4 when the outputs could not all be written: marks the run rolled
@@ -223,7 +249,7 @@ extension Ledger {
             guard let run = try read({ try Self.fetchRun(candidate.id, in: $0) }), run.status == .pending else {
                 continue
             }
-            let outcome = try undo(run)
+            guard let outcome = try undo(run) else { continue }
             recovered.append(outcome)
             // The caller tells the user (a note naming the run and its files); the log keeps the detail.
             logger.info(
@@ -237,61 +263,67 @@ extension Ledger {
     }
 
     /// Deletes a dead run's outputs and marks it rolled back (or leaves it pending if a file will not go).
-    private func undo(_ run: ExportRun) throws(LedgerError) -> RecoveredRun {
-        let claims = try read { db in
-            try db.rows(
+    ///
+    /// All of it is done inside one write transaction, after checking again that
+    /// the run is pending: writers take turns, so a run's own process, if it is
+    /// in fact alive (a PostgreSQL connection dropped behind its back), either
+    /// committed before this looks (and the run is left alone) or finds it
+    /// rolled back and commits nothing. Files deleted before a failed commit
+    /// leave the run pending, and the next recovery finishes the job.
+    private func undo(_ candidate: ExportRun) throws(LedgerError) -> RecoveredRun? {
+        let finishedAt = now
+        return try write { db -> RecoveredRun? in
+            guard let run = try Self.fetchRun(candidate.id, in: db), run.status == .pending else { return nil }
+            let claims = try db.rows(
                 """
                 SELECT o.path, o.run_id, r.status FROM export_run_output o JOIN export_run r ON r.id = o.run_id
                 WHERE o.run_id <> ? AND r.status <> 'rolled-back'
                   AND o.path IN (SELECT path FROM export_run_output WHERE run_id = ?)
                 """, [run.id.rawValue, run.id.rawValue])
-        }
-        var claimedBy: [String: String] = [:]
-        for row in claims {
-            claimedBy[row["path"]] =
-                "also planned by run \(row["run_id"] as Int64), which is \(row["status"] as String)"
-        }
-        var removed: [String] = []
-        var leftovers: [String] = []
-        var kept: [RecoveredRun.KeptOutput] = []
-        var stuck = false
-        for path in run.outputPaths {
-            if let reason = claimedBy[path] {
-                kept.append(.init(path: path, reason: reason))
-                continue
+            var claimedBy: [String: String] = [:]
+            for row in claims {
+                claimedBy[row["path"]] =
+                    "also planned by run \(row["run_id"] as Int64), which is \(row["status"] as String)"
             }
-            let folder = LocalFiles.folder(of: path)
-            leftovers += DurableFile.removeLeftovers(of: path).map { "\(folder)/\($0)" }
-            guard LocalFiles.exists(path) else { continue }
-            if let problem = LocalFiles.remove(path) {
-                kept.append(.init(path: path, reason: "it cannot be deleted: \(problem)"))
-                stuck = true
-            } else {
-                removed.append(path)
+            var removed: [String] = []
+            var leftovers: [String] = []
+            var kept: [RecoveredRun.KeptOutput] = []
+            var stuck = false
+            for path in run.outputPaths {
+                if let reason = claimedBy[path] {
+                    kept.append(.init(path: path, reason: reason))
+                    continue
+                }
+                let folder = LocalFiles.folder(of: path)
+                leftovers += DurableFile.removeLeftovers(of: path).map { "\(folder)/\($0)" }
+                guard LocalFiles.exists(path) else { continue }
+                if let problem = LocalFiles.remove(path) {
+                    kept.append(.init(path: path, reason: "it cannot be deleted: \(problem)"))
+                    stuck = true
+                } else {
+                    removed.append(path)
+                }
             }
-        }
-        // The deletions reach the disk before the ledger says the run is rolled back.
-        var deletedIn: [String: String] = [:]
-        for path in removed + leftovers { deletedIn[LocalFiles.folder(of: path)] = path }
-        for (folder, path) in deletedIn {
-            do throws(OutputError) {
-                try DurableFile.syncFolder(of: path)
-            } catch {
-                logger.warning(
-                    "a folder could not be flushed after recovery",
-                    metadata: ["folder": "\(folder)", "error": "\(error)"])
+            // The deletions reach the disk before the ledger says the run is rolled back.
+            var deletedIn: [String: String] = [:]
+            for path in removed + leftovers { deletedIn[LocalFiles.folder(of: path)] = path }
+            for (folder, path) in deletedIn {
+                do throws(OutputError) {
+                    try DurableFile.syncFolder(of: path)
+                } catch {
+                    logger.warning(
+                        "a folder could not be flushed after recovery",
+                        metadata: ["folder": "\(folder)", "error": "\(error)"])
+                }
             }
-        }
-        if !stuck {
-            let finishedAt = now
-            try write { db in
+            if !stuck {
                 try Self.markRolledBack(
                     run.id, at: finishedAt, note: "recovered: the run did not finish (process \(run.ownerProcess))",
                     in: db)
             }
+            return RecoveredRun(
+                run: run, removedOutputs: removed, removedLeftovers: leftovers, keptOutputs: kept, rolledBack: !stuck)
         }
-        return RecoveredRun(
-            run: run, removedOutputs: removed, removedLeftovers: leftovers, keptOutputs: kept, rolledBack: !stuck)
     }
 
     /// Every run, oldest first, or only those with `status`.

@@ -50,6 +50,11 @@ package final class Ledger: Sendable {
         logger.debug("ledger opened", metadata: ["ledger": "\(path)"])
     }
 
+    /// `location` as people may see it: an address without its password.
+    package static func displayName(_ location: String) -> String {
+        location.contains("://") ? PostgresAddress.withoutPassword(location) : location
+    }
+
     /// `true` when `location` names a PostgreSQL ledger (`postgres://…` or `postgresql://…`).
     package static func isAddress(_ location: String) -> Bool {
         PostgresAddress(location) != nil

@@ -36,6 +36,8 @@ package struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidValue
         /// The PostgreSQL server could not be reached, or the connection to it was lost.
         case unreachable
+        /// The connection was lost while a run committed: whether it did is not known until recovery asks.
+        case commitUnknown
         /// Any other failure of the database itself.
         case database
     }

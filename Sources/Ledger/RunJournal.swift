@@ -38,6 +38,10 @@ extension RunJournal {
             Failpoint.hit("\(failpoints):after-outputs")
             try complete(run)
             return result
+        } catch let error as LedgerError where error.code == .commitUnknown {
+            // The ledger may have recorded the run: its outputs stay, as after a crash, and the
+            // next recovery settles it (keeps them if the run committed, removes them if not).
+            throw error
         } catch {
             // Whatever was already in place goes too: the ledger will not know it.
             outputs.withdraw()

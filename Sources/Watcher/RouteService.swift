@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Ledger
 import Logging
 import ServiceLifecycle
 
@@ -51,7 +52,9 @@ package final class RouteService: Service, @unchecked Sendable {
             log(
                 WatchEvent(
                     file: route.inbox, outcome: .started,
-                    detail: "watching (targets: \(route.targets.joined(separator: ", ")); ledger: \(route.ledgerPath))")
+                    detail:
+                        "watching (targets: \(route.targets.joined(separator: ", ")); ledger: \(Ledger.displayName(route.ledgerPath)))"
+                )
             )
             for await renamed in InboxEvents(folder: route.inbox, pause: pause).cancelOnGracefulShutdown() {
                 if stopping { break }
@@ -76,9 +79,11 @@ package final class RouteService: Service, @unchecked Sendable {
 
     /// Logs a failure of the route itself and waits before trying again.
     private func trouble(_ error: any Error) async {
+        // A ledger that does not answer is waited for; anything else is a failure of the route.
+        let away = (error as? LedgerError).map { [.unreachable, .commitUnknown].contains($0.code) } ?? false
         log(
             WatchEvent(
-                file: watcher.route.inbox, outcome: .failed,
+                file: watcher.route.inbox, outcome: away ? .waiting : .failed,
                 detail: "the route cannot go on just now (\(error)); trying again in \(retryPause)"))
         try? await Task.sleep(for: retryPause)
     }

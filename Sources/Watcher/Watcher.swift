@@ -50,7 +50,9 @@ package final class Watcher: @unchecked Sendable {
     private var inHandName: String?
     /// Held while this watcher runs, with a ledger on this machine: one watcher per route.
     /// With a shared ledger, several watchers serve the route, each file under its claim.
-    private let lock: RouteLock?
+    private let lock: RouteLock
+    /// `true` when this is the route's only watcher (its ledger is on this machine).
+    private let exclusive: Bool
 
     package init(
         route: WatchRoute, ledger: Ledger, logger: Logger, clock: any WatchClock = SystemWatchClock(),
@@ -66,9 +68,14 @@ package final class Watcher: @unchecked Sendable {
         }
         if ledger.isShared {
             try RouteLock.recordSharedLedger(ledger.path, state: route.state, root: route.inbox)
-            self.lock = nil
+            self.lock = try RouteLock(path: route.state + "/watch.lock", root: route.inbox, shared: true)
+            self.exclusive = false
         } else {
+            if let shared = RouteLock.sharedLedger(state: route.state) {
+                throw RouteLock.OtherLedger(root: route.inbox, recorded: shared, given: ledger.path)
+            }
             self.lock = try RouteLock(path: route.state + "/watch.lock", root: route.inbox)
+            self.exclusive = true
         }
     }
 
@@ -141,6 +148,8 @@ package final class Watcher: @unchecked Sendable {
             for candidate in try eligible(renamedIn: renamedIn).ready {
                 if shouldStop() { return }
                 _ = try claimAndProcess(candidate)
+                // A file another watcher left when it died goes before the next new one.
+                try recover()
             }
         } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
             // Someone removed a folder of the route: make it again and carry on.
@@ -161,7 +170,7 @@ package final class Watcher: @unchecked Sendable {
         for recovered in try ledger.recoverPendingRuns() {
             onEvent(WatchEvent(file: recovered.run.inputFile, outcome: .recovered, detail: recovered.description))
         }
-        if lock != nil {
+        if exclusive {
             // The only watcher of the route: any temporary file in its folders was left by a crash.
             DurableFile.removeLeftovers(in: route.out)
             DurableFile.removeLeftovers(in: route.failed)

@@ -41,6 +41,24 @@ struct DurableFileTests {
         #expect(names(in: folder) == ["out.csv"])
     }
 
+    @Test("withdrawing removes the file it committed, never another that has since taken its name")
+    func withdrawOwnOnly() throws {
+        let folder = makeFolder()
+        let path = folder + "/out.csv"
+        let mine = try DurableFile(path: path)
+        try mine.write("mine")
+        try mine.commit()
+        // Removed by someone else's recovery, and written again by another run.
+        #expect(unlink(path) == 0)
+        let theirs = try DurableFile(path: path)
+        try theirs.write("theirs")
+        try theirs.commit()
+        mine.withdraw()
+        #expect(contents(path) == "theirs")
+        theirs.withdraw()
+        #expect(names(in: folder).isEmpty)
+    }
+
     @Test("discarding, or dropping the writer, leaves nothing behind")
     func discard() throws {
         let folder = makeFolder()

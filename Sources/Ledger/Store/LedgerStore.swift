@@ -1,3 +1,9 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where the ledger's rows live: an SQLite file on this machine (the
 /// default), or a PostgreSQL database that several machines share.
 ///
@@ -76,6 +82,26 @@ extension LedgerStore {
             LocalFiles.pause(milliseconds: 10)
         }
     }
+}
+
+/// The snapshots ``LedgerStore/readingTogether(_:)`` holds, one per thread that asked.
+final class SharedReads: Sendable {
+    private let slots = Mutex<[UInt: any LedgerConnection & Sendable]>([:])
+
+    /// This thread's snapshot, if it holds one.
+    var current: (any LedgerConnection)? {
+        let connection: (any LedgerConnection & Sendable)? = slots.withLock { $0[Self.thread] }
+        return connection
+    }
+
+    /// Runs `body` with `connection` as this thread's snapshot.
+    func holding<T>(_ connection: any LedgerConnection & Sendable, _ body: () throws -> T) rethrows -> T {
+        slots.withLock { $0[Self.thread] = connection }
+        defer { slots.withLock { _ = $0.removeValue(forKey: Self.thread) } }
+        return try body()
+    }
+
+    private static var thread: UInt { UInt(bitPattern: Int(bitPattern: UInt(pthread_self()))) }
 }
 
 /// An error of a database itself (as opposed to one a caller's code threw

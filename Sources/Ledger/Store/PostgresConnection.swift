@@ -13,6 +13,8 @@ struct PostgresFailure: StoreFailure, CustomStringConvertible {
     var message: String
     /// `true` when the connection is gone (the server stopped, the network dropped).
     var connectionLost: Bool
+    /// `true` when the connection was lost during a COMMIT: the transaction may or may not have committed.
+    var commitUnknown = false
 
     var description: String { message }
 
@@ -40,6 +42,8 @@ final class PostgresConnection: @unchecked Sendable {
             ("dbname", address.connection), ("application_name", "kccbridge"), ("connect_timeout", "10"),
             ("keepalives", "1"), ("keepalives_idle", "10"), ("keepalives_interval", "5"),
             ("keepalives_count", "3"),
+            // Unacknowledged data gives up after 30 s: a dead link never hangs a question for long.
+            ("tcp_user_timeout", "30000"),
         ]
         let keywords = pairs.map { strdup($0.0) }
         let values = pairs.map { strdup($0.1) }
@@ -54,7 +58,9 @@ final class PostgresConnection: @unchecked Sendable {
         guard PQstatus(handle) == CONNECTION_OK else {
             let message = Self.text(PQerrorMessage(handle))
             PQfinish(handle)
-            throw PostgresFailure(state: "", message: message, connectionLost: true)
+            // A server that does not answer is waited for; one that answers "no" (a wrong
+            // password, no such database, a malformed address) is a mistake to report.
+            throw PostgresFailure(state: "", message: message, connectionLost: Self.isNetworkFailure(message))
         }
         // From here on, deinit closes it.
         self.handle = handle
@@ -205,6 +211,17 @@ final class PostgresConnection: @unchecked Sendable {
         let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
         let message = Self.text(PQresultErrorMessage(result))
         return PostgresFailure(state: state, message: message, connectionLost: lost || state.hasPrefix("08"))
+    }
+
+    /// libpq's words for a server that could not be reached, as opposed to one that refused.
+    static func isNetworkFailure(_ message: String) -> Bool {
+        let lower = message.lowercased()
+        let refusals = [
+            "password authentication failed", "no password supplied", "does not exist", "invalid uri",
+            "invalid connection option", "invalid integer value", "missing \"=\"", "not permitted to log in",
+            "no pg_hba.conf entry", "authentication failed", "invalid percent-encoded",
+        ]
+        return !refusals.contains { lower.contains($0) }
     }
 
     static func text(_ pointer: UnsafePointer<CChar>?) -> String {

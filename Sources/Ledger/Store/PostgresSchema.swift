@@ -6,7 +6,7 @@
 /// ledger's SQL and its readers are the same for both stores.
 enum PostgresSchema {
     static func prepare(_ store: PostgresStore) throws {
-        let version: Int64? = try store.write { db in
+        let version: Int64? = try store.writeTables { db in
             let exists: Bool? = try db.value("SELECT to_regclass('kccbridge_schema') IS NOT NULL")
             guard exists == true else { return nil }
             return try db.value("SELECT MAX(version) FROM kccbridge_schema")
@@ -20,7 +20,7 @@ enum PostgresSchema {
             }
             return
         }
-        try store.write { db in
+        try store.writeTables { db in
             for statement in tables.split(separator: ";\n") where statement.contains(where: { !$0.isWhitespace }) {
                 try db.execute(String(statement))
             }

@@ -29,8 +29,10 @@ final class PostgresStore: LedgerStore {
     private let idle = Mutex<[PostgresConnection]>([])
     /// The connection that holds this ledger's locks, opened on first use, and the locks it holds.
     private let lockSession = Mutex<LockSession?>(nil)
-    /// The snapshot ``readingTogether(_:)`` holds, and the thread it belongs to.
-    private let sharedRead = Mutex<(thread: pthread_t, connection: PostgresLedgerConnection)?>(nil)
+    /// The snapshots ``readingTogether(_:)`` holds, one per thread.
+    private let sharedReads = SharedReads()
+    /// Whether the tables are known to be there (made or checked); `false` while the server was away.
+    private let prepared = Mutex(false)
 
     /// The schema version this kccbridge writes; a higher one in the database is refused.
     static let schemaVersion: Int64 = 5
@@ -39,7 +41,17 @@ final class PostgresStore: LedgerStore {
         self.address = address
         self.location = address.display
         self.busyTimeout = busyTimeout
-        // Creating the tables is done by one process at a time.
+        // A server that is away now is waited for by whoever uses the ledger: every
+        // question fails with `unreachable` until it answers, and the tables are made then.
+        do {
+            try prepare()
+        } catch  where error.code == .unreachable {
+        }
+    }
+
+    /// Makes or checks the tables, once; one process at a time.
+    private func prepare() throws(LedgerError) {
+        if prepared.withLock({ $0 }) { return }
         guard try lock(.opening, timeout: busyTimeout.seconds) else { throw LedgerError.busy(location, busyTimeout) }
         defer { unlock(.opening) }
         do {
@@ -47,15 +59,23 @@ final class PostgresStore: LedgerStore {
         } catch {
             throw translate(error)
         }
+        prepared.withLock { $0 = true }
     }
 
     // MARK: Transactions
 
     func write<T>(_ body: (any LedgerConnection) throws -> T) throws -> T {
+        try prepare()
+        return try transaction("BEGIN ISOLATION LEVEL READ COMMITTED", writer: true, body)
+    }
+
+    /// A write transaction, for making the tables themselves.
+    func writeTables<T>(_ body: (any LedgerConnection) throws -> T) throws -> T {
         try transaction("BEGIN ISOLATION LEVEL READ COMMITTED", writer: true, body)
     }
 
     func writeUnsynced(_ body: (any LedgerConnection) throws -> Void) throws {
+        try prepare()
         try transaction("BEGIN ISOLATION LEVEL READ COMMITTED", writer: true) { db in
             try db.execute("SET LOCAL synchronous_commit = off")
             try body(db)
@@ -63,18 +83,16 @@ final class PostgresStore: LedgerStore {
     }
 
     func read<T>(_ body: (any LedgerConnection) throws -> T) throws -> T {
-        if let shared = sharedRead.withLock({ $0 }), pthread_equal(shared.thread, pthread_self()) != 0 {
-            return try body(shared.connection)
-        }
+        if let shared = sharedReads.current { return try body(shared) }
+        try prepare()
         return try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writer: false, body)
     }
 
     func readingTogether<T>(_ body: () throws -> T) throws -> T {
-        try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writer: false) { db in
+        try prepare()
+        return try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writer: false) { db in
             guard let db = db as? PostgresLedgerConnection else { return try body() }
-            sharedRead.withLock { $0 = (pthread_self(), db) }
-            defer { sharedRead.withLock { $0 = nil } }
-            return try body()
+            return try sharedReads.holding(db, body)
         }
     }
 
@@ -90,7 +108,7 @@ final class PostgresStore: LedgerStore {
             try connection.run(begin)
             if writer { try connection.run("SELECT pg_advisory_xact_lock(\(Self.writerKey))") }
             let result = try body(PostgresLedgerConnection(connection))
-            try connection.run("COMMIT")
+            try Self.commit(connection)
             return result
         } catch {
             if connection.isHealthy {
@@ -99,6 +117,17 @@ final class PostgresStore: LedgerStore {
                 healthy = false
             }
             throw error
+        }
+    }
+
+    /// COMMIT; a connection lost during it leaves the outcome unknown, and says so.
+    private static func commit(_ connection: PostgresConnection) throws(PostgresFailure) {
+        do {
+            try connection.run("COMMIT")
+        } catch {
+            var failure = error
+            failure.commitUnknown = error.connectionLost
+            throw failure
         }
     }
 
@@ -119,12 +148,12 @@ final class PostgresStore: LedgerStore {
     /// The transaction lock every writer takes: writes take turns.
     private static let writerKey = "1, 0"
 
-    /// The advisory lock's key: two 32-bit numbers (a kind, then a run), or one
-    /// 64-bit number for a claim. PostgreSQL keeps the two forms apart.
+    /// The advisory lock's key: two 32-bit numbers for opening, or one 64-bit
+    /// number: a claim's (below 2⁶²) or a run's (2⁶² and up). PostgreSQL keeps the two forms apart.
     private static func key(_ key: LedgerLock) -> (parameters: String, values: [SQLValue]) {
         switch key {
         case .opening: ("?::integer, ?::integer", [.integer(1), .integer(1)])
-        case .run(let id): ("?::integer, ?::integer", [.integer(2), .integer(Int64(Int32(truncatingIfNeeded: id)))])
+        case .run(let id): ("?::bigint", [.integer((1 << 62) | id)])
         case .claim(let name): ("?::bigint", [.integer(LedgerLock.number(of: name))])
         }
     }
@@ -138,6 +167,8 @@ final class PostgresStore: LedgerStore {
                         connection: try PostgresConnection(address: address, lockTimeout: busyTimeout))
                 }
                 guard var current = session else { return false }
+                // Taken twice on one connection, PostgreSQL would count it twice: taken means taken.
+                if current.held.contains(key) { return false }
                 var taken = false
                 let (parameters, values) = Self.key(key)
                 try current.connection.query("SELECT pg_try_advisory_lock(\(parameters))", values) { row in
@@ -178,9 +209,21 @@ final class PostgresStore: LedgerStore {
     // MARK: Errors and checks
 
     func translate(_ error: any Error) -> LedgerError {
+        var translated = untranslated(error)
+        translated.message = address.redact(translated.message)
+        return translated
+    }
+
+    private func untranslated(_ error: any Error) -> LedgerError {
         if let error = error as? LedgerError { return error }
         guard let error = error as? PostgresFailure else {
             return LedgerError(.database, "the ledger \(location) failed: \(error)")
+        }
+        if error.commitUnknown {
+            return LedgerError(
+                .commitUnknown,
+                "the connection to the ledger's PostgreSQL server \(location) was lost while it recorded the run (\(error.firstLine)); whether it did is not known yet, so its files are left in place until the next run settles it"
+            )
         }
         if error.connectionLost {
             return LedgerError(

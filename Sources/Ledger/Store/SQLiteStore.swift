@@ -21,8 +21,8 @@ final class SQLiteStore: LedgerStore {
     private let pool: DatabasePool
     private let locks: RunLocks
     private let busyTimeout: Duration
-    /// The read transaction ``readingTogether(_:)`` holds open, and the thread it belongs to.
-    private let sharedRead = Mutex<SharedRead?>(nil)
+    /// The read transactions ``readingTogether(_:)`` holds open, one per thread.
+    private let sharedReads = SharedReads()
 
     /// Opens (creating on first use) the file at `path`, absolute, and brings its tables up to date.
     init(path: String, busyTimeout: Duration) throws(LedgerError) {
@@ -68,18 +68,12 @@ final class SQLiteStore: LedgerStore {
     }
 
     func read<T>(_ body: (any LedgerConnection) throws -> T) throws -> T {
-        if let shared = sharedRead.withLock({ $0 }), pthread_equal(shared.thread, pthread_self()) != 0 {
-            return try body(shared.connection)
-        }
+        if let shared = sharedReads.current { return try body(shared) }
         return try pool.read { try body(SQLiteConnection($0)) }
     }
 
     func readingTogether<T>(_ body: () throws -> T) throws -> T {
-        try pool.read { db in
-            sharedRead.withLock { $0 = SharedRead(thread: pthread_self(), connection: SQLiteConnection(db)) }
-            defer { sharedRead.withLock { $0 = nil } }
-            return try body()
-        }
+        try pool.read { db in try sharedReads.holding(SQLiteConnection(db), body) }
     }
 
     func tryLock(_ key: LedgerLock) throws(LedgerError) -> Bool {
@@ -140,7 +134,7 @@ final class SQLiteStore: LedgerStore {
 }
 
 /// The ledger's SQL on one GRDB connection, each statement prepared once and cached.
-final class SQLiteConnection: LedgerConnection {
+final class SQLiteConnection: LedgerConnection, @unchecked Sendable {
     let database: Database
 
     init(_ database: Database) {
@@ -185,13 +179,6 @@ final class SQLiteConnection: LedgerConnection {
 }
 
 extension DatabaseError: StoreFailure {}
-
-/// A read transaction shared by the reads of one thread (``LedgerStore/readingTogether(_:)``).
-struct SharedRead: @unchecked Sendable {
-    let thread: pthread_t
-    /// Used only on `thread`, inside the transaction.
-    let connection: any LedgerConnection
-}
 
 extension Duration {
     /// The duration in seconds, as SQLite and PostgreSQL take a timeout.

@@ -36,7 +36,7 @@ struct LedgerLocation: ParsableArguments {
         guard value.contains("://"), !Ledger.isAddress(value) else { return }
         let scheme = value.prefix { $0 != ":" }
         throw ValidationError(
-            "the ledger '\(value)' is an address (\(scheme)://…), but a ledger is a file (SQLite) or a PostgreSQL database: give a path, e.g. --ledger ~/kccbridge/ledger.sqlite, or postgres://user@host:port/database"
+            "the ledger '\(Ledger.displayName(value))' is an address (\(scheme)://…), but a ledger is a file (SQLite) or a PostgreSQL database: give a path, e.g. --ledger ~/kccbridge/ledger.sqlite, or postgres://user@host:port/database"
         )
     }
 

@@ -126,12 +126,28 @@ struct Watch: AsyncParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         if check {
+            // Each ledger once: one that refuses (a wrong password, no such database) is a problem;
+            // one that is away now is only noted, since the watcher waits for it.
+            var ledgerProblems: [String] = []
+            for location in Set(routes.map(\.ledgerPath)).sorted() {
+                do {
+                    try Ledger(path: location, logger: LedgerLocation.logger).probe()
+                } catch  where error.code == .unreachable {
+                    printError("note: \(error); the watcher will wait for it")
+                } catch {
+                    ledgerProblems.append("\(error)")
+                }
+            }
+            if !ledgerProblems.isEmpty {
+                for problem in ledgerProblems { printError("error: \(problem)") }
+                throw ExitCode(ExitStatus.usage)
+            }
             for route in routes { printLine(Self.describe(route)) }
             printLine(routes.count == 1 ? "1 route can be served" : "\(routes.count) routes can be served")
             return
         }
         let format = WatchLogFormat(rawValue: logFormat) ?? .text
-        let watchers = try Self.watchers(routes, format: format, waitForLedger: !once)
+        let watchers = try Self.watchers(routes, format: format)
         Self.ignoreBrokenPipes()
         if once {
             let failures = Self.drain(watchers)
@@ -199,6 +215,11 @@ struct Watch: AsyncParsableCommand {
                     )
                 }
             }
+            do {
+                try LedgerLocation.check(route.ledgerPath)
+            } catch {
+                problems.append("\(name): \(error.message)")
+            }
             let inbox = URL(fileURLWithPath: route.inbox).standardizedFileURL.path
             if let other = inboxes[inbox] {
                 problems.append(
@@ -226,16 +247,15 @@ struct Watch: AsyncParsableCommand {
         text += "; refunds reconciled"
         if !route.refundTargets.isEmpty { text += " (also written for \(route.refundTargets.joined(separator: ", ")))" }
         if !route.patterns.isEmpty { text += "; takes \(route.patterns.joined(separator: " "))" }
-        text += "; quiet \(route.quietPeriod); ledger \(route.ledgerPath)"
+        text += "; quiet \(route.quietPeriod); ledger \(Ledger.displayName(route.ledgerPath))"
         return text
     }
 
     /// A watcher per route, each ledger opened once however many routes share it.
-    /// A ledger that cannot be reached (a PostgreSQL server away) is waited for
-    /// when serving: nothing is taken from an inbox until it answers.
-    private static func watchers(
-        _ routes: [WatchRoute], format: WatchLogFormat, waitForLedger: Bool
-    ) throws -> [Watcher] {
+    /// A PostgreSQL ledger whose server is away opens all the same: its route
+    /// waits for it (logged as `waiting`) and takes nothing from its inbox until
+    /// it answers, while the other routes go on.
+    private static func watchers(_ routes: [WatchRoute], format: WatchLogFormat) throws -> [Watcher] {
         var ledgers: [String: Ledger] = [:]
         var watchers: [Watcher] = []
         for route in routes {
@@ -243,22 +263,11 @@ struct Watch: AsyncParsableCommand {
             if let open = ledgers[route.ledgerPath] {
                 ledger = open
             } else {
-                while true {
-                    do {
-                        ledger = try Ledger(path: route.ledgerPath, logger: LedgerLocation.logger)
-                        break
-                    } catch  where error.code == .unreachable && waitForLedger {
-                        log(
-                            WatchEvent(
-                                file: route.inbox, outcome: .waiting,
-                                detail:
-                                    "\(error); nothing is taken from the inbox until it answers; trying again in 5 s"),
-                            route: route.name, format)
-                        Thread.sleep(forTimeInterval: 5)
-                    } catch {
-                        printError("error: route \(route.name): \(error)")
-                        throw ExitCode(ExitStatus.nothingWritten)
-                    }
+                do {
+                    ledger = try Ledger(path: route.ledgerPath, logger: LedgerLocation.logger)
+                } catch {
+                    printError("error: route \(route.name): \(error)")
+                    throw ExitCode(ExitStatus.nothingWritten)
                 }
                 ledgers[route.ledgerPath] = ledger
             }
