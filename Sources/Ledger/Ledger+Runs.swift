@@ -112,20 +112,12 @@ extension Ledger {
             try recordCompletion(
                 id, documents: documents, files: files, refunds: refunds, outcomes: outcomes, at: finishedAt)
         } catch  where error.code == .commitUnknown {
-            // Ask again on a new connection: committed, or not.
-            for attempt in 0..<5 {
-                if attempt > 0 { LocalFiles.pause(milliseconds: 1000) }
-                guard let status = try? run(id)?.status else { continue }
-                if status == .committed { break }
-                release(id)
-                throw LedgerError(
-                    .unreachable,
-                    "the connection to the ledger's server was lost while run \(id) was recorded, and it was not; nothing of it was recorded"
-                )
-            }
-            // Still unknown: left pending-looking for recovery to settle, with nothing removed.
+            // Asked in a write transaction: writers take turns, so the answer comes only once the
+            // lost transaction has ended on the server (committed or not), never while it might
+            // still commit. No answer: the run is left, files and all, for recovery to settle.
             release(id)
-            guard (try? run(id)?.status) == .committed else { throw error }
+            guard let status = try? write({ db in try Self.fetchRun(id, in: db)?.status }), status == .committed
+            else { throw error }
         }
         release(id)
         logger.info(

@@ -52,7 +52,8 @@ package final class Ledger: Sendable {
 
     /// `location` as people may see it: an address without its password.
     package static func displayName(_ location: String) -> String {
-        location.contains("://") ? PostgresAddress.withoutPassword(location) : location
+        if let address = PostgresAddress(location) { return address.display }
+        return location.contains("://") ? PostgresAddress.withoutPassword(location) : location
     }
 
     /// `true` when `location` names a PostgreSQL ledger (`postgres://…` or `postgresql://…`).

@@ -67,8 +67,8 @@ package final class Watcher: @unchecked Sendable {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
         if ledger.isShared {
-            try RouteLock.recordSharedLedger(ledger.path, state: route.state, root: route.inbox)
             self.lock = try RouteLock(path: route.state + "/watch.lock", root: route.inbox, shared: true)
+            try RouteLock.recordSharedLedger(ledger.path, state: route.state, root: route.inbox)
             self.exclusive = false
         } else {
             if let shared = RouteLock.sharedLedger(state: route.state) {
@@ -328,7 +328,17 @@ package final class Watcher: @unchecked Sendable {
         }
         // A run that failed because the ledger went away is no fault of the file: it stays in
         // work/ (this throws), and is finished when the ledger answers again.
-        if outcome == .failed { try ledger.probe() }
+        if outcome == .failed {
+            try ledger.probe()
+            // A run of it left pending by this process (its commit's outcome unknown) is for recovery to settle first.
+            if try ledger.runs(status: .pending).contains(where: {
+                $0.inputSHA256 == sha && $0.ownerProcess == getpid()
+            }) {
+                throw LedgerError(
+                    .commitUnknown,
+                    "whether \(original) was recorded is not known yet; it stays in work/ until the ledger says")
+            }
+        }
         return try finish(
             claimed, outcome: outcome, detail: detail, errorText: outcome == .failed ? detail : nil, sha: sha,
             start: start)

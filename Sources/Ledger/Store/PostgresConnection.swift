@@ -213,15 +213,18 @@ final class PostgresConnection: @unchecked Sendable {
         return PostgresFailure(state: state, message: message, connectionLost: lost || state.hasPrefix("08"))
     }
 
-    /// libpq's words for a server that could not be reached, as opposed to one that refused.
+    /// libpq's words for a server that could not be reached (or is not ready), as opposed to
+    /// one that answered "no": only these are waited for; anything else is a mistake to report.
     static func isNetworkFailure(_ message: String) -> Bool {
         let lower = message.lowercased()
-        let refusals = [
-            "password authentication failed", "no password supplied", "does not exist", "invalid uri",
-            "invalid connection option", "invalid integer value", "missing \"=\"", "not permitted to log in",
-            "no pg_hba.conf entry", "authentication failed", "invalid percent-encoded",
+        let away = [
+            "connection refused", "timeout expired", "timed out", "could not translate host name",
+            "no route to host", "network is unreachable", "host is unreachable", "server closed the connection",
+            "could not receive data", "could not send data", "connection reset", "no such file or directory",
+            "the database system is starting up", "the database system is shutting down",
+            "the database system is in recovery mode", "too many clients", "terminating connection",
         ]
-        return !refusals.contains { lower.contains($0) }
+        return away.contains { lower.contains($0) }
     }
 
     static func text(_ pointer: UnsafePointer<CChar>?) -> String {

@@ -41,12 +41,9 @@ final class PostgresStore: LedgerStore {
         self.address = address
         self.location = address.display
         self.busyTimeout = busyTimeout
-        // A server that is away now is waited for by whoever uses the ledger: every
-        // question fails with `unreachable` until it answers, and the tables are made then.
-        do {
-            try prepare()
-        } catch  where error.code == .unreachable {
-        }
+        // Nothing is asked of the server until the ledger is used: a server that is away (or
+        // silent) never holds up the opening, every question fails with `unreachable` until
+        // it answers, and the tables are made or checked at the first one.
     }
 
     /// Makes or checks the tables, once; one process at a time.
