@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C stays behind one wall: only XMLStreaming imports this.
@@ -39,8 +40,11 @@ let package = Package(
         .target(name: "SystemErrors", swiftSettings: strict),
         // Streaming XML reading, writing and XSD validation over libxml2.
         .target(name: "XMLStreaming", dependencies: ["CLibXML2", "SystemErrors"], swiftSettings: strict),
-        // Outputs that appear whole or not at all (temp file, fsync, link, fsync folder).
-        .target(name: "DurableOutput", dependencies: ["SystemErrors"], swiftSettings: strict),
+        // Outputs that appear whole or not at all (temp file, fsync, link, fsync folder), and SHA-256.
+        .target(
+            name: "DurableOutput",
+            dependencies: ["SystemErrors", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         // Streaming RFC 4180 reading and writing over bytes.
         .target(name: "CSVStreaming", dependencies: ["SystemErrors"], swiftSettings: strict),
         // The KCC side: the export batch (readers, checks, writers, generator) and the payment import.
