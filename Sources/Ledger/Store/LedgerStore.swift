@@ -17,6 +17,9 @@ protocol LedgerStore: Sendable {
     /// Where the ledger is, as a person would name it (a PostgreSQL address never shows its password).
     var location: String { get }
 
+    /// `true` when several machines may share it, so that several watchers may serve one route.
+    var isShared: Bool { get }
+
     /// Runs `body` in one write transaction: all of it, or none. Writers take turns.
     func write<T>(_ body: (any LedgerConnection) throws -> T) throws -> T
 
@@ -75,12 +78,7 @@ enum LedgerLock: Sendable, Hashable {
 extension LedgerStore {
     /// Takes `key`, waiting up to `timeout` seconds for whoever holds it.
     func lock(_ key: LedgerLock, timeout: Double) throws(LedgerError) -> Bool {
-        let deadline = LocalFiles.monotonicSeconds() + timeout
-        while true {
-            if try tryLock(key) { return true }
-            if LocalFiles.monotonicSeconds() >= deadline { return false }
-            LocalFiles.pause(milliseconds: 10)
-        }
+        try LocalFiles.waitFor(timeout: timeout) { () throws(LedgerError) in try tryLock(key) }
     }
 }
 
@@ -101,7 +99,7 @@ final class SharedReads: Sendable {
         return try body()
     }
 
-    private static var thread: UInt { UInt(bitPattern: Int(bitPattern: UInt(pthread_self()))) }
+    private static var thread: UInt { UInt(pthread_self()) }
 }
 
 /// An error of a database itself (as opposed to one a caller's code threw

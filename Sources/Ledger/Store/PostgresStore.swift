@@ -23,6 +23,7 @@ import Darwin
 ///   writes that a crash may lose, as in SQLite.
 final class PostgresStore: LedgerStore {
     let location: String
+    let isShared = true
     private let address: PostgresAddress
     private let busyTimeout: Duration
     /// Connections not in use, for transactions.

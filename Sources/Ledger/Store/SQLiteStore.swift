@@ -18,6 +18,7 @@ import Darwin
 /// deadlocking. Locks are byte locks on the file beside it (``RunLocks``).
 final class SQLiteStore: LedgerStore {
     let location: String
+    let isShared = false
     private let pool: DatabasePool
     private let locks: RunLocks
     private let busyTimeout: Duration

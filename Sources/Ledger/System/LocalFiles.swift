@@ -65,6 +65,16 @@ enum LocalFiles {
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
+    /// Tries `attempt` every 10 ms until it succeeds or `timeout` seconds have passed.
+    static func waitFor(timeout: Double, _ attempt: () throws(LedgerError) -> Bool) throws(LedgerError) -> Bool {
+        let deadline = monotonicSeconds() + timeout
+        while true {
+            if try attempt() { return true }
+            if monotonicSeconds() >= deadline { return false }
+            pause(milliseconds: 10)
+        }
+    }
+
     /// Waits `milliseconds` on this thread.
     static func pause(milliseconds: Int) {
         usleep(UInt32(milliseconds) * 1000)

@@ -50,12 +50,7 @@ final class RunLocks: Sendable {
 
     /// Takes byte `index`, waiting up to `timeout` seconds for whoever holds it.
     func lock(_ index: Int64, timeout: Double) throws(LedgerError) -> Bool {
-        let deadline = LocalFiles.monotonicSeconds() + timeout
-        while true {
-            if try tryLock(index) { return true }
-            if LocalFiles.monotonicSeconds() >= deadline { return false }
-            usleep(10_000)
-        }
+        try LocalFiles.waitFor(timeout: timeout) { () throws(LedgerError) in try tryLock(index) }
     }
 
     func unlock(_ index: Int64) {
