@@ -42,13 +42,18 @@ public final class CSVReader {
 
     private let options: Options
     private var fd: Int32
-    private var buffer: [UInt8]
+    /// The bytes read and not yet handed out are `buffer[position..<count]`; `capacity` is its size.
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
     private var position = 0
     private var count = 0
     private var atEnd = false
     private var atStart = true
     private var bytesRead = 0
     private var line = 1
+    /// The field being gathered (its bytes, when they are kept), reused from record to record.
+    private var field: UnsafeMutablePointer<UInt8>
+    private var fieldCapacity = 256
 
     private static let chunkSize = 64 * 1024
 
@@ -63,27 +68,43 @@ public final class CSVReader {
         }
         self.fd = fd
         self.options = options
-        self.buffer = [UInt8](repeating: 0, count: Self.chunkSize)
+        self.capacity = Self.chunkSize
+        self.buffer = .allocate(capacity: Self.chunkSize)
+        self.field = .allocate(capacity: fieldCapacity)
     }
 
     /// Reads from bytes already in memory (tests, small inputs).
     public init(bytes: [UInt8], options: Options = Options()) {
         self.fd = -1
         self.options = options
-        self.buffer = bytes
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+        bytes.withUnsafeBufferPointer { source in
+            if let base = source.baseAddress { buffer.update(from: base, count: source.count) }
+        }
+        self.buffer = buffer
+        self.capacity = max(bytes.count, 1)
         self.count = bytes.count
         self.atEnd = true
         self.bytesRead = bytes.count
+        self.field = .allocate(capacity: fieldCapacity)
     }
 
     /// Handed every chunk as it is read from the file, in order (to hash the file in the same read).
-    public var onChunk: ((ArraySlice<UInt8>) -> Void)?
+    /// The bytes are valid only during the call.
+    public var onChunk: ((UnsafeBufferPointer<UInt8>) -> Void)?
+
+    /// Which fields, by index, are wanted: the others come back empty, their bytes neither
+    /// kept nor decoded (for a pass that needs a few columns). `nil`, the default, wants all.
+    /// The record's shape, its problems of quoting and its limits are the same either way.
+    public var wantedFields: [Bool]?
 
     /// The bytes of the file handed out so far (for progress).
     public var bytesConsumed: Int { bytesRead - (count - position) }
 
     deinit {
         if fd >= 0 { close(fd) }
+        buffer.deallocate()
+        field.deallocate()
     }
 
     /// The next record, or `nil` at the end of the file.
@@ -96,12 +117,17 @@ public final class CSVReader {
         let lf = UInt8(ascii: "\n")
         let cr = UInt8(ascii: "\r")
         let delimiter = options.delimiter
+        let maxFieldBytes = options.maxFieldBytes
+        let wanted = wantedFields
 
         enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
         var state = State.fieldStart
         var fields: [String] = []
         var problems: [CSVRecord.Problem] = []
-        var field: [UInt8] = []
+        /// The field's length in bytes, and how many of them are kept in `field` (all, or none when not wanted).
+        var fieldLength = 0
+        var kept = 0
+        var keep = wanted?.first ?? true
         /// The bits of every byte of the field OR-ed together: below 0x80, the field is ASCII.
         var fieldBits: UInt8 = 0
         var fieldStartLine = line
@@ -116,25 +142,44 @@ public final class CSVReader {
                 problems.append(CSVRecord.Problem(code, fieldIndex: fields.count, line: line))
             }
         }
+        func append(_ bytes: UnsafePointer<UInt8>, _ n: Int) {
+            fieldLength += n
+            guard keep else { return }
+            if kept + n > fieldCapacity { growField(toHold: kept + n) }
+            (field + kept).update(from: bytes, count: n)
+            kept += n
+        }
+        func append(_ byte: UInt8) {
+            fieldLength += 1
+            guard keep else { return }
+            if kept == fieldCapacity { growField(toHold: kept + 1) }
+            field[kept] = byte
+            kept += 1
+        }
         func endField() throws(CSVError) {
-            if fieldBits < 0x80 {
+            let bytes = UnsafeBufferPointer(start: field, count: kept)
+            if !keep || kept == 0 {
+                fields.append("")
+            } else if fieldBits < 0x80 {
                 // ASCII is the same in both encodings and always valid: no decoding to do.
-                fields.append(Self.asciiString(field))
-            } else if let text = options.encoding.decode(field) {
+                fields.append(Self.asciiString(bytes))
+            } else if let text = options.encoding.decode(bytes) {
                 fields.append(text)
             } else {
                 // Kept with replacement characters, so the rest of the row reads as
                 // it is; the problem holds the record back.
                 problem(.invalidEncoding(options.encoding))
-                fields.append(String(decoding: field, as: UTF8.self))
+                fields.append(String(decoding: bytes, as: UTF8.self))
             }
-            field.removeAll(keepingCapacity: true)
+            kept = 0
+            fieldLength = 0
             fieldBits = 0
             if fields.count > options.maxFields {
                 let bareCR = problems.contains { $0.code == .bareCarriageReturn }
                 throw CSVError(
                     bareCR ? .bareCarriageReturnLines : .tooManyFields(limit: options.maxFields), line: recordLine)
             }
+            if let wanted { keep = fields.count < wanted.count && wanted[fields.count] }
             state = .fieldStart
             fieldStartLine = line
         }
@@ -147,11 +192,11 @@ public final class CSVReader {
             if !pendingCR && (state == .unquoted || state == .quoted) {
                 let (end, bits) = Self.plainRun(buffer, from: position, to: count, quoted: state == .quoted, delimiter)
                 if end > position {
-                    field.append(contentsOf: buffer[position..<end])
+                    append(buffer + position, end - position)
                     fieldBits |= bits
                     position = end
-                    if field.count > options.maxFieldBytes {
-                        throw CSVError(.fieldTooLong(limit: options.maxFieldBytes), line: fieldStartLine)
+                    if fieldLength > maxFieldBytes {
+                        throw CSVError(.fieldTooLong(limit: maxFieldBytes), line: fieldStartLine)
                     }
                     continue
                 }
@@ -172,7 +217,7 @@ public final class CSVReader {
                     state = .quoteInQuoted
                 } else {
                     if byte == lf { line += 1 }
-                    field.append(byte)
+                    append(byte)
                 }
             case .fieldStart, .unquoted, .quoteInQuoted:
                 if byte == delimiter {
@@ -180,7 +225,7 @@ public final class CSVReader {
                     try endField()
                 } else if byte == lf {
                     line += 1
-                    if anyContent || state != .fieldStart || !field.isEmpty || !fields.isEmpty {
+                    if anyContent || state != .fieldStart || fieldLength > 0 || !fields.isEmpty {
                         try endField()
                         return CSVRecord(fields: fields, line: recordLine, problems: problems)
                     }
@@ -196,68 +241,75 @@ public final class CSVReader {
                         quoteOpenLine = line
                         anyContent = true
                     } else if state == .quoteInQuoted {
-                        field.append(quote)
+                        append(quote)
                         state = .quoted
                     } else {
                         problem(.strayQuote)
-                        field.append(byte)
+                        append(byte)
                     }
                 } else {
                     if state == .quoteInQuoted { problem(.strayQuote) }
                     state = .unquoted
                     anyContent = true
-                    field.append(byte)
+                    append(byte)
                 }
             }
-            if field.count > options.maxFieldBytes {
-                throw CSVError(.fieldTooLong(limit: options.maxFieldBytes), line: fieldStartLine)
+            if fieldLength > maxFieldBytes {
+                throw CSVError(.fieldTooLong(limit: maxFieldBytes), line: fieldStartLine)
             }
         }
 
         if state == .quoted { throw CSVError(.unterminatedQuote, line: quoteOpenLine) }
-        if anyContent || !field.isEmpty || !fields.isEmpty {
+        if anyContent || fieldLength > 0 || !fields.isEmpty {
             try endField()
             return CSVRecord(fields: fields, line: recordLine, problems: problems)
         }
         return nil
     }
 
+    /// Makes room in `field` for `needed` bytes, keeping what it holds.
+    private func growField(toHold needed: Int) {
+        var newCapacity = fieldCapacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        grown.update(from: field, count: fieldCapacity)
+        field.deallocate()
+        field = grown
+        fieldCapacity = newCapacity
+    }
+
     /// Where the run of plain bytes starting at `start` ends (the first delimiter, quote, line
     /// end or NUL; in a quoted field only a quote, a line feed or a NUL), and its bits OR-ed.
     @inline(__always)
     private static func plainRun(
-        _ buffer: [UInt8], from start: Int, to end: Int, quoted: Bool, _ delimiter: UInt8
+        _ bytes: UnsafeMutablePointer<UInt8>, from start: Int, to end: Int, quoted: Bool, _ delimiter: UInt8
     ) -> (Int, UInt8) {
-        buffer.withUnsafeBufferPointer { bytes in
-            var index = start
-            var bits: UInt8 = 0
-            if quoted {
-                while index < end {
-                    let byte = bytes[index]
-                    if byte == 0x22 || byte == 0x0A || byte == 0 { break }
-                    bits |= byte
-                    index += 1
-                }
-            } else {
-                while index < end {
-                    let byte = bytes[index]
-                    if byte == delimiter || byte == 0x22 || byte == 0x0A || byte == 0x0D || byte == 0 { break }
-                    bits |= byte
-                    index += 1
-                }
+        var index = start
+        var bits: UInt8 = 0
+        if quoted {
+            while index < end {
+                let byte = bytes[index]
+                if byte == 0x22 || byte == 0x0A || byte == 0 { break }
+                bits |= byte
+                index += 1
             }
-            return (index, bits)
+        } else {
+            while index < end {
+                let byte = bytes[index]
+                if byte == delimiter || byte == 0x22 || byte == 0x0A || byte == 0x0D || byte == 0 { break }
+                bits |= byte
+                index += 1
+            }
         }
+        return (index, bits)
     }
 
     /// ASCII bytes as a string, copied once, without validation (ASCII is always valid UTF-8).
     @inline(__always)
-    private static func asciiString(_ bytes: [UInt8]) -> String {
-        bytes.withUnsafeBufferPointer { source in
-            String(unsafeUninitializedCapacity: source.count) { target in
-                _ = target.initialize(fromContentsOf: source)
-                return source.count
-            }
+    private static func asciiString(_ source: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: source.count) { target in
+            _ = target.initialize(fromContentsOf: source)
+            return source.count
         }
     }
 
@@ -282,30 +334,29 @@ public final class CSVReader {
     /// Reads the next chunk. Returns `false` at the end of the file.
     private func refill(keepingUnread: Bool = false) throws(CSVError) -> Bool {
         guard !atEnd, fd >= 0 else { return false }
-        var unread: [UInt8] = []
-        if keepingUnread && position < count { unread = Array(buffer[position..<count]) }
-        if buffer.count < Self.chunkSize + unread.count {
-            buffer = [UInt8](repeating: 0, count: Self.chunkSize + unread.count)
+        let unread = keepingUnread ? count - position : 0
+        if capacity < Self.chunkSize + unread {
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: Self.chunkSize + unread)
+            grown.update(from: buffer + position, count: unread)
+            buffer.deallocate()
+            buffer = grown
+            capacity = Self.chunkSize + unread
+        } else if unread > 0 {
+            memmove(buffer, buffer + position, unread)
         }
-        buffer.replaceSubrange(0..<unread.count, with: unread)
-        let n = buffer.withUnsafeMutableBytes { raw -> Int in
-            // Sized just above to hold a whole chunk after what was kept, so never empty.
-            guard let base = raw.baseAddress else { preconditionFailure("the read buffer is empty") }
-            var result: Int
-            repeat {
-                result = read(fd, base + unread.count, Self.chunkSize)
-            } while result < 0 && errno == EINTR
-            return result
-        }
+        var n: Int
+        repeat {
+            n = read(fd, buffer + unread, Self.chunkSize)
+        } while n < 0 && errno == EINTR
         guard n >= 0 else { throw CSVError(.unreadable(errno: errno), line: line) }
         position = 0
-        count = unread.count + n
+        count = unread + n
         if n == 0 {
             atEnd = true
             return count > 0 && keepingUnread
         }
         bytesRead += n
-        onChunk?(buffer[unread.count..<count])
+        onChunk?(UnsafeBufferPointer(start: buffer + unread, count: n))
         if bytesRead > options.maxFileBytes { throw CSVError(.fileTooLarge(limit: options.maxFileBytes), line: line) }
         return true
     }

@@ -8,8 +8,17 @@ extension Ledger {
     package func stageDocuments(_ id: RunID, _ documents: [ExportedDocument]) throws(LedgerError) {
         guard !documents.isEmpty else { return }
         var documents = documents
+        // A batch's documents go to a handful of files: each path is resolved once.
+        var resolved: [String: String] = [:]
         for index in documents.indices {
-            documents[index].outputFile = LocalFiles.absolute(documents[index].outputFile)
+            let file = documents[index].outputFile
+            if let known = resolved[file] {
+                documents[index].outputFile = known
+            } else {
+                let absolute = LocalFiles.absolute(file)
+                resolved[file] = absolute
+                documents[index].outputFile = absolute
+            }
             _ = try Self.nonEmpty(documents[index].number, "a document number")
             guard documents[index].outputIndex >= 1 else {
                 throw LedgerError(

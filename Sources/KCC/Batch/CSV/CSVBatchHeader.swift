@@ -55,6 +55,15 @@ struct CSVBatchHeader: Sendable {
         }
     }
 
+    /// Which columns hold `fields`, by index (for ``CSVReader/wantedFields``).
+    func mask(of fields: [BatchField]) -> [Bool] {
+        var mask = Array(repeating: false, count: columnCount)
+        for field in fields {
+            if let index = columns[field] { mask[index] = true }
+        }
+        return mask
+    }
+
     /// The cell of `field` in `record`, or "" when the row is too short.
     func value(_ field: BatchField, in record: CSVRecord) -> String {
         guard let index = columns[field], index < record.fields.count else { return "" }

@@ -50,6 +50,8 @@ final class CSVBatchReader: BatchReader {
                 "the file is empty: there is no header row; the whole file is refused")
         }
         let header = try CSVBatchHeader(headerRecord, file: displayName)
+        // The survey decodes only the cells it looks at.
+        survey.wantedFields = header.mask(of: [.docNumber, .recordType, .orderNumber])
         var batchSurvey = BatchSurvey()
         var runNumber: String?
         var rows = 0
