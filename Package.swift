@@ -144,6 +144,7 @@ let package = Package(
             dependencies: [
                 "KCCModel", "CSVStreaming", "DurableOutput", "SystemErrors", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

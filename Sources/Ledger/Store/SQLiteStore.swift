@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 #if canImport(Glibc)
@@ -142,21 +143,41 @@ final class SQLiteConnection: LedgerConnection, @unchecked Sendable {
         self.database = database
     }
 
+    /// The column names of each cached statement, found once (GRDB keeps the statements themselves).
+    private var columnsOf: [ObjectIdentifier: SQLColumns] = [:]
+
     func execute(_ sql: String, _ arguments: [any SQLArgument]) throws {
-        try database.cachedStatement(sql: sql).execute(arguments: Self.arguments(arguments))
+        let statement = try database.cachedStatement(sql: sql)
+        try Self.bind(arguments, to: statement)
+        try statement.execute()
     }
 
     func query(_ sql: String, _ arguments: [any SQLArgument], _ body: (SQLRow) throws -> Bool) throws {
         let statement = try database.cachedStatement(sql: sql)
-        let columns = SQLColumns(statement.columnNames)
-        let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
-        while let row = try cursor.next() {
-            let values = Array(row.databaseValues).map { value -> SQLValue in
-                switch value.storage {
-                case .null, .blob: .null
-                case .int64(let number): .integer(number)
-                case .double(let number): .text(String(number))
-                case .string(let text): .text(text)
+        let columns = columnsOf[ObjectIdentifier(statement)] ?? SQLColumns(statement.columnNames)
+        columnsOf[ObjectIdentifier(statement)] = columns
+        try Self.bind(arguments, to: statement)
+        let handle = statement.sqliteStatement
+        let width = CInt(columns.names.count)
+        let cursor = try Row.fetchCursor(statement)
+        while try cursor.next() != nil {
+            // Read straight from SQLite's current row: the ledger holds only integers, text and NULL.
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(width))
+            for index in 0..<width {
+                switch sqlite3_column_type(handle, index) {
+                case SQLITE_INTEGER:
+                    values.append(.integer(sqlite3_column_int64(handle, index)))
+                case SQLITE_TEXT:
+                    let count = Int(sqlite3_column_bytes(handle, index))
+                    let text = sqlite3_column_text(handle, index).map {
+                        String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
+                    }
+                    values.append(text.map(SQLValue.text) ?? .null)
+                case SQLITE_FLOAT:
+                    values.append(.text(String(sqlite3_column_double(handle, index))))
+                default:
+                    values.append(.null)
                 }
             }
             guard try body(SQLRow(columns: columns, values: values)) else { return }
@@ -167,17 +188,38 @@ final class SQLiteConnection: LedgerConnection, @unchecked Sendable {
         try database.columns(in: table).map(\.name)
     }
 
-    private static func arguments(_ values: [any SQLArgument]) -> StatementArguments {
-        StatementArguments(
-            values.map { value -> DatabaseValue in
+    /// Binds `values` to the statement's parameters (`?` in order, or `?N` by number) with SQLite's own
+    /// calls: text is copied by SQLite (`SQLITE_TRANSIENT`), as GRDB does when it binds.
+    private static func bind(_ values: [any SQLArgument], to statement: Statement) throws {
+        // Resets the statement and clears what the last use bound, binding nothing.
+        statement.setUncheckedArguments(StatementArguments())
+        let handle = statement.sqliteStatement
+        guard values.count == Int(sqlite3_bind_parameter_count(handle)) else {
+            throw DatabaseError(
+                resultCode: .SQLITE_MISUSE,
+                message:
+                    "wrong number of statement arguments: \(values.count) for \(sqlite3_bind_parameter_count(handle))",
+                sql: statement.sql)
+        }
+        for (offset, value) in values.enumerated() {
+            let index = CInt(offset + 1)
+            let code: CInt =
                 switch value.sqlValue {
-                case .null: .null
-                case .integer(let number): number.databaseValue
-                case .text(let text): text.databaseValue
+                case .null: sqlite3_bind_null(handle, index)
+                case .integer(let number): sqlite3_bind_int64(handle, index, number)
+                case .text(let text): sqlite3_bind_text(handle, index, text, -1, transient)
                 }
-            })
+            guard code == SQLITE_OK else {
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errstr(code)),
+                    sql: statement.sql)
+            }
+        }
     }
 }
+
+/// SQLite's `SQLITE_TRANSIENT`: it copies the bound bytes before the call returns.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 extension DatabaseError: StoreFailure {}
 
