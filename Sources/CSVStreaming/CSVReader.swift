@@ -54,6 +54,8 @@ public final class CSVReader {
     /// The field being gathered (its bytes, when they are kept), reused from record to record.
     private var field: UnsafeMutablePointer<UInt8>
     private var fieldCapacity = 256
+    /// How many fields the last record had.
+    private var lastWidth = 8
 
     private static let chunkSize = 64 * 1024
 
@@ -95,8 +97,16 @@ public final class CSVReader {
 
     /// Which fields, by index, are wanted: the others come back empty, their bytes neither
     /// kept nor decoded (for a pass that needs a few columns). `nil`, the default, wants all.
-    /// The record's shape, its problems of quoting and its limits are the same either way.
-    public var wantedFields: [Bool]?
+    ///
+    /// Records end where they would, line numbers and the limits that refuse a file are the
+    /// same; but a record may stop short after its last wanted field (when the rest of its line
+    /// plainly holds no quote and cannot break a limit, it is passed over at once), and the
+    /// problems of fields not wanted (a stray quote, bad bytes) are not looked for.
+    public var wantedFields: [Bool]? {
+        didSet { skipFrom = wantedFields.flatMap { $0.lastIndex(of: true) }.map { $0 + 1 } }
+    }
+    /// The index of the first field after the last wanted one.
+    private var skipFrom: Int?
 
     /// The bytes of the file handed out so far (for progress).
     public var bytesConsumed: Int { bytesRead - (count - position) }
@@ -123,6 +133,8 @@ public final class CSVReader {
         enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
         var state = State.fieldStart
         var fields: [String] = []
+        // Records of a file are mostly as wide as the last: room for as many fields at once.
+        fields.reserveCapacity(lastWidth)
         var problems: [CSVRecord.Problem] = []
         /// The field's length in bytes, and how many of them are kept in `field` (all, or none when not wanted).
         var fieldLength = 0
@@ -184,9 +196,22 @@ public final class CSVReader {
             fieldStartLine = line
         }
 
+        var triedSkipping = false
+
         while true {
             if position == count {
                 if !(try refill()) { break }
+            }
+            // Past the last wanted field, at the start of a field: the rest of a plain line is passed over whole.
+            if let skipFrom, !triedSkipping, state == .fieldStart, !pendingCR, fields.count >= skipFrom,
+                !fields.isEmpty
+            {
+                triedSkipping = true
+                if let end = plainLineEnd(fieldsSoFar: fields.count) {
+                    position = end + 1
+                    line += 1
+                    return CSVRecord(fields: fields, line: recordLine, problems: problems)
+                }
             }
             // Inside a field, the bytes up to the next one that means something are taken at once.
             if !pendingCR && (state == .unquoted || state == .quoted) {
@@ -227,6 +252,7 @@ public final class CSVReader {
                     line += 1
                     if anyContent || state != .fieldStart || fieldLength > 0 || !fields.isEmpty {
                         try endField()
+                        lastWidth = fields.count
                         return CSVRecord(fields: fields, line: recordLine, problems: problems)
                     }
                     // A blank line: nothing to return; start afresh on the next.
@@ -265,6 +291,19 @@ public final class CSVReader {
             return CSVRecord(fields: fields, line: recordLine, problems: problems)
         }
         return nil
+    }
+
+    /// The line feed ending the record from `position`, if the bytes before it, in the buffer,
+    /// hold no quote (so the line feed is not inside a field) and are too few to break a limit:
+    /// no field longer than the longest allowed, no more fields than allowed.
+    private func plainLineEnd(fieldsSoFar: Int) -> Int? {
+        let available = count - position
+        guard available > 0, let found = memchr(buffer + position, 0x0A, available) else { return nil }
+        let length = UnsafeMutablePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - (buffer + position)
+        guard length <= options.maxFieldBytes, fieldsSoFar + length + 1 <= options.maxFields,
+            memchr(buffer + position, 0x22, length) == nil
+        else { return nil }
+        return position + length
     }
 
     /// Makes room in `field` for `needed` bytes, keeping what it holds.

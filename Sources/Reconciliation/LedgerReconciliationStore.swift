@@ -13,20 +13,82 @@ package final class LedgerReconciliationStore: ReconciliationStore {
         self.ledger = ledger
     }
 
-    package func creditNote(_ number: String) throws -> CreditNoteBalance? { try ledger.creditNote(number: number) }
-    package func readingTogether<T>(_ body: () throws -> T) throws -> T { try ledger.readingTogether(body) }
+    /// What ``prepare(for:)`` fetched for a few hundred refunds; kept only inside one reading snapshot,
+    /// where the ledger cannot change under it.
+    private struct Prepared {
+        var refundIDs: Set<String> = []
+        var applied: [String: [AppliedRefund]] = [:]
+        var outcomes: [String: [RefundOutcomeRecord]] = [:]
+        var resolutions: [String: [Resolution]] = [:]
+        var creditNoteNumbers: Set<String> = []
+        var creditNotes: [String: CreditNoteBalance] = [:]
+    }
+    private var prepared: Prepared?
+    private var snapshots = 0
+
+    package func prepare(for refunds: ArraySlice<Refund>) throws {
+        guard snapshots > 0 else { return }
+        let ids = refunds.map(\.id)
+        let numbers = refunds.compactMap(\.creditNote)
+        prepared = Prepared(
+            refundIDs: Set(ids), applied: try ledger.appliedRefunds(refundIDs: ids),
+            outcomes: try ledger.refundOutcomes(refundIDs: ids), resolutions: try ledger.resolutions(refundIDs: ids),
+            creditNoteNumbers: Set(numbers), creditNotes: try ledger.creditNotes(numbers: numbers))
+    }
+
+    package func readingTogether<T>(_ body: () throws -> T) throws -> T {
+        snapshots += 1
+        defer {
+            snapshots -= 1
+            if snapshots == 0 { prepared = nil }
+        }
+        return try ledger.readingTogether(body)
+    }
+
+    /// The prepared answers about refund `id`, if it was among those prepared.
+    private func preparedFor(_ id: String) -> Prepared? {
+        guard let prepared, prepared.refundIDs.contains(id) else { return nil }
+        return prepared
+    }
+
+    package func creditNote(_ number: String) throws -> CreditNoteBalance? {
+        if let prepared, prepared.creditNoteNumbers.contains(number) { return prepared.creditNotes[number] }
+        return try ledger.creditNote(number: number)
+    }
     package func appliedRefunds(creditNote: String) throws -> [AppliedRefund] {
         try ledger.appliedRefunds(creditNote: creditNote)
+    }
+    package func appliedRefunds(creditNotes: Set<String>) throws -> [String: [AppliedRefund]] {
+        try ledger.appliedRefunds(creditNotes: creditNotes.sorted())
     }
     package func creditNotes(forOrder orderNumber: String) throws -> [CreditNoteBalance] {
         try ledger.creditNotes(orderNumber: orderNumber)
     }
     package func isOrderKnown(_ orderNumber: String) throws -> Bool { try ledger.isOrderKnown(orderNumber) }
     package func isRefundApplied(id: String, system: String) throws -> Bool {
-        try ledger.isRefundApplied(refundID: id, sourceSystem: system)
+        try !appliedParts(id: id, system: system).isEmpty
     }
     package func resolution(refundID: String, system: String) throws -> Resolution? {
-        try ledger.resolutions(refundID: refundID, sourceSystem: system).last
+        if let prepared = preparedFor(refundID) {
+            return prepared.resolutions[refundID]?.last { $0.sourceSystem == nil || $0.sourceSystem == system }
+        }
+        return try ledger.resolutions(refundID: refundID, sourceSystem: system).last
+    }
+
+    /// Every application of refund `id` from `system`, oldest first.
+    private func appliedParts(id: String, system: String) throws -> [AppliedRefund] {
+        if let prepared = preparedFor(id) {
+            return prepared.applied[id]?.filter { $0.refund.sourceSystem == system } ?? []
+        }
+        return try ledger.appliedRefundParts(refundID: id, sourceSystem: system)
+    }
+
+    /// How refund `id` from `system` was decided before, if it was.
+    private func outcome(id: String, system: String) throws -> RefundOutcomeRecord? {
+        if let prepared = preparedFor(id) {
+            return prepared.outcomes[id]?.first { $0.sourceSystem == system }
+        }
+        return try ledger.refundOutcomes(refundID: id).first { $0.sourceSystem == system }
     }
     package func creditNoteNumbers() throws -> [String] { try ledger.creditNoteNumbers() }
 
@@ -35,7 +97,7 @@ package final class LedgerReconciliationStore: ReconciliationStore {
     }
 
     package func earlierSighting(id: String, system: String) throws -> RefundSighting? {
-        let parts = try ledger.appliedRefundParts(refundID: id, sourceSystem: system)
+        let parts = try appliedParts(id: id, system: system)
         if let first = parts.first {
             // A split refund's amount is the sum of its parts.
             let total = parts.dropFirst().reduce(first.refund.amount) { $0.adding($1.refund.amount) ?? $0 }
@@ -43,9 +105,7 @@ package final class LedgerReconciliationStore: ReconciliationStore {
                 amount: total, date: first.refund.date, applied: true,
                 context: "applied to \(parts.map(\.refund.creditNote).joined(separator: " and ")) in run \(first.run)")
         }
-        guard let seen = try ledger.refundOutcomes(refundID: id).first(where: { $0.sourceSystem == system }) else {
-            return nil
-        }
+        guard let seen = try outcome(id: id, system: system) else { return nil }
         return RefundSighting(
             amount: seen.amount, date: seen.date, applied: false, context: "seen before (\(seen.outcome))")
     }

@@ -25,6 +25,11 @@ package struct Reconciler {
         self.ledger = ledger
     }
 
+    /// Lets the ledger fetch together what deciding `refunds` will ask of it.
+    package func prepare(for refunds: ArraySlice<Refund>) throws {
+        try ledger.prepare(for: refunds)
+    }
+
     /// The refund's outcome, or `nil` when it is not a refund after all: a
     /// record deleted or voided in its source that was never applied.
     package mutating func decide(_ refund: Refund) throws -> RefundDecision? {

@@ -22,6 +22,25 @@ package protocol ReconciliationLedger {
     func earlierSighting(id: String, system: String) throws -> RefundSighting?
     /// The refunds earlier runs applied to this credit note (named in the report).
     func appliedRefunds(creditNote: String) throws -> [AppliedRefund]
+    /// See the extension below: a store that can answer many at once says so here.
+    func prepare(for refunds: ArraySlice<Refund>) throws
+    func appliedRefunds(creditNotes: Set<String>) throws -> [String: [AppliedRefund]]
+}
+
+extension ReconciliationLedger {
+    /// About to ask about `refunds`, in one reading snapshot: a store may fetch, in a few queries,
+    /// what it will then be asked about each of them. The answers are the same either way.
+    package func prepare(for refunds: ArraySlice<Refund>) throws {}
+
+    /// ``appliedRefunds(creditNote:)`` for many credit notes: those with none are absent.
+    package func appliedRefunds(creditNotes: Set<String>) throws -> [String: [AppliedRefund]] {
+        var out: [String: [AppliedRefund]] = [:]
+        for number in creditNotes {
+            let applied = try appliedRefunds(creditNote: number)
+            if !applied.isEmpty { out[number] = applied }
+        }
+        return out
+    }
 }
 
 /// A refund as an earlier run saw it: what a new sighting of the same source

@@ -184,6 +184,9 @@ package final class ReconciliationRun {
     /// Decide: an outcome for every refund, in file order.
     private func decide(_ refunds: [Refund], _ options: ReconcileOptions, into report: inout ReconcileReport) throws {
         for (index, refund) in refunds.enumerated() {
+            if index % Self.preparedTogether == 0 {
+                try reconciler.prepare(for: refunds[index..<min(index + Self.preparedTogether, refunds.count)])
+            }
             if index & 255 == 0, let progress = options.progress {
                 if progress.stopRequested { throw WorkInterrupted() }
                 progress.advance(.deciding, done: index, of: refunds.count)
@@ -196,6 +199,9 @@ package final class ReconciliationRun {
             report.summary.add(decision)
         }
     }
+
+    /// Refunds whose look-ups the ledger answers together (a few queries for all of them).
+    static let preparedTogether = 500
 
     /// One output file of a reconciliation: its path and its bytes.
     private struct Output {
@@ -387,12 +393,7 @@ package final class ReconciliationRun {
     ) throws
         -> [String: [AppliedRefund]]
     {
-        var earlier: [String: [AppliedRefund]] = [:]
-        for number in Set(decisions.compactMap(\.creditNote)) {
-            let applied = try store.appliedRefunds(creditNote: number)
-            if !applied.isEmpty { earlier[number] = applied }
-        }
-        return earlier
+        try store.appliedRefunds(creditNotes: Set(decisions.compactMap(\.creditNote)))
     }
 
     /// `path` as seen from `folder` (for links in the report): `../refunds.csv`.

@@ -163,3 +163,40 @@ func bareCarriageReturnFile() {
     for i in 0..<1200 { text += "\r\(i),\(i)" }
     #expect(throws: CSVError(.bareCarriageReturnLines, line: 1)) { try CSVReader(bytes: Array(text.utf8)).readAll() }
 }
+
+@Suite("CSV reader: a pass that wants a few columns")
+struct WantedFieldsTests {
+    private func reader(_ text: String, wanted: [Bool], _ options: CSVReader.Options = .init()) -> CSVReader {
+        let reader = CSVReader(bytes: Array(text.utf8), options: options)
+        reader.wantedFields = wanted
+        return reader
+    }
+
+    @Test("fields not wanted come back empty; after the last wanted one a plain line is passed over whole")
+    func passedOver() throws {
+        let text = "a,b,c,d\n1,\"x\"\"y\",3,4\nq,r,\"s\nt\",u\nv,w,x,y"
+        let rows = try reader(text, wanted: [false, true]).readAll()
+        #expect(rows.map(\.line) == [1, 2, 3, 5])
+        // The second field is read whole; the rest of a line without quotes is not looked at (the last line,
+        // with no line feed to find, is read to its end).
+        #expect(rows.map(\.fields) == [["", "b"], ["", "x\"y"], ["", "r", "", ""], ["", "w", "", ""]])
+        let all = try CSVReader(bytes: Array(text.utf8)).readAll()
+        #expect(all.map(\.line) == rows.map(\.line))
+        #expect(zip(all, rows).allSatisfy { $0.fields[1] == $1.fields[1] })
+    }
+
+    @Test("the limits that refuse a file refuse it as surely when its columns are not wanted")
+    func limitsStand() {
+        let long = "h1,h2\nx," + String(repeating: "z", count: 40) + "\n"
+        #expect(throws: CSVError(.fieldTooLong(limit: 16), line: 2)) {
+            try reader(long, wanted: [true], CSVReader.Options(maxFieldBytes: 16)).readAll()
+        }
+        let wide = "a\n" + Array(repeating: "1", count: 12).joined(separator: ",") + "\n"
+        #expect(throws: CSVError(.tooManyFields(limit: 10), line: 2)) {
+            try reader(wide, wanted: [true], CSVReader.Options(maxFields: 10)).readAll()
+        }
+        #expect(throws: CSVError(.unterminatedQuote, line: 2)) {
+            try reader("a,b\nx,\"open\n", wanted: [true]).readAll()
+        }
+    }
+}

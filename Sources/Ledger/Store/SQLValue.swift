@@ -92,16 +92,14 @@ extension Optional: SQLColumnValue where Wrapped: SQLColumnValue {
 /// The column names of one query's rows, looked up once for all of them.
 final class SQLColumns: Sendable {
     let names: [String]
-    private let indexes: [String: Int]
 
     init(_ names: [String]) {
         self.names = names
-        var indexes: [String: Int] = [:]
-        for (index, name) in names.enumerated() where indexes[name] == nil { indexes[name] = index }
-        self.indexes = indexes
     }
 
-    func index(of name: String) -> Int? { indexes[name] }
+    /// The first column called `name`. A scan, not a hash: a query selects a dozen columns at most,
+    /// and comparing short names costs less than hashing one.
+    func index(of name: String) -> Int? { names.firstIndex(of: name) }
 }
 
 /// One row of a query's result.

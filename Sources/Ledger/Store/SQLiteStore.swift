@@ -143,8 +143,9 @@ final class SQLiteConnection: LedgerConnection, @unchecked Sendable {
         self.database = database
     }
 
-    /// The column names of each cached statement, found once (GRDB keeps the statements themselves).
-    private var columnsOf: [ObjectIdentifier: SQLColumns] = [:]
+    /// The column names of each statement, found once. The statement is kept with them, so its
+    /// identity is never that of a later statement at the same address.
+    private var columnsOf: [ObjectIdentifier: (statement: Statement, columns: SQLColumns)] = [:]
 
     func execute(_ sql: String, _ arguments: [any SQLArgument]) throws {
         let statement = try database.cachedStatement(sql: sql)
@@ -154,34 +155,56 @@ final class SQLiteConnection: LedgerConnection, @unchecked Sendable {
 
     func query(_ sql: String, _ arguments: [any SQLArgument], _ body: (SQLRow) throws -> Bool) throws {
         let statement = try database.cachedStatement(sql: sql)
-        let columns = columnsOf[ObjectIdentifier(statement)] ?? SQLColumns(statement.columnNames)
-        columnsOf[ObjectIdentifier(statement)] = columns
+        let columns: SQLColumns
+        if let known = columnsOf[ObjectIdentifier(statement)], known.statement === statement {
+            columns = known.columns
+        } else {
+            columns = SQLColumns(statement.columnNames)
+            columnsOf[ObjectIdentifier(statement)] = (statement, columns)
+        }
         try Self.bind(arguments, to: statement)
         let handle = statement.sqliteStatement
         let width = CInt(columns.names.count)
-        let cursor = try Row.fetchCursor(statement)
-        while try cursor.next() != nil {
-            // Read straight from SQLite's current row: the ledger holds only integers, text and NULL.
-            var values: [SQLValue] = []
-            values.reserveCapacity(Int(width))
-            for index in 0..<width {
-                switch sqlite3_column_type(handle, index) {
-                case SQLITE_INTEGER:
-                    values.append(.integer(sqlite3_column_int64(handle, index)))
-                case SQLITE_TEXT:
-                    let count = Int(sqlite3_column_bytes(handle, index))
-                    let text = sqlite3_column_text(handle, index).map {
-                        String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
-                    }
-                    values.append(text.map(SQLValue.text) ?? .null)
-                case SQLITE_FLOAT:
-                    values.append(.text(String(sqlite3_column_double(handle, index))))
-                default:
-                    values.append(.null)
+        // A read is stepped here; a write (an INSERT … RETURNING) goes through GRDB, which watches writes.
+        let readOnly = sqlite3_stmt_readonly(handle) != 0
+        let cursor = readOnly ? nil : try Row.fetchCursor(statement)
+        defer { if readOnly { sqlite3_reset(handle) } }
+        while true {
+            if let cursor {
+                guard try cursor.next() != nil else { return }
+            } else {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { return }
+                guard code == SQLITE_ROW else {
+                    throw DatabaseError(
+                        resultCode: ResultCode(rawValue: code), message: database.lastErrorMessage, sql: statement.sql)
                 }
             }
-            guard try body(SQLRow(columns: columns, values: values)) else { return }
+            guard try body(SQLRow(columns: columns, values: Self.values(of: handle, width: width))) else { return }
         }
+    }
+
+    /// The current row of `handle`, read straight from SQLite: the ledger holds only integers, text and NULL.
+    private static func values(of handle: OpaquePointer, width: CInt) -> [SQLValue] {
+        var values: [SQLValue] = []
+        values.reserveCapacity(Int(width))
+        for index in 0..<width {
+            switch sqlite3_column_type(handle, index) {
+            case SQLITE_INTEGER:
+                values.append(.integer(sqlite3_column_int64(handle, index)))
+            case SQLITE_TEXT:
+                let count = Int(sqlite3_column_bytes(handle, index))
+                let text = sqlite3_column_text(handle, index).map {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
+                }
+                values.append(text.map(SQLValue.text) ?? .null)
+            case SQLITE_FLOAT:
+                values.append(.text(String(sqlite3_column_double(handle, index))))
+            default:
+                values.append(.null)
+            }
+        }
+        return values
     }
 
     func columnNames(ofTable table: String) throws -> [String] {

@@ -381,13 +381,13 @@ private struct DocumentCheck {
     private mutating func checkLengths(_ fields: FieldMap<RawValue>) {
         func tooLong(_ field: BatchField, _ value: RawValue) -> Int? {
             guard field != .docNumber, field != .orderNumber else { return nil }
-            let limit = BatchField.codeFields.contains(field) ? BatchField.maxNumberLength : BatchField.maxTextLength
+            let limit = BatchField.lengthLimits[field.index]
             // A text of no more bytes than the limit has no more characters either: count characters only past it.
             guard value.text.utf8.count > limit, value.text.count > limit else { return nil }
             return limit
         }
         // Almost every row passes: sort (for messages in a fixed order) only when one does not.
-        guard fields.contains(where: { tooLong($0.key, $0.value) != nil }) else { return }
+        guard fields.containsValue(where: { tooLong($0, $1) != nil }) else { return }
         for (field, value) in fields.sorted(by: { $0.key.name < $1.key.name }) {
             if let limit = tooLong(field, value) {
                 error("\(value.label) is longer than \(limit) characters", at: value.location, field: field)

@@ -86,6 +86,9 @@ public enum BatchField: String, Sendable, Hashable, CaseIterable {
         .docNumber, .orderNumber, .customerCode, .relatedInvoice, .taxCode, .currency,
     ]
 
+    /// The longest text the field may hold, by the field's place among `allCases` (asked of every cell read).
+    static let lengthLimits: [Int] = allCases.map { codeFields.contains($0) ? maxNumberLength : maxTextLength }
+
     private static let byLowercasedName: [String: BatchField] =
         Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue.lowercased(), $0) })
 

@@ -21,6 +21,14 @@ struct FieldMap<Value>: Sequence, ExpressibleByDictionaryLiteral {
 
     var isEmpty: Bool { slots.allSatisfy { $0 == nil } }
 
+    /// Whether a value present satisfies `predicate`, looked at where it stands (no copy of the map).
+    func containsValue(where predicate: (BatchField, Value) -> Bool) -> Bool {
+        for index in slots.indices {
+            if let value = slots[index], predicate(BatchField.allCases[index], value) { return true }
+        }
+        return false
+    }
+
     func makeIterator() -> Iterator { Iterator(slots: slots) }
 
     struct Iterator: IteratorProtocol {

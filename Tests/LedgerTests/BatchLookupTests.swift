@@ -1,0 +1,78 @@
+import KCCModel
+import Ledger
+import Testing
+
+@Suite("Look-ups of many keys at once answer as one key at a time does")
+struct BatchLookupTests {
+    @Test(
+        "applied refunds, credit notes, outcomes and resolutions, over more keys than one query takes",
+        arguments: stores)
+    func sameAnswers(store: StoreKind) throws {
+        let fixture = try LedgerFixture(store: store)
+        let ledger = fixture.ledger
+        let run = try fixture.export(
+            [
+                Sample.invoice("INV-100234"), Sample.credit("CRN-1", gross: 5_000),
+                Sample.credit("CRN-2", order: "SO-2", gross: 9_000), Sample.credit("CRN-3", gross: 700, currency: .eur),
+            ], to: "x.csv")
+        // CRN-2 exported again: the look-ups take its latest export.
+        try fixture.export([Sample.credit("CRN-2", order: "SO-2", gross: 9_000)], to: "y.csv", reexport: true)
+        try ledger.recordRefund(Sample.refund("R-1", to: "CRN-1", 2_000), run: run)
+        try ledger.recordRefund(Sample.refund("R-1", to: "CRN-2", 500, source: "linnworks"), run: run)
+        try ledger.recordRefund(Sample.refund("R-2", to: "CRN-2", 1_000), run: run)
+        try ledger.recordResolution(refundID: "R-3", decision: .ignore, note: "first", by: "anna")
+        try ledger.recordResolution(
+            refundID: "R-3", sourceSystem: "xero", decision: .match(creditNote: "CRN-1"), note: "then", by: "ben")
+        try ledger.recordResolution(refundID: "R-4", sourceSystem: "linnworks", decision: .ignore, note: "", by: "ben")
+        let reconcile = try ledger.beginRun(
+            ExportPlan(
+                inputFile: "r.csv", inputSHA256: String(repeating: "a", count: 64), target: "reconcile",
+                outputPaths: []))
+        try ledger.completeRun(
+            reconcile, documents: [],
+            outcomes: [
+                RefundOutcomeRecord(
+                    refundID: "R-5", sourceSystem: "xero", outcome: "needs-credit-note", reason: "none",
+                    sourceFile: "r.csv", sourceLine: 2),
+                RefundOutcomeRecord(
+                    refundID: "R-5", sourceSystem: "linnworks", outcome: "skipped-unmatched-order", reason: "never",
+                    sourceFile: "r.csv", sourceLine: 3),
+            ])
+
+        // Known keys among many unknown ones, repeated, across several queries' worth.
+        let filler = (0..<1_200).map { "Z-\($0)" }
+        let ids = ["R-1", "R-2", "R-3", "R-4", "R-5", "R-1"] + filler + ["R-2"]
+        let numbers = ["CRN-1", "CRN-2", "CRN-3", "INV-100234", "CRN-404"] + filler + ["CRN-1"]
+
+        let applied = try ledger.appliedRefunds(refundIDs: ids)
+        let outcomes = try ledger.refundOutcomes(refundIDs: ids)
+        let resolutions = try ledger.resolutions(refundIDs: ids)
+        for id in Set(ids) {
+            for system in ["xero", "linnworks"] {
+                #expect(
+                    applied[id, default: []].filter { $0.refund.sourceSystem == system }
+                        == (try ledger.appliedRefundParts(refundID: id, sourceSystem: system)))
+                #expect(
+                    resolutions[id, default: []].last { $0.sourceSystem == nil || $0.sourceSystem == system }
+                        == (try ledger.resolutions(refundID: id, sourceSystem: system).last))
+            }
+            #expect(outcomes[id, default: []] == (try ledger.refundOutcomes(refundID: id)))
+        }
+        #expect(applied["R-1"]?.map(\.refund.creditNote) == ["CRN-1", "CRN-2"])
+        #expect(resolutions["R-3"]?.map(\.note) == ["first", "then"])
+        #expect(outcomes["R-5"]?.count == 2)
+
+        let notes = try ledger.creditNotes(numbers: numbers)
+        for number in Set(numbers) {
+            #expect(notes[number] == (try ledger.creditNote(number: number)))
+        }
+        #expect(Set(notes.keys) == ["CRN-1", "CRN-2", "CRN-3"])
+        #expect(notes["CRN-2"]?.applied.minorUnits == 1_500)
+
+        let byNote = try ledger.appliedRefunds(creditNotes: numbers)
+        for number in Set(numbers) {
+            #expect(byNote[number, default: []] == (try ledger.appliedRefunds(creditNote: number)))
+        }
+        #expect(try ledger.appliedRefunds(refundIDs: []).isEmpty)
+    }
+}
