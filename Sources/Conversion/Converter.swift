@@ -108,13 +108,16 @@ package final class Converter {
                     problems.add(finding)
                     onEvent(.finding(finding))
                 }
+                // The numbers `--only` names that the batch holds (kept only for `--only`: a batch has a million).
                 var found: Set<String> = []
                 while let item = try reader.next() {
                     switch item {
                     case .finding(let finding):
                         report.reading.count(finding)
                         // A document held back or skipped at reading is in the batch all the same.
-                        if let document = finding.document { found.insert(document) }
+                        if let document = finding.document, options.only?.contains(document) == true {
+                            found.insert(document)
+                        }
                         note(finding)
                     case .document(let document, let location):
                         report.reading.documentsRead += 1
@@ -122,7 +125,7 @@ package final class Converter {
                             report.notSelected += 1
                             continue
                         }
-                        found.insert(document.number)
+                        if options.only != nil { found.insert(document.number) }
                         try place(
                             document, at: location, options: options, mapper: mapper, outputs: outputs, run: run,
                             report: &report, note: note, onEvent: onEvent)
