@@ -2,23 +2,32 @@
 /// each document against the whole batch while still streaming: which numbers
 /// occur more than once, and which order each invoice belongs to.
 ///
-/// It keeps one entry per document number (about 40 bytes for a short number),
-/// nothing else of the documents.
+/// It keeps one entry per document number, nothing else of the documents: the
+/// number, the line it first starts on, and for an invoice its order number
+/// (one dictionary, so each number is kept once; about 40 bytes a bucket).
 struct BatchSurvey: Sendable {
-    private var firstLine: [String: Int] = [:]
+    private struct Entry: Sendable {
+        /// A batch file is at most a few GiB, so its line numbers fit.
+        var firstLine: UInt32
+        var invoiceOrder: String?
+    }
+
+    private var entries: [String: Entry] = [:]
     /// Numbers that occur more than once, with the line of every occurrence.
     private(set) var duplicates: [String: [Int]] = [:]
-    private var invoiceOrders: [String: String] = [:]
 
     /// Notes one document (one run of rows, or one element) starting at `line`.
     mutating func note(number: String, isInvoice: Bool, orderNumber: String, line: Int) {
         guard !number.isEmpty else { return }
-        if let first = firstLine[number] {
-            duplicates[number, default: [first]].append(line)
+        if let index = entries.index(forKey: number) {
+            duplicates[number, default: [Int(entries.values[index].firstLine)]].append(line)
+            if isInvoice, entries.values[index].invoiceOrder == nil {
+                entries.values[index].invoiceOrder = orderNumber
+            }
         } else {
-            firstLine[number] = line
+            entries[number] = Entry(
+                firstLine: UInt32(clamping: line), invoiceOrder: isInvoice ? orderNumber : nil)
         }
-        if isInvoice, invoiceOrders[number] == nil { invoiceOrders[number] = orderNumber }
     }
 
     /// Every line where `number` starts a document, if it starts more than one.
@@ -28,6 +37,6 @@ struct BatchSurvey: Sendable {
 
     /// The order number of invoice `number` if that invoice is in this batch.
     func orderNumber(ofInvoice number: String) -> String? {
-        invoiceOrders[number]
+        entries[number]?.invoiceOrder
     }
 }
