@@ -1,23 +1,49 @@
 import KCCModel
 
+/// Rows of a look-up of many keys, by the exact key they answer: the key's
+/// bytes, as SQL compares them (Swift's `String` equality would merge two
+/// spellings of one accented letter that the ledger keeps apart).
+package struct RowsByKey<Row> {
+    private var rows: [[UInt8]: [Row]] = [:]
+
+    package init() {}
+
+    /// The rows for `key`, in the order the one-key look-up gives them; none when it has none.
+    package subscript(key: String) -> [Row] {
+        rows[Array(key.utf8)] ?? []
+    }
+
+    mutating func append(_ row: Row, to key: String) {
+        rows[Array(key.utf8), default: []].append(row)
+    }
+
+    package var isEmpty: Bool { rows.isEmpty }
+    package var keys: [String] { rows.keys.map { String(decoding: $0, as: UTF8.self) } }
+}
+
+extension RowsByKey: Sendable where Row: Sendable {}
+
 /// The look-ups of reconciliation, many keys at a time: one query per few
 /// hundred refunds instead of several per refund. Each answers, key by key,
 /// exactly what the one-key look-up of the same name answers, in the same order.
 extension Ledger {
     /// Keys per query: well under any limit on a statement's parameters, in SQLite or PostgreSQL.
-    static let keysPerQuery = 500
+    static let keysPerQuery = 512
 
-    /// For each refund id, every application of it (every source system), oldest first.
-    package func appliedRefunds(refundIDs: [String]) throws(LedgerError) -> [String: [AppliedRefund]] {
+    /// For each refund id, its applications from `sourceSystem`, oldest first
+    /// (``appliedRefundParts(refundID:sourceSystem:)``).
+    package func appliedRefunds(
+        refundIDs: [String], sourceSystem: String
+    ) throws(LedgerError) -> RowsByKey<AppliedRefund> {
         try grouped(refundIDs) { db, list, keys in
-            try Self.appliedRefunds(in: db, where: "refund_id IN \(list)", keys)
+            try Self.appliedRefunds(in: db, where: "source_system = ? AND refund_id IN \(list)", [sourceSystem] + keys)
         } by: {
             $0.refund.refundID
         }
     }
 
-    /// For each credit note number, every refund applied to it, oldest first.
-    package func appliedRefunds(creditNotes: [String]) throws(LedgerError) -> [String: [AppliedRefund]] {
+    /// For each credit note number, every refund applied to it, oldest first (``appliedRefunds(creditNote:)``).
+    package func appliedRefunds(creditNotes: [String]) throws(LedgerError) -> RowsByKey<AppliedRefund> {
         try grouped(creditNotes) { db, list, keys in
             try Self.appliedRefunds(in: db, where: "credit_note IN \(list)", keys)
         } by: {
@@ -25,17 +51,17 @@ extension Ledger {
         }
     }
 
-    /// Each credit note of these numbers the ledger holds, with its open amount.
-    package func creditNotes(numbers: [String]) throws(LedgerError) -> [String: CreditNoteBalance] {
+    /// Each credit note of these numbers the ledger holds, with its open amount (``creditNote(number:)``).
+    package func creditNotes(numbers: [String]) throws(LedgerError) -> RowsByKey<CreditNoteBalance> {
         try grouped(numbers) { db, list, keys in
             try Self.creditNotes(in: db, where: "d.number IN \(list)", keys)
         } by: {
             $0.number
-        }.compactMapValues(\.first)
+        }
     }
 
-    /// For each refund id, how each source system's sighting of it was decided.
-    package func refundOutcomes(refundIDs: [String]) throws(LedgerError) -> [String: [RefundOutcomeRecord]] {
+    /// For each refund id, how each source system's sighting of it was decided (``refundOutcomes(refundID:)``).
+    package func refundOutcomes(refundIDs: [String]) throws(LedgerError) -> RowsByKey<RefundOutcomeRecord> {
         try grouped(refundIDs) { db, list, keys in
             try db.rows("SELECT * FROM refund_outcome WHERE refund_id IN \(list) ORDER BY source_system", keys)
                 .map(Self.outcomeRecord)
@@ -44,31 +70,38 @@ extension Ledger {
         }
     }
 
-    /// For each refund id, every resolution recorded for it (any source system), oldest first.
-    package func resolutions(refundIDs: [String]) throws(LedgerError) -> [String: [Resolution]] {
+    /// For each refund id, the resolutions in force for `sourceSystem` (its own, and those for any source),
+    /// oldest first (``resolutions(refundID:sourceSystem:)``).
+    package func resolutions(refundIDs: [String], sourceSystem: String) throws(LedgerError) -> RowsByKey<Resolution> {
         try grouped(refundIDs) { db, list, keys in
-            try Self.resolutions(in: db, where: "refund_id IN \(list)", keys)
+            try Self.resolutions(
+                in: db, where: "(source_system IS NULL OR source_system = ?) AND refund_id IN \(list)",
+                [sourceSystem] + keys)
         } by: {
             $0.refundID
         }
     }
 
-    /// `fetch` run for the distinct `keys`, a few hundred at a time inside one read, its rows grouped by `key`
-    /// (keeping their order within each group).
+    /// `fetch` run for the distinct `keys`, ``keysPerQuery`` at a time inside one read, its rows grouped by
+    /// `key` (keeping their order within each group). A short last chunk is filled up with its own last key
+    /// (a key twice in `IN` changes nothing), so every query has one shape and one prepared statement.
     private func grouped<Row>(
         _ keys: [String], _ fetch: (any LedgerConnection, String, [any SQLArgument]) throws -> [Row],
         by key: (Row) -> String
-    ) throws(LedgerError) -> [String: [Row]] {
-        var seen: Set<String> = []
-        let distinct = keys.filter { seen.insert($0).inserted }
-        guard !distinct.isEmpty else { return [:] }
+    ) throws(LedgerError) -> RowsByKey<Row> {
+        var seen: Set<[UInt8]> = []
+        let distinct = keys.filter { seen.insert(Array($0.utf8)).inserted }
+        guard !distinct.isEmpty else { return RowsByKey() }
+        let list = "(" + Array(repeating: "?", count: Self.keysPerQuery).joined(separator: ", ") + ")"
         return try read { db in
-            var groups: [String: [Row]] = [:]
+            var groups = RowsByKey<Row>()
             for start in stride(from: 0, to: distinct.count, by: Self.keysPerQuery) {
-                let chunk = distinct[start..<min(start + Self.keysPerQuery, distinct.count)]
-                let list = "(" + Array(repeating: "?", count: chunk.count).joined(separator: ", ") + ")"
+                var chunk = Array(distinct[start..<min(start + Self.keysPerQuery, distinct.count)])
+                if let last = chunk.last {
+                    chunk += Array(repeating: last, count: Self.keysPerQuery - chunk.count)
+                }
                 for row in try fetch(db, list, chunk.map { $0 as any SQLArgument }) {
-                    groups[key(row), default: []].append(row)
+                    groups.append(row, to: key(row))
                 }
             }
             return groups

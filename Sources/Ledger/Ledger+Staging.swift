@@ -31,9 +31,14 @@ extension Ledger {
         // log they are in to the disk with it.
         try writeUnsynced { db in
             _ = try Self.pendingRun(id, in: db, toBe: "given documents")
-            // Many rows to a statement: one statement's work instead of one per document.
-            for start in stride(from: 0, to: documents.count, by: Self.rowsPerInsert) {
-                let chunk = documents[start..<min(start + Self.rowsPerInsert, documents.count)]
+            // Many rows to a statement: one statement's work instead of one per document. The few left over
+            // go one to a statement, so only two shapes of statement are ever prepared.
+            let whole = documents.count / Self.rowsPerInsert * Self.rowsPerInsert
+            let chunks =
+                stride(from: 0, to: whole, by: Self.rowsPerInsert).map { $0..<$0 + Self.rowsPerInsert }
+                + (whole..<documents.count).map { $0..<$0 + 1 }
+            for range in chunks {
+                let chunk = documents[range]
                 var arguments: [any SQLArgument] = []
                 arguments.reserveCapacity(chunk.count * 12)
                 for d in chunk {

@@ -16,24 +16,35 @@ package final class LedgerReconciliationStore: ReconciliationStore {
     /// What ``prepare(for:)`` fetched for a few hundred refunds; kept only inside one reading snapshot,
     /// where the ledger cannot change under it.
     private struct Prepared {
-        var refundIDs: Set<String> = []
-        var applied: [String: [AppliedRefund]] = [:]
-        var outcomes: [String: [RefundOutcomeRecord]] = [:]
-        var resolutions: [String: [Resolution]] = [:]
-        var creditNoteNumbers: Set<String> = []
-        var creditNotes: [String: CreditNoteBalance] = [:]
+        /// The refunds prepared, by source system and id: their applications and resolutions were asked per source.
+        var bySource: [String: Answers] = [:]
+        var outcomes = RowsByKey<RefundOutcomeRecord>()
+        var creditNoteNumbers: Set<[UInt8]> = []
+        var creditNotes = RowsByKey<CreditNoteBalance>()
+    }
+    private struct Answers {
+        var refundIDs: Set<[UInt8]> = []
+        var applied = RowsByKey<AppliedRefund>()
+        var resolutions = RowsByKey<Resolution>()
     }
     private var prepared: Prepared?
     private var snapshots = 0
 
     package func prepare(for refunds: ArraySlice<Refund>) throws {
         guard snapshots > 0 else { return }
-        let ids = refunds.map(\.id)
+        var next = Prepared()
+        for (system, ids) in Dictionary(grouping: refunds.map { ($0.system, $0.id) }, by: \.0) {
+            let ids = ids.map(\.1)
+            next.bySource[system] = Answers(
+                refundIDs: Set(ids.map { Array($0.utf8) }),
+                applied: try ledger.appliedRefunds(refundIDs: ids, sourceSystem: system),
+                resolutions: try ledger.resolutions(refundIDs: ids, sourceSystem: system))
+        }
+        next.outcomes = try ledger.refundOutcomes(refundIDs: refunds.map(\.id))
         let numbers = refunds.compactMap(\.creditNote)
-        prepared = Prepared(
-            refundIDs: Set(ids), applied: try ledger.appliedRefunds(refundIDs: ids),
-            outcomes: try ledger.refundOutcomes(refundIDs: ids), resolutions: try ledger.resolutions(refundIDs: ids),
-            creditNoteNumbers: Set(numbers), creditNotes: try ledger.creditNotes(numbers: numbers))
+        next.creditNoteNumbers = Set(numbers.map { Array($0.utf8) })
+        next.creditNotes = try ledger.creditNotes(numbers: numbers)
+        prepared = next
     }
 
     package func readingTogether<T>(_ body: () throws -> T) throws -> T {
@@ -45,21 +56,27 @@ package final class LedgerReconciliationStore: ReconciliationStore {
         return try ledger.readingTogether(body)
     }
 
-    /// The prepared answers about refund `id`, if it was among those prepared.
-    private func preparedFor(_ id: String) -> Prepared? {
-        guard let prepared, prepared.refundIDs.contains(id) else { return nil }
-        return prepared
+    /// The prepared answers about refund `id` from `system`, if it was among those prepared.
+    private func prepared(_ id: String, _ system: String) -> (Prepared, Answers)? {
+        guard let prepared, let answers = prepared.bySource[system], answers.refundIDs.contains(Array(id.utf8))
+        else { return nil }
+        return (prepared, answers)
     }
 
     package func creditNote(_ number: String) throws -> CreditNoteBalance? {
-        if let prepared, prepared.creditNoteNumbers.contains(number) { return prepared.creditNotes[number] }
+        if let prepared, prepared.creditNoteNumbers.contains(Array(number.utf8)) {
+            return prepared.creditNotes[number].first
+        }
         return try ledger.creditNote(number: number)
     }
     package func appliedRefunds(creditNote: String) throws -> [AppliedRefund] {
         try ledger.appliedRefunds(creditNote: creditNote)
     }
     package func appliedRefunds(creditNotes: Set<String>) throws -> [String: [AppliedRefund]] {
-        try ledger.appliedRefunds(creditNotes: creditNotes.sorted())
+        let found = try ledger.appliedRefunds(creditNotes: creditNotes.sorted())
+        var out: [String: [AppliedRefund]] = [:]
+        for number in creditNotes where !found[number].isEmpty { out[number] = found[number] }
+        return out
     }
     package func creditNotes(forOrder orderNumber: String) throws -> [CreditNoteBalance] {
         try ledger.creditNotes(orderNumber: orderNumber)
@@ -69,24 +86,20 @@ package final class LedgerReconciliationStore: ReconciliationStore {
         try !appliedParts(id: id, system: system).isEmpty
     }
     package func resolution(refundID: String, system: String) throws -> Resolution? {
-        if let prepared = preparedFor(refundID) {
-            return prepared.resolutions[refundID]?.last { $0.sourceSystem == nil || $0.sourceSystem == system }
-        }
+        if let (_, answers) = prepared(refundID, system) { return answers.resolutions[refundID].last }
         return try ledger.resolutions(refundID: refundID, sourceSystem: system).last
     }
 
     /// Every application of refund `id` from `system`, oldest first.
     private func appliedParts(id: String, system: String) throws -> [AppliedRefund] {
-        if let prepared = preparedFor(id) {
-            return prepared.applied[id]?.filter { $0.refund.sourceSystem == system } ?? []
-        }
+        if let (_, answers) = prepared(id, system) { return answers.applied[id] }
         return try ledger.appliedRefundParts(refundID: id, sourceSystem: system)
     }
 
     /// How refund `id` from `system` was decided before, if it was.
     private func outcome(id: String, system: String) throws -> RefundOutcomeRecord? {
-        if let prepared = preparedFor(id) {
-            return prepared.outcomes[id]?.first { $0.sourceSystem == system }
+        if let (prepared, _) = prepared(id, system) {
+            return prepared.outcomes[id].first { $0.sourceSystem == system }
         }
         return try ledger.refundOutcomes(refundID: id).first { $0.sourceSystem == system }
     }

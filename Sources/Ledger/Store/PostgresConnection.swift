@@ -124,7 +124,8 @@ final class PostgresConnection: @unchecked Sendable {
                 columns = named
                 let values = (0..<width).map { column -> SQLValue in
                     if PQgetisnull(result, 0, column) == 1 { return .null }
-                    let text = Self.text(PQgetvalue(result, 0, column))
+                    // A value exactly as stored: a name that ends in a space keeps it.
+                    let text = PQgetvalue(result, 0, column).map { String(cString: $0) } ?? ""
                     switch PQftype(result, column) {
                     case 20, 21, 23: return Int64(text).map(SQLValue.integer) ?? .text(text)  // int8, int2, int4
                     default: return .text(text)
