@@ -33,6 +33,11 @@ private struct DocumentCheck {
 
     private func label(_ field: BatchField) -> String { raw.labels[field] ?? field.name }
 
+    /// Where a value stands: its line, in the document's file.
+    private func place(_ value: RawValue) -> SourceLocation {
+        SourceLocation(file: raw.location.file, line: value.line)
+    }
+
     /// The raw value of a field a reader below has returned a value for, to point at it.
     /// The readers return `nil` for a missing field, so a field that was read is present.
     private func present(_ field: BatchField, in fields: FieldMap<RawValue>) -> RawValue {
@@ -94,7 +99,7 @@ private struct DocumentCheck {
                 shaped
                     ? "\(value.label) '\(value.text)' is not a real date (no such day)"
                     : "\(value.label) '\(value.text)' is not a date written \(format.rawValue)\(hint)",
-                at: value.location, field: field)
+                at: place(value), field: field)
             return nil
         }
         return date
@@ -112,7 +117,7 @@ private struct DocumentCheck {
             return try Money(parsing: value.text, currency: currency)
         } catch {
             let detail = if case .tooManyDecimals = error { "\(error) for \(currency.code)" } else { "\(error)" }
-            self.error("\(value.label) \(detail)", at: value.location, field: field)
+            self.error("\(value.label) \(detail)", at: place(value), field: field)
             return nil
         }
     }
@@ -127,7 +132,7 @@ private struct DocumentCheck {
         do {
             return try ExactDecimal(parsing: value.text)
         } catch {
-            self.error("\(value.label) \(error)", at: value.location, field: field)
+            self.error("\(value.label) \(error)", at: place(value), field: field)
             return nil
         }
     }
@@ -164,12 +169,12 @@ private struct DocumentCheck {
             currency = Currency(code: code)
             if currency == nil {
                 let value = present(.currency, in: fields)
-                error("\(value.label) '\(code)' is not an ISO 4217 currency code", at: value.location, field: .currency)
+                error("\(value.label) '\(code)' is not an ISO 4217 currency code", at: place(value), field: .currency)
             }
         }
         if let country = fields[.country], !Self.isCountryCode(country.text) {
             warning(
-                "\(country.label) '\(country.text)' is not an ISO 3166 two-letter country code", at: country.location,
+                "\(country.label) '\(country.text)' is not an ISO 3166 two-letter country code", at: place(country),
                 field: .country)
         }
         let customer = Customer(
@@ -194,7 +199,7 @@ private struct DocumentCheck {
             if let date, let dueDate, dueDate < date {
                 warning(
                     "\(label(.dueDate)) \(dueDate) is before \(label(.docDate)) \(date)",
-                    at: present(.dueDate, in: fields).location, field: .dueDate)
+                    at: place(present(.dueDate, in: fields)), field: .dueDate)
             }
             if raw.kind == .credit, let related = fields[.relatedInvoice],
                 let invoiceOrder = survey.orderNumber(ofInvoice: related.text),
@@ -202,16 +207,16 @@ private struct DocumentCheck {
             {
                 error(
                     "\(label(.relatedInvoice)) \(related.text) belongs to order \(invoiceOrder) in this batch, not to \(orderNumber)",
-                    at: related.location, field: .relatedInvoice)
+                    at: place(related), field: .relatedInvoice)
             }
             if let amount = fields[.amount] {
                 error(
                     "\(amount.label) must be empty on \(raw.kind == .invoice ? "an invoice" : "a credit note") (it is for payments; the totals are DocNet, DocTax and DocGross)",
-                    at: amount.location, field: .amount)
+                    at: place(amount), field: .amount)
             }
             if raw.kind == .invoice, let related = fields[.reason] {
                 warning(
-                    "\(related.label) is only meaningful on a credit note; ignored", at: related.location,
+                    "\(related.label) is only meaningful on a credit note; ignored", at: place(related),
                     field: .reason)
             }
             let lines = raw.lines.compactMap { checkLine($0, currency: currency) }
@@ -233,20 +238,20 @@ private struct DocumentCheck {
         }
         for field in BatchField.salesOnly {
             if let value = fields[field] {
-                error("\(value.label) must be empty on a payment", at: value.location, field: field)
+                error("\(value.label) must be empty on a payment", at: place(value), field: field)
             }
         }
         for line in raw.lines {
             for (field, value) in line.fields.sorted(by: { $0.key.name < $1.key.name }) {
                 error(
-                    "\(value.label) must be empty on a payment (payments have no lines)", at: value.location,
+                    "\(value.label) must be empty on a payment (payments have no lines)", at: place(value),
                     field: field)
             }
         }
         guard let amount = money(.amount, in: fields, at: raw.location, currency: currency) else { return nil }
         if amount.isZero {
             let value = present(.amount, in: fields)
-            error("\(value.label) is zero; a payment must be more than nothing", at: value.location, field: .amount)
+            error("\(value.label) is zero; a payment must be more than nothing", at: place(value), field: .amount)
             return nil
         }
         return amount
@@ -266,7 +271,7 @@ private struct DocumentCheck {
             } else {
                 error(
                     "\(value.label) '\(value.text)' is not a whole number from 1 to \(BatchField.maxLineNumber)",
-                    at: value.location, field: .lineNo)
+                    at: place(value), field: .lineNo)
             }
         } else {
             error(
@@ -278,19 +283,19 @@ private struct DocumentCheck {
             let value = present(.quantity, in: f)
             error(
                 "\(value.label) is zero; quantities are more than zero (the record type says it is a credit)",
-                at: value.location, field: .quantity)
+                at: place(value), field: .quantity)
         }
         let unitPrice = money(.unitPrice, in: f, at: at, currency: currency)
         let discount = decimal(.discountPercent, in: f, at: at, required: false)
         if let discount, discount.compare(ExactDecimal(100)) > 0 {
             let value = present(.discountPercent, in: f)
-            error("\(value.label) \(discount) is more than 100", at: value.location, field: .discountPercent)
+            error("\(value.label) \(discount) is more than 100", at: place(value), field: .discountPercent)
         }
         let taxCode = text(.taxCode, in: f, at: at, required: true)
         let taxRate = decimal(.taxRate, in: f, at: at, required: true)
         if let taxRate, taxRate.compare(ExactDecimal(100)) > 0 {
             let value = present(.taxRate, in: f)
-            error("\(value.label) \(taxRate) is more than 100 percent", at: value.location, field: .taxRate)
+            error("\(value.label) \(taxRate) is more than 100 percent", at: place(value), field: .taxRate)
         }
         let net = money(.lineNet, in: f, at: at, currency: currency)
         let tax = money(.lineTax, in: f, at: at, currency: currency)
@@ -303,12 +308,12 @@ private struct DocumentCheck {
                         discount.map { " less \(label(.discountPercent)) \($0.normalizedDescription)%" } ?? ""
                     error(
                         "line \(lineNumber): \(netRaw.label) \(net.amountText) does not equal \(label(.quantity)) \(quantity.normalizedDescription) × \(label(.unitPrice)) \(unitPrice.amountText)\(discountText) = \(expected.amountText) (off by \((net - expected).magnitude.amountText))",
-                        at: netRaw.location, field: .lineNet)
+                        at: place(netRaw), field: .lineNet)
                 }
             } else {
                 error(
                     "line \(lineNumber): \(label(.quantity)) × \(label(.unitPrice)) is too large to compute exactly",
-                    at: netRaw.location, field: .lineNet)
+                    at: place(netRaw), field: .lineNet)
             }
         }
         if let net, let tax, let taxRate {
@@ -316,18 +321,18 @@ private struct DocumentCheck {
             guard let expected = net.percentage(taxRate) else {
                 error(
                     "line \(lineNumber): \(label(.lineNet)) × \(label(.taxRate)) is too large to compute exactly",
-                    at: taxRaw.location, field: .lineTax)
+                    at: place(taxRaw), field: .lineTax)
                 return nil
             }
             let off = (tax - expected).magnitude
             if off.minorUnits == 1 {
                 warning(
                     "line \(lineNumber): \(taxRaw.label) \(tax.amountText) differs by \(off.amountText) from \(label(.lineNet)) \(net.amountText) × \(taxRate.normalizedDescription)% = \(expected.amountText); kept as KCC computed it",
-                    at: taxRaw.location, field: .lineTax)
+                    at: place(taxRaw), field: .lineTax)
             } else if off.minorUnits > 1 {
                 error(
                     "line \(lineNumber): \(taxRaw.label) \(tax.amountText) does not match \(label(.lineNet)) \(net.amountText) × \(label(.taxRate)) \(taxRate.normalizedDescription)% = \(expected.amountText) (off by \(off.amountText))",
-                    at: taxRaw.location, field: .lineTax)
+                    at: place(taxRaw), field: .lineTax)
             }
         }
         guard findings[findingsBefore...].allSatisfy({ $0.severity != .error }),
@@ -352,7 +357,7 @@ private struct DocumentCheck {
         if net + tax != gross {
             error(
                 "\(grossRaw.label) \(gross.amountText) does not equal \(netRaw.label) \(net.amountText) + \(taxRaw.label) \(tax.amountText) (off by \((gross - net - tax).magnitude.amountText))",
-                at: grossRaw.location, field: .docGross)
+                at: place(grossRaw), field: .docGross)
             ok = false
         }
         // Only when every line was readable can the sums be compared.
@@ -364,13 +369,13 @@ private struct DocumentCheck {
             if sums.net != net {
                 error(
                     "\(netRaw.label) \(net.amountText) does not equal the sum of \(label(.lineNet)) over \(lines.count) line\(lines.count == 1 ? "" : "s"), \(sums.net.amountText) (off by \((net - sums.net).magnitude.amountText))",
-                    at: netRaw.location, field: .docNet)
+                    at: place(netRaw), field: .docNet)
                 ok = false
             }
             if sums.tax != tax {
                 error(
                     "\(taxRaw.label) \(tax.amountText) does not equal the sum of \(label(.lineTax)) over \(lines.count) line\(lines.count == 1 ? "" : "s"), \(sums.tax.amountText) (off by \((tax - sums.tax).magnitude.amountText))",
-                    at: taxRaw.location, field: .docTax)
+                    at: place(taxRaw), field: .docTax)
                 ok = false
             }
         }
@@ -390,7 +395,7 @@ private struct DocumentCheck {
         guard fields.containsValue(where: { tooLong($0, $1) != nil }) else { return }
         for (field, value) in fields.sorted(by: { $0.key.name < $1.key.name }) {
             if let limit = tooLong(field, value) {
-                error("\(value.label) is longer than \(limit) characters", at: value.location, field: field)
+                error("\(value.label) is longer than \(limit) characters", at: place(value), field: field)
             }
         }
     }

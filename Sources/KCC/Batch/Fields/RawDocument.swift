@@ -2,9 +2,12 @@ import KCCModel
 
 /// One field's text as the input gave it, with where it stands and how the
 /// input spells the field's name (so messages can say `docgross` if the header does).
+///
+/// It keeps its line, not a whole ``SourceLocation``: every cell of a batch is one of these, and the
+/// file's path is the document's (``DocumentCheck`` puts the two together for a message).
 struct RawValue: Sendable, Hashable {
     var text: String
-    var location: SourceLocation
+    var line: Int?
     var label: String
 }
 

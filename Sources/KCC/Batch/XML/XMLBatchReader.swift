@@ -167,7 +167,7 @@ final class XMLBatchReader: BatchReader {
         var document = RawDocument(kind: kind, number: number, location: at, labels: Self.labels)
         for attribute in element.attributes {
             guard let field = BatchField(rawValue: attribute.name), !attribute.value.isEmpty else { continue }
-            document.fields[field] = RawValue(text: attribute.value, location: at, label: field.name)
+            document.fields[field] = RawValue(text: attribute.value, line: at.line, label: field.name)
         }
         attachCustomer(to: &document, at: at)
         if kind == .payment {
@@ -190,7 +190,7 @@ final class XMLBatchReader: BatchReader {
                     "CustomerCode \(code) has no Customer element in this batch — document \(document.number) held back"
                 ))
             // The document is held back for that alone; no second error for the name it lacks.
-            document.fields[.customerName] = RawValue(text: code, location: at, label: Self.label(.customerName))
+            document.fields[.customerName] = RawValue(text: code, line: at.line, label: Self.label(.customerName))
             return
         }
         let parts: [(BatchField, String?)] = [
@@ -200,7 +200,7 @@ final class XMLBatchReader: BatchReader {
         ]
         for (field, text) in parts {
             if let text, !text.isEmpty {
-                document.fields[field] = RawValue(text: text, location: at, label: Self.label(field))
+                document.fields[field] = RawValue(text: text, line: at.line, label: Self.label(field))
             }
         }
     }
@@ -222,7 +222,7 @@ final class XMLBatchReader: BatchReader {
                         guard let field = BatchField(rawValue: attribute.name), !attribute.value.isEmpty else {
                             continue
                         }
-                        line.fields[field] = RawValue(text: attribute.value, location: at, label: field.name)
+                        line.fields[field] = RawValue(text: attribute.value, line: at.line, label: field.name)
                     }
                     if !child.isEmpty {
                         while let inner = try xml.next() {
@@ -230,7 +230,7 @@ final class XMLBatchReader: BatchReader {
                                 let text = try xml.readText(of: description)
                                 if !text.isEmpty {
                                     line.fields[.description] = RawValue(
-                                        text: text, location: SourceLocation(file: file, line: description.line),
+                                        text: text, line: description.line,
                                         label: "Description")
                                 }
                             } else if case .endElement = inner {
@@ -242,13 +242,13 @@ final class XMLBatchReader: BatchReader {
                 case "Totals":
                     for (name, field) in [("net", BatchField.docNet), ("tax", .docTax), ("gross", .docGross)] {
                         if let text = child[attribute: name], !text.isEmpty {
-                            document.fields[field] = RawValue(text: text, location: at, label: Self.label(field))
+                            document.fields[field] = RawValue(text: text, line: at.line, label: Self.label(field))
                         }
                     }
                     if !child.isEmpty { try skip(child) }
                 case "Reason":
                     let text = try xml.readText(of: child)
-                    if !text.isEmpty { document.fields[.reason] = RawValue(text: text, location: at, label: "Reason") }
+                    if !text.isEmpty { document.fields[.reason] = RawValue(text: text, line: at.line, label: "Reason") }
                 default:
                     try skip(child)
                 }
