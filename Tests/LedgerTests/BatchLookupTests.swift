@@ -27,20 +27,14 @@ struct BatchLookupTests {
         try ledger.recordResolution(
             refundID: "R-3", sourceSystem: "xero", decision: .match(creditNote: "CRN-1"), note: "then", by: "ben")
         try ledger.recordResolution(refundID: "R-4", sourceSystem: "linnworks", decision: .ignore, note: "", by: "ben")
-        let reconcile = try ledger.beginRun(
-            ExportPlan(
-                inputFile: "r.csv", inputSHA256: String(repeating: "a", count: 64), target: "reconcile",
-                outputPaths: []))
-        try ledger.completeRun(
-            reconcile, documents: [],
-            outcomes: [
-                RefundOutcomeRecord(
-                    refundID: "R-5", sourceSystem: "xero", outcome: "needs-credit-note", reason: "none",
-                    sourceFile: "r.csv", sourceLine: 2),
-                RefundOutcomeRecord(
-                    refundID: "R-5", sourceSystem: "linnworks", outcome: "skipped-unmatched-order", reason: "never",
-                    sourceFile: "r.csv", sourceLine: 3),
-            ])
+        try fixture.reconcile([
+            RefundOutcomeRecord(
+                refundID: "R-5", sourceSystem: "xero", outcome: "needs-credit-note", reason: "none",
+                sourceFile: "r.csv", sourceLine: 2),
+            RefundOutcomeRecord(
+                refundID: "R-5", sourceSystem: "linnworks", outcome: "skipped-unmatched-order", reason: "never",
+                sourceFile: "r.csv", sourceLine: 3),
+        ])
 
         // Known keys among many unknown ones, repeated, across several queries' worth.
         let filler = (0..<1_200).map { "Z-\($0)" }

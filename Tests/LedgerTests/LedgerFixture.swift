@@ -95,6 +95,17 @@ struct LedgerFixture {
         )
     }
 
+    /// A reconciliation run of `r.csv` that wrote nothing and records `outcomes`: refunds seen and decided.
+    @discardableResult
+    func reconcile(_ outcomes: [RefundOutcomeRecord]) throws -> RunID {
+        let run = try ledger.beginRun(
+            ExportPlan(
+                inputFile: "r.csv", inputSHA256: String(repeating: "a", count: 64), target: "reconcile", outputPaths: []
+            ))
+        try ledger.completeRun(run, documents: [], outcomes: outcomes)
+        return run
+    }
+
     /// Writes an output the way an exporter does, so that it exists when the run is completed.
     func write(_ name: String, _ text: String = "header\r\n") throws {
         let file = try DurableFile(path: output(name))

@@ -125,23 +125,17 @@ struct RefundOutcomeLedgerTests {
     func pending(store: StoreKind) throws {
         let fixture = try LedgerFixture(store: store)
         let ledger = fixture.ledger
-        let run = try ledger.beginRun(
-            ExportPlan(
-                inputFile: "r.csv", inputSHA256: String(repeating: "a", count: 64), target: "reconcile", outputPaths: []
-            ))
-        try ledger.completeRun(
-            run, documents: [],
-            outcomes: [
-                RefundOutcomeRecord(
-                    refundID: "R1", sourceSystem: "csv", outcome: "needs-credit-note", reason: "no credit note",
-                    sourceFile: "r.csv", sourceLine: 2),
-                RefundOutcomeRecord(
-                    refundID: "R2", sourceSystem: "csv", outcome: "skipped-unmatched-order", reason: "never exported",
-                    sourceFile: "r.csv", sourceLine: 3),
-                RefundOutcomeRecord(
-                    refundID: "R3", sourceSystem: "csv", outcome: "matched", reason: "ok", sourceFile: "r.csv",
-                    sourceLine: 4),
-            ])
+        try fixture.reconcile([
+            RefundOutcomeRecord(
+                refundID: "R1", sourceSystem: "csv", outcome: "needs-credit-note", reason: "no credit note",
+                sourceFile: "r.csv", sourceLine: 2),
+            RefundOutcomeRecord(
+                refundID: "R2", sourceSystem: "csv", outcome: "skipped-unmatched-order", reason: "never exported",
+                sourceFile: "r.csv", sourceLine: 3),
+            RefundOutcomeRecord(
+                refundID: "R3", sourceSystem: "csv", outcome: "matched", reason: "ok", sourceFile: "r.csv",
+                sourceLine: 4),
+        ])
         #expect(try ledger.pendingRefunds().map(\.refundID) == ["R1", "R2"])
         try ledger.recordResolution(refundID: "R2", decision: .ignore, note: "test", by: "anna")
         #expect(try ledger.pendingRefunds().map(\.refundID) == ["R1"])
