@@ -17,6 +17,14 @@ package struct RowsByKey<Row> {
         rows[Array(key.utf8), default: []].append(row)
     }
 
+    /// Changes the first row of `key`, if it has one.
+    mutating func updateFirst(of key: String, _ change: (inout Row) -> Void) {
+        let bytes = Array(key.utf8)
+        guard var list = rows.removeValue(forKey: bytes), !list.isEmpty else { return }
+        change(&list[0])
+        rows[bytes] = list
+    }
+
     package var isEmpty: Bool { rows.isEmpty }
     package var keys: [String] { rows.keys.map { String(decoding: $0, as: UTF8.self) } }
 }
@@ -82,29 +90,36 @@ extension Ledger {
         }
     }
 
-    /// `fetch` run for the distinct `keys`, ``keysPerQuery`` at a time inside one read, its rows grouped by
-    /// `key` (keeping their order within each group). A short last chunk is filled up with its own last key
-    /// (a key twice in `IN` changes nothing), so every query has one shape and one prepared statement.
+    /// `fetch` run for the distinct `keys`, ``keysPerQuery`` at a time inside one read, its rows grouped by `key`
+    /// (``grouped(in:_:_:by:)``).
     private func grouped<Row>(
         _ keys: [String], _ fetch: (any LedgerConnection, String, [any SQLArgument]) throws -> [Row],
         by key: (Row) -> String
     ) throws(LedgerError) -> RowsByKey<Row> {
+        try read { db in try Self.grouped(in: db, keys, fetch, by: key) }
+    }
+
+    /// `fetch` run on `db` for the distinct `keys`, ``keysPerQuery`` at a time, its rows grouped by `key`
+    /// (keeping their order within each group). A short last chunk is filled up with its own last key
+    /// (a key twice in `IN` changes nothing), so every query has one shape and one prepared statement.
+    static func grouped<Row>(
+        in db: any LedgerConnection, _ keys: [String],
+        _ fetch: (any LedgerConnection, String, [any SQLArgument]) throws -> [Row], by key: (Row) -> String
+    ) throws -> RowsByKey<Row> {
         var seen: Set<[UInt8]> = []
         let distinct = keys.filter { seen.insert(Array($0.utf8)).inserted }
-        guard !distinct.isEmpty else { return RowsByKey() }
-        let list = "(" + Array(repeating: "?", count: Self.keysPerQuery).joined(separator: ", ") + ")"
-        return try read { db in
-            var groups = RowsByKey<Row>()
-            for start in stride(from: 0, to: distinct.count, by: Self.keysPerQuery) {
-                var chunk = Array(distinct[start..<min(start + Self.keysPerQuery, distinct.count)])
-                if let last = chunk.last {
-                    chunk += Array(repeating: last, count: Self.keysPerQuery - chunk.count)
-                }
-                for row in try fetch(db, list, chunk.map { $0 as any SQLArgument }) {
-                    groups.append(row, to: key(row))
-                }
+        var groups = RowsByKey<Row>()
+        guard !distinct.isEmpty else { return groups }
+        let list = "(" + Array(repeating: "?", count: keysPerQuery).joined(separator: ", ") + ")"
+        for start in stride(from: 0, to: distinct.count, by: keysPerQuery) {
+            var chunk = Array(distinct[start..<min(start + keysPerQuery, distinct.count)])
+            if let last = chunk.last {
+                chunk += Array(repeating: last, count: keysPerQuery - chunk.count)
             }
-            return groups
+            for row in try fetch(db, list, chunk.map { $0 as any SQLArgument }) {
+                groups.append(row, to: key(row))
+            }
         }
+        return groups
     }
 }

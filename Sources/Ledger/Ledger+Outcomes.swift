@@ -39,30 +39,40 @@ extension Ledger {
         }
     }
 
+    /// Records each refund's latest outcome, in turn: a sighting seen before is updated, except that a
+    /// conflict keeps the first version's amount and date (what the next sighting is compared with).
     static func remember(
-        _ outcome: RefundOutcomeRecord, run: RunID, at time: Timestamp, in db: any LedgerConnection
+        _ outcomes: [RefundOutcomeRecord], run: RunID, at time: Timestamp, in db: any LedgerConnection
     ) throws {
-        try db.execute(
-            """
-            INSERT INTO refund_outcome (source_system, refund_id, outcome, reason, credit_note, order_number, amount_minor,
-                                        currency, source_file, source_line, run_id, seen_at, refund_date)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (source_system, refund_id) DO UPDATE SET
-                outcome = excluded.outcome, reason = excluded.reason, credit_note = excluded.credit_note,
-                order_number = excluded.order_number,
-                amount_minor = CASE WHEN excluded.outcome = 'conflict' THEN refund_outcome.amount_minor ELSE excluded.amount_minor END,
-                currency = CASE WHEN excluded.outcome = 'conflict' THEN refund_outcome.currency ELSE excluded.currency END,
-                source_file = excluded.source_file, source_line = excluded.source_line, run_id = excluded.run_id,
-                seen_at = excluded.seen_at,
-                refund_date = CASE WHEN excluded.outcome = 'conflict' THEN refund_outcome.refund_date ELSE excluded.refund_date END
-            """,
+        try insert(
+            outcomes,
+            into: """
+                refund_outcome (source_system, refund_id, outcome, reason, credit_note, order_number, amount_minor,
+                    currency, source_file, source_line, run_id, seen_at, refund_date)
+                """,
+            then: """
+                ON CONFLICT (source_system, refund_id) DO UPDATE SET
+                    outcome = excluded.outcome, reason = excluded.reason, credit_note = excluded.credit_note,
+                    order_number = excluded.order_number,
+                    amount_minor = CASE WHEN excluded.outcome = 'conflict' THEN refund_outcome.amount_minor ELSE excluded.amount_minor END,
+                    currency = CASE WHEN excluded.outcome = 'conflict' THEN refund_outcome.currency ELSE excluded.currency END,
+                    source_file = excluded.source_file, source_line = excluded.source_line, run_id = excluded.run_id,
+                    seen_at = excluded.seen_at,
+                    refund_date = CASE WHEN excluded.outcome = 'conflict' THEN refund_outcome.refund_date ELSE excluded.refund_date END
+                """, in: db
+        ) { group in
+            // One statement may not update a row twice: a refund seen twice in a file is written row by row.
+            var keys: Set<[UInt8]> = []
+            return group.allSatisfy {
+                keys.insert(Array($0.sourceSystem.utf8) + [0] + Array($0.refundID.utf8)).inserted
+            }
+        } values: { outcome in
             [
                 outcome.sourceSystem, outcome.refundID, outcome.outcome, outcome.reason, outcome.creditNote,
-                outcome.orderNumber,
-                outcome.amount?.minorUnits, outcome.amount?.currency.code, outcome.sourceFile, outcome.sourceLine,
-                run.rawValue,
-                time.iso8601, outcome.date?.description,
-            ])
+                outcome.orderNumber, outcome.amount?.minorUnits, outcome.amount?.currency.code, outcome.sourceFile,
+                outcome.sourceLine, run.rawValue, time.iso8601, outcome.date?.description,
+            ]
+        }
     }
 
     static func outcomeRecord(_ row: SQLRow) -> RefundOutcomeRecord {

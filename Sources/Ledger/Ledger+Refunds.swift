@@ -62,7 +62,7 @@ extension Ledger {
                     .runNotPending,
                     "run \(run) is \(recorded.status), not committed; record its refunds when completing it")
             }
-            try Self.apply(refund, run: run, at: appliedAt, in: db)
+            try Self.apply([refund], run: run, at: appliedAt, in: db)
         }
         logger.info(
             "refund recorded",
@@ -160,8 +160,32 @@ extension Ledger {
 
     // MARK: Helpers
 
-    /// Checks the ledger's rules for a refund, then records it.
-    static func apply(_ refund: RefundApplication, run: RunID, at time: Timestamp, in db: any LedgerConnection) throws {
+    /// Checks the ledger's rules for each refund in turn (each counting for those after it), then records them.
+    static func apply(
+        _ refunds: [RefundApplication], run: RunID, at time: Timestamp, in db: any LedgerConnection
+    ) throws {
+        var books = try RefundBooks(for: refunds, in: db)
+        for refund in refunds {
+            try check(refund, run: run, books: books)
+            books.note(AppliedRefund(refund: refund, run: run, appliedAt: time))
+        }
+        try insert(
+            refunds,
+            into: """
+                applied_refund (refund_id, source_system, credit_note, amount_minor, currency, run_id, applied_at,
+                    refund_date)
+                """, in: db
+        ) { refund in
+            [
+                refund.refundID, refund.sourceSystem, refund.creditNote, refund.amount.minorUnits,
+                refund.amount.currency.code, run.rawValue, time.iso8601, refund.date?.description,
+            ]
+        }
+    }
+
+    /// The ledger's rules for one refund, against what `books` holds: not applied before, a credit note it
+    /// knows, in its currency, with enough still open.
+    private static func check(_ refund: RefundApplication, run: RunID, books: RefundBooks) throws {
         _ = try nonEmpty(refund.refundID, "the refund id")
         _ = try nonEmpty(refund.sourceSystem, "the refund's source system")
         guard refund.amount.minorUnits > 0 else {
@@ -169,16 +193,13 @@ extension Ledger {
         }
         let source = "refund \(refund.refundID) (\(refund.sourceSystem))"
         // The parts of one refund split across credit notes are applied in one run; a refund applied in an earlier run is not again.
-        if let earlier = try appliedRefunds(
-            in: db, where: "source_system = ? AND refund_id = ? AND (run_id <> ? OR credit_note = ?)",
-            [refund.sourceSystem, refund.refundID, run.rawValue, refund.creditNote]
-        ).first {
+        if let earlier = books.earlierApplication(of: refund, run: run) {
             throw LedgerError(
                 .refundAlreadyApplied,
                 "\(source) was already applied to \(earlier.refund.creditNote) in run \(earlier.run) on \(earlier.appliedAt.date)"
             )
         }
-        guard let balance = try creditNotes(in: db, where: "d.number = ?", [refund.creditNote]).first else {
+        guard let balance = books.balance(of: refund.creditNote) else {
             throw unknownCreditNote(refund.creditNote)
         }
         guard balance.gross.currency == refund.amount.currency else {
@@ -193,16 +214,6 @@ extension Ledger {
                 "\(source) of \(refund.amount) is more than the \(balance.open) still open on \(balance.number) (gross \(balance.gross), \(balance.applied) refunded before)"
             )
         }
-        try db.execute(
-            """
-            INSERT INTO applied_refund (refund_id, source_system, credit_note, amount_minor, currency, run_id, applied_at,
-                                        refund_date)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                refund.refundID, refund.sourceSystem, refund.creditNote, refund.amount.minorUnits,
-                refund.amount.currency.code, run.rawValue, time.iso8601, refund.date?.description,
-            ])
     }
 
     static func unknownCreditNote(_ number: String) -> LedgerError {

@@ -182,12 +182,8 @@ extension Ledger {
                 )
             }
             try Self.commitStaged(run, in: db)
-            for refund in refunds {
-                try Self.apply(refund, run: id, at: finishedAt, in: db)
-            }
-            for outcome in outcomes {
-                try Self.remember(outcome, run: id, at: finishedAt, in: db)
-            }
+            try Self.apply(refunds, run: id, at: finishedAt, in: db)
+            try Self.remember(outcomes, run: id, at: finishedAt, in: db)
             try db.execute(
                 "UPDATE export_run SET status = 'committed', finished_at = ? WHERE id = ?",
                 [finishedAt.iso8601, id.rawValue])

@@ -31,36 +31,21 @@ extension Ledger {
         // log they are in to the disk with it.
         try writeUnsynced { db in
             _ = try Self.pendingRun(id, in: db, toBe: "given documents")
-            // Many rows to a statement: one statement's work instead of one per document. The few left over
-            // go one to a statement, so only two shapes of statement are ever prepared.
-            let whole = documents.count / Self.rowsPerInsert * Self.rowsPerInsert
-            let chunks =
-                stride(from: 0, to: whole, by: Self.rowsPerInsert).map { $0..<$0 + Self.rowsPerInsert }
-                + (whole..<documents.count).map { $0..<$0 + 1 }
-            for range in chunks {
-                let chunk = documents[range]
-                var arguments: [any SQLArgument] = []
-                arguments.reserveCapacity(chunk.count * 12)
-                for d in chunk {
-                    arguments +=
-                        [
-                            id.rawValue, d.kind.rawValue, d.number, d.orderNumber, d.relatedInvoice, d.customerCode,
-                            d.customerName, d.date.description, d.gross.currency.code, d.gross.minorUnits, d.outputFile,
-                            d.outputIndex,
-                        ] as [any SQLArgument]
-                }
-                try db.execute(
-                    """
-                    INSERT INTO staged_document (run_id, kind, number, order_number, related_invoice, customer_code,
-                        customer_name, document_date, currency, gross_minor, output_file, output_index)
-                    VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
-                    """, arguments)
+            try Self.insert(
+                documents,
+                into: """
+                    staged_document (run_id, kind, number, order_number, related_invoice, customer_code, customer_name,
+                        document_date, currency, gross_minor, output_file, output_index)
+                    """, in: db
+            ) { d in
+                [
+                    id.rawValue, d.kind.rawValue, d.number, d.orderNumber, d.relatedInvoice, d.customerCode,
+                    d.customerName, d.date.description, d.gross.currency.code, d.gross.minorUnits, d.outputFile,
+                    d.outputIndex,
+                ]
             }
         }
     }
-
-    /// Staged documents written by one statement (12 parameters each: far under any store's limit).
-    static let rowsPerInsert = 64
 
     /// Moves a run's staged documents into `exported_document`, inside the
     /// run's committing transaction, with the same rules as documents given to

@@ -95,14 +95,15 @@ struct LedgerFixture {
         )
     }
 
-    /// A reconciliation run of `r.csv` that wrote nothing and records `outcomes`: refunds seen and decided.
+    /// A reconciliation run of `r.csv` that wrote nothing and records `outcomes` (refunds seen and decided)
+    /// and `refunds` (those applied).
     @discardableResult
-    func reconcile(_ outcomes: [RefundOutcomeRecord]) throws -> RunID {
+    func reconcile(_ outcomes: [RefundOutcomeRecord], refunds: [RefundApplication] = []) throws -> RunID {
         let run = try ledger.beginRun(
             ExportPlan(
                 inputFile: "r.csv", inputSHA256: String(repeating: "a", count: 64), target: "reconcile", outputPaths: []
             ))
-        try ledger.completeRun(run, documents: [], outcomes: outcomes)
+        try ledger.completeRun(run, documents: [], refunds: refunds, outcomes: outcomes)
         return run
     }
 

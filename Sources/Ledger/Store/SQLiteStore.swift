@@ -230,7 +230,11 @@ final class SQLiteConnection: LedgerConnection, @unchecked Sendable {
                 switch value.sqlValue {
                 case .null: sqlite3_bind_null(handle, index)
                 case .integer(let number): sqlite3_bind_int64(handle, index, number)
-                case .text(let text): sqlite3_bind_text(handle, index, text, -1, transient)
+                // Empty text is bound from a literal: SQLite takes a null pointer as NULL, not as ''.
+                case .text(let text) where text.isEmpty: sqlite3_bind_text(handle, index, "", 0, transient)
+                case .text(var text):
+                    // Its bytes and their count: no C string made, and a NUL inside is kept, not an end.
+                    text.withUTF8 { sqlite3_bind_text(handle, index, $0.baseAddress, CInt($0.count), transient) }
                 }
             guard code == SQLITE_OK else {
                 throw DatabaseError(
