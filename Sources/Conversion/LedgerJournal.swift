@@ -15,6 +15,8 @@ package final class LedgerJournal: ExportJournal {
     /// This run's target and the hashes of its documents, added to `exported` once it commits.
     private var target = ""
     private var recorded: [Int] = []
+    /// This run's staging, on a thread of its own.
+    private var staging: StagingWorker?
     /// Questions asked so far; the first ``askedOneByOne`` go to the ledger one by one.
     private var lookups = 0
     private static let askedOneByOne = 500
@@ -49,7 +51,9 @@ package final class LedgerJournal: ExportJournal {
         documents = []
         recorded = []
         target = plan.target
-        return try ledger.beginRun(plan)
+        let run = try ledger.beginRun(plan)
+        staging = StagingWorker(ledger: ledger, run: run)
+        return run
     }
 
     package func willWrite(_ run: RunID, path: String) throws {
@@ -67,6 +71,8 @@ package final class LedgerJournal: ExportJournal {
 
     package func complete(_ run: RunID) throws {
         try flush(run)
+        try staging?.finish()
+        staging = nil
         try ledger.completeRun(run, documents: [])
         exported[target]?.formUnion(recorded)
         recorded = []
@@ -76,12 +82,19 @@ package final class LedgerJournal: ExportJournal {
         guard !documents.isEmpty else { return }
         let batch = documents
         documents = []
-        try ledger.stageDocuments(run, batch)
+        if let staging {
+            try staging.stage(batch)
+        } else {
+            try ledger.stageDocuments(run, batch)
+        }
     }
 
     package func abandon(_ run: RunID) throws {
         documents = []
         recorded = []
+        // Nothing is staged after the run is given up: the batches handed over are done (or failed) first.
+        try? staging?.finish()
+        staging = nil
         try ledger.abandonRun(run)
     }
 }

@@ -97,16 +97,20 @@ extension Ledger {
         }
         // The occurrence of each: one past the target's last of that number; within a re-export, the copies of one
         // number count on in staging order. A run that is not a re-export was checked just above to hold each
-        // number once, so it needs no count within the run (and no sort for one).
-        let withinRun = run.reexport ? "ROW_NUMBER() OVER (PARTITION BY s.kind, s.number ORDER BY s.id)" : "1"
+        // number once and none the target already has (only committed runs' documents are in the table), so each
+        // is the first: no look-up of the last, no count within the run and no sort for one.
+        let occurrence =
+            run.reexport
+            ? """
+            COALESCE((SELECT MAX(d.occurrence) FROM exported_document d WHERE d.target = ?1 AND d.number = s.number AND d.kind = s.kind), 0)
+                + ROW_NUMBER() OVER (PARTITION BY s.kind, s.number ORDER BY s.id)
+            """ : "1"
         try db.execute(
             """
             INSERT INTO exported_document (run_id, kind, number, order_number, related_invoice, customer_code, customer_name,
                 document_date, currency, gross_minor, target, output_file, output_index, occurrence)
             SELECT s.run_id, s.kind, s.number, s.order_number, s.related_invoice, s.customer_code, s.customer_name,
-                s.document_date, s.currency, s.gross_minor, ?1, s.output_file, s.output_index,
-                COALESCE((SELECT MAX(d.occurrence) FROM exported_document d WHERE d.target = ?1 AND d.number = s.number AND d.kind = s.kind), 0)
-                    + \(withinRun)
+                s.document_date, s.currency, s.gross_minor, ?1, s.output_file, s.output_index, \(occurrence)
             FROM staged_document s WHERE s.run_id = ?2 ORDER BY s.id
             """, [run.target, id])
         try db.execute("DELETE FROM staged_document WHERE run_id = ?", [id])
