@@ -6,6 +6,9 @@
 #                           vs bench/peers/convert_xero_csv.py (standard-library Python)
 #                           vs bench/peers/convert_xero_csv_duckdb.py (DuckDB SQL; skipped if duckdb is absent)
 #   check                   kccbridge check, in MB/s, vs `wc -l` on the same file (the byte-scan floor)
+#   check, XML              kccbridge check of the same orders as an XML batch vs `xmllint --stream --noout` (libxml2
+#                           parsing alone) and with `--schema schemas/kcc-batch.xsd` (parsing and validating, the
+#                           first of check's two passes); skipped if xmllint is absent
 #   reconcile               kccbridge reconcile of a refund CSV (bench/peers/make_refunds.py: 16 refunds per 100
 #                           orders, every one matching), each run on a fresh copy of the converted ledger,
 #                           vs bench/peers/reconcile_match.py (a dict-based Python matcher reading the batch)
@@ -34,6 +37,12 @@ else
   bin=$(swift build -c release --show-bin-path)/kccbridge
 fi
 [ -x "$bin" ] || { echo "compare.sh: $bin is not an executable" >&2; exit 2; }
+
+have_xmllint=yes
+if ! command -v xmllint >/dev/null; then
+  have_xmllint=no
+  echo "skip: XML check beside xmllint (xmllint is not installed: apt-get install libxml2-utils)"
+fi
 
 have_duckdb=yes
 if ! python3 -c 'import duckdb' 2>/dev/null; then
@@ -74,10 +83,16 @@ for n in "${sizes[@]}"; do
   "$bin" generate --orders "$n" --seed 42 --output "$batch"
   docs=$("$bin" check "$batch" | tail -1 | sed -E 's/.*: ([0-9]+) documents? read.*/\1/')
   bytes=$(wc -c <"$batch")
+  xml=$work/b$n.xml
+  xml_bytes=0
+  if [ $have_xmllint = yes ]; then
+    "$bin" generate --orders "$n" --seed 42 --format xml --output "$xml"
+    xml_bytes=$(wc -c <"$xml")
+  fi
   count=${REFUNDS:-$((n * 16 / 100))}
   python3 "$peers/make_refunds.py" "$batch" "$count" --output "$refunds" >/dev/null
   refund_count=$(($(wc -l <"$refunds") - 1))
-  printf '%s\t%s\t%s\t%s\n' "$n" "$docs" "$bytes" "$refund_count" >>"$info"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$docs" "$bytes" "$refund_count" "$xml_bytes" >>"$info"
   echo "# $n orders: $docs documents, $((bytes / 1000000)) MB, $refund_count refunds; $runs runs of each"
 
   # The ledger every reconcile run starts from: the batch converted, nothing refunded yet.
@@ -101,6 +116,11 @@ for n in "${sizes[@]}"; do
     fi
     measure "$n" "kccbridge check" "$bin" check "$batch"
     measure "$n" "wc -l" wc -l "$batch"
+    if [ $have_xmllint = yes ]; then
+      measure "$n" "kccbridge check, XML" "$bin" check "$xml"
+      measure "$n" "xmllint --stream" xmllint --stream --noout "$xml"
+      measure "$n" "xmllint --stream --schema" xmllint --stream --noout --schema "$root/schemas/kcc-batch.xsd" "$xml"
+    fi
     rm -rf "$work/rec" "$work/rec-ledger"
     cp -r "$work/template" "$work/rec-ledger"
     measure "$n" "kccbridge reconcile" \
@@ -118,7 +138,7 @@ for n in "${sizes[@]}"; do
     paste -d' ' - - | sed 's/:  *same job/: same job/'
   cat "$work/rec-summary" "$work/match-summary" | sed "s#$work/##g"
   rm -rf "$work/kcc" "$work/kcc-nl" "$work/py" "$work/duck" "$work/rec" "$work/match" "$work/ledger" \
-    "$work/rec-ledger" "$work/template" "$batch" "$refunds"
+    "$work/rec-ledger" "$work/template" "$batch" "$refunds" "$xml"
 done
 
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -136,9 +156,9 @@ for line in open(results):
         failed.add((int(size), name))
 sizes, meta = [], {}
 for line in open(info):
-    size, docs, nbytes, nrefunds = map(int, line.split("\t"))
+    size, docs, nbytes, nrefunds, xml_bytes = map(int, line.split("\t"))
     sizes.append(size)
-    meta[size] = (docs, nbytes, nrefunds)
+    meta[size] = (docs, nbytes, nrefunds, xml_bytes)
 
 def t(size, name):
     return statistics.median(wall[size, name]) if (size, name) in wall else None
@@ -148,7 +168,8 @@ def m(size, name):
 
 def mbs(size, name):
     s = t(size, name)
-    return meta[size][1] / 1e6 / s if s else None
+    nbytes = meta[size][3] if "XML" in name or "xmllint" in name else meta[size][1]
+    return nbytes / 1e6 / s if s else None
 
 def cell(value, fmt):
     return format(value, fmt) if value is not None else "–"
@@ -168,15 +189,19 @@ ratio("convert xero-csv, ledger ÷ DuckDB peer", "kccbridge convert, ledger", "D
 ratio("convert xero-csv, no ledger ÷ Python peer", "kccbridge convert, no ledger", "Python peer convert")
 ratio("convert xero-csv, no ledger ÷ DuckDB peer", "kccbridge convert, no ledger", "DuckDB peer convert")
 ratio("check MB/s ÷ wc -l MB/s (share of the byte-scan floor)", "kccbridge check", "wc -l", invert=True)
+ratio("check XML ÷ xmllint --stream --noout", "kccbridge check, XML", "xmllint --stream")
+ratio("check XML ÷ xmllint --stream --noout --schema", "kccbridge check, XML", "xmllint --stream --schema")
 ratio("reconcile ÷ Python matcher", "kccbridge reconcile", "Python matcher reconcile")
 
 names = ["kccbridge convert, ledger", "kccbridge convert, no ledger", "Python peer convert", "DuckDB peer convert",
-         "kccbridge check", "wc -l", "kccbridge reconcile", "Python matcher reconcile"]
+         "kccbridge check", "wc -l", "kccbridge check, XML", "xmllint --stream", "xmllint --stream --schema",
+         "kccbridge reconcile", "Python matcher reconcile"]
 print()
 print("ABSOLUTE (on this machine: median wall time, spread of the runs, throughput, median peak RSS)")
 for s in sizes:
-    docs, nbytes, nrefunds = meta[s]
-    print(f"# {s:,} orders: {docs:,} documents, {nbytes / 1e6:.0f} MB batch, {nrefunds:,} refunds")
+    docs, nbytes, nrefunds, xml_bytes = meta[s]
+    print(f"# {s:,} orders: {docs:,} documents, {nbytes / 1e6:.0f} MB batch ({xml_bytes / 1e6:.0f} MB as XML),"
+          f" {nrefunds:,} refunds")
     for name in names:
         if (s, name) not in wall:
             continue
