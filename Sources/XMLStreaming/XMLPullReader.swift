@@ -70,21 +70,8 @@ public final class XMLPullReader {
 
     /// The next event, or `nil` at the end of a sound (and, with a schema, valid) file.
     public func next() throws(XMLReadError) -> XMLEvent? {
-        guard !finished else { return nil }
-        while true {
-            let status = xmlTextReaderRead(reader)
-            try checkErrors()
-            if status == 0 {
-                finished = true
-                if schema != nil, xmlTextReaderIsValid(reader) != 1 {
-                    throw XMLReadError(.invalid("the document is not valid"), line: lineNumber)
-                }
-                return nil
-            }
-            guard status == 1 else {
-                throw diagnoseStop()
-            }
-            switch Int(xmlTextReaderNodeType(reader)) {
+        while let type = try step() {
+            switch type {
             case Int(XML_READER_TYPE_ELEMENT.rawValue):
                 return .startElement(elementStart())
             case Int(XML_READER_TYPE_END_ELEMENT.rawValue):
@@ -94,13 +81,57 @@ public final class XMLPullReader {
             case Int(XML_READER_TYPE_TEXT.rawValue), Int(XML_READER_TYPE_CDATA.rawValue),
                 Int(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
                 return .text(string(xmlTextReaderConstValue(reader)) ?? "", line: lineNumber)
-            case Int(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
-                throw XMLReadError(.doctype, line: lineOfFirst("<!DOCTYPE") ?? lineNumber)
-            case Int(XML_READER_TYPE_ENTITY_REFERENCE.rawValue), Int(XML_READER_TYPE_ENTITY.rawValue):
-                throw XMLReadError(.entityReference(string(xmlTextReaderConstName(reader)) ?? "?"), line: lineNumber)
             default:
                 continue  // comments, processing instructions, ignorable whitespace
             }
+        }
+        return nil
+    }
+
+    /// Reads past everything inside the element just started, to its end, without making a Swift value of
+    /// any of it: for a caller that needs only an element's attributes. The content is checked (and, with a
+    /// schema, validated) exactly as ``next()`` checks it.
+    public func skip(_ element: XMLElementStart) throws(XMLReadError) {
+        guard !element.isEmpty else { return }
+        var depth = 1
+        while depth > 0 {
+            switch try step() {
+            case nil:
+                throw XMLReadError(.malformed("the file ends inside \(element.name)"), line: lineNumber)
+            case Int(XML_READER_TYPE_ELEMENT.rawValue):
+                if xmlTextReaderIsEmptyElement(reader) != 1 { depth += 1 }
+            case Int(XML_READER_TYPE_END_ELEMENT.rawValue):
+                depth -= 1
+            default:
+                continue
+            }
+        }
+    }
+
+    /// Moves to the next node and gives its type; `nil` at the end of a sound (and, with a schema, valid)
+    /// file. Whatever the file must not hold (a DOCTYPE, an entity) or any error libxml2 reports is thrown.
+    private func step() throws(XMLReadError) -> Int? {
+        guard !finished else { return nil }
+        let status = xmlTextReaderRead(reader)
+        try checkErrors()
+        if status == 0 {
+            finished = true
+            if schema != nil, xmlTextReaderIsValid(reader) != 1 {
+                throw XMLReadError(.invalid("the document is not valid"), line: lineNumber)
+            }
+            return nil
+        }
+        guard status == 1 else {
+            throw diagnoseStop()
+        }
+        let type = Int(xmlTextReaderNodeType(reader))
+        switch type {
+        case Int(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
+            throw XMLReadError(.doctype, line: lineOfFirst("<!DOCTYPE") ?? lineNumber)
+        case Int(XML_READER_TYPE_ENTITY_REFERENCE.rawValue), Int(XML_READER_TYPE_ENTITY.rawValue):
+            throw XMLReadError(.entityReference(string(xmlTextReaderConstName(reader)) ?? "?"), line: lineNumber)
+        default:
+            return type
         }
     }
 

@@ -85,6 +85,9 @@ final class XMLBatchReader: BatchReader {
                         default:
                             break
                         }
+                        // The survey needs nothing inside a document: its content is only validated.
+                        try reader.skip(element)
+                        continue
                     }
                     if !element.isEmpty { depth += 1 }
                 case .endElement:
@@ -258,15 +261,7 @@ final class XMLBatchReader: BatchReader {
 
     /// Reads past the end of `element`.
     private func skip(_ element: XMLElementStart) throws(XMLReadError) {
-        guard !element.isEmpty else { return }
-        var depth = 1
-        while depth > 0, let event = try xml.next() {
-            switch event {
-            case .startElement(let child): if !child.isEmpty { depth += 1 }
-            case .endElement: depth -= 1
-            case .text: break
-            }
-        }
+        try xml.skip(element)
     }
 
     private static func readCustomer(
