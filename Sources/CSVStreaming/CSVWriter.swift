@@ -30,8 +30,9 @@ public struct CSVWriter: Sendable {
         return out
     }
 
-    /// Appends one record, line ending included, to `out`.
-    public func append(_ fields: [String], to out: inout [UInt8]) {
+    /// Appends one record to `out`, with its line ending unless `ending` is `false` (for a record
+    /// put together from parts: the delimiter between parts is the caller's).
+    public func append(_ fields: [String], to out: inout [UInt8], ending: Bool = true) {
         for (index, field) in fields.enumerated() {
             if index > 0 { out.append(delimiter) }
             let utf8 = field.utf8
@@ -46,7 +47,7 @@ public struct CSVWriter: Sendable {
                 out.append(contentsOf: utf8)
             }
         }
-        out.append(contentsOf: lineEnding.rawValue.utf8)
+        if ending { out.append(contentsOf: lineEnding.rawValue.utf8) }
     }
 
     private func needsQuotes(_ utf8: String.UTF8View) -> Bool {

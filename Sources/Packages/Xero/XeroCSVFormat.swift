@@ -59,30 +59,40 @@ final class XeroCSVWriter: FamilyWriter {
     }
 
     func write(_ mapped: MappedDocument) throws -> (bytes: [UInt8], units: Int) {
-        guard case .sales(let document) = mapped.document else { return ([], 0) }
+        guard case .sales(let document) = mapped.document, !mapped.lines.isEmpty else { return ([], 0) }
         let negative = document.kind == .credit && settings.negativeCreditNotes
         func signed(_ money: Money) -> String { (negative ? money.negated : money).amountText }
         let contact = mapped.contact
         let address = contact.address
+        // The document's cells are the same on every line: encoded once, then copied onto each.
         var bytes: [UInt8] = []
-        for line in mapped.lines {
-            let tracking =
-                line.tracking
-                + Array(repeating: TrackingOption(category: "", option: ""), count: max(0, 2 - line.tracking.count))
-            let row: [String] = [
+        csv.append(
+            [
                 contact.name, contact.email ?? "", address.line1 ?? "", address.line2 ?? "", "", "", address.town ?? "",
                 address.county ?? "", address.postcode ?? "", address.country ?? "",
                 document.number, document.orderNumber, document.date.formatted(settings.dateFormat),
                 (document.dueDate ?? document.date).formatted(settings.dateFormat),
-                settings.fillTotals ? signed(document.totals.gross) : "",
-                "", line.description, line.line.quantity.normalizedDescription, signed(line.line.unitPrice),
-                line.line.discountPercent?.normalizedDescription ?? "", line.account,
-                line.tax[XeroPackage.taxName] ?? "",
-                settings.fillTotals ? signed(line.line.tax) : "",
-                tracking[0].category, tracking[0].option, tracking[1].category, tracking[1].option,
-                document.currency.code, "",
-            ]
-            csv.append(row, to: &bytes)
+                settings.fillTotals ? signed(document.totals.gross) : "", "",
+            ], to: &bytes, ending: false)
+        let head = bytes
+        let tail = csv.encode([document.currency.code, ""])
+        bytes.reserveCapacity(mapped.lines.count * (head.count + tail.count + 96))
+        for (index, line) in mapped.lines.enumerated() {
+            if index > 0 { bytes += head }
+            let tracking =
+                line.tracking
+                + Array(repeating: TrackingOption(category: "", option: ""), count: max(0, 2 - line.tracking.count))
+            bytes.append(csv.delimiter)
+            csv.append(
+                [
+                    line.description, line.line.quantity.normalizedDescription, signed(line.line.unitPrice),
+                    line.line.discountPercent?.normalizedDescription ?? "", line.account,
+                    line.tax[XeroPackage.taxName] ?? "",
+                    settings.fillTotals ? signed(line.line.tax) : "",
+                    tracking[0].category, tracking[0].option, tracking[1].category, tracking[1].option,
+                ], to: &bytes, ending: false)
+            bytes.append(csv.delimiter)
+            bytes += tail
         }
         return (bytes, mapped.lines.count)
     }
