@@ -26,6 +26,10 @@ public final class XMLPullReader {
     private let path: String
     private let maxBytes: Int
     private var finished = false
+    /// Names and namespaces already made into strings, by the address libxml2 keeps them at (its
+    /// dictionary holds one copy of each name for the reader's life). A hit is used only if its bytes
+    /// still match, so an address reused for another text can never give a wrong name.
+    private var names: [UnsafePointer<xmlChar>: String] = [:]
 
     /// Opens `path`. Throws if it cannot be opened or is larger than `maxBytes`.
     public init(
@@ -76,8 +80,8 @@ public final class XMLPullReader {
                 return .startElement(elementStart())
             case Int(XML_READER_TYPE_END_ELEMENT.rawValue):
                 return .endElement(
-                    name: string(xmlTextReaderConstLocalName(reader)) ?? "",
-                    namespace: string(xmlTextReaderConstNamespaceUri(reader)), line: lineNumber)
+                    name: interned(xmlTextReaderConstLocalName(reader)) ?? "",
+                    namespace: interned(xmlTextReaderConstNamespaceUri(reader)), line: lineNumber)
             case Int(XML_READER_TYPE_TEXT.rawValue), Int(XML_READER_TYPE_CDATA.rawValue),
                 Int(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
                 return .text(string(xmlTextReaderConstValue(reader)) ?? "", line: lineNumber)
@@ -194,8 +198,8 @@ public final class XMLPullReader {
     }
 
     private func elementStart() -> XMLElementStart {
-        let name = string(xmlTextReaderConstLocalName(reader)) ?? ""
-        let namespace = string(xmlTextReaderConstNamespaceUri(reader))
+        let name = interned(xmlTextReaderConstLocalName(reader)) ?? ""
+        let namespace = interned(xmlTextReaderConstNamespaceUri(reader))
         let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
         let line = lineNumber
         let column = Int(xmlTextReaderGetParserColumnNumber(reader))
@@ -205,8 +209,8 @@ public final class XMLPullReader {
                 if xmlTextReaderIsNamespaceDecl(reader) == 1 { continue }
                 attributes.append(
                     XMLAttribute(
-                        name: string(xmlTextReaderConstLocalName(reader)) ?? "",
-                        namespace: string(xmlTextReaderConstNamespaceUri(reader)),
+                        name: interned(xmlTextReaderConstLocalName(reader)) ?? "",
+                        namespace: interned(xmlTextReaderConstNamespaceUri(reader)),
                         value: string(xmlTextReaderConstValue(reader)) ?? ""))
             }
             xmlTextReaderMoveToElement(reader)
@@ -217,5 +221,21 @@ public final class XMLPullReader {
 
     private func string(_ pointer: UnsafePointer<xmlChar>?) -> String? {
         pointer.map { String(cString: $0) }
+    }
+
+    /// A name or namespace (see ``names``).
+    private func interned(_ pointer: UnsafePointer<xmlChar>?) -> String? {
+        guard let pointer else { return nil }
+        if var known = names[pointer] {
+            let same = known.withUTF8 { bytes in
+                guard let base = bytes.baseAddress else { return pointer[0] == 0 }
+                return memcmp(base, pointer, bytes.count) == 0 && pointer[bytes.count] == 0
+            }
+            if same { return known }
+        }
+        let made = String(cString: pointer)
+        // A batch has a few dozen names; a hostile file with endless new ones is not remembered past a bound.
+        if names.count < 1_024 || names[pointer] != nil { names[pointer] = made }
+        return made
     }
 }

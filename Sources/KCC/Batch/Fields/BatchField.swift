@@ -39,6 +39,14 @@ public enum BatchField: String, Sendable, Hashable, CaseIterable {
     /// The header name, e.g. `DocGross`.
     public var name: String { rawValue }
 
+    /// The field named exactly `name` (as an XML attribute names it), found by hashing, not by trying each.
+    init?(named name: String) {
+        guard let field = Self.byName[name] else { return nil }
+        self = field
+    }
+
+    private static let byName = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
+
     // Fields key the dictionaries of every row read, so they compare and hash
     // by case, not by their names (what `RawRepresentable` would otherwise do):
     // a field-less enum of fewer than 256 cases is its case's one-byte tag.

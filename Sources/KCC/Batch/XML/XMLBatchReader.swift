@@ -169,7 +169,7 @@ final class XMLBatchReader: BatchReader {
         let number = element[attribute: "DocNumber"] ?? ""
         var document = RawDocument(kind: kind, number: number, location: at, labels: Self.labels)
         for attribute in element.attributes {
-            guard let field = BatchField(rawValue: attribute.name), !attribute.value.isEmpty else { continue }
+            guard let field = BatchField(named: attribute.name), !attribute.value.isEmpty else { continue }
             document.fields[field] = RawValue(text: attribute.value, line: at.line, label: field.name)
         }
         attachCustomer(to: &document, at: at)
@@ -222,7 +222,7 @@ final class XMLBatchReader: BatchReader {
                 case "Line":
                     var line = RawLine(location: at)
                     for attribute in child.attributes {
-                        guard let field = BatchField(rawValue: attribute.name), !attribute.value.isEmpty else {
+                        guard let field = BatchField(named: attribute.name), !attribute.value.isEmpty else {
                             continue
                         }
                         line.fields[field] = RawValue(text: attribute.value, line: at.line, label: field.name)
