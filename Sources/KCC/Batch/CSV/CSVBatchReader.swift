@@ -231,7 +231,7 @@ final class CSVBatchReader: BatchReader {
     private func label(_ field: BatchField) -> String { header.labels[field] ?? field.name }
 
     private func value(_ field: BatchField, _ text: String, _ at: SourceLocation) -> RawValue {
-        RawValue(text: text, line: at.line, label: label(field))
+        RawValue(text: text, line: at.line)
     }
 
     private func columnName(_ index: Int) -> String {

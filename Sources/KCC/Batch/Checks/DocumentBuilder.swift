@@ -97,8 +97,8 @@ private struct DocumentCheck {
                 ? " (dates written day first need --date-format DD/MM/YYYY)" : ""
             error(
                 shaped
-                    ? "\(value.label) '\(value.text)' is not a real date (no such day)"
-                    : "\(value.label) '\(value.text)' is not a date written \(format.rawValue)\(hint)",
+                    ? "\(label(field)) '\(value.text)' is not a real date (no such day)"
+                    : "\(label(field)) '\(value.text)' is not a date written \(format.rawValue)\(hint)",
                 at: place(value), field: field)
             return nil
         }
@@ -117,7 +117,7 @@ private struct DocumentCheck {
             return try Money(parsing: value.text, currency: currency)
         } catch {
             let detail = if case .tooManyDecimals = error { "\(error) for \(currency.code)" } else { "\(error)" }
-            self.error("\(value.label) \(detail)", at: place(value), field: field)
+            self.error("\(label(field)) \(detail)", at: place(value), field: field)
             return nil
         }
     }
@@ -132,7 +132,7 @@ private struct DocumentCheck {
         do {
             return try ExactDecimal(parsing: value.text)
         } catch {
-            self.error("\(value.label) \(error)", at: place(value), field: field)
+            self.error("\(label(field)) \(error)", at: place(value), field: field)
             return nil
         }
     }
@@ -169,12 +169,14 @@ private struct DocumentCheck {
             currency = Currency(code: code)
             if currency == nil {
                 let value = present(.currency, in: fields)
-                error("\(value.label) '\(code)' is not an ISO 4217 currency code", at: place(value), field: .currency)
+                error(
+                    "\(label(.currency)) '\(code)' is not an ISO 4217 currency code", at: place(value), field: .currency
+                )
             }
         }
         if let country = fields[.country], !Self.isCountryCode(country.text) {
             warning(
-                "\(country.label) '\(country.text)' is not an ISO 3166 two-letter country code", at: place(country),
+                "\(label(.country)) '\(country.text)' is not an ISO 3166 two-letter country code", at: place(country),
                 field: .country)
         }
         let customer = Customer(
@@ -211,12 +213,12 @@ private struct DocumentCheck {
             }
             if let amount = fields[.amount] {
                 error(
-                    "\(amount.label) must be empty on \(raw.kind == .invoice ? "an invoice" : "a credit note") (it is for payments; the totals are DocNet, DocTax and DocGross)",
+                    "\(label(.amount)) must be empty on \(raw.kind == .invoice ? "an invoice" : "a credit note") (it is for payments; the totals are DocNet, DocTax and DocGross)",
                     at: place(amount), field: .amount)
             }
             if raw.kind == .invoice, let related = fields[.reason] {
                 warning(
-                    "\(related.label) is only meaningful on a credit note; ignored", at: place(related),
+                    "\(label(.reason)) is only meaningful on a credit note; ignored", at: place(related),
                     field: .reason)
             }
             let lines = raw.lines.compactMap { checkLine($0, currency: currency) }
@@ -238,20 +240,20 @@ private struct DocumentCheck {
         }
         for field in BatchField.salesOnly {
             if let value = fields[field] {
-                error("\(value.label) must be empty on a payment", at: place(value), field: field)
+                error("\(label(field)) must be empty on a payment", at: place(value), field: field)
             }
         }
         for line in raw.lines {
             for (field, value) in line.fields.sorted(by: { $0.key.name < $1.key.name }) {
                 error(
-                    "\(value.label) must be empty on a payment (payments have no lines)", at: place(value),
+                    "\(label(field)) must be empty on a payment (payments have no lines)", at: place(value),
                     field: field)
             }
         }
         guard let amount = money(.amount, in: fields, at: raw.location, currency: currency) else { return nil }
         if amount.isZero {
             let value = present(.amount, in: fields)
-            error("\(value.label) is zero; a payment must be more than nothing", at: place(value), field: .amount)
+            error("\(label(.amount)) is zero; a payment must be more than nothing", at: place(value), field: .amount)
             return nil
         }
         return amount
@@ -270,7 +272,7 @@ private struct DocumentCheck {
                 lineNumber = n
             } else {
                 error(
-                    "\(value.label) '\(value.text)' is not a whole number from 1 to \(BatchField.maxLineNumber)",
+                    "\(label(.lineNo)) '\(value.text)' is not a whole number from 1 to \(BatchField.maxLineNumber)",
                     at: place(value), field: .lineNo)
             }
         } else {
@@ -282,20 +284,20 @@ private struct DocumentCheck {
         if let quantity, quantity.isZero {
             let value = present(.quantity, in: f)
             error(
-                "\(value.label) is zero; quantities are more than zero (the record type says it is a credit)",
+                "\(label(.quantity)) is zero; quantities are more than zero (the record type says it is a credit)",
                 at: place(value), field: .quantity)
         }
         let unitPrice = money(.unitPrice, in: f, at: at, currency: currency)
         let discount = decimal(.discountPercent, in: f, at: at, required: false)
         if let discount, discount.compare(ExactDecimal(100)) > 0 {
             let value = present(.discountPercent, in: f)
-            error("\(value.label) \(discount) is more than 100", at: place(value), field: .discountPercent)
+            error("\(label(.discountPercent)) \(discount) is more than 100", at: place(value), field: .discountPercent)
         }
         let taxCode = text(.taxCode, in: f, at: at, required: true)
         let taxRate = decimal(.taxRate, in: f, at: at, required: true)
         if let taxRate, taxRate.compare(ExactDecimal(100)) > 0 {
             let value = present(.taxRate, in: f)
-            error("\(value.label) \(taxRate) is more than 100 percent", at: place(value), field: .taxRate)
+            error("\(label(.taxRate)) \(taxRate) is more than 100 percent", at: place(value), field: .taxRate)
         }
         let net = money(.lineNet, in: f, at: at, currency: currency)
         let tax = money(.lineTax, in: f, at: at, currency: currency)
@@ -307,7 +309,7 @@ private struct DocumentCheck {
                     let discountText =
                         discount.map { " less \(label(.discountPercent)) \($0.normalizedDescription)%" } ?? ""
                     error(
-                        "line \(lineNumber): \(netRaw.label) \(net.amountText) does not equal \(label(.quantity)) \(quantity.normalizedDescription) × \(label(.unitPrice)) \(unitPrice.amountText)\(discountText) = \(expected.amountText) (off by \((net - expected).magnitude.amountText))",
+                        "line \(lineNumber): \(label(.lineNet)) \(net.amountText) does not equal \(label(.quantity)) \(quantity.normalizedDescription) × \(label(.unitPrice)) \(unitPrice.amountText)\(discountText) = \(expected.amountText) (off by \((net - expected).magnitude.amountText))",
                         at: place(netRaw), field: .lineNet)
                 }
             } else {
@@ -327,11 +329,11 @@ private struct DocumentCheck {
             let off = (tax - expected).magnitude
             if off.minorUnits == 1 {
                 warning(
-                    "line \(lineNumber): \(taxRaw.label) \(tax.amountText) differs by \(off.amountText) from \(label(.lineNet)) \(net.amountText) × \(taxRate.normalizedDescription)% = \(expected.amountText); kept as KCC computed it",
+                    "line \(lineNumber): \(label(.lineTax)) \(tax.amountText) differs by \(off.amountText) from \(label(.lineNet)) \(net.amountText) × \(taxRate.normalizedDescription)% = \(expected.amountText); kept as KCC computed it",
                     at: place(taxRaw), field: .lineTax)
             } else if off.minorUnits > 1 {
                 error(
-                    "line \(lineNumber): \(taxRaw.label) \(tax.amountText) does not match \(label(.lineNet)) \(net.amountText) × \(label(.taxRate)) \(taxRate.normalizedDescription)% = \(expected.amountText) (off by \(off.amountText))",
+                    "line \(lineNumber): \(label(.lineTax)) \(tax.amountText) does not match \(label(.lineNet)) \(net.amountText) × \(label(.taxRate)) \(taxRate.normalizedDescription)% = \(expected.amountText) (off by \(off.amountText))",
                     at: place(taxRaw), field: .lineTax)
             }
         }
@@ -356,7 +358,7 @@ private struct DocumentCheck {
         var ok = true
         if net + tax != gross {
             error(
-                "\(grossRaw.label) \(gross.amountText) does not equal \(netRaw.label) \(net.amountText) + \(taxRaw.label) \(tax.amountText) (off by \((gross - net - tax).magnitude.amountText))",
+                "\(label(.docGross)) \(gross.amountText) does not equal \(label(.docNet)) \(net.amountText) + \(label(.docTax)) \(tax.amountText) (off by \((gross - net - tax).magnitude.amountText))",
                 at: place(grossRaw), field: .docGross)
             ok = false
         }
@@ -368,13 +370,13 @@ private struct DocumentCheck {
             }
             if sums.net != net {
                 error(
-                    "\(netRaw.label) \(net.amountText) does not equal the sum of \(label(.lineNet)) over \(lines.count) line\(lines.count == 1 ? "" : "s"), \(sums.net.amountText) (off by \((net - sums.net).magnitude.amountText))",
+                    "\(label(.docNet)) \(net.amountText) does not equal the sum of \(label(.lineNet)) over \(lines.count) line\(lines.count == 1 ? "" : "s"), \(sums.net.amountText) (off by \((net - sums.net).magnitude.amountText))",
                     at: place(netRaw), field: .docNet)
                 ok = false
             }
             if sums.tax != tax {
                 error(
-                    "\(taxRaw.label) \(tax.amountText) does not equal the sum of \(label(.lineTax)) over \(lines.count) line\(lines.count == 1 ? "" : "s"), \(sums.tax.amountText) (off by \((tax - sums.tax).magnitude.amountText))",
+                    "\(label(.docTax)) \(tax.amountText) does not equal the sum of \(label(.lineTax)) over \(lines.count) line\(lines.count == 1 ? "" : "s"), \(sums.tax.amountText) (off by \((tax - sums.tax).magnitude.amountText))",
                     at: place(taxRaw), field: .docTax)
                 ok = false
             }
@@ -395,7 +397,7 @@ private struct DocumentCheck {
         guard fields.containsValue(where: { tooLong($0, $1) != nil }) else { return }
         for (field, value) in fields.sorted(by: { $0.key.name < $1.key.name }) {
             if let limit = tooLong(field, value) {
-                error("\(value.label) is longer than \(limit) characters", at: place(value), field: field)
+                error("\(label(field)) is longer than \(limit) characters", at: place(value), field: field)
             }
         }
     }

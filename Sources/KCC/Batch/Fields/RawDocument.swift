@@ -1,14 +1,13 @@
 import KCCModel
 
-/// One field's text as the input gave it, with where it stands and how the
-/// input spells the field's name (so messages can say `docgross` if the header does).
+/// One field's text as the input gave it, and where it stands.
 ///
-/// It keeps its line, not a whole ``SourceLocation``: every cell of a batch is one of these, and the
-/// file's path is the document's (``DocumentCheck`` puts the two together for a message).
+/// It keeps only its line: every cell of a batch is one of these. The file's path is the document's
+/// (``DocumentCheck`` puts the two together for a message), and so is how the input spells each
+/// field's name (``RawDocument/labels``, so messages can say `docgross` if the header does).
 struct RawValue: Sendable, Hashable {
     var text: String
     var line: Int?
-    var label: String
 }
 
 /// A document gathered from its rows (CSV) or its element (XML), not yet

@@ -170,7 +170,7 @@ final class XMLBatchReader: BatchReader {
         var document = RawDocument(kind: kind, number: number, location: at, labels: Self.labels)
         for attribute in element.attributes {
             guard let field = BatchField(named: attribute.name), !attribute.value.isEmpty else { continue }
-            document.fields[field] = RawValue(text: attribute.value, line: at.line, label: field.name)
+            document.fields[field] = RawValue(text: attribute.value, line: at.line)
         }
         attachCustomer(to: &document, at: at)
         if kind == .payment {
@@ -193,7 +193,7 @@ final class XMLBatchReader: BatchReader {
                     "CustomerCode \(code) has no Customer element in this batch — document \(document.number) held back"
                 ))
             // The document is held back for that alone; no second error for the name it lacks.
-            document.fields[.customerName] = RawValue(text: code, line: at.line, label: Self.label(.customerName))
+            document.fields[.customerName] = RawValue(text: code, line: at.line)
             return
         }
         let parts: [(BatchField, String?)] = [
@@ -203,7 +203,7 @@ final class XMLBatchReader: BatchReader {
         ]
         for (field, text) in parts {
             if let text, !text.isEmpty {
-                document.fields[field] = RawValue(text: text, line: at.line, label: Self.label(field))
+                document.fields[field] = RawValue(text: text, line: at.line)
             }
         }
     }
@@ -225,7 +225,7 @@ final class XMLBatchReader: BatchReader {
                         guard let field = BatchField(named: attribute.name), !attribute.value.isEmpty else {
                             continue
                         }
-                        line.fields[field] = RawValue(text: attribute.value, line: at.line, label: field.name)
+                        line.fields[field] = RawValue(text: attribute.value, line: at.line)
                     }
                     if !child.isEmpty {
                         while let inner = try xml.next() {
@@ -233,8 +233,7 @@ final class XMLBatchReader: BatchReader {
                                 let text = try xml.readText(of: description)
                                 if !text.isEmpty {
                                     line.fields[.description] = RawValue(
-                                        text: text, line: description.line,
-                                        label: "Description")
+                                        text: text, line: description.line)
                                 }
                             } else if case .endElement = inner {
                                 break
@@ -245,13 +244,13 @@ final class XMLBatchReader: BatchReader {
                 case "Totals":
                     for (name, field) in [("net", BatchField.docNet), ("tax", .docTax), ("gross", .docGross)] {
                         if let text = child[attribute: name], !text.isEmpty {
-                            document.fields[field] = RawValue(text: text, line: at.line, label: Self.label(field))
+                            document.fields[field] = RawValue(text: text, line: at.line)
                         }
                     }
                     if !child.isEmpty { try skip(child) }
                 case "Reason":
                     let text = try xml.readText(of: child)
-                    if !text.isEmpty { document.fields[.reason] = RawValue(text: text, line: at.line, label: "Reason") }
+                    if !text.isEmpty { document.fields[.reason] = RawValue(text: text, line: at.line) }
                 default:
                     try skip(child)
                 }
