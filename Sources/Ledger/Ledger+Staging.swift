@@ -67,52 +67,66 @@ extension Ledger {
                     "\(file) is not on disk, so run \(run.id)'s documents in it cannot be recorded as exported")
             }
         }
-        if !run.reexport {
-            if let row = try db.row(
-                """
-                SELECT s.kind, s.number FROM staged_document s
-                WHERE s.run_id = ? AND EXISTS (
-                    SELECT 1 FROM exported_document d JOIN export_run r ON r.id = d.run_id
-                    WHERE d.target = ? AND d.number = s.number AND d.kind = s.kind AND r.status = 'committed')
-                LIMIT 1
-                """, [id, run.target])
-            {
-                let kind = DocumentKind(rawValue: row["kind"]) ?? .invoice
-                let number: String = row["number"]
-                let last = try priorExports(in: db, number: number, kind: kind, target: run.target).last
-                throw LedgerError(
-                    .alreadyExported,
-                    "\(last.map { "\($0)" } ?? "\(number) was already exported to \(run.target)"); run \(run.id) is not a re-export, so nothing of it was recorded"
-                )
-            }
-            if let row = try db.row(
-                "SELECT kind, number FROM staged_document WHERE run_id = ? GROUP BY kind, number HAVING COUNT(*) > 1 LIMIT 1",
-                [id])
-            {
-                let kind = DocumentKind(rawValue: row["kind"]) ?? .invoice
-                let number: String = row["number"]
-                throw LedgerError(
-                    .invalidValue, "\(kind.noun) \(number) is more than once among run \(run.id)'s documents")
-            }
-        }
         // The occurrence of each: one past the target's last of that number; within a re-export, the copies of one
-        // number count on in staging order. A run that is not a re-export was checked just above to hold each
-        // number once and none the target already has (only committed runs' documents are in the table), so each
-        // is the first: no look-up of the last, no count within the run and no sort for one.
+        // number count on in staging order. A run that is not a re-export may hold each number once and none the
+        // target already has, so each is the first (occurrence 1): no look-up of the last, no count within the run,
+        // no sort for one. The rule itself is kept by the unique index on (target, number, kind, occurrence): every
+        // number the target has has an occurrence 1, so a number exported before, or twice in this run, fails the
+        // insert; only then are the staged documents searched for which one it was, to say so.
         let occurrence =
             run.reexport
             ? """
             COALESCE((SELECT MAX(d.occurrence) FROM exported_document d WHERE d.target = ?1 AND d.number = s.number AND d.kind = s.kind), 0)
                 + ROW_NUMBER() OVER (PARTITION BY s.kind, s.number ORDER BY s.id)
             """ : "1"
-        try db.execute(
-            """
-            INSERT INTO exported_document (run_id, kind, number, order_number, related_invoice, customer_code, customer_name,
-                document_date, currency, gross_minor, target, output_file, output_index, occurrence)
-            SELECT s.run_id, s.kind, s.number, s.order_number, s.related_invoice, s.customer_code, s.customer_name,
-                s.document_date, s.currency, s.gross_minor, ?1, s.output_file, s.output_index, \(occurrence)
-            FROM staged_document s WHERE s.run_id = ?2 ORDER BY s.id
-            """, [run.target, id])
+        try db.execute("SAVEPOINT commit_staged")
+        do {
+            try db.execute(
+                """
+                INSERT INTO exported_document (run_id, kind, number, order_number, related_invoice, customer_code, customer_name,
+                    document_date, currency, gross_minor, target, output_file, output_index, occurrence)
+                SELECT s.run_id, s.kind, s.number, s.order_number, s.related_invoice, s.customer_code, s.customer_name,
+                    s.document_date, s.currency, s.gross_minor, ?1, s.output_file, s.output_index, \(occurrence)
+                FROM staged_document s WHERE s.run_id = ?2 ORDER BY s.id
+                """, [run.target, id])
+        } catch {
+            try db.execute("ROLLBACK TO SAVEPOINT commit_staged")
+            if !run.reexport { try refuseRepeats(run, in: db) }
+            throw error
+        }
+        try db.execute("RELEASE SAVEPOINT commit_staged")
         try db.execute("DELETE FROM staged_document WHERE run_id = ?", [id])
+    }
+
+    /// Why a run that is not a re-export cannot commit its staged documents: one was exported to the target
+    /// before, or is staged twice. Finds the first of either and throws it; returns if there is none.
+    private static func refuseRepeats(_ run: ExportRun, in db: any LedgerConnection) throws {
+        let id = run.id.rawValue
+        if let row = try db.row(
+            """
+            SELECT s.kind, s.number FROM staged_document s
+            WHERE s.run_id = ? AND EXISTS (
+                SELECT 1 FROM exported_document d JOIN export_run r ON r.id = d.run_id
+                WHERE d.target = ? AND d.number = s.number AND d.kind = s.kind AND r.status = 'committed')
+            ORDER BY s.id LIMIT 1
+            """, [id, run.target])
+        {
+            let kind = DocumentKind(rawValue: row["kind"]) ?? .invoice
+            let number: String = row["number"]
+            let last = try priorExports(in: db, number: number, kind: kind, target: run.target).last
+            throw LedgerError(
+                .alreadyExported,
+                "\(last.map { "\($0)" } ?? "\(number) was already exported to \(run.target)"); run \(run.id) is not a re-export, so nothing of it was recorded"
+            )
+        }
+        if let row = try db.row(
+            "SELECT kind, number FROM staged_document WHERE run_id = ? GROUP BY kind, number HAVING COUNT(*) > 1 LIMIT 1",
+            [id])
+        {
+            let kind = DocumentKind(rawValue: row["kind"]) ?? .invoice
+            let number: String = row["number"]
+            throw LedgerError(
+                .invalidValue, "\(kind.noun) \(number) is more than once among run \(run.id)'s documents")
+        }
     }
 }

@@ -49,10 +49,21 @@ struct StagingTests {
         let again = try staged(fixture, [Sample.invoice("INV-1")], file: "b.csv")
         let error = #expect(throws: LedgerError.self) { try fixture.ledger.completeRun(again, documents: []) }
         #expect(error?.code == .alreadyExported)
+        #expect(error?.message.contains("not a re-export, so nothing of it was recorded") == true)
         let twice = try staged(fixture, [Sample.invoice("INV-2"), Sample.invoice("INV-2")], file: "c.csv")
-        #expect(throws: LedgerError.self) { try fixture.ledger.completeRun(twice, documents: []) }
+        let repeated = #expect(throws: LedgerError.self) { try fixture.ledger.completeRun(twice, documents: []) }
+        #expect(repeated?.code == .invalidValue)
+        #expect(repeated?.message.contains("invoice INV-2 is more than once among run") == true)
+        #expect(try fixture.ledger.documents(number: "INV-2").isEmpty)
         let reexport = try staged(fixture, [Sample.invoice("INV-1")], file: "d.csv", reexport: true)
         try fixture.ledger.completeRun(reexport, documents: [])
         #expect(try fixture.ledger.documents(number: "INV-1").map(\.occurrence) == [1, 2])
+        // A number exported twice before is refused as well; one number as an invoice and a credit note is two.
+        let third = try staged(fixture, [Sample.invoice("INV-3"), Sample.invoice("INV-1")], file: "e.csv")
+        #expect(throws: LedgerError.self) { try fixture.ledger.completeRun(third, documents: []) }
+        #expect(try fixture.ledger.documents(number: "INV-3").isEmpty)
+        let kinds = try staged(fixture, [Sample.invoice("INV-4"), Sample.credit("INV-4")], file: "f.csv")
+        try fixture.ledger.completeRun(kinds, documents: [])
+        #expect(try fixture.ledger.documents(number: "INV-4").map(\.occurrence) == [1, 1])
     }
 }
