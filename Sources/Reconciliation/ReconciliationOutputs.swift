@@ -13,8 +13,8 @@ enum ReconciliationOutputs {
     ]
 
     /// What KCC's payment import carries: the applied refunds only.
-    static func payments(_ decisions: [RefundDecision]) -> [KCCPayment] {
-        decisions.filter(\.outcome.isApplied).flatMap { d in
+    static func payments(_ decisions: [RefundDecision]) -> some Sequence<KCCPayment> {
+        decisions.lazy.filter(\.outcome.isApplied).flatMap { d in
             let r = d.refund
             // A refund split across credit notes is one payment per credit note.
             return d.applications.map { part in

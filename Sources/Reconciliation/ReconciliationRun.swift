@@ -246,9 +246,11 @@ package final class ReconciliationRun {
         // The report is for people (Excel); the KCC payment import is for KCC, exactly as it reads it.
         let mark = options.byteOrderMark ? CSVWriter.byteOrderMark : []
         var outputs = [
-            Output(path: "\(folder)/\(stem).kcc-payments.csv") { KCCPaymentImport.csv(payments, policy: policy) },
-            Output(path: "\(folder)/\(stem).kcc-payments.xml") {
-                try KCCPaymentImport.xml(payments, source: name, created: created)
+            Output(path: "\(folder)/\(stem).kcc-payments.csv") { out in
+                try KCCPaymentImport.csv(payments, policy: policy, out: out)
+            },
+            Output(path: "\(folder)/\(stem).kcc-payments.xml") { out in
+                try KCCPaymentImport.xml(payments, source: name, created: created, out: out)
             },
             Output(path: "\(folder)/\(stem).reconciliation-report.csv") { out in
                 try out(mark)

@@ -39,8 +39,11 @@ package enum KCCPaymentImport {
         "RefundId", "Date", "Amount", "Currency", "CreditNote", "OrderNumber", "Method", "Reference", "SourceSystem",
     ]
 
-    /// The CSV file; text cells follow `policy` (a refused cell is written empty).
-    package static func csv(_ payments: [KCCPayment], policy: TextCellPolicy) -> [UInt8] {
+    /// The CSV file; text cells follow `policy` (a refused cell is written empty). In pieces of about
+    /// 64 KB handed to `out` in order, never whole in memory.
+    package static func csv(
+        _ payments: some Sequence<KCCPayment>, policy: TextCellPolicy, out: ([UInt8]) throws -> Void
+    ) rethrows {
         let csv = CSVWriter()
         var bytes = csv.encode(columns)
         for p in payments {
@@ -50,18 +53,25 @@ package enum KCCPaymentImport {
                 p.orderNumber ?? "", p.method ?? "", p.reference ?? "", p.sourceSystem,
             ]
             csv.append(cells.map { safe($0, policy) }, to: &bytes)
+            if bytes.count >= piece {
+                try out(bytes)
+                bytes.removeAll(keepingCapacity: true)
+            }
         }
-        return bytes
+        try out(bytes)
     }
 
-    /// The XML file: `source` names the refund file, `created` the time of writing (ISO 8601).
-    package static func xml(_ payments: [KCCPayment], source: String, created: String) throws -> [UInt8] {
+    /// The XML file: `source` names the refund file, `created` the time of writing (ISO 8601). In pieces
+    /// handed to `out` in order, never whole in memory.
+    package static func xml(
+        _ payments: some Sequence<KCCPayment>, source: String, created: String, out: ([UInt8]) throws -> Void
+    ) throws {
         let xml = XMLStreamWriter()
         try xml.startDocument()
         try xml.startElement("KCCPaymentImport", namespace: KCCPaymentsSchema.namespace)
         try xml.attribute("source", source)
         try xml.attribute("created", created)
-        for p in payments {
+        for (index, p) in payments.enumerated() {
             try xml.startElement("Payment")
             try xml.attribute("RefundId", p.refundID)
             try xml.attribute("Date", p.date?.description ?? "")
@@ -73,10 +83,15 @@ package enum KCCPaymentImport {
             try xml.attribute("SourceSystem", p.sourceSystem)
             try xml.element("Reference", ifPresent: p.reference)
             try xml.endElement()
+            // A payment is a few hundred bytes: about 64 KB at a time.
+            if index % 256 == 255 { try out(xml.drain()) }
         }
         try xml.endDocument()
-        return xml.drain()
+        try out(xml.drain())
     }
+
+    /// The size of the pieces the files are handed out in.
+    private static let piece = 1 << 16
 
     /// `text` as `policy` writes it into a CSV cell (a refused cell is empty).
     package static func safe(_ text: String, _ policy: TextCellPolicy) -> String {
