@@ -227,9 +227,12 @@ public final class XMLPullReader {
     private func interned(_ pointer: UnsafePointer<xmlChar>?) -> String? {
         guard let pointer else { return nil }
         if var known = names[pointer] {
+            // Byte by byte, stopping at the first difference: libxml2's text may be shorter than the name
+            // kept, and nothing past its end is read (a name holds no NUL, so the end is a difference).
             let same = known.withUTF8 { bytes in
-                guard let base = bytes.baseAddress else { return pointer[0] == 0 }
-                return memcmp(base, pointer, bytes.count) == 0 && pointer[bytes.count] == 0
+                var index = 0
+                while index < bytes.count, pointer[index] == bytes[index] { index += 1 }
+                return index == bytes.count && pointer[index] == 0
             }
             if same { return known }
         }
