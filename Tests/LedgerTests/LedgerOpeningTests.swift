@@ -145,6 +145,27 @@ struct RefundOutcomeLedgerTests {
 
 @Suite("The PostgreSQL store")
 struct PostgresStoreTests {
+    @Test("an idle connection the server has closed is found out at its first statement and replaced")
+    func staleIdleConnection() throws {
+        guard stores.contains(.postgres) else { return }
+        let fixture = try LedgerFixture(store: .postgres)
+        _ = try fixture.ledger.runs()
+        // The pool's connections ended by the server (a restart, a dropped network, an administrator); the
+        // session holding the ledger's locks is left alone.
+        try TestPostgres.run(
+            """
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND query NOT LIKE '%advisory%lock%'
+            """, on: fixture.path)
+        let id = try fixture.ledger.beginRun(fixture.plan(["x.csv"]))
+        try fixture.write("x.csv")
+        var invoice = Sample.invoice("INV-1")
+        invoice.outputFile = fixture.output("x.csv")
+        try fixture.ledger.completeRun(id, documents: [invoice])
+        #expect(try fixture.ledger.run(id)?.status == .committed)
+        #expect(try fixture.ledger.documents(number: "INV-1").count == 1)
+    }
+
     @Test("a server is there to test against, or the skip is said (and is a failure in CI)")
     func serverNamed() {
         guard TestPostgres.address == nil else { return }

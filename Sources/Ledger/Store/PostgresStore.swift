@@ -99,11 +99,10 @@ final class PostgresStore: LedgerStore {
     private func transaction<T>(
         _ begin: String, writer: Bool, _ body: (any LedgerConnection) throws -> T
     ) throws -> T {
-        let connection = try take()
+        let connection = try begun(begin)
         var healthy = true
         defer { give(back: connection, healthy: healthy) }
         do {
-            try connection.run(begin)
             if writer { try connection.run("SELECT pg_advisory_xact_lock(\(Self.writerKey))") }
             let result = try body(PostgresLedgerConnection(connection))
             try Self.commit(connection)
@@ -129,9 +128,22 @@ final class PostgresStore: LedgerStore {
         }
     }
 
-    private func take() throws(PostgresFailure) -> PostgresConnection {
-        if let connection = idle.withLock({ $0.popLast() }) { return connection }
-        return try PostgresConnection(address: address, lockTimeout: busyTimeout)
+    /// A connection with a transaction begun by `begin`. An idle connection the server has closed since
+    /// it was last used (a restart, a dropped network, a terminated session) is found out by that first
+    /// statement, before anything was done on it: the pool, opened to the same server, is emptied, and
+    /// the transaction is begun once more on a new connection.
+    private func begun(_ begin: String) throws(PostgresFailure) -> PostgresConnection {
+        if let idle = idle.withLock({ $0.popLast() }) {
+            do {
+                try idle.run(begin)
+                return idle
+            } catch  where !idle.isHealthy {
+                self.idle.withLock { $0.removeAll() }
+            }
+        }
+        let connection = try PostgresConnection(address: address, lockTimeout: busyTimeout)
+        try connection.run(begin)
+        return connection
     }
 
     private func give(back connection: PostgresConnection, healthy: Bool) {

@@ -233,8 +233,12 @@ final class SQLiteConnection: LedgerConnection, @unchecked Sendable {
                 // Empty text is bound from a literal: SQLite takes a null pointer as NULL, not as ''.
                 case .text(let text) where text.isEmpty: sqlite3_bind_text(handle, index, "", 0, transient)
                 case .text(var text):
-                    // Its bytes and their count: no C string made, and a NUL inside is kept, not an end.
-                    text.withUTF8 { sqlite3_bind_text(handle, index, $0.baseAddress, CInt($0.count), transient) }
+                    // Its bytes and their count, no C string made; but text ends at a NUL, as it does for
+                    // PostgreSQL (whose client library sends C strings), so both stores keep the same.
+                    text.withUTF8 { bytes in
+                        let end = bytes.firstIndex(of: 0) ?? bytes.count
+                        return sqlite3_bind_text(handle, index, bytes.baseAddress, CInt(end), transient)
+                    }
                 }
             guard code == SQLITE_OK else {
                 throw DatabaseError(
