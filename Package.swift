@@ -59,7 +59,7 @@ let package = Package(
         ),
         .target(
             name: "KCCPaymentImport",
-            dependencies: ["KCCModel", "CSVStreaming", "XMLStreaming"],
+            dependencies: ["KCCModel", "CSVStreaming", "XMLStreaming", "DurableOutput"],
             path: "Sources/KCC/PaymentImport",
             swiftSettings: strict
         ),

@@ -66,11 +66,11 @@ package final class LedgerJournal: ExportJournal {
     package func record(_ run: RunID, _ document: ExportedDocument) throws {
         documents.append(document)
         recorded.append(Self.key(document.kind.rawValue, document.number))
-        if documents.count >= Self.stagingBatch { try flush(run) }
+        if documents.count >= Self.stagingBatch { try flush() }
     }
 
     package func complete(_ run: RunID) throws {
-        try flush(run)
+        try flush()
         try staging?.finish()
         staging = nil
         try ledger.completeRun(run, documents: [])
@@ -78,15 +78,12 @@ package final class LedgerJournal: ExportJournal {
         recorded = []
     }
 
-    private func flush(_ run: RunID) throws {
+    private func flush() throws {
         guard !documents.isEmpty else { return }
         let batch = documents
         documents = []
-        if let staging {
-            try staging.stage(batch)
-        } else {
-            try ledger.stageDocuments(run, batch)
-        }
+        guard let staging else { preconditionFailure("documents are recorded only between begin and complete") }
+        try staging.stage(batch)
     }
 
     package func abandon(_ run: RunID) throws {

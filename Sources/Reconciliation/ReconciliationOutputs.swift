@@ -26,17 +26,13 @@ enum ReconciliationOutputs {
     }
 
     /// The report, CSV: one row per refund, text escaped for spreadsheets.
-    /// In pieces of about 64 KB handed to `out` in order, never whole in memory.
+    /// Handed to `out` in ``OutputPieces``, never whole in memory.
     static func reportCSV(
         _ decisions: [RefundDecision], commands: ResolveCommands, out: ([UInt8]) throws -> Void
     ) rethrows {
         let csv = CSVWriter()
-        var bytes = csv.encode(reportColumns)
+        var pieces = OutputPieces(csv.encode(reportColumns))
         for d in decisions {
-            if bytes.count >= 1 << 16 {
-                try out(bytes)
-                bytes.removeAll(keepingCapacity: true)
-            }
             let r = d.refund
             csv.append(
                 [
@@ -47,9 +43,10 @@ enum ReconciliationOutputs {
                     d.candidates.joined(separator: " "), d.suggestions.joined(separator: "; "),
                     commands.render(d.steps, source: d.refund.system),
                     d.resolution.map(Self.describe) ?? "",
-                ].map { KCCPaymentImport.safe($0, .escape) }, to: &bytes)
+                ].map { KCCPaymentImport.safe($0, .escape) }, to: &pieces.bytes)
+            try pieces.handOn(to: out)
         }
-        try out(bytes)
+        try pieces.finish(to: out)
     }
 
     /// The report's totals, CSV: per outcome and currency, then the two checks

@@ -260,16 +260,12 @@ package final class ReconciliationRun {
                 mark + ReconciliationOutputs.totalsCSV(summary)
             },
             Output(path: "\(folder)/\(stem).reconciliation-report.html") { out in
-                // Written in pieces of about 64 KB, never whole in memory.
-                var chunk: [UInt8] = []
+                var pieces = OutputPieces()
                 try HTMLReport.render(decisions, summary: summary, context: context, commands: commands) { piece in
-                    chunk.append(contentsOf: piece.utf8)
-                    if chunk.count >= 1 << 16 {
-                        try out(chunk)
-                        chunk.removeAll(keepingCapacity: true)
-                    }
+                    pieces.bytes.append(contentsOf: piece.utf8)
+                    try pieces.handOn(to: out)
                 }
-                try out(chunk)
+                try pieces.finish(to: out)
             },
         ]
         let applied = decisions.flatMap { decision in decision.payments.map { (decision, $0) } }

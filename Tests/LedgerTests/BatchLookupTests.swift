@@ -28,12 +28,8 @@ struct BatchLookupTests {
             refundID: "R-3", sourceSystem: "xero", decision: .match(creditNote: "CRN-1"), note: "then", by: "ben")
         try ledger.recordResolution(refundID: "R-4", sourceSystem: "linnworks", decision: .ignore, note: "", by: "ben")
         try fixture.reconcile([
-            RefundOutcomeRecord(
-                refundID: "R-5", sourceSystem: "xero", outcome: "needs-credit-note", reason: "none",
-                sourceFile: "r.csv", sourceLine: 2),
-            RefundOutcomeRecord(
-                refundID: "R-5", sourceSystem: "linnworks", outcome: "skipped-unmatched-order", reason: "never",
-                sourceFile: "r.csv", sourceLine: 3),
+            Sample.outcome("R-5", "needs-credit-note", reason: "none", line: 2),
+            Sample.outcome("R-5", source: "linnworks", "skipped-unmatched-order", reason: "never", line: 3),
         ])
 
         // Known keys among many unknown ones, repeated, across several queries' worth.

@@ -158,6 +158,15 @@ enum Sample {
         )
     }
 
+    /// How a reconciliation of `r.csv` decided refund `id` (seen on `line`).
+    static func outcome(
+        _ id: String, source: String = "xero", _ outcome: String, reason: String, line: Int, amount: Int64? = nil
+    ) -> RefundOutcomeRecord {
+        RefundOutcomeRecord(
+            refundID: id, sourceSystem: source, outcome: outcome, reason: reason,
+            amount: amount.map { Money(minorUnits: $0, currency: .gbp) }, sourceFile: "r.csv", sourceLine: line)
+    }
+
     static func refund(
         _ id: String, to creditNote: String, _ minorUnits: Int64, currency: Currency = .gbp, source: String = "xero"
     ) -> RefundApplication {

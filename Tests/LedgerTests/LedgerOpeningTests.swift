@@ -126,15 +126,9 @@ struct RefundOutcomeLedgerTests {
         let fixture = try LedgerFixture(store: store)
         let ledger = fixture.ledger
         try fixture.reconcile([
-            RefundOutcomeRecord(
-                refundID: "R1", sourceSystem: "csv", outcome: "needs-credit-note", reason: "no credit note",
-                sourceFile: "r.csv", sourceLine: 2),
-            RefundOutcomeRecord(
-                refundID: "R2", sourceSystem: "csv", outcome: "skipped-unmatched-order", reason: "never exported",
-                sourceFile: "r.csv", sourceLine: 3),
-            RefundOutcomeRecord(
-                refundID: "R3", sourceSystem: "csv", outcome: "matched", reason: "ok", sourceFile: "r.csv",
-                sourceLine: 4),
+            Sample.outcome("R1", source: "csv", "needs-credit-note", reason: "no credit note", line: 2),
+            Sample.outcome("R2", source: "csv", "skipped-unmatched-order", reason: "never exported", line: 3),
+            Sample.outcome("R3", source: "csv", "matched", reason: "ok", line: 4),
         ])
         #expect(try ledger.pendingRefunds().map(\.refundID) == ["R1", "R2"])
         try ledger.recordResolution(refundID: "R2", decision: .ignore, note: "test", by: "anna")

@@ -77,9 +77,7 @@ struct ManyRowsTests {
         let fixture = try LedgerFixture(store: store)
         let ledger = fixture.ledger
         func outcome(_ id: String, _ what: String, _ amount: Int64?, line: Int) -> RefundOutcomeRecord {
-            RefundOutcomeRecord(
-                refundID: id, sourceSystem: "xero", outcome: what, reason: "\(what) at \(line)",
-                amount: amount.map { Money(minorUnits: $0, currency: .gbp) }, sourceFile: "r.csv", sourceLine: line)
+            Sample.outcome(id, what, reason: "\(what) at \(line)", line: line, amount: amount)
         }
         // R-5 twice in the first 64 rows, R-100 twice in the second: both statements' worth go row by row.
         var outcomes = (0..<130).map { outcome("R-\($0)", "needs-credit-note", 100, line: $0 + 2) }

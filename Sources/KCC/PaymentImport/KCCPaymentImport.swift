@@ -1,4 +1,5 @@
 import CSVStreaming
+import DurableOutput
 import KCCModel
 import XMLStreaming
 
@@ -39,30 +40,27 @@ package enum KCCPaymentImport {
         "RefundId", "Date", "Amount", "Currency", "CreditNote", "OrderNumber", "Method", "Reference", "SourceSystem",
     ]
 
-    /// The CSV file; text cells follow `policy` (a refused cell is written empty). In pieces of about
-    /// 64 KB handed to `out` in order, never whole in memory.
+    /// The CSV file; text cells follow `policy` (a refused cell is written empty). Handed to `out` in
+    /// ``OutputPieces``, never whole in memory.
     package static func csv(
         _ payments: some Sequence<KCCPayment>, policy: TextCellPolicy, out: ([UInt8]) throws -> Void
     ) rethrows {
         let csv = CSVWriter()
-        var bytes = csv.encode(columns)
+        var pieces = OutputPieces(csv.encode(columns))
         for p in payments {
             let cells = [
                 p.refundID, p.date?.description ?? "", p.amount?.amountText ?? "", p.amount?.currency.code ?? "",
                 p.creditNote,
                 p.orderNumber ?? "", p.method ?? "", p.reference ?? "", p.sourceSystem,
             ]
-            csv.append(cells.map { safe($0, policy) }, to: &bytes)
-            if bytes.count >= piece {
-                try out(bytes)
-                bytes.removeAll(keepingCapacity: true)
-            }
+            csv.append(cells.map { safe($0, policy) }, to: &pieces.bytes)
+            try pieces.handOn(to: out)
         }
-        try out(bytes)
+        try pieces.finish(to: out)
     }
 
-    /// The XML file: `source` names the refund file, `created` the time of writing (ISO 8601). In pieces
-    /// handed to `out` in order, never whole in memory.
+    /// The XML file: `source` names the refund file, `created` the time of writing (ISO 8601). Handed to
+    /// `out` in ``OutputPieces``, never whole in memory.
     package static func xml(
         _ payments: some Sequence<KCCPayment>, source: String, created: String, out: ([UInt8]) throws -> Void
     ) throws {
@@ -71,7 +69,8 @@ package enum KCCPaymentImport {
         try xml.startElement("KCCPaymentImport", namespace: KCCPaymentsSchema.namespace)
         try xml.attribute("source", source)
         try xml.attribute("created", created)
-        for (index, p) in payments.enumerated() {
+        var pieces = OutputPieces()
+        for p in payments {
             try xml.startElement("Payment")
             try xml.attribute("RefundId", p.refundID)
             try xml.attribute("Date", p.date?.description ?? "")
@@ -83,15 +82,13 @@ package enum KCCPaymentImport {
             try xml.attribute("SourceSystem", p.sourceSystem)
             try xml.element("Reference", ifPresent: p.reference)
             try xml.endElement()
-            // A payment is a few hundred bytes: about 64 KB at a time.
-            if index % 256 == 255 { try out(xml.drain()) }
+            pieces.bytes += xml.drain()
+            try pieces.handOn(to: out)
         }
         try xml.endDocument()
-        try out(xml.drain())
+        pieces.bytes += xml.drain()
+        try pieces.finish(to: out)
     }
-
-    /// The size of the pieces the files are handed out in.
-    private static let piece = 1 << 16
 
     /// `text` as `policy` writes it into a CSV cell (a refused cell is empty).
     package static func safe(_ text: String, _ policy: TextCellPolicy) -> String {

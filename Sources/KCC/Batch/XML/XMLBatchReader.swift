@@ -153,7 +153,7 @@ final class XMLBatchReader: BatchReader {
         case "CreditNote": kind = .credit
         case "Payment": kind = .payment
         case "Customer":
-            try skip(element)
+            try xml.skip(element)
             return
         default:
             let number = element[attribute: "DocNumber"]
@@ -163,7 +163,7 @@ final class XMLBatchReader: BatchReader {
                         .warning, at: at, document: number,
                         "\(element.name)\(number.map { " \($0)" } ?? "") is not read by kccbridge (it exports sales documents only, not purchase invoices or suppliers); it is skipped"
                     )))
-            try skip(element)
+            try xml.skip(element)
             return
         }
         let number = element[attribute: "DocNumber"] ?? ""
@@ -175,7 +175,7 @@ final class XMLBatchReader: BatchReader {
         attachCustomer(to: &document, at: at)
         if kind == .payment {
             document.lines = [RawLine(location: at)]
-            if !element.isEmpty { try skip(element) }
+            try xml.skip(element)
         } else {
             try readContent(of: element, into: &document)
         }
@@ -247,20 +247,15 @@ final class XMLBatchReader: BatchReader {
                             document.fields[field] = RawValue(text: text, line: at.line)
                         }
                     }
-                    if !child.isEmpty { try skip(child) }
+                    try xml.skip(child)
                 case "Reason":
                     let text = try xml.readText(of: child)
                     if !text.isEmpty { document.fields[.reason] = RawValue(text: text, line: at.line) }
                 default:
-                    try skip(child)
+                    try xml.skip(child)
                 }
             }
         }
-    }
-
-    /// Reads past the end of `element`.
-    private func skip(_ element: XMLElementStart) throws(XMLReadError) {
-        try xml.skip(element)
     }
 
     private static func readCustomer(
