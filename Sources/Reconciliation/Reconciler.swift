@@ -30,9 +30,34 @@ package struct Reconciler {
         try ledger.prepare(for: refunds)
     }
 
+    /// Makes control characters that cannot stand where they are visible (`abc\u{0}def`), and says
+    /// which fields held them: any in the id, a NUL in the other text. Such a refund is unusable, and is
+    /// known from here on by the visible spelling: the report shows it, and the ledger keeps it whole,
+    /// where a NUL would cut it short and make it another refund's id or another credit note's number.
+    /// The same file read again gives the same spelling.
+    private static func showControlCharacters(in refund: inout Refund) -> [String] {
+        var unusable: [String] = []
+        if refund.id.hasControlCharacters {
+            refund.id = refund.id.showingControlCharacters
+            unusable.append("the refund id holds a control character (shown as \\u{…})")
+        }
+        let fields: [(WritableKeyPath<Refund, String?>, String)] = [
+            (\.creditNote, "credit note"), (\.orderNumber, "order number"), (\.reference, "reference"),
+            (\.method, "method"), (\.customer, "customer"),
+        ]
+        for (path, name) in fields {
+            guard let text = refund[keyPath: path], text.unicodeScalars.contains("\0") else { continue }
+            refund[keyPath: path] = text.showingControlCharacters
+            unusable.append("the \(name) holds a NUL character (shown as \\u{0})")
+        }
+        return unusable
+    }
+
     /// The refund's outcome, or `nil` when it is not a refund after all: a
     /// record deleted or voided in its source that was never applied.
     package mutating func decide(_ refund: Refund) throws -> RefundDecision? {
+        var refund = refund
+        let unusable = Self.showControlCharacters(in: &refund)
         var decision = RefundDecision(
             refund: refund, outcome: .invalid, reason: "", evidence: [], creditNote: refund.creditNote,
             orderNumber: refund.orderNumber)
@@ -54,12 +79,9 @@ package struct Reconciler {
             return decision
         }
 
-        let controlInID = refund.id.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
-        guard refund.isValid, !controlInID, let amount = refund.amount else {
-            let why =
-                controlInID
-                ? ["the refund id holds a control character"]
-                : refund.problems.isEmpty ? ["no refund id"] : refund.problems.map(\.message)
+        guard refund.isValid, unusable.isEmpty, let amount = refund.amount else {
+            var why = unusable + refund.problems.map(\.message)
+            if why.isEmpty { why = ["no refund id"] }
             decision.reason = "the record cannot be used: " + why.joined(separator: "; ")
             decision.steps = [.fixSourceFile, .ignore(refundID: refund.id)]
             return decision

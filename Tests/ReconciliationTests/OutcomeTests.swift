@@ -66,6 +66,24 @@ struct OutcomeTests {
         #expect(decision.outcome == .matchedByOrder && decision.creditNote == "CRN-3")
     }
 
+    @Test("a control character in the id, or a NUL in another field, makes the refund unusable, shown visibly")
+    func controlCharacters() throws {
+        var reconciler = Reconciler(ledger: ledger())
+        // A NUL would end the id in the ledger (a C string), making it refund R1's: it goes on visibly.
+        let id = try reconciler.decide(refund("R1\u{0}x", "50.00", creditNote: "CRN-1"))!
+        #expect(id.outcome == .invalid && id.refund.id == "R1\\u{0}x")
+        #expect(id.reason.contains("the refund id holds a control character"), "\(id.reason)")
+        let tab = try reconciler.decide(refund("R2\tB", "50.00", creditNote: "CRN-1"))!
+        #expect(tab.outcome == .invalid && tab.refund.id == "R2\\u{9}B")
+        // Looked up as CRN-1 it would be matched there; it is not a credit note the ledger knows.
+        let note = try reconciler.decide(refund("R3", "50.00", creditNote: "CRN-1\u{0}9", customer: "A\u{0}"))!
+        #expect(note.outcome == .invalid && note.creditNote == "CRN-1\\u{0}9" && note.refund.customer == "A\\u{0}")
+        #expect(note.reason.contains("the credit note holds a NUL") && note.reason.contains("the customer holds a NUL"))
+        // A tab in free text is not a problem; only a NUL is.
+        let plain = try reconciler.decide(refund("R4", "50.00", creditNote: "CRN-1", reference: "a\tb"))!
+        #expect(plain.outcome == .matched)
+    }
+
     @Test("a running balance per credit note: later refunds see what earlier ones used")
     func runningBalance() throws {
         var reconciler = Reconciler(ledger: ledger())

@@ -64,6 +64,10 @@ final class PostgresConnection: @unchecked Sendable {
         }
         // From here on, deinit closes it.
         self.handle = handle
+        // libpq would print the server's notices on stderr, between kccbridge's own lines: a note that a table
+        // exists, or "terminating connection" as the server ends a session. Everything that matters comes back
+        // with a statement's result and is reported from there, so notices are not printed.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
         let milliseconds = max(1, Int(lockTimeout.seconds * 1000))
         try run("SET lock_timeout = \(milliseconds)")
         // The server notices a vanished client (and ends its session, and its locks) within about 25 s.

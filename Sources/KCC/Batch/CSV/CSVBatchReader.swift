@@ -217,15 +217,7 @@ final class CSVBatchReader: BatchReader {
 
     /// A cell quoted for a message, with invisible characters made visible.
     static func shown(_ text: String) -> String {
-        var out = "'"
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "'"
+        "'\(text.showingControlCharacters)'"
     }
 
     private func label(_ field: BatchField) -> String { header.labels[field] ?? field.name }
