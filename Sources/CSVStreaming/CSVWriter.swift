@@ -35,26 +35,39 @@ public struct CSVWriter: Sendable {
     public func append(_ fields: [String], to out: inout [UInt8], ending: Bool = true) {
         for (index, field) in fields.enumerated() {
             if index > 0 { out.append(delimiter) }
-            let utf8 = field.utf8
-            if needsQuotes(utf8) {
-                out.append(UInt8(ascii: "\""))
-                for byte in utf8 {
-                    if byte == UInt8(ascii: "\"") { out.append(byte) }
-                    out.append(byte)
-                }
-                out.append(UInt8(ascii: "\""))
-            } else {
-                out.append(contentsOf: utf8)
-            }
+            append(field: field, to: &out)
         }
         if ending { out.append(contentsOf: lineEnding.rawValue.utf8) }
     }
 
-    private func needsQuotes(_ utf8: String.UTF8View) -> Bool {
-        guard let first = utf8.first, let last = utf8.last else { return false }
-        if first == UInt8(ascii: " ") || last == UInt8(ascii: " ") { return true }
-        return utf8.contains {
-            $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n")
+    /// Appends one field, quoted if it must be, and nothing else (no delimiter, no line ending): for a
+    /// record written cell by cell.
+    public func append(field: String, to out: inout [UInt8]) {
+        var field = field
+        // The field's bytes where they are (a native string's own storage): scanned and copied at once.
+        field.withUTF8 { bytes in
+            guard needsQuotes(bytes) else {
+                out.append(contentsOf: bytes)
+                return
+            }
+            out.append(UInt8(ascii: "\""))
+            for byte in bytes {
+                if byte == UInt8(ascii: "\"") { out.append(byte) }
+                out.append(byte)
+            }
+            out.append(UInt8(ascii: "\""))
         }
+    }
+
+    private func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first, let last = bytes.last else { return false }
+        if first == UInt8(ascii: " ") || last == UInt8(ascii: " ") { return true }
+        for byte in bytes
+        where byte == delimiter || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\r")
+            || byte == UInt8(ascii: "\n")
+        {
+            return true
+        }
+        return false
     }
 }

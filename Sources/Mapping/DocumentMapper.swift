@@ -125,6 +125,8 @@ private struct MappingRun {
     let location: SourceLocation
     let policy: TextCellPolicy
     let breaking: Set<Unicode.Scalar>
+    /// Whether a printable ASCII character breaks this target's files (none does in any package so far).
+    private let breaksPrintableASCII: Bool
     var findings: [Finding] = []
     var heldBack = false
 
@@ -133,6 +135,7 @@ private struct MappingRun {
         self.location = location
         self.policy = policy
         self.breaking = breaking
+        self.breaksPrintableASCII = breaking.contains { (0x20..<0x7F).contains($0.value) }
     }
 
     mutating func error(_ message: String, field: String? = nil) {
@@ -154,6 +157,10 @@ private struct MappingRun {
     /// refused; characters that would break this target's files become spaces;
     /// formula-like text follows the policy. Every change is reported.
     mutating func text(_ original: String, field: String, line: Int? = nil) -> String {
+        // Most text is printable ASCII: no character to refuse or replace, so only the formula policy is asked.
+        if !breaksPrintableASCII && Self.isPrintableASCII(original) {
+            return policed(original, field: field, line: line)
+        }
         let place = line.map { "line \($0): \(field)" } ?? field
         if let bad = original.unicodeScalars.first(where: {
             ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value == 0xFFFE || $0.value == 0xFFFF
@@ -170,6 +177,12 @@ private struct MappingRun {
                 "\(place) holds a tab or line break, which this file format uses between fields and records; written with spaces instead",
                 field: field)
         }
+        return policed(text, field: field, line: line)
+    }
+
+    /// `text` as the formula policy has it.
+    private mutating func policed(_ text: String, field: String, line: Int?) -> String {
+        var place: String { line.map { "line \($0): \(field)" } ?? field }
         switch policy.apply(text) {
         case .unchanged(let same):
             return same
@@ -182,5 +195,11 @@ private struct MappingRun {
             error("\(place) '\(text)' starts like a spreadsheet formula and text_cells is refuse", field: field)
             return text
         }
+    }
+
+    /// Whether every byte of `text` is a printable ASCII character (space to `~`).
+    private static func isPrintableASCII(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
     }
 }

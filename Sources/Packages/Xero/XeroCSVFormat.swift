@@ -77,20 +77,26 @@ final class XeroCSVWriter: FamilyWriter {
         let head = bytes
         let tail = csv.encode([document.currency.code, ""])
         bytes.reserveCapacity(mapped.lines.count * (head.count + tail.count + 96))
+        let noTracking = TrackingOption(category: "", option: "")
         for (index, line) in mapped.lines.enumerated() {
             if index > 0 { bytes += head }
-            let tracking =
-                line.tracking
-                + Array(repeating: TrackingOption(category: "", option: ""), count: max(0, 2 - line.tracking.count))
-            bytes.append(csv.delimiter)
-            csv.append(
-                [
-                    line.description, line.line.quantity.normalizedDescription, signed(line.line.unitPrice),
-                    line.line.discountPercent?.normalizedDescription ?? "", line.account,
-                    line.tax[XeroPackage.taxName] ?? "",
-                    settings.fillTotals ? signed(line.line.tax) : "",
-                    tracking[0].category, tracking[0].option, tracking[1].category, tracking[1].option,
-                ], to: &bytes, ending: false)
+            // The line's cells, one by one onto the bytes (a line is written for every row of a batch).
+            func cell(_ text: String) {
+                bytes.append(csv.delimiter)
+                csv.append(field: text, to: &bytes)
+            }
+            cell(line.description)
+            cell(line.line.quantity.normalizedDescription)
+            cell(signed(line.line.unitPrice))
+            cell(line.line.discountPercent?.normalizedDescription ?? "")
+            cell(line.account)
+            cell(line.tax[XeroPackage.taxName] ?? "")
+            cell(settings.fillTotals ? signed(line.line.tax) : "")
+            for slot in 0..<2 {
+                let tracking = slot < line.tracking.count ? line.tracking[slot] : noTracking
+                cell(tracking.category)
+                cell(tracking.option)
+            }
             bytes.append(csv.delimiter)
             bytes += tail
         }

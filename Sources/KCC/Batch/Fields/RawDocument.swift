@@ -7,7 +7,16 @@ import KCCModel
 /// field's name (``RawDocument/labels``, so messages can say `docgross` if the header does).
 struct RawValue: Sendable, Hashable {
     var text: String
-    var line: Int?
+    /// The line, or 0 for none: four bytes, where an `Int?` would take a slot of eight and a tag.
+    private var storedLine: UInt32
+
+    var line: Int? { storedLine == 0 ? nil : Int(storedLine) }
+
+    init(text: String, line: Int?) {
+        self.text = text
+        // A batch file is at most a few GiB, so its line numbers fit.
+        self.storedLine = UInt32(clamping: line ?? 0)
+    }
 }
 
 /// A document gathered from its rows (CSV) or its element (XML), not yet
@@ -30,5 +39,5 @@ struct RawDocument: Sendable {
 /// One line's fields.
 struct RawLine: Sendable {
     var location: SourceLocation
-    var fields: FieldMap<RawValue> = [:]
+    var fields: FieldMap<RawValue> = .lineFields
 }

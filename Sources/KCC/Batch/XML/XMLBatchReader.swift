@@ -222,7 +222,9 @@ final class XMLBatchReader: BatchReader {
                 case "Line":
                     var line = RawLine(location: at)
                     for attribute in child.attributes {
-                        guard let field = BatchField(named: attribute.name), !attribute.value.isEmpty else {
+                        guard let field = BatchField(named: attribute.name), field.isLineField,
+                            !attribute.value.isEmpty
+                        else {
                             continue
                         }
                         line.fields[field] = RawValue(text: attribute.value, line: at.line)
