@@ -32,41 +32,50 @@ public struct ExactDecimal: Sendable, Hashable, CustomStringConvertible {
     public init(
         parsing text: some StringProtocol, maxScale: Int = ExactDecimal.maxScale, allowNegative: Bool = false
     ) throws(DecimalParseError) {
-        let original = String(text)
-        var bytes = Substring(original).utf8[...]
-        guard !bytes.isEmpty else { throw .empty }
-        var negative = false
-        if bytes.first == UInt8(ascii: "-") {
-            negative = true
-            bytes = bytes.dropFirst()
-        }
-        var integerDigits = 0
-        var fractionDigits = 0
-        var seenPoint = false
-        var value: Int64 = 0
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                if seenPoint { fractionDigits += 1 } else { integerDigits += 1 }
-                if integerDigits > Self.maxIntegerDigits || integerDigits + fractionDigits > Self.maxDigits {
-                    throw .tooLarge(original)
-                }
-                if fractionDigits > Self.maxScale || fractionDigits > maxScale {
-                    throw .tooManyDecimals(original, allowed: maxScale)
-                }
-                value = value * 10 + Int64(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: ".") where !seenPoint:
-                seenPoint = true
-            default:
-                throw .notADecimal(original)
-            }
-        }
-        guard integerDigits > 0, !seenPoint || fractionDigits > 0 else { throw .notADecimal(original) }
-        if negative {
-            guard allowNegative else { throw .negative(original) }
-            value = -value
-        }
+        var original = String(text)
+        // The bytes where the string keeps them: every amount of a batch is read through here.
+        let (value, fractionDigits) = try original.withUTF8 { bytes in Self.parse(bytes, maxScale, allowNegative) }
+            .get()
         self.init(units: value, scale: fractionDigits)
+    }
+
+    /// The units and scale of the decimal written in `bytes`, or why it is not one.
+    private static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ maxScale: Int, _ allowNegative: Bool
+    ) -> Result<(Int64, Int), DecimalParseError> {
+        Result { () throws(DecimalParseError) in
+            guard !bytes.isEmpty else { throw .empty }
+            let negative = bytes[0] == UInt8(ascii: "-")
+            var integerDigits = 0
+            var fractionDigits = 0
+            var seenPoint = false
+            var value: Int64 = 0
+            for byte in bytes[(negative ? 1 : 0)...] {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    if seenPoint { fractionDigits += 1 } else { integerDigits += 1 }
+                    if integerDigits > Self.maxIntegerDigits || integerDigits + fractionDigits > Self.maxDigits {
+                        throw .tooLarge(String(decoding: bytes, as: UTF8.self))
+                    }
+                    if fractionDigits > Self.maxScale || fractionDigits > maxScale {
+                        throw .tooManyDecimals(String(decoding: bytes, as: UTF8.self), allowed: maxScale)
+                    }
+                    value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+                case UInt8(ascii: ".") where !seenPoint:
+                    seenPoint = true
+                default:
+                    throw .notADecimal(String(decoding: bytes, as: UTF8.self))
+                }
+            }
+            guard integerDigits > 0, !seenPoint || fractionDigits > 0 else {
+                throw .notADecimal(String(decoding: bytes, as: UTF8.self))
+            }
+            if negative {
+                guard allowNegative else { throw .negative(String(decoding: bytes, as: UTF8.self)) }
+                value = -value
+            }
+            return (value, fractionDigits)
+        }
     }
 
     /// The same value carried with `newScale` places (which must not lose digits).
