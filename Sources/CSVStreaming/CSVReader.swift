@@ -108,8 +108,27 @@ public final class CSVReader {
     /// The index of the first field after the last wanted one.
     private var skipFrom: Int?
 
-    /// The bytes of the file handed out so far (for progress).
+    /// The bytes of the file handed out so far (for progress). Between records, where the next one starts.
     public var bytesConsumed: Int { bytesRead - (count - position) }
+
+    /// The line the next record starts on, or past the last record, the line after it.
+    public var nextLine: Int { line }
+
+    /// Where reading stops: once the next record would start at or past this byte, ``nextRecord()``
+    /// gives `nil` (for the first part of a file read in parts). `nil`, the default, reads to the end.
+    public var stopAt: Int?
+
+    /// Goes to `offset` of a file not read yet, where a record starts (a first pass found it), and numbers
+    /// lines from `line` on: for a later part of a file read in parts. No byte-order mark is looked for there.
+    public func start(at offset: Int, line: Int) throws(CSVError) {
+        precondition(fd >= 0 && bytesRead == 0 && atStart, "a part starts before anything is read")
+        guard lseek(fd, off_t(offset), SEEK_SET) == off_t(offset) else {
+            throw CSVError(.unreadable(errno: errno), line: line)
+        }
+        bytesRead = offset
+        self.line = line
+        atStart = false
+    }
 
     deinit {
         if fd >= 0 { close(fd) }
@@ -119,6 +138,7 @@ public final class CSVReader {
 
     /// The next record, or `nil` at the end of the file.
     public func nextRecord() throws(CSVError) -> CSVRecord? {
+        if let stopAt, bytesConsumed >= stopAt { return nil }
         if atStart {
             atStart = false
             try skipByteOrderMark()

@@ -37,23 +37,42 @@ public struct BatchCheckSummary: Sendable, Hashable {
 }
 
 extension BatchFile {
-    /// Reads `path` to the end, handing every finding to `report` as it is found
-    /// (and, when given, every good document to `accept`).
+    /// Reads `path` to the end, handing every finding to `report` as it is found, telling `counted` how
+    /// many more documents passed as they are counted (for progress), and, when given, every good document
+    /// to `accept`.
     ///
     /// A refused file reports one error finding and counts no documents.
     public static func check(
         _ path: String, displayName: String? = nil, options: BatchReadOptions = BatchReadOptions(),
-        report: (Finding) -> Void, accept: ((Document, SourceLocation) -> Void)? = nil
+        report: (Finding) -> Void, counted: ((Int) -> Void)? = nil,
+        accept: ((Document, SourceLocation) -> Void)? = nil
     ) -> BatchCheckSummary {
         let name = displayName ?? path
         var summary = BatchCheckSummary(file: name)
         do {
             let reader = try open(path, displayName: name, options: options)
+            // Without documents to hand on, a CSV batch is checked in two parts at once, one on each core.
+            let rest = accept == nil ? try (reader as? CSVBatchReader)?.splitInTwo() : nil
+            let later = rest.map(SecondPart.init)
             while let item = try reader.next() {
                 switch item {
                 case .document(let document, let location):
                     summary.documentsRead += 1
+                    counted?(1)
                     accept?(document, location)
+                case .finding(let finding):
+                    summary.count(finding)
+                    report(finding)
+                }
+            }
+            while let item = try later?.next() {
+                switch item {
+                case .documents(let count, let bytesRead):
+                    summary.documentsRead += count
+                    counted?(count)
+                    if let progress = options.progress {
+                        try progress.checkpoint(.reading, done: bytesRead, of: fileSize(path), file: name)
+                    }
                 case .finding(let finding):
                     summary.count(finding)
                     report(finding)
@@ -70,5 +89,64 @@ extension BatchFile {
             }
         }
         return summary
+    }
+}
+
+/// The second part of a batch, checked on a thread of its own while the first is checked on the caller's.
+/// Its documents are counted there, not handed over (they are not needed, and each would be freed on the
+/// other thread); its findings come over in order, at most 4,096 waiting at once.
+private final class SecondPart {
+    enum Item: Sendable {
+        /// This many more documents passed every check; the part has read this far into the file.
+        case documents(Int, bytesRead: Int)
+        case finding(Finding)
+    }
+
+    private let items: ReadAhead<Item>
+
+    init(_ reader: CSVBatchReader) {
+        let part = Unshared(Counting(reader))
+        items = ReadAhead(capacity: 4096, name: "kccbridge.check-second-part") { () throws(BatchFileError) in
+            try part.value.next()
+        }
+    }
+
+    func next() throws(BatchFileError) -> Item? {
+        try items.next()
+    }
+
+    /// The reader, its documents counted into one item per 2,048 (and one for the rest before a finding).
+    private final class Counting {
+        let reader: CSVBatchReader
+        var counted = 0
+        var held: Finding?
+
+        init(_ reader: CSVBatchReader) {
+            self.reader = reader
+        }
+
+        func next() throws(BatchFileError) -> Item? {
+            if let finding = held {
+                held = nil
+                return .finding(finding)
+            }
+            while let item = try reader.next() {
+                switch item {
+                case .document:
+                    counted += 1
+                    if counted == 2048 { return flushed() }
+                case .finding(let finding):
+                    guard counted > 0 else { return .finding(finding) }
+                    held = finding
+                    return flushed()
+                }
+            }
+            return counted > 0 ? flushed() : nil
+        }
+
+        private func flushed() -> Item {
+            defer { counted = 0 }
+            return .documents(counted, bytesRead: reader.bytesRead)
+        }
     }
 }

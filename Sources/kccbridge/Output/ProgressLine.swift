@@ -32,10 +32,10 @@ final class ProgressLine: @unchecked Sendable {
         step = nil
     }
 
-    /// One more document read or decided.
-    func documentDone() {
+    /// More documents read or decided (one, unless told).
+    func documentsDone(_ count: Int = 1) {
         lock.lock()
-        documents += 1
+        documents += count
         lock.unlock()
     }
 

@@ -73,8 +73,8 @@ struct Check: ParsableCommand {
                 if !console.isText { found.append(finding) }
             }
             if formats.isEmpty {
-                let summary = BatchFile.check(file, options: options, report: show) { _, _ in
-                    console.progress?.documentDone()
+                let summary = BatchFile.check(file, options: options, report: show) { count in
+                    console.progress?.documentsDone(count)
                 }
                 console.finishFindings(listedIn: "run with --verbose to list them all")
                 if summary.interrupted {
@@ -101,7 +101,7 @@ struct Check: ParsableCommand {
                 let report = converter.convert(file, options: conversion) { event in
                     switch event {
                     case .finding(let finding): show(finding)
-                    case .placement: console.progress?.documentDone()
+                    case .placement: console.progress?.documentsDone()
                     }
                 }
                 console.finishFindings(listedIn: "run with --verbose to list them all")

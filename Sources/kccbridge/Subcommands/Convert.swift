@@ -126,7 +126,7 @@ struct Convert: ParsableCommand {
                     console.finding(finding)
                     if !console.isText { found.append(finding) }
                 case .placement(let placement):
-                    console.progress?.documentDone()
+                    console.progress?.documentsDone()
                     if preCheck || list { console.say(placement.description) }
                 }
             }

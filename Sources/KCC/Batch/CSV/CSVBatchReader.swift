@@ -7,14 +7,21 @@ import KCCModel
 /// Two passes over the file, both streaming: the first checks the file can be
 /// read at all and surveys document numbers (duplicates, invoice orders); the
 /// second gathers each document's rows and checks it.
+///
+/// The second pass can be made in two parts, one on each core (``splitInTwo()``):
+/// the survey notes where the first document past the middle of the file starts.
 final class CSVBatchReader: BatchReader {
     let info: BatchInfo
     /// Of every byte the survey read: the whole file, read once for both.
     let sha256: String?
     private let file: String
-    private let options: BatchReadOptions
+    private var options: BatchReadOptions
     private let header: CSVBatchHeader
     private let csv: CSVReader
+    private let path: String
+    private let csvOptions: CSVReader.Options
+    /// Where the first document past the middle of the file starts, and its line.
+    private let middle: (offset: Int, line: Int)?
     private let builder: DocumentBuilder
     private var pending: [BatchItem] = []
     private var current: RawDocument?
@@ -56,13 +63,22 @@ final class CSVBatchReader: BatchReader {
         var runNumber: String?
         var rows = 0
         let size = options.progress == nil ? nil : fileSize(path)
-        while let record = try Self.read(survey, displayName) {
+        let half = (fileSize(path) ?? 0) / 2
+        var middle: (offset: Int, line: Int)?
+        while true {
+            let (offset, line) = (survey.bytesConsumed, survey.nextLine)
+            guard let record = try Self.read(survey, displayName) else { break }
             rows += 1
             if rows & 2047 == 0, let progress = options.progress {
                 try progress.checkpoint(.surveying, done: survey.bytesConsumed, of: size, file: displayName)
             }
             let number = header.value(.docNumber, in: record)
             if number != runNumber {
+                // A part starts where a document follows another's rows (not a row without a number, after
+                // which a skipped document's rows would still be skipped), so no document spans the two.
+                if middle == nil, offset >= half, !number.isEmpty, let runNumber, !runNumber.isEmpty {
+                    middle = (offset, line)
+                }
                 runNumber = number
                 batchSurvey.note(
                     number: number,
@@ -72,6 +88,9 @@ final class CSVBatchReader: BatchReader {
         }
         self.header = header
         self.size = size
+        self.path = path
+        self.csvOptions = csvOptions
+        self.middle = middle
         self.sha256 = digest.hash.finalizeHex()
         self.builder = DocumentBuilder(dateFormat: options.dateFormat, survey: batchSurvey)
         pending = header.warnings.map(BatchItem.finding)
@@ -87,6 +106,34 @@ final class CSVBatchReader: BatchReader {
         csv = try Self.openCSV(path, displayName, csvOptions)
         _ = try Self.read(csv, displayName)
     }
+
+    /// The second part of a batch not read yet: the same survey and checks, reading from ``middle``.
+    private init(secondPartOf whole: CSVBatchReader, from middle: (offset: Int, line: Int)) throws(BatchFileError) {
+        (info, sha256, file, path, csvOptions) = (whole.info, whole.sha256, whole.file, whole.path, whole.csvOptions)
+        (header, builder, size, self.middle) = (whole.header, whole.builder, whole.size, nil)
+        // How far it got is told by its caller, which hands its findings on.
+        options = whole.options
+        options.progress = nil
+        csv = try Self.openCSV(path, file, csvOptions)
+        do {
+            try csv.start(at: middle.offset, line: middle.line)
+        } catch {
+            throw BatchFileError(at: SourceLocation(file: file, line: middle.line), because: error)
+        }
+    }
+
+    /// Makes this reader stop at the first document past the middle of the file, and returns a reader of
+    /// the rest, to be read at the same time on another thread: the two give, one after the other, exactly
+    /// what this reader alone would. `nil` when there is no such document, or this reader has begun.
+    func splitInTwo() throws(BatchFileError) -> CSVBatchReader? {
+        guard let middle, recordsRead == 0, current == nil, !finished else { return nil }
+        let rest = try CSVBatchReader(secondPartOf: self, from: middle)
+        csv.stopAt = middle.offset
+        return rest
+    }
+
+    /// How far into the file reading has got, in bytes.
+    var bytesRead: Int { csv.bytesConsumed }
 
     func next() throws(BatchFileError) -> BatchItem? {
         while pending.isEmpty {

@@ -1,0 +1,123 @@
+import DurableOutput
+import KCCModel
+import KCCTestSupport
+import Testing
+
+@testable import KCCBatch
+
+@Suite("Checking a CSV batch in two parts, one on each core")
+struct CheckInPartsTests {
+    /// Every item a reader gives, and the refusal if one ends it.
+    static func items(_ reader: any BatchReader) -> ([BatchItem], FileRefusal?) {
+        var items: [BatchItem] = []
+        do {
+            while let item = try reader.next() { items.append(item) }
+            return (items, nil)
+        } catch {
+            return (items, error)
+        }
+    }
+
+    /// Every item of `path` read in line, by one reader.
+    static func inLine(_ path: String) throws -> [BatchItem] {
+        let (items, refusal) = Self.items(try BatchFile.open(path))
+        #expect(refusal == nil)
+        return items
+    }
+
+    /// The rows of a generated batch (no quoted line breaks), its header first.
+    static func generatedRows(orders: Int) throws -> [String] {
+        let sink = MemorySink()
+        try BatchGenerator(options: .init(orders: orders, seed: 11)).generate(into: BatchFile.writer(.csv, to: sink))
+        return sink.bytes.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) + "\n" }
+    }
+
+    /// `row` with its record type and number replaced.
+    static func retyped(_ row: String, type: String, number: String) -> String {
+        var cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        cells[0] = type
+        cells[1] = number
+        return cells.joined(separator: ",")
+    }
+
+    /// A batch with errors and warnings in both halves: bad amounts and dates, rows without a number,
+    /// unknown record types, short rows, a number used twice, blank lines.
+    static func brokenBatch(at path: String) throws {
+        let rows = try generatedRows(orders: 600)
+        var out = rows[0]
+        for (index, row) in rows.dropFirst().enumerated() {
+            var cells = row.dropLast().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            switch index % 37 {
+            case 3: cells[3] = "2026-13-40"
+            case 8: cells[1] = ""
+            case 15: cells[0] = "QUOTE"
+            case 21: cells.removeLast(2)
+            case 26 where cells.count > 30: cells[28] = "12.3x"
+            case 30: cells[1] = "INV-300010"
+            case 33: out += "\n"
+            default: break
+            }
+            out += cells.joined(separator: ",") + "\n"
+        }
+        TestFiles.write(path, out)
+    }
+
+    @Test("the two parts give exactly what one reader gives, and check counts and reports the same")
+    func sameAsInLine() throws {
+        let root = TestFiles.repositoryRoot()
+        let folder = TestFiles.makeFolder()
+        let nasty = folder + "/nasty.csv"
+        let file = try DurableFile(path: nasty)
+        try BatchGenerator(options: .init(orders: 1_000, seed: 7, nasty: true, firstOrder: 0))
+            .generate(into: BatchFile.writer(.csv, to: file))
+        try file.commit()
+        let broken = folder + "/broken.csv"
+        try Self.brokenBatch(at: broken)
+
+        for path in [root + "/samples/batch-2026-11.csv", root + "/samples/broken-batch.csv", nasty, broken] {
+            let expected = try Self.inLine(path)
+            let whole = try #require(try BatchFile.open(path) as? CSVBatchReader)
+            let rest = try #require(try whole.splitInTwo(), "\(path) has a document past its middle")
+            let first = Self.items(whole)
+            let second = Self.items(rest)
+            #expect(first.1 == nil && second.1 == nil)
+            #expect(!first.0.isEmpty && !second.0.isEmpty)
+            #expect(first.0 + second.0 == expected, "\(path)")
+
+            var findings: [Finding] = []
+            var counted = 0
+            let summary = BatchFile.check(path, report: { findings.append($0) }, counted: { counted += $0 })
+            let expectedFindings = expected.compactMap { item -> Finding? in
+                if case .finding(let finding) = item { return finding }
+                return nil
+            }
+            #expect(findings == expectedFindings, "\(path)")
+            #expect(summary.documentsRead == expected.count - expectedFindings.count)
+            #expect(counted == summary.documentsRead)
+        }
+        #expect(
+            try Self.inLine(broken).contains { if case .finding(let f) = $0 { f.severity == .error } else { false } })
+    }
+
+    @Test("no part starts after a row without a number: the rows of a skipped document after it stay skipped")
+    func notAfterARowWithoutNumber() throws {
+        let rows = try Self.generatedRows(orders: 300)
+        let cut = rows.count * 2 / 3
+        let quote = Self.retyped(rows[cut], type: "QUOTE", number: "Q-1")
+        // The quotation Q-1, a row without a number, and Q-1 again: read in line, the third row is skipped
+        // with the first. The middle of the file falls just before it.
+        let head = rows[..<cut].joined() + quote + Self.retyped(rows[cut], type: "INVOICE", number: "")
+        let tail = quote + rows[(cut + 1)...].joined()
+        let total = 2 * head.utf8.count - 2
+        #expect(head.utf8.count + tail.utf8.count <= total)
+        let path = TestFiles.makeFolder() + "/quote.csv"
+        TestFiles.write(path, head + tail + String(repeating: "\n", count: total - head.utf8.count - tail.utf8.count))
+
+        let expected = try Self.inLine(path)
+        let whole = try #require(try BatchFile.open(path) as? CSVBatchReader)
+        let rest = try #require(try whole.splitInTwo())
+        let first = Self.items(whole).0
+        #expect(first + Self.items(rest).0 == expected)
+        #expect(expected.filter { if case .finding(let f) = $0 { f.document == "Q-1" } else { false } }.count == 1)
+    }
+}
