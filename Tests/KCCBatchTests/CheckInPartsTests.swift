@@ -67,10 +67,7 @@ struct CheckInPartsTests {
         let root = TestFiles.repositoryRoot()
         let folder = TestFiles.makeFolder()
         let nasty = folder + "/nasty.csv"
-        let file = try DurableFile(path: nasty)
-        try BatchGenerator(options: .init(orders: 1_000, seed: 7, nasty: true, firstOrder: 0))
-            .generate(into: BatchFile.writer(.csv, to: file))
-        try file.commit()
+        try writeNastyBatch(nasty)
         let broken = folder + "/broken.csv"
         try Self.brokenBatch(at: broken)
 

@@ -25,10 +25,7 @@ struct ReadAheadTests {
         let root = TestFiles.repositoryRoot()
         let folder = TestFiles.makeFolder()
         let generated = folder + "/big.csv"
-        let file = try DurableFile(path: generated)
-        try BatchGenerator(options: .init(orders: 1_000, seed: 7, nasty: true, firstOrder: 0))
-            .generate(into: BatchFile.writer(.csv, to: file))
-        try file.commit()
+        try writeNastyBatch(generated)
         for path in [
             root + "/samples/batch-2026-11.csv", root + "/samples/batch-2026-11.xml",
             root + "/samples/broken-batch.csv",
