@@ -145,7 +145,7 @@ package final class LedgerReconciliationStore: ReconciliationStore {
         }
         // A duplicate leaves the sighting as it was; a conflict is recorded (so `--pending` lists it) but keeps the
         // first version's amount and date: they are what the next sighting is compared with.
-        let outcomes = decisions.filter { $0.outcome != .duplicate }.map { d in
+        let outcomes = decisions.filter { $0.outcome != .duplicate && $0.recorded }.map { d in
             RefundOutcomeRecord(
                 refundID: d.refund.id, sourceSystem: d.refund.system, outcome: d.outcome.rawValue, reason: d.reason,
                 creditNote: d.creditNote, orderNumber: d.orderNumber,

@@ -32,9 +32,10 @@ package struct Reconciler {
 
     /// Makes control characters that cannot stand where they are visible (`abc\u{0}def`), and says
     /// which fields held them: any in the id, a NUL in the other text. Such a refund is unusable, and is
-    /// known from here on by the visible spelling: the report shows it, and the ledger keeps it whole,
-    /// where a NUL would cut it short and make it another refund's id or another credit note's number.
-    /// The same file read again gives the same spelling.
+    /// shown by the visible spelling. A NUL kept in the ledger would be cut short there, making the text
+    /// another refund's id or another credit note's number; and the visible spelling of an id could be
+    /// another refund's real one, so a refund whose id had a control character is not recorded at all
+    /// (``RefundDecision/recorded``).
     private static func showControlCharacters(in refund: inout Refund) -> [String] {
         var unusable: [String] = []
         if refund.id.hasControlCharacters {
@@ -56,11 +57,13 @@ package struct Reconciler {
     /// The refund's outcome, or `nil` when it is not a refund after all: a
     /// record deleted or voided in its source that was never applied.
     package mutating func decide(_ refund: Refund) throws -> RefundDecision? {
+        let idUnkeepable = refund.id.hasControlCharacters
         var refund = refund
         let unusable = Self.showControlCharacters(in: &refund)
         var decision = RefundDecision(
             refund: refund, outcome: .invalid, reason: "", evidence: [], creditNote: refund.creditNote,
             orderNumber: refund.orderNumber)
+        decision.recorded = !idUnkeepable
         let key = "\(refund.system)\u{1F}\(refund.id)"
 
         if refund.isVoided {
@@ -83,7 +86,18 @@ package struct Reconciler {
             var why = unusable + refund.problems.map(\.message)
             if why.isEmpty { why = ["no refund id"] }
             decision.reason = "the record cannot be used: " + why.joined(separator: "; ")
+            // A refund the ledger cannot find again by its id can only be mended in its file.
+            guard !idUnkeepable else {
+                decision.steps = [.fixSourceFile]
+                return decision
+            }
             decision.steps = [.fixSourceFile, .ignore(refundID: refund.id)]
+            // Left out by a person: still invalid, but no longer waiting for one.
+            if !refund.id.isEmpty, let resolution = try ledger.resolution(refundID: refund.id, system: refund.system),
+                case .ignore = resolution.decision
+            {
+                decision.resolution = resolution
+            }
             return decision
         }
         let earlier: RefundSighting? =

@@ -25,6 +25,9 @@ package struct RefundDecision: Sendable, Hashable {
     package var parts: [CreditNotePart] = []
     /// A hand decision already recorded.
     package var resolution: Resolution?
+    /// Whether the ledger records the outcome: not for a refund whose id held a control character, which
+    /// the ledger could not keep as it is (reported, and mended in its file).
+    package var recorded = true
 
     /// Listed for a person: not applied, not a duplicate, not already resolved by a person.
     package var needsPerson: Bool {

@@ -1,6 +1,7 @@
 import DurableOutput
 import KCCModel
 import KCCTestSupport
+import Synchronization
 import Testing
 
 @testable import KCCBatch
@@ -94,6 +95,31 @@ struct CheckInPartsTests {
         }
         #expect(
             try Self.inLine(broken).contains { if case .finding(let f) = $0 { f.severity == .error } else { false } })
+    }
+
+    @Test("a stop asked for while the second part holds only errors ends the check, as in one pass")
+    func stopInSecondPart() throws {
+        let rows = try Self.generatedRows(orders: 6_000)
+        // Every document of the second half held back (an unknown currency): it gives findings only.
+        var text = rows[0]
+        for (index, row) in rows.dropFirst().enumerated() {
+            var cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if index >= rows.count / 2 { cells[14] = "GPB" }
+            text += cells.joined(separator: ",")
+        }
+        let path = TestFiles.makeFolder() + "/second-half-held.csv"
+        TestFiles.write(path, text)
+        let size = text.utf8.count
+        // Asked to stop once reading is past 60 % of the file: only the second part gets there.
+        let past = Mutex(false)
+        var options = BatchReadOptions()
+        options.progress = WorkProgress(
+            onAdvance: { step, done, _ in if step == .reading && done > size * 6 / 10 { past.withLock { $0 = true } } },
+            shouldStop: { past.withLock { $0 } })
+        var errors = 0
+        let summary = BatchFile.check(path, options: options, report: { if $0.severity == .error { errors += 1 } })
+        #expect(summary.interrupted)
+        #expect(errors > 0)
     }
 
     @Test("no part starts after a row without a number: the rows of a skipped document after it stay skipped")

@@ -73,12 +73,15 @@ struct OutcomeTests {
         let id = try reconciler.decide(refund("R1\u{0}x", "50.00", creditNote: "CRN-1"))!
         #expect(id.outcome == .invalid && id.refund.id == "R1\\u{0}x")
         #expect(id.reason.contains("the refund id holds a control character"), "\(id.reason)")
+        // Its visible spelling could be another refund's real id: not recorded, mended in the file.
+        #expect(!id.recorded && id.steps == [.fixSourceFile])
         let tab = try reconciler.decide(refund("R2\tB", "50.00", creditNote: "CRN-1"))!
         #expect(tab.outcome == .invalid && tab.refund.id == "R2\\u{9}B")
         // Looked up as CRN-1 it would be matched there; it is not a credit note the ledger knows.
         let note = try reconciler.decide(refund("R3", "50.00", creditNote: "CRN-1\u{0}9", customer: "A\u{0}"))!
         #expect(note.outcome == .invalid && note.creditNote == "CRN-1\\u{0}9" && note.refund.customer == "A\\u{0}")
         #expect(note.reason.contains("the credit note holds a NUL") && note.reason.contains("the customer holds a NUL"))
+        #expect(note.recorded)
         // A tab in free text is not a problem; only a NUL is.
         let plain = try reconciler.decide(refund("R4", "50.00", creditNote: "CRN-1", reference: "a\tb"))!
         #expect(plain.outcome == .matched)
@@ -126,6 +129,12 @@ struct OutcomeTests {
         #expect(matched.outcome == .partial && matched.creditNote == "CRN-1" && matched.resolution != nil)
         let ignored = try reconciler.decide(refund("R7", "10.00"))!
         #expect(ignored.outcome == .ignored && !ignored.needsPerson && !ignored.outcome.isApplied)
+        // A record that cannot be used, left out by a person: still invalid, no longer waiting for one.
+        l.resolutions["csv/R8"] = Resolution(
+            refundID: "R8", decision: .ignore, note: "junk row", decidedBy: "ann", decidedAt: when)
+        let junk = try reconciler.decide(refund("R8", nil, problems: ["the amount is missing"]))!
+        #expect(junk.outcome == .invalid && junk.resolution != nil && !junk.needsPerson)
+        #expect(try reconciler.decide(refund("R9", nil, problems: ["the amount is missing"]))!.needsPerson)
     }
 
     @Test("near misses are suggested, never applied")

@@ -115,6 +115,32 @@ struct ReconcileCommandTests {
         #expect(resolutions.stdout.contains(",S1,csv,ignore,order 123 never synced; refunded in the shop,anna,"))
     }
 
+    @Test(
+        "a refund whose id holds a NUL is reported by its visible spelling and not recorded over the refund that has it"
+    )
+    func controlCharacterInID() throws {
+        let header = "RefundId,OrderNumber,CreditNote,Amount,Currency,Date,Reference,Method\r\n"
+        // A real id spelled like the visible form of the other's (R, backslash, u{0}, 1), for an order never exported.
+        let (folder, ledger, literal) = try Self.exportedSamples(
+            refunds: header + "R\\u{0}1,SO-404,,59.99,GBP,2026-11-09,refund,Amazon\r\n")
+        let first = try Run(["reconcile", literal.path, "--out", folder.appendingPathComponent("r1").path] + ledger)
+        #expect(first.stdout.contains("1 refund: 1 skipped-unmatched-order"), "\(first.stdout)\(first.stderr)")
+
+        let nul = folder.appendingPathComponent("nul.csv")
+        try (header + "R\u{0}1,,CRN-004609,39.59,GBP,2026-11-19,refund,PayPal\r\n")
+            .write(to: nul, atomically: true, encoding: .utf8)
+        let second = try Run(["reconcile", nul.path, "--out", folder.appendingPathComponent("r2").path] + ledger)
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("invalid: refund R\\u{0}1: the record cannot be used"), "\(second.stderr)")
+        // No resolve command: the ledger could not find it again by its id.
+        #expect(!second.stderr.contains("kccbridge resolve"))
+        #expect(!second.stdout.contains("\u{0}") && !second.stderr.contains("\u{0}"))
+
+        // The first refund's sighting stands: read again, it is what it was, not a conflict with the other's amount.
+        let again = try Run(["reconcile", literal.path, "--out", folder.appendingPathComponent("r3").path] + ledger)
+        #expect(again.stdout.contains("1 refund: 1 skipped-unmatched-order"), "\(again.stdout)\(again.stderr)")
+    }
+
     @Test("seed 001: order 123 refunded but never synced is skipped, and nothing is written for KCC")
     func seed001() throws {
         let folder = try temporaryFolder()

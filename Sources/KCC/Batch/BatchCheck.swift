@@ -67,7 +67,7 @@ extension BatchFile {
             }
             while let item = try later?.next() {
                 switch item {
-                case .documents(let count, let bytesRead):
+                case .progress(let count, let bytesRead):
                     summary.documentsRead += count
                     counted?(count)
                     if let progress = options.progress {
@@ -94,11 +94,12 @@ extension BatchFile {
 
 /// The second part of a batch, checked on a thread of its own while the first is checked on the caller's.
 /// Its documents are counted there, not handed over (they are not needed, and each would be freed on the
-/// other thread); its findings come over in order, at most 4,096 waiting at once.
+/// other thread); its findings come over in order, at most 4,096 waiting at once. Every 2,048 items it
+/// says how far it got, so the caller can show progress and stop when asked, whatever the items are.
 private final class SecondPart {
     enum Item: Sendable {
-        /// This many more documents passed every check; the part has read this far into the file.
-        case documents(Int, bytesRead: Int)
+        /// This many more documents passed every check, and the part has read this far into the file.
+        case progress(documents: Int, bytesRead: Int)
         case finding(Finding)
     }
 
@@ -115,38 +116,36 @@ private final class SecondPart {
         try items.next()
     }
 
-    /// The reader, its documents counted into one item per 2,048 (and one for the rest before a finding).
+    /// The reader's items as the caller takes them: findings as they come, documents counted.
     private final class Counting {
         let reader: CSVBatchReader
-        var counted = 0
-        var held: Finding?
+        var documents = 0
+        var itemsSinceProgress = 0
+        var ended = false
 
         init(_ reader: CSVBatchReader) {
             self.reader = reader
         }
 
         func next() throws(BatchFileError) -> Item? {
-            if let finding = held {
-                held = nil
-                return .finding(finding)
-            }
-            while let item = try reader.next() {
+            while !ended {
+                if itemsSinceProgress == 2048 { return progress() }
+                guard let item = try reader.next() else {
+                    ended = true
+                    return progress()
+                }
+                itemsSinceProgress += 1
                 switch item {
-                case .document:
-                    counted += 1
-                    if counted == 2048 { return flushed() }
-                case .finding(let finding):
-                    guard counted > 0 else { return .finding(finding) }
-                    held = finding
-                    return flushed()
+                case .document: documents += 1
+                case .finding(let finding): return .finding(finding)
                 }
             }
-            return counted > 0 ? flushed() : nil
+            return nil
         }
 
-        private func flushed() -> Item {
-            defer { counted = 0 }
-            return .documents(counted, bytesRead: reader.bytesRead)
+        private func progress() -> Item {
+            defer { (documents, itemsSinceProgress) = (0, 0) }
+            return .progress(documents: documents, bytesRead: reader.bytesRead)
         }
     }
 }

@@ -61,7 +61,8 @@ final class Console {
         let progress = self.progress
         self.findings = ConsoleFindings(verbose: verbose) { line in
             progress?.clear()
-            printError(line)
+            // A finding quotes what the file holds: a control character in it is shown, not sent to the terminal.
+            printError(line.showingControlCharacters)
         }
     }
 
