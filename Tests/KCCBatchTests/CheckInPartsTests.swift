@@ -122,6 +122,18 @@ struct CheckInPartsTests {
         #expect(errors > 0)
     }
 
+    @Test("a file changed since the survey is read in one pass (its middle may no longer start a row)")
+    func changedSinceSurvey() throws {
+        let rows = try Self.generatedRows(orders: 300)
+        let path = TestFiles.makeFolder() + "/changing.csv"
+        TestFiles.write(path, rows.joined())
+        let unchanged = try #require(try BatchFile.open(path) as? CSVBatchReader)
+        #expect(try unchanged.splitInTwo() != nil)
+        let changed = try #require(try BatchFile.open(path) as? CSVBatchReader)
+        TestFiles.write(path, "x" + rows.joined())
+        #expect(try changed.splitInTwo() == nil)
+    }
+
     @Test("no part starts after a row without a number: the rows of a skipped document after it stay skipped")
     func notAfterARowWithoutNumber() throws {
         let rows = try Self.generatedRows(orders: 300)

@@ -22,6 +22,8 @@ final class CSVBatchReader: BatchReader {
     private let csvOptions: CSVReader.Options
     /// Where the first document past the middle of the file starts, and its line.
     private let middle: (offset: Int, line: Int)?
+    /// The file as the survey found it: a part is started only while it still stands so.
+    private let stamp: FileStamp?
     private let builder: DocumentBuilder
     private var pending: [BatchItem] = []
     private var current: RawDocument?
@@ -48,6 +50,7 @@ final class CSVBatchReader: BatchReader {
             encoding: options.encoding, maxFieldBytes: options.maxFieldBytes, maxFileBytes: options.maxFileBytes)
 
         // Pass 1: the survey, hashing the file as it goes.
+        let stamp = FileStamp(path)
         let survey = try Self.openCSV(path, displayName, csvOptions)
         let digest = Digest()
         survey.onChunk = { digest.hash.update($0) }
@@ -63,7 +66,7 @@ final class CSVBatchReader: BatchReader {
         var runNumber: String?
         var rows = 0
         let size = options.progress == nil ? nil : fileSize(path)
-        let half = (fileSize(path) ?? 0) / 2
+        let half = stamp.map { $0.size / 2 }
         var middle: (offset: Int, line: Int)?
         while true {
             let (offset, line) = (survey.bytesConsumed, survey.nextLine)
@@ -76,7 +79,7 @@ final class CSVBatchReader: BatchReader {
             if number != runNumber {
                 // A part starts where a document follows another's rows (not a row without a number, after
                 // which a skipped document's rows would still be skipped), so no document spans the two.
-                if middle == nil, offset >= half, !number.isEmpty, let runNumber, !runNumber.isEmpty {
+                if middle == nil, let half, offset >= half, !number.isEmpty, let runNumber, !runNumber.isEmpty {
                     middle = (offset, line)
                 }
                 runNumber = number
@@ -91,6 +94,7 @@ final class CSVBatchReader: BatchReader {
         self.path = path
         self.csvOptions = csvOptions
         self.middle = middle
+        self.stamp = stamp
         self.sha256 = digest.hash.finalizeHex()
         self.builder = DocumentBuilder(dateFormat: options.dateFormat, survey: batchSurvey)
         pending = header.warnings.map(BatchItem.finding)
@@ -110,7 +114,7 @@ final class CSVBatchReader: BatchReader {
     /// The second part of a batch not read yet: the same survey and checks, reading from ``middle``.
     private init(secondPartOf whole: CSVBatchReader, from middle: (offset: Int, line: Int)) throws(BatchFileError) {
         (info, sha256, file, path, csvOptions) = (whole.info, whole.sha256, whole.file, whole.path, whole.csvOptions)
-        (header, builder, size, self.middle) = (whole.header, whole.builder, whole.size, nil)
+        (header, builder, size, self.middle, stamp) = (whole.header, whole.builder, whole.size, nil, whole.stamp)
         // How far it got is told by its caller, which hands its findings on.
         options = whole.options
         options.progress = nil
@@ -124,9 +128,12 @@ final class CSVBatchReader: BatchReader {
 
     /// Makes this reader stop at the first document past the middle of the file, and returns a reader of
     /// the rest, to be read at the same time on another thread: the two give, one after the other, exactly
-    /// what this reader alone would. `nil` when there is no such document, or this reader has begun.
+    /// what this reader alone would. `nil` when there is no such document, this reader has begun, or the
+    /// file has changed since the survey (its middle may no longer be where a row starts).
     func splitInTwo() throws(BatchFileError) -> CSVBatchReader? {
-        guard let middle, recordsRead == 0, current == nil, !finished else { return nil }
+        guard let middle, recordsRead == 0, current == nil, !finished, let stamp, FileStamp(path) == stamp else {
+            return nil
+        }
         let rest = try CSVBatchReader(secondPartOf: self, from: middle)
         csv.stopAt = middle.offset
         return rest
