@@ -111,6 +111,13 @@ public final class CSVReader {
     /// The bytes of the file handed out so far (for progress). Between records, where the next one starts.
     public var bytesConsumed: Int { bytesRead - (count - position) }
 
+    /// The status of the file being read (`fstat`): which file it is, however its path is changed meanwhile.
+    /// `nil` when reading from bytes in memory.
+    public func fileStatus() -> stat? {
+        var info = stat()
+        return fd >= 0 && fstat(fd, &info) == 0 ? info : nil
+    }
+
     /// The line the next record starts on, or past the last record, the line after it.
     public var nextLine: Int { line }
 

@@ -1,4 +1,5 @@
 import DurableOutput
+import Glibc
 import KCCModel
 import KCCTestSupport
 import Synchronization
@@ -132,6 +133,22 @@ struct CheckInPartsTests {
         let changed = try #require(try BatchFile.open(path) as? CSVBatchReader)
         TestFiles.write(path, "x" + rows.joined())
         #expect(try changed.splitInTwo() == nil)
+
+        // Replaced under its name: the parts would read another file than the one each has open.
+        TestFiles.write(path, rows.joined())
+        let replaced = try #require(try BatchFile.open(path) as? CSVBatchReader)
+        TestFiles.write(path + ".new", rows.joined())
+        #expect(rename(path + ".new", path) == 0)
+        #expect(try replaced.splitInTwo() == nil)
+
+        // Edited in place to the same size, its modification time put back: the status change time tells.
+        let edited = try #require(try BatchFile.open(path) as? CSVBatchReader)
+        var before = stat()
+        #expect(stat(path, &before) == 0)
+        TestFiles.write(path, "Y" + rows.joined().dropFirst())
+        var times = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        #expect(try edited.splitInTwo() == nil)
     }
 
     @Test("no part starts after a row without a number: the rows of a skipped document after it stay skipped")

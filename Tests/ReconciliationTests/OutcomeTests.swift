@@ -77,6 +77,9 @@ struct OutcomeTests {
         #expect(!id.recorded && id.steps == [.fixSourceFile])
         let tab = try reconciler.decide(refund("R2\tB", "50.00", creditNote: "CRN-1"))!
         #expect(tab.outcome == .invalid && tab.refund.id == "R2\\u{9}B")
+        // A C1 control (U+009B starts a terminal command) is no more an id's than a C0 one.
+        let c1 = try reconciler.decide(refund("R5\u{9B}2J", "50.00", creditNote: "CRN-1"))!
+        #expect(c1.outcome == .invalid && c1.refund.id == "R5\\u{9B}2J")
         // Looked up as CRN-1 it would be matched there; it is not a credit note the ledger knows.
         let note = try reconciler.decide(refund("R3", "50.00", creditNote: "CRN-1\u{0}9", customer: "A\u{0}"))!
         #expect(note.outcome == .invalid && note.creditNote == "CRN-1\\u{0}9" && note.refund.customer == "A\\u{0}")

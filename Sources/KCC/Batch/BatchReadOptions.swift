@@ -52,28 +52,28 @@ func fileSize(_ path: String) -> Int? {
     return stat(path, &info) == 0 ? Int(info.st_size) : nil
 }
 
-/// A regular file as it stands: which file it is, its size, and when it last changed. Two passes over a
-/// file that give the same stamp read the same bytes, as far as anything short of reading them can tell.
+/// A regular file as it stands: which file it is, its size, and when it or its status last changed. Two
+/// reads of a file that give the same stamp read the same bytes, as far as anything short of reading
+/// them can tell (the status change time is the kernel's own: restoring a modification time sets it).
 struct FileStamp: Equatable {
     var device: UInt64
     var inode: UInt64
     var size: Int
-    var modifiedSeconds: Int
-    var modifiedNanoseconds: Int
+    var modified: [Int]
+    var changed: [Int]
 
-    /// The stamp of the regular file at `path`; `nil` for anything else (a pipe, a file that is gone).
-    init?(_ path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+    /// The stamp of an open file's status; `nil` for anything but a regular file (a pipe).
+    init?(_ info: stat?) {
+        guard let info, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
         size = Int(info.st_size)
         #if canImport(Darwin)
-        modifiedSeconds = Int(info.st_mtimespec.tv_sec)
-        modifiedNanoseconds = Int(info.st_mtimespec.tv_nsec)
+        modified = [Int(info.st_mtimespec.tv_sec), Int(info.st_mtimespec.tv_nsec)]
+        changed = [Int(info.st_ctimespec.tv_sec), Int(info.st_ctimespec.tv_nsec)]
         #else
-        modifiedSeconds = Int(info.st_mtim.tv_sec)
-        modifiedNanoseconds = Int(info.st_mtim.tv_nsec)
+        modified = [Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
+        changed = [Int(info.st_ctim.tv_sec), Int(info.st_ctim.tv_nsec)]
         #endif
     }
 }

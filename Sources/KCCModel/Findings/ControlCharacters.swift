@@ -1,8 +1,8 @@
 extension String {
-    /// Whether the text holds a control character (U+0000–U+001F or U+007F): never part of a real
-    /// number, id or name, and a NUL is where a database's C string would end.
+    /// Whether the text holds a control character (U+0000–U+001F, U+007F–U+009F): never part of a real
+    /// number, id or name; a NUL is where a database's C string would end, and a terminal acts on the rest.
     public var hasControlCharacters: Bool {
-        unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+        unicodeScalars.contains(where: Self.isControl)
     }
 
     /// The text with each control character written as `\u{…}` (a NUL as `\u{0}`), so a message shows
@@ -11,12 +11,16 @@ extension String {
         guard hasControlCharacters else { return self }
         var out = ""
         for scalar in unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F {
+            if Self.isControl(scalar) {
                 out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
             } else {
                 out.unicodeScalars.append(scalar)
             }
         }
         return out
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 }

@@ -22,7 +22,8 @@ final class CSVBatchReader: BatchReader {
     private let csvOptions: CSVReader.Options
     /// Where the first document past the middle of the file starts, and its line.
     private let middle: (offset: Int, line: Int)?
-    /// The file as the survey found it: a part is started only while it still stands so.
+    /// The file as the survey found it, when pass 2 opened the same one unchanged (for the first part; for
+    /// the second, the file it opened): a part is started only while it still stands so.
     private let stamp: FileStamp?
     private let builder: DocumentBuilder
     private var pending: [BatchItem] = []
@@ -50,8 +51,8 @@ final class CSVBatchReader: BatchReader {
             encoding: options.encoding, maxFieldBytes: options.maxFieldBytes, maxFileBytes: options.maxFileBytes)
 
         // Pass 1: the survey, hashing the file as it goes.
-        let stamp = FileStamp(path)
         let survey = try Self.openCSV(path, displayName, csvOptions)
+        let stamp = FileStamp(survey.fileStatus())
         let digest = Digest()
         survey.onChunk = { digest.hash.update($0) }
         guard let headerRecord = try Self.read(survey, displayName) else {
@@ -94,7 +95,6 @@ final class CSVBatchReader: BatchReader {
         self.path = path
         self.csvOptions = csvOptions
         self.middle = middle
-        self.stamp = stamp
         self.sha256 = digest.hash.finalizeHex()
         self.builder = DocumentBuilder(dateFormat: options.dateFormat, survey: batchSurvey)
         pending = header.warnings.map(BatchItem.finding)
@@ -109,16 +109,19 @@ final class CSVBatchReader: BatchReader {
         // Pass 2 reads from the start again, after the header.
         csv = try Self.openCSV(path, displayName, csvOptions)
         _ = try Self.read(csv, displayName)
+        // What both passes opened must be the same file, unchanged, for a part to start where the survey says.
+        self.stamp = FileStamp(csv.fileStatus()) == stamp ? stamp : nil
     }
 
     /// The second part of a batch not read yet: the same survey and checks, reading from ``middle``.
     private init(secondPartOf whole: CSVBatchReader, from middle: (offset: Int, line: Int)) throws(BatchFileError) {
         (info, sha256, file, path, csvOptions) = (whole.info, whole.sha256, whole.file, whole.path, whole.csvOptions)
-        (header, builder, size, self.middle, stamp) = (whole.header, whole.builder, whole.size, nil, whole.stamp)
+        (header, builder, size, self.middle) = (whole.header, whole.builder, whole.size, nil)
         // How far it got is told by its caller, which hands its findings on.
         options = whole.options
         options.progress = nil
         csv = try Self.openCSV(path, file, csvOptions)
+        stamp = FileStamp(csv.fileStatus())
         do {
             try csv.start(at: middle.offset, line: middle.line)
         } catch {
@@ -129,12 +132,12 @@ final class CSVBatchReader: BatchReader {
     /// Makes this reader stop at the first document past the middle of the file, and returns a reader of
     /// the rest, to be read at the same time on another thread: the two give, one after the other, exactly
     /// what this reader alone would. `nil` when there is no such document, this reader has begun, or the
-    /// file has changed since the survey (its middle may no longer be where a row starts).
+    /// file each part opened is not the one the survey read, unchanged (its middle may no longer be where a
+    /// row starts).
     func splitInTwo() throws(BatchFileError) -> CSVBatchReader? {
-        guard let middle, recordsRead == 0, current == nil, !finished, let stamp, FileStamp(path) == stamp else {
-            return nil
-        }
+        guard let middle, recordsRead == 0, current == nil, !finished, let stamp else { return nil }
         let rest = try CSVBatchReader(secondPartOf: self, from: middle)
+        guard rest.stamp == stamp, FileStamp(csv.fileStatus()) == stamp else { return nil }
         csv.stopAt = middle.offset
         return rest
     }
