@@ -189,6 +189,7 @@ ratio("convert xero-csv, ledger ÷ DuckDB peer", "kccbridge convert, ledger", "D
 ratio("convert xero-csv, no ledger ÷ Python peer", "kccbridge convert, no ledger", "Python peer convert")
 ratio("convert xero-csv, no ledger ÷ DuckDB peer", "kccbridge convert, no ledger", "DuckDB peer convert")
 ratio("check MB/s ÷ wc -l MB/s (share of the byte-scan floor)", "kccbridge check", "wc -l", invert=True)
+ratio("check ÷ Python peer convert (for scale)", "kccbridge check", "Python peer convert")
 ratio("check XML ÷ xmllint --stream --noout", "kccbridge check, XML", "xmllint --stream")
 ratio("check XML ÷ xmllint --stream --noout --schema", "kccbridge check, XML", "xmllint --stream --schema")
 ratio("reconcile ÷ Python matcher", "kccbridge reconcile", "Python matcher reconcile")
