@@ -54,6 +54,14 @@ package struct Reconciler {
         return unusable
     }
 
+    /// A person's choice to leave `refund` out, if one is recorded (any other choice is not looked at here).
+    private func ignoring(_ refund: Refund) throws -> Resolution? {
+        guard let resolution = try ledger.resolution(refundID: refund.id, system: refund.system),
+            case .ignore = resolution.decision
+        else { return nil }
+        return resolution
+    }
+
     /// The refund's outcome, or `nil` when it is not a refund after all: a
     /// record deleted or voided in its source that was never applied.
     package mutating func decide(_ refund: Refund) throws -> RefundDecision? {
@@ -73,11 +81,7 @@ package struct Reconciler {
             decision.reason =
                 "refund \(refund.id) was applied in an earlier run and is now deleted or voided in \(refund.system): "
                 + "reverse its payment in KCC"
-            if let resolution = try ledger.resolution(refundID: refund.id, system: refund.system),
-                case .ignore = resolution.decision
-            {
-                decision.resolution = resolution
-            }
+            decision.resolution = try ignoring(refund)
             decision.steps = [.reverseInKCC(refundID: refund.id), .ignore(refundID: refund.id)]
             return decision
         }
@@ -93,11 +97,7 @@ package struct Reconciler {
             }
             decision.steps = [.fixSourceFile, .ignore(refundID: refund.id)]
             // Left out by a person: still invalid, but no longer waiting for one.
-            if !refund.id.isEmpty, let resolution = try ledger.resolution(refundID: refund.id, system: refund.system),
-                case .ignore = resolution.decision
-            {
-                decision.resolution = resolution
-            }
+            if !refund.id.isEmpty { decision.resolution = try ignoring(refund) }
             return decision
         }
         let earlier: RefundSighting? =
