@@ -44,6 +44,7 @@ extension Ledger {
     static func remember(
         _ outcomes: [RefundOutcomeRecord], run: RunID, at time: Timestamp, in db: any LedgerConnection
     ) throws {
+        let seenAt = time.iso8601
         try insert(
             outcomes,
             into: """
@@ -70,7 +71,7 @@ extension Ledger {
             [
                 outcome.sourceSystem, outcome.refundID, outcome.outcome, outcome.reason, outcome.creditNote,
                 outcome.orderNumber, outcome.amount?.minorUnits, outcome.amount?.currency.code, outcome.sourceFile,
-                outcome.sourceLine, run.rawValue, time.iso8601, outcome.date?.description,
+                outcome.sourceLine, run.rawValue, seenAt, outcome.date?.description,
             ]
         }
     }

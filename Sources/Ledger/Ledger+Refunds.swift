@@ -169,6 +169,7 @@ extension Ledger {
             try check(refund, run: run, books: books)
             books.note(AppliedRefund(refund: refund, run: run, appliedAt: time))
         }
+        let appliedAt = time.iso8601
         try insert(
             refunds,
             into: """
@@ -178,7 +179,7 @@ extension Ledger {
         ) { refund in
             [
                 refund.refundID, refund.sourceSystem, refund.creditNote, refund.amount.minorUnits,
-                refund.amount.currency.code, run.rawValue, time.iso8601, refund.date?.description,
+                refund.amount.currency.code, run.rawValue, appliedAt, refund.date?.description,
             ]
         }
     }
@@ -227,11 +228,14 @@ extension Ledger {
         try db.rows(
             """
             SELECT d.number, d.order_number, d.related_invoice, d.customer_code, d.customer_name, d.document_date, d.currency, d.gross_minor,
-                   COALESCE(SUM(a.amount_minor), 0) AS applied_minor, COUNT(a.id) AS refund_count
-            FROM exported_document d LEFT JOIN applied_refund a ON a.credit_note = d.number AND a.reversed_at IS NULL
+                   COALESCE((SELECT SUM(a.amount_minor) FROM applied_refund a
+                             WHERE a.credit_note = d.number AND a.reversed_at IS NULL), 0) AS applied_minor,
+                   (SELECT COUNT(*) FROM applied_refund a
+                    WHERE a.credit_note = d.number AND a.reversed_at IS NULL) AS refund_count
+            FROM exported_document d
             WHERE d.kind = 'CREDIT' AND \(condition)
-              AND d.id = (SELECT MAX(id) FROM exported_document WHERE kind = 'CREDIT' AND number = d.number)
-            GROUP BY d.id ORDER BY d.id
+              AND NOT EXISTS (SELECT 1 FROM exported_document e WHERE e.kind = 'CREDIT' AND e.number = d.number AND e.id > d.id)
+            ORDER BY d.id
             """, arguments
         ).map { row in
             let number: String = row["number"]

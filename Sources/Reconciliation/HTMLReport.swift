@@ -31,7 +31,9 @@ enum HTMLReport {
         _ decisions: [RefundDecision], summary: ReconciliationSummary, context: Context, commands: ResolveCommands
     ) -> String {
         var page = ""
-        render(decisions, summary: summary, context: context, commands: commands) { page += $0 }
+        render(decisions, summary: summary, context: context, commands: commands) {
+            page += String(decoding: $0, as: UTF8.self)
+        }
         return page
     }
 
@@ -39,7 +41,7 @@ enum HTMLReport {
     /// many thousand refunds is written without ever being whole in memory.
     static func render(
         _ decisions: [RefundDecision], summary: ReconciliationSummary, context: Context, commands: ResolveCommands,
-        emit: (String) throws -> Void
+        emit: ([UInt8]) throws -> Void
     ) rethrows {
         let imports = context.paymentImports.map { "<a href=\"\(escape(link($0)))\">\(escape($0))</a>" }
             .joined(separator: " and ")
@@ -89,65 +91,107 @@ enum HTMLReport {
             needing.isEmpty
             ? "<p>Nothing: every refund matched, was already applied, or was resolved by hand.</p>\n"
             : ""
-        try emit(html)
+        try emit(Array(html.utf8))
         if !needing.isEmpty { try table(needing, id: "needing", context: context, commands: commands, emit: emit) }
-        try emit("<h2>Every refund (\(decisions.count))</h2>\n")
+        try emit(Array("<h2>Every refund (\(decisions.count))</h2>\n".utf8))
         try table(decisions, id: "every", context: context, commands: nil, emit: emit)
-        try emit("<script>\n\(script)</script>\n</body></html>\n")
+        try emit(Array("<script>\n\(script)</script>\n</body></html>\n".utf8))
     }
 
     /// The refunds as a table; with `commands`, a last column says how to resolve each.
     private static func table(
         _ decisions: [RefundDecision], id: String, context: Context, commands: ResolveCommands?,
-        emit: (String) throws -> Void
+        emit: ([UInt8]) throws -> Void
     ) rethrows {
         let withCommand = commands != nil
-        var html =
-            "<table class=\"refunds\" id=\"\(id)\"><thead><tr><th>Refund</th><th>Date</th><th class=\"num\">Amount</th><th>Outcome</th><th>Credit note</th><th>Order</th><th class=\"why\">Why, and the evidence</th>"
-            + (withCommand ? "<th class=\"cmd\">To resolve</th>" : "") + "</tr></thead><tbody>\n"
-        try emit(html)
+        try emit(
+            Array(
+                ("<table class=\"refunds\" id=\"\(id)\"><thead><tr><th>Refund</th><th>Date</th><th class=\"num\">Amount</th><th>Outcome</th><th>Credit note</th><th>Order</th><th class=\"why\">Why, and the evidence</th>"
+                    + (withCommand ? "<th class=\"cmd\">To resolve</th>" : "") + "</tr></thead><tbody>\n").utf8))
+        // Each row is put together as bytes, text escaped straight into them: a report has a row per refund.
+        var row: [UInt8] = []
+        row.reserveCapacity(4096)
         for d in decisions {
-            html = ""
+            row.removeAll(keepingCapacity: true)
             let r = d.refund
-            var why = "<strong>\(escape(d.reason))</strong>"
-            if !d.evidence.isEmpty { why += "<ul>" + d.evidence.map { "<li>\(escape($0))</li>" }.joined() + "</ul>" }
-            if !d.candidates.isEmpty { why += "Candidates: " + escape(d.candidates.joined(separator: ", ")) }
+            func put(_ text: String) { row.append(contentsOf: text.utf8) }
+            func escaped(_ text: String) { escape(text, into: &row) }
+            put("<tr data-outcome=\"")
+            put(d.outcome.rawValue)
+            put("\"><td class=\"refund\"><code>")
+            escaped(r.id)
+            put("</code><br><small>")
+            escaped(r.system)
+            put(" · ")
+            escaped(place(r.location))
+            put("</small></td><td class=\"id\">")
+            escaped(r.date?.description ?? "—")
+            put("</td><td class=\"num\" data-sort=\"")
+            if let amount = r.amount { put(String(amount.minorUnits)) }
+            put("\">")
+            escaped(r.amount?.description ?? "—")
+            put("</td><td>")
+            put(badge(d.outcome))
+            put("</td><td class=\"id\">")
+            escaped(d.creditNote ?? "—")
+            if let number = d.creditNote, let earlier = context.earlier[number] {
+                put("<div class=\"earlier\">Refunded before: ")
+                for (index, applied) in earlier.enumerated() {
+                    if index > 0 { put("; ") }
+                    escaped(
+                        "\(applied.refund.refundID) (\(applied.refund.sourceSystem)) \(applied.refund.amount), run \(applied.run)"
+                    )
+                }
+                put("</div>")
+            }
+            put("</td><td class=\"id\">")
+            escaped(d.orderNumber ?? "—")
+            put("</td><td class=\"why\"><strong>")
+            escaped(d.reason)
+            put("</strong>")
+            func list(_ lines: [String]) {
+                put("<ul>")
+                for line in lines {
+                    put("<li>")
+                    escaped(line)
+                    put("</li>")
+                }
+                put("</ul>")
+            }
+            if !d.evidence.isEmpty { list(d.evidence) }
+            if !d.candidates.isEmpty {
+                put("Candidates: ")
+                escaped(d.candidates.joined(separator: ", "))
+            }
             if !d.suggestions.isEmpty {
-                why +=
-                    "<br>Suggestions (not applied):<ul>" + d.suggestions.map { "<li>\(escape($0))</li>" }.joined()
-                    + "</ul>"
+                put("<br>Suggestions (not applied):")
+                list(d.suggestions)
             }
             if let resolution = d.resolution {
-                why += "<br>Resolved: " + escape(ReconciliationOutputs.describe(resolution))
+                put("<br>Resolved: ")
+                escaped(ReconciliationOutputs.describe(resolution))
             }
-            var creditNote = escape(d.creditNote ?? "—")
-            if let number = d.creditNote, let earlier = context.earlier[number] {
-                creditNote +=
-                    "<div class=\"earlier\">Refunded before: "
-                    + earlier.map {
-                        escape("\($0.refund.refundID) (\($0.refund.sourceSystem)) \($0.refund.amount), run \($0.run)")
-                    }.joined(separator: "; ") + "</div>"
-            }
-            let minor = r.amount.map { "\($0.minorUnits)" } ?? ""
-            html +=
-                "<tr data-outcome=\"\(d.outcome.rawValue)\"><td class=\"refund\"><code>\(escape(r.id))</code><br><small>\(escape(r.system)) · \(escape(place(r.location)))</small></td>"
-                + "<td class=\"id\">\(escape(r.date?.description ?? "—"))</td><td class=\"num\" data-sort=\"\(minor)\">\(escape(r.amount?.description ?? "—"))</td>"
-                + "<td>\(badge(d.outcome))</td><td class=\"id\">\(creditNote)</td><td class=\"id\">\(escape(d.orderNumber ?? "—"))</td><td class=\"why\">\(why)</td>"
+            put("</td>")
             if let commands {
                 // Each word kept whole (a browser would break `--ignore` after its hyphens): lines break between words,
                 // and a long path after a slash.
-                let command = commands.lines(d.steps, source: d.refund.system).map { line -> String in
-                    let words = line.split(separator: " ").map { word -> String in
-                        "<span class=\"w\">\(escape(String(word)).replacingOccurrences(of: "/", with: "/<wbr>"))</span>"
+                put("<td class=\"cmd\">")
+                for line in commands.lines(d.steps, source: d.refund.system) {
+                    put("<div class=\"command\"><code>")
+                    for (index, word) in line.split(separator: " ").enumerated() {
+                        if index > 0 { put(" ") }
+                        put("<span class=\"w\">")
+                        put(escape(String(word)).replacingOccurrences(of: "/", with: "/<wbr>"))
+                        put("</span>")
                     }
-                    return "<div class=\"command\"><code>\(words.joined(separator: " "))</code></div>"
-                }.joined()
-                html += "<td class=\"cmd\">\(command)</td>"
+                    put("</code></div>")
+                }
+                put("</td>")
             }
-            html += "</tr>\n"
-            try emit(html)
+            put("</tr>\n")
+            try emit(row)
         }
-        try emit("</tbody></table>\n")
+        try emit(Array("</tbody></table>\n".utf8))
     }
 
     /// Where a refund was read, by file name and line (the page names the whole path once, at the top).
@@ -179,14 +223,13 @@ enum HTMLReport {
         return "<span class=\"badge \(style)\">\(outcome.rawValue)</span>"
     }
 
-    static func escape(_ text: String) -> String {
-        // By bytes, not Characters: faster, and a quote followed by a combining mark is still escaped.
+    /// ``escape(_:)`` appended to `out`.
+    static func escape(_ text: String, into out: inout [UInt8]) {
         let utf8 = text.utf8
         guard utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
-            return text
+            out.append(contentsOf: utf8)
+            return
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(utf8.count + 16)
         for byte in utf8 {
             switch byte {
             case 0x26: out.append(contentsOf: "&amp;".utf8)
@@ -197,6 +240,17 @@ enum HTMLReport {
             default: out.append(byte)
             }
         }
+    }
+
+    static func escape(_ text: String) -> String {
+        // By bytes, not Characters: faster, and a quote followed by a combining mark is still escaped.
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
+            return text
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 16)
+        escape(text, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 

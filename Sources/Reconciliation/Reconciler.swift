@@ -36,18 +36,20 @@ package struct Reconciler {
     /// another refund's id or another credit note's number; and the visible spelling of an id could be
     /// another refund's real one, so a refund whose id had a control character is not recorded at all
     /// (``RefundDecision/recorded``).
+    /// The refund's text fields other than its id, with their names in a message.
+    private static let textFields: [(any WritableKeyPath<Refund, String?> & Sendable, String)] = [
+        (\.creditNote, "credit note"), (\.orderNumber, "order number"), (\.reference, "reference"),
+        (\.method, "method"), (\.customer, "customer"),
+    ]
+
     private static func showControlCharacters(in refund: inout Refund) -> [String] {
         var unusable: [String] = []
         if refund.id.hasControlCharacters {
             refund.id = refund.id.showingControlCharacters
             unusable.append("the refund id holds a control character (shown as \\u{…})")
         }
-        let fields: [(WritableKeyPath<Refund, String?>, String)] = [
-            (\.creditNote, "credit note"), (\.orderNumber, "order number"), (\.reference, "reference"),
-            (\.method, "method"), (\.customer, "customer"),
-        ]
-        for (path, name) in fields {
-            guard let text = refund[keyPath: path], text.unicodeScalars.contains("\0") else { continue }
+        for (path, name) in textFields {
+            guard let text = refund[keyPath: path], text.utf8.contains(0) else { continue }
             refund[keyPath: path] = text.showingControlCharacters
             unusable.append("the \(name) holds a NUL character (shown as \\u{0})")
         }

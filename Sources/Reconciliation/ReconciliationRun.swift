@@ -237,7 +237,9 @@ package final class ReconciliationRun {
         let decisions = report.decisions
         let summary = report.summary
         let commands = options.commands
-        let payments = ReconciliationOutputs.payments(decisions)
+        // Made once for both encodings (walking the decisions lazily through a generic sequence cost more per
+        // payment, twice over, than the array holds).
+        let payments = Array(ReconciliationOutputs.payments(decisions))
         let context = HTMLReport.Context(
             input: name, inputLink: Self.relativePath(to: path, from: folder),
             paymentImports: ["\(stem).kcc-payments.csv", "\(stem).kcc-payments.xml"], ledger: options.ledgerName,
@@ -262,7 +264,7 @@ package final class ReconciliationRun {
             Output(path: "\(folder)/\(stem).reconciliation-report.html") { out in
                 var pieces = OutputPieces()
                 try HTMLReport.render(decisions, summary: summary, context: context, commands: commands) { piece in
-                    pieces.bytes.append(contentsOf: piece.utf8)
+                    pieces.bytes.append(contentsOf: piece)
                     try pieces.handOn(to: out)
                 }
                 try pieces.finish(to: out)

@@ -50,7 +50,7 @@ public final class XMLStreamWriter {
 
     public func attribute(_ name: String, _ value: String) throws(XMLWriteError) {
         try Self.requireXMLCharacters(value, field: name)
-        try check(xmlTextWriterWriteAttribute(writer, name, value), name)
+        try check(Self.withXMLText(name, value) { xmlTextWriterWriteAttribute(writer, $0, $1) }, name)
     }
 
     /// Writes `value` as an attribute only when it is not `nil`.
@@ -60,13 +60,13 @@ public final class XMLStreamWriter {
 
     public func text(_ value: String, field: String) throws(XMLWriteError) {
         try Self.requireXMLCharacters(value, field: field)
-        try check(xmlTextWriterWriteString(writer, value), field)
+        try check(Self.withXMLText(value) { xmlTextWriterWriteString(writer, $0) }, field)
     }
 
     /// `<name>value</name>`.
     public func element(_ name: String, _ value: String) throws(XMLWriteError) {
         try Self.requireXMLCharacters(value, field: name)
-        try check(xmlTextWriterWriteElement(writer, name, value), name)
+        try check(Self.withXMLText(name, value) { xmlTextWriterWriteElement(writer, $0, $1) }, name)
     }
 
     /// `<name>value</name>`, only when `value` is not `nil`.
@@ -93,6 +93,18 @@ public final class XMLStreamWriter {
         let bytes = Array(UnsafeBufferPointer(start: content, count: length))
         xmlBufferEmpty(buffer)
         return bytes
+    }
+
+    /// `body` given `text` as the NUL-terminated bytes libxml2 takes, lent from the string's own storage where
+    /// it has one (the implicit conversion copies every string into a new array first).
+    private static func withXMLText(_ text: String, _ body: (UnsafePointer<xmlChar>) -> Int32) -> Int32 {
+        text.withCString { body(UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }
+    }
+
+    private static func withXMLText(
+        _ first: String, _ second: String, _ body: (UnsafePointer<xmlChar>, UnsafePointer<xmlChar>) -> Int32
+    ) -> Int32 {
+        withXMLText(first) { first in withXMLText(second) { second in body(first, second) } }
     }
 
     private func check(_ status: Int32, _ what: String) throws(XMLWriteError) {

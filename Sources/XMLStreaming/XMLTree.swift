@@ -54,6 +54,11 @@ package struct XMLTree: Sendable {
 
 extension String {
     package func trimmingWhitespace() -> String {
+        // Most values begin and end with a printable ASCII character: nothing to trim, nothing to copy.
+        let bytes = utf8
+        if let first = bytes.first, let last = bytes.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return self
+        }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
             let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })

@@ -118,6 +118,37 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// The date as text in `format`.
     public func formatted(_ format: Format) -> String {
+        guard (0...9999).contains(year) else { return spelled(format) }
+        // Ten bytes, each field's digits put in place: a date is formatted for every line of every output.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { buffer in
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var value = value
+                for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+                    value /= 10
+                }
+            }
+            let separator = format == .iso ? UInt8(ascii: "-") : UInt8(ascii: "/")
+            switch format {
+            case .iso:
+                put(year, 4, at: 0)
+                put(month, 2, at: 5)
+                put(day, 2, at: 8)
+                buffer[4] = separator
+                buffer[7] = separator
+            case .dayMonthYear, .monthDayYear:
+                put(format == .dayMonthYear ? day : month, 2, at: 0)
+                put(format == .dayMonthYear ? month : day, 2, at: 3)
+                put(year, 4, at: 6)
+                buffer[2] = separator
+                buffer[5] = separator
+            }
+            return String(decoding: UnsafeBufferPointer(buffer), as: UTF8.self)
+        }
+    }
+
+    /// ``formatted(_:)`` for a year outside 0...9999, spelled as it comes.
+    private func spelled(_ format: Format) -> String {
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         let yyyy = String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year)
         switch format {

@@ -119,16 +119,32 @@ public struct ExactDecimal: Sendable, Hashable, CustomStringConvertible {
         return Self.format(units: u, scale: s)
     }
 
+    /// The digits of `units` with a point `scale` places from the right (at least one digit before it), and a
+    /// minus sign when negative. Written from the right into a buffer on the stack: no intermediate strings.
     static func format(units: Int64, scale: Int) -> String {
-        let magnitude = units.magnitude
-        var digits = String(magnitude)
-        if scale > 0 {
-            if digits.count <= scale {
-                digits = String(repeating: "0", count: scale - digits.count + 1) + digits
+        var magnitude = units.magnitude
+        let places = max(scale, 0)
+        // 20 digits at most, the zeros that pad a small value out to its places, a point and a sign.
+        let capacity = 22 + places
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var start = capacity
+            var written = 0
+            repeat {
+                if places > 0, written == places {
+                    start -= 1
+                    buffer[start] = UInt8(ascii: ".")
+                }
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+                written += 1
+            } while magnitude > 0 || written <= places
+            if units < 0 {
+                start -= 1
+                buffer[start] = UInt8(ascii: "-")
             }
-            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<capacity]), as: UTF8.self)
         }
-        return units < 0 ? "-" + digits : digits
     }
 
     /// 10^n as an Int128 (n ≤ 30).

@@ -41,7 +41,15 @@ enum CSVRefundReader {
                 )
             }
             let normalised = header.fields.map(CSVProfile.normalise)
-            func index(_ column: String) -> Int? { normalised.firstIndex(of: CSVProfile.normalise(column)) }
+            // Rules name columns by their header; each is looked for once, not on every row.
+            var indexes: [String: Int?] = [:]
+            func index(_ column: String) -> Int? {
+                if let known = indexes[column] { return known }
+                let found = normalised.firstIndex(of: CSVProfile.normalise(column))
+                indexes[column] = found
+                return found
+            }
+            let fieldColumns = FieldCells(columns)
             var read = RefundRead()
             var groups: [String: Group] = [:]
             var groupOrder: [String] = []
@@ -53,12 +61,12 @@ enum CSVRefundReader {
                     return text.isEmpty ? nil : text
                 }
                 func cell(_ field: RefundField) -> String? {
-                    let value = (columns[field] ?? []).lazy.compactMap(text).first
+                    let value = (fieldColumns[field] ?? []).lazy.compactMap(text).first
                     // A currency given once for the whole file (Amazon's summary row) holds for the rows after it.
                     if field == .currency, profile.stickyCurrency { return value ?? lastCurrency }
                     return value
                 }
-                if profile.stickyCurrency, let currency = (columns[.currency] ?? []).lazy.compactMap(text).first {
+                if profile.stickyCurrency, let currency = (fieldColumns[.currency] ?? []).lazy.compactMap(text).first {
                     lastCurrency = currency
                 }
                 let row = passedOver(
@@ -68,8 +76,8 @@ enum CSVRefundReader {
                     read.passOver(kind)
                     continue
                 }
-                var fields = Dictionary(
-                    uniqueKeysWithValues: RefundField.allCases.compactMap { field in cell(field).map { (field, $0) } })
+                var fields = FieldCells<String>()
+                for field in RefundField.allCases { fields[field] = cell(field) }
                 if !profile.idFrom.isEmpty {
                     let parts = profile.idFrom.compactMap { text(index($0)) }
                     fields[.id] = parts.count == profile.idFrom.count ? parts.joined(separator: " ") : nil
@@ -126,12 +134,12 @@ enum CSVRefundReader {
     /// The rows of one refund that a channel writes as several (Amazon: one row per amount).
     struct Group {
         let record: CSVRecord
-        var fields: [RefundField: String]
+        var fields: FieldCells<String>
         /// The signed sum so far, exactly; `nil` once a row's amount could not be read.
         var sum: ExactDecimal?
         var problems: [String] = []
 
-        init(record: CSVRecord, fields: [RefundField: String]) {
+        init(record: CSVRecord, fields: FieldCells<String>) {
             self.record = record
             self.fields = fields
             sum = ExactDecimal(0)
@@ -317,5 +325,36 @@ enum CSVRefundReader {
             }
         }
         return result
+    }
+}
+
+/// A value for each refund field (a row's cells, or a profile's columns), kept by the field's place rather
+/// than hashed: every row of a refund file looks its fields up several times.
+struct FieldCells<Value> {
+    private var values: [Value?] = Array(repeating: nil, count: RefundField.allCases.count)
+
+    init() {}
+
+    init(_ dictionary: [RefundField: Value]) {
+        for (field, value) in dictionary { self[field] = value }
+    }
+
+    subscript(field: RefundField) -> Value? {
+        get { values[Self.place(field)] }
+        set { values[Self.place(field)] = newValue }
+    }
+
+    private static func place(_ field: RefundField) -> Int {
+        switch field {
+        case .id: 0
+        case .orderNumber: 1
+        case .creditNote: 2
+        case .amount: 3
+        case .currency: 4
+        case .date: 5
+        case .reference: 6
+        case .method: 7
+        case .customer: 8
+        }
     }
 }
