@@ -1,32 +1,51 @@
 import KCCModel
 
-/// Rows of a look-up of many keys, by the exact key they answer: the key's
-/// bytes, as SQL compares them (Swift's `String` equality would merge two
-/// spellings of one accented letter that the ledger keeps apart).
+/// Text as SQL compares it: by its UTF-8 bytes (Swift's `String` equality would merge two spellings of one
+/// accented letter that the ledger keeps apart). Hashed and compared on the string's own storage, with no
+/// copy of the bytes: reconciliation looks up several keys per refund.
+package struct ByteKey: Hashable, Sendable {
+    package var text: String
+
+    package init(_ text: String) {
+        self.text = text
+    }
+
+    package static func == (a: ByteKey, b: ByteKey) -> Bool {
+        var (left, right) = (a.text, b.text)
+        return left.withUTF8 { l in right.withUTF8 { r in l.count == r.count && l.elementsEqual(r) } }
+    }
+
+    package func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
+
+/// Rows of a look-up of many keys, by the exact key they answer (``ByteKey``).
 package struct RowsByKey<Row> {
-    private var rows: [[UInt8]: [Row]] = [:]
+    private var rows: [ByteKey: [Row]] = [:]
 
     package init() {}
 
     /// The rows for `key`, in the order the one-key look-up gives them; none when it has none.
     package subscript(key: String) -> [Row] {
-        rows[Array(key.utf8)] ?? []
+        rows[ByteKey(key)] ?? []
     }
 
     mutating func append(_ row: Row, to key: String) {
-        rows[Array(key.utf8), default: []].append(row)
+        rows[ByteKey(key), default: []].append(row)
     }
 
     /// Changes the first row of `key`, if it has one.
     mutating func updateFirst(of key: String, _ change: (inout Row) -> Void) {
-        let bytes = Array(key.utf8)
-        guard var list = rows.removeValue(forKey: bytes), !list.isEmpty else { return }
+        let key = ByteKey(key)
+        guard var list = rows.removeValue(forKey: key), !list.isEmpty else { return }
         change(&list[0])
-        rows[bytes] = list
+        rows[key] = list
     }
 
     package var isEmpty: Bool { rows.isEmpty }
-    package var keys: [String] { rows.keys.map { String(decoding: $0, as: UTF8.self) } }
+    package var keys: [String] { rows.keys.map(\.text) }
 }
 
 extension RowsByKey: Sendable where Row: Sendable {}
@@ -106,8 +125,8 @@ extension Ledger {
         in db: any LedgerConnection, _ keys: [String],
         _ fetch: (any LedgerConnection, String, [any SQLArgument]) throws -> [Row], by key: (Row) -> String
     ) throws -> RowsByKey<Row> {
-        var seen: Set<[UInt8]> = []
-        let distinct = keys.filter { seen.insert(Array($0.utf8)).inserted }
+        var seen: Set<ByteKey> = []
+        let distinct = keys.filter { seen.insert(ByteKey($0)).inserted }
         var groups = RowsByKey<Row>()
         guard !distinct.isEmpty else { return groups }
         let list = "(" + Array(repeating: "?", count: keysPerQuery).joined(separator: ", ") + ")"

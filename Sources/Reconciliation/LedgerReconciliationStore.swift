@@ -19,11 +19,11 @@ package final class LedgerReconciliationStore: ReconciliationStore {
         /// The refunds prepared, by source system and id: their applications and resolutions were asked per source.
         var bySource: [String: Answers] = [:]
         var outcomes = RowsByKey<RefundOutcomeRecord>()
-        var creditNoteNumbers: Set<[UInt8]> = []
+        var creditNoteNumbers: Set<ByteKey> = []
         var creditNotes = RowsByKey<CreditNoteBalance>()
     }
     private struct Answers {
-        var refundIDs: Set<[UInt8]> = []
+        var refundIDs: Set<ByteKey> = []
         var applied = RowsByKey<AppliedRefund>()
         var resolutions = RowsByKey<Resolution>()
     }
@@ -36,13 +36,13 @@ package final class LedgerReconciliationStore: ReconciliationStore {
         for (system, ids) in Dictionary(grouping: refunds.map { ($0.system, $0.id) }, by: \.0) {
             let ids = ids.map(\.1)
             next.bySource[system] = Answers(
-                refundIDs: Set(ids.map { Array($0.utf8) }),
+                refundIDs: Set(ids.map(ByteKey.init)),
                 applied: try ledger.appliedRefunds(refundIDs: ids, sourceSystem: system),
                 resolutions: try ledger.resolutions(refundIDs: ids, sourceSystem: system))
         }
         next.outcomes = try ledger.refundOutcomes(refundIDs: refunds.map(\.id))
         let numbers = refunds.compactMap(\.creditNote)
-        next.creditNoteNumbers = Set(numbers.map { Array($0.utf8) })
+        next.creditNoteNumbers = Set(numbers.map(ByteKey.init))
         next.creditNotes = try ledger.creditNotes(numbers: numbers)
         prepared = next
     }
@@ -58,13 +58,13 @@ package final class LedgerReconciliationStore: ReconciliationStore {
 
     /// The prepared answers about refund `id` from `system`, if it was among those prepared.
     private func prepared(_ id: String, _ system: String) -> (Prepared, Answers)? {
-        guard let prepared, let answers = prepared.bySource[system], answers.refundIDs.contains(Array(id.utf8))
+        guard let prepared, let answers = prepared.bySource[system], answers.refundIDs.contains(ByteKey(id))
         else { return nil }
         return (prepared, answers)
     }
 
     package func creditNote(_ number: String) throws -> CreditNoteBalance? {
-        if let prepared, prepared.creditNoteNumbers.contains(Array(number.utf8)) {
+        if let prepared, prepared.creditNoteNumbers.contains(ByteKey(number)) {
             return prepared.creditNotes[number].first
         }
         return try ledger.creditNote(number: number)
