@@ -221,6 +221,17 @@ extension Ledger {
         LedgerError(.unknownCreditNote, "credit note \(number) is not in the ledger: it was never exported")
     }
 
+    /// For a credit note `d`: what the refunds applied to it and not reversed add up to, in minor units.
+    static let appliedSum = """
+        COALESCE((SELECT SUM(a.amount_minor) FROM applied_refund a
+                  WHERE a.credit_note = d.number AND a.reversed_at IS NULL), 0)
+        """
+
+    /// For a credit note `d`: it is the latest export of its number (a number exported again is read as last exported).
+    static let latestCreditNote = """
+        NOT EXISTS (SELECT 1 FROM exported_document e WHERE e.kind = 'CREDIT' AND e.number = d.number AND e.id > d.id)
+        """
+
     /// Credit notes as last exported (the latest row of each number), with the refunds applied to them.
     static func creditNotes(
         in db: any LedgerConnection, where condition: String, _ arguments: [any SQLArgument]
@@ -228,13 +239,11 @@ extension Ledger {
         try db.rows(
             """
             SELECT d.number, d.order_number, d.related_invoice, d.customer_code, d.customer_name, d.document_date, d.currency, d.gross_minor,
-                   COALESCE((SELECT SUM(a.amount_minor) FROM applied_refund a
-                             WHERE a.credit_note = d.number AND a.reversed_at IS NULL), 0) AS applied_minor,
+                   \(appliedSum) AS applied_minor,
                    (SELECT COUNT(*) FROM applied_refund a
                     WHERE a.credit_note = d.number AND a.reversed_at IS NULL) AS refund_count
             FROM exported_document d
-            WHERE d.kind = 'CREDIT' AND \(condition)
-              AND NOT EXISTS (SELECT 1 FROM exported_document e WHERE e.kind = 'CREDIT' AND e.number = d.number AND e.id > d.id)
+            WHERE d.kind = 'CREDIT' AND \(condition) AND \(latestCreditNote)
             ORDER BY d.id
             """, arguments
         ).map { row in

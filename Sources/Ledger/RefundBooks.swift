@@ -10,7 +10,16 @@ struct RefundBooks {
     /// Applications of each refund id, oldest first, from every source system.
     private var applications: RowsByKey<AppliedRefund>
     /// Each credit note's balance (the latest export of its number).
-    private var balances: RowsByKey<CreditNoteBalance>
+    private var balances: RowsByKey<Balance>
+
+    /// What the rules look at of a credit note: its gross as last exported, and what was refunded against it.
+    struct Balance {
+        var number: String
+        var gross: Money
+        var applied: Money
+        /// What later refunds may still use: gross − applied.
+        var open: Money { gross - applied }
+    }
 
     init(for refunds: [RefundApplication], in db: any LedgerConnection) throws {
         applications = try Ledger.grouped(in: db, refunds.map(\.refundID)) { db, list, keys in
@@ -18,8 +27,21 @@ struct RefundBooks {
         } by: {
             $0.refund.refundID
         }
+        // Only the columns the rules read: the credit notes' names and dates are the reconciliation's business.
         balances = try Ledger.grouped(in: db, refunds.map(\.creditNote)) { db, list, keys in
-            try Ledger.creditNotes(in: db, where: "d.number IN \(list)", keys)
+            try db.rows(
+                """
+                SELECT d.number, d.currency, d.gross_minor, \(Ledger.appliedSum) AS applied_minor
+                FROM exported_document d
+                WHERE d.kind = 'CREDIT' AND d.number IN \(list) AND \(Ledger.latestCreditNote)
+                """, keys
+            ).map { row in
+                let number: String = row["number"]
+                let gross = try Rows.money(row["gross_minor"], row["currency"], of: "credit note \(number)")
+                return Balance(
+                    number: number, gross: gross,
+                    applied: Money(minorUnits: row["applied_minor"], currency: gross.currency))
+            }
         } by: {
             $0.number
         }
@@ -35,7 +57,7 @@ struct RefundBooks {
     }
 
     /// The credit note `number` with what is still open on it, or `nil` when the ledger does not know it.
-    func balance(of number: String) -> CreditNoteBalance? {
+    func balance(of number: String) -> Balance? {
         balances[number].first
     }
 
@@ -44,7 +66,6 @@ struct RefundBooks {
         applications.append(application, to: application.refund.refundID)
         balances.updateFirst(of: application.refund.creditNote) { balance in
             balance.applied += application.refund.amount
-            balance.refundCount += 1
         }
     }
 

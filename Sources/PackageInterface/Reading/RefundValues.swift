@@ -70,6 +70,12 @@ package enum RefundValues {
             problems.add("the date is missing", field: field)
             return nil
         }
+        // Most dates are plain ISO days: read at once from the bytes, which also rules out every other form.
+        if text.utf8.count == 10, let date = CalendarDate(parsing: text, format: .iso),
+            (1970...2099).contains(date.year)
+        {
+            return date
+        }
         var day = String(text.prefix(10))
         let rest = text.dropFirst(10)
         var format: CalendarDate.Format = day.contains("/") ? slashFormat : .iso
