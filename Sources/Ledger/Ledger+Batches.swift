@@ -1,5 +1,11 @@
 import KCCModel
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Text as SQL compares it: by its UTF-8 bytes (Swift's `String` equality would merge two spellings of one
 /// accented letter that the ledger keeps apart). Hashed and compared on the string's own storage, with no
 /// copy of the bytes: reconciliation looks up several keys per refund.
@@ -11,8 +17,14 @@ package struct ByteKey: Hashable, Sendable {
     }
 
     package static func == (a: ByteKey, b: ByteKey) -> Bool {
+        guard a.text.utf8.count == b.text.utf8.count else { return false }
         var (left, right) = (a.text, b.text)
-        return left.withUTF8 { l in right.withUTF8 { r in l.count == r.count && l.elementsEqual(r) } }
+        return left.withUTF8 { l in
+            right.withUTF8 { r in
+                guard let l = l.baseAddress, let r = r.baseAddress else { return true }
+                return memcmp(l, r, a.text.utf8.count) == 0
+            }
+        }
     }
 
     package func hash(into hasher: inout Hasher) {

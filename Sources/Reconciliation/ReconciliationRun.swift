@@ -7,6 +7,7 @@ import Ledger
 import Logging
 import PackageInterface
 import Refunds
+import Synchronization
 
 /// What a reconciliation run needs of the ledger beyond looking things up:
 /// the run protocol (``RunJournal``) around its durable writes, and recording
@@ -200,6 +201,31 @@ package final class ReconciliationRun {
         }
     }
 
+    /// Writes each output into its file, on both cores: the files share nothing but the decisions they read.
+    /// The last planned are taken first (the HTML report, the largest, is planned late); when one fails, the
+    /// first planned of those that failed is thrown, after every other has finished.
+    private static func writeConcurrently(_ files: [(output: Output, file: DurableFile)]) throws {
+        let failures = Mutex<[(index: Int, error: any Error)]>([])
+        let shared = Handed(files)
+        DispatchQueue.concurrentPerform(iterations: files.count) { iteration in
+            let index = shared.value.count - 1 - iteration
+            let (output, file) = shared.value[index]
+            do {
+                try output.write { try file.write($0) }
+            } catch {
+                failures.withLock { $0.append((index, error)) }
+            }
+        }
+        if let first = failures.withLock({ $0.min { $0.index < $1.index } }) { throw first.error }
+    }
+
+    /// The outputs as the writing threads see them: each takes only its own entry, by index, and what the
+    /// entries read (the decisions, the payments) is not changed while they write.
+    private struct Handed<Value>: @unchecked Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
+    }
+
     /// Refunds whose look-ups the ledger answers together (a few queries for all of them).
     static let preparedTogether = 500
 
@@ -338,10 +364,12 @@ package final class ReconciliationRun {
             inputFile: name, inputSHA256: simulate ? "" : SHA256.hexDigest(ofFile: path) ?? "", target: Self.target,
             outputPaths: [])
         try store.perform(plan, simulate: simulate, failpoints: "reconcile") { _, transaction in
+            var files: [(output: Output, file: DurableFile)] = []
             for output in outputs {
                 guard let file = try transaction.create(output.path) else { continue }
-                if !simulate { try output.write { try file.write($0) } }
+                files.append((output, file))
             }
+            try Self.writeConcurrently(files)
         } complete: { run in
             try store.complete(run, decisions: decisions)
         }

@@ -113,6 +113,10 @@ public final class XMLStreamWriter {
 
     /// XML 1.0 allows tab, LF, CR and everything from U+0020 except surrogates, U+FFFE and U+FFFF.
     static func requireXMLCharacters(_ value: String, field: String) throws(XMLWriteError) {
+        // Every byte from 0x20 up is allowed outside U+FFFE and U+FFFF (EF BF BE, EF BF BF): most text passes
+        // on its bytes, and only text with a low byte or an 0xEF is read scalar by scalar.
+        var text = value
+        if text.withUTF8({ bytes in !bytes.contains { $0 < 0x20 || $0 == 0xEF } }) { return }
         for scalar in value.unicodeScalars {
             let v = scalar.value
             let allowed =
