@@ -67,6 +67,14 @@ package struct Reconciler {
     /// The refund's outcome, or `nil` when it is not a refund after all: a
     /// record deleted or voided in its source that was never applied.
     package mutating func decide(_ refund: Refund) throws -> RefundDecision? {
+        guard var decision = try outcome(of: refund) else { return nil }
+        // A refund a person chose to leave out (an unusable record, a reversal or a conflict acknowledged) is
+        // settled: the report offers no step for it any more.
+        if case .ignore? = decision.resolution?.decision { decision.steps = [] }
+        return decision
+    }
+
+    private mutating func outcome(of refund: Refund) throws -> RefundDecision? {
         let idUnkeepable = refund.id.hasControlCharacters
         var refund = refund
         let unusable = Self.showControlCharacters(in: &refund)

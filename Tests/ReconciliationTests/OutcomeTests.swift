@@ -137,6 +137,8 @@ struct OutcomeTests {
             refundID: "R8", decision: .ignore, note: "junk row", decidedBy: "ann", decidedAt: when)
         let junk = try reconciler.decide(refund("R8", nil, problems: ["the amount is missing"]))!
         #expect(junk.outcome == .invalid && junk.resolution != nil && !junk.needsPerson)
+        // Settled by that choice: no step is offered for it any more.
+        #expect(junk.steps.isEmpty && ignored.steps.isEmpty)
         #expect(try reconciler.decide(refund("R9", nil, problems: ["the amount is missing"]))!.needsPerson)
     }
 
@@ -163,6 +165,12 @@ struct OutcomeTests {
         let reversal = try #require(try reconciler.decide(applied))
         #expect(reversal.outcome == .reversal && reversal.needsPerson && !reversal.outcome.isApplied)
         #expect(ResolveCommands().render(reversal.steps).hasPrefix("in KCC reverse the payment of refund V1"))
+        // Acknowledged (the payment was reversed in KCC): still a reversal, with nothing more to do.
+        l.resolutions["csv/V1"] = Resolution(
+            refundID: "V1", decision: .ignore, note: "reversed in KCC", decidedBy: "ann",
+            decidedAt: Timestamp(CalendarDate(year: 2026, month: 11, day: 21)!))
+        let acknowledged = try #require(try reconciler.decide(applied))
+        #expect(acknowledged.outcome == .reversal && !acknowledged.needsPerson && acknowledged.steps.isEmpty)
     }
 
     @Test("the same source and id with other money or another date is a conflict with both versions, never a duplicate")
