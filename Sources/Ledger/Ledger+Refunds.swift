@@ -27,6 +27,24 @@ extension Ledger {
         }
     }
 
+    /// Every credit note as last exported, by amount (for near-miss suggestions asked many times in one
+    /// reading: one pass over the credit notes instead of a search of every document per question).
+    package func creditNoteAmounts() throws(LedgerError) -> CreditNoteAmounts {
+        try read { db in
+            CreditNoteAmounts(
+                try db.rows(
+                    """
+                    SELECT d.number, d.currency, d.gross_minor, d.document_date FROM exported_document d
+                    WHERE d.kind = 'CREDIT' AND \(Self.latestCreditNote) ORDER BY d.id
+                    """, []
+                ).map { row in
+                    CreditNoteAmounts.Entry(
+                        number: row["number"], currency: row["currency"], grossMinor: row["gross_minor"],
+                        date: row["document_date"])
+                })
+        }
+    }
+
     /// Every credit note number the ledger knows, sorted (for typo suggestions).
     package func creditNoteNumbers() throws(LedgerError) -> [String] {
         try read {
@@ -299,5 +317,36 @@ extension Ledger {
                 decidedAt: try Rows.timestamp(row["decided_at"], of: "a resolution of refund \(id)")
             )
         }
+    }
+}
+
+/// Credit notes as last exported, by currency and gross, each with its date exactly as stored.
+package struct CreditNoteAmounts: Sendable {
+    struct Entry: Sendable {
+        var number: String
+        var currency: String
+        var grossMinor: Int64
+        /// `YYYY-MM-DD`, compared as SQL compares text: by its bytes.
+        var date: String
+    }
+    private struct Key: Hashable {
+        var currency: String
+        var grossMinor: Int64
+    }
+    private let byAmount: [Key: [Entry]]
+
+    /// `entries` in the ledger's order (by id), which each amount's list keeps.
+    init(_ entries: [Entry]) {
+        byAmount = Dictionary(grouping: entries) { Key(currency: $0.currency, grossMinor: $0.grossMinor) }
+    }
+
+    /// The numbers ``Ledger/creditNotes(amount:from:through:)`` answers, in its order.
+    package func numbers(amount: Money, from: CalendarDate, through: CalendarDate) -> [String] {
+        let (first, last) = (Array(from.description.utf8), Array(through.description.utf8))
+        let entries = byAmount[Key(currency: amount.currency.code, grossMinor: amount.minorUnits)] ?? []
+        return entries.filter { entry in
+            let date = Array(entry.date.utf8)
+            return !date.lexicographicallyPrecedes(first) && !last.lexicographicallyPrecedes(date)
+        }.map(\.number)
     }
 }

@@ -29,6 +29,10 @@ package final class LedgerReconciliationStore: ReconciliationStore {
     }
     private var prepared: Prepared?
     private var snapshots = 0
+    /// Asked once in a reading snapshot, when first needed (suggestions for refunds that did not match): every
+    /// credit note number, and every credit note's amount and date by currency and gross.
+    private var numbersInSnapshot: [String]?
+    private var amountsInSnapshot: CreditNoteAmounts?
 
     package func prepare(for refunds: ArraySlice<Refund>) throws {
         guard snapshots > 0 else { return }
@@ -51,7 +55,11 @@ package final class LedgerReconciliationStore: ReconciliationStore {
         snapshots += 1
         defer {
             snapshots -= 1
-            if snapshots == 0 { prepared = nil }
+            if snapshots == 0 {
+                prepared = nil
+                numbersInSnapshot = nil
+                amountsInSnapshot = nil
+            }
         }
         return try ledger.readingTogether(body)
     }
@@ -103,10 +111,21 @@ package final class LedgerReconciliationStore: ReconciliationStore {
         }
         return try ledger.refundOutcomes(refundID: id).first { $0.sourceSystem == system }
     }
-    package func creditNoteNumbers() throws -> [String] { try ledger.creditNoteNumbers() }
+    package func creditNoteNumbers() throws -> [String] {
+        guard snapshots > 0 else { return try ledger.creditNoteNumbers() }
+        if let numbersInSnapshot { return numbersInSnapshot }
+        let numbers = try ledger.creditNoteNumbers()
+        numbersInSnapshot = numbers
+        return numbers
+    }
 
+    /// The ledger's answer, in its order (by id); within a snapshot, from one pass over the credit notes
+    /// instead of a search of every document for each refund that did not match.
     package func creditNotes(amount: Money, from: CalendarDate, through: CalendarDate) throws -> [CreditNoteBalance] {
-        try ledger.creditNotes(amount: amount, from: from, through: through)
+        guard snapshots > 0 else { return try ledger.creditNotes(amount: amount, from: from, through: through) }
+        let amounts = try amountsInSnapshot ?? ledger.creditNoteAmounts()
+        amountsInSnapshot = amounts
+        return try amounts.numbers(amount: amount, from: from, through: through).compactMap(creditNote)
     }
 
     package func earlierSighting(id: String, system: String) throws -> RefundSighting? {

@@ -76,4 +76,42 @@ struct BatchLookupTests {
         }
         #expect(try ledger.appliedRefunds(refundIDs: [], sourceSystem: "xero").isEmpty)
     }
+
+    @Test(
+        "credit notes of an amount within a week: one pass over them answers as the search of every document does",
+        arguments: stores)
+    func amounts(store: StoreKind) throws {
+        let fixture = try LedgerFixture(store: store)
+        let ledger = fixture.ledger
+        func day(_ day: Int) -> CalendarDate { CalendarDate(validYear: 2026, month: 11, day: day) }
+        func credit(_ number: String, _ gross: Int64, _ currency: Currency = .gbp, on date: Int) -> ExportedDocument {
+            var note = Sample.credit(number, gross: gross, currency: currency)
+            note.date = day(date)
+            return note
+        }
+        try fixture.export(
+            [
+                credit("CRN-1", 5_000, on: 1), credit("CRN-2", 5_000, on: 8), credit("CRN-3", 5_000, .eur, on: 8),
+                credit("CRN-4", 700, on: 15), credit("CRN-5", 5_000, on: 22),
+            ], to: "x.csv")
+        // CRN-4 exported again for 50.00: it is found by its latest export, after the others.
+        try fixture.export([credit("CRN-4", 5_000, on: 15)], to: "y.csv", reexport: true)
+        let amounts = try ledger.creditNoteAmounts()
+        for gross in [Int64(5_000), 700, 1] {
+            for currency in [Currency.gbp, .eur] {
+                let money = Money(minorUnits: gross, currency: currency)
+                for date in 1...30 {
+                    let (from, through) = (day(date).adding(days: -7), day(date).adding(days: 7))
+                    #expect(
+                        amounts.numbers(amount: money, from: from, through: through)
+                            == (try ledger.creditNotes(amount: money, from: from, through: through).map(\.number)))
+                }
+            }
+        }
+        let fifty = Money(minorUnits: 5_000, currency: .gbp)
+        #expect(amounts.numbers(amount: fifty, from: day(1), through: day(30)) == ["CRN-1", "CRN-2", "CRN-5", "CRN-4"])
+        #expect(amounts.numbers(amount: Money(minorUnits: 700, currency: .gbp), from: day(1), through: day(30)).isEmpty)
+        // The window's ends count, as BETWEEN counts them.
+        #expect(amounts.numbers(amount: fifty, from: day(8), through: day(8)) == ["CRN-2"])
+    }
 }
