@@ -433,7 +433,10 @@ package struct Reconciler {
     }
 
     /// One substitution, insertion, deletion or swap of neighbours apart.
-    static func isTypo(_ a: String, _ b: String) -> Bool {
+    package static func isTypo(_ a: String, _ b: String) -> Bool {
+        // Asked of every credit note number for each unknown one: plain ASCII is answered on its bytes.
+        var (left, right) = (a, b)
+        if let answer = left.withUTF8({ x in right.withUTF8 { y in asciiTypo(x, y) } }) { return answer }
         let x = Array(a)
         let y = Array(b)
         if abs(x.count - y.count) > 1 || x == y { return false }
@@ -447,6 +450,33 @@ package struct Reconciler {
         var i = 0
         while i < short.count && long[i] == short[i] { i += 1 }
         return Array(long[(i + 1)...]) == Array(short[i...])
+    }
+
+    /// ``isTypo(_:_:)`` when both are printable ASCII, where each byte is one character; `nil` otherwise.
+    private static func asciiTypo(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard !x.contains(where: { $0 < 0x20 || $0 > 0x7E }), !y.contains(where: { $0 < 0x20 || $0 > 0x7E })
+        else { return nil }
+        if abs(x.count - y.count) > 1 { return false }
+        if x.count == y.count {
+            var first = -1
+            var second = -1
+            for index in 0..<x.count where x[index] != y[index] {
+                if first < 0 {
+                    first = index
+                } else if second < 0 {
+                    second = index
+                } else {
+                    return false
+                }
+            }
+            if first < 0 { return false }
+            if second < 0 { return true }
+            return second == first + 1 && x[first] == y[second] && x[second] == y[first]
+        }
+        let (long, short) = x.count > y.count ? (x, y) : (y, x)
+        var i = 0
+        while i < short.count && long[i] == short[i] { i += 1 }
+        return long[(i + 1)...].elementsEqual(short[i...])
     }
 
 }

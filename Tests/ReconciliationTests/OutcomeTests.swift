@@ -203,4 +203,49 @@ struct OutcomeTests {
         let decision = try #require(try reconciler.decide(refund("I1", "5.00", creditNote: "CRN-1")))
         #expect(decision.outcome == .ignored && !decision.outcome.isApplied && !decision.needsPerson)
     }
+
+    @Test("a typo is one character changed, added, dropped or two swapped: on bytes as on characters")
+    func typos() {
+        /// The rule on characters, as it was before ASCII was read on its bytes.
+        func byCharacters(_ a: String, _ b: String) -> Bool {
+            let (x, y) = (Array(a), Array(b))
+            if abs(x.count - y.count) > 1 || x == y { return false }
+            if x.count == y.count {
+                let diffs = zip(x, y).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
+                if diffs.count == 1 { return true }
+                return diffs.count == 2 && diffs[1] == diffs[0] + 1 && x[diffs[0]] == y[diffs[1]]
+                    && x[diffs[1]] == y[diffs[0]]
+            }
+            let (long, short) = x.count > y.count ? (x, y) : (y, x)
+            var i = 0
+            while i < short.count && long[i] == short[i] { i += 1 }
+            return Array(long[(i + 1)...]) == Array(short[i...])
+        }
+        let bases = ["CRN-1000", "CRN-1001", "CRN-0100", "A", "", "CRN-É1", "crn-1000", "CRN-10000", "CRN-100"]
+        var others = bases
+        for base in bases {
+            let chars = Array(base)
+            for index in chars.indices {
+                var changed = chars
+                changed[index] = "x"
+                var dropped = chars
+                dropped.remove(at: index)
+                var added = chars
+                added.insert("9", at: index)
+                others += [String(changed), String(dropped), String(added)]
+                if index + 1 < chars.count {
+                    var swapped = chars
+                    swapped.swapAt(index, index + 1)
+                    others.append(String(swapped))
+                }
+            }
+        }
+        for a in bases {
+            for b in others {
+                #expect(Reconciler.isTypo(a, b) == byCharacters(a, b), "\(a) / \(b)")
+            }
+        }
+        #expect(Reconciler.isTypo("CRN-1000", "CRN-1001") && Reconciler.isTypo("CRN-1000", "CRN-0100"))
+        #expect(!Reconciler.isTypo("CRN-1000", "CRN-1000") && !Reconciler.isTypo("CRN-1000", "CRN-2001"))
+    }
 }
