@@ -434,33 +434,27 @@ package struct Reconciler {
 
     /// One substitution, insertion, deletion or swap of neighbours apart.
     package static func isTypo(_ a: String, _ b: String) -> Bool {
-        // Asked of every credit note number for each unknown one: plain ASCII is answered on its bytes.
+        // Asked of every credit note number for each unknown one: plain ASCII is compared on its bytes (each
+        // byte one character), anything else character by character.
         var (left, right) = (a, b)
-        if let answer = left.withUTF8({ x in right.withUTF8 { y in asciiTypo(x, y) } }) { return answer }
-        let x = Array(a)
-        let y = Array(b)
-        if abs(x.count - y.count) > 1 || x == y { return false }
-        if x.count == y.count {
-            let diffs = zip(x, y).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
-            if diffs.count == 1 { return true }
-            return diffs.count == 2 && diffs[1] == diffs[0] + 1 && x[diffs[0]] == y[diffs[1]]
-                && x[diffs[1]] == y[diffs[0]]
+        let ascii = left.withUTF8 { x in
+            right.withUTF8 { y in isPrintableASCII(x) && isPrintableASCII(y) ? oneEdit(x, y) : nil }
         }
-        let (long, short) = x.count > y.count ? (x, y) : (y, x)
-        var i = 0
-        while i < short.count && long[i] == short[i] { i += 1 }
-        return Array(long[(i + 1)...]) == Array(short[i...])
+        return ascii ?? oneEdit(Array(a), Array(b))
     }
 
-    /// ``isTypo(_:_:)`` when both are printable ASCII, where each byte is one character; `nil` otherwise.
-    private static func asciiTypo(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool? {
-        guard !x.contains(where: { $0 < 0x20 || $0 > 0x7E }), !y.contains(where: { $0 < 0x20 || $0 > 0x7E })
-        else { return nil }
+    private static func isPrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        !bytes.contains { $0 < 0x20 || $0 > 0x7E }
+    }
+
+    /// One element changed, added or dropped, or two neighbours swapped; the same is no typo.
+    private static func oneEdit<C: RandomAccessCollection>(_ x: C, _ y: C) -> Bool
+    where C.Element: Equatable, C.Index == Int {
         if abs(x.count - y.count) > 1 { return false }
         if x.count == y.count {
             var first = -1
             var second = -1
-            for index in 0..<x.count where x[index] != y[index] {
+            for index in 0..<x.count where x[x.startIndex + index] != y[y.startIndex + index] {
                 if first < 0 {
                     first = index
                 } else if second < 0 {
@@ -471,12 +465,13 @@ package struct Reconciler {
             }
             if first < 0 { return false }
             if second < 0 { return true }
-            return second == first + 1 && x[first] == y[second] && x[second] == y[first]
+            return second == first + 1 && x[x.startIndex + first] == y[y.startIndex + second]
+                && x[x.startIndex + second] == y[y.startIndex + first]
         }
         let (long, short) = x.count > y.count ? (x, y) : (y, x)
         var i = 0
-        while i < short.count && long[i] == short[i] { i += 1 }
-        return long[(i + 1)...].elementsEqual(short[i...])
+        while i < short.count && long[long.startIndex + i] == short[short.startIndex + i] { i += 1 }
+        return long.dropFirst(i + 1).elementsEqual(short.dropFirst(i))
     }
 
 }
