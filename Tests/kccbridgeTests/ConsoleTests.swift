@@ -5,7 +5,8 @@ import Testing
 import Glibc
 #endif
 
-/// `kccbridge` with `arguments`, sent SIGINT (Ctrl-C) 0.3 s after it starts: its status and what it printed.
+/// `kccbridge` with `arguments`, sent SIGINT (Ctrl-C) 0.3 s after it has started listening for it: its status and
+/// what it printed.
 private func runInterrupted(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = Run.binary
@@ -15,6 +16,14 @@ private func runInterrupted(_ arguments: [String]) throws -> (status: Int32, std
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    // On a loaded machine a fixed wait from the start can land before the command listens, and the test would
+    // time the machine, not the command: so wait until its SIGINT and SIGTERM handlers are in place.
+    let deadline = Date().addingTimeInterval(30)
+    while FileManager.default.fileExists(atPath: "/proc/self/status") && !handlesInterrupts(process.processIdentifier)
+        && process.isRunning && Date() < deadline
+    {
+        usleep(5_000)
+    }
     usleep(300_000)
     kill(process.processIdentifier, SIGINT)
     nonisolated(unsafe) var errors = Data()
@@ -29,6 +38,16 @@ private func runInterrupted(_ arguments: [String]) throws -> (status: Int32, std
     return (
         process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self)
     )
+}
+
+/// Whether process `pid` has its own handlers for SIGINT and SIGTERM (the `SigCgt` mask of `/proc/PID/status`).
+private func handlesInterrupts(_ pid: Int32) -> Bool {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
+        let mask = UInt64(line.dropFirst("SigCgt:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+    else { return false }
+    let wanted: UInt64 = 1 << (UInt64(SIGINT) - 1) | 1 << (UInt64(SIGTERM) - 1)
+    return mask & wanted == wanted
 }
 
 /// The JSON document a command printed, as a dictionary.

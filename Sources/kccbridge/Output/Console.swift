@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KCCModel
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -176,37 +177,48 @@ enum ExitStatus {
 /// work in hand to stop at its next checkpoint, rolling back; a second ends
 /// the process at once (the ledger's recovery and the staged outputs keep that
 /// safe too).
-final class Interruption: @unchecked Sendable {
-    private let lock = NSLock()
-    private var requested = false
-    private var sources: [any DispatchSourceSignal] = []
-
-    /// Starts listening for SIGINT and SIGTERM.
-    func install() {
+///
+/// A plain signal handler, process-wide and in place as soon as `listen()`
+/// returns: a signal arriving at any moment after that is counted, with no
+/// window in which it is ignored while a listener is still being set up.
+struct Interruption: Sendable {
+    /// Starts counting SIGINT and SIGTERM.
+    static func listen() -> Interruption {
+        // The handler must find these made: a signal handler may not run a global's first initialisation.
+        _ = interruptionsReceived.load(ordering: .relaxed)
+        _ = stoppedAtOnce.utf8CodeUnitCount
         for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.signalled() }
-            source.resume()
-            sources.append(source)
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = interruptionSignalled
+            action.sa_flags = SA_RESTART
+            sigemptyset(&action.sa_mask)
+            sigaction(number, &action, nil)
+            // A parent may have started us with these blocked; a command must hear them.
+            var unblock = sigset_t()
+            sigemptyset(&unblock)
+            sigaddset(&unblock, number)
+            pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         }
-    }
-
-    private func signalled() {
-        lock.lock()
-        let again = requested
-        requested = true
-        lock.unlock()
-        if again {
-            printError(
-                "\nstopped at once: the next convert or reconcile rolls the unfinished run back, as after a crash")
-            _exit(ExitStatus.interrupted)
-        }
+        return Interruption()
     }
 
     var isRequested: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return requested
+        interruptionsReceived.load(ordering: .relaxed) > 0
+    }
+}
+
+/// Signals counted since `Interruption.listen()`.
+private let interruptionsReceived = Atomic<Int>(0)
+
+/// The line a second signal prints before the process ends, ready as bytes (a
+/// signal handler may not allocate).
+private let stoppedAtOnce: StaticString =
+    "\nstopped at once: the next convert or reconcile rolls the unfinished run back, as after a crash\n"
+
+/// The signal handler: it only counts, and on the second signal writes a line and exits.
+private func interruptionSignalled(_: Int32) {
+    if interruptionsReceived.add(1, ordering: .relaxed).newValue >= 2 {
+        _ = write(2, stoppedAtOnce.utf8Start, stoppedAtOnce.utf8CodeUnitCount)
+        _exit(ExitStatus.interrupted)
     }
 }

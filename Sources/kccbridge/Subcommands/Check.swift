@@ -55,8 +55,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let console = Console(output)
-        let interruption = Interruption()
-        interruption.install()
+        let interruption = Interruption.listen()
         var options = try reading.readOptions()
         var statuses: [Int32] = []
         var results: [JSONBatchResult.File] = []

@@ -111,8 +111,7 @@ struct Convert: ParsableCommand {
         if !preCheck { try CommandSupport.makeFolder(options.outputFolder) }
         let converter = Converter(
             format: format, configuration: configuration, journal: journal, logger: Logger(label: "kccbridge.convert"))
-        let interruption = Interruption()
-        interruption.install()
+        let interruption = Interruption.listen()
         var statuses: [Int32] = []
         var results: [JSONBatchResult.File] = []
         for file in files {

@@ -186,8 +186,7 @@ struct Reconcile: ParsableCommand {
         }
         let run = ReconciliationRun(
             store: LedgerReconciliationStore(ledger: ledger), logger: Logger(label: "kccbridge.reconcile"))
-        let interruption = Interruption()
-        interruption.install()
+        let interruption = Interruption.listen()
         var statuses: [Int32] = []
         var results: [JSONReconcileResult.File] = []
         for file in files {

@@ -288,8 +288,7 @@ struct Watch: AsyncParsableCommand {
 
     /// `--once`: every route drained at the same time, each on its own thread; the failures summed.
     private static func drain(_ watchers: [Watcher]) -> Int {
-        let interruption = Interruption()
-        interruption.install()
+        let interruption = Interruption.listen()
         let failures = Mutex(0)
         DispatchQueue.concurrentPerform(iterations: watchers.count) { index in
             let watcher = watchers[index]
