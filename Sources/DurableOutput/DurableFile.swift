@@ -93,7 +93,10 @@ public final class DurableFile: ByteSink {
     }
 
     /// Makes the file durable under its final name (`path`, or `finalPath` when given).
-    public func commit(as finalPath: String? = nil) throws(OutputError) {
+    ///
+    /// With `syncingFolder` off, the name is in place but not yet flushed: the caller flushes the folder (once for
+    /// many files, ``OutputTransaction/commit()``) before it counts on the name surviving a power cut.
+    public func commit(as finalPath: String? = nil, syncingFolder: Bool = true) throws(OutputError) {
         precondition(state == .open, "commit twice")
         let path = finalPath ?? self.path
         do throws(OutputError) {
@@ -106,7 +109,7 @@ public final class DurableFile: ByteSink {
             state = .committed
             committedPath = path
             committedIdentity = Self.identity(of: path)
-            try Self.syncFolder(of: path)
+            if syncingFolder { try Self.syncFolder(of: path) }
         } catch {
             if state == .open { discard() }
             throw error
