@@ -1,3 +1,4 @@
+import Foundation
 import KCCModel
 import KCCTestSupport
 import Ledger
@@ -29,6 +30,39 @@ struct StagingTests {
         #expect(try fixture.ledger.documents(number: "INV-1").map(\.run) == [id])
         #expect(try fixture.ledger.creditNote(number: "CRN-1")?.gross.amountText == "50.00")
         #expect(try RawSQLite.strings(fixture.path, "SELECT COUNT(*) FROM staged_document") == ["0"])
+    }
+
+    @Test(
+        "staged and exported documents share their column definitions, CHECK constraints included: the commit copies staged rows without checking them again"
+    )
+    func sameConstraints() throws {
+        let fixture = try LedgerFixture()
+        func columns(_ table: String) throws -> [String] {
+            let sql = try RawSQLite.strings(
+                fixture.path, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '\(table)'")
+            return (sql.first ?? "").split(separator: "\n").dropFirst().map {
+                $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: ","))
+            }.filter { !$0.isEmpty && $0 != ")" }
+        }
+        let staged = try columns("staged_document")
+        let exported = Set(try columns("exported_document"))
+        #expect(staged.count == 13 && staged.contains { $0.contains("CHECK (output_file GLOB '/*')") })
+        for column in staged { #expect(exported.contains(column), "exported_document defines it otherwise: \(column)") }
+    }
+
+    @Test(
+        "CHECK constraints are skipped inside withoutRecheckingConstraints only: the same cached statement checks again after"
+    )
+    func recheckingAfter() throws {
+        let fixture = try LedgerFixture()
+        let inserts = try RawSQLite.threeLetterInserts(
+            at: fixture.path + ".checks",
+            [
+                ("TOOLONG", skipping: false), ("SKIPPED", skipping: true), ("TOOLONG", skipping: false),
+                ("GBP", skipping: false),
+            ])
+        #expect(inserts.accepted == [false, true, false, true])
+        #expect(inserts.kept == ["SKIPPED", "GBP"])
     }
 
     @Test("a rolled-back run drops what it staged")
