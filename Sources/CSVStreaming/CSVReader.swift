@@ -379,6 +379,13 @@ public final class CSVReader {
         }
     }
 
+    /// Reads the rest of the file without parsing it: each chunk still goes to ``onChunk``, in order (to finish
+    /// a hash of the whole file when its later part was parsed by another reader).
+    public func readToEnd() throws(CSVError) {
+        position = count
+        while try refill() {}
+    }
+
     /// All remaining records (convenient for small files and tests; not streaming).
     public func readAll() throws(CSVError) -> [CSVRecord] {
         var records: [CSVRecord] = []

@@ -51,45 +51,25 @@ final class CSVBatchReader: BatchReader {
             encoding: options.encoding, maxFieldBytes: options.maxFieldBytes, maxFileBytes: options.maxFileBytes)
 
         // Pass 1: the survey, hashing the file as it goes.
-        let survey = try Self.openCSV(path, displayName, csvOptions)
-        let stamp = FileStamp(survey.fileStatus())
+        let reader = try Self.openCSV(path, displayName, csvOptions)
+        let stamp = FileStamp(reader.fileStatus())
         let digest = Digest()
-        survey.onChunk = { digest.hash.update($0) }
-        guard let headerRecord = try Self.read(survey, displayName) else {
+        reader.onChunk = { digest.hash.update($0) }
+        guard let headerRecord = try Self.read(reader, displayName) else {
             throw BatchFileError(
                 at: SourceLocation(file: displayName, line: 1),
                 "the file is empty: there is no header row; the whole file is refused")
         }
         let header = try CSVBatchHeader(headerRecord, file: displayName)
         // The survey decodes only the cells it looks at.
-        survey.wantedFields = header.mask(of: [.docNumber, .recordType, .orderNumber])
-        var batchSurvey = BatchSurvey()
-        var runNumber: String?
-        var rows = 0
+        reader.wantedFields = header.mask(of: [.docNumber, .recordType, .orderNumber])
         let size = options.progress == nil ? nil : fileSize(path)
-        let half = stamp.map { $0.size / 2 }
-        var middle: (offset: Int, line: Int)?
-        while true {
-            let (offset, line) = (survey.bytesConsumed, survey.nextLine)
-            guard let record = try Self.read(survey, displayName) else { break }
-            rows += 1
-            if rows & 2047 == 0, let progress = options.progress {
-                try progress.checkpoint(.surveying, done: survey.bytesConsumed, of: size, file: displayName)
-            }
-            let number = header.value(.docNumber, in: record)
-            if number != runNumber {
-                // A part starts where a document follows another's rows (not a row without a number, after
-                // which a skipped document's rows would still be skipped), so no document spans the two.
-                if middle == nil, let half, offset >= half, !number.isEmpty, let runNumber, !runNumber.isEmpty {
-                    middle = (offset, line)
-                }
-                runNumber = number
-                batchSurvey.note(
-                    number: number,
-                    isInvoice: header.value(.recordType, in: record).uppercased() == DocumentKind.invoice.rawValue,
-                    orderNumber: header.value(.orderNumber, in: record), line: record.line)
-            }
+        let survey = try CSVSurvey.run(
+            reader, path: path, size: stamp?.size, header: header, options: csvOptions, file: displayName
+        ) { (done: Int) throws(BatchFileError) in
+            try options.progress?.checkpoint(.surveying, done: done, of: size, file: displayName)
         }
+        let (batchSurvey, middle, rows) = (survey.survey, survey.middle, survey.rows)
         self.header = header
         self.size = size
         self.path = path
