@@ -74,6 +74,14 @@ struct SurveyInPartsTests {
         )
     }
 
+    /// Whether the two surveys answer alike about every number of `rows`: its invoice's order, its lines.
+    static func sameAnswers(_ a: BatchSurvey, _ b: BatchSurvey, _ rows: [String]) -> Bool {
+        rows.map(number).allSatisfy {
+            a.orderNumber(ofInvoice: $0) == b.orderNumber(ofInvoice: $0)
+                && a.duplicateLines(of: $0) == b.duplicateLines(of: $0)
+        }
+    }
+
     static func number(_ row: String) -> String {
         row.split(separator: ",", omittingEmptySubsequences: false).dropFirst().first.map(String.init) ?? ""
     }
@@ -89,6 +97,7 @@ struct SurveyInPartsTests {
             let (one, two) = (try Self.survey(path, inParts: false), try Self.survey(path, inParts: true))
             #expect(one.survey == two.survey && one.middle == two.middle && one.rows == two.rows, "cut at \(cut)")
             #expect(one.parts == 1 && two.parts == 2, "cut at \(cut)")
+            #expect(Self.sameAnswers(one.survey, two.survey, Array(rows[..<cut])), "cut at \(cut)")
             #expect(two.sha256 == SHA256.hexDigest(ofFile: path), "every byte hashed once, in order (cut at \(cut))")
             let split = try #require(try Self.split(of: path))
             if Self.number(split.before) == Self.number(split.after) { straddled += 1 }
@@ -104,6 +113,7 @@ struct SurveyInPartsTests {
         let path = try Self.write([rows[0]] + body.suffix(25) + body + body.prefix(25), "dups.csv")
         let (one, two) = (try Self.survey(path, inParts: false), try Self.survey(path, inParts: true))
         #expect(one.survey == two.survey && one.middle == two.middle && one.rows == two.rows && two.parts == 2)
+        #expect(Self.sameAnswers(one.survey, two.survey, rows))
         let first = Self.number(body[0])
         let lines = try #require(two.survey.duplicateLines(of: first))
         #expect(lines.count == 2 && lines[0] < lines[1])
