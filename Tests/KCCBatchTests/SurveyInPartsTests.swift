@@ -142,6 +142,35 @@ struct SurveyInPartsTests {
         #expect(two.sha256 == SHA256.hexDigest(ofFile: path))
     }
 
+    @Test("blank lines where the second part starts: its first document is noted on its own line, as in one pass")
+    func blankLinesAtTheSplit() throws {
+        let rows = try CheckInPartsTests.generatedRows(orders: 300)
+        let body = Array(rows.dropFirst())
+        // A document starting past the middle, with three blank lines before it; blank lines at the end move the
+        // file's middle into the row before them, so the second part starts on the first blank line.
+        let k = try #require(
+            (body.count * 3 / 4..<body.count).first { Self.number(body[$0]) != Self.number(body[$0 - 1]) })
+        let before = ([rows[0]] + body[..<(k - 1)]).map(\.utf8.count).reduce(0, +)
+        let rest = [body[k - 1], "\n", "\n", "\n"] + body[k...] + [body[k]]
+        let length = before + rest.map(\.utf8.count).reduce(0, +)
+        let padding = String(repeating: "\n", count: max(2 * before - length + 2, 0))
+        let path = try Self.write([rows[0]] + body[..<(k - 1)] + rest + [padding], "blank.csv")
+        let split = try #require(try Self.split(of: path))
+        #expect(split.after.isEmpty, "the second part starts on a blank line")
+        let (one, two) = (try Self.survey(path, inParts: false), try Self.survey(path, inParts: true))
+        #expect(one.survey == two.survey && one.middle == two.middle && one.rows == two.rows && two.parts == 2)
+        #expect(Self.sameAnswers(one.survey, two.survey, rows))
+        #expect(two.survey.duplicateLines(of: Self.number(body[k]))?.count == 2)
+    }
+
+    @Test("more than a chunk before the first row (blank lines above the header): surveyed as one pass surveys it")
+    func longStart() throws {
+        let rows = try CheckInPartsTests.generatedRows(orders: 300)
+        let path = try Self.write([String(repeating: "\r\n", count: 700_000)] + rows, "long-start.csv")
+        let (one, two) = (try Self.survey(path, inParts: false), try Self.survey(path, inParts: true))
+        #expect(one.survey == two.survey && one.middle == two.middle && one.rows == two.rows && two.parts == 2)
+    }
+
     @Test("a file refused in its second half is refused as one pass refuses it: the same message and line")
     func refusalInTheSecondHalf() throws {
         var rows = try CheckInPartsTests.generatedRows(orders: 300)

@@ -30,8 +30,11 @@ struct CSVSurvey {
         var number: String
         var isInvoice: Bool
         var orderNumber: String
+        /// Where its row starts, and the line there (blank lines before the row included, as for the middle).
         var offset: Int
         var line: Int
+        /// The row's own line (past any blank lines), as a document's first line is noted.
+        var recordLine: Int
     }
 
     /// Files smaller than this are surveyed in one part (a second thread would cost more than it saves).
@@ -129,7 +132,8 @@ struct CSVSurvey {
             if startsPart && rows == 1 {
                 lead = Lead(
                     number: number, isInvoice: Self.isInvoice(record, header),
-                    orderNumber: header.value(.orderNumber, in: record), offset: offset, line: line)
+                    orderNumber: header.value(.orderNumber, in: record), offset: offset, line: line,
+                    recordLine: record.line)
                 runNumber = number
                 continue
             }
@@ -160,7 +164,8 @@ struct CSVSurvey {
     private mutating func append(_ later: CSVSurvey, half: Int) {
         if let lead = later.lead, lead.number != runNumber {
             noteStart(lead.number, at: (lead.offset, lead.line), half: half)
-            survey.note(number: lead.number, isInvoice: lead.isInvoice, orderNumber: lead.orderNumber, line: lead.line)
+            survey.note(
+                number: lead.number, isInvoice: lead.isInvoice, orderNumber: lead.orderNumber, line: lead.recordLine)
         }
         if middle == nil { middle = later.middle }
         survey.append(later.survey)
@@ -190,7 +195,8 @@ struct CSVSurvey {
             // Before `half`, only counted; from it, each line break is a candidate.
             let countedTo = min(n, max(half - offset, 0))
             lineBreaks += count(0x0A, in: bytes, 0..<countedTo)
-            quotes += count(0x22, in: bytes, max(start - offset, 0)..<countedTo)
+            // The header (or blank lines before it) may run past this chunk, or past the middle.
+            quotes += count(0x22, in: bytes, min(max(start - offset, 0), countedTo)..<countedTo)
             var index = countedTo
             while index < n {
                 let byte = bytes[index]
@@ -198,7 +204,7 @@ struct CSVSurvey {
                     quotes += 1
                 } else if byte == 0x0A {
                     lineBreaks += 1
-                    if quotes % 2 == 0 && offset + index + 1 < size {
+                    if quotes % 2 == 0 && offset + index + 1 > start && offset + index + 1 < size {
                         return (offset + index + 1, lineBreaks + 1)
                     }
                 }
