@@ -344,6 +344,28 @@ struct ConsoleTests {
         #expect(list.stdout == "0 documents\n")
     }
 
+    @Test("Ctrl-C while a file commits: that file is done, the files after it are named as not started, exit 130")
+    func interruptedBetweenFiles() throws {
+        let folder = try temporaryFolder()
+        let (first, second) = (folder.appendingPathComponent("a.csv"), folder.appendingPathComponent("b.csv"))
+        for copy in [first, second] {
+            try FileManager.default.copyItem(
+                at: Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv"), to: copy)
+        }
+        let out = folder.appendingPathComponent("out")
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        // Ctrl-C pressed once the first file's outputs are in place, before the ledger records them.
+        let run = try Run(
+            ["convert", first.path, second.path, "--to", "xero-csv", "--out", out.path, "--ledger", ledger],
+            environment: ["KCCBRIDGE_FAILPOINT": "convert:after-outputs:interrupt"])
+        #expect(run.status == 130, "\(run.stderr)")
+        #expect(run.stderr.contains("interrupted before \(second.path): not read, nothing of it written or recorded"))
+        let written = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        #expect(written.contains("a.xero-invoices.csv") && !written.contains { $0.hasPrefix("b.") })
+        #expect(
+            try Run(["ledger", "list", "--ledger", ledger]).stdout != "0 documents\n", "the first file is recorded")
+    }
+
     @Test("completions offer --to targets, date formats and encodings, and complete file names (bash, zsh, fish)")
     func completions() throws {
         for shell in ["bash", "zsh", "fish"] {

@@ -205,6 +205,11 @@ struct Interruption: Sendable {
     var isRequested: Bool {
         interruptionsReceived.load(ordering: .relaxed) > 0
     }
+
+    /// The line for files a stop came before (the file before them finished first): never passed over in silence.
+    static func notStarted(_ files: ArraySlice<String>) -> String {
+        "interrupted before \(files.joined(separator: ", ")): not read, nothing of \(files.count == 1 ? "it" : "them") written or recorded"
+    }
 }
 
 /// Signals counted since `Interruption.listen()`.

@@ -60,8 +60,12 @@ struct Check: ParsableCommand {
         var statuses: [Int32] = []
         var results: [JSONBatchResult.File] = []
         let formats = try mappingFormats(console)
-        for file in files {
-            if interruption.isRequested { break }
+        for (index, file) in files.enumerated() {
+            if interruption.isRequested {
+                console.error(Interruption.notStarted(files[index...]))
+                statuses.append(ExitStatus.interrupted)
+                break
+            }
             console.progress?.start(file)
             options.progress = console.hook(stop: interruption)
             var found: [Finding] = []

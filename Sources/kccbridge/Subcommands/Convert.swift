@@ -114,8 +114,12 @@ struct Convert: ParsableCommand {
         let interruption = Interruption.listen()
         var statuses: [Int32] = []
         var results: [JSONBatchResult.File] = []
-        for file in files {
-            if interruption.isRequested { break }
+        for (index, file) in files.enumerated() {
+            if interruption.isRequested {
+                console.error(Interruption.notStarted(files[index...]))
+                statuses.append(ExitStatus.interrupted)
+                break
+            }
             console.progress?.start(file)
             options.reading.progress = console.hook(stop: interruption)
             var found: [Finding] = []

@@ -189,8 +189,12 @@ struct Reconcile: ParsableCommand {
         let interruption = Interruption.listen()
         var statuses: [Int32] = []
         var results: [JSONReconcileResult.File] = []
-        for file in files {
-            if interruption.isRequested { break }
+        for (index, file) in files.enumerated() {
+            if interruption.isRequested {
+                console.error(Interruption.notStarted(files[index...]))
+                statuses.append(ExitStatus.interrupted)
+                break
+            }
             console.progress?.start(file)
             options.progress = console.hook(stop: interruption)
             let report = run.reconcile(file, options: options)
