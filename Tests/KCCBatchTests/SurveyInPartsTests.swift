@@ -52,10 +52,8 @@ struct SurveyInPartsTests {
 
     /// Writes `rows` to a new file; its path.
     static func write(_ rows: [String], _ name: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("survey-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent(name).path
-        try rows.joined().write(toFile: path, atomically: true, encoding: .utf8)
+        let path = temporaryPath("-" + name)
+        try writeFile(path, rows.joined())
         return path
     }
 

@@ -277,13 +277,18 @@ final class CSVBatchReader: BatchReader {
         }
     }
 
-    private static func read(_ reader: CSVReader, _ name: String) throws(BatchFileError) -> CSVRecord? {
+    /// The next record of `reader`; a CSV error refuses the file `name`, at its line.
+    static func read(_ reader: CSVReader, _ name: String) throws(BatchFileError) -> CSVRecord? {
         do {
             return try reader.nextRecord()
         } catch {
-            throw BatchFileError(
-                at: SourceLocation(file: name, line: error.line > 0 ? error.line : nil), because: error)
+            throw refusal(error, name)
         }
+    }
+
+    /// A CSV error as the refusal of the file `name`, at the error's line when it has one.
+    static func refusal(_ error: CSVError, _ name: String) -> BatchFileError {
+        BatchFileError(at: SourceLocation(file: name, line: error.line > 0 ? error.line : nil), because: error)
     }
 }
 

@@ -103,8 +103,7 @@ struct CSVSurvey {
         do {
             try reader.readToEnd()
         } catch {
-            throw BatchFileError(
-                at: SourceLocation(file: file, line: error.line > 0 ? error.line : nil), because: error)
+            throw CSVBatchReader.refusal(error, file)
         }
         return first
     }
@@ -118,14 +117,7 @@ struct CSVSurvey {
         while true {
             beforeEachRow()
             let (offset, line) = (reader.bytesConsumed, reader.nextLine)
-            let record: CSVRecord?
-            do {
-                record = try reader.nextRecord()
-            } catch {
-                throw BatchFileError(
-                    at: SourceLocation(file: file, line: error.line > 0 ? error.line : nil), because: error)
-            }
-            guard let record else { return }
+            guard let record = try CSVBatchReader.read(reader, file) else { return }
             rows += 1
             if rows & 2047 == 0 { try checkpoint(reader.bytesConsumed) }
             let number = header.value(.docNumber, in: record)
@@ -234,10 +226,12 @@ struct CSVSurvey {
         /// Bytes it has surveyed so far (for progress).
         let surveyed = Atomic<Int>(0)
         private let stopped = Atomic<Bool>(false)
-        /// Where the second part starts: `nil` until known; `.some(nil)` when no place was found.
-        private let found = Mutex<(offset: Int, line: Int)??>(nil)
+        /// Set once `found` is: read before each row of the first part, without the lock.
         private let decided = Atomic<Bool>(false)
+        /// Guards `found` and `outcome`, and wakes whoever waits for either.
         private let done = NSCondition()
+        /// Where the second part starts: `nil` until known; `.some(nil)` when no place was found.
+        private var found: (offset: Int, line: Int)??
         /// `nil` until the thread ends; then what it found, or why it could not (`nil` inside: no part).
         private var outcome: Result<CSVSurvey, BatchFileError>??
 
@@ -248,11 +242,8 @@ struct CSVSurvey {
             let thread = Thread { [self] in
                 let result: Result<CSVSurvey, BatchFileError>?
                 let split = CSVSurvey.splitPoint(path, from: start, half: half, size: size)
-                found.withLock { $0 = .some(split) }
+                publish { self.found = .some(split) }
                 decided.store(true, ordering: .releasing)
-                done.lock()
-                done.broadcast()
-                done.unlock()
                 if let split {
                     result = Result { () throws(BatchFileError) -> CSVSurvey in
                         try self.survey(
@@ -261,10 +252,7 @@ struct CSVSurvey {
                 } else {
                     result = nil
                 }
-                done.lock()
-                outcome = .some(result)
-                done.broadcast()
-                done.unlock()
+                publish { self.outcome = .some(result) }
             }
             thread.name = "kccbridge.survey-second-part"
             thread.start()
@@ -296,13 +284,19 @@ struct CSVSurvey {
         /// Where the second part starts (`.some(nil)`: nowhere, it surveys nothing) once that is known; `nil`
         /// before, unless `waiting`, which waits to know.
         func decision(waiting: Bool) -> (offset: Int, line: Int)?? {
-            if !decided.load(ordering: .acquiring) {
-                guard waiting else { return nil }
-                done.lock()
-                while !decided.load(ordering: .acquiring) { done.wait() }
-                done.unlock()
-            }
-            return found.withLock { $0 }
+            guard waiting || decided.load(ordering: .acquiring) else { return nil }
+            done.lock()
+            defer { done.unlock() }
+            while found == nil { done.wait() }
+            return found
+        }
+
+        /// Sets what the thread found, under the lock, and wakes whoever waits for it.
+        private func publish(_ set: () -> Void) {
+            done.lock()
+            set()
+            done.broadcast()
+            done.unlock()
         }
 
         /// Asks the thread to stop at its next checkpoint (its result is not wanted).
