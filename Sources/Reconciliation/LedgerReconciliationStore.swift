@@ -155,22 +155,29 @@ package final class LedgerReconciliationStore: ReconciliationStore {
     }
 
     package func complete(_ run: RunID, decisions: [RefundDecision]) throws {
-        let refunds = decisions.flatMap { d in
-            d.applications.map { part in
-                RefundApplication(
-                    refundID: d.refund.id, sourceSystem: d.refund.system, creditNote: part.creditNote,
-                    amount: part.amount, date: d.refund.date)
+        // Made in one pass each, into arrays sized beforehand: no copy of the decisions, and no array held twice
+        // while it grows (a run of many refunds holds all of them here at once).
+        var refunds: [RefundApplication] = []
+        refunds.reserveCapacity(decisions.count)
+        var outcomes: [RefundOutcomeRecord] = []
+        outcomes.reserveCapacity(decisions.count)
+        for d in decisions {
+            for part in d.applications {
+                refunds.append(
+                    RefundApplication(
+                        refundID: d.refund.id, sourceSystem: d.refund.system, creditNote: part.creditNote,
+                        amount: part.amount, date: d.refund.date))
             }
-        }
-        // A duplicate leaves the sighting as it was; a conflict is recorded (so `--pending` lists it) but keeps the
-        // first version's amount and date: they are what the next sighting is compared with.
-        let outcomes = decisions.filter { $0.outcome != .duplicate && $0.recorded }.map { d in
-            RefundOutcomeRecord(
-                refundID: d.refund.id, sourceSystem: d.refund.system, outcome: d.outcome.rawValue, reason: d.reason,
-                creditNote: d.creditNote, orderNumber: d.orderNumber,
-                amount: d.outcome == .conflict ? nil : d.refund.amount,
-                sourceFile: d.refund.location.file, sourceLine: d.refund.location.line,
-                date: d.outcome == .conflict ? nil : d.refund.date)
+            // A duplicate leaves the sighting as it was; a conflict is recorded (so `--pending` lists it) but keeps
+            // the first version's amount and date: they are what the next sighting is compared with.
+            guard d.outcome != .duplicate && d.recorded else { continue }
+            outcomes.append(
+                RefundOutcomeRecord(
+                    refundID: d.refund.id, sourceSystem: d.refund.system, outcome: d.outcome.rawValue, reason: d.reason,
+                    creditNote: d.creditNote, orderNumber: d.orderNumber,
+                    amount: d.outcome == .conflict ? nil : d.refund.amount,
+                    sourceFile: d.refund.location.file, sourceLine: d.refund.location.line,
+                    date: d.outcome == .conflict ? nil : d.refund.date))
         }
         try ledger.completeRun(run, documents: [], refunds: refunds, outcomes: outcomes)
     }

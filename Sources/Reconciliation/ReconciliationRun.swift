@@ -134,18 +134,26 @@ package final class ReconciliationRun {
         }
         let before = reconciler
         do {
-            let refunds = try read(path, name, options, into: &report)
+            var refunds = try read(path, name, options, into: &report)
+            let read = refunds.count
             // Thousands of questions to the ledger, one snapshot.
             let outputs = try store.readingTogether {
                 try decide(refunds, options, into: &report)
+                // Each decision holds its refund: the file's copy is not needed again.
+                refunds = []
+                if !options.preCheck {
+                    // What this file's refunds did to the running balances is in the decisions, recorded below
+                    // or rolled back with `before`: the next file starts from the ledger either way.
+                    reconciler = Reconciler(ledger: store)
+                }
                 return try plan(path, options, &report)
             }
             report.outputs = outputs.map(\.path)
-            try write(outputs, input: path, name: name, decisions: report.decisions, simulate: options.preCheck)
+            try write(
+                consume outputs, input: path, name: name, decisions: report.decisions, simulate: options.preCheck,
+                progress: options.progress)
             if options.preCheck { return report }
-            // The ledger now holds this file's refunds; the next file reads them from there.
-            reconciler = Reconciler(ledger: store)
-            logger.info("reconciled", metadata: ["file": "\(name)", "refunds": "\(refunds.count)"])
+            logger.info("reconciled", metadata: ["file": "\(name)", "refunds": "\(read)"])
         } catch let refusal as FileRefusal where report.decisions.isEmpty {
             report.failure = refusal.finding
         } catch {
@@ -204,14 +212,21 @@ package final class ReconciliationRun {
     /// Writes each output into its file, on both cores: the files share nothing but the decisions they read.
     /// The last planned are taken first (the HTML report, the largest, is planned late); when one fails, the
     /// first planned of those that failed is thrown, after every other has finished.
-    private static func writeConcurrently(_ files: [(output: Output, file: DurableFile)]) throws {
+    /// A stop asked for (Ctrl-C) ends the writing at the next piece of any file.
+    private static func writeConcurrently(
+        _ files: [(output: Output, file: DurableFile)], progress: WorkProgress?
+    ) throws {
         let failures = Mutex<[(index: Int, error: any Error)]>([])
-        let shared = Handed(files)
+        let shared = Handed((files, progress))
         DispatchQueue.concurrentPerform(iterations: files.count) { iteration in
-            let index = shared.value.count - 1 - iteration
-            let (output, file) = shared.value[index]
+            let (files, progress) = shared.value
+            let index = files.count - 1 - iteration
+            let (output, file) = files[index]
             do {
-                try output.write { try file.write($0) }
+                try output.write { piece in
+                    if progress?.stopRequested == true { throw WorkInterrupted() }
+                    try file.write(piece)
+                }
             } catch {
                 failures.withLock { $0.append((index, error)) }
             }
@@ -296,9 +311,8 @@ package final class ReconciliationRun {
                 try pieces.finish(to: out)
             },
         ]
-        let applied = decisions.flatMap { decision in decision.payments.map { (decision, $0) } }
         for destination in options.refundDestinations {
-            let sendable = try sendable(applied, to: destination, notes: &report.notes)
+            let sendable = try sendable(decisions, to: destination, notes: &report.notes)
             let writer = destination.writer
             // No refund for the package: no file (an empty batch is not a valid request).
             guard !sendable.isEmpty else {
@@ -329,26 +343,28 @@ package final class ReconciliationRun {
     /// those whose credit note never reached it (each with a note). A refund it
     /// must be sent but cannot take refuses the whole file.
     private func sendable(
-        _ applied: [(RefundDecision, RefundPayment)], to destination: RefundDestination,
-        notes: inout [String]
+        _ decisions: [RefundDecision], to destination: RefundDestination, notes: inout [String]
     ) throws -> [RefundPayment] {
         let package = destination.package
         let target = destination.writer.target
         var sendable: [RefundPayment] = []
-        for (decision, payment) in applied {
-            if package.isSource(of: decision.refund) {
-                notes.append(
-                    "refund \(payment.refundID) came from \(package.sourceSystem) and is already there; not written for \(target)"
-                )
-            } else if try store.exportTargets(of: payment.creditNote).isDisjoint(with: package.exportTargets) {
-                notes.append(
-                    "credit note \(payment.creditNote) was never exported to \(package.displayName); refund \(payment.refundID) not written for \(target)"
-                )
-            } else if let refusal = destination.writer.refusal(payment) {
-                // Applying the refund in KCC but not in the package would split the books: refuse the file instead.
-                throw ReconcileRefusal(refusal)
-            } else {
-                sendable.append(payment)
+        // The payments of applied refunds (the others have none), in file order.
+        for decision in decisions where decision.outcome.isApplied {
+            for payment in decision.payments {
+                if package.isSource(of: decision.refund) {
+                    notes.append(
+                        "refund \(payment.refundID) came from \(package.sourceSystem) and is already there; not written for \(target)"
+                    )
+                } else if try store.exportTargets(of: payment.creditNote).isDisjoint(with: package.exportTargets) {
+                    notes.append(
+                        "credit note \(payment.creditNote) was never exported to \(package.displayName); refund \(payment.refundID) not written for \(target)"
+                    )
+                } else if let refusal = destination.writer.refusal(payment) {
+                    // Applying the refund in KCC but not in the package would split the books: refuse the file instead.
+                    throw ReconcileRefusal(refusal)
+                } else {
+                    sendable.append(payment)
+                }
             }
         }
         return sendable
@@ -357,19 +373,26 @@ package final class ReconciliationRun {
     /// Write and record: every output durably in place, then the decisions in
     /// one ledger transaction (the run protocol); on any failure, every output
     /// withdrawn. Simulated in a pre-check, failing where the real run would.
+    /// The outputs are let go once written: what only they hold (the payments) is not kept while the ledger records.
     private func write(
-        _ outputs: [Output], input path: String, name: String, decisions: [RefundDecision], simulate: Bool
+        _ outputs: consuming [Output], input path: String, name: String, decisions: [RefundDecision],
+        simulate: Bool, progress: WorkProgress?
     ) throws {
         let plan = ExportPlan(
             inputFile: name, inputSHA256: simulate ? "" : SHA256.hexDigest(ofFile: path) ?? "", target: Self.target,
             outputPaths: [])
+        var unwritten = outputs
         try store.perform(plan, simulate: simulate, failpoints: "reconcile") { _, transaction in
+            let outputs = unwritten
+            unwritten = []
             var files: [(output: Output, file: DurableFile)] = []
             for output in outputs {
                 guard let file = try transaction.create(output.path) else { continue }
                 files.append((output, file))
             }
-            try Self.writeConcurrently(files)
+            try Self.writeConcurrently(files, progress: progress)
+            // A stop asked for as the last piece was written: nothing is recorded yet, so nothing need be.
+            if progress?.stopRequested == true { throw WorkInterrupted() }
         } complete: { run in
             try store.complete(run, decisions: decisions)
         }

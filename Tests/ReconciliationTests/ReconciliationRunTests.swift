@@ -11,6 +11,7 @@ import QuickBooksCommon
 import QuickBooksDesktop
 import Reconciliation
 import Refunds
+import Synchronization
 import Testing
 import XMLStreaming
 
@@ -112,6 +113,29 @@ struct ReconciliationRunTests {
             fixtures + "/xero-payments.xml", options: options)
         #expect(report.decisions.map(\.outcome) == [.partial, .partial])
         #expect(TestFiles.names(in: folder).isEmpty && ledger.completed.isEmpty)
+    }
+
+    @Test("Ctrl-C while the outputs are written: every output withdrawn, nothing recorded, the report says stopped")
+    func stoppedWhileWriting() throws {
+        let folder = TestFiles.makeFolder()
+        var options = ReconcileOptions(outputFolder: folder)
+        // Deciding four refunds asks once (at the first); every later question comes from the writing.
+        let asked = Mutex(0)
+        options.progress = WorkProgress(
+            onAdvance: { _, _, _ in },
+            shouldStop: {
+                asked.withLock { count in
+                    count += 1
+                    return count > 1
+                }
+            })
+        let ledger = Self.sampleLedger()
+        let report = ReconciliationRun(store: ledger, logger: Logger(label: "test")).reconcile(
+            fixtures + "/linnworks-refunds.csv", options: options)
+        #expect(asked.withLock { $0 } > 1, "asked while writing")
+        #expect(report.interrupted && report.failure != nil)
+        #expect(TestFiles.names(in: folder).isEmpty, "no output and no temporary file left")
+        #expect(ledger.completed.isEmpty)
     }
 
     @Test("the embedded payments schema is schemas/kcc-payments.xsd, byte for byte")

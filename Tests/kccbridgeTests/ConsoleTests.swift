@@ -337,7 +337,7 @@ struct ConsoleTests {
         #expect(status == 130, "\(errors)")
         #expect(
             errors.hasSuffix(
-                "interrupted: nothing of \(batch) was written or recorded as exported (the ledger notes the run as rolled back)\n"
+                "interrupted: nothing of \(batch) was written or recorded as exported\n"
             ))
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
         let list = try Run(["ledger", "list", "--ledger", ledger])

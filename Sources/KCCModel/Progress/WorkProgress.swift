@@ -18,7 +18,8 @@ public final class WorkProgress: @unchecked Sendable, Hashable {
     private let onAdvance: (Step, Int, Int?) -> Void
     private let shouldStop: () -> Bool
 
-    /// `onAdvance` and `shouldStop` are called on the thread doing the work.
+    /// `onAdvance` and `shouldStop` are called on the thread doing the work; `shouldStop` also from the threads
+    /// writing a reconciliation's outputs, several at once.
     public init(onAdvance: @escaping (Step, Int, Int?) -> Void, shouldStop: @escaping () -> Bool = { false }) {
         self.onAdvance = onAdvance
         self.shouldStop = shouldStop

@@ -218,7 +218,7 @@ private let interruptionsReceived = Atomic<Int>(0)
 /// The line a second signal prints before the process ends, ready as bytes (a
 /// signal handler may not allocate).
 private let stoppedAtOnce: StaticString =
-    "\nstopped at once: the next convert or reconcile rolls the unfinished run back, as after a crash\n"
+    "\nstopped at once: a run not yet recorded in the ledger is rolled back by the next convert or reconcile, as after a crash; one already recorded stays\n"
 
 /// The signal handler: it only counts, and on the second signal writes a line and exits.
 private func interruptionSignalled(_: Int32) {

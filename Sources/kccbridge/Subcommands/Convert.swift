@@ -83,6 +83,8 @@ struct Convert: ParsableCommand {
     }
 
     private func convert(_ console: Console) throws {
+        // Listening from the start: a Ctrl-C while the ledger opens (and recovers) stops before the first file.
+        let interruption = Interruption.listen()
         var configuration = try CommandSupport.configuration(config)
         onlineLists.apply(to: &configuration)
         guard let format = try CommandSupport.exportFormat(to, configuration) else {
@@ -111,7 +113,6 @@ struct Convert: ParsableCommand {
         if !preCheck { try CommandSupport.makeFolder(options.outputFolder) }
         let converter = Converter(
             format: format, configuration: configuration, journal: journal, logger: Logger(label: "kccbridge.convert"))
-        let interruption = Interruption.listen()
         var statuses: [Int32] = []
         var results: [JSONBatchResult.File] = []
         for (index, file) in files.enumerated() {
@@ -140,8 +141,7 @@ struct Convert: ParsableCommand {
             if report.reading.interrupted {
                 results.append(JSONBatchResult.File(convert: report, findings: found))
                 console.error(
-                    "interrupted: nothing of \(file) was written or recorded as exported (the ledger notes the run as rolled back)"
-                )
+                    "interrupted: nothing of \(file) was written or recorded as exported")
                 statuses.append(ExitStatus.interrupted)
                 break
             }
@@ -162,8 +162,8 @@ struct Convert: ParsableCommand {
     }
 
     static func summary(_ r: ConversionReport) -> String {
-        if let failure = r.failure, r.reading.refused || r.written == 0 && r.outputs.isEmpty {
-            _ = failure
+        // A failed file whose outputs were withdrawn wrote nothing, however many documents it had written first.
+        if r.failure != nil, r.reading.refused || r.outputs.isEmpty {
             return "\(r.input): nothing written"
         }
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }

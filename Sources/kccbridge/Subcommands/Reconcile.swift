@@ -119,6 +119,8 @@ struct Reconcile: ParsableCommand {
     }
 
     private func reconcile(_ console: Console) throws {
+        // Listening from the start: a Ctrl-C while the ledger opens (and recovers) stops before the first file.
+        let interruption = Interruption.listen()
         var configuration = try CommandSupport.configuration(config)
         onlineLists.apply(to: &configuration)
         var options = ReconcileOptions(outputFolder: CommandSupport.folder(out ?? "."), refundFile: Self.refundFile)
@@ -186,7 +188,6 @@ struct Reconcile: ParsableCommand {
         }
         let run = ReconciliationRun(
             store: LedgerReconciliationStore(ledger: ledger), logger: Logger(label: "kccbridge.reconcile"))
-        let interruption = Interruption.listen()
         var statuses: [Int32] = []
         var results: [JSONReconcileResult.File] = []
         for (index, file) in files.enumerated() {
