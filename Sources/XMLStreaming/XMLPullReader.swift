@@ -69,6 +69,12 @@ public final class XMLPullReader {
         close(fd)
     }
 
+    /// The status of the file being read (`fstat`): which file it is, however its path is changed meanwhile.
+    public func fileStatus() -> stat? {
+        var info = stat()
+        return fstat(fd, &info) == 0 ? info : nil
+    }
+
     /// The bytes of the file the parser has taken in so far (for progress).
     public var bytesConsumed: Int { max(0, Int(xmlTextReaderByteConsumed(reader))) }
 

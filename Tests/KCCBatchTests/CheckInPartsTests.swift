@@ -123,7 +123,8 @@ struct CheckInPartsTests {
         #expect(errors > 0)
     }
 
-    @Test("a file changed since the survey is read in one pass (its middle may no longer start a row)")
+    @Test(
+        "a file changed since the survey is refused when a part is opened, not read from a middle that may have moved")
     func changedSinceSurvey() throws {
         let rows = try Self.generatedRows(orders: 300)
         let path = TestFiles.makeFolder() + "/changing.csv"
@@ -132,14 +133,14 @@ struct CheckInPartsTests {
         #expect(try unchanged.splitInTwo() != nil)
         let changed = try #require(try BatchFile.open(path) as? CSVBatchReader)
         TestFiles.write(path, "x" + rows.joined())
-        #expect(try changed.splitInTwo() == nil)
+        #expect(Self.refusedAsChanged { try changed.splitInTwo() })
 
         // Replaced under its name: the parts would read another file than the one each has open.
         TestFiles.write(path, rows.joined())
         let replaced = try #require(try BatchFile.open(path) as? CSVBatchReader)
         TestFiles.write(path + ".new", rows.joined())
         #expect(rename(path + ".new", path) == 0)
-        #expect(try replaced.splitInTwo() == nil)
+        #expect(Self.refusedAsChanged { try replaced.splitInTwo() })
 
         // Edited in place to the same size, its modification time put back: the status change time tells.
         let edited = try #require(try BatchFile.open(path) as? CSVBatchReader)
@@ -148,7 +149,67 @@ struct CheckInPartsTests {
         TestFiles.write(path, "Y" + rows.joined().dropFirst())
         var times = [before.st_atim, before.st_mtim]
         #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
-        #expect(try edited.splitInTwo() == nil)
+        #expect(Self.refusedAsChanged { try edited.splitInTwo() })
+    }
+
+    /// Whether `body` refuses the file because it changed while it was read.
+    static func refusedAsChanged(_ body: () throws -> Any?) -> Bool {
+        do {
+            _ = try body()
+            return false
+        } catch let refusal as BatchFileError {
+            return refusal.message.hasPrefix("the file changed while it was being read")
+        } catch {
+            return false
+        }
+    }
+
+    @Test(
+        "a batch written to while its survey reads it, or between its two passes, is refused whole (CSV, in one part and in two, and XML)",
+        arguments: ["csv-small", "csv-parts", "xml"])
+    func changedWhileRead(_ kind: String) throws {
+        let orders = kind == "csv-parts" ? 12_000 : 3_000
+        let folder = TestFiles.makeFolder()
+        let path = folder + "/growing." + (kind == "xml" ? "xml" : "csv")
+        let sink = MemorySink()
+        try BatchGenerator(options: .init(orders: orders, seed: 5))
+            .generate(into: BatchFile.writer(kind == "xml" ? .xml : .csv, to: sink))
+        let text = sink.bytes
+        TestFiles.write(path, bytes: text)
+        if kind == "csv-parts" { #expect(text.count >= CSVSurvey.smallestSplit, "large enough to survey in two parts") }
+        let appendOnce = Mutex(false)
+        func append() {
+            let first = appendOnce.withLock { done in
+                defer { done = true }
+                return !done
+            }
+            guard first else { return }
+            let fd = open(path, O_WRONLY | O_APPEND)
+            _ = "\n".withCString { Glibc.write(fd, $0, 1) }
+            close(fd)
+        }
+        // During the survey (pass 1): its own end finds the file grown.
+        var options = BatchReadOptions()
+        options.progress = WorkProgress(onAdvance: { step, _, _ in if step == .surveying { append() } })
+        #expect(Self.refusedAsChanged { try BatchFile.open(path, options: options) })
+        TestFiles.write(path, bytes: text)
+        appendOnce.withLock { $0 = false }
+        var findings: [Finding] = []
+        let summary = BatchFile.check(path, options: options) { findings.append($0) }
+        #expect(summary.refused || findings.contains { $0.message.hasPrefix("the file changed") })
+
+        // During pass 2, after its documents began to be handed out: the end of the pass finds it grown.
+        TestFiles.write(path, bytes: text)
+        appendOnce.withLock { $0 = false }
+        options.progress = WorkProgress(onAdvance: { step, _, _ in if step == .reading { append() } })
+        let reader = try BatchFile.open(path, options: options)
+        var handedOut = 0
+        #expect(
+            Self.refusedAsChanged {
+                while let item = try reader.next() { if case .document = item { handedOut += 1 } }
+                return nil
+            })
+        #expect(handedOut > 0, "the change came after documents were handed out")
     }
 
     @Test("no part starts after a row without a number: the rows of a skipped document after it stay skipped")

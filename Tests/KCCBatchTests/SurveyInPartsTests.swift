@@ -38,7 +38,7 @@ struct SurveyInPartsTests {
         let header = try CSVBatchHeader(headerRecord, file: file)
         reader.wantedFields = header.mask(of: [.docNumber, .recordType, .orderNumber])
         let found = try CSVSurvey.run(
-            reader, path: path, size: fileSize(path), header: header, options: options, file: file,
+            reader, path: path, stamp: FileStamp(reader.fileStatus()), header: header, options: options, file: file,
             splittingFrom: inParts ? 1 : .max
         ) { (_: Int) throws(BatchFileError) in }
         return Surveyed(

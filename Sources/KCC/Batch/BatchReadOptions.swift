@@ -77,3 +77,18 @@ struct FileStamp: Equatable {
         #endif
     }
 }
+
+extension FileStamp {
+    /// Refuses the file unless `now` (the status of a file just opened by its path, or of one read to its
+    /// end) is the file this stamp was taken of, unchanged. A batch is read more than once (its survey, then
+    /// its documents, and those in two parts at once); each read must be of the very bytes the others read,
+    /// so that the checks across the batch, the documents handed out and the hash recorded are of one file.
+    /// Nothing is checked when there is no stamp (a pipe, which is read as it comes).
+    static func require(_ now: stat?, sameAs stamp: FileStamp?, file: String) throws(BatchFileError) {
+        guard let stamp, FileStamp(now) != stamp else { return }
+        throw BatchFileError(
+            at: SourceLocation(file: file),
+            "the file changed while it was being read (written to, replaced or moved): the whole file is refused and nothing of it is used; run again once it is complete and left alone"
+        )
+    }
+}

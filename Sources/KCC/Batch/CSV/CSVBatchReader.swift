@@ -22,8 +22,7 @@ final class CSVBatchReader: BatchReader {
     private let csvOptions: CSVReader.Options
     /// Where the first document past the middle of the file starts, and its line.
     private let middle: (offset: Int, line: Int)?
-    /// The file as the survey found it, when pass 2 opened the same one unchanged (for the first part; for
-    /// the second, the file it opened): a part is started only while it still stands so.
+    /// The file as the survey first opened it: every later read must find it so (``FileStamp/require(_:sameAs:file:)``).
     private let stamp: FileStamp?
     private let builder: DocumentBuilder
     private var pending: [BatchItem] = []
@@ -65,10 +64,11 @@ final class CSVBatchReader: BatchReader {
         reader.wantedFields = header.mask(of: [.docNumber, .recordType, .orderNumber])
         let size = options.progress == nil ? nil : fileSize(path)
         let survey = try CSVSurvey.run(
-            reader, path: path, size: stamp?.size, header: header, options: csvOptions, file: displayName
+            reader, path: path, stamp: stamp, header: header, options: csvOptions, file: displayName
         ) { (done: Int) throws(BatchFileError) in
             try options.progress?.checkpoint(.surveying, done: done, of: size, file: displayName)
         }
+        try FileStamp.require(reader.fileStatus(), sameAs: stamp, file: displayName)
         let (batchSurvey, middle, rows) = (survey.survey, survey.middle, survey.rows)
         self.header = header
         self.size = size
@@ -86,11 +86,11 @@ final class CSVBatchReader: BatchReader {
                         "the file has a header but no rows: no documents")))
         }
 
-        // Pass 2 reads from the start again, after the header.
+        // Pass 2 reads from the start again, after the header, of the file the survey read.
         csv = try Self.openCSV(path, displayName, csvOptions)
+        try FileStamp.require(csv.fileStatus(), sameAs: stamp, file: displayName)
         _ = try Self.read(csv, displayName)
-        // What both passes opened must be the same file, unchanged, for a part to start where the survey says.
-        self.stamp = FileStamp(csv.fileStatus()) == stamp ? stamp : nil
+        self.stamp = stamp
     }
 
     /// The second part of a batch not read yet: the same survey and checks, reading from ``middle``.
@@ -101,7 +101,8 @@ final class CSVBatchReader: BatchReader {
         options = whole.options
         options.progress = nil
         csv = try Self.openCSV(path, file, csvOptions)
-        stamp = FileStamp(csv.fileStatus())
+        stamp = whole.stamp
+        try FileStamp.require(csv.fileStatus(), sameAs: stamp, file: file)
         do {
             try csv.start(at: middle.offset, line: middle.line)
         } catch {
@@ -112,12 +113,11 @@ final class CSVBatchReader: BatchReader {
     /// Makes this reader stop at the first document past the middle of the file, and returns a reader of
     /// the rest, to be read at the same time on another thread: the two give, one after the other, exactly
     /// what this reader alone would. `nil` when there is no such document, this reader has begun, or the
-    /// file each part opened is not the one the survey read, unchanged (its middle may no longer be where a
-    /// row starts).
+    /// file cannot be opened again where it is (a pipe). Refused when the file the second part opens is not
+    /// the one the survey read, unchanged.
     func splitInTwo() throws(BatchFileError) -> CSVBatchReader? {
-        guard let middle, recordsRead == 0, current == nil, !finished, let stamp else { return nil }
+        guard let middle, recordsRead == 0, current == nil, !finished, stamp != nil else { return nil }
         let rest = try CSVBatchReader(secondPartOf: self, from: middle)
-        guard rest.stamp == stamp, FileStamp(csv.fileStatus()) == stamp else { return nil }
         csv.stopAt = middle.offset
         return rest
     }
@@ -129,6 +129,8 @@ final class CSVBatchReader: BatchReader {
         while pending.isEmpty {
             if finished { return nil }
             guard let record = try Self.read(csv, file) else {
+                // Read to its end (or to where the second part starts), it must still be the file surveyed.
+                try FileStamp.require(csv.fileStatus(), sameAs: stamp, file: file)
                 finished = true
                 finishCurrent()
                 continue

@@ -41,12 +41,14 @@ struct CSVSurvey {
     static let smallestSplit = 4 << 20
 
     /// Surveys `reader` (its header read, ``CSVReader/wantedFields`` set) to the end of the file; on both cores
-    /// when the file at `path`, of `size` bytes, has at least `smallest` bytes. `checkpoint` is told the bytes
-    /// surveyed so far and may stop the survey by throwing.
+    /// when the file at `path`, as `stamp` found it, has at least `smallest` bytes (the second part opens it
+    /// again, and refuses it unless it finds it so). `checkpoint` is told the bytes surveyed so far and may
+    /// stop the survey by throwing.
     static func run(
-        _ reader: CSVReader, path: String, size: Int?, header: CSVBatchHeader, options: CSVReader.Options,
+        _ reader: CSVReader, path: String, stamp: FileStamp?, header: CSVBatchHeader, options: CSVReader.Options,
         file: String, splittingFrom smallest: Int = smallestSplit, checkpoint: (Int) throws(BatchFileError) -> Void
     ) throws(BatchFileError) -> CSVSurvey {
+        let size = stamp?.size
         let half = size.map { $0 / 2 }
         var first = CSVSurvey()
         guard let size, let half, size >= smallest, size <= options.maxFileBytes else {
@@ -57,8 +59,8 @@ struct CSVSurvey {
         // stops there; before a row at or past the middle (where the second part starts at the earliest), it
         // waits to know.
         let second = SecondSurvey(
-            path: path, start: reader.bytesConsumed, half: half, size: size, header: header, options: options,
-            file: file)
+            path: path, stamp: stamp, start: reader.bytesConsumed, half: half, size: size, header: header,
+            options: options, file: file)
         var split: (offset: Int, line: Int)?
         var decided = false
         func learnSplit() {
@@ -236,8 +238,8 @@ struct CSVSurvey {
         private var outcome: Result<CSVSurvey, BatchFileError>??
 
         init(
-            path: String, start: Int, half: Int, size: Int, header: CSVBatchHeader, options: CSVReader.Options,
-            file: String
+            path: String, stamp: FileStamp?, start: Int, half: Int, size: Int, header: CSVBatchHeader,
+            options: CSVReader.Options, file: String
         ) {
             let thread = Thread { [self] in
                 let result: Result<CSVSurvey, BatchFileError>?
@@ -247,7 +249,8 @@ struct CSVSurvey {
                 if let split {
                     result = Result { () throws(BatchFileError) -> CSVSurvey in
                         try self.survey(
-                            from: split, path: path, half: half, header: header, options: options, file: file)
+                            from: split, path: path, stamp: stamp, half: half, header: header, options: options,
+                            file: file)
                     }
                 } else {
                     result = nil
@@ -258,13 +261,20 @@ struct CSVSurvey {
             thread.start()
         }
 
+        /// Opened again by its path, the file must be the one the first part reads, unchanged, from its open
+        /// to the end of this part.
         private func survey(
-            from split: (offset: Int, line: Int), path: String, half: Int, header: CSVBatchHeader,
+            from split: (offset: Int, line: Int), path: String, stamp: FileStamp?, half: Int, header: CSVBatchHeader,
             options: CSVReader.Options, file: String
         ) throws(BatchFileError) -> CSVSurvey {
             let reader: CSVReader
             do {
                 reader = try CSVReader(path: path, options: options)
+            } catch {
+                throw BatchFileError(at: SourceLocation(file: file, line: split.line), because: error)
+            }
+            try FileStamp.require(reader.fileStatus(), sameAs: stamp, file: file)
+            do {
                 try reader.start(at: split.offset, line: split.line)
             } catch {
                 throw BatchFileError(at: SourceLocation(file: file, line: split.line), because: error)
@@ -278,6 +288,7 @@ struct CSVSurvey {
                     throw BatchFileError(at: SourceLocation(file: file), because: WorkInterrupted())
                 }
             }
+            try FileStamp.require(reader.fileStatus(), sameAs: stamp, file: file)
             return part
         }
 

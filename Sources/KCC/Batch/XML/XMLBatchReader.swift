@@ -15,6 +15,8 @@ final class XMLBatchReader: BatchReader {
     let sha256: String? = nil
     private let file: String
     private let xml: XMLPullReader
+    /// The file as its first pass opened it: the second must find it so, from its open to its end.
+    private let stamp: FileStamp?
     private let builder: DocumentBuilder
     private let customers: [String: Customer]
     private var pending: [BatchItem] = []
@@ -48,8 +50,10 @@ final class XMLBatchReader: BatchReader {
         var info = BatchInfo(batchID: displayName)
         let size = options.progress == nil ? nil : fileSize(path)
         var elements = 0
+        let stamp: FileStamp?
         do {
             let reader = try XMLPullReader(path: path, schema: schema, maxBytes: options.maxFileBytes)
+            stamp = FileStamp(reader.fileStatus())
             var depth = 0
             while let event = try reader.next() {
                 switch event {
@@ -96,6 +100,7 @@ final class XMLBatchReader: BatchReader {
                     break
                 }
             }
+            try FileStamp.require(reader.fileStatus(), sameAs: stamp, file: displayName)
         } catch let refusal as BatchFileError {
             throw refusal
         } catch let error as XMLReadError {
@@ -110,18 +115,23 @@ final class XMLBatchReader: BatchReader {
         self.pending = warnings.map(BatchItem.finding)
         self.builder = DocumentBuilder(dateFormat: .iso, survey: survey)
 
-        // Pass 2 starts afresh; the file is known to be valid.
+        // Pass 2 starts afresh; the file is known to be valid, if it is still the file pass 1 read.
         do {
             xml = try XMLPullReader(path: path, maxBytes: options.maxFileBytes)
         } catch {
             throw Self.refusal(error, displayName)
         }
+        self.stamp = stamp
+        try FileStamp.require(xml.fileStatus(), sameAs: stamp, file: displayName)
     }
 
     func next() throws(BatchFileError) -> BatchItem? {
         do {
             while pending.isEmpty {
-                guard let event = try xml.next() else { return nil }
+                guard let event = try xml.next() else {
+                    try FileStamp.require(xml.fileStatus(), sameAs: stamp, file: file)
+                    return nil
+                }
                 guard case .startElement(let element) = event else { continue }
                 elementsRead += 1
                 if elementsRead & 2047 == 0, let progress {
