@@ -301,6 +301,22 @@ struct CSVBatchReaderTests {
         #expect(!headerOnly.summary.refused && headerOnly.documents.isEmpty && headerOnly.warnings.count == 1)
     }
 
+    @Test("a pipe (a batch fed through /dev/stdin) is refused before it is read, saying to save it to a file")
+    func pipeRefused() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fifo-\(UUID().uuidString).csv").path
+        #expect(mkfifo(path, 0o600) == 0)
+        defer { unlink(path) }
+        // Opening a pipe with no writer would wait for ever: refused from its status alone, it is never opened.
+        let summary = BatchFile.check(path) { _ in }
+        #expect(summary.refused)
+        do {
+            _ = try BatchFile.open(path)
+            Issue.record("a pipe was opened as a batch")
+        } catch {
+            #expect(error.message.hasPrefix("this is not a file on disk but a pipe"), "\(error.message)")
+        }
+    }
+
     @Test("two identical lines in one document stay two lines")
     func identicalLines() throws {
         let row = BatchFixture.invoiceRow(

@@ -1,6 +1,12 @@
 import DurableOutput
 import KCCModel
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What a batch reader hands out, one at a time: a checked document, or a finding.
 public enum BatchItem: Sendable, Hashable {
     /// A document that passed every check, and where it starts in the file.
@@ -55,12 +61,27 @@ public enum BatchFile {
         _ path: String, displayName: String? = nil, options: BatchReadOptions = BatchReadOptions()
     ) throws(BatchFileError) -> any BatchReader {
         let name = displayName ?? path
+        try requireRegularFile(path, displayName: name)
         let reader: any BatchReader
         switch try encoding(of: path, displayName: name) {
         case .csv: reader = try CSVBatchReader(path: path, displayName: name, options: options)
         case .xml: reader = try XMLBatchReader(path: path, displayName: name, options: options)
         }
         return options.readAhead ? ReadAheadReader(reader) : reader
+    }
+
+    /// A batch is read more than once (surveyed, then read for its documents), so it must be a file on disk:
+    /// a pipe or a device (`/dev/stdin` fed by `cat`) would give its bytes to the first read only. Refused
+    /// before anything of it is read; a path that cannot be looked at is left to the reader, which says why.
+    static func requireRegularFile(_ path: String, displayName: String) throws(BatchFileError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }
+        let type = info.st_mode & S_IFMT
+        guard type != S_IFREG && type != S_IFDIR else { return }
+        throw BatchFileError(
+            at: SourceLocation(file: displayName),
+            "this is not a file on disk but a \(type == S_IFIFO ? "pipe" : "device or socket"): a batch is read twice (surveyed, then checked), so it must be saved to a file first (for example `cat > batch.csv`), then given by its name; the whole file is refused"
+        )
     }
 
     static func encoding(of path: String, displayName: String) throws(BatchFileError) -> Encoding {
