@@ -162,6 +162,9 @@ package final class Converter {
             report.outputs = []
             report.problemsFile = nil
             refuse(error)
+        } catch let error as LedgerError where error.code == .commitUnknown {
+            // The files stay where they are until the next run learns whether the ledger recorded them.
+            fail(Finding(.error, at: SourceLocation(file: name), "\(error)"))
         } catch {
             report.outputs = []
             report.problemsFile = nil

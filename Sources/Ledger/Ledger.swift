@@ -44,7 +44,8 @@ package final class Ledger: Sendable {
         if let address = PostgresAddress(location) {
             store = try PostgresStore(address: address, busyTimeout: options.busyTimeout)
         } else {
-            store = try SQLiteStore(path: LocalFiles.absolute(location), busyTimeout: options.busyTimeout)
+            store = try SQLiteStore(
+                path: LocalFiles.absolute(location), busyTimeout: options.busyTimeout, stopWaiting: options.stopWaiting)
         }
         path = store.location
         logger.debug("ledger opened", metadata: ["ledger": "\(path)"])

@@ -5,6 +5,9 @@ package struct LedgerOptions: Sendable {
     package var busyTimeout: Duration
     /// Where times come from.
     package var clock: @Sendable () -> Timestamp
+    /// Asked while a file ledger waits for another kccbridge: `true` gives the wait up at once, failing as a
+    /// wait that ran out would (a person pressed Ctrl-C, and should not sit out the busy timeout).
+    package var stopWaiting: @Sendable () -> Bool = { false }
 
     package init(busyTimeout: Duration = .seconds(10), clock: @escaping @Sendable () -> Timestamp = Timestamp.now) {
         self.busyTimeout = busyTimeout

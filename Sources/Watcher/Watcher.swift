@@ -372,12 +372,12 @@ package final class Watcher: @unchecked Sendable {
             if report.reading.refused || report.failure != nil {
                 // Nothing of this target was written or recorded; the file goes to failed/ and can be dropped again
                 // (targets already done are then skipped).
-                let reasons = (findings.map(\.message) + [report.failure ?? ""]).filter { !$0.isEmpty }
-                return (
-                    .failed,
-                    "\(target): "
-                        + (Array(NSOrderedSet(array: reasons)) as? [String] ?? reasons).joined(separator: "; ")
-                )
+                // Each reason once (a refusal is both a finding and the run's failure), in the order first given.
+                var given: Set<String> = []
+                let reasons = (findings.map(\.message) + [report.failure ?? ""]).filter {
+                    !$0.isEmpty && given.insert($0).inserted
+                }
+                return (.failed, "\(target): " + reasons.joined(separator: "; "))
             }
             var part = "\(target): \(report.written) written"
             if !report.allHeldBack.isEmpty {

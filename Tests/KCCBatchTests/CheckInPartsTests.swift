@@ -142,14 +142,25 @@ struct CheckInPartsTests {
         #expect(rename(path + ".new", path) == 0)
         #expect(Self.refusedAsChanged { try replaced.splitInTwo() })
 
-        // Edited in place to the same size, its modification time put back: the status change time tells.
+        // Edited in place to the same size, its modification time put back: the status change time tells, and
+        // the file is read in one pass, its middle not trusted.
         let edited = try #require(try BatchFile.open(path) as? CSVBatchReader)
         var before = stat()
         #expect(stat(path, &before) == 0)
         TestFiles.write(path, "Y" + rows.joined().dropFirst())
         var times = [before.st_atim, before.st_mtim]
         #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
-        #expect(Self.refusedAsChanged { try edited.splitInTwo() })
+        #expect(try edited.splitInTwo() == nil)
+
+        // Only its status changed (its mode, a second link, its access time set): not refused, read in one pass.
+        TestFiles.write(path, rows.joined())
+        let chmodded = try #require(try BatchFile.open(path) as? CSVBatchReader)
+        #expect(chmod(path, 0o600) == 0)
+        #expect(link(path, path + ".link") == 0)
+        #expect(try chmodded.splitInTwo() == nil)
+        var read = 0
+        while let item = try chmodded.next() { if case .document = item { read += 1 } }
+        #expect(read > 0)
     }
 
     /// Whether `body` refuses the file because it changed while it was read.

@@ -366,6 +366,35 @@ struct ConsoleTests {
             try Run(["ledger", "list", "--ledger", ledger]).stdout != "0 documents\n", "the first file is recorded")
     }
 
+    @Test("Ctrl-C while waiting for another kccbridge to open the ledger stops at once: exit 130, nothing done")
+    func interruptedWhileLedgerBusy() throws {
+        let folder = try temporaryFolder()
+        let batch = Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv").path
+        let out = folder.appendingPathComponent("out")
+        let ledger = folder.appendingPathComponent("l.sqlite").path
+        // Another process opening the ledger holds byte 0 of its lock file; this one does, for the whole test.
+        let fd = open(ledger + ".lock", O_RDWR | O_CREAT, 0o644)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        var lock = flock()
+        lock.l_type = Int16(F_WRLCK)
+        lock.l_whence = Int16(SEEK_SET)
+        lock.l_start = 0
+        lock.l_len = 1
+        #expect(fcntl(fd, F_SETLK, &lock) == 0)
+        let started = Date()
+        let (status, _, errors) = try runInterrupted([
+            "convert", batch, "--to", "xero-csv", "--out", out.path, "--ledger", ledger,
+        ])
+        // The busy timeout is 10 s: a stop that waited it out would also fail as busy (exit 3), not 130.
+        #expect(status == 130, "\(errors)")
+        #expect(Date().timeIntervalSince(started) < 8, "the wait was given up, not sat out")
+        #expect(
+            errors.hasSuffix("interrupted before \(batch): not read, nothing of it written or recorded\n"), "\(errors)")
+        #expect(!errors.contains("error:"))
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
     @Test("completions offer --to targets, date formats and encodings, and complete file names (bash, zsh, fish)")
     func completions() throws {
         for shell in ["bash", "zsh", "fish"] {

@@ -125,13 +125,18 @@ struct WatchTests {
         }
         try "this is not a batch\n".write(
             to: root.appendingPathComponent("inbox/notes.txt"), atomically: true, encoding: .utf8)
+        // A batch cut short: refused, its reason said once (it is both the refusal's finding and the run's failure).
+        let xml = try Data(contentsOf: Self.samples.appendingPathComponent("batch-2026-11.xml"))
+        try xml.prefix(3000).write(to: root.appendingPathComponent("inbox/cut.xml"))
         let run = try Run(["watch", root.path, "--to", "xero-csv", "--once", "--quiet-seconds", "0"])
         #expect(run.status == 1)
         #expect(run.stdout.contains("tuesday.csv: duplicate: the same content was converted before"), "\(run.stdout)")
         #expect(run.stdout.contains("notes.txt: failed: it is neither a KCC export batch"))
+        let cut = try #require(run.stdout.split(separator: "\n").first { $0.contains("cut.xml: failed:") })
+        #expect(cut.components(separatedBy: "the whole file is refused").count == 2, "said once: \(cut)")
         let failed = Route.names(root, "failed")
-        #expect(failed.count == 2 && failed.contains { $0.hasSuffix("notes.txt.error.txt") })
-        Route.checkInvariants(root, inputs: ["monday.csv", "tuesday.csv", "notes.txt"])
+        #expect(failed.count == 4 && failed.contains { $0.hasSuffix("notes.txt.error.txt") })
+        Route.checkInvariants(root, inputs: ["monday.csv", "tuesday.csv", "notes.txt", "cut.xml"])
         #expect(Route.names(root, "out").filter { $0.hasSuffix("xero-invoices.csv") }.count == 1)
     }
 

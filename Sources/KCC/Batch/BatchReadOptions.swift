@@ -79,16 +79,24 @@ struct FileStamp: Equatable {
 }
 
 extension FileStamp {
+    /// Whether `other` is the same file with the same bytes as far as writing it tells: the same file, size
+    /// and modification time. Its status may have changed (its mode, its links, its access time set back by
+    /// a backup tool, a rename): none of that changes a byte.
+    func sameContent(as other: FileStamp) -> Bool {
+        device == other.device && inode == other.inode && size == other.size && modified == other.modified
+    }
+
     /// Refuses the file unless `now` (the status of a file just opened by its path, or of one read to its
-    /// end) is the file this stamp was taken of, unchanged. A batch is read more than once (its survey, then
-    /// its documents, and those in two parts at once); each read must be of the very bytes the others read,
-    /// so that the checks across the batch, the documents handed out and the hash recorded are of one file.
-    /// Nothing is checked when there is no stamp (a pipe, which is read as it comes).
+    /// end) is the file this stamp was taken of, its bytes unchanged (``sameContent(as:)``). A batch is read
+    /// more than once (its survey, then its documents, and those in two parts at once); each read must be of
+    /// the very bytes the others read, so that the checks across the batch, the documents handed out and the
+    /// hash recorded are of one file. A stamp is only taken of a regular file.
     static func require(_ now: stat?, sameAs stamp: FileStamp?, file: String) throws(BatchFileError) {
-        guard let stamp, FileStamp(now) != stamp else { return }
+        guard let stamp else { return }
+        if let current = FileStamp(now), current.sameContent(as: stamp) { return }
         throw BatchFileError(
             at: SourceLocation(file: file),
-            "the file changed while it was being read (written to, replaced or moved): the whole file is refused and nothing of it is used; run again once it is complete and left alone"
+            "the file changed while it was being read (written to, or replaced by another file): the whole file is refused and nothing of it is used; run again once it is complete and left alone"
         )
     }
 }

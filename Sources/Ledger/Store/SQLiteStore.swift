@@ -27,7 +27,9 @@ final class SQLiteStore: LedgerStore {
     private let sharedReads = SharedReads()
 
     /// Opens (creating on first use) the file at `path`, absolute, and brings its tables up to date.
-    init(path: String, busyTimeout: Duration) throws(LedgerError) {
+    init(
+        path: String, busyTimeout: Duration, stopWaiting: @escaping @Sendable () -> Bool = { false }
+    ) throws(LedgerError) {
         location = path
         self.busyTimeout = busyTimeout
         try LocalFiles.makeFolders(LocalFiles.folder(of: path))
@@ -36,9 +38,15 @@ final class SQLiteStore: LedgerStore {
         var configuration = Configuration()
         configuration.label = "kccbridge.ledger"
         configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(busyTimeout.seconds)
+        // As SQLite's own busy timeout waits, in steps of a few milliseconds, but given up at once when asked.
+        let seconds = busyTimeout.seconds
+        configuration.busyMode = .callback { tries in
+            guard !stopWaiting(), Double(tries) * 0.005 < seconds else { return false }
+            usleep(5_000)
+            return true
+        }
         // Opening (switching a new file to WAL, migrating) is done by one process at a time.
-        guard try locks.lock(Self.offset(.opening), timeout: busyTimeout.seconds) else {
+        guard try locks.lock(Self.offset(.opening), timeout: seconds, stop: stopWaiting) else {
             throw LedgerError.busy(path, busyTimeout)
         }
         defer { locks.unlock(Self.offset(.opening)) }

@@ -65,12 +65,14 @@ enum LocalFiles {
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
-    /// Tries `attempt` every 10 ms until it succeeds or `timeout` seconds have passed.
-    static func waitFor(timeout: Double, _ attempt: () throws(LedgerError) -> Bool) throws(LedgerError) -> Bool {
+    /// Tries `attempt` every 10 ms until it succeeds, `timeout` seconds have passed, or `stop` says to give up.
+    static func waitFor(
+        timeout: Double, stop: () -> Bool = { false }, _ attempt: () throws(LedgerError) -> Bool
+    ) throws(LedgerError) -> Bool {
         let deadline = monotonicSeconds() + timeout
         while true {
             if try attempt() { return true }
-            if monotonicSeconds() >= deadline { return false }
+            if monotonicSeconds() >= deadline || stop() { return false }
             pause(milliseconds: 10)
         }
     }

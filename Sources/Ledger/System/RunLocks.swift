@@ -48,9 +48,9 @@ final class RunLocks: Sendable {
         throw LedgerError(.cannotOpen, "the ledger's lock file \(path) cannot be locked (\(Errno.describe(code)))")
     }
 
-    /// Takes byte `index`, waiting up to `timeout` seconds for whoever holds it.
-    func lock(_ index: Int64, timeout: Double) throws(LedgerError) -> Bool {
-        try LocalFiles.waitFor(timeout: timeout) { () throws(LedgerError) in try tryLock(index) }
+    /// Takes byte `index`, waiting up to `timeout` seconds for whoever holds it (less once `stop` says so).
+    func lock(_ index: Int64, timeout: Double, stop: () -> Bool = { false }) throws(LedgerError) -> Bool {
+        try LocalFiles.waitFor(timeout: timeout, stop: stop) { () throws(LedgerError) in try tryLock(index) }
     }
 
     func unlock(_ index: Int64) {

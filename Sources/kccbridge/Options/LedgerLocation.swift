@@ -81,10 +81,13 @@ struct LedgerLocation: ParsableArguments {
 
     /// Opens the ledger, creating it on first use, and first finishes what a
     /// crashed run left behind (its outputs removed, the run rolled back).
-    func openForWriting() throws(CommandFailure) -> Ledger {
+    /// Waiting for another kccbridge (a file ledger) ends early when `stopWaiting` says so.
+    func openForWriting(stopWaiting: @escaping @Sendable () -> Bool = { false }) throws(CommandFailure) -> Ledger {
         let ledger: Ledger
         do {
-            ledger = try Ledger(path: resolved, logger: Self.logger)
+            var options = LedgerOptions()
+            options.stopWaiting = stopWaiting
+            ledger = try Ledger(path: resolved, options: options, logger: Self.logger)
             for recovered in try ledger.recoverPendingRuns() {
                 printError("note: \(recovered)")
             }
@@ -107,4 +110,17 @@ struct LedgerLocation: ParsableArguments {
         logger.logLevel = .warning
         return logger
     }()
+}
+
+extension Interruption {
+    /// The ledger opened for writing, its wait for another kccbridge given up at a Ctrl-C: the command then
+    /// stops before its first file, saying so as it does between files.
+    func openLedger(_ location: LedgerLocation, before files: [String]) throws(CommandFailure) -> Ledger {
+        do {
+            return try location.openForWriting { isRequested }
+        } catch {
+            guard isRequested else { throw error }
+            throw CommandFailure(status: ExitStatus.interrupted, message: Self.notStarted(files[...]))
+        }
+    }
 }

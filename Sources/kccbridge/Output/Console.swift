@@ -131,7 +131,8 @@ struct CommandFailure: Error, CustomStringConvertible {
     var status: Int32
     var message: String
 
-    var description: String { "error: \(message)" }
+    /// A stop a person asked for is not an error, and is not called one.
+    var description: String { status == ExitStatus.interrupted ? message : "error: \(message)" }
 }
 
 /// `--format json` when the command stopped before any file: its status and why.

@@ -109,7 +109,8 @@ struct Convert: ParsableCommand {
             }
         }
         // The ledger first: one that cannot be used leaves no empty output folder behind.
-        let journal: any ExportJournal = noLedger ? NoJournal() : LedgerJournal(ledger: try location.openForWriting())
+        let journal: any ExportJournal =
+            noLedger ? NoJournal() : LedgerJournal(ledger: try interruption.openLedger(location, before: files))
         if !preCheck { try CommandSupport.makeFolder(options.outputFolder) }
         let converter = Converter(
             format: format, configuration: configuration, journal: journal, logger: Logger(label: "kccbridge.convert"))

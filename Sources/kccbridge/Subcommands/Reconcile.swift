@@ -166,7 +166,7 @@ struct Reconcile: ParsableCommand {
             RefundDestination($0, packages: PackageRegistry.all, configuration: configuration, inputs: inputs)
         }
         // The ledger first: one that cannot be used leaves no empty output folder behind.
-        let ledger = try location.openForWriting()
+        let ledger = try interruption.openLedger(location, before: files)
         if !preCheck { try CommandSupport.makeFolder(options.outputFolder) }
         if let syncBatch, let syncTarget {
             if configuration.refunds.syncMissingOrders {

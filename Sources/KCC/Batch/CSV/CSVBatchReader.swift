@@ -113,11 +113,13 @@ final class CSVBatchReader: BatchReader {
     /// Makes this reader stop at the first document past the middle of the file, and returns a reader of
     /// the rest, to be read at the same time on another thread: the two give, one after the other, exactly
     /// what this reader alone would. `nil` when there is no such document, this reader has begun, or the
-    /// file cannot be opened again where it is (a pipe). Refused when the file the second part opens is not
-    /// the one the survey read, unchanged.
+    /// file's status changed at all since the survey (its bytes are then checked as ever, but read in one
+    /// pass: a middle is trusted only while nothing whatever about the file has changed). Refused when the
+    /// file the second part opens is not the one the survey read, its bytes unchanged.
     func splitInTwo() throws(BatchFileError) -> CSVBatchReader? {
-        guard let middle, recordsRead == 0, current == nil, !finished, stamp != nil else { return nil }
+        guard let middle, recordsRead == 0, current == nil, !finished, let stamp else { return nil }
         let rest = try CSVBatchReader(secondPartOf: self, from: middle)
+        guard FileStamp(rest.csv.fileStatus()) == stamp, FileStamp(csv.fileStatus()) == stamp else { return nil }
         csv.stopAt = middle.offset
         return rest
     }
