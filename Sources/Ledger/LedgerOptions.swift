@@ -6,7 +6,8 @@ package struct LedgerOptions: Sendable {
     /// Where times come from.
     package var clock: @Sendable () -> Timestamp
     /// Asked while a file ledger waits for another kccbridge: `true` gives the wait up at once, failing as a
-    /// wait that ran out would (a person pressed Ctrl-C, and should not sit out the busy timeout).
+    /// wait that ran out would (a person pressed Ctrl-C, and should not sit out the busy timeout). Every wait
+    /// asks, a run's rolling back included: a caller answers `true` only while that is what it wants.
     package var stopWaiting: @Sendable () -> Bool = { false }
 
     package init(busyTimeout: Duration = .seconds(10), clock: @escaping @Sendable () -> Timestamp = Timestamp.now) {

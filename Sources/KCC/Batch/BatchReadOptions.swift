@@ -55,6 +55,8 @@ func fileSize(_ path: String) -> Int? {
 /// A regular file as it stands: which file it is, its size, and when it or its status last changed. Two
 /// reads of a file that give the same stamp read the same bytes, as far as anything short of reading
 /// them can tell (the status change time is the kernel's own: restoring a modification time sets it).
+/// Whether its bytes changed is judged without that time (``sameContent(as:)``): an edit that puts the
+/// modification time back is then not seen, but a change of mode, links or access time is not refused.
 struct FileStamp: Equatable {
     var device: UInt64
     var inode: UInt64

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -114,13 +115,24 @@ struct LedgerLocation: ParsableArguments {
 
 extension Interruption {
     /// The ledger opened for writing, its wait for another kccbridge given up at a Ctrl-C: the command then
-    /// stops before its first file, saying so as it does between files.
+    /// stops before its first file, saying so as it does between files. Only the opening's waits are cut
+    /// short: once a file is in hand, a stop is heard at the run's own checkpoints, and the ledger's later
+    /// waits (recording, or rolling the run back) are sat out as ever.
     func openLedger(_ location: LedgerLocation, before files: [String]) throws(CommandFailure) -> Ledger {
+        let opening = Opening()
+        defer { opening.end() }
         do {
-            return try location.openForWriting { isRequested }
+            return try location.openForWriting { opening.isUnderWay && isRequested }
         } catch {
             guard isRequested else { throw error }
             throw CommandFailure(status: ExitStatus.interrupted, message: Self.notStarted(files[...]))
         }
+    }
+
+    /// Whether the ledger is still being opened.
+    private final class Opening: Sendable {
+        private let underWay = Atomic<Bool>(true)
+        var isUnderWay: Bool { underWay.load(ordering: .relaxed) }
+        func end() { underWay.store(false, ordering: .relaxed) }
     }
 }
