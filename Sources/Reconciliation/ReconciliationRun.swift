@@ -217,11 +217,10 @@ package final class ReconciliationRun {
         _ files: [(output: Output, file: DurableFile)], progress: WorkProgress?
     ) throws {
         let failures = Mutex<[(index: Int, error: any Error)]>([])
-        let shared = Handed((files, progress))
+        let shared = Handed(files)
         DispatchQueue.concurrentPerform(iterations: files.count) { iteration in
-            let (files, progress) = shared.value
-            let index = files.count - 1 - iteration
-            let (output, file) = files[index]
+            let index = shared.value.count - 1 - iteration
+            let (output, file) = shared.value[index]
             do {
                 try output.write { piece in
                     if progress?.stopRequested == true { throw WorkInterrupted() }
