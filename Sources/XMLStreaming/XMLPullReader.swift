@@ -30,10 +30,15 @@ public final class XMLPullReader {
     /// dictionary holds one copy of each name for the reader's life). A hit is used only if its bytes
     /// still match, so an address reused for another text can never give a wrong name.
     private var names: [UnsafePointer<xmlChar>: String] = [:]
+    /// The stretch of the file read, when not the whole file; it feeds the parser.
+    private let part: PartSource?
+    /// Added to every line the parser counts: the lines of a part are the file's.
+    private let lineOffset: Int
 
-    /// Opens `path`. Throws if it cannot be opened or is larger than `maxBytes`.
+    /// Opens `path`, or only `part` of it. Throws if it cannot be opened or is larger than `maxBytes`.
     public init(
-        path: String, schema: XMLSchema? = nil, maxBytes: Int = XMLPullReader.defaultMaxBytes
+        path: String, schema: XMLSchema? = nil, maxBytes: Int = XMLPullReader.defaultMaxBytes,
+        part: XMLFilePart? = nil
     ) throws(XMLReadError) {
         ExternalEntityPolicy.install()
         kcc_silence_generic_errors()
@@ -48,10 +53,20 @@ public final class XMLPullReader {
             close(fd)
             throw XMLReadError(.tooLarge(limit: maxBytes), line: 0)
         }
-        guard let reader = xmlReaderForFd(fd, nil, nil, Int32(XML_PARSE_NONET.rawValue)) else {
+        let source = part.map { PartSource(fd: fd, part: $0) }
+        let options = Int32(XML_PARSE_NONET.rawValue)
+        let made =
+            if let source {
+                xmlReaderForIO(PartSource.read, nil, Unmanaged.passUnretained(source).toOpaque(), nil, nil, options)
+            } else {
+                xmlReaderForFd(fd, nil, nil, options)
+            }
+        guard let reader = made else {
             close(fd)
             throw XMLReadError(.unreadable(errno: 0), line: 0)
         }
+        self.part = source
+        self.lineOffset = part?.lineOffset ?? 0
         self.fd = fd
         self.reader = reader
         self.schema = schema
@@ -75,8 +90,12 @@ public final class XMLPullReader {
         return fstat(fd, &info) == 0 ? info : nil
     }
 
-    /// The bytes of the file the parser has taken in so far (for progress).
-    public var bytesConsumed: Int { max(0, Int(xmlTextReaderByteConsumed(reader))) }
+    /// The bytes of the file the parser has taken in so far (for progress): for a part, where in the file it is.
+    public var bytesConsumed: Int {
+        let consumed = max(0, Int(xmlTextReaderByteConsumed(reader)))
+        guard let part = part?.part else { return consumed }
+        return part.start + max(0, consumed - part.prefix.count)
+    }
 
     /// The next event, or `nil` at the end of a sound (and, with a schema, valid) file.
     public func next() throws(XMLReadError) -> XMLEvent? {
@@ -167,9 +186,16 @@ public final class XMLPullReader {
     public var lineNumber: Int {
         if let node = xmlTextReaderCurrentNode(reader) {
             let line = Int(xmlGetLineNo(node))
-            if line > 0 { return line }
+            // libxml2 keeps a node's line in 16 bits: from 65,535 on, every line reads 65,535, which is
+            // left as it is (not shifted into a line that looks exact).
+            if line > 0 { return line < 65_535 ? line + lineOffset : line }
         }
-        return Int(xmlTextReaderGetParserLineNumber(reader))
+        return fileLine(Int(xmlTextReaderGetParserLineNumber(reader)))
+    }
+
+    /// A line the parser counted (not a node's), as the file's line.
+    private func fileLine(_ line: Int) -> Int {
+        line > 0 ? line + lineOffset : line
     }
 
     /// The line where `marker` first occurs in the first 64 KiB of the file
@@ -187,7 +213,9 @@ public final class XMLPullReader {
     /// schema finds the error and its line.
     private func diagnoseStop() -> XMLReadError {
         let fallback = XMLReadError(.malformed("the parser stopped"), line: lineNumber)
-        guard schema != nil, let plain = try? XMLPullReader(path: path, maxBytes: maxBytes) else { return fallback }
+        guard schema != nil, let plain = try? XMLPullReader(path: path, maxBytes: maxBytes, part: part?.part) else {
+            return fallback
+        }
         do {
             while try plain.next() != nil {}
         } catch {
@@ -200,7 +228,7 @@ public final class XMLPullReader {
         guard let first = errors.first else { return }
         throw XMLReadError(
             first.isValidity ? .invalid(first.message) : .malformed(first.message),
-            line: first.line, column: first.column)
+            line: fileLine(first.line), column: first.column)
     }
 
     private func elementStart() -> XMLElementStart {
@@ -246,5 +274,87 @@ public final class XMLPullReader {
         // A batch has a few dozen names; a hostile file with endless new ones is not remembered past a bound.
         if names.count < 1_024 || names[pointer] != nil { names[pointer] = made }
         return made
+    }
+}
+
+/// A stretch of a file read as an XML document of its own: `prefix`, then the file's bytes from `start` up to
+/// `end` (or its end), then `suffix`. A long batch is read in two such parts at once, one on each core; the
+/// prefix and suffix make each a whole document (the file's own opening, or a closing tag).
+public struct XMLFilePart: Sendable, Hashable {
+    public var prefix: [UInt8]
+    public var start: Int
+    public var end: Int?
+    public var suffix: [UInt8]
+    /// Added to every line the parser counts in the part, so lines are the file's.
+    public var lineOffset: Int
+
+    public init(prefix: [UInt8] = [], start: Int, end: Int?, suffix: [UInt8] = [], lineOffset: Int = 0) {
+        self.prefix = prefix
+        self.start = start
+        self.end = end
+        self.suffix = suffix
+        self.lineOffset = lineOffset
+    }
+}
+
+/// Hands libxml2 a part's bytes in order, reading the file's stretch with `pread` (the reader owns the file).
+private final class PartSource {
+    let fd: Int32
+    let part: XMLFilePart
+    private var prefixDone = 0
+    private var fileOffset: Int
+    private var fileDone = false
+    private var suffixDone = 0
+
+    init(fd: Int32, part: XMLFilePart) {
+        self.fd = fd
+        self.part = part
+        self.fileOffset = part.start
+    }
+
+    /// Up to `length` more bytes into `buffer`: how many, 0 at the end, -1 when the file cannot be read.
+    func read(into buffer: UnsafeMutableRawPointer, length: Int) -> Int {
+        var written = 0
+        while written < length {
+            if prefixDone < part.prefix.count {
+                let n = min(length - written, part.prefix.count - prefixDone)
+                Self.copy(part.prefix, from: prefixDone, count: n, to: buffer + written)
+                prefixDone += n
+                written += n
+            } else if !fileDone {
+                let wanted = min(length - written, (part.end ?? Int.max) - fileOffset)
+                let n = wanted > 0 ? pread(fd, buffer + written, wanted, off_t(fileOffset)) : 0
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return -1
+                }
+                // The end of the stretch, or of the file (one that shrank is seen by the reader's caller).
+                if n == 0 { fileDone = true }
+                fileOffset += n
+                written += n
+            } else if suffixDone < part.suffix.count {
+                let n = min(length - written, part.suffix.count - suffixDone)
+                Self.copy(part.suffix, from: suffixDone, count: n, to: buffer + written)
+                suffixDone += n
+                written += n
+            } else {
+                break
+            }
+        }
+        return written
+    }
+
+    private static func copy(_ bytes: [UInt8], from index: Int, count: Int, to target: UnsafeMutableRawPointer) {
+        bytes.withUnsafeBytes { source in
+            UnsafeMutableRawBufferPointer(start: target, count: count)
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[index..<(index + count)]))
+        }
+    }
+
+    /// The C callback; `context` is an unretained pointer to the source, which the reader keeps.
+    static let read: xmlInputReadCallback = { context, buffer, length in
+        guard let context, let buffer, length > 0 else { return 0 }
+        let source = Unmanaged<PartSource>.fromOpaque(context).takeUnretainedValue()
+        return Int32(source.read(into: UnsafeMutableRawPointer(buffer), length: Int(length)))
     }
 }

@@ -36,6 +36,15 @@ public struct BatchCheckSummary: Sendable, Hashable {
     }
 }
 
+/// A reader whose file can be read in two parts at once, one on each core.
+protocol TwoPartReader: BatchReader {
+    /// Makes this reader stop at the middle of its file and returns a reader of the rest (or `nil`): the
+    /// two give, one after the other, exactly what this reader alone would.
+    func splitInTwo() throws(BatchFileError) -> (any TwoPartReader)?
+    /// How far into the file reading has got, in bytes.
+    var bytesRead: Int { get }
+}
+
 extension BatchFile {
     /// Reads `path` to the end, handing every finding to `report` as it is found, telling `counted` how
     /// many more documents passed as they are counted (for progress), and, when given, every good document
@@ -51,8 +60,8 @@ extension BatchFile {
         var summary = BatchCheckSummary(file: name)
         do {
             let reader = try open(path, displayName: name, options: options)
-            // Without documents to hand on, a CSV batch is checked in two parts at once, one on each core.
-            let rest = accept == nil ? try (reader as? CSVBatchReader)?.splitInTwo() : nil
+            // Without documents to hand on, a long batch is checked in two parts at once, one on each core.
+            let rest = accept == nil ? try (reader as? any TwoPartReader)?.splitInTwo() : nil
             let later = rest.map(SecondPart.init)
             while let item = try reader.next() {
                 switch item {
@@ -105,7 +114,7 @@ private final class SecondPart {
 
     private let items: ReadAhead<Item>
 
-    init(_ reader: CSVBatchReader) {
+    init(_ reader: any TwoPartReader) {
         let part = Unshared(Counting(reader))
         items = ReadAhead(capacity: 4096, name: "kccbridge.check-second-part") { () throws(BatchFileError) in
             try part.value.next()
@@ -118,12 +127,12 @@ private final class SecondPart {
 
     /// The reader's items as the caller takes them: findings as they come, documents counted.
     private final class Counting {
-        let reader: CSVBatchReader
+        let reader: any TwoPartReader
         var documents = 0
         var itemsSinceProgress = 0
         var ended = false
 
-        init(_ reader: CSVBatchReader) {
+        init(_ reader: any TwoPartReader) {
             self.reader = reader
         }
 

@@ -10,7 +10,7 @@ import KCCModel
 ///
 /// The second pass can be made in two parts, one on each core (``splitInTwo()``):
 /// the survey notes where the first document past the middle of the file starts.
-final class CSVBatchReader: BatchReader {
+final class CSVBatchReader: TwoPartReader {
     let info: BatchInfo
     /// Of every byte the survey read: the whole file, read once for both.
     let sha256: String?
@@ -116,7 +116,7 @@ final class CSVBatchReader: BatchReader {
     /// file's status changed at all since the survey (its bytes are then checked as ever, but read in one
     /// pass: a middle is trusted only while nothing whatever about the file has changed). Refused when the
     /// file the second part opens is not the one the survey read, its bytes unchanged.
-    func splitInTwo() throws(BatchFileError) -> CSVBatchReader? {
+    func splitInTwo() throws(BatchFileError) -> (any TwoPartReader)? {
         guard let middle, recordsRead == 0, current == nil, !finished, let stamp else { return nil }
         let rest = try CSVBatchReader(secondPartOf: self, from: middle)
         guard FileStamp(rest.csv.fileStatus()) == stamp, FileStamp(csv.fileStatus()) == stamp else { return nil }

@@ -7,14 +7,19 @@ import XMLStreaming
 /// (so a truncated, malformed, hostile or invalid file is refused before any
 /// document is handed out) and collects customers and document numbers; the
 /// second turns each document element into a checked document.
-final class XMLBatchReader: BatchReader {
+final class XMLBatchReader: TwoPartReader {
     static let namespace = "urn:kccbridge:kcc-batch:1"
 
     let info: BatchInfo
     /// libxml2 reads the file itself; the caller hashes it.
     let sha256: String? = nil
     private let file: String
-    private let xml: XMLPullReader
+    private let path: String
+    private let maxBytes: Int
+    private var xml: XMLPullReader
+    /// Where the file was cut in two for its first pass, which proved each part a whole document: the second
+    /// pass may be made in the same two parts (``splitInTwo()``).
+    private let split: XMLSplit?
     /// The file as its first pass opened it: the second must find it so, from its open to its end.
     private let stamp: FileStamp?
     private let builder: DocumentBuilder
@@ -26,7 +31,10 @@ final class XMLBatchReader: BatchReader {
     /// Elements read in pass 2: for progress.
     private var elementsRead = 0
 
-    init(path: String, displayName: String, options: BatchReadOptions) throws(BatchFileError) {
+    /// Reads `path`; a file of `smallestSplit` bytes or more is validated and surveyed in two parts at once.
+    init(
+        path: String, displayName: String, options: BatchReadOptions, smallestSplit: Int = XMLSplit.smallest
+    ) throws(BatchFileError) {
         self.file = displayName
         let schema: XMLSchema
         do {
@@ -43,76 +51,27 @@ final class XMLBatchReader: BatchReader {
             )
         }
 
-        // Pass 1: validate, collect customers and survey document numbers.
-        var survey = BatchSurvey()
-        var customers: [String: (customer: Customer, line: Int)] = [:]
-        var warnings: [Finding] = []
-        var info = BatchInfo(batchID: displayName)
-        let size = options.progress == nil ? nil : fileSize(path)
-        var elements = 0
-        let stamp: FileStamp?
-        do {
-            let reader = try XMLPullReader(path: path, schema: schema, maxBytes: options.maxFileBytes)
-            stamp = FileStamp(reader.fileStatus())
-            var depth = 0
-            while let event = try reader.next() {
-                switch event {
-                case .startElement(let element):
-                    elements += 1
-                    if elements & 2047 == 0, let progress = options.progress {
-                        try progress.checkpoint(.surveying, done: reader.bytesConsumed, of: size, file: displayName)
-                    }
-                    if depth == 0 {
-                        info = BatchInfo(
-                            batchID: element[attribute: "batchId"] ?? displayName,
-                            created: element[attribute: "created"], company: element[attribute: "company"])
-                    } else if depth == 1 {
-                        switch element.name {
-                        case "Customer":
-                            let customer = try Self.readCustomer(element, from: reader)
-                            if let earlier = customers[customer.code], earlier.customer != customer {
-                                warnings.append(
-                                    Finding(
-                                        .warning, at: SourceLocation(file: displayName, line: element.line),
-                                        field: "CustomerCode",
-                                        "Customer \(customer.code) appears again with different details (first on line \(earlier.line)); the first is used"
-                                    ))
-                            } else if customers[customer.code] == nil {
-                                customers[customer.code] = (customer, element.line)
-                            }
-                            continue
-                        case "SalesInvoice", "CreditNote", "Payment":
-                            survey.note(
-                                number: element[attribute: "DocNumber"] ?? "",
-                                isInvoice: element.name == "SalesInvoice",
-                                orderNumber: element[attribute: "OrderNumber"] ?? "", line: element.line)
-                        default:
-                            break
-                        }
-                        // The survey needs nothing inside a document: its content is only validated.
-                        try reader.skip(element)
-                        continue
-                    }
-                    if !element.isEmpty { depth += 1 }
-                case .endElement:
-                    depth -= 1
-                case .text:
-                    break
-                }
-            }
-            try FileStamp.require(reader.fileStatus(), sameAs: stamp, file: displayName)
-        } catch let refusal as BatchFileError {
-            throw refusal
-        } catch let error as XMLReadError {
-            throw Self.refusal(error, displayName)
-        } catch {
-            throw BatchFileError(at: SourceLocation(file: displayName), because: error)
+        // Pass 1: validate, collect customers and survey document numbers; a long file in two parts at once.
+        let size = fileSize(path)
+        let split = size.flatMap { XMLSplit.find(path: path, size: $0, smallest: smallestSplit) }
+        let first: XMLFirstPass
+        if let split,
+            let inParts = try Self.firstPass(
+                path, in: split, schema: schema, displayName: displayName, options: options)
+        {
+            first = inParts
+        } else {
+            first = try Self.firstPass(path, schema: schema, displayName: displayName, options: options)
         }
+        let (info, survey, stamp) = (first.info ?? BatchInfo(batchID: displayName), first.survey, first.stamp)
+        self.split = first.inParts ? split : nil
         self.info = info
         self.progress = options.progress
         self.size = size
-        self.customers = customers.mapValues(\.customer)
-        self.pending = warnings.map(BatchItem.finding)
+        self.path = path
+        self.maxBytes = options.maxFileBytes
+        self.customers = first.customers.mapValues(\.customer)
+        self.pending = first.warnings.map(BatchItem.finding)
         self.builder = DocumentBuilder(dateFormat: .iso, survey: survey)
 
         // Pass 2 starts afresh; the file is known to be valid, if it is still the file pass 1 read.
@@ -124,6 +83,41 @@ final class XMLBatchReader: BatchReader {
         self.stamp = stamp
         try FileStamp.require(xml.fileStatus(), sameAs: stamp, file: displayName)
     }
+
+    /// The second part of a batch whose first pass was made in two parts: the same checks, reading the part.
+    private init(secondPartOf whole: XMLBatchReader, _ split: XMLSplit) throws(BatchFileError) {
+        (info, file, path, maxBytes, stamp) = (whole.info, whole.file, whole.path, whole.maxBytes, whole.stamp)
+        (builder, customers, size, self.split) = (whole.builder, whole.customers, whole.size, nil)
+        // How far it got is told by its caller, which hands its findings on.
+        progress = nil
+        do {
+            xml = try XMLPullReader(path: path, maxBytes: maxBytes, part: split.second)
+        } catch {
+            throw Self.refusal(error, file)
+        }
+        try FileStamp.require(xml.fileStatus(), sameAs: stamp, file: file)
+    }
+
+    /// Makes this reader stop where the first pass cut the file, and returns a reader of the rest, to be
+    /// read at the same time on another thread: the two give, one after the other, exactly what this reader
+    /// alone would. `nil` when the first pass was made in one piece, this reader has begun, or the file's
+    /// status changed at all since (as ``CSVBatchReader/splitInTwo()``).
+    func splitInTwo() throws(BatchFileError) -> (any TwoPartReader)? {
+        guard let split, !started, let stamp else { return nil }
+        let rest = try XMLBatchReader(secondPartOf: self, split)
+        let first: XMLPullReader
+        do {
+            first = try XMLPullReader(path: path, maxBytes: maxBytes, part: split.first)
+        } catch {
+            throw Self.refusal(error, file)
+        }
+        guard FileStamp(rest.xml.fileStatus()) == stamp, FileStamp(first.fileStatus()) == stamp else { return nil }
+        xml = first
+        return rest
+    }
+
+    /// How far into the file reading has got, in bytes.
+    var bytesRead: Int { xml.bytesConsumed }
 
     func next() throws(BatchFileError) -> BatchItem? {
         do {
@@ -270,7 +264,7 @@ final class XMLBatchReader: BatchReader {
         }
     }
 
-    private static func readCustomer(
+    static func readCustomer(
         _ element: XMLElementStart, from reader: XMLPullReader
     ) throws(XMLReadError) -> Customer {
         var customer = Customer(code: element[attribute: "CustomerCode"] ?? "", name: "")

@@ -1,0 +1,164 @@
+import DurableOutput
+import Foundation
+import KCCModel
+import KCCTestSupport
+import Testing
+import XMLStreaming
+
+@testable import KCCBatch
+
+@Suite("Reading an XML batch in two parts, one on each core")
+struct XMLInPartsTests {
+    /// A generated XML batch (awkward text when `nasty`), as bytes.
+    static func generated(orders: Int, seed: UInt64 = 5, nasty: Bool = true) throws -> [UInt8] {
+        let sink = MemorySink()
+        try BatchGenerator(options: .init(orders: orders, seed: seed, nasty: nasty))
+            .generate(into: BatchFile.writer(.xml, to: sink))
+        return sink.bytes
+    }
+
+    /// `bytes` with `insert` put before the first top-level element that starts a line past the middle.
+    static func inserting(_ insert: String, pastMiddleOf bytes: [UInt8]) throws -> [UInt8] {
+        let middle = bytes.count / 2
+        let found = try #require(XMLSplit.lineStart(in: Array(bytes[middle...])))
+        return Array(bytes[..<(middle + found)]) + Array(insert.utf8) + Array(bytes[(middle + found)...])
+    }
+
+    /// Every item of the file, or its refusal, read whole in one piece or (`smallestSplit` 1) in parts.
+    static func read(_ path: String, inParts: Bool) -> ([BatchItem], FileRefusal?) {
+        do {
+            let reader = try XMLBatchReader(
+                path: path, displayName: path, options: BatchReadOptions(), smallestSplit: inParts ? 1 : .max)
+            return CheckInPartsTests.items(reader)
+        } catch {
+            return ([], error)
+        }
+    }
+
+    /// The batches the cases below read: sound, odd in form, and held back in places.
+    static func batches() throws -> [String: [UInt8]] {
+        let nasty = try generated(orders: 1_500)
+        let text = String(decoding: nasty, as: UTF8.self)
+        // Prefixed names, not the default namespace.
+        let prefixed = text.replacingOccurrences(of: "<(/?)([A-Z])", with: "<$1k:$2", options: .regularExpression)
+            .replacingOccurrences(
+                of: "xmlns=\"urn:kccbridge:kcc-batch:1\"", with: "xmlns:k=\"urn:kccbridge:kcc-batch:1\"")
+        // Latin-1, as its declaration says.
+        let latin1 = text.replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding=\"ISO-8859-1\"")
+            .unicodeScalars.map { $0.value < 256 ? UInt8($0.value) : UInt8(ascii: "?") }
+        // A document number used in both halves, a customer changed in the second, an amount that does not add up.
+        let firstInvoice = try #require(
+            text.range(of: "\n  <SalesInvoice [^\n]*\n(.*\n)*?  </SalesInvoice>", options: .regularExpression))
+        let firstCustomer = try #require(
+            text.range(of: "\n  <Customer [^\n]*\n(.*\n)*?  </Customer>", options: .regularExpression))
+        let changed = text[firstCustomer].replacingOccurrences(of: "<Name>", with: "<Name>Changed ")
+        let held = try inserting(String(text[firstInvoice]) + changed + "\n", pastMiddleOf: nasty)
+        let wrong = Array(
+            String(decoding: held, as: UTF8.self).replacingOccurrences(of: "LineNet=\"1", with: "LineNet=\"7").utf8)
+        // Lines in the middle that look like documents but stand inside a comment.
+        let ghosts = (0..<200).map { "  <Payment DocNumber=\"PAY-GHOST-\($0)\"/>\n" }.joined()
+        let commented = try inserting("  <!--\n" + ghosts + "  -->\n", pastMiddleOf: nasty)
+        return [
+            "nasty": nasty, "prefixed": Array(prefixed.utf8), "latin1": latin1, "held": wrong, "commented": commented,
+        ]
+    }
+
+    @Test("the two parts give exactly what one reader gives, in both passes, for sound and odd batches")
+    func sameAsWhole() throws {
+        let folder = TestFiles.makeFolder()
+        for (name, bytes) in try Self.batches() {
+            let path = folder + "/" + name + ".xml"
+            TestFiles.write(path, bytes: bytes)
+            let (expected, refusal) = Self.read(path, inParts: false)
+            #expect(refusal == nil, "\(name)")
+            #expect(expected.count > 1_000, "\(name)")
+            // Pass 1 in parts, pass 2 in one piece.
+            let (inParts, partsRefusal) = Self.read(path, inParts: true)
+            #expect(partsRefusal == nil && inParts == expected, "\(name)")
+            // Both passes in parts: the first part, then the rest.
+            let whole = try XMLBatchReader(path: path, displayName: path, options: BatchReadOptions(), smallestSplit: 1)
+            let rest = try whole.splitInTwo()
+            if name == "commented" {
+                // The cut fell inside the comment: the first part is not a sound document, so pass 1 read the
+                // file in one piece, and pass 2 does too; no ghost is read.
+                #expect(rest == nil)
+                #expect(
+                    !expected.contains {
+                        if case .document(let d, _) = $0 { d.number.hasPrefix("PAY-GHOST") } else { false }
+                    })
+                continue
+            }
+            let parts = try #require(rest, "\(name) is read in two parts")
+            let first = CheckInPartsTests.items(whole)
+            let second = CheckInPartsTests.items(parts)
+            #expect(first.1 == nil && second.1 == nil)
+            #expect(!first.0.isEmpty && !second.0.isEmpty)
+            #expect(first.0 + second.0 == expected, "\(name)")
+        }
+    }
+
+    @Test("a broken or invalid second half refuses the file with the same words and line as a reading in one piece")
+    func refusedAsWhole() throws {
+        let folder = TestFiles.makeFolder()
+        let nasty = try Self.generated(orders: 1_500)
+        let text = String(decoding: nasty, as: UTF8.self)
+        let middle = text.index(text.startIndex, offsetBy: text.count / 2)
+        let lineEnd = try #require(text[middle...].range(of: "</Line>"))
+        let cases: [String: [UInt8]] = [
+            "invalid": try Self.inserting("  <SalesInvoice Bogus=\"1\"/>\n", pastMiddleOf: nasty),
+            "stray-text": try Self.inserting("  stray text\n", pastMiddleOf: nasty),
+            "malformed": Array((text[..<lineEnd.lowerBound] + text[lineEnd.upperBound...]).utf8),
+            "truncated": Array(nasty[..<(nasty.count * 4 / 5)]),
+            "doctype": Array(
+                text.replacingOccurrences(of: "<KCCExportBatch", with: "<!DOCTYPE x>\n<KCCExportBatch").utf8),
+        ]
+        for (name, bytes) in cases {
+            let path = folder + "/" + name + ".xml"
+            TestFiles.write(path, bytes: bytes)
+            let whole = Self.read(path, inParts: false)
+            let parts = Self.read(path, inParts: true)
+            let refusal = try #require(whole.1, "\(name) is refused")
+            #expect(parts.1 == refusal, "\(name)")
+            #expect(parts.0.isEmpty)
+        }
+    }
+
+    @Test("past line 65,535, where libxml2 stops counting a node's line, the second part still gives the file's line")
+    func linesPastTheCount() throws {
+        let nasty = try Self.generated(orders: 8_000)
+        let path = TestFiles.makeFolder() + "/long.xml"
+        TestFiles.write(path, bytes: nasty)
+        let split = try #require(XMLSplit.find(path: path, size: nasty.count))
+        // An amount that does not add up, in the first document of the second part.
+        let net = try #require(nasty[split.offset...].firstRange(of: Array("LineNet=\"".utf8)))
+        let broken = Array(nasty[..<net.upperBound]) + [UInt8(ascii: "9")] + Array(nasty[net.upperBound...])
+        let line = nasty[..<net.upperBound].count { $0 == UInt8(ascii: "\n") } + 1
+        #expect(line > 65_535)
+        TestFiles.write(path, bytes: broken)
+        var findings: [Finding] = []
+        let summary = BatchFile.check(path) { findings.append($0) }
+        #expect(summary.heldBack.count == 1)
+        #expect(!findings.isEmpty && findings.allSatisfy { $0.location.line == line })
+    }
+
+    @Test("a part of a file reads as a document of its own, its lines the file's")
+    func filePart() throws {
+        let path = TestFiles.makeFolder() + "/part.xml"
+        TestFiles.write(path, "<r>\n<a/>\n<b>\n<c/>\n</b>\n</r>\n")
+        // The file from its third line, after a root of its own.
+        let offset = "<r>\n<a/>\n".utf8.count
+        let reader = try XMLPullReader(
+            path: path, part: XMLFilePart(prefix: Array("<r>\n".utf8), start: offset, end: nil, lineOffset: 1))
+        var starts: [String] = []
+        while let event = try reader.next() {
+            if case .startElement(let element) = event { starts.append("\(element.name)@\(element.line)") }
+        }
+        #expect(starts == ["r@2", "b@3", "c@4"])
+        // The file up to its third line, then a closing tag.
+        let first = try XMLPullReader(
+            path: path, part: XMLFilePart(start: 0, end: offset, suffix: Array("</r>".utf8)))
+        var names: [String] = []
+        while let event = try first.next() { if case .startElement(let element) = event { names.append(element.name) } }
+        #expect(names == ["r", "a"])
+    }
+}
