@@ -19,7 +19,7 @@ public final class XMLPullReader {
     /// The largest file accepted by default, in bytes.
     public static let defaultMaxBytes = 2 << 30
 
-    private let reader: xmlTextReaderPtr
+    private var reader: xmlTextReaderPtr
     private let fd: Int32
     private let errors = XMLErrorCollector()
     private let schema: XMLSchema?
@@ -30,15 +30,27 @@ public final class XMLPullReader {
     /// dictionary holds one copy of each name for the reader's life). A hit is used only if its bytes
     /// still match, so an address reused for another text can never give a wrong name.
     private var names: [UnsafePointer<xmlChar>: String] = [:]
-    /// The stretch of the file read, when not the whole file; it feeds the parser.
-    private let part: PartSource?
+    /// The stretches of the file read one after the other, when not the whole file in one piece.
+    private let parts: [XMLFilePart]
+    /// The part being read (its place in `parts`), and its bytes as they feed the parser.
+    private var partIndex = 0
+    private var part: PartSource?
     /// Added to every line the parser counts: the lines of a part are the file's.
-    private let lineOffset: Int
+    private var lineOffset = 0
 
-    /// Opens `path`, or only `part` of it. Throws if it cannot be opened or is larger than `maxBytes`.
+    /// Opens `path`. Throws if it cannot be opened or is larger than `maxBytes`.
+    public convenience init(
+        path: String, schema: XMLSchema? = nil, maxBytes: Int = XMLPullReader.defaultMaxBytes
+    ) throws(XMLReadError) {
+        try self.init(path: path, schema: schema, maxBytes: maxBytes, parts: [])
+    }
+
+    /// Opens `path` to read `parts` of it one after the other, as one document: the start of each part's
+    /// root but the first, and the end of each part's root but the last, are passed over. Each part must be
+    /// a document of its own (and, with a schema, a valid one); the parts are cut between the root's
+    /// children. No parts: the whole file in one piece.
     public init(
-        path: String, schema: XMLSchema? = nil, maxBytes: Int = XMLPullReader.defaultMaxBytes,
-        part: XMLFilePart? = nil
+        path: String, schema: XMLSchema? = nil, maxBytes: Int = XMLPullReader.defaultMaxBytes, parts: [XMLFilePart]
     ) throws(XMLReadError) {
         ExternalEntityPolicy.install()
         kcc_silence_generic_errors()
@@ -53,30 +65,51 @@ public final class XMLPullReader {
             close(fd)
             throw XMLReadError(.tooLarge(limit: maxBytes), line: 0)
         }
-        let source = part.map { PartSource(fd: fd, part: $0) }
-        let options = Int32(XML_PARSE_NONET.rawValue)
-        let made =
-            if let source {
-                xmlReaderForIO(PartSource.read, nil, Unmanaged.passUnretained(source).toOpaque(), nil, nil, options)
-            } else {
-                xmlReaderForFd(fd, nil, nil, options)
-            }
-        guard let reader = made else {
+        let source = parts.first.map { PartSource(fd: fd, part: $0) }
+        guard let reader = Self.textReader(fd: fd, source: source) else {
             close(fd)
             throw XMLReadError(.unreadable(errno: 0), line: 0)
         }
+        self.parts = parts
         self.part = source
-        self.lineOffset = part?.lineOffset ?? 0
+        self.lineOffset = parts.first?.lineOffset ?? 0
         self.fd = fd
         self.reader = reader
         self.schema = schema
         self.path = path
         self.maxBytes = maxBytes
+        try attach()
+    }
+
+    private static func textReader(fd: Int32, source: PartSource?) -> xmlTextReaderPtr? {
+        let options = Int32(XML_PARSE_NONET.rawValue)
+        guard let source else { return xmlReaderForFd(fd, nil, nil, options) }
+        return xmlReaderForIO(PartSource.read, nil, Unmanaged.passUnretained(source).toOpaque(), nil, nil, options)
+    }
+
+    /// Sets the reader's error handler and schema.
+    private func attach() throws(XMLReadError) {
         // The handler first: xmlTextReaderSetSchema hands it on to the validator.
         xmlTextReaderSetStructuredErrorHandler(reader, XMLErrorCollector.callback, errors.context)
         if let schema, xmlTextReaderSetSchema(reader, schema.pointer) != 0 {
             throw XMLReadError(.invalid("the schema could not be attached"), line: 0)
         }
+    }
+
+    /// Goes on to the next part, when the one read has ended.
+    private func nextPart() throws(XMLReadError) -> Bool {
+        guard partIndex + 1 < parts.count else { return false }
+        partIndex += 1
+        let source = PartSource(fd: fd, part: parts[partIndex])
+        guard let next = Self.textReader(fd: fd, source: source) else {
+            throw XMLReadError(.unreadable(errno: 0), line: 0)
+        }
+        xmlFreeTextReader(reader)
+        (reader, part, lineOffset) = (next, source, parts[partIndex].lineOffset)
+        // Another reader has a dictionary of its own.
+        names.removeAll(keepingCapacity: true)
+        try attach()
+        return true
     }
 
     deinit {
@@ -144,16 +177,25 @@ public final class XMLPullReader {
         let status = xmlTextReaderRead(reader)
         try checkErrors()
         if status == 0 {
-            finished = true
             if schema != nil, xmlTextReaderIsValid(reader) != 1 {
+                finished = true
                 throw XMLReadError(.invalid("the document is not valid"), line: lineNumber)
             }
+            if try nextPart() { return try step() }
+            finished = true
             return nil
         }
         guard status == 1 else {
             throw diagnoseStop()
         }
         let type = Int(xmlTextReaderNodeType(reader))
+        // Where one part ends and the next begins, the two roots made to close and open it are not the file's.
+        if xmlTextReaderDepth(reader) == 0,
+            (type == Int(XML_READER_TYPE_ELEMENT.rawValue) && partIndex > 0)
+                || (type == Int(XML_READER_TYPE_END_ELEMENT.rawValue) && partIndex + 1 < parts.count)
+        {
+            return try step()
+        }
         switch type {
         case Int(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
             throw XMLReadError(.doctype, line: lineOfFirst("<!DOCTYPE") ?? lineNumber)
@@ -213,7 +255,8 @@ public final class XMLPullReader {
     /// schema finds the error and its line.
     private func diagnoseStop() -> XMLReadError {
         let fallback = XMLReadError(.malformed("the parser stopped"), line: lineNumber)
-        guard schema != nil, let plain = try? XMLPullReader(path: path, maxBytes: maxBytes, part: part?.part) else {
+        let current = part.map { [$0.part] } ?? []
+        guard schema != nil, let plain = try? XMLPullReader(path: path, maxBytes: maxBytes, parts: current) else {
             return fallback
         }
         do {
@@ -278,8 +321,8 @@ public final class XMLPullReader {
 }
 
 /// A stretch of a file read as an XML document of its own: `prefix`, then the file's bytes from `start` up to
-/// `end` (or its end), then `suffix`. A long batch is read in two such parts at once, one on each core; the
-/// prefix and suffix make each a whole document (the file's own opening, or a closing tag).
+/// `end` (or its end), then `suffix`. A long batch is read in such parts (its two halves at once, one on each
+/// core); the prefix and suffix make each a whole document (the file's own opening, or a closing tag).
 public struct XMLFilePart: Sendable, Hashable {
     public var prefix: [UInt8]
     public var start: Int

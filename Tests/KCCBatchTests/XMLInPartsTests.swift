@@ -17,18 +17,31 @@ struct XMLInPartsTests {
         return sink.bytes
     }
 
-    /// `bytes` with `insert` put before the first top-level element that starts a line past the middle.
-    static func inserting(_ insert: String, pastMiddleOf bytes: [UInt8]) throws -> [UInt8] {
-        let middle = bytes.count / 2
-        let found = try #require(XMLSplit.lineStart(in: Array(bytes[middle...])))
-        return Array(bytes[..<(middle + found)]) + Array(insert.utf8) + Array(bytes[(middle + found)...])
+    /// Where the first line past the middle of `bytes` that starts with a top-level element begins.
+    static func lineStartPastMiddle(of bytes: [UInt8]) throws -> Int {
+        var at = bytes.count / 2
+        while at < bytes.count {
+            let feed = try #require(bytes[at...].firstIndex(of: UInt8(ascii: "\n")))
+            let starts = bytes[(feed + 1)...].withUnsafeBytes { XMLSplit.startsTopLevel($0) }
+            if starts { return feed + 1 }
+            at = feed + 1
+        }
+        throw XMLReadError(.malformed("no top-level element past the middle"), line: 0)
     }
 
-    /// Every item of the file, or its refusal, read whole in one piece or (`smallestSplit` 1) in parts.
+    /// `bytes` with `insert` put before the first top-level element that starts a line past the middle.
+    static func inserting(_ insert: String, pastMiddleOf bytes: [UInt8]) throws -> [UInt8] {
+        let at = try lineStartPastMiddle(of: bytes)
+        return Array(bytes[..<at]) + Array(insert.utf8) + Array(bytes[at...])
+    }
+
+    /// Every item of the file, or its refusal, read whole in one piece or (`inParts`) in parts of a few
+    /// hundred lines, its two halves at once.
     static func read(_ path: String, inParts: Bool) -> ([BatchItem], FileRefusal?) {
         do {
             let reader = try XMLBatchReader(
-                path: path, displayName: path, options: BatchReadOptions(), smallestSplit: inParts ? 1 : .max)
+                path: path, displayName: path, options: BatchReadOptions(), smallestSplit: inParts ? 1 : .max,
+                linesPerPart: inParts ? 400 : .max)
             return CheckInPartsTests.items(reader)
         } catch {
             return ([], error)
@@ -76,7 +89,8 @@ struct XMLInPartsTests {
             let (inParts, partsRefusal) = Self.read(path, inParts: true)
             #expect(partsRefusal == nil && inParts == expected, "\(name)")
             // Both passes in parts: the first part, then the rest.
-            let whole = try XMLBatchReader(path: path, displayName: path, options: BatchReadOptions(), smallestSplit: 1)
+            let whole = try XMLBatchReader(
+                path: path, displayName: path, options: BatchReadOptions(), smallestSplit: 1, linesPerPart: 400)
             let rest = try whole.splitInTwo()
             if name == "commented" {
                 // The cut fell inside the comment: the first part is not a sound document, so pass 1 read the
@@ -129,36 +143,70 @@ struct XMLInPartsTests {
         let path = TestFiles.makeFolder() + "/long.xml"
         TestFiles.write(path, bytes: nasty)
         let split = try #require(XMLSplit.find(path: path, size: nasty.count))
-        // An amount that does not add up, in the first document of the second part.
-        let net = try #require(nasty[split.offset...].firstRange(of: Array("LineNet=\"".utf8)))
-        let broken = Array(nasty[..<net.upperBound]) + [UInt8(ascii: "9")] + Array(nasty[net.upperBound...])
-        let line = nasty[..<net.upperBound].count { $0 == UInt8(ascii: "\n") } + 1
-        #expect(line > 65_535)
+        let middle = try #require(split.middleOffset)
+        #expect(split.cuts.count > 2, "parts of at most \(XMLSplit.linesPerPart) lines")
+        // Amounts that do not add up: in the document before the second half, past line 65,535 of the first
+        // half, and in the first document of the second half.
+        let lastOfFirst = try #require(nasty[..<middle].lastRange(of: Array("LineNet=\"".utf8)))
+        let firstOfSecond = try #require(nasty[middle...].firstRange(of: Array("LineNet=\"".utf8)))
+        var broken = nasty
+        for at in [firstOfSecond.upperBound, lastOfFirst.upperBound] { broken.insert(UInt8(ascii: "9"), at: at) }
+        let lines = [lastOfFirst.upperBound, firstOfSecond.upperBound].map { at in
+            nasty[..<at].count { $0 == UInt8(ascii: "\n") } + 1
+        }
+        #expect(lines.allSatisfy { $0 > 65_535 })
         TestFiles.write(path, bytes: broken)
         var findings: [Finding] = []
         let summary = BatchFile.check(path) { findings.append($0) }
-        #expect(summary.heldBack.count == 1)
-        #expect(!findings.isEmpty && findings.allSatisfy { $0.location.line == line })
+        #expect(summary.heldBack.count == 2)
+        #expect(Set(findings.compactMap(\.location.line)) == Set(lines))
     }
 
     @Test("a part of a file reads as a document of its own, its lines the file's")
     func filePart() throws {
         let path = TestFiles.makeFolder() + "/part.xml"
-        TestFiles.write(path, "<r>\n<a/>\n<b>\n<c/>\n</b>\n</r>\n")
+        TestFiles.write(path, "<r>\n<a/>\n<b>\n<c/>\n</b>\n<d/>\n</r>\n")
         // The file from its third line, after a root of its own.
-        let offset = "<r>\n<a/>\n".utf8.count
+        let third = "<r>\n<a/>\n".utf8.count
         let reader = try XMLPullReader(
-            path: path, part: XMLFilePart(prefix: Array("<r>\n".utf8), start: offset, end: nil, lineOffset: 1))
+            path: path, parts: [XMLFilePart(prefix: Array("<r>\n".utf8), start: third, end: nil, lineOffset: 1)])
+        #expect(try Self.starts(reader) == ["r@2", "b@3", "c@4", "d@6"])
+        // The file up to its third line, then a closing tag.
+        let first = try XMLPullReader(
+            path: path, parts: [XMLFilePart(start: 0, end: third, suffix: Array("</r>".utf8))])
+        #expect(try Self.starts(first) == ["r@1", "a@2"])
+        // Three parts one after the other read as the whole file: the roots made for the cuts are passed over.
+        let sixth = "<r>\n<a/>\n<b>\n<c/>\n</b>\n".utf8.count
+        let parts = [
+            XMLFilePart(start: 0, end: third, suffix: Array("</r>".utf8)),
+            XMLFilePart(
+                prefix: Array("<r>\n".utf8), start: third, end: sixth, suffix: Array("</r>".utf8), lineOffset: 1),
+            XMLFilePart(prefix: Array("<r>\n".utf8), start: sixth, end: nil, lineOffset: 4),
+        ]
+        let whole = try XMLPullReader(path: path)
+        let inParts = try XMLPullReader(path: path, parts: parts)
+        #expect(try Self.elements(inParts) == Self.elements(whole))
+    }
+
+    /// Each element's start, as `name@line`, and end, as `/name`.
+    static func elements(_ reader: XMLPullReader) throws -> [String] {
+        var elements: [String] = []
+        while let event = try reader.next() {
+            switch event {
+            case .startElement(let element): elements.append("\(element.name)@\(element.line)")
+            case .endElement(let name, _, _): elements.append("/" + name)
+            case .text: continue
+            }
+        }
+        return elements
+    }
+
+    /// Each element's name and line, as `name@line`.
+    static func starts(_ reader: XMLPullReader) throws -> [String] {
         var starts: [String] = []
         while let event = try reader.next() {
             if case .startElement(let element) = event { starts.append("\(element.name)@\(element.line)") }
         }
-        #expect(starts == ["r@2", "b@3", "c@4"])
-        // The file up to its third line, then a closing tag.
-        let first = try XMLPullReader(
-            path: path, part: XMLFilePart(start: 0, end: offset, suffix: Array("</r>".utf8)))
-        var names: [String] = []
-        while let event = try first.next() { if case .startElement(let element) = event { names.append(element.name) } }
-        #expect(names == ["r", "a"])
+        return starts
     }
 }

@@ -31,9 +31,11 @@ final class XMLBatchReader: TwoPartReader {
     /// Elements read in pass 2: for progress.
     private var elementsRead = 0
 
-    /// Reads `path`; a file of `smallestSplit` bytes or more is validated and surveyed in two parts at once.
+    /// Reads `path`, in parts of at most `linesPerPart` lines; a file of `smallestSplit` bytes or more is
+    /// validated and surveyed in two halves at once.
     init(
-        path: String, displayName: String, options: BatchReadOptions, smallestSplit: Int = XMLSplit.smallest
+        path: String, displayName: String, options: BatchReadOptions, smallestSplit: Int = XMLSplit.smallest,
+        linesPerPart: Int = XMLSplit.linesPerPart
     ) throws(BatchFileError) {
         self.file = displayName
         let schema: XMLSchema
@@ -53,7 +55,9 @@ final class XMLBatchReader: TwoPartReader {
 
         // Pass 1: validate, collect customers and survey document numbers; a long file in two parts at once.
         let size = fileSize(path)
-        let split = size.flatMap { XMLSplit.find(path: path, size: $0, smallest: smallestSplit) }
+        let split = size.flatMap {
+            XMLSplit.find(path: path, size: $0, smallest: smallestSplit, linesPerPart: linesPerPart)
+        }
         let first: XMLFirstPass
         if let split,
             let inParts = try Self.firstPass(
@@ -74,9 +78,10 @@ final class XMLBatchReader: TwoPartReader {
         self.pending = first.warnings.map(BatchItem.finding)
         self.builder = DocumentBuilder(dateFormat: .iso, survey: survey)
 
-        // Pass 2 starts afresh; the file is known to be valid, if it is still the file pass 1 read.
+        // Pass 2 starts afresh, in the parts pass 1 proved sound; the file is known to be valid, if it is
+        // still the file pass 1 read.
         do {
-            xml = try XMLPullReader(path: path, maxBytes: options.maxFileBytes)
+            xml = try XMLPullReader(path: path, maxBytes: options.maxFileBytes, parts: self.split?.whole ?? [])
         } catch {
             throw Self.refusal(error, displayName)
         }
@@ -85,13 +90,13 @@ final class XMLBatchReader: TwoPartReader {
     }
 
     /// The second part of a batch whose first pass was made in two parts: the same checks, reading the part.
-    private init(secondPartOf whole: XMLBatchReader, _ split: XMLSplit) throws(BatchFileError) {
+    private init(secondPartOf whole: XMLBatchReader, _ second: [XMLFilePart]) throws(BatchFileError) {
         (info, file, path, maxBytes, stamp) = (whole.info, whole.file, whole.path, whole.maxBytes, whole.stamp)
         (builder, customers, size, self.split) = (whole.builder, whole.customers, whole.size, nil)
         // How far it got is told by its caller, which hands its findings on.
         progress = nil
         do {
-            xml = try XMLPullReader(path: path, maxBytes: maxBytes, part: split.second)
+            xml = try XMLPullReader(path: path, maxBytes: maxBytes, parts: second)
         } catch {
             throw Self.refusal(error, file)
         }
@@ -100,14 +105,14 @@ final class XMLBatchReader: TwoPartReader {
 
     /// Makes this reader stop where the first pass cut the file, and returns a reader of the rest, to be
     /// read at the same time on another thread: the two give, one after the other, exactly what this reader
-    /// alone would. `nil` when the first pass was made in one piece, this reader has begun, or the file's
+    /// alone would. `nil` when the first pass was not made in two halves, this reader has begun, or the file's
     /// status changed at all since (as ``CSVBatchReader/splitInTwo()``).
     func splitInTwo() throws(BatchFileError) -> (any TwoPartReader)? {
-        guard let split, !started, let stamp else { return nil }
-        let rest = try XMLBatchReader(secondPartOf: self, split)
+        guard let halves = split?.halves, !started, let stamp else { return nil }
+        let rest = try XMLBatchReader(secondPartOf: self, halves.second)
         let first: XMLPullReader
         do {
-            first = try XMLPullReader(path: path, maxBytes: maxBytes, part: split.first)
+            first = try XMLPullReader(path: path, maxBytes: maxBytes, parts: halves.first)
         } catch {
             throw Self.refusal(error, file)
         }

@@ -66,40 +66,48 @@ extension XMLBatchReader {
         return pass
     }
 
-    /// Pass 1 in the two parts of `split` at once, the second on a thread of its own; `nil` when either part
-    /// is not a sound, valid document (the cut was not where the root alone is open, or the file itself is
-    /// not sound: the pass in one piece then finds and says what is wrong). Refused when the file changes.
+    /// Pass 1 in the parts of `split`, its two halves at once (the second on a thread of its own) when it
+    /// has them; `nil` when a part is not a sound, valid document (a cut was not where the root alone is
+    /// open, or the file itself is not sound: the pass in one piece then finds and says what is wrong).
+    /// Refused when the file changes, or when a person asks to stop.
     static func firstPass(
         _ path: String, in split: XMLSplit, schema: XMLSchema, displayName: String, options: BatchReadOptions
     ) throws(BatchFileError) -> XMLFirstPass? {
         var pass = XMLFirstPass(inParts: true)
+        let halves = split.halves
         let first: XMLPullReader
         do {
-            first = try XMLPullReader(path: path, schema: schema, maxBytes: options.maxFileBytes, part: split.first)
+            first = try XMLPullReader(
+                path: path, schema: schema, maxBytes: options.maxFileBytes, parts: halves?.first ?? split.whole)
         } catch {
             return nil
         }
         pass.stamp = FileStamp(first.fileStatus())
-        let second = SecondSurvey(
-            path: path, part: split.second, schema: schema, stamp: pass.stamp, displayName: displayName,
-            maxBytes: options.maxFileBytes)
+        let second = halves.map {
+            SecondSurvey(
+                path: path, parts: $0.second, schema: schema, stamp: pass.stamp, displayName: displayName,
+                maxBytes: options.maxFileBytes)
+        }
         let size = options.progress == nil ? nil : fileSize(path)
+        let middle = split.middleOffset ?? 0
         do {
             try pass.read(first, file: displayName) { () throws(BatchFileError) in
-                let done = first.bytesConsumed + max(0, second.bytesConsumed.load(ordering: .relaxed) - split.offset)
-                try options.progress?.checkpoint(.surveying, done: done, of: size, file: displayName)
+                let later = second.map { max(0, $0.bytesConsumed.load(ordering: .relaxed) - middle) } ?? 0
+                try options.progress?.checkpoint(
+                    .surveying, done: first.bytesConsumed + later, of: size, file: displayName)
             }
             try FileStamp.require(first.fileStatus(), sameAs: pass.stamp, file: displayName)
         } catch let refusal as BatchFileError {
             // Stopped by a person, or the file changed.
-            second.stop()
-            _ = second.wait()
+            second?.stop()
+            _ = second?.wait()
             throw refusal
         } catch {
-            second.stop()
-            _ = second.wait()
+            second?.stop()
+            _ = second?.wait()
             return nil
         }
+        guard let second else { return pass }
         switch second.wait() {
         case .success(let later)?:
             pass.survey.append(later.survey)
@@ -187,10 +195,10 @@ private final class SecondSurvey: @unchecked Sendable {
     private var result: Result<Part, BatchFileError>?
 
     init(
-        path: String, part: XMLFilePart, schema: XMLSchema, stamp: FileStamp?, displayName: String, maxBytes: Int
+        path: String, parts: [XMLFilePart], schema: XMLSchema, stamp: FileStamp?, displayName: String, maxBytes: Int
     ) {
         let thread = Thread { [self] in
-            result = read(path, part, schema, stamp, displayName, maxBytes)
+            result = read(path, parts, schema, stamp, displayName, maxBytes)
             finished.signal()
         }
         thread.name = "kccbridge.survey-second-part"
@@ -210,12 +218,12 @@ private final class SecondSurvey: @unchecked Sendable {
     private struct Stopped: Error {}
 
     private func read(
-        _ path: String, _ part: XMLFilePart, _ schema: XMLSchema, _ stamp: FileStamp?, _ displayName: String,
+        _ path: String, _ parts: [XMLFilePart], _ schema: XMLSchema, _ stamp: FileStamp?, _ displayName: String,
         _ maxBytes: Int
     ) -> Result<Part, BatchFileError>? {
         var result = Part()
         do {
-            let reader = try XMLPullReader(path: path, schema: schema, maxBytes: maxBytes, part: part)
+            let reader = try XMLPullReader(path: path, schema: schema, maxBytes: maxBytes, parts: parts)
             try FileStamp.require(reader.fileStatus(), sameAs: stamp, file: displayName)
             try XMLBatchReader.survey(reader) { _ in
             } documents: {

@@ -6,71 +6,119 @@ import Glibc
 import Darwin
 #endif
 
-/// Where a long XML batch is cut in two, so that each part is read on a core of its own: the second part
-/// starts at the line of a top-level element past the middle of the file.
+/// Where a long XML batch is cut into parts: at lines that start with a top-level element, one past the
+/// middle of the file (so that its two halves are read on a core each), and as many more as keep each part
+/// under ``linesPerPart`` lines (libxml2 keeps an element's line in 16 bits: from line 65,535 of a document
+/// on, every element would read 65,535).
 ///
-/// Each part is made a whole document: the first is the file up to that line, then the root's closing tag;
-/// the second is the file's opening (its declaration and the root's start tag, byte for byte), a line break,
-/// then the file from that line on, its lines numbered as the file's. The cut is found by looking at bytes,
-/// not by parsing, so it is only a guess until the parser has read both parts: the first part is a sound
-/// document only if, at the cut, the root alone is open and nothing (a comment, a CDATA section, a tag) is
-/// half-read. Then the second part, which resumes in that same state, holds exactly the rest of the file.
-/// A guess the parser does not bear out costs only a reading of the whole file in one piece.
+/// Each part is made a whole document: the first is the file up to its first cut, then the root's closing
+/// tag; each later one is the file's opening (its declaration and the root's start tag, byte for byte), a
+/// line break, then the file from its cut to the next (and the closing tag, but for the last), its lines
+/// numbered as the file's. The cuts are found by looking at bytes, not by parsing, so they are only a guess
+/// until the parser has read the parts: a part is a sound document only if, at its cuts, the root alone is
+/// open and nothing (a comment, a CDATA section, a tag) is half-read; then each part resumes where the one
+/// before it ended, and together they hold exactly the file. A guess the parser does not bear out costs
+/// only a reading of the whole file in one piece.
 struct XMLSplit: Sendable, Hashable {
-    /// Files smaller than this are read in one piece.
+    /// Files smaller than this are read in one piece on one core.
     static let smallest = 4 << 20
+    /// No part is cut longer than this many lines, plus the element being read when it is reached.
+    static let linesPerPart = 50_000
+
+    /// Where a part starts: the first byte of a line, and that line's number in the file.
+    struct Cut: Sendable, Hashable {
+        var offset: Int
+        var line: Int
+    }
 
     /// The file's bytes up to the end of the root's start tag.
     var opening: [UInt8]
-    /// The root's name as written (with its prefix, if any), to close the first part.
+    /// The root's name as written (with its prefix, if any), to close a part.
     var rootName: [UInt8]
-    /// Where the second part starts: the first byte of its first line.
-    var offset: Int
-    /// That line's number in the file.
-    var line: Int
+    var cuts: [Cut]
+    /// The cut (its place in `cuts`) where the second half of the file starts, when the file is long
+    /// enough to be read in two halves at once.
+    var middle: Int?
 
-    /// The file up to the cut, then the root's closing tag.
-    var first: XMLFilePart {
-        XMLFilePart(start: 0, end: offset, suffix: Array("</".utf8) + rootName + Array(">".utf8))
+    /// Every part, in order: the whole file.
+    var whole: [XMLFilePart] { parts(0..<(cuts.count + 1)) }
+
+    /// The parts of each half of the file.
+    var halves: (first: [XMLFilePart], second: [XMLFilePart])? {
+        middle.map { (parts(0..<($0 + 1)), parts(($0 + 1)..<(cuts.count + 1))) }
     }
 
-    /// The file's opening, a line break, then the file from the cut on.
-    var second: XMLFilePart {
+    /// Where the second half starts, in bytes.
+    var middleOffset: Int? { middle.map { cuts[$0].offset } }
+
+    /// The parts numbered `range`: part `k` runs from cut `k - 1` (or the start of the file) to cut `k` (or its end).
+    func parts(_ range: Range<Int>) -> [XMLFilePart] {
         let openingLines = opening.count { $0 == UInt8(ascii: "\n") } + 1
-        return XMLFilePart(
-            prefix: opening + [UInt8(ascii: "\n")], start: offset, end: nil, lineOffset: line - openingLines - 1)
+        let closing = Array("</".utf8) + rootName + Array(">".utf8)
+        return range.map { k in
+            let from = k == 0 ? nil : cuts[k - 1]
+            return XMLFilePart(
+                prefix: from == nil ? [] : opening + [UInt8(ascii: "\n")], start: from?.offset ?? 0,
+                end: k < cuts.count ? cuts[k].offset : nil, suffix: k < cuts.count ? closing : [],
+                lineOffset: from.map { $0.line - openingLines - 1 } ?? 0)
+        }
     }
 
     /// The elements a batch holds at its top level (`schemas/kcc-batch.xsd`): only where one starts a line
-    /// is the file cut, so the cut is almost always where the root alone is open.
+    /// is the file cut, so a cut is almost always where the root alone is open.
     private static let topLevel: Set<[UInt8]> = Set(
         ["Customer", "SalesInvoice", "CreditNote", "Payment", "PurchaseInvoice", "Supplier"].map { Array($0.utf8) })
 
-    /// The cut of the file at `path`, of `size` bytes, if it is long enough and one can be found: the start
-    /// of the first line past the middle that begins (after spaces) with a top-level element.
-    static func find(path: String, size: Int, smallest: Int = smallest) -> XMLSplit? {
-        guard size >= smallest, size >= 2 else { return nil }
+    /// The cuts of the file at `path`, of `size` bytes, found in one pass over its bytes; `nil` when it needs
+    /// none (it is shorter than `linesPerPart` lines and `smallest` bytes) or its start is unusual.
+    static func find(
+        path: String, size: Int, smallest: Int = smallest, linesPerPart: Int = linesPerPart
+    ) -> XMLSplit? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         guard let head = read(fd, at: 0, count: min(size, 64 * 1024)), let (opening, rootName) = opening(of: head)
         else { return nil }
-        // Looked for in the 8 MiB past the middle, in chunks that overlap by more than any tag looked for.
-        let overlap = 64
-        var chunkStart = max(opening.count, size / 2)
-        let limit = min(size, chunkStart + (8 << 20))
-        while chunkStart < limit {
-            guard let chunk = read(fd, at: chunkStart, count: min(64 * 1024, size - chunkStart)), !chunk.isEmpty
-            else { return nil }
-            if let found = lineStart(in: chunk) {
-                let offset = chunkStart + found
-                guard let line = lineNumber(fd, at: offset) else { return nil }
-                return XMLSplit(opening: opening, rootName: rootName, offset: offset, line: line)
+        var split = XMLSplit(opening: opening, rootName: rootName, cuts: [], middle: nil)
+        let halves = size >= smallest
+        // Line feeds seen before `chunkStart`, and the line of the last cut (or the first line).
+        var feeds = opening.count { $0 == UInt8(ascii: "\n") }
+        var lastCut = 1
+        // Chunks of 1 MiB; a line feed in a chunk's last 64 bytes is left to the next, which starts at it,
+        // so the tag after each feed looked at is whole in the chunk.
+        let chunkSize = 1 << 20
+        let margin = 64
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 8)
+        defer { buffer.deallocate() }
+        guard let base = buffer.baseAddress else { return nil }
+        var chunkStart = opening.count
+        while chunkStart < size {
+            let n = pread(fd, base, min(chunkSize, size - chunkStart), off_t(chunkStart))
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { break }
+            let atEnd = chunkStart + n >= size
+            guard atEnd || n > margin else { break }
+            let usable = atEnd ? n : n - margin
+            var index = 0
+            while index < usable, let found = memchr(base + index, 0x0A, usable - index) {
+                let feed = found - UnsafeMutableRawPointer(base)
+                feeds += 1
+                let line = feeds + 1
+                let offset = chunkStart + feed + 1
+                let pastMiddle = halves && split.middle == nil && offset >= size / 2
+                if pastMiddle || line - lastCut >= linesPerPart,
+                    startsTopLevel(UnsafeRawBufferPointer(rebasing: buffer[(feed + 1)..<n]))
+                {
+                    if pastMiddle { split.middle = split.cuts.count }
+                    split.cuts.append(Cut(offset: offset, line: line))
+                    lastCut = line
+                }
+                index = feed + 1
             }
-            if chunkStart + chunk.count >= size { return nil }
-            chunkStart += max(chunk.count - overlap, 1)
+            if atEnd { break }
+            chunkStart += usable
         }
-        return nil
+        return split.cuts.isEmpty ? nil : split
     }
 
     /// The file's opening (through the root's start tag) and the root's name, read from its first bytes:
@@ -119,47 +167,22 @@ struct XMLSplit: Sendable, Hashable {
         return nil
     }
 
-    /// Where, in `chunk`, the first line that starts (after spaces or tabs) with a top-level element begins:
-    /// the byte after its line feed.
-    static func lineStart(in chunk: [UInt8]) -> Int? {
-        var index = 0
-        while let feed = chunk[index...].firstIndex(of: UInt8(ascii: "\n")) {
-            var at = feed + 1
-            while at < chunk.count, chunk[at] == 0x20 || chunk[at] == 0x09 { at += 1 }
-            if at < chunk.count, chunk[at] == UInt8(ascii: "<") {
-                var end = at + 1
-                while end < chunk.count, !endsName(chunk[end]) { end += 1 }
-                if end < chunk.count {
-                    var name = chunk[(at + 1)..<end]
-                    if let colon = name.lastIndex(of: UInt8(ascii: ":")) { name = name[(colon + 1)...] }
-                    if topLevel.contains(Array(name)) { return feed + 1 }
-                }
-            }
-            index = feed + 1
-        }
-        return nil
+    /// Whether `bytes`, the start of a line, begin (after spaces or tabs) with a top-level element's tag.
+    static func startsTopLevel(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var at = 0
+        while at < bytes.count, bytes[at] == 0x20 || bytes[at] == 0x09 { at += 1 }
+        guard at < bytes.count, bytes[at] == UInt8(ascii: "<") else { return false }
+        var end = at + 1
+        while end < bytes.count, !endsName(bytes[end]) { end += 1 }
+        guard end < bytes.count else { return false }
+        var name = bytes[(at + 1)..<end]
+        if let colon = name.lastIndex(of: UInt8(ascii: ":")) { name = name[(colon + 1)...] }
+        return topLevel.contains(Array(name))
     }
 
     private static func endsName(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A || byte == UInt8(ascii: "/")
             || byte == UInt8(ascii: ">")
-    }
-
-    /// The line `offset` is on: one more than the line feeds before it.
-    private static func lineNumber(_ fd: Int32, at offset: Int) -> Int? {
-        let chunkSize = 1 << 20
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 8)
-        defer { buffer.deallocate() }
-        var feeds = 0
-        var at = 0
-        while at < offset {
-            let n = pread(fd, buffer.baseAddress, min(chunkSize, offset - at), off_t(at))
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else { return nil }
-            for byte in buffer[..<n] where byte == 0x0A { feeds += 1 }
-            at += n
-        }
-        return feeds + 1
     }
 
     /// Up to `count` bytes from `offset` (fewer at the end of the file); `nil` when the file cannot be read.
