@@ -97,8 +97,11 @@ package struct ReconcileReport: Sendable {
     package var decisions: [RefundDecision] = []
     package var summary = ReconciliationSummary()
     package var outputs: [String] = []
-    /// Why nothing was written or recorded for this file.
+    /// Why nothing was written or recorded for this file (or, with `outcomeUnknown`, why that is not known).
     package var failure: Finding?
+    /// The ledger's server was lost while it recorded the run: whether it did is not known until the next run
+    /// settles it, so the files are left in place (with `failure` saying so).
+    package var outcomeUnknown = false
     /// A person asked to stop (Ctrl-C) before anything was written or recorded.
     package var interrupted = false
     /// Things worth saying that change no outcome (refunds not sent on to a package, and why).
@@ -156,6 +159,12 @@ package final class ReconciliationRun {
             logger.info("reconciled", metadata: ["file": "\(name)", "refunds": "\(read)"])
         } catch let refusal as FileRefusal where report.decisions.isEmpty {
             report.failure = refusal.finding
+        } catch let error as LedgerError where error.code == .commitUnknown {
+            // As after a crash: the files stay, and the next run's recovery keeps them if the run was recorded
+            // and removes them if not. Later files start from the ledger as it was before this one.
+            reconciler = before
+            report.outcomeUnknown = true
+            report.failure = Finding(.error, at: SourceLocation(file: name), "\(error)")
         } catch {
             reconciler = before
             report.outputs = []

@@ -56,7 +56,11 @@ final class MemoryLedger: ReconciliationStore {
     func willWrite(_ run: RunID, path: String) throws {}
     func abandon(_ run: RunID) throws {}
 
+    /// Thrown by ``complete(_:decisions:)`` instead of recording, when set.
+    var completionError: (any Error)?
+
     func complete(_ run: RunID, decisions: [RefundDecision]) throws {
+        if let completionError { throw completionError }
         completed.append(decisions)
         for d in decisions where d.outcome != .duplicate && d.outcome != .conflict {
             let key = "\(d.refund.system)/\(d.refund.id)"

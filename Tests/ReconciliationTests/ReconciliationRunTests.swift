@@ -138,6 +138,26 @@ struct ReconciliationRunTests {
         #expect(ledger.completed.isEmpty)
     }
 
+    @Test(
+        "when the ledger's server is lost while it records the run, the files stay and the report says the outcome is not known, not that nothing was written"
+    )
+    func commitUnknown() throws {
+        let folder = TestFiles.makeFolder()
+        let ledger = Self.sampleLedger()
+        ledger.completionError = LedgerError(.commitUnknown, "the connection was lost while it recorded the run")
+        let run = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
+        let report = run.reconcile(fixtures + "/linnworks-refunds.csv", options: ReconcileOptions(outputFolder: folder))
+        #expect(report.outcomeUnknown && !report.interrupted)
+        #expect(report.failure?.message == "the connection was lost while it recorded the run")
+        #expect(!report.outputs.isEmpty)
+        #expect(report.outputs.allSatisfy { TestFiles.read($0) != nil }, "the files stay in place")
+        // A later file starts from the ledger as it was: nothing of this one counts as applied.
+        ledger.completionError = nil
+        let again = run.reconcile(fixtures + "/linnworks-refunds.csv", options: ReconcileOptions(outputFolder: folder))
+        #expect(again.failure == nil)
+        #expect(again.decisions.map(\.outcome) == report.decisions.map(\.outcome))
+    }
+
     @Test("the embedded payments schema is schemas/kcc-payments.xsd, byte for byte")
     func schemaFile() {
         #expect(

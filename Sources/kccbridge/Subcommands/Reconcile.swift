@@ -208,10 +208,18 @@ struct Reconcile: ParsableCommand {
             }
             results.append(JSONReconcileResult.File(report, preCheck: preCheck, commands: options.commands))
             if let failure = report.failure {
-                // Nothing of this file was written or recorded: no listing or summary that would say otherwise.
+                // Nothing of this file was written or recorded (or whether it was is not known yet): no listing
+                // or summary that would say otherwise.
                 console.error(failure.description)
-                console.say("\(file): nothing reconciled")
-                statuses.append(ExitStatus.nothingWritten)
+                if report.outcomeUnknown {
+                    console.say(
+                        "\(file): not known yet whether it was reconciled; its files stay in place until the next run settles it"
+                    )
+                    statuses.append(ExitStatus.needsAttention)
+                } else {
+                    console.say("\(file): nothing reconciled")
+                    statuses.append(ExitStatus.nothingWritten)
+                }
                 continue
             }
             for note in report.notes { console.note("\(file): note: \(note)") }
