@@ -27,9 +27,17 @@ public final class XMLPullReader {
     private let maxBytes: Int
     private var finished = false
     /// Names and namespaces already made into strings, by the address libxml2 keeps them at (its
-    /// dictionary holds one copy of each name for the reader's life). A hit is used only if its bytes
-    /// still match, so an address reused for another text can never give a wrong name.
-    private var names: [UnsafePointer<xmlChar>: String] = [:]
+    /// dictionary holds one copy of each name for the reader's life): a slot for each of a few hundred
+    /// addresses, chosen by the address's bits, where a later name may take an earlier one's place. A hit
+    /// is used only if its bytes still match, so an address reused for another text can never give a
+    /// wrong name. A batch has a few dozen names; a hostile file with endless new ones keeps only these.
+    private var names = [NameSlot](repeating: NameSlot(), count: 256)
+
+    private struct NameSlot {
+        var address: UnsafePointer<xmlChar>?
+        var name = ""
+    }
+
     /// The stretches of the file read one after the other, when not the whole file in one piece.
     private let parts: [XMLFilePart]
     /// The part being read (its place in `parts`), and its bytes as they feed the parser.
@@ -107,7 +115,7 @@ public final class XMLPullReader {
         xmlFreeTextReader(reader)
         (reader, part, lineOffset) = (next, source, parts[partIndex].lineOffset)
         // Another reader has a dictionary of its own.
-        names.removeAll(keepingCapacity: true)
+        for slot in names.indices { names[slot] = NameSlot() }
         try attach()
         return true
     }
@@ -303,19 +311,20 @@ public final class XMLPullReader {
     /// A name or namespace (see ``names``).
     private func interned(_ pointer: UnsafePointer<xmlChar>?) -> String? {
         guard let pointer else { return nil }
-        if var known = names[pointer] {
+        let bits = UInt(bitPattern: pointer)
+        let slot = Int(truncatingIfNeeded: (bits ^ (bits >> 8)) & 255)
+        if names[slot].address == pointer {
             // Byte by byte, stopping at the first difference: libxml2's text may be shorter than the name
             // kept, and nothing past its end is read (a name holds no NUL, so the end is a difference).
-            let same = known.withUTF8 { bytes in
+            let same = names[slot].name.utf8.withContiguousStorageIfAvailable { bytes in
                 var index = 0
                 while index < bytes.count, pointer[index] == bytes[index] { index += 1 }
                 return index == bytes.count && pointer[index] == 0
             }
-            if same { return known }
+            if same == true { return names[slot].name }
         }
         let made = String(cString: pointer)
-        // A batch has a few dozen names; a hostile file with endless new ones is not remembered past a bound.
-        if names.count < 1_024 || names[pointer] != nil { names[pointer] = made }
+        names[slot] = NameSlot(address: pointer, name: made)
         return made
     }
 }
