@@ -395,6 +395,24 @@ struct ConsoleTests {
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
+    @Test("--format json lists every file named: one a stop left unread says so, where it was left out")
+    func interruptedJSONListsEveryFile() throws {
+        let folder = try temporaryFolder()
+        // Long enough that the stop comes while it is read (a debug build checks it in seconds).
+        let long = folder.appendingPathComponent("long.csv").path
+        #expect(try Run(["generate", "--orders", "4000", "--seed", "3", "--output", long]).status == 0)
+        let sample = Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv").path
+        let (status, stdout, errors) = try runInterrupted(["check", "--format", "json", long, sample])
+        #expect(status == 130, "\(errors)")
+        let json = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any]
+        let files = try #require(json?["files"] as? [[String: Any]], "\(stdout)")
+        let inputs = files.map { $0["input"] as? String ?? "" }
+        #expect(inputs == [long, sample])
+        #expect(files.allSatisfy { $0["interrupted"] as? Bool == true })
+        let reason = files.last?["failure"] as? String
+        #expect(reason == "interrupted before this file was read: nothing of it was written or recorded")
+    }
+
     @Test("completions offer --to targets, date formats and encodings, and complete file names (bash, zsh, fish)")
     func completions() throws {
         for shell in ["bash", "zsh", "fish"] {

@@ -208,6 +208,9 @@ struct Interruption: Sendable {
     }
 
     /// The line for files a stop came before (the file before them finished first): never passed over in silence.
+    /// Why a file of `--format json`'s list was not read.
+    static let notStartedReason = "interrupted before this file was read: nothing of it was written or recorded"
+
     static func notStarted(_ files: ArraySlice<String>) -> String {
         "interrupted before \(files.joined(separator: ", ")): not read, nothing of \(files.count == 1 ? "it" : "them") written or recorded"
     }

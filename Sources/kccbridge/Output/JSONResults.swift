@@ -80,6 +80,14 @@ extension JSONBatchResult.File {
             findings: findings.map(JSONFinding.init))
     }
 
+    /// A file not read at all: a stop was asked for before its turn came.
+    static func notStarted(_ input: String) -> Self {
+        Self(
+            input: input, target: nil, preCheck: nil, documentsRead: 0, written: nil, notCarried: nil,
+            notSelected: nil, heldBack: [], rowsSkipped: 0, warnings: 0, refused: false, interrupted: true,
+            outputs: [], problemsFile: nil, failure: Interruption.notStartedReason, findings: [])
+    }
+
     init(convert r: ConversionReport, findings: [Finding], listsOutputs: Bool = true) {
         self.init(
             input: r.input, target: r.target, preCheck: r.preCheck,
@@ -142,6 +150,14 @@ struct JSONReconcileResult: Encodable {
 }
 
 extension JSONReconcileResult.File {
+    /// A file not read at all: a stop was asked for before its turn came.
+    static func notStarted(_ input: String, preCheck: Bool) -> Self {
+        Self(
+            input: input, preCheck: preCheck, refundsRead: 0, outcomes: [:], needingPerson: 0, notRefunds: [:],
+            money: [:], totalsAgree: true, outputs: [], notes: [], failure: Interruption.notStartedReason,
+            interrupted: true, refunds: [])
+    }
+
     init(_ report: ReconcileReport, preCheck: Bool, commands: ResolveCommands) {
         let s = report.summary
         let money = s.moneyRead.map { currency, read in

@@ -60,12 +60,15 @@ struct Check: ParsableCommand {
         var statuses: [Int32] = []
         var results: [JSONBatchResult.File] = []
         let formats = try mappingFormats(console)
+        // The files reached; those after them, when a stop ends the run, are listed as not read.
+        var reached = 0
         for (index, file) in files.enumerated() {
             if interruption.isRequested {
                 console.error(Interruption.notStarted(files[index...]))
                 statuses.append(ExitStatus.interrupted)
                 break
             }
+            reached = index + 1
             console.progress?.start(file)
             options.progress = console.hook(stop: interruption)
             var found: [Finding] = []
@@ -122,6 +125,7 @@ struct Check: ParsableCommand {
             if statuses.last == ExitStatus.interrupted { break }
         }
         let status = ExitStatus.combined(statuses)
+        results += files[reached...].map { JSONBatchResult.File.notStarted($0) }
         console.emit(JSONBatchResult(command: "check", status: status, files: results))
         if status != ExitStatus.clean { throw ExitCode(status) }
     }

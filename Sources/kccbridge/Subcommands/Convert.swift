@@ -116,12 +116,15 @@ struct Convert: ParsableCommand {
             format: format, configuration: configuration, journal: journal, logger: Logger(label: "kccbridge.convert"))
         var statuses: [Int32] = []
         var results: [JSONBatchResult.File] = []
+        // The files reached; those after them, when a stop ends the run, are listed as not read.
+        var reached = 0
         for (index, file) in files.enumerated() {
             if interruption.isRequested {
                 console.error(Interruption.notStarted(files[index...]))
                 statuses.append(ExitStatus.interrupted)
                 break
             }
+            reached = index + 1
             console.progress?.start(file)
             options.reading.progress = console.hook(stop: interruption)
             var found: [Finding] = []
@@ -152,6 +155,7 @@ struct Convert: ParsableCommand {
             statuses.append(Self.status(of: report))
         }
         let status = ExitStatus.combined(statuses)
+        results += files[reached...].map { JSONBatchResult.File.notStarted($0) }
         console.emit(JSONBatchResult(command: "convert", status: status, files: results))
         if status != ExitStatus.clean { throw ExitCode(status) }
     }

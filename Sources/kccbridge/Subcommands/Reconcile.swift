@@ -190,12 +190,15 @@ struct Reconcile: ParsableCommand {
             store: LedgerReconciliationStore(ledger: ledger), logger: Logger(label: "kccbridge.reconcile"))
         var statuses: [Int32] = []
         var results: [JSONReconcileResult.File] = []
+        // The files reached; those after them, when a stop ends the run, are listed as not read.
+        var reached = 0
         for (index, file) in files.enumerated() {
             if interruption.isRequested {
                 console.error(Interruption.notStarted(files[index...]))
                 statuses.append(ExitStatus.interrupted)
                 break
             }
+            reached = index + 1
             console.progress?.start(file)
             options.progress = console.hook(stop: interruption)
             let report = run.reconcile(file, options: options)
@@ -256,6 +259,7 @@ struct Reconcile: ParsableCommand {
             statuses.append(report.needsAttention ? ExitStatus.needsAttention : ExitStatus.clean)
         }
         let status = ExitStatus.combined(statuses)
+        results += files[reached...].map { JSONReconcileResult.File.notStarted($0, preCheck: preCheck) }
         console.emit(JSONReconcileResult(status: status, files: results))
         if status != ExitStatus.clean { throw ExitCode(status) }
     }
