@@ -162,6 +162,50 @@ struct XMLInPartsTests {
         #expect(Set(findings.compactMap(\.location.line)) == Set(lines))
     }
 
+    @Test(
+        "a part is cut where the element that reaches its length began, so only an element that long makes one longer")
+    func longElement() throws {
+        let text = String(decoding: try Self.generated(orders: 1_500), as: UTF8.self)
+        // An invoice a third of the way in, given 300 more lines (its totals then disagree: held back).
+        let third = text.index(text.startIndex, offsetBy: text.count / 3)
+        let invoice = try #require(text[third...].range(of: "\n  <SalesInvoice "))
+        let line = try #require(
+            text[invoice.upperBound...].range(
+                of: "\n    <Line [^\n]*\n(.*\n)*?    </Line>", options: .regularExpression))
+        let long =
+            text[..<line.upperBound] + String(repeating: String(text[line]), count: 300) + text[line.upperBound...]
+        let path = TestFiles.makeFolder() + "/long-invoice.xml"
+        TestFiles.write(path, String(long))
+        let start = long[..<invoice.lowerBound].count { $0 == "\n" } + 2
+        let length = String(text[line]).count { $0 == "\n" } * 301
+        let split = try #require(XMLSplit.find(path: path, size: long.utf8.count, smallest: .max, linesPerPart: 400))
+        #expect(split.cuts.contains { $0.line == start }, "cut where the long invoice begins")
+        let lines = [1] + split.cuts.map(\.line) + [long.count { $0 == "\n" } + 1]
+        for (from, to) in zip(lines, lines.dropFirst()) {
+            #expect(to - from <= (from == start ? 400 + length : 400), "the part from line \(from)")
+        }
+        let (inParts, refusal) = Self.read(path, inParts: true)
+        #expect(refusal == nil)
+        #expect(inParts == Self.read(path, inParts: false).0)
+    }
+
+    @Test("parts whose file changed after its cuts were found are not used: it is read in one piece")
+    func changedSinceCut() throws {
+        let nasty = try Self.generated(orders: 1_500)
+        let path = TestFiles.makeFolder() + "/cut.xml"
+        TestFiles.write(path, bytes: nasty)
+        let split = try #require(XMLSplit.find(path: path, size: nasty.count, smallest: 1, linesPerPart: 400))
+        let schema = try KCCBatchSchema.compiled()
+        let sound = try XMLBatchReader.firstPass(
+            path, in: split, schema: schema, displayName: path, options: BatchReadOptions())
+        #expect(sound?.inParts == true)
+        // A line break added at the top: every line after it is one further on.
+        TestFiles.write(path, bytes: Array(nasty[..<39]) + [UInt8(ascii: "\n")] + Array(nasty[39...]))
+        let stale = try XMLBatchReader.firstPass(
+            path, in: split, schema: schema, displayName: path, options: BatchReadOptions())
+        #expect(stale == nil)
+    }
+
     @Test("a part of a file reads as a document of its own, its lines the file's")
     func filePart() throws {
         let path = TestFiles.makeFolder() + "/part.xml"

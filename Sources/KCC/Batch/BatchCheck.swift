@@ -1,4 +1,5 @@
 import KCCModel
+import Synchronization
 
 /// Reads a batch to the end and counts what a run would use and hold back:
 /// what `kccbridge check` reports, and what every later command relies on.
@@ -43,6 +44,9 @@ protocol TwoPartReader: BatchReader {
     func splitInTwo() throws(BatchFileError) -> (any TwoPartReader)?
     /// How far into the file reading has got, in bytes.
     var bytesRead: Int { get }
+    /// Bytes read elsewhere (by the reader of the other part, on its own thread), added to this reader's
+    /// own in the progress it reports.
+    var readElsewhere: (() -> Int)? { get set }
 }
 
 extension BatchFile {
@@ -61,8 +65,11 @@ extension BatchFile {
         do {
             let reader = try open(path, displayName: name, options: options)
             // Without documents to hand on, a long batch is checked in two parts at once, one on each core.
-            let rest = accept == nil ? try (reader as? any TwoPartReader)?.splitInTwo() : nil
+            let first = reader as? any TwoPartReader
+            let rest = accept == nil ? try first?.splitInTwo() : nil
             let later = rest.map(SecondPart.init)
+            // While the first part is read, its progress counts what the second has read too.
+            if let later { first?.readElsewhere = { later.readPastStart } }
             while let item = try reader.next() {
                 switch item {
                 case .document(let document, let location):
@@ -76,11 +83,12 @@ extension BatchFile {
             }
             while let item = try later?.next() {
                 switch item {
-                case .progress(let count, let bytesRead):
+                case .progress(let count, _):
                     summary.documentsRead += count
                     counted?(count)
-                    if let progress = options.progress {
-                        try progress.checkpoint(.reading, done: bytesRead, of: fileSize(path), file: name)
+                    if let progress = options.progress, let later {
+                        // Where the second part has read to by now, ahead of the items taken from it.
+                        try progress.checkpoint(.reading, done: later.position, of: fileSize(path), file: name)
                     }
                 case .finding(let finding):
                     summary.count(finding)
@@ -113,9 +121,20 @@ private final class SecondPart {
     }
 
     private let items: ReadAhead<Item>
+    /// Where the part starts in the file, and where it has read to (as of its last progress item).
+    private let start: Int
+    private let reached: Reached
+
+    /// Where the part has read to in the file.
+    var position: Int { reached.bytes.load(ordering: .relaxed) }
+    /// How much of the file the part has read.
+    var readPastStart: Int { max(0, position - start) }
 
     init(_ reader: any TwoPartReader) {
-        let part = Unshared(Counting(reader))
+        start = reader.bytesRead
+        let reached = Reached(start)
+        self.reached = reached
+        let part = Unshared(Counting(reader, reached))
         items = ReadAhead(capacity: 4096, name: "kccbridge.check-second-part") { () throws(BatchFileError) in
             try part.value.next()
         }
@@ -125,15 +144,23 @@ private final class SecondPart {
         try items.next()
     }
 
+    /// Where the part has read to, told across threads.
+    private final class Reached: Sendable {
+        let bytes: Atomic<Int>
+        init(_ start: Int) { bytes = Atomic(start) }
+    }
+
     /// The reader's items as the caller takes them: findings as they come, documents counted.
     private final class Counting {
         let reader: any TwoPartReader
+        let reached: Reached
         var documents = 0
         var itemsSinceProgress = 0
         var ended = false
 
-        init(_ reader: any TwoPartReader) {
+        init(_ reader: any TwoPartReader, _ reached: Reached) {
             self.reader = reader
+            self.reached = reached
         }
 
         func next() throws(BatchFileError) -> Item? {
@@ -154,6 +181,7 @@ private final class SecondPart {
 
         private func progress() -> Item {
             defer { (documents, itemsSinceProgress) = (0, 0) }
+            reached.bytes.store(reader.bytesRead, ordering: .relaxed)
             return .progress(documents: documents, bytesRead: reader.bytesRead)
         }
     }

@@ -126,6 +126,7 @@ final class CSVBatchReader: TwoPartReader {
 
     /// How far into the file reading has got, in bytes.
     var bytesRead: Int { csv.bytesConsumed }
+    var readElsewhere: (() -> Int)?
 
     func next() throws(BatchFileError) -> BatchItem? {
         while pending.isEmpty {
@@ -139,7 +140,8 @@ final class CSVBatchReader: TwoPartReader {
             }
             recordsRead += 1
             if recordsRead & 2047 == 0, let progress = options.progress {
-                try progress.checkpoint(.reading, done: csv.bytesConsumed, of: size, file: file)
+                try progress.checkpoint(
+                    .reading, done: csv.bytesConsumed + (readElsewhere?() ?? 0), of: size, file: file)
             }
             take(record)
         }

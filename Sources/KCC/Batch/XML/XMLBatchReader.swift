@@ -123,6 +123,7 @@ final class XMLBatchReader: TwoPartReader {
 
     /// How far into the file reading has got, in bytes.
     var bytesRead: Int { xml.bytesConsumed }
+    var readElsewhere: (() -> Int)?
 
     func next() throws(BatchFileError) -> BatchItem? {
         do {
@@ -134,7 +135,8 @@ final class XMLBatchReader: TwoPartReader {
                 guard case .startElement(let element) = event else { continue }
                 elementsRead += 1
                 if elementsRead & 2047 == 0, let progress {
-                    try progress.checkpoint(.reading, done: xml.bytesConsumed, of: size, file: file)
+                    try progress.checkpoint(
+                        .reading, done: xml.bytesConsumed + (readElsewhere?() ?? 0), of: size, file: file)
                 }
                 if !started {
                     started = true  // the root

@@ -83,6 +83,8 @@ extension XMLBatchReader {
             return nil
         }
         pass.stamp = FileStamp(first.fileStatus())
+        // The lines were counted in the file the cuts were found in: the parts must read it, or none is used.
+        guard let scanned = split.stamp, pass.stamp?.sameContent(as: scanned) == true else { return nil }
         let second = halves.map {
             SecondSurvey(
                 path: path, parts: $0.second, schema: schema, stamp: pass.stamp, displayName: displayName,

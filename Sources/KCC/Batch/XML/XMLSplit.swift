@@ -19,7 +19,7 @@ import Darwin
 /// open and nothing (a comment, a CDATA section, a tag) is half-read; then each part resumes where the one
 /// before it ended, and together they hold exactly the file. A guess the parser does not bear out costs
 /// only a reading of the whole file in one piece.
-struct XMLSplit: Sendable, Hashable {
+struct XMLSplit: Sendable {
     /// Files smaller than this are read in one piece on one core.
     static let smallest = 4 << 20
     /// No part is cut longer than this many lines, plus the element being read when it is reached.
@@ -39,6 +39,9 @@ struct XMLSplit: Sendable, Hashable {
     /// The cut (its place in `cuts`) where the second half of the file starts, when the file is long
     /// enough to be read in two halves at once.
     var middle: Int?
+    /// The file the cuts were found in; the parts are read only if they find it so (the lines are counted
+    /// in these bytes).
+    var stamp: FileStamp?
 
     /// Every part, in order: the whole file.
     var whole: [XMLFilePart] { parts(0..<(cuts.count + 1)) }
@@ -66,11 +69,16 @@ struct XMLSplit: Sendable, Hashable {
 
     /// The elements a batch holds at its top level (`schemas/kcc-batch.xsd`): only where one starts a line
     /// is the file cut, so a cut is almost always where the root alone is open.
-    private static let topLevel: Set<[UInt8]> = Set(
-        ["Customer", "SalesInvoice", "CreditNote", "Payment", "PurchaseInvoice", "Supplier"].map { Array($0.utf8) })
+    private static let topLevel: [[UInt8]] =
+        ["Customer", "SalesInvoice", "CreditNote", "Payment", "PurchaseInvoice", "Supplier"].map { Array($0.utf8) }
 
     /// The cuts of the file at `path`, of `size` bytes, found in one pass over its bytes; `nil` when it needs
-    /// none (it is shorter than `linesPerPart` lines and `smallest` bytes) or its start is unusual.
+    /// none (it is shorter than `linesPerPart` lines and `smallest` bytes), its start is unusual, or it
+    /// changed while it was looked at.
+    ///
+    /// Once a part reaches `linesPerPart` lines it is cut where the last top-level element began, so that
+    /// an element is never what takes a part past libxml2's count: a part is longer than 65,535 lines only
+    /// when one element is.
     static func find(
         path: String, size: Int, smallest: Int = smallest, linesPerPart: Int = linesPerPart
     ) -> XMLSplit? {
@@ -79,8 +87,12 @@ struct XMLSplit: Sendable, Hashable {
         defer { close(fd) }
         guard let head = read(fd, at: 0, count: min(size, 64 * 1024)), let (opening, rootName) = opening(of: head)
         else { return nil }
-        var split = XMLSplit(opening: opening, rootName: rootName, cuts: [], middle: nil)
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { return nil }
+        var split = XMLSplit(opening: opening, rootName: rootName, cuts: [], middle: nil, stamp: FileStamp(status))
         let halves = size >= smallest
+        // The last line since the last cut that starts with a top-level element.
+        var latest: Cut?
         // Line feeds seen before `chunkStart`, and the line of the last cut (or the first line).
         var feeds = opening.count { $0 == UInt8(ascii: "\n") }
         var lastCut = 1
@@ -105,20 +117,28 @@ struct XMLSplit: Sendable, Hashable {
                 feeds += 1
                 let line = feeds + 1
                 let offset = chunkStart + feed + 1
-                let pastMiddle = halves && split.middle == nil && offset >= size / 2
-                if pastMiddle || line - lastCut >= linesPerPart,
-                    startsTopLevel(UnsafeRawBufferPointer(rebasing: buffer[(feed + 1)..<n]))
-                {
-                    if pastMiddle { split.middle = split.cuts.count }
-                    split.cuts.append(Cut(offset: offset, line: line))
-                    lastCut = line
-                }
                 index = feed + 1
+                let pastMiddle = halves && split.middle == nil && offset >= size / 2
+                if startsTopLevel(UnsafeRawBufferPointer(rebasing: buffer[(feed + 1)..<n])) {
+                    if pastMiddle || line - lastCut >= linesPerPart {
+                        if pastMiddle { split.middle = split.cuts.count }
+                        split.cuts.append(Cut(offset: offset, line: line))
+                        (lastCut, latest) = (line, nil)
+                    } else {
+                        latest = Cut(offset: offset, line: line)
+                    }
+                } else if line - lastCut >= linesPerPart, let earlier = latest {
+                    split.cuts.append(earlier)
+                    (lastCut, latest) = (earlier.line, nil)
+                }
             }
             if atEnd { break }
             chunkStart += usable
         }
-        return split.cuts.isEmpty ? nil : split
+        guard !split.cuts.isEmpty, fstat(fd, &status) == 0, let stamp = split.stamp,
+            FileStamp(status)?.sameContent(as: stamp) == true
+        else { return nil }
+        return split
     }
 
     /// The file's opening (through the root's start tag) and the root's name, read from its first bytes:
@@ -172,12 +192,16 @@ struct XMLSplit: Sendable, Hashable {
         var at = 0
         while at < bytes.count, bytes[at] == 0x20 || bytes[at] == 0x09 { at += 1 }
         guard at < bytes.count, bytes[at] == UInt8(ascii: "<") else { return false }
-        var end = at + 1
-        while end < bytes.count, !endsName(bytes[end]) { end += 1 }
+        // The local name: after a prefix, if there is one.
+        var start = at + 1
+        var end = start
+        while end < bytes.count, !endsName(bytes[end]) {
+            if bytes[end] == UInt8(ascii: ":") { start = end + 1 }
+            end += 1
+        }
         guard end < bytes.count else { return false }
-        var name = bytes[(at + 1)..<end]
-        if let colon = name.lastIndex(of: UInt8(ascii: ":")) { name = name[(colon + 1)...] }
-        return topLevel.contains(Array(name))
+        let name = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+        return topLevel.contains { $0.count == name.count && $0.elementsEqual(name) }
     }
 
     private static func endsName(_ byte: UInt8) -> Bool {
