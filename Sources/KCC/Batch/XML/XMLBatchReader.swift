@@ -17,8 +17,8 @@ final class XMLBatchReader: TwoPartReader {
     private let path: String
     private let maxBytes: Int
     private var xml: XMLPullReader
-    /// Where the file was cut in two for its first pass, which proved each part a whole document: the second
-    /// pass may be made in the same two parts (``splitInTwo()``).
+    /// Where the file was cut into parts for its first pass, which proved each a whole document: the second
+    /// pass reads the same parts, and may read its two halves at once (``splitInTwo()``).
     private let split: XMLSplit?
     /// The file as its first pass opened it: the second must find it so, from its open to its end.
     private let stamp: FileStamp?
@@ -53,7 +53,8 @@ final class XMLBatchReader: TwoPartReader {
             )
         }
 
-        // Pass 1: validate, collect customers and survey document numbers; a long file in two parts at once.
+        // Pass 1: validate, collect customers and survey document numbers, in parts (a long file's two halves
+        // at once) when the file can be cut, else in one piece.
         let size = fileSize(path)
         let split = size.flatMap {
             XMLSplit.find(path: path, size: $0, smallest: smallestSplit, linesPerPart: linesPerPart)
@@ -89,7 +90,7 @@ final class XMLBatchReader: TwoPartReader {
         try FileStamp.require(xml.fileStatus(), sameAs: stamp, file: displayName)
     }
 
-    /// The second part of a batch whose first pass was made in two parts: the same checks, reading the part.
+    /// The second half of a batch whose first pass was made in two halves: the same checks, reading its parts.
     private init(secondPartOf whole: XMLBatchReader, _ second: [XMLFilePart]) throws(BatchFileError) {
         (info, file, path, maxBytes, stamp) = (whole.info, whole.file, whole.path, whole.maxBytes, whole.stamp)
         (builder, customers, size, self.split) = (whole.builder, whole.customers, whole.size, nil)

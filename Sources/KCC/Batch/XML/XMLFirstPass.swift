@@ -12,7 +12,7 @@ struct XMLFirstPass {
     var customers: [String: (customer: Customer, line: Int)] = [:]
     var warnings: [Finding] = []
     var stamp: FileStamp?
-    /// Whether the file was read in two parts (``XMLSplit``), which proved each a whole document.
+    /// Whether the file was read in parts (``XMLSplit``), which proved each a whole document.
     var inParts = false
 
     /// Reads `reader` to its end: the root's attributes, the documents' numbers, the customers.
