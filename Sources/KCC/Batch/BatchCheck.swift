@@ -83,7 +83,7 @@ extension BatchFile {
             }
             while let item = try later?.next() {
                 switch item {
-                case .progress(let count, _):
+                case .progress(let count):
                     summary.documentsRead += count
                     counted?(count)
                     if let progress = options.progress, let later {
@@ -115,8 +115,8 @@ extension BatchFile {
 /// says how far it got, so the caller can show progress and stop when asked, whatever the items are.
 private final class SecondPart {
     enum Item: Sendable {
-        /// This many more documents passed every check, and the part has read this far into the file.
-        case progress(documents: Int, bytesRead: Int)
+        /// This many more documents passed every check (how far the part has read is in ``position``).
+        case progress(documents: Int)
         case finding(Finding)
     }
 
@@ -182,7 +182,7 @@ private final class SecondPart {
         private func progress() -> Item {
             defer { (documents, itemsSinceProgress) = (0, 0) }
             reached.bytes.store(reader.bytesRead, ordering: .relaxed)
-            return .progress(documents: documents, bytesRead: reader.bytesRead)
+            return .progress(documents: documents)
         }
     }
 }

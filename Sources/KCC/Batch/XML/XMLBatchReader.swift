@@ -324,7 +324,7 @@ final class XMLBatchReader: TwoPartReader {
         return nil
     }
 
-    private static func refusal(_ error: XMLReadError, _ file: String) -> BatchFileError {
+    static func refusal(_ error: XMLReadError, _ file: String) -> BatchFileError {
         BatchFileError(at: SourceLocation(file: file, line: error.line > 0 ? error.line : nil), because: error)
     }
 }

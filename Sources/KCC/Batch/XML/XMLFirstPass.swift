@@ -55,13 +55,19 @@ extension XMLBatchReader {
     ) throws(BatchFileError) -> XMLFirstPass {
         var pass = XMLFirstPass()
         let size = options.progress == nil ? nil : fileSize(path)
-        try refusingErrors(displayName) {
+        do {
             let reader = try XMLPullReader(path: path, schema: schema, maxBytes: options.maxFileBytes)
             pass.stamp = FileStamp(reader.fileStatus())
             try pass.read(reader, file: displayName) { () throws(BatchFileError) in
                 try options.progress?.checkpoint(.surveying, done: reader.bytesConsumed, of: size, file: displayName)
             }
             try FileStamp.require(reader.fileStatus(), sameAs: pass.stamp, file: displayName)
+        } catch let refusal as BatchFileError {
+            throw refusal
+        } catch let error as XMLReadError {
+            throw refusal(error, displayName)
+        } catch {
+            throw BatchFileError(at: SourceLocation(file: displayName), because: error)
         }
         return pass
     }
@@ -162,20 +168,6 @@ extension XMLBatchReader {
             case .text:
                 break
             }
-        }
-    }
-
-    /// Runs `body`, turning whatever it throws into the refusal of the file.
-    fileprivate static func refusingErrors(_ displayName: String, _ body: () throws -> Void) throws(BatchFileError) {
-        do {
-            try body()
-        } catch let refusal as BatchFileError {
-            throw refusal
-        } catch let error as XMLReadError {
-            throw BatchFileError(
-                at: SourceLocation(file: displayName, line: error.line > 0 ? error.line : nil), because: error)
-        } catch {
-            throw BatchFileError(at: SourceLocation(file: displayName), because: error)
         }
     }
 }
