@@ -123,7 +123,7 @@ let package = Package(
             name: "Reconciliation",
             dependencies: [
                 "KCCModel", "Refunds", "PackageInterface", "Ledger", "KCCPaymentImport", "CSVStreaming", "XMLStreaming",
-                "DurableOutput",
+                "DurableOutput", "SystemErrors",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

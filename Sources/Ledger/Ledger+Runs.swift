@@ -97,6 +97,21 @@ extension Ledger {
         _ id: RunID, documents: [ExportedDocument], refunds: [RefundApplication] = [],
         outcomes: [RefundOutcomeRecord] = []
     ) throws(LedgerError) {
+        try completeRun(id, documents: documents) { record in try record(refunds, outcomes) }
+    }
+
+    /// The refunds a run applies and the refund outcomes it records, handed to `record` a few thousand at a
+    /// time, in file order, all inside the committing transaction: each part is checked against the ledger as
+    /// the parts before it left it, exactly as if all came at once, and a run of a million refunds never holds
+    /// them all.
+    package typealias RefundRecords = (
+        _ record: (_ refunds: [RefundApplication], _ outcomes: [RefundOutcomeRecord]) throws -> Void
+    ) throws -> Void
+
+    /// ``completeRun(_:documents:refunds:outcomes:)`` with the refunds and outcomes given a part at a time.
+    package func completeRun(
+        _ id: RunID, documents: [ExportedDocument], refundRecords: RefundRecords
+    ) throws(LedgerError) {
         var documents = documents
         for index in documents.indices {
             documents[index].outputFile = LocalFiles.absolute(documents[index].outputFile)
@@ -110,7 +125,7 @@ extension Ledger {
         let finishedAt = now
         do {
             try recordCompletion(
-                id, documents: documents, files: files, refunds: refunds, outcomes: outcomes, at: finishedAt)
+                id, documents: documents, files: files, refundRecords: refundRecords, at: finishedAt)
         } catch  where error.code == .commitUnknown {
             // Asked in a write transaction: writers take turns, so the answer comes only once the
             // lost transaction has ended on the server (committed or not), never while it might
@@ -120,17 +135,13 @@ extension Ledger {
             else { throw error }
         }
         release(id)
-        logger.info(
-            "export run committed",
-            metadata: [
-                "run": "\(id)", "documents": "\(documents.count)", "refunds": "\(refunds.count)",
-            ])
+        logger.info("export run committed", metadata: ["run": "\(id)", "documents": "\(documents.count)"])
     }
 
     /// Step 3's one transaction.
     private func recordCompletion(
-        _ id: RunID, documents: [ExportedDocument], files: Set<String>, refunds: [RefundApplication],
-        outcomes: [RefundOutcomeRecord], at finishedAt: Timestamp
+        _ id: RunID, documents: [ExportedDocument], files: Set<String>, refundRecords: RefundRecords,
+        at finishedAt: Timestamp
     ) throws(LedgerError) {
         try write { db in
             let run = try Self.pendingRun(id, in: db, toBe: "completed")
@@ -182,8 +193,10 @@ extension Ledger {
                 )
             }
             try Self.commitStaged(run, in: db)
-            try Self.apply(refunds, run: id, at: finishedAt, in: db)
-            try Self.remember(outcomes, run: id, at: finishedAt, in: db)
+            try refundRecords { refunds, outcomes in
+                try Self.apply(refunds, run: id, at: finishedAt, in: db)
+                try Self.remember(outcomes, run: id, at: finishedAt, in: db)
+            }
             try db.execute(
                 "UPDATE export_run SET status = 'committed', finished_at = ? WHERE id = ?",
                 [finishedAt.iso8601, id.rawValue])

@@ -22,27 +22,14 @@ enum HTMLReport {
         /// ISO 8601, UTC.
         var created: String
         var timeZone: TimeZone
-        /// Refunds earlier runs applied, by credit note.
-        var earlier: [String: [AppliedRefund]]
-    }
-
-    /// The whole page as one string (for tests and small reports).
-    static func render(
-        _ decisions: [RefundDecision], summary: ReconciliationSummary, context: Context, commands: ResolveCommands
-    ) -> String {
-        var page = ""
-        render(decisions, summary: summary, context: context, commands: commands) {
-            page += String(decoding: $0, as: UTF8.self)
-        }
-        return page
     }
 
     /// The page in pieces, a table row at a time, handed to `emit` in order: a report of
     /// many thousand refunds is written without ever being whole in memory.
     static func render(
-        _ decisions: [RefundDecision], summary: ReconciliationSummary, context: Context, commands: ResolveCommands,
+        _ decisions: RefundDecisions, summary: ReconciliationSummary, context: Context, commands: ResolveCommands,
         emit: ([UInt8]) throws -> Void
-    ) rethrows {
+    ) throws {
         let imports = context.paymentImports.map { "<a href=\"\(escape(link($0)))\">\(escape($0))</a>" }
             .joined(separator: " and ")
         var html = """
@@ -85,22 +72,27 @@ enum HTMLReport {
             html += "<p>Read but not refunds (never applied):</p><ul>\(kinds)</ul>\n"
         }
 
-        let needing = decisions.filter(\.needsPerson)
-        html += "<h2>Needs a person (\(needing.count))</h2>\n"
+        // The summary counted each decision as it was made: its count of those needing a person is theirs.
+        html += "<h2>Needs a person (\(summary.needingPerson))</h2>\n"
         html +=
-            needing.isEmpty
+            summary.needingPerson == 0
             ? "<p>Nothing: every refund matched, was already applied, or was resolved by hand.</p>\n"
             : ""
         try emit(Array(html.utf8))
-        if !needing.isEmpty { try table(needing, id: "needing", context: context, commands: commands, emit: emit) }
+        if summary.needingPerson > 0 {
+            try decisions.read { pass in
+                try table(
+                    pass.lazy.filter(\.needsPerson), id: "needing", context: context, commands: commands, emit: emit)
+            }
+        }
         try emit(Array("<h2>Every refund (\(decisions.count))</h2>\n".utf8))
-        try table(decisions, id: "every", context: context, commands: nil, emit: emit)
+        try decisions.read { pass in try table(pass, id: "every", context: context, commands: nil, emit: emit) }
         try emit(Array("<script>\n\(script)</script>\n</body></html>\n".utf8))
     }
 
     /// The refunds as a table; with `commands`, a last column says how to resolve each.
     private static func table(
-        _ decisions: [RefundDecision], id: String, context: Context, commands: ResolveCommands?,
+        _ decisions: some Sequence<RefundDecision>, id: String, context: Context, commands: ResolveCommands?,
         emit: ([UInt8]) throws -> Void
     ) rethrows {
         let withCommand = commands != nil
@@ -134,9 +126,9 @@ enum HTMLReport {
             put(badge(d.outcome))
             put("</td><td class=\"id\">")
             escaped(d.creditNote ?? "—")
-            if let number = d.creditNote, let earlier = context.earlier[number] {
+            if !d.earlier.isEmpty {
                 put("<div class=\"earlier\">Refunded before: ")
-                for (index, applied) in earlier.enumerated() {
+                for (index, applied) in d.earlier.enumerated() {
                     if index > 0 { put("; ") }
                     escaped(
                         "\(applied.refund.refundID) (\(applied.refund.sourceSystem)) \(applied.refund.amount), run \(applied.run)"

@@ -13,7 +13,7 @@ enum ReconciliationOutputs {
     ]
 
     /// What KCC's payment import carries: the applied refunds only.
-    static func payments(_ decisions: [RefundDecision]) -> some Sequence<KCCPayment> {
+    static func payments(_ decisions: some Sequence<RefundDecision>) -> some Sequence<KCCPayment> {
         decisions.lazy.filter(\.outcome.isApplied).flatMap { d in
             let r = d.refund
             // A refund split across credit notes is one payment per credit note.
@@ -28,7 +28,7 @@ enum ReconciliationOutputs {
     /// The report, CSV: one row per refund, text escaped for spreadsheets.
     /// Handed to `out` in ``OutputPieces``, never whole in memory.
     static func reportCSV(
-        _ decisions: [RefundDecision], commands: ResolveCommands, out: ([UInt8]) throws -> Void
+        _ decisions: some Sequence<RefundDecision>, commands: ResolveCommands, out: ([UInt8]) throws -> Void
     ) rethrows {
         let csv = CSVWriter()
         var pieces = OutputPieces(csv.encode(reportColumns))

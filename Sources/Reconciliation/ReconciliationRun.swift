@@ -14,7 +14,7 @@ import Synchronization
 /// the decisions in one transaction once the outputs are on disk.
 package protocol ReconciliationStore: ReconciliationLedger, RunJournal {
     /// Records every applied refund against its credit note, and the outcome of every refund, in one transaction.
-    func complete(_ run: RunID, decisions: [RefundDecision]) throws
+    func complete(_ run: RunID, decisions: RefundDecisions) throws
     /// Runs `body`, whose questions to the store may share one read (a snapshot); nothing is written inside.
     func readingTogether<T>(_ body: () throws -> T) throws -> T
 }
@@ -94,7 +94,8 @@ struct ReconcileRefusal: Error, CustomStringConvertible {
 /// What reconciling one refund file did.
 package struct ReconcileReport: Sendable {
     package var input: String
-    package var decisions: [RefundDecision] = []
+    /// Every refund's decision, in file order (kept in a temporary file, not in memory).
+    package var decisions = RefundDecisions.none
     package var summary = ReconciliationSummary()
     package var outputs: [String] = []
     /// Why nothing was written or recorded for this file (or, with `outcomeUnknown`, why that is not known).
@@ -141,7 +142,7 @@ package final class ReconciliationRun {
             let read = refunds.count
             // Thousands of questions to the ledger, one snapshot.
             let outputs = try store.readingTogether {
-                try decide(refunds, options, into: &report)
+                report.decisions = try decide(refunds, options, into: &report)
                 // Each decision holds its refund: the file's copy is not needed again.
                 refunds = []
                 if !options.preCheck {
@@ -157,7 +158,7 @@ package final class ReconciliationRun {
                 progress: options.progress)
             if options.preCheck { return report }
             logger.info("reconciled", metadata: ["file": "\(name)", "refunds": "\(read)"])
-        } catch let refusal as FileRefusal where report.decisions.isEmpty {
+        } catch let refusal as FileRefusal where report.decisions.count == 0 {
             report.failure = refusal.finding
         } catch let error as LedgerError where error.code == .commitUnknown {
             // As after a crash: the files stay, and the next run's recovery keeps them if the run was recorded
@@ -199,10 +200,15 @@ package final class ReconciliationRun {
         return refunds
     }
 
-    /// Decide: an outcome for every refund, in file order.
-    private func decide(_ refunds: [Refund], _ options: ReconcileOptions, into report: inout ReconcileReport) throws {
+    /// Decide: an outcome for every refund, in file order, kept in a temporary file a few hundred at a time.
+    private func decide(
+        _ refunds: [Refund], _ options: ReconcileOptions, into report: inout ReconcileReport
+    ) throws -> RefundDecisions {
+        var kept = try RefundDecisions.Writer()
+        var decided: [RefundDecision] = []
         for (index, refund) in refunds.enumerated() {
             if index % Self.preparedTogether == 0 {
+                try keep(&decided, in: &kept)
                 try reconciler.prepare(for: refunds[index..<min(index + Self.preparedTogether, refunds.count)])
             }
             if index & 255 == 0, let progress = options.progress {
@@ -213,9 +219,23 @@ package final class ReconciliationRun {
                 report.summary.passOver("deleted or voided in the source, never applied")
                 continue
             }
-            report.decisions.append(decision)
+            decided.append(decision)
             report.summary.add(decision)
         }
+        try keep(&decided, in: &kept)
+        return try kept.finish()
+    }
+
+    /// Adds `decided` to the decisions kept, each with the refunds earlier runs applied to its credit note (for the
+    /// report), and empties it.
+    private func keep(_ decided: inout [RefundDecision], in kept: inout RefundDecisions.Writer) throws {
+        guard !decided.isEmpty else { return }
+        let earlier = try store.appliedRefunds(creditNotes: Set(decided.compactMap(\.creditNote)))
+        for var decision in decided {
+            if let number = decision.creditNote, let applied = earlier[number] { decision.earlier = applied }
+            try kept.append(decision)
+        }
+        decided.removeAll(keepingCapacity: true)
     }
 
     /// Writes each output into its file, on both cores: the files share nothing but the decisions they read.
@@ -286,26 +306,27 @@ package final class ReconciliationRun {
         let decisions = report.decisions
         let summary = report.summary
         let commands = options.commands
-        // Made once for both encodings (walking the decisions lazily through a generic sequence cost more per
-        // payment, twice over, than the array holds).
-        let payments = Array(ReconciliationOutputs.payments(decisions))
         let context = HTMLReport.Context(
             input: name, inputLink: Self.relativePath(to: path, from: folder),
             paymentImports: ["\(stem).kcc-payments.csv", "\(stem).kcc-payments.xml"], ledger: options.ledgerName,
-            created: created, timeZone: options.timeZone,
-            earlier: try Self.earlierRefunds(of: decisions, in: store))
+            created: created, timeZone: options.timeZone)
         // The report is for people (Excel); the KCC payment import is for KCC, exactly as it reads it.
         let mark = options.byteOrderMark ? CSVWriter.byteOrderMark : []
         var outputs = [
             Output(path: "\(folder)/\(stem).kcc-payments.csv") { out in
-                try KCCPaymentImport.csv(payments, policy: policy, out: out)
+                try decisions.read { pass in
+                    try KCCPaymentImport.csv(ReconciliationOutputs.payments(pass), policy: policy, out: out)
+                }
             },
             Output(path: "\(folder)/\(stem).kcc-payments.xml") { out in
-                try KCCPaymentImport.xml(payments, source: name, created: created, out: out)
+                try decisions.read { pass in
+                    try KCCPaymentImport.xml(
+                        ReconciliationOutputs.payments(pass), source: name, created: created, out: out)
+                }
             },
             Output(path: "\(folder)/\(stem).reconciliation-report.csv") { out in
                 try out(mark)
-                try ReconciliationOutputs.reportCSV(decisions, commands: commands, out: out)
+                try decisions.read { pass in try ReconciliationOutputs.reportCSV(pass, commands: commands, out: out) }
             },
             Output(path: "\(folder)/\(stem).reconciliation-totals.csv") {
                 mark + ReconciliationOutputs.totalsCSV(summary)
@@ -351,7 +372,13 @@ package final class ReconciliationRun {
     /// those whose credit note never reached it (each with a note). A refund it
     /// must be sent but cannot take refuses the whole file.
     private func sendable(
-        _ decisions: [RefundDecision], to destination: RefundDestination, notes: inout [String]
+        _ decisions: RefundDecisions, to destination: RefundDestination, notes: inout [String]
+    ) throws -> [RefundPayment] {
+        try decisions.read { pass in try sendable(pass, to: destination, notes: &notes) }
+    }
+
+    private func sendable(
+        _ decisions: RefundDecisions.Pass, to destination: RefundDestination, notes: inout [String]
     ) throws -> [RefundPayment] {
         let package = destination.package
         let target = destination.writer.target
@@ -383,7 +410,7 @@ package final class ReconciliationRun {
     /// withdrawn. Simulated in a pre-check, failing where the real run would.
     /// The outputs are let go once written: what only they hold (the payments) is not kept while the ledger records.
     private func write(
-        _ outputs: consuming [Output], input path: String, name: String, decisions: [RefundDecision],
+        _ outputs: consuming [Output], input path: String, name: String, decisions: RefundDecisions,
         simulate: Bool, progress: WorkProgress?
     ) throws {
         let plan = ExportPlan(
@@ -444,15 +471,6 @@ package final class ReconciliationRun {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
         return String(name[..<dot])
-    }
-
-    /// The refunds earlier runs applied to each credit note these decisions name.
-    private static func earlierRefunds(
-        of decisions: [RefundDecision], in store: any ReconciliationStore
-    ) throws
-        -> [String: [AppliedRefund]]
-    {
-        try store.appliedRefunds(creditNotes: Set(decisions.compactMap(\.creditNote)))
     }
 
     /// `path` as seen from `folder` (for links in the report): `../refunds.csv`.

@@ -28,6 +28,8 @@ package struct RefundDecision: Sendable, Hashable {
     /// Whether the ledger records the outcome: not for a refund whose id held a control character, which
     /// the ledger could not keep as it is (reported, and mended in its file).
     package var recorded = true
+    /// The refunds earlier runs applied to its credit note, for the report (the ledger's, as this run began).
+    package var earlier: [AppliedRefund] = []
 
     /// Listed for a person: not applied, not a duplicate, not already resolved by a person.
     package var needsPerson: Bool {

@@ -107,6 +107,24 @@ struct LedgerFixture {
         return run
     }
 
+    /// A reconciliation run whose refunds and outcomes are handed to the ledger in parts of `size`.
+    @discardableResult
+    func reconcile(inPartsOf size: Int, _ outcomes: [RefundOutcomeRecord], refunds: [RefundApplication]) throws -> RunID
+    {
+        let run = try ledger.beginRun(
+            ExportPlan(
+                inputFile: "r.csv", inputSHA256: String(repeating: "a", count: 64), target: "reconcile", outputPaths: []
+            ))
+        try ledger.completeRun(run, documents: []) { record in
+            for start in stride(from: 0, to: max(refunds.count, outcomes.count), by: size) {
+                try record(
+                    Array(refunds[min(start, refunds.count)..<min(start + size, refunds.count)]),
+                    Array(outcomes[min(start, outcomes.count)..<min(start + size, outcomes.count)]))
+            }
+        }
+        return run
+    }
+
     /// Writes an output the way an exporter does, so that it exists when the run is completed.
     func write(_ name: String, _ text: String = "header\r\n") throws {
         let file = try DurableFile(path: output(name))

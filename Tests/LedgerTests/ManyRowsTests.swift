@@ -96,4 +96,38 @@ struct ManyRowsTests {
         #expect(try ledger.refundOutcome(refundID: "R-129", sourceSystem: "xero")?.reason == "needs-credit-note at 131")
         #expect(try ledger.pendingRefunds().count == 130)
     }
+
+    @Test(
+        "refunds and outcomes handed over in parts are checked and kept as if all came at once",
+        arguments: stores)
+    func inParts(store: StoreKind) throws {
+        let fixture = try LedgerFixture(store: store)
+        let ledger = fixture.ledger
+        try fixture.export([Sample.credit("CRN-1", gross: 15_000), Sample.credit("CRN-2", gross: 500)], to: "x.csv")
+
+        // The penny too many is in a later part than the refunds that used CRN-1 up: the whole run is refused.
+        let over = try #require(throws: LedgerError.self) {
+            try fixture.reconcile(inPartsOf: 7, [], refunds: Self.exact + [Sample.refund("R-150", to: "CRN-1", 1)])
+        }
+        #expect(over.code == .overRefund)
+        // So is a refund put twice on one credit note, once in each of two parts.
+        let twice = try #require(throws: LedgerError.self) {
+            try fixture.reconcile(inPartsOf: 7, [], refunds: Self.exact + [Sample.refund("R-3", to: "CRN-1", 1)])
+        }
+        #expect(twice.code == .refundAlreadyApplied)
+        #expect(try ledger.appliedRefunds(creditNote: "CRN-1").isEmpty)
+        #expect(try ledger.pendingRefunds().isEmpty)
+
+        // An outcome given in the first part and again in a later one keeps the later.
+        let outcomes =
+            (0..<20).map { Sample.outcome("R-x\($0)", "needs-credit-note", reason: "first", line: $0) }
+            + [Sample.outcome("R-x3", "ambiguous", reason: "later", line: 99)]
+        try fixture.reconcile(
+            inPartsOf: 7, outcomes, refunds: Self.exact + [Sample.refund("R-150", to: "CRN-2", 500)])
+        #expect(try ledger.creditNote(number: "CRN-1")?.open.isZero == true)
+        #expect(try ledger.appliedRefunds(creditNote: "CRN-1").map(\.refund.refundID) == Self.exact.map(\.refundID))
+        #expect(try ledger.creditNote(number: "CRN-2")?.open.isZero == true)
+        #expect(try ledger.refundOutcome(refundID: "R-x3", sourceSystem: "xero")?.reason == "later")
+        #expect(try ledger.pendingRefunds().count == 20)
+    }
 }

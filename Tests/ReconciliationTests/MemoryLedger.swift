@@ -59,8 +59,9 @@ final class MemoryLedger: ReconciliationStore {
     /// Thrown by ``complete(_:decisions:)`` instead of recording, when set.
     var completionError: (any Error)?
 
-    func complete(_ run: RunID, decisions: [RefundDecision]) throws {
+    func complete(_ run: RunID, decisions: RefundDecisions) throws {
         if let completionError { throw completionError }
+        let decisions = try decisions.all()
         completed.append(decisions)
         for d in decisions where d.outcome != .duplicate && d.outcome != .conflict {
             let key = "\(d.refund.system)/\(d.refund.id)"

@@ -158,7 +158,7 @@ extension JSONReconcileResult.File {
             interrupted: true, refunds: [])
     }
 
-    init(_ report: ReconcileReport, preCheck: Bool, commands: ResolveCommands) {
+    init(_ report: ReconcileReport, preCheck: Bool, commands: ResolveCommands) throws {
         let s = report.summary
         let money = s.moneyRead.map { currency, read in
             (
@@ -174,14 +174,16 @@ extension JSONReconcileResult.File {
             needingPerson: s.needingPerson, notRefunds: s.notRefunds,
             money: Dictionary(uniqueKeysWithValues: money), totalsAgree: s.ties, outputs: report.outputs,
             notes: report.notes, failure: report.failure?.description, interrupted: report.interrupted,
-            refunds: report.decisions.map { d in
-                let lines = commands.lines(d.steps, source: d.refund.system)
-                return JSONReconcileResult.Refund(
-                    id: d.refund.id, source: d.refund.system, file: d.refund.location.file,
-                    line: d.refund.location.line, amount: d.refund.amount.map(JSONMoney.init),
-                    outcome: d.outcome.rawValue, needsPerson: d.needsPerson, creditNote: d.creditNote,
-                    order: d.orderNumber, reason: d.reason, commands: lines.filter { $0.hasPrefix("kccbridge ") },
-                    instructions: lines.filter { !$0.hasPrefix("kccbridge ") })
+            refunds: try report.decisions.read { pass in
+                pass.map { d in
+                    let lines = commands.lines(d.steps, source: d.refund.system)
+                    return JSONReconcileResult.Refund(
+                        id: d.refund.id, source: d.refund.system, file: d.refund.location.file,
+                        line: d.refund.location.line, amount: d.refund.amount.map(JSONMoney.init),
+                        outcome: d.outcome.rawValue, needsPerson: d.needsPerson, creditNote: d.creditNote,
+                        order: d.orderNumber, reason: d.reason, commands: lines.filter { $0.hasPrefix("kccbridge ") },
+                        instructions: lines.filter { !$0.hasPrefix("kccbridge ") })
+                }
             })
     }
 }

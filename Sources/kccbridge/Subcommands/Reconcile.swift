@@ -202,14 +202,16 @@ struct Reconcile: ParsableCommand {
             console.progress?.start(file)
             options.progress = console.hook(stop: interruption)
             let report = run.reconcile(file, options: options)
+            // Every decision in JSON only when JSON is asked for: a file of many refunds is not held twice for nothing.
+            if !console.isText {
+                results.append(try JSONReconcileResult.File(report, preCheck: preCheck, commands: options.commands))
+            }
             if report.interrupted {
-                results.append(JSONReconcileResult.File(report, preCheck: preCheck, commands: options.commands))
                 console.error(
                     "interrupted: nothing of \(file) was written, and no refund of it was recorded as applied")
                 statuses.append(ExitStatus.interrupted)
                 break
             }
-            results.append(JSONReconcileResult.File(report, preCheck: preCheck, commands: options.commands))
             if let failure = report.failure {
                 // Nothing of this file was written or recorded (or whether it was is not known yet): no listing
                 // or summary that would say otherwise.
@@ -228,28 +230,35 @@ struct Reconcile: ParsableCommand {
             for note in report.notes { console.note("\(file): note: \(note)") }
             // A few of each outcome, then a count: every one is in the report.
             var shown: [RefundOutcome: Int] = [:]
-            var hidden: [RefundOutcome: [String]] = [:]
+            // Of those not shown, how many and the first few ids.
+            var hidden: [RefundOutcome: (count: Int, first: [String])] = [:]
             var order: [RefundOutcome] = []
-            for decision in report.decisions where decision.needsPerson || decision.outcome == .duplicate {
-                let outcome = decision.outcome
-                if shown[outcome] == nil && hidden[outcome] == nil { order.append(outcome) }
-                guard output.verbose || shown[outcome, default: 0] < ConsoleFindings.shownPerKind else {
-                    hidden[outcome, default: []].append(decision.refund.id)
-                    continue
-                }
-                shown[outcome, default: 0] += 1
-                console.note(
-                    "\(decision.refund.location): \(decision.outcome): refund \(decision.refund.id): \(decision.reason)"
-                )
-                for (index, line) in options.commands.lines(decision.steps, source: decision.refund.system).enumerated()
-                {
-                    console.note(index == 0 ? "    to resolve: \(line)" : "                \(line)")
+            try report.decisions.read { pass in
+                for decision in pass where decision.needsPerson || decision.outcome == .duplicate {
+                    let outcome = decision.outcome
+                    if shown[outcome] == nil && hidden[outcome] == nil { order.append(outcome) }
+                    guard output.verbose || shown[outcome, default: 0] < ConsoleFindings.shownPerKind else {
+                        hidden[outcome, default: (0, [])].count += 1
+                        if hidden[outcome, default: (0, [])].first.count < 4 {
+                            hidden[outcome, default: (0, [])].first.append(decision.refund.id)
+                        }
+                        continue
+                    }
+                    shown[outcome, default: 0] += 1
+                    console.note(
+                        "\(decision.refund.location): \(decision.outcome): refund \(decision.refund.id): \(decision.reason)"
+                    )
+                    for (index, line) in options.commands.lines(decision.steps, source: decision.refund.system)
+                        .enumerated()
+                    {
+                        console.note(index == 0 ? "    to resolve: \(line)" : "                \(line)")
+                    }
                 }
             }
             let reportFile = report.outputs.first { $0.hasSuffix(".reconciliation-report.csv") && !preCheck }
             for outcome in order {
                 guard let ids = hidden[outcome] else { continue }
-                let first = ids.prefix(3).joined(separator: ", ") + (ids.count > 3 ? " …" : "")
+                let first = ids.first.prefix(3).joined(separator: ", ") + (ids.count > 3 ? " …" : "")
                 console.note(
                     "  … and \(ids.count) more \(outcome) refund\(ids.count == 1 ? "" : "s") (\(first)): "
                         + (reportFile.map { "all are in \($0)" } ?? "run with --verbose to list them all"))

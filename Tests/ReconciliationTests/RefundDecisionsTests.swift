@@ -1,0 +1,116 @@
+import KCCModel
+import Ledger
+import Testing
+
+@testable import Reconciliation
+
+/// The decisions of a refund file are kept in a temporary file; what is read back must be what was decided.
+@Suite("Decisions kept in a temporary file come back as they were decided")
+struct RefundDecisionsTests {
+    private static func money(_ minor: Int64, _ currency: Currency = .gbp) -> Money {
+        Money(minorUnits: minor, currency: currency)
+    }
+
+    /// Every field set, in every shape it takes.
+    private static func decisions() -> [RefundDecision] {
+        let at = SourceLocation(file: "refunds/ünïcode €.csv", line: 70_000, column: 3)
+        var full = Refund(
+            system: "linnworks/uk shop", location: at, id: "R-\u{1F600}-7",
+            date: CalendarDate(year: 2026, month: 2, day: 28), amount: money(-12_345, Currency(code: "JPY") ?? .gbp),
+            creditNote: "CRN-1", orderNumber: "SO-1", reference: "refund of CRN-1; \"quoted\"\nnext line",
+            method: "card", customer: "Zoë O'Brien",
+            problems: [
+                Finding(.error, at: at, field: "Amount", document: "R-7", "the amount cannot be read"),
+                Finding(.warning, at: SourceLocation(file: "x"), "a warning with no line"),
+            ])
+        full.isVoided = true
+        let applied = AppliedRefund(
+            refund: RefundApplication(
+                refundID: "R-0", sourceSystem: "xero", creditNote: "CRN-1", amount: money(500),
+                date: CalendarDate(year: 2025, month: 12, day: 31)),
+            run: RunID(41), appliedAt: Timestamp(millisecondsSinceEpoch: 1_764_000_000_123))
+        var first = RefundDecision(
+            refund: full, outcome: .ambiguous, reason: "two credit notes", evidence: ["a", "", "c"],
+            creditNote: "CRN-1", orderNumber: "SO-1")
+        first.customerName = "Zoë"
+        first.candidates = ["CRN-1", "CRN-2"]
+        first.suggestions = ["credit note CRN-11 differs by one character"]
+        first.steps = [
+            .fixSourceFile, .copyOrderAsCreditNote(order: nil), .copyOrderAsCreditNote(order: "SO-1"),
+            .match(refundID: "R-7", creditNote: nil), .match(refundID: "R-7", creditNote: "CRN-2"),
+            .ignore(refundID: "R-7"), .reverseInKCC(refundID: "R-7"), .checkSource(refundID: "R-7", system: "xero"),
+        ]
+        first.parts = [
+            CreditNotePart(creditNote: "CRN-1", amount: money(100)),
+            CreditNotePart(creditNote: "CRN-2", amount: money(1)),
+        ]
+        first.resolution = Resolution(
+            refundID: "R-7", sourceSystem: nil,
+            decision: .split([CreditNotePart(creditNote: "CRN-1", amount: money(Int64.max))]), note: "by phone",
+            decidedBy: "anna", decidedAt: Timestamp(millisecondsSinceEpoch: -5))
+        first.recorded = false
+        first.earlier = [applied, applied]
+
+        var matched = first
+        matched.outcome = .matched
+        matched.resolution = Resolution(
+            refundID: "R-7", sourceSystem: "csv", decision: .match(creditNote: "CRN-9"), note: "", decidedBy: "b",
+            decidedAt: Timestamp(millisecondsSinceEpoch: 0))
+        var ignored = first
+        ignored.resolution = Resolution(
+            refundID: "", sourceSystem: "", decision: .ignore, note: "n", decidedBy: "c",
+            decidedAt: Timestamp(millisecondsSinceEpoch: Int64.min))
+        // The plainest: nothing optional given.
+        let bare = RefundDecision(
+            refund: Refund(system: "", location: SourceLocation(file: ""), id: ""), outcome: .invalid, reason: "",
+            evidence: [], creditNote: nil, orderNumber: nil)
+        return [first, matched, ignored, bare]
+    }
+
+    @Test("every field of every kind of decision, in order")
+    func everyField() throws {
+        var writer = try RefundDecisions.Writer()
+        for decision in Self.decisions() { try writer.append(decision) }
+        let kept = try writer.finish()
+        #expect(kept.count == 4)
+        #expect(try kept.all() == Self.decisions())
+        // Read again: each pass starts from the first.
+        #expect(try kept.all() == Self.decisions())
+    }
+
+    @Test("many decisions, and one larger than a block, across the blocks they are read in; passes at once")
+    func manyAndLarge() throws {
+        var writer = try RefundDecisions.Writer()
+        var expected: [RefundDecision] = []
+        let samples = Self.decisions()
+        for index in 0..<3_000 {
+            var decision = samples[index % 4]
+            decision.refund.id = "R-\(index)"
+            if index == 1_499 { decision.reason = String(repeating: "wide ", count: 200_000) }
+            expected.append(decision)
+            try writer.append(decision)
+        }
+        let kept = try writer.finish()
+        #expect(kept.count == 3_000)
+        // A pass inside another, as the report's two tables and the output threads read it.
+        let (outer, inner) = try kept.read { outer in
+            var outerRead: [RefundDecision] = []
+            var innerRead: [RefundDecision] = []
+            for (index, decision) in outer.enumerated() {
+                outerRead.append(decision)
+                if index == 2_000 { innerRead = try kept.all() }
+            }
+            return (outerRead, innerRead)
+        }
+        #expect(outer == expected)
+        #expect(inner == expected)
+    }
+
+    @Test("no decisions")
+    func none() throws {
+        #expect(try RefundDecisions.none.all().isEmpty)
+        #expect(RefundDecisions.none.count == 0)
+        let kept = try RefundDecisions.Writer().finish()
+        #expect(try kept.all().isEmpty)
+    }
+}
