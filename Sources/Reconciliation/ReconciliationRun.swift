@@ -138,13 +138,10 @@ package final class ReconciliationRun {
         }
         let before = reconciler
         do {
-            var refunds = try read(path, name, options, into: &report)
-            let read = refunds.count
+            try syncMissingOrders(path, name, options, into: &report)
             // Thousands of questions to the ledger, one snapshot.
             let outputs = try store.readingTogether {
-                report.decisions = try decide(refunds, options, into: &report)
-                // Each decision holds its refund: the file's copy is not needed again.
-                refunds = []
+                report.decisions = try decide(path, name, options, into: &report)
                 if !options.preCheck {
                     // What this file's refunds did to the running balances is in the decisions, recorded below
                     // or rolled back with `before`: the next file starts from the ledger either way.
@@ -157,8 +154,11 @@ package final class ReconciliationRun {
                 consume outputs, input: path, name: name, decisions: report.decisions, simulate: options.preCheck,
                 progress: options.progress)
             if options.preCheck { return report }
-            logger.info("reconciled", metadata: ["file": "\(name)", "refunds": "\(read)"])
+            logger.info("reconciled", metadata: ["file": "\(name)", "refunds": "\(report.summary.read)"])
         } catch let refusal as FileRefusal where report.decisions.count == 0 {
+            // The file is refused whole, even when the refunds before the place refused were decided already.
+            reconciler = before
+            report.summary = ReconciliationSummary()
             report.failure = refusal.finding
         } catch let error as LedgerError where error.code == .commitUnknown {
             // As after a crash: the files stay, and the next run's recovery keeps them if the run was recorded
@@ -178,57 +178,68 @@ package final class ReconciliationRun {
 
     // MARK: Steps
 
-    /// Read: every refund of the file; then, if configured, the missing orders synced.
-    private func read(
+    /// "Sync the original order if missing", when configured: one pass over the file finds the orders of its
+    /// refunds the ledger has never seen, and they are exported before any refund is decided.
+    private func syncMissingOrders(
         _ path: String, _ name: String, _ options: ReconcileOptions, into report: inout ReconcileReport
-    ) throws -> [Refund] {
-        let read = try options.refundFile.read(
-            path, displayName: name, format: options.format, settings: options.settings, source: options.source)
-        for (kind, count) in read.notRefunds { report.summary.passOver(kind, count: count) }
-        let refunds = read.refunds
-        if let sync = options.syncMissingOrders, !options.preCheck {
-            let missing: Set<String>
+    ) throws {
+        guard let sync = options.syncMissingOrders, !options.preCheck else { return }
+        var missing: Set<String> = []
+        _ = try options.refundFile.each(
+            path, displayName: name, format: options.format, settings: options.settings, source: options.source
+        ) { refund in
             do {
-                missing = try missingOrders(refunds)
+                if let order = try missingOrder(refund) { missing.insert(order) }
             } catch {
                 var refusal = FileRefusal(at: SourceLocation(file: name), because: error)
                 refusal.message = "the ledger could not be asked about missing orders: \(error)"
                 throw refusal
             }
-            report.notes += sync(missing)
         }
-        return refunds
+        report.notes += sync(missing)
     }
 
-    /// Decide: an outcome for every refund, in file order, kept in a temporary file a few hundred at a time.
+    /// Read and decide: an outcome for every refund, in file order, as the file is read. The ledger is asked
+    /// about a few hundred refunds at once, and their decisions are then kept in a temporary file.
     private func decide(
-        _ refunds: [Refund], _ options: ReconcileOptions, into report: inout ReconcileReport
+        _ path: String, _ name: String, _ options: ReconcileOptions, into report: inout ReconcileReport
     ) throws -> RefundDecisions {
-        var kept = try RefundDecisions.Writer()
+        let kept = try RefundDecisions.Writer()
+        var waiting: [Refund] = []
         var decided: [RefundDecision] = []
-        for (index, refund) in refunds.enumerated() {
-            if index % Self.preparedTogether == 0 {
-                try keep(&decided, in: &kept)
-                try reconciler.prepare(for: refunds[index..<min(index + Self.preparedTogether, refunds.count)])
+        var done = 0
+        func settle() throws {
+            try reconciler.prepare(for: waiting[...])
+            for refund in waiting {
+                if done & 255 == 0, let progress = options.progress {
+                    if progress.stopRequested { throw WorkInterrupted() }
+                    progress.advance(.deciding, done: done)
+                }
+                done += 1
+                guard let decision = try reconciler.decide(refund) else {
+                    report.summary.passOver("deleted or voided in the source, never applied")
+                    continue
+                }
+                decided.append(decision)
+                report.summary.add(decision)
             }
-            if index & 255 == 0, let progress = options.progress {
-                if progress.stopRequested { throw WorkInterrupted() }
-                progress.advance(.deciding, done: index, of: refunds.count)
-            }
-            guard let decision = try reconciler.decide(refund) else {
-                report.summary.passOver("deleted or voided in the source, never applied")
-                continue
-            }
-            decided.append(decision)
-            report.summary.add(decision)
+            waiting.removeAll(keepingCapacity: true)
+            try keep(&decided, in: kept)
         }
-        try keep(&decided, in: &kept)
+        let notRefunds = try options.refundFile.each(
+            path, displayName: name, format: options.format, settings: options.settings, source: options.source
+        ) { refund in
+            waiting.append(refund)
+            if waiting.count == Self.preparedTogether { try settle() }
+        }
+        try settle()
+        for (kind, count) in notRefunds { report.summary.passOver(kind, count: count) }
         return try kept.finish()
     }
 
     /// Adds `decided` to the decisions kept, each with the refunds earlier runs applied to its credit note (for the
     /// report), and empties it.
-    private func keep(_ decided: inout [RefundDecision], in kept: inout RefundDecisions.Writer) throws {
+    private func keep(_ decided: inout [RefundDecision], in kept: RefundDecisions.Writer) throws {
         guard !decided.isEmpty else { return }
         let earlier = try store.appliedRefunds(creditNotes: Set(decided.compactMap(\.creditNote)))
         for var decision in decided {
@@ -436,16 +447,13 @@ package final class ReconciliationRun {
     /// The run's target in the ledger.
     package static let target = "reconcile"
 
-    /// Orders of valid refunds that the ledger has never seen (no credit note it
-    /// knows, no document of the order): the ones "sync the original order" may export.
-    private func missingOrders(_ refunds: [Refund]) throws -> Set<String> {
-        var orders: Set<String> = []
-        for refund in refunds where refund.isValid {
-            guard let order = refund.orderNumber else { continue }
-            if let creditNote = refund.creditNote, try store.creditNote(creditNote) != nil { continue }
-            if try !store.isOrderKnown(order), try store.creditNotes(forOrder: order).isEmpty { orders.insert(order) }
-        }
-        return orders
+    /// The order of a valid refund that the ledger has never seen (no credit note it knows, no document of the
+    /// order): one "sync the original order" may export.
+    private func missingOrder(_ refund: Refund) throws -> String? {
+        guard refund.isValid, let order = refund.orderNumber else { return nil }
+        if let creditNote = refund.creditNote, try store.creditNote(creditNote) != nil { return nil }
+        if try !store.isOrderKnown(order), try store.creditNotes(forOrder: order).isEmpty { return order }
+        return nil
     }
 
     /// The ends of the names of a reconciliation's own outputs.

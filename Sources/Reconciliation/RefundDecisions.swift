@@ -140,7 +140,7 @@ package final class RefundDecisions: Sendable {
     }
 
     /// Writes decisions to a new temporary file, then hands it over as ``RefundDecisions``.
-    package struct Writer: ~Copyable {
+    package final class Writer {
         private let descriptor: Int32
         private var buffer: [UInt8] = []
         private var size = 0
@@ -170,7 +170,7 @@ package final class RefundDecisions: Sendable {
         }
 
         /// Adds `decision` after those written before.
-        package mutating func append(_ decision: RefundDecision) throws {
+        package func append(_ decision: RefundDecision) throws {
             let at = buffer.count
             buffer.append(contentsOf: [0, 0, 0, 0])
             DecisionBytes.put(decision, into: &buffer)
@@ -182,7 +182,7 @@ package final class RefundDecisions: Sendable {
             if buffer.count >= RefundDecisions.block { try flush() }
         }
 
-        private mutating func flush() throws {
+        private func flush() throws {
             var done = 0
             while done < buffer.count {
                 let wrote = buffer.withUnsafeBytes { raw in
@@ -201,7 +201,8 @@ package final class RefundDecisions: Sendable {
         }
 
         /// Every decision appended, to be read as often as needed.
-        package consuming func finish() throws -> RefundDecisions {
+        package func finish() throws -> RefundDecisions {
+            precondition(!handedOver, "the decisions were handed over already")
             try flush()
             handedOver = true
             return RefundDecisions(descriptor: descriptor, size: size, count: count)

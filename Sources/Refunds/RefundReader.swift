@@ -35,6 +35,27 @@ package struct RefundFile: Sendable {
         _ path: String, displayName: String? = nil, format: String? = nil,
         settings: RefundSettings = RefundSettings(), source: String? = nil
     ) throws(FileRefusal) -> RefundRead {
+        var refunds: [Refund] = []
+        do {
+            let notRefunds = try each(
+                path, displayName: displayName, format: format, settings: settings, source: source
+            ) { refunds.append($0) }
+            return RefundRead(refunds: refunds, notRefunds: notRefunds)
+        } catch let refusal as FileRefusal {
+            throw refusal
+        } catch {
+            throw FileRefusal(at: SourceLocation(file: displayName ?? path), because: error)
+        }
+    }
+
+    /// Reads the file as ``read(_:displayName:format:settings:source:)`` does, but hands each refund to `body` as
+    /// soon as it is read (a CSV streams; a package's file, a response of bounded size, is read whole first),
+    /// and returns the counts of records that are not refunds. Whole-file problems throw a ``FileRefusal``,
+    /// possibly after some refunds were handed over; what `body` throws comes out as it is.
+    package func each(
+        _ path: String, displayName: String? = nil, format: String? = nil,
+        settings: RefundSettings = RefundSettings(), source: String? = nil, _ body: (Refund) throws -> Void
+    ) throws -> [String: Int] {
         let name = displayName ?? path
         let chosen: String
         if let format { chosen = format } else { chosen = try sniff(path, name) }
@@ -42,19 +63,21 @@ package struct RefundFile: Sendable {
         if profiles.contains(chosen) {
             // A sniffed CSV finds its profile by its header; a named one is forced.
             let forced = format == nil ? nil : chosen
-            return try CSVRefundReader.read(path, name, settings: settings, profile: forced, source: source)
+            return try CSVRefundReader.read(
+                path, name, settings: settings, profile: forced, source: source, emit: body)
         }
         guard let reader = readers.first(where: { $0.format == chosen }) else {
             throw FileRefusal(
                 at: SourceLocation(file: name),
                 "'\(chosen)' is not a refund format (known: \(formats(settings).joined(separator: ", ")))")
         }
-        var read = try reader.read(path, displayName: name, settings: settings)
-        if let source {
+        let read = try reader.read(path, displayName: name, settings: settings)
+        for var refund in read.refunds {
             // The organisation or company file the user names: `xero/uk-shop`, so two of one package never meet.
-            for index in read.refunds.indices { read.refunds[index].system += "/\(source)" }
+            if let source { refund.system += "/\(source)" }
+            try body(refund)
         }
-        return read
+        return read.notRefunds
     }
 
     /// The format of a refund file, from its content: the first package reader

@@ -278,6 +278,28 @@ struct MultiFileTests {
         #expect(decided.map(\.outcome) == [.partial], "\(decided.map(\.reason))")
         #expect(decided[0].reason.contains("of the 49.99 GBP open"))
     }
+
+    @Test("a file refused past its first few hundred refunds is refused whole: nothing counted, written or carried on")
+    func refusedAfterDeciding() throws {
+        let ledger = ReconciliationRunTests.sampleLedger()
+        let folder = TestFiles.makeFolder()
+        let broken = folder + "/broken.csv"
+        // 700 refunds are read (and the first 500 decided) before the unterminated quote on the last line.
+        var text = "RefundId,CreditNote,Amount,Currency,Date\nB0,CRN-004608,10.00,GBP,2026-11-20\n"
+        for index in 1..<700 { text += "B\(index),SO-404,1.00,GBP,2026-11-20\n" }
+        TestFiles.write(broken, text + "B700,\"CRN-004608,1.00,GBP,2026-11-20\n")
+        let next = folder + "/next.csv"
+        TestFiles.write(next, "RefundId,CreditNote,Amount,Currency,Date\nN1,CRN-004608,59.99,GBP,2026-11-21\n")
+        let run = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
+        let refused = run.reconcile(broken, options: ReconcileOptions(outputFolder: folder))
+        #expect(refused.failure?.location.line == 702, "\(String(describing: refused.failure))")
+        #expect(refused.summary.read == 0 && refused.decisions.count == 0 && refused.outputs.isEmpty)
+        #expect(TestFiles.names(in: folder) == ["broken.csv", "next.csv"])
+        #expect(ledger.completed.isEmpty)
+        // B0's 10.00 was never applied: the next file's refund of the whole 59.99 matches.
+        let after = run.reconcile(next, options: ReconcileOptions(outputFolder: folder))
+        #expect(try after.decisions.all().map(\.outcome) == [.matched])
+    }
 }
 
 @Suite("Refunds are sent on only where they are not already")

@@ -69,7 +69,7 @@ struct RefundDecisionsTests {
 
     @Test("every field of every kind of decision, in order")
     func everyField() throws {
-        var writer = try RefundDecisions.Writer()
+        let writer = try RefundDecisions.Writer()
         for decision in Self.decisions() { try writer.append(decision) }
         let kept = try writer.finish()
         #expect(kept.count == 4)
@@ -80,7 +80,7 @@ struct RefundDecisionsTests {
 
     @Test("many decisions, and one larger than a block, across the blocks they are read in; passes at once")
     func manyAndLarge() throws {
-        var writer = try RefundDecisions.Writer()
+        let writer = try RefundDecisions.Writer()
         var expected: [RefundDecision] = []
         let samples = Self.decisions()
         for index in 0..<3_000 {

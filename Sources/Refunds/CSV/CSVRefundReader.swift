@@ -13,9 +13,18 @@ enum CSVRefundReader {
         CSVProfile.builtIn + settings.profiles.map(CSVProfile.init)
     }
 
+    /// Hands each refund to `emit` as it is read, in file order (a profile that adds rows up, once the file is
+    /// read), and returns the counts of the records that are not refunds. Whole-file problems throw a
+    /// ``FileRefusal``; what `emit` throws comes out as it is.
     static func read(
-        _ path: String, _ name: String, settings: RefundSettings, profile forced: String?, source: String?
-    ) throws(FileRefusal) -> RefundRead {
+        _ path: String, _ name: String, settings: RefundSettings, profile forced: String?, source: String?,
+        emit: (Refund) throws -> Void
+    ) throws -> [String: Int] {
+        /// An error of `emit`'s, carried past the reader's own translation of errors into refusals.
+        struct Emitted: Error { var error: any Error }
+        func handOn(_ refund: Refund) throws {
+            do { try emit(refund) } catch { throw Emitted(error: error) }
+        }
         do {
             // A header of one field holding tabs is a tab-separated file (Amazon's settlement report).
             var reader = try CSVReader(path: path)
@@ -83,7 +92,7 @@ enum CSVRefundReader {
                     fields[.id] = parts.count == profile.idFrom.count ? parts.joined(separator: " ") : nil
                 }
                 guard !profile.groupBy.isEmpty else {
-                    read.refunds.append(
+                    try handOn(
                         refund(
                             record, profile: profile, settings: settings, source: source, file: name,
                             cell: { fields[$0] }, idHeader: header.fields[idColumn]))
@@ -116,12 +125,14 @@ enum CSVRefundReader {
                 }
                 var fields = group.fields
                 fields[.amount] = group.total
-                read.refunds.append(
+                try handOn(
                     refund(
                         group.record, profile: profile, settings: settings, source: source, file: name,
                         cell: { fields[$0] }, idHeader: header.fields[idColumn], extraProblems: group.problems))
             }
-            return read
+            return read.notRefunds
+        } catch let emitted as Emitted {
+            throw emitted.error
         } catch let error as CSVError {
             throw FileRefusal(at: SourceLocation(file: name, line: error.line), because: error)
         } catch let error as FileRefusal {
