@@ -80,9 +80,8 @@ enum HTMLReport {
             : ""
         try emit(Array(html.utf8))
         if summary.needingPerson > 0 {
-            try decisions.read { pass in
-                try table(
-                    pass.lazy.filter(\.needsPerson), id: "needing", context: context, commands: commands, emit: emit)
+            try decisions.read(only: .needingPerson) { pass in
+                try table(pass, id: "needing", context: context, commands: commands, emit: emit)
             }
         }
         try emit(Array("<h2>Every refund (\(decisions.count))</h2>\n".utf8))

@@ -11,12 +11,41 @@ import PackageInterface
 /// each reducing what is open on its credit note for the ones after it.
 package struct Reconciler {
     private let ledger: any ReconciliationLedger
-    /// Refunds applied in this run, by credit note (the running balance).
-    private var appliedHere: [String: Money] = [:]
-    private var seenHere: Set<String> = []
+    /// Refunds applied in this run, by credit note (the running balance), in minor units of the credit note's
+    /// currency: only a refund in that currency is ever applied to it.
+    private var appliedHere: [String: Int64] = [:]
     /// Every refund this run has read, as first read, by source and id: a second
     /// row of the same id with other money is a conflict, not a duplicate.
-    private var seenHereVersions: [String: RefundSighting] = [:]
+    /// Kept small (a run may read a million refunds): a few bytes beside each key.
+    private var seenHere: [String: Sighting] = [:]
+
+    /// A refund as first read in this run: its money and date, packed, and whether it was applied here.
+    private struct Sighting {
+        var minorUnits: Int64
+        /// The currency's three letters, one byte each.
+        var currency: UInt32
+        /// `yyyymmdd`, or 0 when the refund had no date.
+        var date: Int32
+        var applied = false
+
+        init(_ amount: Money, date: CalendarDate?) {
+            minorUnits = amount.minorUnits
+            currency = amount.currency.code.utf8.reduce(0) { $0 << 8 | UInt32($1) }
+            self.date = date.map { Int32($0.year * 10_000 + $0.month * 100 + $0.day) } ?? 0
+        }
+
+        /// As the rules compare it with a later sighting.
+        var sighting: RefundSighting {
+            let letters = [UInt8(currency >> 16 & 0xFF), UInt8(currency >> 8 & 0xFF), UInt8(currency & 0xFF)]
+            let code = String(decoding: letters, as: UTF8.self)
+            let day =
+                date == 0
+                ? nil : CalendarDate(year: Int(date / 10_000), month: Int(date / 100 % 100), day: Int(date % 100))
+            return RefundSighting(
+                amount: Currency(code: code).map { Money(minorUnits: minorUnits, currency: $0) }, date: day,
+                applied: false, context: "earlier in this file")
+        }
+    }
     /// Why a refund that would be applied must be held back after all (a
     /// package it is sent on to says its credit note has nothing left).
     package var holdBack: (@Sendable (RefundDecision, RefundPayment) -> String?)?
@@ -111,7 +140,7 @@ package struct Reconciler {
             return decision
         }
         let earlier: RefundSighting? =
-            try seenHereVersions[key] ?? ledger.earlierSighting(id: refund.id, system: refund.system)
+            try seenHere[key]?.sighting ?? ledger.earlierSighting(id: refund.id, system: refund.system)
         let resolution = try ledger.resolution(refundID: refund.id, system: refund.system)
         // A person who chose where this refund goes has settled which version is right; an ignore only acknowledges.
         let placedByPerson: Bool
@@ -134,13 +163,12 @@ package struct Reconciler {
             decision.steps = [.checkSource(refundID: refund.id, system: refund.system), .ignore(refundID: refund.id)]
             return decision
         }
-        seenHereVersions[key] =
-            seenHereVersions[key]
-            ?? RefundSighting(amount: amount, date: refund.date, applied: false, context: "earlier in this file")
-        if try ledger.isRefundApplied(id: refund.id, system: refund.system) || seenHere.contains(key) {
+        if seenHere[key] == nil { seenHere[key] = Sighting(amount, date: refund.date) }
+        let appliedHere = seenHere[key]?.applied == true
+        if try appliedHere || ledger.isRefundApplied(id: refund.id, system: refund.system) {
             decision.outcome = .duplicate
             decision.reason =
-                seenHere.contains(key)
+                appliedHere
                 ? "refund \(refund.id) appears earlier in this file; counted once"
                 : "refund \(refund.id) was already applied in an earlier run; not counted again"
             return decision
@@ -156,8 +184,8 @@ package struct Reconciler {
         if let resolution, case .split(let parts) = resolution.decision {
             try split(&decision, parts, amount: amount, resolution: resolution)
             if decision.outcome.isApplied {
-                for part in parts { appliedHere[part.creditNote, default: .zero(amount.currency)] += part.amount }
-                seenHere.insert(key)
+                for part in parts { self.appliedHere[part.creditNote, default: 0] += part.amount.minorUnits }
+                seenHere[key]?.applied = true
             } else {
                 decision.steps = steps(for: decision)
             }
@@ -207,8 +235,8 @@ package struct Reconciler {
         }
 
         if decision.outcome.isApplied, let number = decision.creditNote {
-            appliedHere[number, default: Money.zero(amount.currency)] += amount
-            seenHere.insert(key)
+            self.appliedHere[number, default: 0] += amount.minorUnits
+            seenHere[key]?.applied = true
             if case .match? = resolution?.decision { decision.resolution = resolution }
         } else {
             if case .ignore? = resolution?.decision {
@@ -365,7 +393,7 @@ package struct Reconciler {
     /// The ledger's balance less what this run has already applied.
     private func adjusted(_ note: CreditNoteBalance) -> CreditNoteBalance {
         var note = note
-        if let here = appliedHere[note.number] { note.applied += here }
+        if let here = appliedHere[note.number] { note.applied += Money(minorUnits: here, currency: note.currency) }
         return note
     }
 

@@ -325,12 +325,12 @@ package final class ReconciliationRun {
         let mark = options.byteOrderMark ? CSVWriter.byteOrderMark : []
         var outputs = [
             Output(path: "\(folder)/\(stem).kcc-payments.csv") { out in
-                try decisions.read { pass in
+                try decisions.read(only: .applied) { pass in
                     try KCCPaymentImport.csv(ReconciliationOutputs.payments(pass), policy: policy, out: out)
                 }
             },
             Output(path: "\(folder)/\(stem).kcc-payments.xml") { out in
-                try decisions.read { pass in
+                try decisions.read(only: .applied) { pass in
                     try KCCPaymentImport.xml(
                         ReconciliationOutputs.payments(pass), source: name, created: created, out: out)
                 }
@@ -385,7 +385,7 @@ package final class ReconciliationRun {
     private func sendable(
         _ decisions: RefundDecisions, to destination: RefundDestination, notes: inout [String]
     ) throws -> [RefundPayment] {
-        try decisions.read { pass in try sendable(pass, to: destination, notes: &notes) }
+        try decisions.read(only: .applied) { pass in try sendable(pass, to: destination, notes: &notes) }
     }
 
     private func sendable(

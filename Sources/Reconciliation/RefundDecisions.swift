@@ -36,11 +36,32 @@ package final class RefundDecisions: Sendable {
         if descriptor >= 0 { close(descriptor) }
     }
 
-    /// Runs `body` with one pass over the decisions, in file order. A pass that could not read them back (the
-    /// disk failing under the temporary file) ends early, and `read` then throws instead of returning.
-    package func read<T>(_ body: (Pass) throws -> T) throws -> T {
+    /// Kinds of decision a pass may be limited to: the others are passed over without being read.
+    package struct Kinds: OptionSet, Sendable {
+        package let rawValue: UInt8
+        package init(rawValue: UInt8) { self.rawValue = rawValue }
+
+        /// Applied: in the KCC payment import.
+        package static let applied = Kinds(rawValue: 1)
+        /// Listed for a person (``RefundDecision/needsPerson``).
+        package static let needingPerson = Kinds(rawValue: 2)
+        package static let duplicate = Kinds(rawValue: 4)
+
+        init(of decision: RefundDecision) {
+            var kinds: Kinds = []
+            if decision.outcome.isApplied { kinds.insert(.applied) }
+            if decision.needsPerson { kinds.insert(.needingPerson) }
+            if decision.outcome == .duplicate { kinds.insert(.duplicate) }
+            self = kinds
+        }
+    }
+
+    /// Runs `body` with one pass over the decisions, in file order; with `only`, over those of these kinds. A
+    /// pass that could not read them back (the disk failing under the temporary file) ends early, and `read`
+    /// then throws instead of returning.
+    package func read<T>(only kinds: Kinds? = nil, _ body: (Pass) throws -> T) throws -> T {
         let failure = FailureBox()
-        let result = try body(Pass(owner: self, failure: failure))
+        let result = try body(Pass(owner: self, kinds: kinds, failure: failure))
         if let error = failure.error { throw error }
         return result
     }
@@ -53,10 +74,11 @@ package final class RefundDecisions: Sendable {
     /// One pass over the decisions.
     package struct Pass: Sequence {
         fileprivate let owner: RefundDecisions
+        fileprivate let kinds: Kinds?
         fileprivate let failure: FailureBox
 
         package func makeIterator() -> Iterator {
-            Iterator(owner: owner, failure: failure)
+            Iterator(owner: owner, kinds: kinds, failure: failure)
         }
 
         package var underestimatedCount: Int { 0 }
@@ -65,6 +87,7 @@ package final class RefundDecisions: Sendable {
     /// Reads the file a block at a time and decodes one decision after another.
     package struct Iterator: IteratorProtocol {
         private let owner: RefundDecisions
+        private let kinds: Kinds?
         private let failure: FailureBox
         private var buffer: [UInt8] = []
         /// Where the next decision starts in `buffer`.
@@ -72,21 +95,29 @@ package final class RefundDecisions: Sendable {
         /// The file's offset of the byte after `buffer`'s last.
         private var offset = 0
 
-        fileprivate init(owner: RefundDecisions, failure: FailureBox) {
+        fileprivate init(owner: RefundDecisions, kinds: Kinds?, failure: FailureBox) {
             self.owner = owner
+            self.kinds = kinds
             self.failure = failure
         }
 
+        /// Each decision is its length (4 bytes), its kinds (1 byte), then what ``DecisionBytes`` wrote.
         package mutating func next() -> RefundDecision? {
             guard failure.error == nil else { return nil }
             do {
-                guard try fill(4) else { return nil }
-                let length = buffer.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: start, as: UInt32.self)) }
-                guard try fill(4 + length) else { throw RefundDecisions.damaged("it ends inside a decision") }
-                var cursor = DecisionCursor(buffer, from: start + 4, to: start + 4 + length)
-                let decision = try cursor.decision()
-                start += 4 + length
-                return decision
+                while try fill(5) {
+                    let length = buffer.withUnsafeBytes {
+                        Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
+                    }
+                    guard length >= 1, try fill(4 + length) else {
+                        throw RefundDecisions.damaged("it ends inside a decision")
+                    }
+                    defer { start += 4 + length }
+                    if let kinds, Kinds(rawValue: buffer[start + 4]).isDisjoint(with: kinds) { continue }
+                    var cursor = DecisionCursor(buffer, from: start + 5, to: start + 4 + length)
+                    return try cursor.decision()
+                }
+                return nil
             } catch {
                 failure.error = error
                 return nil
@@ -172,7 +203,7 @@ package final class RefundDecisions: Sendable {
         /// Adds `decision` after those written before.
         package func append(_ decision: RefundDecision) throws {
             let at = buffer.count
-            buffer.append(contentsOf: [0, 0, 0, 0])
+            buffer.append(contentsOf: [0, 0, 0, 0, Kinds(of: decision).rawValue])
             DecisionBytes.put(decision, into: &buffer)
             let length = UInt32(buffer.count - at - 4)
             withUnsafeBytes(of: length.littleEndian) { bytes in

@@ -106,6 +106,29 @@ struct RefundDecisionsTests {
         #expect(inner == expected)
     }
 
+    @Test("a pass limited to some kinds gives those, in order, and passes over the rest")
+    func onlySomeKinds() throws {
+        let outcomes: [RefundOutcome] = [
+            .matched, .duplicate, .skippedUnmatchedOrder, .partial, .overRefund, .conflict,
+        ]
+        let writer = try RefundDecisions.Writer()
+        for (index, outcome) in outcomes.enumerated() {
+            try writer.append(
+                RefundDecision(
+                    refund: Refund(
+                        system: "csv", location: SourceLocation(file: "r.csv", line: index + 2), id: "R\(index)"),
+                    outcome: outcome, reason: "", evidence: [], creditNote: nil, orderNumber: nil))
+        }
+        let kept = try writer.finish()
+        #expect(try kept.read(only: .applied) { $0.map(\.outcome) } == [.matched, .partial])
+        #expect(
+            try kept.read(only: [.needingPerson, .duplicate]) { $0.map(\.outcome) } == [
+                .duplicate, .skippedUnmatchedOrder, .overRefund, .conflict,
+            ])
+        #expect(try kept.read(only: []) { Array($0) }.isEmpty)
+        #expect(try kept.read { $0.map(\.refund.id) } == (0..<6).map { "R\($0)" })
+    }
+
     @Test("no decisions")
     func none() throws {
         #expect(try RefundDecisions.none.all().isEmpty)

@@ -233,8 +233,8 @@ struct Reconcile: ParsableCommand {
             // Of those not shown, how many and the first few ids.
             var hidden: [RefundOutcome: (count: Int, first: [String])] = [:]
             var order: [RefundOutcome] = []
-            try report.decisions.read { pass in
-                for decision in pass where decision.needsPerson || decision.outcome == .duplicate {
+            try report.decisions.read(only: [.needingPerson, .duplicate]) { pass in
+                for decision in pass {
                     let outcome = decision.outcome
                     if shown[outcome] == nil && hidden[outcome] == nil { order.append(outcome) }
                     guard output.verbose || shown[outcome, default: 0] < ConsoleFindings.shownPerKind else {
