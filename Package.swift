@@ -125,6 +125,8 @@ let package = Package(
                 "KCCModel", "Refunds", "PackageInterface", "Ledger", "KCCPaymentImport", "CSVStreaming", "XMLStreaming",
                 "DurableOutput", "SystemErrors",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

@@ -11,41 +11,9 @@ import PackageInterface
 /// each reducing what is open on its credit note for the ones after it.
 package struct Reconciler {
     private let ledger: any ReconciliationLedger
-    /// Refunds applied in this run, by credit note (the running balance), in minor units of the credit note's
-    /// currency: only a refund in that currency is ever applied to it.
-    private var appliedHere: [String: Int64] = [:]
-    /// Every refund this run has read, as first read, by source and id: a second
-    /// row of the same id with other money is a conflict, not a duplicate.
-    /// Kept small (a run may read a million refunds): a few bytes beside each key.
-    private var seenHere: [String: Sighting] = [:]
-
-    /// A refund as first read in this run: its money and date, packed, and whether it was applied here.
-    private struct Sighting {
-        var minorUnits: Int64
-        /// The currency's three letters, one byte each.
-        var currency: UInt32
-        /// `yyyymmdd`, or 0 when the refund had no date.
-        var date: Int32
-        var applied = false
-
-        init(_ amount: Money, date: CalendarDate?) {
-            minorUnits = amount.minorUnits
-            currency = amount.currency.code.utf8.reduce(0) { $0 << 8 | UInt32($1) }
-            self.date = date.map { Int32($0.year * 10_000 + $0.month * 100 + $0.day) } ?? 0
-        }
-
-        /// As the rules compare it with a later sighting.
-        var sighting: RefundSighting {
-            let letters = [UInt8(currency >> 16 & 0xFF), UInt8(currency >> 8 & 0xFF), UInt8(currency & 0xFF)]
-            let code = String(decoding: letters, as: UTF8.self)
-            let day =
-                date == 0
-                ? nil : CalendarDate(year: Int(date / 10_000), month: Int(date / 100 % 100), day: Int(date % 100))
-            return RefundSighting(
-                amount: Currency(code: code).map { Money(minorUnits: minorUnits, currency: $0) }, date: day,
-                applied: false, context: "earlier in this file")
-        }
-    }
+    /// What this run's refunds did so far: each refund id read, and what was applied to each credit note.
+    /// Shared by copies of the reconciler; a file's changes are kept or dropped as one (``beginFile()``).
+    private let balances = RunningBalances()
     /// Why a refund that would be applied must be held back after all (a
     /// package it is sent on to says its credit note has nothing left).
     package var holdBack: (@Sendable (RefundDecision, RefundPayment) -> String?)?
@@ -54,10 +22,23 @@ package struct Reconciler {
         self.ledger = ledger
     }
 
-    /// Lets the ledger fetch together what deciding `refunds` will ask of it.
+    /// Lets the ledger fetch together what deciding `refunds` will ask of it; the running balances write what
+    /// the refunds before them changed.
     package func prepare(for refunds: ArraySlice<Refund>) throws {
         try ledger.prepare(for: refunds)
+        try balances.settle()
     }
+
+    /// A refund file starts: what it changes in the running balances is kept (``keepFile()``) or dropped
+    /// (``dropFile()``) as one.
+    package func beginFile() throws { try balances.beginFile() }
+    /// The file's refunds count for the files after it (a pre-check of several files).
+    package func keepFile() throws { try balances.keepFile() }
+    /// The file is not reconciled after all: the running balances are as they were before it.
+    package func dropFile() { balances.dropFile() }
+
+    /// A refund's key among those read in this run: its source and its id.
+    private static func key(_ refund: Refund) -> String { "\(refund.system)\u{1F}\(refund.id)" }
 
     /// Makes control characters that cannot stand where they are visible (`abc\u{0}def`), and says
     /// which fields held them: any in the id, a NUL in the other text. Such a refund is unusable, and is
@@ -111,7 +92,7 @@ package struct Reconciler {
             refund: refund, outcome: .invalid, reason: "", evidence: [], creditNote: refund.creditNote,
             orderNumber: refund.orderNumber)
         decision.recorded = !idUnkeepable
-        let key = "\(refund.system)\u{1F}\(refund.id)"
+        let key = Self.key(refund)
 
         if refund.isVoided {
             // Never applied: money that never went back. Applied before: KCC holds a payment that no longer exists.
@@ -140,7 +121,7 @@ package struct Reconciler {
             return decision
         }
         let earlier: RefundSighting? =
-            try seenHere[key]?.sighting ?? ledger.earlierSighting(id: refund.id, system: refund.system)
+            try balances.sighting(key)?.sighting ?? ledger.earlierSighting(id: refund.id, system: refund.system)
         let resolution = try ledger.resolution(refundID: refund.id, system: refund.system)
         // A person who chose where this refund goes has settled which version is right; an ignore only acknowledges.
         let placedByPerson: Bool
@@ -163,8 +144,8 @@ package struct Reconciler {
             decision.steps = [.checkSource(refundID: refund.id, system: refund.system), .ignore(refundID: refund.id)]
             return decision
         }
-        if seenHere[key] == nil { seenHere[key] = Sighting(amount, date: refund.date) }
-        let appliedHere = seenHere[key]?.applied == true
+        try balances.see(key, RunningBalances.Sighting(amount, date: refund.date))
+        let appliedHere = try balances.sighting(key)?.applied == true
         if try appliedHere || ledger.isRefundApplied(id: refund.id, system: refund.system) {
             decision.outcome = .duplicate
             decision.reason =
@@ -184,8 +165,8 @@ package struct Reconciler {
         if let resolution, case .split(let parts) = resolution.decision {
             try split(&decision, parts, amount: amount, resolution: resolution)
             if decision.outcome.isApplied {
-                for part in parts { self.appliedHere[part.creditNote, default: 0] += part.amount.minorUnits }
-                seenHere[key]?.applied = true
+                for part in parts { try balances.apply(part.amount.minorUnits, to: part.creditNote) }
+                try balances.markApplied(key)
             } else {
                 decision.steps = steps(for: decision)
             }
@@ -235,8 +216,8 @@ package struct Reconciler {
         }
 
         if decision.outcome.isApplied, let number = decision.creditNote {
-            self.appliedHere[number, default: 0] += amount.minorUnits
-            seenHere[key]?.applied = true
+            try balances.apply(amount.minorUnits, to: number)
+            try balances.markApplied(key)
             if case .match? = resolution?.decision { decision.resolution = resolution }
         } else {
             if case .ignore? = resolution?.decision {
@@ -390,10 +371,12 @@ package struct Reconciler {
         }
     }
 
-    /// The ledger's balance less what this run has already applied.
-    private func adjusted(_ note: CreditNoteBalance) -> CreditNoteBalance {
+    /// The ledger's balance less what this run has already applied (only ever in the credit note's currency).
+    private func adjusted(_ note: CreditNoteBalance) throws -> CreditNoteBalance {
         var note = note
-        if let here = appliedHere[note.number] { note.applied += Money(minorUnits: here, currency: note.currency) }
+        if let here = try balances.appliedHere(note.number) {
+            note.applied += Money(minorUnits: here, currency: note.currency)
+        }
         return note
     }
 

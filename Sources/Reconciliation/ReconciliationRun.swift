@@ -136,38 +136,39 @@ package final class ReconciliationRun {
             }
             return nil
         }
-        let before = reconciler
         do {
+            try reconciler.beginFile()
             try syncMissingOrders(path, name, options, into: &report)
             // Thousands of questions to the ledger, one snapshot.
             let outputs = try store.readingTogether {
                 report.decisions = try decide(path, name, options, into: &report)
-                if !options.preCheck {
-                    // What this file's refunds did to the running balances is in the decisions, recorded below
-                    // or rolled back with `before`: the next file starts from the ledger either way.
-                    reconciler = Reconciler(ledger: store)
-                }
                 return try plan(path, options, &report)
             }
             report.outputs = outputs.map(\.path)
             try write(
                 consume outputs, input: path, name: name, decisions: report.decisions, simulate: options.preCheck,
                 progress: options.progress)
-            if options.preCheck { return report }
+            if options.preCheck {
+                // Nothing was recorded: the next file of the pre-check counts this one's refunds from here.
+                try reconciler.keepFile()
+                return report
+            }
+            // What this file's refunds did is in the ledger now: the next file starts from the ledger.
+            reconciler = Reconciler(ledger: store)
             logger.info("reconciled", metadata: ["file": "\(name)", "refunds": "\(report.summary.read)"])
         } catch let refusal as FileRefusal where report.decisions.count == 0 {
             // The file is refused whole, even when the refunds before the place refused were decided already.
-            reconciler = before
+            reconciler.dropFile()
             report.summary = ReconciliationSummary()
             report.failure = refusal.finding
         } catch let error as LedgerError where error.code == .commitUnknown {
             // As after a crash: the files stay, and the next run's recovery keeps them if the run was recorded
             // and removes them if not. Later files start from the ledger as it was before this one.
-            reconciler = before
+            reconciler.dropFile()
             report.outcomeUnknown = true
             report.failure = Finding(.error, at: SourceLocation(file: name), "\(error)")
         } catch {
-            reconciler = before
+            reconciler.dropFile()
             report.outputs = []
             report.interrupted = error is WorkInterrupted
             report.failure = Finding(

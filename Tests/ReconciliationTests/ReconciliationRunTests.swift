@@ -300,6 +300,46 @@ struct MultiFileTests {
         let after = run.reconcile(next, options: ReconcileOptions(outputFolder: folder))
         #expect(try after.decisions.all().map(\.outcome) == [.matched])
     }
+
+    @Test(
+        "past the first few hundred refunds a repeat, a conflict and a credit note used up are still seen; a pre-check's file counts for the next, a refused one does not"
+    )
+    func balancesPastFirstRefunds() throws {
+        let ledger = ReconciliationRunTests.sampleLedger()
+        let folder = TestFiles.makeFolder()
+        func file(_ name: String, _ rows: [String]) -> String {
+            let path = folder + "/" + name
+            TestFiles.write(
+                path, "RefundId,CreditNote,OrderNumber,Amount,Currency,Date\n" + rows.joined(separator: "\n") + "\n")
+            return path
+        }
+        // 600 refunds for an order never exported, between the ones that matter.
+        func filler(_ from: Int) -> [String] { (from..<from + 600).map { "F\($0),,SO-404,1.00,GBP,2026-11-20" } }
+        func named(_ report: ReconcileReport) throws -> [RefundOutcome] {
+            try report.decisions.all().filter { !$0.refund.id.hasPrefix("F") }.map(\.outcome)
+        }
+        let first = file(
+            "first.csv",
+            ["A,CRN-004608,,10.00,GBP,2026-11-20", "B,CRN-004609,,5.00,GBP,2026-11-20"] + filler(0) + [
+                "A,CRN-004608,,10.00,GBP,2026-11-20", "B,CRN-004609,,6.00,GBP,2026-11-20",
+                "C,CRN-004608,,49.99,GBP,2026-11-21",
+            ] + filler(1_000) + ["D,CRN-004608,,0.01,GBP,2026-11-22"])
+        var options = ReconcileOptions(outputFolder: folder)
+        options.preCheck = true
+        let run = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
+        #expect(
+            try named(run.reconcile(first, options: options)) == [
+                .partial, .partial, .duplicate, .conflict, .matched, .overRefund,
+            ])
+        // E uses CRN-004609 up among the first 500 refunds; the file is refused 1,200 later: nothing of it counts.
+        let broken = file(
+            "broken.csv", ["E,CRN-004609,,34.59,GBP,2026-11-20"] + filler(5_000) + filler(6_000) + ["X,\"CRN"])
+        #expect(run.reconcile(broken, options: options).failure != nil)
+        // The first file's refunds count (CRN-004609 has 39.59 − 5.00 open; A was applied), the refused one's not.
+        let second = file(
+            "second.csv", filler(9_000) + ["E,CRN-004609,,34.59,GBP,2026-11-20", "A,CRN-004608,,10.00,GBP,2026-11-20"])
+        #expect(try named(run.reconcile(second, options: options)) == [.matched, .duplicate])
+    }
 }
 
 @Suite("Refunds are sent on only where they are not already")

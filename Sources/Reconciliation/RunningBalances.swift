@@ -1,0 +1,280 @@
+import GRDB
+import GRDBSQLite
+import KCCModel
+import Ledger
+
+/// What the refunds decided so far in a run did, that the ledger does not know yet: each refund id read (its
+/// money and date as first read, and whether it was applied here), and how much was applied here to each
+/// credit note.
+///
+/// A run may read a million refunds, so this is not kept in memory. What the last few hundred refunds
+/// changed is; ``settle()`` writes it to a private temporary SQLite database (made at the first such write,
+/// removed by SQLite when closed, never left behind by a crash) and lets it go. A question about an earlier
+/// refund or credit note is asked of the database, but only when a filter of the keys written says it may be
+/// there: a key the filter does not know was never written (the filter can be wrong only the other way), so
+/// a file of distinct refunds asks the database almost nothing. A run of a few hundred refunds never makes
+/// the database.
+///
+/// ``beginFile()``, ``keepFile()`` and ``dropFile()`` make each refund file's changes one unit: a file that
+/// is not reconciled after all leaves the balances as they were before it.
+///
+/// Refund ids and credit note numbers compare by their bytes, as the ledger compares them.
+final class RunningBalances {
+    /// A refund as first read in this run: its money and date, packed, and whether it was applied here.
+    struct Sighting: Equatable {
+        var minorUnits: Int64
+        /// The currency's three letters, one byte each.
+        var currency: Int64
+        /// `yyyymmdd`, or 0 when the refund had no date.
+        var date: Int64
+        var applied = false
+
+        init(_ amount: Money, date: CalendarDate?) {
+            minorUnits = amount.minorUnits
+            currency = amount.currency.code.utf8.reduce(0) { $0 << 8 | Int64($1) }
+            self.date = date.map { Int64($0.year * 10_000 + $0.month * 100 + $0.day) } ?? 0
+        }
+
+        init(minorUnits: Int64, currency: Int64, date: Int64, applied: Bool) {
+            self.minorUnits = minorUnits
+            self.currency = currency
+            self.date = date
+            self.applied = applied
+        }
+
+        /// As the rules compare it with a later sighting.
+        var sighting: RefundSighting {
+            let letters = [UInt8(currency >> 16 & 0xFF), UInt8(currency >> 8 & 0xFF), UInt8(currency & 0xFF)]
+            let day =
+                date == 0
+                ? nil : CalendarDate(year: Int(date / 10_000), month: Int(date / 100 % 100), day: Int(date % 100))
+            return RefundSighting(
+                amount: Currency(code: String(decoding: letters, as: UTF8.self)).map {
+                    Money(minorUnits: minorUnits, currency: $0)
+                }, date: day, applied: false, context: "earlier in this file")
+        }
+    }
+
+    /// The sightings in memory, by refund key: `nil` where the key is known to be unseen.
+    private var seen: [ByteKey: Sighting?] = [:]
+    /// What was applied here to the credit notes in memory, in minor units of each one's currency: `nil`
+    /// where nothing was.
+    private var applied: [ByteKey: Int64?] = [:]
+    /// Changed since the database was last written.
+    private var changedSeen: Set<ByteKey> = []
+    private var changedApplied: Set<ByteKey> = []
+    /// Made at the first write.
+    private var database: DatabaseQueue?
+    /// The keys written to the database, of each table.
+    private var seenWritten = KeyFilter()
+    private var appliedWritten = KeyFilter()
+    /// A file's changes are inside a transaction of the database (once it exists).
+    private var inFile = false
+
+    /// The sighting of refund `key` in this run, if it was read before.
+    func sighting(_ key: String) throws -> Sighting? {
+        let key = ByteKey(key)
+        if let known = seen[key] { return known }
+        let found =
+            seenWritten.mayContain(key)
+            ? try database?.writeWithoutTransaction { try Self.sighting(key.text, in: $0) } : nil
+        seen[key] = .some(found ?? nil)
+        return found ?? nil
+    }
+
+    /// Records refund `key` as read now, unless it was read before.
+    func see(_ key: String, _ sighting: Sighting) throws {
+        guard try self.sighting(key) == nil else { return }
+        seen[ByteKey(key)] = sighting
+        changedSeen.insert(ByteKey(key))
+    }
+
+    /// Refund `key`, read before, was applied here.
+    func markApplied(_ key: String) throws {
+        guard var sighting = try self.sighting(key) else { return }
+        sighting.applied = true
+        seen[ByteKey(key)] = sighting
+        changedSeen.insert(ByteKey(key))
+    }
+
+    /// What was applied here to credit note `number`, in minor units of its currency.
+    func appliedHere(_ number: String) throws -> Int64? {
+        let key = ByteKey(number)
+        if let known = applied[key] { return known }
+        let found =
+            appliedWritten.mayContain(key)
+            ? try database?.writeWithoutTransaction { try Self.applied(key.text, in: $0) } : nil
+        applied[key] = .some(found ?? nil)
+        return found ?? nil
+    }
+
+    /// `minorUnits` more were applied here to credit note `number`.
+    func apply(_ minorUnits: Int64, to number: String) throws {
+        applied[ByteKey(number)] = .some((try appliedHere(number) ?? 0) + minorUnits)
+        changedApplied.insert(ByteKey(number))
+    }
+
+    private static func sighting(_ key: String, in db: Database) throws -> Sighting? {
+        try row(db.cachedStatement(sql: "SELECT minor, currency, date, applied FROM seen WHERE key = ?"), key, []).map {
+            Sighting(minorUnits: $0[0], currency: $0[1], date: $0[2], applied: $0[3] != 0)
+        }
+    }
+
+    private static func applied(_ number: String, in db: Database) throws -> Int64? {
+        try row(db.cachedStatement(sql: "SELECT minor FROM applied WHERE number = ?"), number, [])?.first
+    }
+
+    /// Runs `statement` with the text `key` and then `numbers` as its parameters, through SQLite's own calls
+    /// (a few hundred thousand times in a large run), and gives its one row's integers, if it has one.
+    @discardableResult
+    private static func row(_ statement: Statement, _ key: String, _ numbers: [Int64]) throws -> [Int64]? {
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        var key = key
+        // Empty text is bound from a literal: SQLite takes a null pointer as NULL, not as ''.
+        var code =
+            key.isEmpty
+            ? sqlite3_bind_text(handle, 1, "", 0, transient)
+            : key.withUTF8 { sqlite3_bind_text(handle, 1, $0.baseAddress, CInt($0.count), transient) }
+        for (offset, number) in numbers.enumerated() where code == SQLITE_OK {
+            code = sqlite3_bind_int64(handle, CInt(offset + 2), number)
+        }
+        if code == SQLITE_OK { code = sqlite3_step(handle) }
+        defer { sqlite3_reset(handle) }
+        switch code {
+        case SQLITE_DONE:
+            return nil
+        case SQLITE_ROW:
+            return (0..<sqlite3_column_count(handle)).map { sqlite3_column_int64(handle, $0) }
+        default:
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code),
+                message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))),
+                sql: statement.sql)
+        }
+    }
+
+    /// Writes what changed to the database and lets go of what is in memory.
+    func settle() throws {
+        if !changedSeen.isEmpty || !changedApplied.isEmpty {
+            let database = try opened()
+            try database.writeWithoutTransaction { db in
+                if !inFile { try db.execute(sql: "BEGIN") }
+                let seeing = try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO seen (key, minor, currency, date, applied) VALUES (?, ?, ?, ?, ?)")
+                // In the tables' order: each row goes where the last one went, not anywhere in the tree.
+                for key in Self.inOrder(changedSeen) {
+                    guard let sighting = seen[key] ?? nil else { continue }
+                    try Self.row(
+                        seeing, key.text,
+                        [sighting.minorUnits, sighting.currency, sighting.date, sighting.applied ? 1 : 0])
+                    seenWritten.insert(key)
+                }
+                let applying = try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO applied (number, minor) VALUES (?, ?)")
+                for number in Self.inOrder(changedApplied) {
+                    guard let minor = applied[number] ?? nil else { continue }
+                    try Self.row(applying, number.text, [minor])
+                    appliedWritten.insert(number)
+                }
+                if !inFile { try db.execute(sql: "COMMIT") }
+            }
+            changedSeen = []
+            changedApplied = []
+        }
+        seen = [:]
+        applied = [:]
+    }
+
+    /// A refund file starts: what it changes is kept or dropped as one.
+    func beginFile() throws {
+        // What earlier files changed is written first: dropping this file's changes must not drop theirs.
+        try settle()
+        inFile = true
+        try database?.writeWithoutTransaction { try $0.execute(sql: "BEGIN") }
+    }
+
+    /// The file's changes stay, for the files after it.
+    func keepFile() throws {
+        if inFile, let database { try database.writeWithoutTransaction { try $0.execute(sql: "COMMIT") } }
+        inFile = false
+    }
+
+    /// The file's changes are undone. (Their keys stay in the filters: a filter may say "maybe" wrongly.)
+    func dropFile() {
+        if inFile, let database { try? database.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") } }
+        inFile = false
+        seen = [:]
+        applied = [:]
+        changedSeen = []
+        changedApplied = []
+    }
+
+    /// As SQLite orders text: by its bytes.
+    private static func inOrder(_ keys: Set<ByteKey>) -> [ByteKey] {
+        keys.sorted { $0.text.utf8.lexicographicallyPrecedes($1.text.utf8) }
+    }
+
+    private func opened() throws -> DatabaseQueue {
+        if let database { return database }
+        var configuration = Configuration()
+        configuration.label = "kccbridge.running-balances"
+        // A file's changes are one transaction, begun and ended here.
+        configuration.allowsUnsafeTransactions = true
+        // Private to this process, and thrown away with it: nothing here needs the disk's flushes.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = OFF") }
+        // An empty path is SQLite's private temporary database, on disk, removed when it is closed.
+        let made = try DatabaseQueue(path: "", configuration: configuration)
+        try made.writeWithoutTransaction { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE seen (key TEXT PRIMARY KEY, minor INTEGER, currency INTEGER, date INTEGER,
+                        applied INTEGER) WITHOUT ROWID;
+                    CREATE TABLE applied (number TEXT PRIMARY KEY, minor INTEGER) WITHOUT ROWID;
+                    """)
+            if inFile { try db.execute(sql: "BEGIN") }
+        }
+        database = made
+        return made
+    }
+}
+
+/// Which keys may have been written: a Bloom filter of 2^24 bits (2 MiB), three bits a key. It never says no
+/// to a key that was written; it says yes to one that was not about once in 200 questions at a million keys
+/// (then the database answers), more often past that.
+private struct KeyFilter {
+    private static let bits = 1 << 24
+    private var words: [UInt64] = []
+
+    mutating func insert(_ key: ByteKey) {
+        if words.isEmpty { words = Array(repeating: 0, count: Self.bits / 64) }
+        let (first, second) = Self.halves(key)
+        for index in 0..<3 {
+            let bit = Self.bit(index, first, second)
+            words[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
+    }
+
+    func mayContain(_ key: ByteKey) -> Bool {
+        guard !words.isEmpty else { return false }
+        let (first, second) = Self.halves(key)
+        for index in 0..<3 {
+            let bit = Self.bit(index, first, second)
+            if words[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return false }
+        }
+        return true
+    }
+
+    /// The key's hash in two halves, the second odd: the three bits are `first + i × second`.
+    private static func halves(_ key: ByteKey) -> (UInt64, UInt64) {
+        let hash = UInt64(bitPattern: Int64(key.hashValue))
+        return (hash & 0xFFFF_FFFF, hash >> 32 | 1)
+    }
+
+    private static func bit(_ index: Int, _ first: UInt64, _ second: UInt64) -> Int {
+        Int((first &+ UInt64(index) &* second) % UInt64(bits))
+    }
+}
+
+/// SQLite copies text it is given to bind.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
