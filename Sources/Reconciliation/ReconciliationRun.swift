@@ -169,6 +169,8 @@ package final class ReconciliationRun {
             report.failure = Finding(.error, at: SourceLocation(file: name), "\(error)")
         } catch {
             reconciler.dropFile()
+            // Stopped or failed while deciding: the counts so far are of nothing (no decision is listed either).
+            if report.decisions.count == 0 { report.summary = ReconciliationSummary() }
             report.outputs = []
             report.interrupted = error is WorkInterrupted
             report.failure = Finding(

@@ -77,7 +77,7 @@ final class RunningBalances {
         if let known = seen[key] { return known }
         let found =
             seenWritten.mayContain(key)
-            ? try database?.writeWithoutTransaction { try Self.sighting(key.text, in: $0) } : nil
+            ? try usingDatabase { try $0.writeWithoutTransaction { try Self.sighting(key.text, in: $0) } } : nil
         seen[key] = .some(found ?? nil)
         return found ?? nil
     }
@@ -103,7 +103,7 @@ final class RunningBalances {
         if let known = applied[key] { return known }
         let found =
             appliedWritten.mayContain(key)
-            ? try database?.writeWithoutTransaction { try Self.applied(key.text, in: $0) } : nil
+            ? try usingDatabase { try $0.writeWithoutTransaction { try Self.applied(key.text, in: $0) } } : nil
         applied[key] = .some(found ?? nil)
         return found ?? nil
     }
@@ -157,9 +157,30 @@ final class RunningBalances {
     /// Writes what changed to the database and lets go of what is in memory.
     func settle() throws {
         if !changedSeen.isEmpty || !changedApplied.isEmpty {
-            let database = try opened()
-            try database.writeWithoutTransaction { db in
-                if !inFile { try db.execute(sql: "BEGIN") }
+            try usingDatabase { try write(to: $0) }
+            changedSeen = []
+            changedApplied = []
+        }
+        seen = [:]
+        applied = [:]
+    }
+
+    /// Runs `body` with the database, made if need be; what fails is said as the running balances' failure.
+    private func usingDatabase<T>(_ body: (DatabaseQueue) throws -> T) throws -> T {
+        do {
+            return try body(try opened())
+        } catch {
+            throw ReconcileRefusal(
+                "the running balances of the refunds decided so far could not be kept in SQLite's temporary folder (SQLITE_TMPDIR, TMPDIR or /var/tmp): \(error)"
+            )
+        }
+    }
+
+    /// Writes what changed, in one transaction unless a file's is open.
+    private func write(to database: DatabaseQueue) throws {
+        try database.writeWithoutTransaction { db in
+            if !inFile { try db.execute(sql: "BEGIN") }
+            do {
                 let seeing = try db.cachedStatement(
                     sql: "INSERT OR REPLACE INTO seen (key, minor, currency, date, applied) VALUES (?, ?, ?, ?, ?)")
                 // In the tables' order: each row goes where the last one went, not anywhere in the tree.
@@ -178,12 +199,11 @@ final class RunningBalances {
                     appliedWritten.insert(number)
                 }
                 if !inFile { try db.execute(sql: "COMMIT") }
+            } catch {
+                if !inFile { try? db.execute(sql: "ROLLBACK") }
+                throw error
             }
-            changedSeen = []
-            changedApplied = []
         }
-        seen = [:]
-        applied = [:]
     }
 
     /// A refund file starts: what it changes is kept or dropped as one.
