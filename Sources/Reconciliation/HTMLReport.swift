@@ -133,6 +133,11 @@ enum HTMLReport {
                         "\(applied.refund.refundID) (\(applied.refund.sourceSystem)) \(applied.refund.amount), run \(applied.run)"
                     )
                 }
+                if d.earlierCount > d.earlier.count {
+                    escaped(
+                        "; and \(d.earlierCount - d.earlier.count) more (kccbridge ledger export --table refunds lists them all)"
+                    )
+                }
                 put("</div>")
             }
             put("</td><td class=\"id\">")

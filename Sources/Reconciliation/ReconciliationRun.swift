@@ -246,7 +246,11 @@ package final class ReconciliationRun {
         guard !decided.isEmpty else { return }
         let earlier = try store.appliedRefunds(creditNotes: Set(decided.compactMap(\.creditNote)))
         for var decision in decided {
-            if let number = decision.creditNote, let applied = earlier[number] { decision.earlier = applied }
+            if let number = decision.creditNote, let applied = earlier[number] {
+                // A credit note refunded a thousand times is not named a thousand times beside each refund of it.
+                decision.earlier = Array(applied.prefix(RefundDecision.earlierShown))
+                decision.earlierCount = applied.count
+            }
             try kept.append(decision)
         }
         decided.removeAll(keepingCapacity: true)

@@ -28,8 +28,14 @@ package struct RefundDecision: Sendable, Hashable {
     /// Whether the ledger records the outcome: not for a refund whose id held a control character, which
     /// the ledger could not keep as it is (reported, and mended in its file).
     package var recorded = true
-    /// The refunds earlier runs applied to its credit note, for the report (the ledger's, as this run began).
+    /// The refunds earlier runs applied to its credit note, for the report (the ledger's, as this run began):
+    /// the first ``earlierShown`` of them, oldest first.
     package var earlier: [AppliedRefund] = []
+    /// How many refunds earlier runs applied to its credit note in all.
+    package var earlierCount = 0
+
+    /// Earlier refunds the report names beside a decision; it says how many more there are.
+    package static let earlierShown = 10
 
     /// Listed for a person: not applied, not a duplicate, not already resolved by a person.
     package var needsPerson: Bool {

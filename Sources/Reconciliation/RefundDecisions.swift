@@ -173,27 +173,38 @@ package final class RefundDecisions: Sendable {
     /// Writes decisions to a new temporary file, then hands it over as ``RefundDecisions``.
     package final class Writer {
         private let descriptor: Int32
+        /// Where the file is.
+        private let folder: String
         private var buffer: [UInt8] = []
         private var size = 0
         private var count = 0
         private var handedOver = false
 
         /// A new temporary file; throws, in words, when none can be made.
+        /// A new temporary file in the first of `TMPDIR`, `/var/tmp` and `/tmp` where one can be made (as SQLite
+        /// looks for its own); throws, naming each folder and why, when none can.
         package init() throws {
-            let folder = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-            var template = Array("\(folder)/kccbridge-decisions.XXXXXX".utf8CString)
-            let fd = template.withUnsafeMutableBufferPointer { name in
-                name.baseAddress.map { mkstemp($0) } ?? -1
+            let environment = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 }
+            var failures: [String] = []
+            for folder in [environment, "/var/tmp", "/tmp"].compactMap(\.self) {
+                var template = Array("\(folder)/kccbridge-decisions.XXXXXX".utf8CString)
+                let fd = template.withUnsafeMutableBufferPointer { name in
+                    name.baseAddress.map { mkstemp($0) } ?? -1
+                }
+                guard fd >= 0 else {
+                    failures.append("\(folder): \(Errno.describe(errno))")
+                    continue
+                }
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+                // The name goes at once: the file is the process's alone, and goes with it.
+                template.withUnsafeBufferPointer { name in _ = name.baseAddress.map { unlink($0) } }
+                descriptor = fd
+                self.folder = folder
+                buffer.reserveCapacity(RefundDecisions.block + 4096)
+                return
             }
-            guard fd >= 0 else {
-                throw ReconcileRefusal(
-                    "no temporary file for the decisions could be made in \(folder): \(Errno.describe(errno))")
-            }
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            // The name goes at once: the file is the process's alone, and goes with it.
-            template.withUnsafeBufferPointer { name in _ = name.baseAddress.map { unlink($0) } }
-            descriptor = fd
-            buffer.reserveCapacity(RefundDecisions.block + 4096)
+            throw ReconcileRefusal(
+                "no temporary file for the decisions could be made (\(failures.joined(separator: "; ")))")
         }
 
         deinit {
@@ -222,7 +233,7 @@ package final class RefundDecisions: Sendable {
                 if wrote < 0, errno == EINTR { continue }
                 guard wrote > 0 else {
                     throw ReconcileRefusal(
-                        "the decisions could not be kept in a temporary file: \(Errno.describe(wrote < 0 ? errno : EIO))"
+                        "the decisions could not be kept in a temporary file in \(folder): \(Errno.describe(wrote < 0 ? errno : EIO))"
                     )
                 }
                 done += wrote
@@ -262,6 +273,7 @@ private enum DecisionBytes {
         put(d.recorded, into: &out)
         put(d.earlier.count, into: &out)
         for applied in d.earlier { put(applied, into: &out) }
+        put(d.earlierCount, into: &out)
     }
 
     static func put(_ r: Refund, into out: inout [UInt8]) {
@@ -437,6 +449,7 @@ private struct DecisionCursor {
         d.resolution = try flag() ? try resolution() : nil
         d.recorded = try flag()
         d.earlier = try (0..<count()).map { _ in try applied() }
+        d.earlierCount = try number()
         guard at == end else { throw Self.damaged("the end of a decision") }
         return d
     }

@@ -50,6 +50,7 @@ struct RefundDecisionsTests {
             decidedBy: "anna", decidedAt: Timestamp(millisecondsSinceEpoch: -5))
         first.recorded = false
         first.earlier = [applied, applied]
+        first.earlierCount = 1_234
 
         var matched = first
         matched.outcome = .matched
@@ -127,6 +128,31 @@ struct RefundDecisionsTests {
             ])
         #expect(try kept.read(only: []) { Array($0) }.isEmpty)
         #expect(try kept.read { $0.map(\.refund.id) } == (0..<6).map { "R\($0)" })
+    }
+
+    @Test("the report names the first ten refunds earlier runs applied to a credit note, then says how many more")
+    func earlierRefundsNamedUpToTen() throws {
+        let writer = try RefundDecisions.Writer()
+        var decision = Self.decisions()[1]
+        decision.earlier = (0..<RefundDecision.earlierShown).map { index in
+            AppliedRefund(
+                refund: RefundApplication(
+                    refundID: "E-\(index)", sourceSystem: "xero", creditNote: "CRN-1", amount: Self.money(1)),
+                run: RunID(3), appliedAt: Timestamp(millisecondsSinceEpoch: 0))
+        }
+        decision.earlierCount = 2_000
+        try writer.append(decision)
+        var summary = ReconciliationSummary()
+        summary.add(decision)
+        var page = ""
+        try HTMLReport.render(
+            try writer.finish(), summary: summary,
+            context: HTMLReport.Context(
+                input: "r.csv", inputLink: "r.csv", paymentImports: [], ledger: nil, created: "2026-12-01T00:00:00Z",
+                timeZone: .gmt), commands: ResolveCommands()
+        ) { page += String(decoding: $0, as: UTF8.self) }
+        #expect(page.contains("E-9 (xero) 0.01 GBP, run 3; and 1990 more (kccbridge ledger export --table refunds"))
+        #expect(!page.contains("E-10"))
     }
 
     @Test("no decisions")
