@@ -120,8 +120,9 @@ package struct Reconciler {
             if !refund.id.isEmpty { decision.resolution = try ignoring(refund) }
             return decision
         }
+        let seenHere = try balances.sighting(key)
         let earlier: RefundSighting? =
-            try balances.sighting(key)?.sighting ?? ledger.earlierSighting(id: refund.id, system: refund.system)
+            try seenHere?.sighting ?? ledger.earlierSighting(id: refund.id, system: refund.system)
         let resolution = try ledger.resolution(refundID: refund.id, system: refund.system)
         // A person who chose where this refund goes has settled which version is right; an ignore only acknowledges.
         let placedByPerson: Bool
@@ -144,8 +145,8 @@ package struct Reconciler {
             decision.steps = [.checkSource(refundID: refund.id, system: refund.system), .ignore(refundID: refund.id)]
             return decision
         }
-        try balances.see(key, RunningBalances.Sighting(amount, date: refund.date))
-        let appliedHere = try balances.sighting(key)?.applied == true
+        if seenHere == nil { balances.see(key, RunningBalances.Sighting(amount, date: refund.date)) }
+        let appliedHere = seenHere?.applied == true
         if try appliedHere || ledger.isRefundApplied(id: refund.id, system: refund.system) {
             decision.outcome = .duplicate
             decision.reason =

@@ -12,7 +12,7 @@ import Darwin
 /// Every decision of one refund file, in file order, kept in a temporary file rather than in memory: a file
 /// of a million refunds is decided, reported and recorded with only a few hundred decisions in memory at once.
 ///
-/// The file is made in the temporary folder (`TMPDIR`, else `/tmp`) and its name removed at once, so it
+/// The file is made in a temporary folder (``Writer/init()``) and its name removed at once, so it
 /// leaves nothing behind, whatever ends the process; it is closed when the last reference goes. Each pass
 /// (``read(_:)``) reads it from the start on its own, so several threads may read it at the same time.
 package final class RefundDecisions: Sendable {
@@ -180,7 +180,6 @@ package final class RefundDecisions: Sendable {
         private var count = 0
         private var handedOver = false
 
-        /// A new temporary file; throws, in words, when none can be made.
         /// A new temporary file in the first of `TMPDIR`, `/var/tmp` and `/tmp` where one can be made (as SQLite
         /// looks for its own); throws, naming each folder and why, when none can.
         package init() throws {

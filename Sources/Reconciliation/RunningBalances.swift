@@ -82,9 +82,8 @@ final class RunningBalances {
         return found ?? nil
     }
 
-    /// Records refund `key` as read now, unless it was read before.
-    func see(_ key: String, _ sighting: Sighting) throws {
-        guard try self.sighting(key) == nil else { return }
+    /// Records refund `key`, not read before (``sighting(_:)`` says so), as read now.
+    func see(_ key: String, _ sighting: Sighting) {
         seen[ByteKey(key)] = sighting
         changedSeen.insert(ByteKey(key))
     }
@@ -183,7 +182,7 @@ final class RunningBalances {
             do {
                 let seeing = try db.cachedStatement(
                     sql: "INSERT OR REPLACE INTO seen (key, minor, currency, date, applied) VALUES (?, ?, ?, ?, ?)")
-                // In the tables' order: each row goes where the last one went, not anywhere in the tree.
+                // Sorted: each row goes near where the last one went, not anywhere in the tree.
                 for key in Self.inOrder(changedSeen) {
                     guard let sighting = seen[key] ?? nil else { continue }
                     try Self.row(
@@ -230,9 +229,9 @@ final class RunningBalances {
         changedApplied = []
     }
 
-    /// As SQLite orders text: by its bytes.
+    /// Sorted (by Swift's order of text, close enough to SQLite's for the rows to go in one after another).
     private static func inOrder(_ keys: Set<ByteKey>) -> [ByteKey] {
-        keys.sorted { $0.text.utf8.lexicographicallyPrecedes($1.text.utf8) }
+        keys.sorted { $0.text < $1.text }
     }
 
     private func opened() throws -> DatabaseQueue {
