@@ -14,7 +14,7 @@ import Darwin
 ///
 /// The file is made in a temporary folder (``Writer/init()``) and its name removed at once, so it
 /// leaves nothing behind, whatever ends the process; it is closed when the last reference goes. Each pass
-/// (``read(_:)``) reads it from the start on its own, so several threads may read it at the same time.
+/// (``read(only:_:)``) reads it from the start on its own, so several threads may read it at the same time.
 package final class RefundDecisions: Sendable {
     /// The temporary file, or -1 when there are no decisions.
     private let descriptor: Int32
@@ -158,7 +158,7 @@ package final class RefundDecisions: Sendable {
         }
     }
 
-    /// The first error of a pass, seen by the pass's iterators and by ``read(_:)``.
+    /// The first error of a pass, seen by the pass's iterators and by ``read(only:_:)``.
     fileprivate final class FailureBox: @unchecked Sendable {
         var error: (any Error)?
     }
