@@ -364,7 +364,7 @@ private enum DecisionBytes {
     }
 
     static func put(_ date: CalendarDate?, into out: inout [UInt8]) {
-        put(date.map { $0.year * 10_000 + $0.month * 100 + $0.day }, into: &out)
+        put(date?.packed, into: &out)
     }
 
     static func put(_ money: Money?, into out: inout [UInt8]) {
@@ -515,7 +515,7 @@ private struct DecisionCursor {
 
     private mutating func date() throws -> CalendarDate? {
         guard let packed = try optionalNumber() else { return nil }
-        guard let date = CalendarDate(year: packed / 10_000, month: packed / 100 % 100, day: packed % 100) else {
+        guard let date = CalendarDate(packed: packed) else {
             throw Self.damaged("a date")
         }
         return date

@@ -32,7 +32,7 @@ final class RunningBalances {
         init(_ amount: Money, date: CalendarDate?) {
             minorUnits = amount.minorUnits
             currency = amount.currency.code.utf8.reduce(0) { $0 << 8 | Int64($1) }
-            self.date = date.map { Int64($0.year * 10_000 + $0.month * 100 + $0.day) } ?? 0
+            self.date = date.map { Int64($0.packed) } ?? 0
         }
 
         init(minorUnits: Int64, currency: Int64, date: Int64, applied: Bool) {
@@ -45,13 +45,10 @@ final class RunningBalances {
         /// As the rules compare it with a later sighting.
         var sighting: RefundSighting {
             let letters = [UInt8(currency >> 16 & 0xFF), UInt8(currency >> 8 & 0xFF), UInt8(currency & 0xFF)]
-            let day =
-                date == 0
-                ? nil : CalendarDate(year: Int(date / 10_000), month: Int(date / 100 % 100), day: Int(date % 100))
             return RefundSighting(
                 amount: Currency(code: String(decoding: letters, as: UTF8.self)).map {
                     Money(minorUnits: minorUnits, currency: $0)
-                }, date: day, applied: false, context: "earlier in this file")
+                }, date: CalendarDate(packed: Int(date)), applied: false, context: "earlier in this file")
         }
     }
 
@@ -73,13 +70,7 @@ final class RunningBalances {
 
     /// The sighting of refund `key` in this run, if it was read before.
     func sighting(_ key: String) throws -> Sighting? {
-        let key = ByteKey(key)
-        if let known = seen[key] { return known }
-        let found =
-            seenWritten.mayContain(key)
-            ? try usingDatabase { try $0.writeWithoutTransaction { try Self.sighting(key.text, in: $0) } } : nil
-        seen[key] = .some(found ?? nil)
-        return found ?? nil
+        try remembered(ByteKey(key), in: &seen, written: seenWritten, fetch: Self.sighting)
     }
 
     /// Records refund `key`, not read before (``sighting(_:)`` says so), as read now.
@@ -98,13 +89,21 @@ final class RunningBalances {
 
     /// What was applied here to credit note `number`, in minor units of its currency.
     func appliedHere(_ number: String) throws -> Int64? {
-        let key = ByteKey(number)
-        if let known = applied[key] { return known }
+        try remembered(ByteKey(number), in: &applied, written: appliedWritten, fetch: Self.applied)
+    }
+
+    /// The value of `key`: from memory, else from the database when the filter says it may be there (and then
+    /// kept in memory, found or not), else none.
+    private func remembered<Value>(
+        _ key: ByteKey, in memory: inout [ByteKey: Value?], written: KeyFilter,
+        fetch: (String, Database) throws -> Value?
+    ) throws -> Value? {
+        if let known = memory[key] { return known }
         let found =
-            appliedWritten.mayContain(key)
-            ? try usingDatabase { try $0.writeWithoutTransaction { try Self.applied(key.text, in: $0) } } : nil
-        applied[key] = .some(found ?? nil)
-        return found ?? nil
+            written.mayContain(key)
+            ? try usingDatabase { try $0.writeWithoutTransaction { try fetch(key.text, $0) } } : nil
+        memory[key] = .some(found)
+        return found
     }
 
     /// `minorUnits` more were applied here to credit note `number`.
@@ -297,3 +296,13 @@ private struct KeyFilter {
 
 /// SQLite copies text it is given to bind.
 private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+extension CalendarDate {
+    /// The date as one number, `yyyymmdd` (what the running balances and the decisions' file keep).
+    var packed: Int { year * 10_000 + month * 100 + day }
+
+    /// The date of a ``packed`` number; `nil` for 0 or a number that is no date.
+    init?(packed: Int) {
+        self.init(year: packed / 10_000, month: packed / 100 % 100, day: packed % 100)
+    }
+}

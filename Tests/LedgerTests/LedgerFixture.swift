@@ -99,22 +99,23 @@ struct LedgerFixture {
     /// and `refunds` (those applied).
     @discardableResult
     func reconcile(_ outcomes: [RefundOutcomeRecord], refunds: [RefundApplication] = []) throws -> RunID {
-        let run = try ledger.beginRun(
+        let run = try beginReconciliation()
+        try ledger.completeRun(run, documents: [], refunds: refunds, outcomes: outcomes)
+        return run
+    }
+
+    private func beginReconciliation() throws -> RunID {
+        try ledger.beginRun(
             ExportPlan(
                 inputFile: "r.csv", inputSHA256: String(repeating: "a", count: 64), target: "reconcile", outputPaths: []
             ))
-        try ledger.completeRun(run, documents: [], refunds: refunds, outcomes: outcomes)
-        return run
     }
 
     /// A reconciliation run whose refunds and outcomes are handed to the ledger in parts of `size`.
     @discardableResult
     func reconcile(inPartsOf size: Int, _ outcomes: [RefundOutcomeRecord], refunds: [RefundApplication]) throws -> RunID
     {
-        let run = try ledger.beginRun(
-            ExportPlan(
-                inputFile: "r.csv", inputSHA256: String(repeating: "a", count: 64), target: "reconcile", outputPaths: []
-            ))
+        let run = try beginReconciliation()
         try ledger.completeRun(run, documents: []) { record in
             for start in stride(from: 0, to: max(refunds.count, outcomes.count), by: size) {
                 try record(
