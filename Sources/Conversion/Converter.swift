@@ -150,7 +150,7 @@ package final class Converter {
                 try problems.finish(keep: keepProblems)
                 if keepProblems { report.problemsFile = problems.path }
                 report.outputs = outputs.paths + (report.problemsFile.map { [$0] } ?? [])
-            } complete: { run in
+            } complete: { [journal] run in
                 try journal.complete(run)
             }
             if !options.preCheck {

@@ -109,8 +109,12 @@ extension Ledger {
     ) throws -> Void
 
     /// ``completeRun(_:documents:refunds:outcomes:)`` with the refunds and outcomes given a part at a time.
+    /// `outputsCommitted` is called inside the transaction after everything is recorded, just before it commits
+    /// (a completing step begun while the outputs are still being written waits there for them: see
+    /// ``RunCompleting``); what it throws rolls the transaction back.
     package func completeRun(
-        _ id: RunID, documents: [ExportedDocument], refundRecords: RefundRecords
+        _ id: RunID, documents: [ExportedDocument], refundRecords: RefundRecords,
+        outputsCommitted: () throws -> Void = {}
     ) throws(LedgerError) {
         var documents = documents
         for index in documents.indices {
@@ -125,7 +129,8 @@ extension Ledger {
         let finishedAt = now
         do {
             try recordCompletion(
-                id, documents: documents, files: files, refundRecords: refundRecords, at: finishedAt)
+                id, documents: documents, files: files, refundRecords: refundRecords,
+                outputsCommitted: outputsCommitted, at: finishedAt)
         } catch  where error.code == .commitUnknown {
             // Asked in a write transaction: writers take turns, so the answer comes only once the
             // lost transaction has ended on the server (committed or not), never while it might
@@ -141,7 +146,7 @@ extension Ledger {
     /// Step 3's one transaction.
     private func recordCompletion(
         _ id: RunID, documents: [ExportedDocument], files: Set<String>, refundRecords: RefundRecords,
-        at finishedAt: Timestamp
+        outputsCommitted: () throws -> Void, at finishedAt: Timestamp
     ) throws(LedgerError) {
         try write { db in
             let run = try Self.pendingRun(id, in: db, toBe: "completed")
@@ -185,17 +190,18 @@ extension Ledger {
                         document.gross.minorUnits, run.target, document.outputFile, document.outputIndex, occurrence,
                     ])
             }
+            try Self.commitStaged(run, in: db)
+            try refundRecords { refunds, outcomes in
+                try Self.apply(refunds, run: id, at: finishedAt, in: db)
+                try Self.remember(outcomes, run: id, at: finishedAt, in: db)
+            }
+            try outputsCommitted()
             // Another kccbridge may be recovering a run whose lock this one lost (PostgreSQL, a dropped connection).
             guard store.stillHolds(.run(id.rawValue)) else {
                 throw LedgerError(
                     .unreachable,
                     "the ledger's lock on run \(id) was lost with the connection to the server, so another kccbridge may be recovering it; nothing of it was recorded"
                 )
-            }
-            try Self.commitStaged(run, in: db)
-            try refundRecords { refunds, outcomes in
-                try Self.apply(refunds, run: id, at: finishedAt, in: db)
-                try Self.remember(outcomes, run: id, at: finishedAt, in: db)
             }
             try db.execute(
                 "UPDATE export_run SET status = 'committed', finished_at = ? WHERE id = ?",

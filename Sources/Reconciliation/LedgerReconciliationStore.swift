@@ -154,38 +154,40 @@ package final class LedgerReconciliationStore: ReconciliationStore {
         try ledger.planOutput(run, path: path)
     }
 
-    package func complete(_ run: RunID, decisions: RefundDecisions) throws {
-        try ledger.completeRun(run, documents: []) { record in
-            try decisions.read { pass in
-                var refunds: [RefundApplication] = []
-                var outcomes: [RefundOutcomeRecord] = []
-                for d in pass {
-                    for part in d.applications {
-                        refunds.append(
-                            RefundApplication(
-                                refundID: d.refund.id, sourceSystem: d.refund.system, creditNote: part.creditNote,
-                                amount: part.amount, date: d.refund.date))
+    package func complete(_ run: RunID, decisions: RefundDecisions, outputsCommitted: () throws -> Void) throws {
+        try ledger.completeRun(
+            run, documents: [],
+            refundRecords: { record in
+                try decisions.read { pass in
+                    var refunds: [RefundApplication] = []
+                    var outcomes: [RefundOutcomeRecord] = []
+                    for d in pass {
+                        for part in d.applications {
+                            refunds.append(
+                                RefundApplication(
+                                    refundID: d.refund.id, sourceSystem: d.refund.system, creditNote: part.creditNote,
+                                    amount: part.amount, date: d.refund.date))
+                        }
+                        // A duplicate leaves the sighting as it was; a conflict is recorded (so `--pending` lists it)
+                        // but keeps the first version's amount and date: they are what the next sighting is compared with.
+                        if d.outcome != .duplicate && d.recorded {
+                            outcomes.append(
+                                RefundOutcomeRecord(
+                                    refundID: d.refund.id, sourceSystem: d.refund.system, outcome: d.outcome.rawValue,
+                                    reason: d.reason, creditNote: d.creditNote, orderNumber: d.orderNumber,
+                                    amount: d.outcome == .conflict ? nil : d.refund.amount,
+                                    sourceFile: d.refund.location.file, sourceLine: d.refund.location.line,
+                                    date: d.outcome == .conflict ? nil : d.refund.date))
+                        }
+                        if refunds.count + outcomes.count >= Self.recordedTogether {
+                            try record(refunds, outcomes)
+                            refunds.removeAll(keepingCapacity: true)
+                            outcomes.removeAll(keepingCapacity: true)
+                        }
                     }
-                    // A duplicate leaves the sighting as it was; a conflict is recorded (so `--pending` lists it)
-                    // but keeps the first version's amount and date: they are what the next sighting is compared with.
-                    if d.outcome != .duplicate && d.recorded {
-                        outcomes.append(
-                            RefundOutcomeRecord(
-                                refundID: d.refund.id, sourceSystem: d.refund.system, outcome: d.outcome.rawValue,
-                                reason: d.reason, creditNote: d.creditNote, orderNumber: d.orderNumber,
-                                amount: d.outcome == .conflict ? nil : d.refund.amount,
-                                sourceFile: d.refund.location.file, sourceLine: d.refund.location.line,
-                                date: d.outcome == .conflict ? nil : d.refund.date))
-                    }
-                    if refunds.count + outcomes.count >= Self.recordedTogether {
-                        try record(refunds, outcomes)
-                        refunds.removeAll(keepingCapacity: true)
-                        outcomes.removeAll(keepingCapacity: true)
-                    }
+                    try record(refunds, outcomes)
                 }
-                try record(refunds, outcomes)
-            }
-        }
+            }, outputsCommitted: outputsCommitted)
     }
 
     /// Refund applications and outcomes handed to the ledger at once when a run is recorded.

@@ -11,10 +11,11 @@ import Synchronization
 
 /// What a reconciliation run needs of the ledger beyond looking things up:
 /// the run protocol (``RunJournal``) around its durable writes, and recording
-/// the decisions in one transaction once the outputs are on disk.
+/// the decisions in one transaction that commits once the outputs are on disk.
 package protocol ReconciliationStore: ReconciliationLedger, RunJournal {
-    /// Records every applied refund against its credit note, and the outcome of every refund, in one transaction.
-    func complete(_ run: RunID, decisions: RefundDecisions) throws
+    /// Records every applied refund against its credit note, and the outcome of every refund, in one transaction,
+    /// calling `outputsCommitted` just before it commits (``RunCompleting``).
+    func complete(_ run: RunID, decisions: RefundDecisions, outputsCommitted: () throws -> Void) throws
     /// Runs `body`, whose questions to the store may share one read (a snapshot); nothing is written inside.
     func readingTogether<T>(_ body: () throws -> T) throws -> T
 }
@@ -435,7 +436,8 @@ package final class ReconciliationRun {
             inputFile: name, inputSHA256: simulate ? "" : SHA256.hexDigest(ofFile: path) ?? "", target: Self.target,
             outputPaths: [])
         var unwritten = outputs
-        try store.perform(plan, simulate: simulate, failpoints: "reconcile") { _, transaction in
+        let store = store
+        try store.perform(plan, simulate: simulate, failpoints: "reconcile") { _, transaction, beginCompleting in
             let outputs = unwritten
             unwritten = []
             var files: [(output: Output, file: DurableFile)] = []
@@ -443,11 +445,14 @@ package final class ReconciliationRun {
                 guard let file = try transaction.create(output.path) else { continue }
                 files.append((output, file))
             }
+            // The ledger's transaction takes the decisions while the files are written (the same work either
+            // way, on the other core) and commits only once they are in place.
+            beginCompleting()
             try Self.writeConcurrently(files, progress: progress)
             // A stop asked for as the last piece was written: nothing is recorded yet, so nothing need be.
             if progress?.stopRequested == true { throw WorkInterrupted() }
-        } complete: { run in
-            try store.complete(run, decisions: decisions)
+        } completing: { run, outputsCommitted in
+            try store.complete(run, decisions: decisions, outputsCommitted: outputsCommitted)
         }
     }
 

@@ -1,6 +1,8 @@
+import Dispatch
 import DurableOutput
 import KCCTestSupport
 import Ledger
+import Synchronization
 import Testing
 
 /// A journal that remembers its calls and can fail its completing step.
@@ -43,6 +45,73 @@ struct RunJournalTests {
             try journal.perform(plan, failpoints: "test") { _, outputs in
                 try outputs.create(folder + "/out.csv")?.write("x\n")
             } complete: { _ in
+                throw LedgerDown()
+            }
+        }
+        #expect(TestFiles.names(in: folder).isEmpty && journal.calls.last == "abandon 7")
+    }
+
+    @Test(
+        "a completing step begun early does its work while the outputs are written, and commits once they are in place")
+    func completingEarly() throws {
+        let folder = TestFiles.makeFolder()
+        let journal = RecordingJournal()
+        let events = Mutex<[String]>([])
+        let working = DispatchSemaphore(value: 0)
+        try journal.perform(plan, failpoints: "test") { _, outputs, beginCompleting in
+            let file = try outputs.create(folder + "/out.csv")
+            beginCompleting()
+            // The completing step records what it has while this side has written nothing yet.
+            #expect(working.wait(timeout: .now() + 30) == .success)
+            events.withLock { $0.append("writing") }
+            try file?.write("x\n")
+        } completing: { run, outputsCommitted in
+            events.withLock { $0.append("recorded run \(run)") }
+            working.signal()
+            try outputsCommitted()
+            events.withLock { $0.append("committed with \(TestFiles.names(in: folder))") }
+        }
+        #expect(events.withLock { $0 } == ["recorded run 7", "writing", "committed with [\"out.csv\"]"])
+        #expect(journal.calls == ["begin test", "plan out.csv"])
+    }
+
+    @Test(
+        "outputs that fail after the completing step began: it is told so, ends unrecorded, then the run is abandoned")
+    func outputsFailWhileCompleting() {
+        let folder = TestFiles.makeFolder()
+        let journal = RecordingJournal()
+        let told = Mutex<String?>(nil)
+        #expect(throws: LedgerDown.self) {
+            try journal.perform(plan, failpoints: "test") { _, outputs, beginCompleting in
+                try outputs.create(folder + "/out.csv")?.write("x\n")
+                beginCompleting()
+                throw LedgerDown()
+            } completing: { _, outputsCommitted in
+                do {
+                    try outputsCommitted()
+                    told.withLock { $0 = "committed" }
+                } catch {
+                    told.withLock { $0 = "\(error)" }
+                    throw error
+                }
+            }
+        }
+        #expect(told.withLock { $0 } == "the run's outputs were withdrawn, so nothing of it is recorded")
+        #expect(TestFiles.names(in: folder).isEmpty && journal.calls.last == "abandon 7")
+    }
+
+    @Test(
+        "a completing step begun early that fails: the outputs, committed meanwhile, are withdrawn and the run abandoned"
+    )
+    func completingFailsEarly() {
+        let folder = TestFiles.makeFolder()
+        let journal = RecordingJournal()
+        #expect(throws: LedgerDown.self) {
+            try journal.perform(plan, failpoints: "test") { _, outputs, beginCompleting in
+                let file = try outputs.create(folder + "/out.csv")
+                beginCompleting()
+                try file?.write("x\n")
+            } completing: { _, _ in
                 throw LedgerDown()
             }
         }

@@ -59,9 +59,11 @@ final class MemoryLedger: ReconciliationStore {
     /// Thrown by ``complete(_:decisions:)`` instead of recording, when set.
     var completionError: (any Error)?
 
-    func complete(_ run: RunID, decisions: RefundDecisions) throws {
+    /// As the ledger's transaction: nothing changes unless the outputs are committed.
+    func complete(_ run: RunID, decisions: RefundDecisions, outputsCommitted: () throws -> Void) throws {
         if let completionError { throw completionError }
         let decisions = try decisions.all()
+        try outputsCommitted()
         completed.append(decisions)
         for d in decisions where d.outcome != .duplicate && d.outcome != .conflict {
             let key = "\(d.refund.system)/\(d.refund.id)"

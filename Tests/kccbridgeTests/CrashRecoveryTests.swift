@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 
-/// kill -9 of a real `kccbridge convert` at the worst moments, then a restart:
-/// the ledger and the output folder must agree, and the batch converts once.
-@Suite("A convert killed with SIGKILL is put right by the next run")
+/// kill -9 of a real `kccbridge convert` or `reconcile` at the worst moments, then a restart:
+/// the ledger and the output folder must agree, and the batch converts (the refunds apply) once.
+@Suite("A convert or reconcile killed with SIGKILL is put right by the next run")
 struct CrashRecoveryTests {
     @Test(
         "killed before or after its outputs are in place, before the ledger commit",
@@ -41,5 +41,46 @@ struct CrashRecoveryTests {
         let third = try Run(
             ["convert", batch, "--to", "xero-csv", "--out", folder.appendingPathComponent("out2").path] + ledger)
         #expect(third.status == 1 && third.stdout.contains("13 held back"))
+    }
+
+    /// The ledger's transaction of a reconcile begins while its outputs are written and commits after them: a
+    /// kill on either side of the outputs leaves nothing applied, and the next run applies each refund once.
+    @Test(
+        "a reconcile killed before or after its outputs are in place, its ledger transaction open",
+        arguments: ["reconcile:before-outputs", "reconcile:after-outputs"])
+    func reconcileKilled(at failpoint: String) throws {
+        let folder = try temporaryFolder()
+        let out = folder.appendingPathComponent("r").path
+        let ledger = ["--ledger", folder.appendingPathComponent("ledger.sqlite").path]
+        for batch in ["samples/batch-2026-11.csv", "Tests/kccbridgeTests/Fixtures/two-credit-notes.csv"] {
+            let convert = try Run(
+                [
+                    "convert", Run.repositoryRoot.appendingPathComponent(batch).path, "--to", "xero-xml", "--out",
+                    folder.appendingPathComponent("export").path,
+                ] + ledger)
+            #expect(convert.status == 0, "\(convert.stdout)\(convert.stderr)")
+        }
+        let refunds = Run.repositoryRoot.appendingPathComponent(
+            "Tests/kccbridgeTests/Fixtures/every-outcome-refunds.csv"
+        ).path
+        let crashed = try Run(
+            ["reconcile", refunds, "--out", out] + ledger, environment: ["KCCBRIDGE_FAILPOINT": failpoint])
+        #expect(crashed.signal == SIGKILL)
+        let applied = { try Run(["ledger", "export", "--table", "refunds"] + ledger).stdout }
+        #expect(try applied().split(separator: "\r\n").count == 1, "only the header: nothing applied")
+
+        let again = try Run(["reconcile", refunds, "--out", out] + ledger)
+        #expect(again.status == 1, "\(again.stdout)\(again.stderr)")
+        #expect(again.stderr.contains("rolled back"), "\(again.stderr)")
+        #expect(again.stdout.contains("1 matched, 1 matched-by-order, 1 partial"), "\(again.stdout)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        #expect(
+            files == [
+                "every-outcome-refunds.kcc-payments.csv", "every-outcome-refunds.kcc-payments.xml",
+                "every-outcome-refunds.reconciliation-report.csv", "every-outcome-refunds.reconciliation-report.html",
+                "every-outcome-refunds.reconciliation-totals.csv",
+            ])
+        let rows = try applied().split(separator: "\r\n").dropFirst()
+        #expect(rows.count == 3 && ["M1", "P1", "O1"].allSatisfy { id in rows.contains { $0.contains(",\(id),") } })
     }
 }
