@@ -212,12 +212,14 @@ package final class ReconciliationRun {
         var waiting: [Refund] = []
         var decided: [RefundDecision] = []
         var done = 0
+        /// How far into the file the refunds waiting were read (a CSV's bytes), when the reader says.
+        var read: (bytes: Int, of: Int)?
         func settle() throws {
             try reconciler.prepare(for: waiting[...])
             for refund in waiting {
                 if done & 255 == 0, let progress = options.progress {
                     if progress.stopRequested { throw WorkInterrupted() }
-                    progress.advance(.deciding, done: done)
+                    progress.advance(.deciding, done: read?.bytes ?? 0, of: read?.of, items: done)
                 }
                 done += 1
                 guard let decision = try reconciler.decide(refund) else {
@@ -231,11 +233,12 @@ package final class ReconciliationRun {
             try keep(&decided, in: kept)
         }
         let notRefunds = try options.refundFile.each(
-            path, displayName: name, format: options.format, settings: options.settings, source: options.source
-        ) { refund in
-            waiting.append(refund)
-            if waiting.count == Self.preparedTogether { try settle() }
-        }
+            path, displayName: name, format: options.format, settings: options.settings, source: options.source,
+            position: { bytes, size in read = (bytes, size) },
+            { refund in
+                waiting.append(refund)
+                if waiting.count == Self.preparedTogether { try settle() }
+            })
         try settle()
         for (kind, count) in notRefunds { report.summary.passOver(kind, count: count) }
         return try kept.finish()

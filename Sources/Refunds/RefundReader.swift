@@ -51,10 +51,13 @@ package struct RefundFile: Sendable {
     /// Reads the file as ``read(_:displayName:format:settings:source:)`` does, but hands each refund to `body` as
     /// soon as it is read (a CSV streams; a package's file, a response of bounded size, is read whole first),
     /// and returns the counts of records that are not refunds. Whole-file problems throw a ``FileRefusal``,
-    /// possibly after some refunds were handed over; what `body` throws comes out as it is.
+    /// possibly after some refunds were handed over; what `body` throws comes out as it is. A CSV tells
+    /// `position`, before each refund, how many of its bytes are read and how many it holds (a package's file,
+    /// read whole, does not).
     package func each(
         _ path: String, displayName: String? = nil, format: String? = nil,
-        settings: RefundSettings = RefundSettings(), source: String? = nil, _ body: (Refund) throws -> Void
+        settings: RefundSettings = RefundSettings(), source: String? = nil,
+        position: ((_ bytesRead: Int, _ fileBytes: Int) -> Void)? = nil, _ body: (Refund) throws -> Void
     ) throws -> [String: Int] {
         let name = displayName ?? path
         let chosen: String
@@ -64,7 +67,7 @@ package struct RefundFile: Sendable {
             // A sniffed CSV finds its profile by its header; a named one is forced.
             let forced = format == nil ? nil : chosen
             return try CSVRefundReader.read(
-                path, name, settings: settings, profile: forced, source: source, emit: body)
+                path, name, settings: settings, profile: forced, source: source, position: position, emit: body)
         }
         guard let reader = readers.first(where: { $0.format == chosen }) else {
             throw FileRefusal(

@@ -113,7 +113,7 @@ struct CheckInPartsTests {
         // Asked to stop once an error has been reported: only the second part has any.
         let errors = Mutex(0)
         var options = BatchReadOptions()
-        options.progress = WorkProgress(onAdvance: { _, _, _ in }, shouldStop: { errors.withLock { $0 > 0 } })
+        options.progress = WorkProgress(onAdvance: { _, _, _, _ in }, shouldStop: { errors.withLock { $0 > 0 } })
         let summary = BatchFile.check(
             path, options: options, report: { finding in if finding.severity == .error { errors.withLock { $0 += 1 } } }
         )
@@ -204,7 +204,7 @@ struct CheckInPartsTests {
         }
         // During the survey (pass 1): its own end finds the file grown.
         var options = BatchReadOptions()
-        options.progress = WorkProgress(onAdvance: { step, _, _ in if step == .surveying { append() } })
+        options.progress = WorkProgress(onAdvance: { step, _, _, _ in if step == .surveying { append() } })
         #expect(Self.refusedAsChanged { try BatchFile.open(path, options: options) })
         TestFiles.write(path, bytes: text)
         appendOnce.withLock { $0 = false }
@@ -215,7 +215,7 @@ struct CheckInPartsTests {
         // During pass 2, after its documents began to be handed out: the end of the pass finds it grown.
         TestFiles.write(path, bytes: text)
         appendOnce.withLock { $0 = false }
-        options.progress = WorkProgress(onAdvance: { step, _, _ in if step == .reading { append() } })
+        options.progress = WorkProgress(onAdvance: { step, _, _, _ in if step == .reading { append() } })
         let reader = try BatchFile.open(path, options: options)
         var handedOut = 0
         #expect(

@@ -121,6 +121,24 @@ struct ReconciliationRunTests {
         #expect(TestFiles.names(in: folder).isEmpty && ledger.completed.isEmpty)
     }
 
+    @Test("deciding a CSV says how much of the file is read, of its size, and how many refunds are decided")
+    func progressOfDeciding() throws {
+        var options = ReconcileOptions(outputFolder: TestFiles.makeFolder())
+        let steps = Mutex<[(WorkProgress.Step, Int, Int?, Int?)]>([])
+        options.progress = WorkProgress(onAdvance: { step, done, total, items in
+            steps.withLock { $0.append((step, done, total, items)) }
+        })
+        let path = fixtures + "/linnworks-refunds.csv"
+        let report = ReconciliationRun(store: Self.sampleLedger(), logger: Logger(label: "test")).reconcile(
+            path, options: options)
+        #expect(report.failure == nil)
+        var info = stat()
+        #expect(stat(path, &info) == 0)
+        let deciding = steps.withLock { $0 }.filter { $0.0 == .deciding }
+        #expect(deciding.count == 1)
+        #expect(deciding.allSatisfy { $0.2 == Int(info.st_size) && $0.1 > 0 && $0.1 <= Int(info.st_size) && $0.3 == 0 })
+    }
+
     @Test("Ctrl-C while the outputs are written: every output withdrawn, nothing recorded, the report says stopped")
     func stoppedWhileWriting() throws {
         let folder = TestFiles.makeFolder()
@@ -128,7 +146,7 @@ struct ReconciliationRunTests {
         // Deciding four refunds asks once (at the first); every later question comes from the writing.
         let asked = Mutex(0)
         options.progress = WorkProgress(
-            onAdvance: { _, _, _ in },
+            onAdvance: { _, _, _, _ in },
             shouldStop: {
                 asked.withLock { count in
                     count += 1

@@ -11,23 +11,26 @@ public final class WorkProgress: @unchecked Sendable, Hashable {
         case surveying
         /// The pass that hands out documents: bytes.
         case reading
-        /// Refunds decided against the ledger: refunds.
+        /// Refunds decided against the ledger: bytes of the refund file read, of its size when it is read as it
+        /// goes (a CSV; a package's file is read whole first, and has no total); `items` counts the refunds.
         case deciding
     }
 
-    private let onAdvance: (Step, Int, Int?) -> Void
+    private let onAdvance: (Step, Int, Int?, Int?) -> Void
     private let shouldStop: () -> Bool
 
-    /// `onAdvance` and `shouldStop` are called on the thread doing the work; `shouldStop` also from the threads
-    /// writing a reconciliation's outputs, several at once.
-    public init(onAdvance: @escaping (Step, Int, Int?) -> Void, shouldStop: @escaping () -> Bool = { false }) {
+    /// `onAdvance` (the step, done, total, items) and `shouldStop` are called on the thread doing the work;
+    /// `shouldStop` also from the threads writing a reconciliation's outputs, several at once.
+    public init(
+        onAdvance: @escaping (Step, Int, Int?, Int?) -> Void, shouldStop: @escaping () -> Bool = { false }
+    ) {
         self.onAdvance = onAdvance
         self.shouldStop = shouldStop
     }
 
-    /// `done` of `total` (when known) of `step`.
-    public func advance(_ step: Step, done: Int, of total: Int? = nil) {
-        onAdvance(step, done, total)
+    /// `done` of `total` (when known) of `step`, and the `items` (refunds, documents) it came to, when counted.
+    public func advance(_ step: Step, done: Int, of total: Int? = nil, items: Int? = nil) {
+        onAdvance(step, done, total, items)
     }
 
     /// The person asked to stop: the work ends without writing anything.

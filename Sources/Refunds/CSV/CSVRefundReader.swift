@@ -15,10 +15,11 @@ enum CSVRefundReader {
 
     /// Hands each refund to `emit` as it is read, in file order (a profile that adds rows up, once the file is
     /// read), and returns the counts of the records that are not refunds. Whole-file problems throw a
-    /// ``FileRefusal``; what `emit` throws comes out as it is.
+    /// ``FileRefusal``; what `emit` throws comes out as it is. Before each refund, `position` is told how many
+    /// bytes of the file are read and how many it holds.
     static func read(
         _ path: String, _ name: String, settings: RefundSettings, profile forced: String?, source: String?,
-        emit: (Refund) throws -> Void
+        position: ((_ bytesRead: Int, _ fileBytes: Int) -> Void)? = nil, emit: (Refund) throws -> Void
     ) throws -> [String: Int] {
         /// An error of `emit`'s, carried past the reader's own translation of errors into refusals.
         struct Emitted: Error { var error: any Error }
@@ -40,6 +41,7 @@ enum CSVRefundReader {
                 header = tabbed
             }
             let headerLocation = SourceLocation(file: name, line: header.line)
+            let fileBytes = reader.fileStatus().map { Int($0.st_size) } ?? 0
             let profile = try choose(header.fields, forced: forced, settings: settings, at: headerLocation)
             let columns = match(header.fields, profile)
             guard let idColumn = columns[.id]?.first, columns[.amount] != nil else {
@@ -92,6 +94,7 @@ enum CSVRefundReader {
                     fields[.id] = parts.count == profile.idFrom.count ? parts.joined(separator: " ") : nil
                 }
                 guard !profile.groupBy.isEmpty else {
+                    position?(reader.bytesConsumed, fileBytes)
                     try handOn(
                         refund(
                             record, profile: profile, settings: settings, source: source, file: name,
@@ -117,6 +120,8 @@ enum CSVRefundReader {
                     groupOrder.append(key)
                 }
             }
+            // Rows added up into refunds: the whole file is read before the first of them.
+            position?(fileBytes, fileBytes)
             for key in groupOrder {
                 guard let group = groups[key] else { continue }
                 if let kind = group.passedOver(profile) {

@@ -111,7 +111,7 @@ final class Console {
     /// What the library is handed: progress for the line (when there is one), and Ctrl-C.
     func hook(stop interruption: Interruption) -> WorkProgress {
         if let progress { return progress.hook { interruption.isRequested } }
-        return WorkProgress(onAdvance: { _, _, _ in }, shouldStop: { interruption.isRequested })
+        return WorkProgress(onAdvance: { _, _, _, _ in }, shouldStop: { interruption.isRequested })
     }
 
     /// The one JSON document, on standard output.

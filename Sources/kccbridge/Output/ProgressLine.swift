@@ -41,10 +41,12 @@ final class ProgressLine: @unchecked Sendable {
 
     /// The hook handed to the library, stopping when `stop` says so.
     func hook(stop: @escaping () -> Bool) -> WorkProgress {
-        WorkProgress(onAdvance: { [weak self] step, done, total in self?.advance(step, done, total) }, shouldStop: stop)
+        WorkProgress(
+            onAdvance: { [weak self] step, done, total, items in self?.advance(step, done, total, items) },
+            shouldStop: stop)
     }
 
-    private func advance(_ step: WorkProgress.Step, _ done: Int, _ total: Int?) {
+    private func advance(_ step: WorkProgress.Step, _ done: Int, _ total: Int?, _ items: Int?) {
         lock.lock()
         defer { lock.unlock() }
         let now = Self.now()
@@ -56,11 +58,12 @@ final class ProgressLine: @unchecked Sendable {
         lastDraw = now
         draw(
             Self.text(
-                name: name, step: step, done: done, total: total, documents: documents,
+                name: name, step: step, done: done, total: total, documents: items ?? documents,
                 milliseconds: now - stepStarted))
     }
 
-    /// The words of the line; `milliseconds` is the time spent on this step so far.
+    /// The words of the line; `milliseconds` is the time spent on this step so far, `documents` the documents
+    /// read or refunds decided.
     /// Integers throughout: tenths of a megabyte, whole seconds rounded up.
     static func text(
         name: String, step: WorkProgress.Step, done: Int, total: Int?, documents: Int, milliseconds: Int
@@ -89,8 +92,9 @@ final class ProgressLine: @unchecked Sendable {
             let rate = milliseconds >= 1_000 ? ", \(perSecond(documents)) documents/s" : ""
             return "\(name): pass 2 of 2: \(documents) documents, \(megabytes(done))\(of) MB read\(rate)\(left)"
         case .deciding:
-            let rate = milliseconds >= 1_000 ? ", \(perSecond(done)) refunds/s" : ""
-            return "\(name): \(done)\(total.map { " of \($0)" } ?? "") refunds decided\(rate)\(left)"
+            let rate = milliseconds >= 1_000 ? ", \(perSecond(documents)) refunds/s" : ""
+            let read = total.map { " (\(megabytes(done)) of \(megabytes($0)) MB read)" } ?? ""
+            return "\(name): \(documents) refunds decided\(read)\(rate)\(left)"
         }
     }
 
