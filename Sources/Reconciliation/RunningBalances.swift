@@ -257,11 +257,11 @@ final class RunningBalances {
     }
 }
 
-/// Which keys may have been written: a Bloom filter of 2^24 bits (2 MiB), three bits a key. It never says no
-/// to a key that was written; it says yes to one that was not about once in 200 questions at a million keys
-/// (then the database answers), more often past that.
+/// Which keys may have been written: a Bloom filter of 2^23 bits (1 MiB), three bits a key. It never says no
+/// to a key that was written; it says yes to one that was not about 3 times in 100 questions at a million keys
+/// (then the database answers: a few microseconds each), more often past that.
 private struct KeyFilter {
-    private static let bits = 1 << 24
+    private static let bits = 1 << 23
     private var words: [UInt64] = []
 
     mutating func insert(_ key: ByteKey) {
