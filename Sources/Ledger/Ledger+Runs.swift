@@ -82,9 +82,11 @@ extension Ledger {
         }
     }
 
-    /// Step 3, after every output is durably in place: records every exported
-    /// document (and every refund the run's KCC payment import applies) and
-    /// marks the run committed, all in one transaction.
+    /// Step 3: records every exported document (and every refund the run's KCC
+    /// payment import applies) and marks the run committed, all in one
+    /// transaction, which commits once every output is durably in place (by
+    /// the time this is called, or, for a step begun early, when `outputs` says
+    /// so: ``RunOutputs``).
     ///
     /// Nothing is recorded when it fails; the run stays pending, and the caller
     /// removes its outputs and calls ``abandonRun(_:note:)``. It fails when a
@@ -109,12 +111,13 @@ extension Ledger {
     ) throws -> Void
 
     /// ``completeRun(_:documents:refunds:outcomes:)`` with the refunds and outcomes given a part at a time.
-    /// `outputsCommitted` is called inside the transaction after everything is recorded, just before it commits
-    /// (a completing step begun while the outputs are still being written waits there for them: see
-    /// ``RunCompleting``); what it throws rolls the transaction back.
+    /// `outputs` is asked before each part whether the run's outputs were withdrawn, and, after everything is
+    /// recorded, waited for until they are in place, inside the transaction, just before it commits (see
+    /// ``RunCompleting``); what it throws rolls the transaction back. The run is marked finished at that moment;
+    /// its refunds and outcomes carry the moment the recording began.
     package func completeRun(
         _ id: RunID, documents: [ExportedDocument], refundRecords: RefundRecords,
-        outputsCommitted: () throws -> Void = {}
+        outputs: RunOutputs = .inPlace
     ) throws(LedgerError) {
         var documents = documents
         for index in documents.indices {
@@ -126,11 +129,11 @@ extension Ledger {
             throw LedgerError(
                 .missingOutput, "\(file) is not on disk, so run \(id)'s documents in it cannot be recorded as exported")
         }
-        let finishedAt = now
+        let recordedAt = now
         do {
             try recordCompletion(
-                id, documents: documents, files: files, refundRecords: refundRecords,
-                outputsCommitted: outputsCommitted, at: finishedAt)
+                id, documents: documents, files: files, refundRecords: refundRecords, outputs: outputs,
+                at: recordedAt)
         } catch  where error.code == .commitUnknown {
             // Asked in a write transaction: writers take turns, so the answer comes only once the
             // lost transaction has ended on the server (committed or not), never while it might
@@ -146,7 +149,7 @@ extension Ledger {
     /// Step 3's one transaction.
     private func recordCompletion(
         _ id: RunID, documents: [ExportedDocument], files: Set<String>, refundRecords: RefundRecords,
-        outputsCommitted: () throws -> Void, at finishedAt: Timestamp
+        outputs: RunOutputs, at recordedAt: Timestamp
     ) throws(LedgerError) {
         try write { db in
             let run = try Self.pendingRun(id, in: db, toBe: "completed")
@@ -192,10 +195,11 @@ extension Ledger {
             }
             try Self.commitStaged(run, in: db)
             try refundRecords { refunds, outcomes in
-                try Self.apply(refunds, run: id, at: finishedAt, in: db)
-                try Self.remember(outcomes, run: id, at: finishedAt, in: db)
+                try outputs.checkWithdrawn()
+                try Self.apply(refunds, run: id, at: recordedAt, in: db)
+                try Self.remember(outcomes, run: id, at: recordedAt, in: db)
             }
-            try outputsCommitted()
+            try outputs.committed()
             // Another kccbridge may be recovering a run whose lock this one lost (PostgreSQL, a dropped connection).
             guard store.stillHolds(.run(id.rawValue)) else {
                 throw LedgerError(
@@ -205,7 +209,7 @@ extension Ledger {
             }
             try db.execute(
                 "UPDATE export_run SET status = 'committed', finished_at = ? WHERE id = ?",
-                [finishedAt.iso8601, id.rawValue])
+                [now.iso8601, id.rawValue])
         }
     }
 

@@ -6,11 +6,12 @@ import Synchronization
 /// durable writes: one protocol for both, keyed by ``RunID``.
 ///
 /// Order of a run: ``begin(_:)``; for each output, ``willWrite(_:path:)``
-/// before it is created; the outputs are made durable; then the run's own
-/// completing step records what it did in one transaction. A crash before that
-/// transaction commits leaves a pending run whose files the next start removes;
-/// a failure calls ``abandon(_:)``. ``perform(_:simulate:failpoints:_:completing:)``
-/// is that order, written once.
+/// before it is created; the outputs are made durable; and the run's own
+/// completing step records what it did in one transaction, which commits only
+/// after that (it may do its work while the outputs are written). A crash before
+/// that transaction commits leaves a pending run whose files the next start
+/// removes; a failure calls ``abandon(_:)``.
+/// ``perform(_:simulate:failpoints:_:completing:)`` is that order, written once.
 package protocol RunJournal: AnyObject {
     func begin(_ plan: ExportPlan) throws -> RunID
     func willWrite(_ run: RunID, path: String) throws
@@ -18,11 +19,28 @@ package protocol RunJournal: AnyObject {
     func abandon(_ run: RunID) throws
 }
 
-/// A run's completing step: it records what the run did inside its one transaction, and calls
-/// `outputsCommitted` last, just before that transaction commits. `outputsCommitted` returns once every
-/// output of the run is durable and throws when they are not (they were withdrawn); so the step may do its
-/// work while the outputs are still being written, and the run is still never recorded without them.
-package typealias RunCompleting = (_ run: RunID, _ outputsCommitted: () throws -> Void) throws -> Void
+/// A run's completing step: it records what the run did inside its one transaction, and asks `outputs`
+/// whether it may go on (``RunOutputs``); so it may do its work while the outputs are still being written,
+/// and the run is still never recorded without them.
+package typealias RunCompleting = (_ run: RunID, _ outputs: RunOutputs) throws -> Void
+
+/// What a completing step is told of its run's outputs.
+package struct RunOutputs {
+    /// Returns once every output is durable; throws when they were withdrawn. Called last, just before the
+    /// step's transaction commits.
+    package var committed: () throws -> Void
+    /// Throws at once when the outputs were withdrawn (a failure, Ctrl-C), so the step stops its work and rolls
+    /// back instead of finishing first; called now and then as it works.
+    package var checkWithdrawn: () throws -> Void
+
+    package init(committed: @escaping () throws -> Void, checkWithdrawn: @escaping () throws -> Void) {
+        self.committed = committed
+        self.checkWithdrawn = checkWithdrawn
+    }
+
+    /// Outputs already in place (a step run after they were committed).
+    package static var inPlace: RunOutputs { RunOutputs(committed: {}, checkWithdrawn: {}) }
+}
 
 extension RunJournal {
     /// Runs `body` as one journaled run: begun, every output created through
@@ -38,8 +56,8 @@ extension RunJournal {
     ) throws -> Result {
         try perform(plan, simulate: simulate, failpoints: failpoints) { run, outputs, _ in
             try body(run, outputs)
-        } completing: { run, outputsCommitted in
-            try outputsCommitted()
+        } completing: { run, outputs in
+            try outputs.committed()
             try complete(run)
         }
     }
@@ -47,12 +65,14 @@ extension RunJournal {
     /// ``perform(_:simulate:failpoints:_:complete:)`` whose completing step may begin before the outputs are
     /// committed: once `body` has created every output, it may call its third argument, and `complete` then
     /// runs on a thread of its own while `body` writes the outputs and they are committed. Its transaction
-    /// stays open until `outputsCommitted` says they are in place, so a crash at any moment before leaves the
-    /// run pending as before, and a failure of either side withdraws the outputs and abandons the run. Called
-    /// by nothing, `complete` runs on this thread after the outputs are committed.
+    /// stays open until ``RunOutputs/committed`` says they are in place, so a crash at any moment before leaves
+    /// the run pending as before, and a failure of either side withdraws the outputs and abandons the run (the
+    /// step, told by ``RunOutputs/checkWithdrawn``, stops its work first). Called by nothing, `complete` runs on
+    /// this thread after the outputs are committed.
     ///
-    /// Nothing else may ask the ledger to write from the moment the completing step begins until it ends:
-    /// its transaction holds the ledger's writing to itself.
+    /// `body` must not ask the ledger to write once it has begun the completing step: the step's transaction
+    /// holds the ledger's writing from its first write until it ends (other writers, in this process or
+    /// another, wait for it meanwhile; so, with PostgreSQL, does a server's idle-in-transaction timeout).
     package func perform<Result>(
         _ plan: ExportPlan, simulate: Bool = false, failpoints: String,
         _ body: (_ run: RunID?, _ outputs: OutputTransaction, _ beginCompleting: () -> Void) throws -> Result,
@@ -72,6 +92,8 @@ extension RunJournal {
         } catch let error as LedgerError where error.code == .commitUnknown {
             // The ledger may have recorded the run: its outputs stay, as after a crash, and the
             // next recovery settles it (keeps them if the run committed, removes them if not).
+            // (A completing step that threw it has ended; one never begun is not begun now.)
+            try? completion.finish(outputsCommitted: false)
             throw error
         } catch {
             // The completing step, if begun, gives up first: its transaction ends unrecorded.
@@ -88,14 +110,15 @@ extension RunJournal {
 /// outputs are committed.
 ///
 /// Unchecked sendability: `complete` runs once, on one thread (the completion's own, or the caller's when never
-/// begun); the caller only hands over whether the outputs were committed (through `gate`, before signalling it)
-/// and reads the step's failure after it has ended (`done`).
+/// begun); the caller only hands over what became of the outputs (`outputs`, then `gate` signalled) and reads
+/// the step's failure after it has ended (`done`).
 private final class RunCompletion: @unchecked Sendable {
     private let run: RunID
     private let complete: RunCompleting
     private let gate = DispatchSemaphore(value: 0)
     private let done = DispatchGroup()
-    private let outputsInPlace = Mutex(false)
+    /// `nil` while the outputs are being written; then whether they were committed.
+    private let outputs = Mutex<Bool?>(nil)
     private let failure = Mutex<(any Error)?>(nil)
     private var begun = false
     private var finished = false
@@ -112,11 +135,16 @@ private final class RunCompletion: @unchecked Sendable {
         done.enter()
         DispatchQueue(label: "kccbridge.run-completion").async { [self] in
             defer { done.leave() }
-            do {
-                try complete(run) {
+            let told = RunOutputs(
+                committed: { [self] in
                     gate.wait()
-                    guard outputsInPlace.withLock({ $0 }) else { throw OutputsWithdrawn() }
-                }
+                    guard outputs.withLock({ $0 }) == true else { throw OutputsWithdrawn() }
+                },
+                checkWithdrawn: { [self] in
+                    if outputs.withLock({ $0 }) == false { throw OutputsWithdrawn() }
+                })
+            do {
+                try complete(run, told)
             } catch {
                 failure.withLock { $0 = error }
             }
@@ -129,10 +157,10 @@ private final class RunCompletion: @unchecked Sendable {
         guard !finished else { return }
         finished = true
         guard begun else {
-            if outputsCommitted { try complete(run) {} }
+            if outputsCommitted { try complete(run, .inPlace) }
             return
         }
-        outputsInPlace.withLock { $0 = outputsCommitted }
+        outputs.withLock { $0 = outputsCommitted }
         gate.signal()
         done.wait()
         if outputsCommitted, let error = failure.withLock({ $0 }) { throw error }

@@ -154,7 +154,7 @@ package final class LedgerReconciliationStore: ReconciliationStore {
         try ledger.planOutput(run, path: path)
     }
 
-    package func complete(_ run: RunID, decisions: RefundDecisions, outputsCommitted: () throws -> Void) throws {
+    package func complete(_ run: RunID, decisions: RefundDecisions, outputs: RunOutputs) throws {
         try ledger.completeRun(
             run, documents: [],
             refundRecords: { record in
@@ -187,7 +187,7 @@ package final class LedgerReconciliationStore: ReconciliationStore {
                     }
                     try record(refunds, outcomes)
                 }
-            }, outputsCommitted: outputsCommitted)
+            }, outputs: outputs)
     }
 
     /// Refund applications and outcomes handed to the ledger at once when a run is recorded.

@@ -13,9 +13,10 @@ import Synchronization
 /// the run protocol (``RunJournal``) around its durable writes, and recording
 /// the decisions in one transaction that commits once the outputs are on disk.
 package protocol ReconciliationStore: ReconciliationLedger, RunJournal {
-    /// Records every applied refund against its credit note, and the outcome of every refund, in one transaction,
-    /// calling `outputsCommitted` just before it commits (``RunCompleting``).
-    func complete(_ run: RunID, decisions: RefundDecisions, outputsCommitted: () throws -> Void) throws
+    /// Records every applied refund against its credit note, and the outcome of every refund, in one transaction
+    /// that commits once `outputs` says they are in place, and gives up when it says they were withdrawn
+    /// (``RunCompleting``).
+    func complete(_ run: RunID, decisions: RefundDecisions, outputs: RunOutputs) throws
     /// Runs `body`, whose questions to the store may share one read (a snapshot); nothing is written inside.
     func readingTogether<T>(_ body: () throws -> T) throws -> T
 }
@@ -449,13 +450,13 @@ package final class ReconciliationRun {
                 files.append((output, file))
             }
             // The ledger's transaction takes the decisions while the files are written (the same work either
-            // way, on the other core) and commits only once they are in place.
+            // way, on a thread of its own beside the writers) and commits only once they are in place.
             beginCompleting()
             try Self.writeConcurrently(files, progress: progress)
             // A stop asked for as the last piece was written: nothing is recorded yet, so nothing need be.
             if progress?.stopRequested == true { throw WorkInterrupted() }
-        } completing: { run, outputsCommitted in
-            try store.complete(run, decisions: decisions, outputsCommitted: outputsCommitted)
+        } completing: { run, outputs in
+            try store.complete(run, decisions: decisions, outputs: outputs)
         }
     }
 

@@ -51,9 +51,9 @@ package struct RefundFile: Sendable {
     /// Reads the file as ``read(_:displayName:format:settings:source:)`` does, but hands each refund to `body` as
     /// soon as it is read (a CSV streams; a package's file, a response of bounded size, is read whole first),
     /// and returns the counts of records that are not refunds. Whole-file problems throw a ``FileRefusal``,
-    /// possibly after some refunds were handed over; what `body` throws comes out as it is. A CSV tells
+    /// possibly after some refunds were handed over; what `body` throws comes out as it is. A CSV file tells
     /// `position`, before each refund, how many of its bytes are read and how many it holds (a package's file,
-    /// read whole, does not).
+    /// read whole, does not, nor does a pipe, whose size is not known).
     package func each(
         _ path: String, displayName: String? = nil, format: String? = nil,
         settings: RefundSettings = RefundSettings(), source: String? = nil,

@@ -1,5 +1,6 @@
 import Dispatch
 import DurableOutput
+import Foundation
 import KCCTestSupport
 import Ledger
 import Synchronization
@@ -65,10 +66,10 @@ struct RunJournalTests {
             #expect(working.wait(timeout: .now() + 30) == .success)
             events.withLock { $0.append("writing") }
             try file?.write("x\n")
-        } completing: { run, outputsCommitted in
+        } completing: { run, outputs in
             events.withLock { $0.append("recorded run \(run)") }
             working.signal()
-            try outputsCommitted()
+            try outputs.committed()
             events.withLock { $0.append("committed with \(TestFiles.names(in: folder))") }
         }
         #expect(events.withLock { $0 } == ["recorded run 7", "writing", "committed with [\"out.csv\"]"])
@@ -86,9 +87,9 @@ struct RunJournalTests {
                 try outputs.create(folder + "/out.csv")?.write("x\n")
                 beginCompleting()
                 throw LedgerDown()
-            } completing: { _, outputsCommitted in
+            } completing: { _, outputs in
                 do {
-                    try outputsCommitted()
+                    try outputs.committed()
                     told.withLock { $0 = "committed" }
                 } catch {
                     told.withLock { $0 = "\(error)" }
@@ -115,6 +116,35 @@ struct RunJournalTests {
                 throw LedgerDown()
             }
         }
+        #expect(TestFiles.names(in: folder).isEmpty && journal.calls.last == "abandon 7")
+    }
+
+    @Test("outputs withdrawn while the completing step still works: it is told at its next check and stops there")
+    func withdrawnWhileWorking() {
+        let folder = TestFiles.makeFolder()
+        let journal = RecordingJournal()
+        let working = DispatchSemaphore(value: 0)
+        let checks = Mutex(0)
+        let start = ContinuousClock.now
+        #expect(throws: LedgerDown.self) {
+            try journal.perform(plan, failpoints: "test") { _, outputs, beginCompleting in
+                try outputs.create(folder + "/out.csv")?.write("x\n")
+                beginCompleting()
+                #expect(working.wait(timeout: .now() + 30) == .success)
+                throw LedgerDown()
+            } completing: { _, outputs in
+                working.signal()
+                // A long piece of work, checking as it goes: without the check it would take 30 s.
+                for _ in 0..<3_000 {
+                    checks.withLock { $0 += 1 }
+                    try outputs.checkWithdrawn()
+                    Thread.sleep(forTimeInterval: 0.01)
+                }
+                try outputs.committed()
+            }
+        }
+        #expect(ContinuousClock.now - start < .seconds(10), "the step stopped at a check, not at its end")
+        #expect(checks.withLock { $0 } < 3_000)
         #expect(TestFiles.names(in: folder).isEmpty && journal.calls.last == "abandon 7")
     }
 

@@ -35,15 +35,28 @@ struct LedgerCompletionTests {
 
         var seenWhileWaiting: RefundOutcomeRecord?? = .none
         #expect(throws: (any Error).self) {
-            try store.complete(run, decisions: decisions) {
-                seenWhileWaiting = .some(try other.refundOutcome(refundID: "N1", sourceSystem: "csv"))
-                throw OutputsFailed()
-            }
+            try store.complete(
+                run, decisions: decisions,
+                outputs: RunOutputs(
+                    committed: {
+                        seenWhileWaiting = .some(try other.refundOutcome(refundID: "N1", sourceSystem: "csv"))
+                        throw OutputsFailed()
+                    }, checkWithdrawn: {}))
         }
         #expect(seenWhileWaiting == .some(nil), "asked while the transaction waited: not recorded yet")
         #expect(try other.refundOutcome(refundID: "N1", sourceSystem: "csv") == nil, "the outputs failed")
 
-        try store.complete(run, decisions: decisions) {}
+        // Withdrawn while it works: it stops before recording a part, and never waits for the outputs.
+        #expect(throws: (any Error).self) {
+            try store.complete(
+                run, decisions: decisions,
+                outputs: RunOutputs(
+                    committed: { Issue.record("waited for outputs that were withdrawn") },
+                    checkWithdrawn: { throw OutputsFailed() }))
+        }
+        #expect(try other.refundOutcome(refundID: "N1", sourceSystem: "csv") == nil)
+
+        try store.complete(run, decisions: decisions, outputs: .inPlace)
         #expect(try other.refundOutcome(refundID: "N1", sourceSystem: "csv")?.outcome == "needs-credit-note")
     }
 }

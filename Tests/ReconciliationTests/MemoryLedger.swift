@@ -60,10 +60,10 @@ final class MemoryLedger: ReconciliationStore {
     var completionError: (any Error)?
 
     /// As the ledger's transaction: nothing changes unless the outputs are committed.
-    func complete(_ run: RunID, decisions: RefundDecisions, outputsCommitted: () throws -> Void) throws {
+    func complete(_ run: RunID, decisions: RefundDecisions, outputs: RunOutputs) throws {
         if let completionError { throw completionError }
         let decisions = try decisions.all()
-        try outputsCommitted()
+        try outputs.committed()
         completed.append(decisions)
         for d in decisions where d.outcome != .duplicate && d.outcome != .conflict {
             let key = "\(d.refund.system)/\(d.refund.id)"

@@ -2,6 +2,12 @@ import CSVStreaming
 import KCCModel
 import PackageInterface
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Refunds from a CSV: a channel's export, a report, a bank file. The header
 /// decides the profile (``CSVProfile``): the one whose headers it holds, or
 /// any CSV with a refund id and an amount when none does. A header that fits
@@ -41,7 +47,10 @@ enum CSVRefundReader {
                 header = tabbed
             }
             let headerLocation = SourceLocation(file: name, line: header.line)
-            let fileBytes = reader.fileStatus().map { Int($0.st_size) } ?? 0
+            // Only a file's size is known ahead: a pipe's is not.
+            let fileBytes = reader.fileStatus().flatMap { info in
+                (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0 ? Int(info.st_size) : nil
+            }
             let profile = try choose(header.fields, forced: forced, settings: settings, at: headerLocation)
             let columns = match(header.fields, profile)
             guard let idColumn = columns[.id]?.first, columns[.amount] != nil else {
@@ -94,7 +103,7 @@ enum CSVRefundReader {
                     fields[.id] = parts.count == profile.idFrom.count ? parts.joined(separator: " ") : nil
                 }
                 guard !profile.groupBy.isEmpty else {
-                    position?(reader.bytesConsumed, fileBytes)
+                    if let fileBytes { position?(reader.bytesConsumed, fileBytes) }
                     try handOn(
                         refund(
                             record, profile: profile, settings: settings, source: source, file: name,
@@ -121,7 +130,7 @@ enum CSVRefundReader {
                 }
             }
             // Rows added up into refunds: the whole file is read before the first of them.
-            position?(fileBytes, fileBytes)
+            if let fileBytes { position?(fileBytes, fileBytes) }
             for key in groupOrder {
                 guard let group = groups[key] else { continue }
                 if let kind = group.passedOver(profile) {
