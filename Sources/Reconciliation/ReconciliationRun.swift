@@ -261,26 +261,37 @@ package final class ReconciliationRun {
         decided.removeAll(keepingCapacity: true)
     }
 
-    /// Writes each output into its file, on both cores: the files share nothing but the decisions they read.
-    /// The last planned are taken first (the HTML report, the largest, is planned late); when one fails, the
-    /// first planned of those that failed is thrown, after every other has finished.
+    /// Writes each output into its file, on two threads: the files share nothing but the decisions they read.
+    /// Each thread takes the next file not taken, the last planned first (the HTML report, the largest, is
+    /// planned late). The second begins once `secondWaitsFor` is signalled (the ledger's transaction, working
+    /// beside them on the other core, has done its work), or once the first has no file left. When one fails,
+    /// the first planned of those that failed is thrown, after every other has finished.
     /// A stop asked for (Ctrl-C) ends the writing at the next piece of any file.
     private static func writeConcurrently(
-        _ files: [(output: Output, file: DurableFile)], progress: WorkProgress?
+        _ files: [(output: Output, file: DurableFile)], progress: WorkProgress?, secondWaitsFor: DispatchSemaphore
     ) throws {
         let failures = Mutex<[(index: Int, error: any Error)]>([])
+        let untaken = Mutex(files.count)
         let shared = Handed(files)
-        DispatchQueue.concurrentPerform(iterations: files.count) { iteration in
-            let index = shared.value.count - 1 - iteration
-            let (output, file) = shared.value[index]
-            do {
-                try output.write { piece in
-                    if progress?.stopRequested == true { throw WorkInterrupted() }
-                    try file.write(piece)
+        DispatchQueue.concurrentPerform(iterations: min(2, files.count)) { thread in
+            if thread == 1 { secondWaitsFor.wait() }
+            while let index = untaken.withLock({ count -> Int? in
+                guard count > 0 else { return nil }
+                count -= 1
+                return count
+            }) {
+                let (output, file) = shared.value[index]
+                do {
+                    try output.write { piece in
+                        if progress?.stopRequested == true { throw WorkInterrupted() }
+                        try file.write(piece)
+                    }
+                } catch {
+                    failures.withLock { $0.append((index, error)) }
                 }
-            } catch {
-                failures.withLock { $0.append((index, error)) }
             }
+            // Nothing left: the second thread, if still waiting, need wait no more.
+            if thread == 0 { secondWaitsFor.signal() }
         }
         if let first = failures.withLock({ $0.min { $0.index < $1.index } }) { throw first.error }
     }
@@ -441,6 +452,8 @@ package final class ReconciliationRun {
             outputPaths: [])
         var unwritten = outputs
         let store = store
+        // Signalled once the ledger's transaction has done its work (or failed): a second writer may have its core.
+        let ledgerWorked = DispatchSemaphore(value: 0)
         try store.perform(plan, simulate: simulate, failpoints: "reconcile") { _, transaction, beginCompleting in
             let outputs = unwritten
             unwritten = []
@@ -450,13 +463,21 @@ package final class ReconciliationRun {
                 files.append((output, file))
             }
             // The ledger's transaction takes the decisions while the files are written (the same work either
-            // way, on a thread of its own beside the writers) and commits only once they are in place.
+            // way, on the other core: one writer works beside it, and a second once it is done) and commits
+            // only once they are in place.
             beginCompleting()
-            try Self.writeConcurrently(files, progress: progress)
+            try Self.writeConcurrently(files, progress: progress, secondWaitsFor: ledgerWorked)
             // A stop asked for as the last piece was written: nothing is recorded yet, so nothing need be.
             if progress?.stopRequested == true { throw WorkInterrupted() }
         } completing: { run, outputs in
-            try store.complete(run, decisions: decisions, outputs: outputs)
+            defer { ledgerWorked.signal() }
+            try store.complete(
+                run, decisions: decisions,
+                outputs: RunOutputs(
+                    committed: {
+                        ledgerWorked.signal()
+                        try outputs.committed()
+                    }, checkWithdrawn: outputs.checkWithdrawn))
         }
     }
 
