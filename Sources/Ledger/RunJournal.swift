@@ -138,6 +138,8 @@ private final class RunCompletion: @unchecked Sendable {
             let told = RunOutputs(
                 committed: { [self] in
                     gate.wait()
+                    // Open for good: asked again, it answers at once.
+                    gate.signal()
                     guard outputs.withLock({ $0 }) == true else { throw OutputsWithdrawn() }
                 },
                 checkWithdrawn: { [self] in

@@ -22,7 +22,7 @@ enum CSVRefundReader {
     /// Hands each refund to `emit` as it is read, in file order (a profile that adds rows up, once the file is
     /// read), and returns the counts of the records that are not refunds. Whole-file problems throw a
     /// ``FileRefusal``; what `emit` throws comes out as it is. Before each refund, `position` is told how many
-    /// bytes of the file are read and how many it holds.
+    /// bytes of the file are read and how many it holds (a regular file's; a pipe tells it nothing).
     static func read(
         _ path: String, _ name: String, settings: RefundSettings, profile forced: String?, source: String?,
         position: ((_ bytesRead: Int, _ fileBytes: Int) -> Void)? = nil, emit: (Refund) throws -> Void
