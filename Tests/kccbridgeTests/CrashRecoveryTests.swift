@@ -52,17 +52,8 @@ struct CrashRecoveryTests {
         let folder = try temporaryFolder()
         let out = folder.appendingPathComponent("r").path
         let ledger = ["--ledger", folder.appendingPathComponent("ledger.sqlite").path]
-        for batch in ["samples/batch-2026-11.csv", "Tests/kccbridgeTests/Fixtures/two-credit-notes.csv"] {
-            let convert = try Run(
-                [
-                    "convert", Run.repositoryRoot.appendingPathComponent(batch).path, "--to", "xero-xml", "--out",
-                    folder.appendingPathComponent("export").path,
-                ] + ledger)
-            #expect(convert.status == 0, "\(convert.stdout)\(convert.stderr)")
-        }
-        let refunds = Run.repositoryRoot.appendingPathComponent(
-            "Tests/kccbridgeTests/Fixtures/every-outcome-refunds.csv"
-        ).path
+        try ReconcileCommandTests.exportEveryOutcomeBatches(in: folder, ledger: ledger)
+        let refunds = ReconcileCommandTests.fixtures.appendingPathComponent("every-outcome-refunds.csv").path
         let crashed = try Run(
             ["reconcile", refunds, "--out", out] + ledger, environment: ["KCCBRIDGE_FAILPOINT": failpoint])
         #expect(crashed.signal == SIGKILL)

@@ -20,6 +20,20 @@ struct ReconcileCommandTests {
         return (folder, ledger, refunds)
     }
 
+    /// The samples and `two-credit-notes.csv` exported to Xero XML (into `folder`/export), recorded in the
+    /// ledger `ledger` names: the credit notes and orders `every-outcome-refunds.csv` is reconciled against.
+    static func exportEveryOutcomeBatches(in folder: URL, ledger: [String]) throws {
+        for batch in [
+            Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv"),
+            fixtures.appendingPathComponent("two-credit-notes.csv"),
+        ] {
+            let convert = try Run(
+                ["convert", batch.path, "--to", "xero-xml", "--out", folder.appendingPathComponent("export").path]
+                    + ledger)
+            #expect(convert.status == 0, "\(convert.stdout)\(convert.stderr)")
+        }
+    }
+
     static func csvRows(_ url: URL) throws -> [[String]] {
         try String(contentsOf: url, encoding: .utf8).split(separator: "\r\n").map { line in
             // The files checked here hold no quoted commas in the columns read.
@@ -31,15 +45,7 @@ struct ReconcileCommandTests {
     func everyOutcome() throws {
         let folder = try temporaryFolder()
         let ledger = ["--ledger", folder.appendingPathComponent("ledger.sqlite").path]
-        for batch in [
-            Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv"),
-            Self.fixtures.appendingPathComponent("two-credit-notes.csv"),
-        ] {
-            let convert = try Run(
-                ["convert", batch.path, "--to", "xero-xml", "--out", folder.appendingPathComponent("export").path]
-                    + ledger)
-            #expect(convert.status == 0, "\(convert.stdout)\(convert.stderr)")
-        }
+        try Self.exportEveryOutcomeBatches(in: folder, ledger: ledger)
         let refunds = Self.fixtures.appendingPathComponent("every-outcome-refunds.csv").path
         let first = try Run(["reconcile", refunds, "--out", folder.appendingPathComponent("r1").path] + ledger)
         #expect(first.status == 1)
