@@ -15,7 +15,8 @@ import Synchronization
 package protocol ReconciliationStore: ReconciliationLedger, RunJournal {
     /// Records every applied refund against its credit note, and the outcome of every refund, in one transaction
     /// that commits once `outputs` says they are in place, and gives up when it says they were withdrawn
-    /// (``RunCompleting``).
+    /// (``RunCompleting``). `decisions` may still be being made (``RefundDecisions/Writer/following()``): a
+    /// pass over them waits for each, and fails when they are given up.
     func complete(_ run: RunID, decisions: RefundDecisions, outputs: RunOutputs) throws
     /// Runs `body`, whose questions to the store may share one read (a snapshot); nothing is written inside.
     func readingTogether<T>(_ body: () throws -> T) throws -> T
@@ -141,15 +142,7 @@ package final class ReconciliationRun {
         do {
             try reconciler.beginFile()
             try syncMissingOrders(path, name, options, into: &report)
-            // Thousands of questions to the ledger, one snapshot.
-            let outputs = try store.readingTogether {
-                report.decisions = try decide(path, name, options, into: &report)
-                return try plan(path, options, &report)
-            }
-            report.outputs = outputs.map(\.path)
-            try write(
-                consume outputs, input: path, name: name, decisions: report.decisions, simulate: options.preCheck,
-                progress: options.progress)
+            try run(path, name, options, into: &report)
             if options.preCheck {
                 // Nothing was recorded: the next file of the pre-check counts this one's refunds from here.
                 try reconciler.keepFile()
@@ -207,9 +200,9 @@ package final class ReconciliationRun {
     /// Read and decide: an outcome for every refund, in file order, as the file is read. The ledger is asked
     /// about a few hundred refunds at once, and their decisions are then kept in a temporary file.
     private func decide(
-        _ path: String, _ name: String, _ options: ReconcileOptions, into report: inout ReconcileReport
+        _ path: String, _ name: String, _ options: ReconcileOptions, keeping kept: RefundDecisions.Writer,
+        into report: inout ReconcileReport
     ) throws -> RefundDecisions {
-        let kept = try RefundDecisions.Writer()
         var waiting: [Refund] = []
         var decided: [RefundDecision] = []
         var done = 0
@@ -242,6 +235,8 @@ package final class ReconciliationRun {
             })
         try settle()
         for (kind, count) in notRefunds { report.summary.passOver(kind, count: count) }
+        // Every refund decided; the last of the decisions not yet handed to the ledger's transaction.
+        Failpoint.hit("reconcile:deciding")
         return try kept.finish()
     }
 
@@ -323,9 +318,9 @@ package final class ReconciliationRun {
         }
     }
 
-    /// Plan: every file this refund file produces, and what each package is
-    /// sent, decided before anything is written (pre-check included).
-    private func plan(_ path: String, _ options: ReconcileOptions, _ report: inout ReconcileReport) throws -> [Output] {
+    /// The stem of this refund file's outputs' names in the output folder: the file's own, or the first after
+    /// it whose outputs are all free (with a note saying so).
+    private func stem(for path: String, _ options: ReconcileOptions, _ report: inout ReconcileReport) -> String {
         let folder = options.outputFolder
         let suffixes = Self.outputSuffixes + options.refundDestinations.map(\.writer.fileSuffix)
         let stem = Self.freeStem(Self.stem(of: path), in: folder, suffixes: suffixes)
@@ -334,6 +329,16 @@ package final class ReconciliationRun {
                 "\(folder) already holds outputs named \(Self.stem(of: path)).* (an earlier run); this run's are \(stem).*, nothing was overwritten"
             )
         }
+        return stem
+    }
+
+    /// Plan: every file this refund file produces, and what each package is
+    /// sent, decided before anything is written (pre-check included): first those of
+    /// ``outputSuffixes``, in that order, then the packages' (`--to`).
+    private func plan(
+        _ path: String, stem: String, _ options: ReconcileOptions, _ report: inout ReconcileReport
+    ) throws -> [Output] {
+        let folder = options.outputFolder
         let name = report.input
         let created = options.createdAt ?? Self.timestamp()
         let policy: TextCellPolicy = options.textPolicy == .refuse ? .escape : options.textPolicy
@@ -439,36 +444,50 @@ package final class ReconciliationRun {
         return sendable
     }
 
-    /// Write and record: every output durably in place, then the decisions in
-    /// one ledger transaction (the run protocol); on any failure, every output
-    /// withdrawn. Simulated in a pre-check, failing where the real run would.
-    /// The outputs are let go once written: what only they hold (the payments) is not kept while the ledger records.
-    private func write(
-        _ outputs: consuming [Output], input path: String, name: String, decisions: RefundDecisions,
-        simulate: Bool, progress: WorkProgress?
+    /// Decide, write and record, as one run of the journal (simulated in a pre-check, failing where the real
+    /// run would): the outputs are created, the refunds decided (thousands of questions to the ledger, one
+    /// snapshot), the outputs written, and the decisions recorded in one ledger transaction that commits only
+    /// once every output is durably in place; on any failure, every output is withdrawn.
+    ///
+    /// The ledger's transaction begins, on a thread of its own, as soon as every output is created, and records
+    /// the decisions as they are made (``RefundDecisions/Writer/following()``). The report's and the payment
+    /// import's names are known before any refund is decided, so their files are created first and the
+    /// transaction works beside the deciding; a package's files (`--to`) are known only once every refund is
+    /// decided, so with them it begins then, beside the writing.
+    private func run(
+        _ path: String, _ name: String, _ options: ReconcileOptions, into report: inout ReconcileReport
     ) throws {
+        let folder = options.outputFolder
+        let stem = stem(for: path, options, &report)
         let plan = ExportPlan(
-            inputFile: name, inputSHA256: simulate ? "" : SHA256.hexDigest(ofFile: path) ?? "", target: Self.target,
-            outputPaths: [])
-        var unwritten = outputs
+            inputFile: name, inputSHA256: options.preCheck ? "" : SHA256.hexDigest(ofFile: path) ?? "",
+            target: Self.target, outputPaths: [])
+        let kept = try RefundDecisions.Writer()
+        let decisions = try kept.following()
         let store = store
         // Signalled once the ledger's transaction has done its work (or failed): a second writer may have its core.
         let ledgerWorked = DispatchSemaphore(value: 0)
-        try store.perform(plan, simulate: simulate, failpoints: "reconcile") { _, transaction, beginCompleting in
-            let outputs = unwritten
-            unwritten = []
-            var files: [(output: Output, file: DurableFile)] = []
-            for output in outputs {
-                guard let file = try transaction.create(output.path) else { continue }
-                files.append((output, file))
+        try store.perform(plan, simulate: options.preCheck, failpoints: "reconcile") {
+            _, transaction, beginCompleting in
+            // However this ends, the ledger's transaction waits for no more decisions.
+            defer { kept.abandon() }
+            var created: [String: DurableFile] = [:]
+            func create(_ paths: some Sequence<String>) throws {
+                for path in paths { created[path] = try transaction.create(path) }
             }
-            // The ledger's transaction takes the decisions while the files are written (the same work either
-            // way, on the other core: one writer works beside it, and a second once it is done) and commits
-            // only once they are in place.
+            try create(Self.outputSuffixes.map { "\(folder)/\(stem).\($0)" })
+            if options.refundDestinations.isEmpty { beginCompleting() }
+            let outputs = try store.readingTogether {
+                report.decisions = try decide(path, name, options, keeping: kept, into: &report)
+                return try self.plan(path, stem: stem, options, &report)
+            }
+            report.outputs = outputs.map(\.path)
+            try create(outputs.dropFirst(Self.outputSuffixes.count).map(\.path))
             beginCompleting()
-            try Self.writeConcurrently(files, progress: progress, secondWaitsFor: ledgerWorked)
+            let files = outputs.compactMap { output in created[output.path].map { (output, $0) } }
+            try Self.writeConcurrently(files, progress: options.progress, secondWaitsFor: ledgerWorked)
             // A stop asked for as the last piece was written: nothing is recorded yet, so nothing need be.
-            if progress?.stopRequested == true { throw WorkInterrupted() }
+            if options.progress?.stopRequested == true { throw WorkInterrupted() }
         } completing: { run, outputs in
             defer { ledgerWorked.signal() }
             try store.complete(

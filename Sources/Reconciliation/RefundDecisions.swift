@@ -15,21 +15,35 @@ import Darwin
 /// The file is made in a temporary folder (``Writer/init()``) and its name removed at once, so it
 /// leaves nothing behind, whatever ends the process; it is closed when the last reference goes. Each pass
 /// (``read(only:_:)``) reads it from the start on its own, so several threads may read it at the same time.
+///
+/// The decisions may also be read while they are still being made (``Writer/following()``): a pass then waits
+/// at the end of what is written so far for more, and ends where the writer finished, or fails where it gave up.
 package final class RefundDecisions: Sendable {
     /// The temporary file, or -1 when there are no decisions.
     private let descriptor: Int32
-    /// How many bytes of it hold decisions.
+    /// How many bytes of it hold decisions, once all are written.
     private let size: Int
-    /// How many decisions it holds.
-    package let count: Int
+    /// Decisions being written, while they are: how far the writer has got.
+    private let growth: Growth?
+    /// How many decisions it holds (followed while they are written: how many so far).
+    package var count: Int { growth?.written.count ?? fixedCount }
+    private let fixedCount: Int
 
     /// No decisions (a file refused before any refund was decided).
     package static let none = RefundDecisions(descriptor: -1, size: 0, count: 0)
 
-    fileprivate init(descriptor: Int32, size: Int, count: Int) {
+    fileprivate init(descriptor: Int32, size: Int, count: Int, growth: Growth? = nil) {
         self.descriptor = descriptor
         self.size = size
-        self.count = count
+        self.fixedCount = count
+        self.growth = growth
+    }
+
+    /// How many bytes hold decisions, from the start of the file, once there are more than `offset` or no more
+    /// will come; followed while they are written, it waits for that, and throws when the writer gave up.
+    fileprivate func written(beyond offset: Int) throws -> Int {
+        guard let growth else { return size }
+        return try growth.bytes(beyond: offset)
     }
 
     deinit {
@@ -132,7 +146,8 @@ package final class RefundDecisions: Sendable {
                 start = 0
             }
             while buffer.count < count {
-                let wanted = min(max(count - buffer.count, RefundDecisions.block), owner.size - offset)
+                let wanted = min(
+                    max(count - buffer.count, RefundDecisions.block), try owner.written(beyond: offset) - offset)
                 guard wanted > 0 else {
                     if buffer.isEmpty { return false }
                     throw RefundDecisions.damaged("it ends inside a decision")
@@ -170,6 +185,44 @@ package final class RefundDecisions: Sendable {
         ReconcileRefusal("the decisions kept in a temporary file could not be read back (\(why))")
     }
 
+    /// How far a writer has got, told to the passes following it from other threads.
+    fileprivate final class Growth: @unchecked Sendable {
+        private let condition = NSCondition()
+        /// Bytes and decisions written so far (guarded by `condition`).
+        private var size = 0
+        private var decisions = 0
+        /// `nil` while the writer writes; then what became of it (guarded by `condition`).
+        private var end: Result<Void, ReconcileRefusal>?
+
+        var written: (bytes: Int, count: Int) {
+            condition.lock()
+            defer { condition.unlock() }
+            return (size, decisions)
+        }
+
+        func grew(to size: Int, count: Int) {
+            condition.lock()
+            (self.size, decisions) = (size, count)
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        func ended(_ result: Result<Void, ReconcileRefusal>) {
+            condition.lock()
+            if end == nil { end = result }
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        func bytes(beyond offset: Int) throws -> Int {
+            condition.lock()
+            defer { condition.unlock() }
+            while size <= offset && end == nil { condition.wait() }
+            if case .failure(let reason) = end { throw reason }
+            return size
+        }
+    }
+
     /// Writes decisions to a new temporary file, then hands it over as ``RefundDecisions``.
     package final class Writer {
         private let descriptor: Int32
@@ -179,6 +232,8 @@ package final class RefundDecisions: Sendable {
         private var size = 0
         private var count = 0
         private var handedOver = false
+        /// Told how far the writing has got, once something follows it.
+        private var growth: Growth?
 
         /// A new temporary file in the first of `TMPDIR`, `/var/tmp` and `/tmp` where one can be made (as SQLite
         /// looks for its own); throws, naming each folder and why, when none can.
@@ -207,8 +262,34 @@ package final class RefundDecisions: Sendable {
         }
 
         deinit {
-            if !handedOver { close(descriptor) }
+            guard !handedOver else { return }
+            growth?.ended(.failure(Self.gaveUp))
+            close(descriptor)
         }
+
+        /// The decisions as they are written, to be read on another thread meanwhile: each pass waits at the end
+        /// of those written so far (they are handed on a block at a time, and the rest at ``finish()``) and ends
+        /// with the last; when the writer gives up instead (``abandon()``, or it goes unfinished), the pass fails.
+        package func following() throws -> RefundDecisions {
+            let copy = dup(descriptor)
+            guard copy >= 0 else {
+                throw ReconcileRefusal(
+                    "the decisions kept in a temporary file could not be read as they were made: \(Errno.describe(errno))"
+                )
+            }
+            _ = fcntl(copy, F_SETFD, FD_CLOEXEC)
+            let growth = self.growth ?? Growth()
+            growth.grew(to: size, count: count)
+            self.growth = growth
+            return RefundDecisions(descriptor: copy, size: 0, count: 0, growth: growth)
+        }
+
+        /// No more decisions will be written: what follows them fails instead of waiting.
+        package func abandon() {
+            growth?.ended(.failure(Self.gaveUp))
+        }
+
+        private static let gaveUp = ReconcileRefusal("the refunds were not all decided, so nothing of them is recorded")
 
         /// Adds `decision` after those written before.
         package func append(_ decision: RefundDecision) throws {
@@ -239,13 +320,20 @@ package final class RefundDecisions: Sendable {
             }
             size += done
             buffer.removeAll(keepingCapacity: true)
+            growth?.grew(to: size, count: count)
         }
 
         /// Every decision appended, to be read as often as needed.
         package func finish() throws -> RefundDecisions {
             precondition(!handedOver, "the decisions were handed over already")
-            try flush()
+            do {
+                try flush()
+            } catch {
+                abandon()
+                throw error
+            }
             handedOver = true
+            growth?.ended(.success(()))
             return RefundDecisions(descriptor: descriptor, size: size, count: count)
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import KCCModel
 import Ledger
 import Testing
@@ -68,6 +69,16 @@ struct RefundDecisionsTests {
         return [first, matched, ignored, bare]
     }
 
+    /// `count` decisions, the kinds of ``decisions()`` in turn, refunds `R-0`, `R-1` …
+    private static func numbered(_ count: Int) -> [RefundDecision] {
+        let samples = decisions()
+        return (0..<count).map { index in
+            var decision = samples[index % samples.count]
+            decision.refund.id = "R-\(index)"
+            return decision
+        }
+    }
+
     @Test("every field of every kind of decision, in order")
     func everyField() throws {
         let writer = try RefundDecisions.Writer()
@@ -82,15 +93,9 @@ struct RefundDecisionsTests {
     @Test("many decisions, and one larger than a block, across the blocks they are read in; passes at once")
     func manyAndLarge() throws {
         let writer = try RefundDecisions.Writer()
-        var expected: [RefundDecision] = []
-        let samples = Self.decisions()
-        for index in 0..<3_000 {
-            var decision = samples[index % 4]
-            decision.refund.id = "R-\(index)"
-            if index == 1_499 { decision.reason = String(repeating: "wide ", count: 200_000) }
-            expected.append(decision)
-            try writer.append(decision)
-        }
+        var expected = Self.numbered(3_000)
+        expected[1_499].reason = String(repeating: "wide ", count: 200_000)
+        for decision in expected { try writer.append(decision) }
         let kept = try writer.finish()
         #expect(kept.count == 3_000)
         // A pass inside another, as the report's two tables and the output threads read it.
@@ -105,6 +110,59 @@ struct RefundDecisionsTests {
         }
         #expect(outer == expected)
         #expect(inner == expected)
+    }
+
+    /// Reads `decisions` whole on a thread of its own (not a task's: the pass blocks while it waits for more).
+    private final class Follower: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var result: Result<[RefundDecision], any Error>?
+
+        init(_ decisions: RefundDecisions) {
+            Thread { [self] in
+                result = Result { try decisions.all() }
+                done.signal()
+            }.start()
+        }
+
+        func wait() throws -> [RefundDecision] {
+            done.wait()
+            return try result?.get() ?? []
+        }
+    }
+
+    /// The ledger's transaction reads the decisions on a thread of its own while they are made.
+    @Test("followed while written, on another thread: every decision, in order, ending with the last")
+    func followedWhileWritten() throws {
+        let writer = try RefundDecisions.Writer()
+        let followed = try writer.following()
+        let expected = Self.numbered(4_000)
+        let follower = Follower(followed)
+        // Halfway, the follower is given time to read what was handed on so far, and to wait for the rest.
+        for (index, decision) in expected.enumerated() {
+            try writer.append(decision)
+            if index == 2_000 { usleep(50_000) }
+        }
+        #expect(followed.count < 4_000, "only whole blocks are handed on before the end")
+        let kept = try writer.finish()
+        #expect(try follower.wait() == expected)
+        #expect(followed.count == 4_000)
+        #expect(try kept.all() == expected)
+        // Once finished, a new pass over what followed reads them all again.
+        #expect(try followed.all() == expected)
+    }
+
+    @Test(
+        "followed while written: a writer that gives up, or goes unfinished, fails the pass instead of leaving it waiting",
+        arguments: [true, false])
+    func followedWriterGivesUp(abandoned: Bool) throws {
+        var writer: RefundDecisions.Writer? = try RefundDecisions.Writer()
+        let followed = try #require(try writer?.following())
+        for decision in Self.decisions() { try writer?.append(decision) }
+        let follower = Follower(followed)
+        usleep(20_000)
+        if abandoned { writer?.abandon() } else { writer = nil }
+        #expect(throws: ReconcileRefusal.self) { try follower.wait() }
+        withExtendedLifetime(writer) {}
     }
 
     @Test("a pass limited to some kinds gives those, in order, and passes over the rest")

@@ -43,11 +43,12 @@ struct CrashRecoveryTests {
         #expect(third.status == 1 && third.stdout.contains("13 held back"))
     }
 
-    /// The ledger's transaction of a reconcile begins while its outputs are written and commits after them: a
-    /// kill on either side of the outputs leaves nothing applied, and the next run applies each refund once.
+    /// The ledger's transaction of a reconcile begins before its refunds are decided and commits after its
+    /// outputs are in place: a kill while it decides, or on either side of the outputs, leaves nothing applied,
+    /// and the next run applies each refund once.
     @Test(
-        "a reconcile killed before or after its outputs are in place, its ledger transaction open",
-        arguments: ["reconcile:before-outputs", "reconcile:after-outputs"])
+        "a reconcile killed while deciding, or before or after its outputs are in place, its ledger transaction open",
+        arguments: ["reconcile:deciding", "reconcile:before-outputs", "reconcile:after-outputs"])
     func reconcileKilled(at failpoint: String) throws {
         let folder = try temporaryFolder()
         let out = folder.appendingPathComponent("r").path
