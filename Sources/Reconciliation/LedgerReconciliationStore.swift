@@ -1,3 +1,4 @@
+import DurableOutput
 import KCCModel
 import Ledger
 
@@ -181,11 +182,14 @@ package final class LedgerReconciliationStore: ReconciliationStore {
                         }
                         if refunds.count + outcomes.count >= Self.recordedTogether {
                             try record(refunds, outcomes)
+                            Failpoint.hit("reconcile:recording")
                             refunds.removeAll(keepingCapacity: true)
                             outcomes.removeAll(keepingCapacity: true)
                         }
                     }
                     try record(refunds, outcomes)
+                    // Every decision recorded, the transaction still open.
+                    Failpoint.hit("reconcile:recording")
                 }
             }, outputs: outputs)
     }

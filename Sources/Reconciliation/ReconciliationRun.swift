@@ -141,8 +141,9 @@ package final class ReconciliationRun {
         }
         do {
             try reconciler.beginFile()
+            let stamp = try InputStamp(path, name)
             try syncMissingOrders(path, name, options, into: &report)
-            try run(path, name, options, into: &report)
+            try run(path, name, options, stamp: stamp, into: &report)
             if options.preCheck {
                 // Nothing was recorded: the next file of the pre-check counts this one's refunds from here.
                 try reconciler.keepFile()
@@ -319,17 +320,16 @@ package final class ReconciliationRun {
     }
 
     /// The stem of this refund file's outputs' names in the output folder: the file's own, or the first after
-    /// it whose outputs are all free (with a note saying so).
-    private func stem(for path: String, _ options: ReconcileOptions, _ report: inout ReconcileReport) -> String {
+    /// it whose outputs are all free, with a note saying so.
+    private func stem(for path: String, _ options: ReconcileOptions) -> (stem: String, note: String?) {
         let folder = options.outputFolder
         let suffixes = Self.outputSuffixes + options.refundDestinations.map(\.writer.fileSuffix)
         let stem = Self.freeStem(Self.stem(of: path), in: folder, suffixes: suffixes)
-        if stem != Self.stem(of: path) {
-            report.notes.append(
-                "\(folder) already holds outputs named \(Self.stem(of: path)).* (an earlier run); this run's are \(stem).*, nothing was overwritten"
-            )
-        }
-        return stem
+        guard stem != Self.stem(of: path) else { return (stem, nil) }
+        return (
+            stem,
+            "\(folder) already holds outputs named \(Self.stem(of: path)).* (an earlier run); this run's are \(stem).*, nothing was overwritten"
+        )
     }
 
     /// Plan: every file this refund file produces, and what each package is
@@ -454,11 +454,16 @@ package final class ReconciliationRun {
     /// import's names are known before any refund is decided, so their files are created first and the
     /// transaction works beside the deciding; a package's files (`--to`) are known only once every refund is
     /// decided, so with them it begins then, beside the writing.
+    ///
+    /// The file must stay as it was when reconciling began (`stamp`) until every refund is decided: a file
+    /// written to meanwhile is refused whole, so the run's SHA-256, taken first, is of the refunds it decided.
     private func run(
-        _ path: String, _ name: String, _ options: ReconcileOptions, into report: inout ReconcileReport
+        _ path: String, _ name: String, _ options: ReconcileOptions, stamp: InputStamp,
+        into report: inout ReconcileReport
     ) throws {
         let folder = options.outputFolder
-        let stem = stem(for: path, options, &report)
+        let (stem, renamed) = stem(for: path, options)
+        let fixed = Self.outputSuffixes.map { "\(folder)/\(stem).\($0)" }
         let plan = ExportPlan(
             inputFile: name, inputSHA256: options.preCheck ? "" : SHA256.hexDigest(ofFile: path) ?? "",
             target: Self.target, outputPaths: [])
@@ -475,14 +480,23 @@ package final class ReconciliationRun {
             func create(_ paths: some Sequence<String>) throws {
                 for path in paths { created[path] = try transaction.create(path) }
             }
-            try create(Self.outputSuffixes.map { "\(folder)/\(stem).\($0)" })
-            if options.refundDestinations.isEmpty { beginCompleting() }
+            try create(fixed)
+            let beganEarly = options.refundDestinations.isEmpty
+            if beganEarly { beginCompleting() }
             let outputs = try store.readingTogether {
-                report.decisions = try decide(path, name, options, keeping: kept, into: &report)
+                let decisions = try decide(path, name, options, keeping: kept, into: &report)
+                try stamp.require(unchangedAt: path, name)
+                report.decisions = decisions
+                if let renamed { report.notes.append(renamed) }
                 return try self.plan(path, stem: stem, options, &report)
             }
             report.outputs = outputs.map(\.path)
-            try create(outputs.dropFirst(Self.outputSuffixes.count).map(\.path))
+            // Once the ledger's transaction has begun, a file planned now would wait for it for ever.
+            let later = outputs.dropFirst(fixed.count).map(\.path)
+            precondition(
+                outputs.prefix(fixed.count).map(\.path) == fixed && (!beganEarly || later.isEmpty),
+                "a reconciliation's outputs are those created before its refunds are decided")
+            try create(later)
             beginCompleting()
             let files = outputs.compactMap { output in created[output.path].map { (output, $0) } }
             try Self.writeConcurrently(files, progress: options.progress, secondWaitsFor: ledgerWorked)
@@ -559,5 +573,55 @@ package final class ReconciliationRun {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: Date())
+    }
+}
+
+/// A refund file as reconciling it began: the same file (device and inode), of the same size and modification
+/// time, must be there when its refunds are all decided. A pipe or device, which cannot be read more than
+/// once, is refused at once.
+struct InputStamp: Equatable {
+    private var device: UInt64
+    private var inode: UInt64
+    private var size: Int64
+    private var modifiedSeconds: Int
+    private var modifiedNanoseconds: Int
+
+    init(_ path: String, _ name: String) throws(FileRefusal) {
+        var info = stat()
+        guard stat(path, &info) == 0, let stamp = Self.status(of: path) else {
+            // A file that cannot be looked at is refused by the reader, in its words.
+            self.init(device: 0, inode: 0, size: -1, modifiedSeconds: 0, modifiedNanoseconds: 0)
+            return
+        }
+        let type = info.st_mode & S_IFMT
+        guard type == S_IFREG || type == S_IFDIR else {
+            throw FileRefusal(
+                at: SourceLocation(file: name),
+                "this is not a file on disk but a \(type == S_IFIFO ? "pipe" : "device or socket"): a refund file is read more than once (for its SHA-256, then its refunds), so it must be saved to a file first (for example `cat > refunds.csv`), then given by its name; the whole file is refused"
+            )
+        }
+        self = stamp
+    }
+
+    private init(device: UInt64, inode: UInt64, size: Int64, modifiedSeconds: Int, modifiedNanoseconds: Int) {
+        (self.device, self.inode, self.size) = (device, inode, size)
+        (self.modifiedSeconds, self.modifiedNanoseconds) = (modifiedSeconds, modifiedNanoseconds)
+    }
+
+    private static func status(of path: String) -> InputStamp? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return InputStamp(
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+            modifiedSeconds: info.st_mtim.tv_sec, modifiedNanoseconds: info.st_mtim.tv_nsec)
+    }
+
+    /// Throws, refusing the file whole, when the file at `path` is no longer the one stamped.
+    func require(unchangedAt path: String, _ name: String) throws(FileRefusal) {
+        guard size >= 0, Self.status(of: path) != self else { return }
+        throw FileRefusal(
+            at: SourceLocation(file: name),
+            "the file changed while it was being read (written to, or replaced by another file): the whole file is refused, nothing of it is written or recorded; reconcile it again once it is complete and left alone"
+        )
     }
 }

@@ -44,11 +44,11 @@ struct CrashRecoveryTests {
     }
 
     /// The ledger's transaction of a reconcile begins before its refunds are decided and commits after its
-    /// outputs are in place: a kill while it decides, or on either side of the outputs, leaves nothing applied,
-    /// and the next run applies each refund once.
+    /// outputs are in place: a kill while it decides, once it has recorded the decisions, or on either side of
+    /// the outputs, leaves nothing applied, and the next run applies each refund once.
     @Test(
-        "a reconcile killed while deciding, or before or after its outputs are in place, its ledger transaction open",
-        arguments: ["reconcile:deciding", "reconcile:before-outputs", "reconcile:after-outputs"])
+        "a reconcile killed while deciding, with its decisions recorded, or before or after its outputs are in place, its ledger transaction open",
+        arguments: ["reconcile:deciding", "reconcile:recording", "reconcile:before-outputs", "reconcile:after-outputs"])
     func reconcileKilled(at failpoint: String) throws {
         let folder = try temporaryFolder()
         let out = folder.appendingPathComponent("r").path
