@@ -484,9 +484,9 @@ package final class ReconciliationRun {
             let beganEarly = options.refundDestinations.isEmpty
             if beganEarly { beginCompleting() }
             let outputs = try store.readingTogether {
-                let decisions = try decide(path, name, options, keeping: kept, into: &report)
+                let decided = try decide(path, name, options, keeping: kept, into: &report)
                 try stamp.require(unchangedAt: path, name)
-                report.decisions = decisions
+                report.decisions = decided
                 if let renamed { report.notes.append(renamed) }
                 return try self.plan(path, stem: stem, options, &report)
             }
