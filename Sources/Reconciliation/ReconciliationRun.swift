@@ -576,52 +576,51 @@ package final class ReconciliationRun {
     }
 }
 
-/// A refund file as reconciling it began: the same file (device and inode), of the same size and modification
-/// time, must be there when its refunds are all decided. A pipe or device, which cannot be read more than
-/// once, is refused at once.
-struct InputStamp: Equatable {
-    private var device: UInt64
-    private var inode: UInt64
-    private var size: Int64
-    private var modifiedSeconds: Int
-    private var modifiedNanoseconds: Int
+/// A refund file as reconciling it began (its run's SHA-256 is taken first): its bytes must still be those when
+/// its last refund is decided. It is held open meanwhile, so a rename does not matter; a file written to, or
+/// another file put at its path, does. A pipe or device, which cannot be read more than once, and a file that
+/// cannot be read at all, are refused at once.
+final class InputStamp {
+    private let descriptor: Int32
+    private let stamp: FileStamp
 
     init(_ path: String, _ name: String) throws(FileRefusal) {
         var info = stat()
-        guard stat(path, &info) == 0, let stamp = Self.status(of: path) else {
-            // A file that cannot be looked at is refused by the reader, in its words.
-            self.init(device: 0, inode: 0, size: -1, modifiedSeconds: 0, modifiedNanoseconds: 0)
-            return
+        if stat(path, &info) == 0 {
+            let type = info.st_mode & S_IFMT
+            guard type == S_IFREG || type == S_IFDIR else {
+                throw FileRefusal(
+                    at: SourceLocation(file: name),
+                    "this is not a file on disk but a \(type == S_IFIFO ? "pipe" : "device or socket"): a refund file is read more than once, so it must be saved to a file first (for example `cat > refunds.csv`), then given by its name; the whole file is refused"
+                )
+            }
         }
-        let type = info.st_mode & S_IFMT
-        guard type == S_IFREG || type == S_IFDIR else {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        var opened = stat()
+        guard descriptor >= 0, fstat(descriptor, &opened) == 0, let stamp = FileStamp(opened) else {
+            if descriptor >= 0 { close(descriptor) }
+            // In the words the readers use.
+            throw FileRefusal(at: SourceLocation(file: name), FileHead.whyUnreadable(path))
+        }
+        self.descriptor = descriptor
+        self.stamp = stamp
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Throws, refusing the file whole, when the file stamped was written to, or another file is now at `path`.
+    func require(unchangedAt path: String, _ name: String) throws(FileRefusal) {
+        var info = stat()
+        let unchanged = fstat(descriptor, &info) == 0 && FileStamp(info)?.sameContent(as: stamp) == true
+        // At the path now: the file stamped, or nothing (it was renamed away, and read all the same).
+        let samePath = FileStamp(path: path).map { $0.sameContent(as: stamp) } ?? true
+        guard unchanged && samePath else {
             throw FileRefusal(
                 at: SourceLocation(file: name),
-                "this is not a file on disk but a \(type == S_IFIFO ? "pipe" : "device or socket"): a refund file is read more than once (for its SHA-256, then its refunds), so it must be saved to a file first (for example `cat > refunds.csv`), then given by its name; the whole file is refused"
+                "the file changed while it was being read (written to, or replaced by another file): the whole file is refused, nothing of it is written or recorded; reconcile it again once it is complete and left alone"
             )
         }
-        self = stamp
-    }
-
-    private init(device: UInt64, inode: UInt64, size: Int64, modifiedSeconds: Int, modifiedNanoseconds: Int) {
-        (self.device, self.inode, self.size) = (device, inode, size)
-        (self.modifiedSeconds, self.modifiedNanoseconds) = (modifiedSeconds, modifiedNanoseconds)
-    }
-
-    private static func status(of path: String) -> InputStamp? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return InputStamp(
-            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
-            modifiedSeconds: info.st_mtim.tv_sec, modifiedNanoseconds: info.st_mtim.tv_nsec)
-    }
-
-    /// Throws, refusing the file whole, when the file at `path` is no longer the one stamped.
-    func require(unchangedAt path: String, _ name: String) throws(FileRefusal) {
-        guard size >= 0, Self.status(of: path) != self else { return }
-        throw FileRefusal(
-            at: SourceLocation(file: name),
-            "the file changed while it was being read (written to, or replaced by another file): the whole file is refused, nothing of it is written or recorded; reconcile it again once it is complete and left alone"
-        )
     }
 }

@@ -1,4 +1,5 @@
 import CSVStreaming
+import DurableOutput
 import KCCModel
 
 #if canImport(Glibc)
@@ -52,42 +53,7 @@ func fileSize(_ path: String) -> Int? {
     return stat(path, &info) == 0 ? Int(info.st_size) : nil
 }
 
-/// A regular file as it stands: which file it is, its size, and when it or its status last changed. Two
-/// reads of a file that give the same stamp read the same bytes, as far as anything short of reading
-/// them can tell (the status change time is the kernel's own: restoring a modification time sets it).
-/// Whether its bytes changed is judged without that time (``sameContent(as:)``): an edit that puts the
-/// modification time back is then not seen, but a change of mode, links or access time is not refused.
-struct FileStamp: Equatable {
-    var device: UInt64
-    var inode: UInt64
-    var size: Int
-    var modified: [Int]
-    var changed: [Int]
-
-    /// The stamp of an open file's status; `nil` for anything but a regular file (a pipe).
-    init?(_ info: stat?) {
-        guard let info, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
-        size = Int(info.st_size)
-        #if canImport(Darwin)
-        modified = [Int(info.st_mtimespec.tv_sec), Int(info.st_mtimespec.tv_nsec)]
-        changed = [Int(info.st_ctimespec.tv_sec), Int(info.st_ctimespec.tv_nsec)]
-        #else
-        modified = [Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
-        changed = [Int(info.st_ctim.tv_sec), Int(info.st_ctim.tv_nsec)]
-        #endif
-    }
-}
-
 extension FileStamp {
-    /// Whether `other` is the same file with the same bytes as far as writing it tells: the same file, size
-    /// and modification time. Its status may have changed (its mode, its links, its access time set back by
-    /// a backup tool, a rename): none of that changes a byte.
-    func sameContent(as other: FileStamp) -> Bool {
-        device == other.device && inode == other.inode && size == other.size && modified == other.modified
-    }
-
     /// Refuses the file unless `now` (the status of a file just opened by its path, or of one read to its
     /// end) is the file this stamp was taken of, its bytes unchanged (``sameContent(as:)``). A batch is read
     /// more than once (its survey, then its documents, and those in two parts at once); each read must be of

@@ -1,4 +1,5 @@
 import CSVStreaming
+import DurableOutput
 import Foundation
 import KCCModel
 import Synchronization

@@ -1,3 +1,4 @@
+import DurableOutput
 import KCCModel
 import XMLStreaming
 

@@ -1,3 +1,4 @@
+import DurableOutput
 import XMLStreaming
 
 #if canImport(Glibc)
