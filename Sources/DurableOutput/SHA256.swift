@@ -45,16 +45,24 @@ public struct SHA256: @unchecked Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        return hexDigest(ofDescriptor: fd)
+    }
+
+    /// The SHA-256 of the contents of the file open as `fd`, from its first byte (its offset is left as it
+    /// was); `nil` if it cannot be read.
+    public static func hexDigest(ofDescriptor fd: Int32) -> String? {
         var hasher = SHA256()
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var offset = 0
         while true {
-            let n = read(fd, &chunk, chunk.count)
+            let n = pread(fd, &chunk, chunk.count, off_t(offset))
             if n < 0 {
                 if errno == EINTR { continue }
                 return nil
             }
             if n == 0 { break }
             hasher.update(chunk[0..<n])
+            offset += n
         }
         return hasher.finalizeHex()
     }

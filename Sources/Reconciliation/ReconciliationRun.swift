@@ -465,7 +465,7 @@ package final class ReconciliationRun {
         let (stem, renamed) = stem(for: path, options)
         let fixed = Self.outputSuffixes.map { "\(folder)/\(stem).\($0)" }
         let plan = ExportPlan(
-            inputFile: name, inputSHA256: options.preCheck ? "" : SHA256.hexDigest(ofFile: path) ?? "",
+            inputFile: name, inputSHA256: options.preCheck ? "" : stamp.sha256() ?? "",
             target: Self.target, outputPaths: [])
         let kept = try RefundDecisions.Writer()
         let decisions = try kept.following()
@@ -576,8 +576,8 @@ package final class ReconciliationRun {
     }
 }
 
-/// A refund file as reconciling it began (its run's SHA-256 is taken first): its bytes must still be those when
-/// its last refund is decided. It is held open meanwhile, so a rename does not matter; a file written to, or
+/// A refund file as reconciling it began (its run's SHA-256 is taken of it, ``sha256()``): its bytes must still
+/// be those when its last refund is decided. It is held open meanwhile, so a rename does not matter; a file written to, or
 /// another file put at its path, does. A pipe or device, which cannot be read more than once, and a file that
 /// cannot be read at all, are refused at once.
 final class InputStamp {
@@ -608,6 +608,11 @@ final class InputStamp {
 
     deinit {
         close(descriptor)
+    }
+
+    /// The SHA-256 of the file stamped (read through the descriptor held, whatever is at its path by now).
+    func sha256() -> String? {
+        SHA256.hexDigest(ofDescriptor: descriptor)
     }
 
     /// Throws, refusing the file whole, when the file stamped was written to, or another file is now at `path`.

@@ -1,12 +1,7 @@
 import CSVStreaming
+import DurableOutput
 import KCCModel
 import PackageInterface
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Refunds from a CSV: a channel's export, a report, a bank file. The header
 /// decides the profile (``CSVProfile``): the one whose headers it holds, or
@@ -47,10 +42,8 @@ enum CSVRefundReader {
                 header = tabbed
             }
             let headerLocation = SourceLocation(file: name, line: header.line)
-            // Only a file's size is known ahead: a pipe's is not.
-            let fileBytes = reader.fileStatus().flatMap { info in
-                (info.st_mode & S_IFMT) == S_IFREG && info.st_size > 0 ? Int(info.st_size) : nil
-            }
+            // Only a regular file's size is known ahead: a pipe's is not.
+            let fileBytes = FileStamp(reader.fileStatus()).flatMap { $0.size > 0 ? $0.size : nil }
             let profile = try choose(header.fields, forced: forced, settings: settings, at: headerLocation)
             let columns = match(header.fields, profile)
             guard let idColumn = columns[.id]?.first, columns[.amount] != nil else {
