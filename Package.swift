@@ -265,7 +265,7 @@ let package = Package(
         .testTarget(
             name: "WatcherTests",
             dependencies: [
-                "Watcher", "Refunds", "PackageRegistry", "KCCTestSupport", "Ledger",
+                "Watcher", "Refunds", "PackageRegistry", "KCCTestSupport", "Ledger", "ledger-stress",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -1,5 +1,6 @@
 import KCCBatch
 import KCCModel
+import Ledger
 
 /// Where one document went: which file, which rows or elements.
 package struct Placement: Sendable, Hashable, CustomStringConvertible {
@@ -41,6 +42,8 @@ package struct ConversionReport: Sendable {
     package var problemsFile: String?
     /// A reason nothing was written for this input (a refused file, an output that exists …).
     package var failure: String?
+    /// The ledger's own failure, when that is what stopped the run (the file itself may be fine).
+    package var ledgerFailure: LedgerError?
     package var preCheck: Bool
 
     package init(input: String, target: String, preCheck: Bool) {

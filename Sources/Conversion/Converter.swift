@@ -168,6 +168,7 @@ package final class Converter {
         } catch {
             report.outputs = []
             report.problemsFile = nil
+            report.ledgerFailure = error as? LedgerError
             fail(Finding(.error, at: SourceLocation(file: name), "nothing was written for this batch: \(error)"))
         }
         return report

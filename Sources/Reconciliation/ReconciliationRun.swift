@@ -106,6 +106,8 @@ package struct ReconcileReport: Sendable {
     /// The ledger's server was lost while it recorded the run: whether it did is not known until the next run
     /// settles it, so the files are left in place (with `failure` saying so).
     package var outcomeUnknown = false
+    /// The ledger's own failure, when that is what stopped the run (the file itself may be fine).
+    package var ledgerFailure: LedgerError?
     /// A person asked to stop (Ctrl-C) before anything was written or recorded.
     package var interrupted = false
     /// Things worth saying that change no outcome (refunds not sent on to a package, and why).
@@ -169,6 +171,7 @@ package final class ReconciliationRun {
             if report.decisions.count == 0 { report.summary = ReconciliationSummary() }
             report.outputs = []
             report.interrupted = error is WorkInterrupted
+            report.ledgerFailure = error as? LedgerError
             report.failure = Finding(
                 .error, at: SourceLocation(file: name), "nothing was written or recorded for this file: \(error)")
         }

@@ -79,8 +79,9 @@ package final class RouteService: Service, @unchecked Sendable {
 
     /// Logs a failure of the route itself and waits before trying again.
     private func trouble(_ error: any Error) async {
-        // A ledger that does not answer is waited for; anything else is a failure of the route.
-        let away = (error as? LedgerError).map { [.unreachable, .commitUnknown].contains($0.code) } ?? false
+        // A ledger that does not answer, or that another kccbridge keeps busy, is waited for; anything else is a
+        // failure of the route.
+        let away = (error as? LedgerError).map { [.unreachable, .commitUnknown, .busy].contains($0.code) } ?? false
         log(
             WatchEvent(
                 file: watcher.route.inbox, outcome: away ? .waiting : .failed,

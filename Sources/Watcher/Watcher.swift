@@ -369,6 +369,7 @@ package final class Watcher: @unchecked Sendable {
             let report = converter.convert(path, displayName: name, options: options) { event in
                 if case .finding(let finding) = event, finding.severity == .error { findings.append(finding) }
             }
+            try Self.waitForLedger(report.ledgerFailure, name: name, doing: "\(target): ")
             if report.reading.refused || report.failure != nil {
                 // Nothing of this target was written or recorded; the file goes to failed/ and can be dropped again
                 // (targets already done are then skipped).
@@ -402,9 +403,18 @@ package final class Watcher: @unchecked Sendable {
         }
         let run = ReconciliationRun(store: LedgerReconciliationStore(ledger: ledger), logger: logger)
         let report = run.reconcile(path, displayName: name, options: options)
+        try Self.waitForLedger(report.ledgerFailure, name: name, doing: "")
         if let failure = report.failure { return (.failed, failure.message) }
         let unusable = prepared.unusable.map { "note: not used: \($0.description)" }
         return (.done, ([report.summary.line] + report.notes.map { "note: \($0)" } + unusable).joined(separator: "; "))
+    }
+
+    /// A run stopped because another kccbridge kept the ledger busy is no fault of the file: this throws, so the
+    /// file stays in `work/` and is taken again when the ledger is free (``recover()``), not put in `failed/`.
+    private static func waitForLedger(_ failure: LedgerError?, name: String, doing: String) throws {
+        guard let failure, failure.code == .busy else { return }
+        throw LedgerError(
+            .busy, "\(doing)\(failure); \(name) stays in work/ and is taken again when the ledger is free")
     }
 
     /// Records the outcome, writes `.error.txt` for a failure, then moves the file out of `work/`.

@@ -3,54 +3,14 @@ import KCCTestSupport
 import Ledger
 import Testing
 
-/// The `ledger-stress` helper, started as a real process.
-final class Helper {
-    static let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        .deletingLastPathComponent().appendingPathComponent("ledger-stress").path
-
-    let process = Process()
-    private let output = Pipe()
-    private var received = ""
-
-    init(_ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: Helper.binary)
-        process.arguments = arguments
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-    }
-
-    /// Waits for a line starting with `prefix` and returns it; `nil` if the helper ended first.
-    func waitForLine(startingWith prefix: String) -> String? {
-        while true {
-            if let line = received.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) { return String(line) }
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { return nil }
-            received += String(decoding: data, as: UTF8.self)
-        }
-    }
-
-    /// Waits for the end; the exit status and everything it printed.
-    func finish() -> (status: Int32, output: String) {
-        received += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, received)
-    }
-
-    func kill() {
-        Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-}
-
 @Suite("Real processes on one ledger: two at once, a busy ledger, kill -9")
 struct ProcessTests {
     @Test("two processes writing to one new ledger at once both succeed, and the file is sound")
     func twoAtOnce() throws {
         let folder = TestFiles.makeFolder()
         let path = folder + "/ledger.sqlite"
-        let a = try Helper(["write", path, folder, "A", "15", "40"])
-        let b = try Helper(["write", path, folder, "B", "15", "40"])
+        let a = try LedgerStress(["write", path, folder, "A", "15", "40"])
+        let b = try LedgerStress(["write", path, folder, "B", "15", "40"])
         let (statusA, outputA) = a.finish()
         let (statusB, outputB) = b.finish()
         #expect(statusA == 0, "\(outputA)")
@@ -65,7 +25,7 @@ struct ProcessTests {
     @Test("while another process holds the ledger, a writer waits its timeout, then says another kccbridge is using it")
     func busy() throws {
         let fixture = try LedgerFixture()
-        let holder = try Helper(["hold", fixture.path, "3"])
+        let holder = try LedgerStress(["hold", fixture.path, "3"])
         #expect(holder.waitForLine(startingWith: "holding") != nil)
         let impatient = try fixture.reopen(busyTimeout: .milliseconds(300))
         let started = Date()
@@ -87,7 +47,7 @@ struct ProcessTests {
     @Test("a writer that waits less than its timeout goes on as soon as the other has finished")
     func waits() throws {
         let fixture = try LedgerFixture()
-        let holder = try Helper(["hold", fixture.path, "1"])
+        let holder = try LedgerStress(["hold", fixture.path, "1"])
         #expect(holder.waitForLine(startingWith: "holding") != nil)
         let started = Date()
         let id = try fixture.ledger.beginRun(fixture.plan(["x.csv"]))
@@ -100,7 +60,7 @@ struct ProcessTests {
     func killBetweenSteps() throws {
         let folder = TestFiles.makeFolder()
         let path = folder + "/ledger.sqlite"
-        let crashing = try Helper(["crash", path, folder, "K"])
+        let crashing = try LedgerStress(["crash", path, folder, "K"])
         let ready = try #require(crashing.waitForLine(startingWith: "ready "))
         #expect(TestFiles.names(in: folder).contains { $0.hasPrefix(".K-half.csv.kccbridge-tmp-") })
         crashing.kill()
@@ -124,7 +84,7 @@ struct ProcessTests {
     func killWhileWriting(after seconds: Double) throws {
         let folder = TestFiles.makeFolder()
         let path = folder + "/state/ledger.sqlite"
-        let writer = try Helper(["write", path, folder, "W", "100000", "200"])
+        let writer = try LedgerStress(["write", path, folder, "W", "100000", "200"])
         #expect(writer.waitForLine(startingWith: "committed first") != nil)
         Thread.sleep(forTimeInterval: seconds)
         writer.kill()

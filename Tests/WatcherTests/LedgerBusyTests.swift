@@ -1,0 +1,49 @@
+import Foundation
+import KCCTestSupport
+import Ledger
+import Logging
+import PackageRegistry
+import Testing
+
+@testable import Watcher
+
+@Suite("The watcher beside another kccbridge that keeps the ledger busy")
+struct LedgerBusyTests {
+    private let quiet = Logger(label: "test")
+
+    @Test(
+        "a file whose run finds the ledger busy stays in work/, not in failed/, and is done once the ledger is free",
+        arguments: ["samples/batch-2026-11.csv", "Tests/ReconciliationTests/Fixtures/linnworks-refunds.csv"])
+    func busyLedger(sample: String) throws {
+        let route = WatchRoute(root: TestFiles.makeFolder(), targets: ["xero-csv"], packages: PackageRegistry.all)
+        try FileManager.default.createDirectory(atPath: route.inbox, withIntermediateDirectories: true)
+        let made = try Ledger(path: route.ledgerPath, logger: quiet)
+        let name = URL(fileURLWithPath: sample).lastPathComponent
+        try FileManager.default.copyItem(
+            atPath: TestFiles.repositoryRoot() + "/" + sample, toPath: route.inbox + "/" + name)
+
+        let holder = try LedgerStress(["hold", route.ledgerPath, "60"])
+        defer { holder.kill() }
+        #expect(holder.waitForLine(startingWith: "holding") != nil)
+        let ledger = try Ledger(
+            path: route.ledgerPath, options: LedgerOptions(busyTimeout: .milliseconds(300)), logger: quiet)
+        let watcher = try Watcher(route: route, ledger: ledger, logger: quiet) { _ in }
+        let error = #expect(throws: LedgerError.self) { try watcher.processReady(renamedIn: [name]) { false } }
+        #expect(error?.code == .busy)
+        #expect(
+            error?.description.contains("\(name) stays in work/ and is taken again when the ledger is free") == true)
+        // Nothing is wrong with the file: it is not in failed/, and no error text tells a person to fix it.
+        #expect(TestFiles.names(in: route.work).count == 1)
+        #expect(TestFiles.names(in: route.failed).isEmpty)
+        #expect(TestFiles.names(in: route.out).isEmpty)
+
+        holder.kill()
+        try watcher.processReady(renamedIn: []) { false }
+        #expect(TestFiles.names(in: route.work).isEmpty)
+        #expect(TestFiles.names(in: route.failed).isEmpty)
+        #expect(TestFiles.names(in: route.archive).count == 1)
+        #expect(!TestFiles.names(in: route.out).isEmpty)
+        #expect(try ledger.runs(status: .committed).count == 1)
+        withExtendedLifetime(made) {}
+    }
+}
