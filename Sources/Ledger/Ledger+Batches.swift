@@ -93,9 +93,34 @@ extension Ledger {
     /// Each credit note of these numbers the ledger holds, with its open amount (``creditNote(number:)``).
     package func creditNotes(numbers: [String]) throws(LedgerError) -> RowsByKey<CreditNoteBalance> {
         try grouped(numbers) { db, list, keys in
-            try Self.creditNotes(in: db, where: "d.number IN \(list)", keys)
+            // One row a number (its latest export): no order to keep.
+            try Self.creditNotes(in: db, where: "d.number IN \(list)", keys, ordered: false)
         } by: {
             $0.number
+        }
+    }
+
+    /// For each order number, its credit notes the ledger holds, with their open amounts
+    /// (``creditNotes(orderNumber:)``).
+    package func creditNotes(orderNumbers: [String]) throws(LedgerError) -> RowsByKey<CreditNoteBalance> {
+        try grouped(orderNumbers) { db, list, keys in
+            try Self.creditNotes(in: db, where: "d.order_number IN \(list)", keys)
+        } by: {
+            $0.orderNumber
+        }
+    }
+
+    /// Which of these orders were exported: each one's number once if it was, none if not (``isOrderKnown(_:)``).
+    package func knownOrders(_ orderNumbers: [String]) throws(LedgerError) -> RowsByKey<String> {
+        try grouped(orderNumbers) { db, list, keys in
+            try db.rows(
+                """
+                SELECT DISTINCT order_number FROM exported_document
+                WHERE order_number IN \(list) AND kind IN ('INVOICE', 'PAYMENT')
+                """, keys
+            ).map { $0["order_number"] as String }
+        } by: {
+            $0
         }
     }
 

@@ -250,9 +250,10 @@ extension Ledger {
         NOT EXISTS (SELECT 1 FROM exported_document e WHERE e.kind = 'CREDIT' AND e.number = d.number AND e.id > d.id)
         """
 
-    /// Credit notes as last exported (the latest row of each number), with the refunds applied to them.
+    /// Credit notes as last exported (the latest row of each number), with the refunds applied to them; in the
+    /// order they were exported, unless not `ordered`.
     static func creditNotes(
-        in db: any LedgerConnection, where condition: String, _ arguments: [any SQLArgument]
+        in db: any LedgerConnection, where condition: String, _ arguments: [any SQLArgument], ordered: Bool = true
     ) throws -> [CreditNoteBalance] {
         try db.rows(
             """
@@ -262,7 +263,7 @@ extension Ledger {
                     WHERE a.credit_note = d.number AND a.reversed_at IS NULL) AS refund_count
             FROM exported_document d
             WHERE d.kind = 'CREDIT' AND \(condition) AND \(latestCreditNote)
-            ORDER BY d.id
+            \(ordered ? "ORDER BY d.id" : "")
             """, arguments
         ).map { row in
             let number: String = row["number"]

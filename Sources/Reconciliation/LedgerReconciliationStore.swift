@@ -22,6 +22,10 @@ package final class LedgerReconciliationStore: ReconciliationStore {
         var outcomes = RowsByKey<RefundOutcomeRecord>()
         var creditNoteNumbers: Set<ByteKey> = []
         var creditNotes = RowsByKey<CreditNoteBalance>()
+        /// The orders of the refunds that name no credit note: their credit notes, and whether they were exported.
+        var orderNumbers: Set<ByteKey> = []
+        var creditNotesByOrder = RowsByKey<CreditNoteBalance>()
+        var knownOrders = RowsByKey<String>()
     }
     private struct Answers {
         var refundIDs: Set<ByteKey> = []
@@ -49,6 +53,10 @@ package final class LedgerReconciliationStore: ReconciliationStore {
         let numbers = refunds.compactMap(\.creditNote)
         next.creditNoteNumbers = Set(numbers.map(ByteKey.init))
         next.creditNotes = try ledger.creditNotes(numbers: numbers)
+        let orders = refunds.filter { $0.creditNote == nil }.compactMap(\.orderNumber)
+        next.orderNumbers = Set(orders.map(ByteKey.init))
+        next.creditNotesByOrder = try ledger.creditNotes(orderNumbers: orders)
+        next.knownOrders = try ledger.knownOrders(orders)
         prepared = next
     }
 
@@ -88,9 +96,17 @@ package final class LedgerReconciliationStore: ReconciliationStore {
         return out
     }
     package func creditNotes(forOrder orderNumber: String) throws -> [CreditNoteBalance] {
-        try ledger.creditNotes(orderNumber: orderNumber)
+        if let prepared, prepared.orderNumbers.contains(ByteKey(orderNumber)) {
+            return prepared.creditNotesByOrder[orderNumber]
+        }
+        return try ledger.creditNotes(orderNumber: orderNumber)
     }
-    package func isOrderKnown(_ orderNumber: String) throws -> Bool { try ledger.isOrderKnown(orderNumber) }
+    package func isOrderKnown(_ orderNumber: String) throws -> Bool {
+        if let prepared, prepared.orderNumbers.contains(ByteKey(orderNumber)) {
+            return !prepared.knownOrders[orderNumber].isEmpty
+        }
+        return try ledger.isOrderKnown(orderNumber)
+    }
     package func isRefundApplied(id: String, system: String) throws -> Bool {
         try !appliedParts(id: id, system: system).isEmpty
     }

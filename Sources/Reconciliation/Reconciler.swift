@@ -13,17 +13,22 @@ package struct Reconciler {
     private let ledger: any ReconciliationLedger
     /// What this run's refunds did so far: each refund id read, and what was applied to each credit note.
     /// Shared by copies of the reconciler; a file's changes are kept or dropped as one (``beginFile()``).
-    private let balances = RunningBalances()
+    private let balances: RunningBalances
     /// Why a refund that would be applied must be held back after all (a
     /// package it is sent on to says its credit note has nothing left).
     package var holdBack: (@Sendable (RefundDecision, RefundPayment) -> String?)?
 
-    package init(ledger: any ReconciliationLedger) {
+    /// How many refunds and credit notes the running balances keep in memory before they are written to their
+    /// temporary database: about 4 MiB.
+    package static let keysInMemory = 1 << 16
+
+    package init(ledger: any ReconciliationLedger, keysInMemory: Int = Reconciler.keysInMemory) {
         self.ledger = ledger
+        self.balances = RunningBalances(keysInMemory: keysInMemory)
     }
 
     /// Lets the ledger fetch together what deciding `refunds` will ask of it; the running balances write what
-    /// the refunds before them changed.
+    /// the refunds before them changed, once memory holds too many.
     package func prepare(for refunds: ArraySlice<Refund>) throws {
         try ledger.prepare(for: refunds)
         try balances.settle()

@@ -123,11 +123,15 @@ package final class ReconciliationRun {
     private let store: any ReconciliationStore
     private let logger: Logger
     private var reconciler: Reconciler
+    private let keysInMemory: Int
 
-    package init(store: any ReconciliationStore, logger: Logger) {
+    /// `keysInMemory`: how many refunds and credit notes the running balances keep in memory
+    /// (``Reconciler/keysInMemory``; tests make it small).
+    package init(store: any ReconciliationStore, logger: Logger, keysInMemory: Int = Reconciler.keysInMemory) {
         self.store = store
         self.logger = logger
-        self.reconciler = Reconciler(ledger: store)
+        self.keysInMemory = keysInMemory
+        self.reconciler = Reconciler(ledger: store, keysInMemory: keysInMemory)
     }
 
     /// Reconciles one file; refunds applied by earlier files of the same run count for later ones.
@@ -151,8 +155,6 @@ package final class ReconciliationRun {
                 try reconciler.keepFile()
                 return report
             }
-            // What this file's refunds did is in the ledger now: the next file starts from the ledger.
-            reconciler = Reconciler(ledger: store)
             logger.info("reconciled", metadata: ["file": "\(name)", "refunds": "\(report.summary.read)"])
         } catch let refusal as FileRefusal where report.decisions.count == 0 {
             // The file is refused whole, even when the refunds before the place refused were decided already.
@@ -490,6 +492,15 @@ package final class ReconciliationRun {
                 let decided = try decide(path, name, options, keeping: kept, into: &report)
                 try stamp.require(unchangedAt: path, name)
                 report.decisions = decided
+                // The next file starts from the ledger (with this file's run recorded, or as it was if it is not):
+                // what the running balances hold is let go now, before the outputs are written.
+                if !options.preCheck {
+                    reconciler = Reconciler(ledger: store, keysInMemory: keysInMemory)
+                    #if canImport(Glibc)
+                    // Given back to the system, not kept by the allocator for the outputs' writing.
+                    _ = trimHeap(0)
+                    #endif
+                }
                 if let renamed { report.notes.append(renamed) }
                 return try self.plan(path, stem: stem, options, &report)
             }
@@ -632,3 +643,9 @@ final class InputStamp {
         }
     }
 }
+
+#if canImport(Glibc)
+/// glibc's `malloc_trim`, which Swift's Glibc module does not bring in.
+@_silgen_name("malloc_trim")
+private func trimHeap(_ pad: Int) -> Int32
+#endif

@@ -7,13 +7,13 @@ import Ledger
 /// money and date as first read, and whether it was applied here), and how much was applied here to each
 /// credit note.
 ///
-/// A run may read a million refunds, so this is not kept in memory. What the last few hundred refunds
-/// changed is; ``settle()`` writes it to a private temporary SQLite database (made at the first such write,
-/// removed by SQLite when closed, never left behind by a crash) and lets it go. A question about an earlier
-/// refund or credit note is asked of the database, but only when a filter of the keys written says it may be
-/// there: a key the filter does not know was never written (the filter can be wrong only the other way), so
-/// a file of distinct refunds asks the database almost nothing. A run of a few hundred refunds never makes
-/// the database.
+/// A run may read a million refunds, so this is not all kept in memory: up to ``keysInMemory`` keys are (what
+/// changed, and what was looked up). Past that, ``settle()`` writes what changed to a private temporary SQLite
+/// database (made at the first such write, removed by SQLite when closed, never left behind by a crash) and
+/// lets it all go. A question about an earlier refund or credit note is asked of the database, but only when a
+/// filter of the keys written says it may be there: a key the filter does not know was never written (the
+/// filter can be wrong only the other way), so a file of distinct refunds asks the database almost nothing. A
+/// run of fewer refunds than that never makes the database.
 ///
 /// ``beginFile()``, ``keepFile()`` and ``dropFile()`` make each refund file's changes one unit: a file that
 /// is not reconciled after all leaves the balances as they were before it.
@@ -50,6 +50,14 @@ final class RunningBalances {
                     Money(minorUnits: minorUnits, currency: $0)
                 }, date: CalendarDate(packed: Int(date)), applied: false, context: "earlier in this file")
         }
+    }
+
+    /// How many keys (refunds and credit notes, with those known to be absent) memory holds before ``settle()``
+    /// writes them to the database.
+    private let keysInMemory: Int
+
+    init(keysInMemory: Int) {
+        self.keysInMemory = keysInMemory
     }
 
     /// The sightings in memory, by refund key: `nil` where the key is known to be unseen.
@@ -152,8 +160,10 @@ final class RunningBalances {
         }
     }
 
-    /// Writes what changed to the database and lets go of what is in memory.
-    func settle() throws {
+    /// Once memory holds ``keysInMemory`` keys or more (or always, when `force`d), writes what changed to the
+    /// database and lets go of what is in memory.
+    func settle(force: Bool = false) throws {
+        guard force || seen.count + applied.count >= keysInMemory else { return }
         if !changedSeen.isEmpty || !changedApplied.isEmpty {
             try usingDatabase { try write(to: $0) }
             changedSeen = []
@@ -207,7 +217,7 @@ final class RunningBalances {
     /// A refund file starts: what it changes is kept or dropped as one.
     func beginFile() throws {
         // What earlier files changed is written first: dropping this file's changes must not drop theirs.
-        try settle()
+        try settle(force: true)
         inFile = true
         try database?.writeWithoutTransaction { try $0.execute(sql: "BEGIN") }
     }

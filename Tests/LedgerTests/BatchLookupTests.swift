@@ -5,7 +5,7 @@ import Testing
 @Suite("Look-ups of many keys at once answer as one key at a time does")
 struct BatchLookupTests {
     @Test(
-        "applied refunds, credit notes, outcomes and resolutions, over more keys than one query takes",
+        "applied refunds, credit notes (by number and by order), known orders, outcomes and resolutions, over more keys than one query takes",
         arguments: stores)
     func sameAnswers(store: StoreKind) throws {
         let fixture = try LedgerFixture(store: store)
@@ -69,6 +69,18 @@ struct BatchLookupTests {
         }
         #expect(Set(notes.keys) == ["CRN-1", "CRN-2", "CRN-3"])
         #expect(notes["CRN-2"].first?.applied.minorUnits == 1_500)
+
+        // SO-51877: an invoice and two credit notes; SO-2: a credit note alone (exported twice), so not known.
+        let orders = ["SO-51877", "SO-2", "SO-404", "so-2"] + filler + ["SO-2"]
+        let byOrder = try ledger.creditNotes(orderNumbers: orders)
+        let known = try ledger.knownOrders(orders)
+        for order in orders {
+            #expect(byOrder[order] == (try ledger.creditNotes(orderNumber: order)))
+            #expect(!known[order].isEmpty == (try ledger.isOrderKnown(order)))
+        }
+        #expect(byOrder["SO-51877"].map(\.number) == ["CRN-1", "CRN-3"])
+        #expect(byOrder["SO-2"].map(\.number) == ["CRN-2"])
+        #expect(Set(known.keys) == ["SO-51877"])
 
         let byNote = try ledger.appliedRefunds(creditNotes: numbers)
         for number in numbers {

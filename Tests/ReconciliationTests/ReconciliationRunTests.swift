@@ -320,9 +320,9 @@ struct MultiFileTests {
     }
 
     @Test(
-        "past the first few hundred refunds a repeat, a conflict and a credit note used up are still seen; a pre-check's file counts for the next, a refused one does not"
-    )
-    func balancesPastFirstRefunds() throws {
+        "past the first few hundred refunds a repeat, a conflict and a credit note used up are still seen; a pre-check's file counts for the next, a refused one does not",
+        arguments: [Reconciler.keysInMemory, 64])
+    func balancesPastFirstRefunds(keysInMemory: Int) throws {
         let ledger = ReconciliationRunTests.sampleLedger()
         let folder = TestFiles.makeFolder()
         func file(_ name: String, _ rows: [String]) -> String {
@@ -344,7 +344,8 @@ struct MultiFileTests {
             ] + filler(1_000) + ["D,CRN-004608,,0.01,GBP,2026-11-22"])
         var options = ReconcileOptions(outputFolder: folder)
         options.preCheck = true
-        let run = ReconciliationRun(store: ledger, logger: Logger(label: "test"))
+        // With 64 keys in memory, the balances are written to their database every few hundred refunds.
+        let run = ReconciliationRun(store: ledger, logger: Logger(label: "test"), keysInMemory: keysInMemory)
         #expect(
             try named(run.reconcile(first, options: options)) == [
                 .partial, .partial, .duplicate, .conflict, .matched, .overRefund,
