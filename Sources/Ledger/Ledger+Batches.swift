@@ -31,6 +31,21 @@ package struct ByteKey: Hashable, Sendable {
         var text = text
         text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
+
+    /// `true` when this key comes before `other` by their bytes (as SQLite's BINARY collation orders text).
+    package func bytesPrecede(_ other: ByteKey) -> Bool {
+        var (left, right) = (text, other.text)
+        return left.withUTF8 { l in
+            right.withUTF8 { r in
+                let common = min(l.count, r.count)
+                if common > 0, let a = l.baseAddress, let b = r.baseAddress {
+                    let order = memcmp(a, b, common)
+                    if order != 0 { return order < 0 }
+                }
+                return l.count < r.count
+            }
+        }
+    }
 }
 
 /// Rows of a look-up of many keys, by the exact key they answer (``ByteKey``).

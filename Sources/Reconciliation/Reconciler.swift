@@ -19,8 +19,8 @@ package struct Reconciler {
     package var holdBack: (@Sendable (RefundDecision, RefundPayment) -> String?)?
 
     /// How many refunds and credit notes the running balances keep in memory before they are written to their
-    /// temporary database: about 4 MiB.
-    package static let keysInMemory = 1 << 16
+    /// temporary database: about 2 MiB.
+    package static let keysInMemory = 1 << 15
 
     package init(ledger: any ReconciliationLedger, keysInMemory: Int = Reconciler.keysInMemory) {
         self.ledger = ledger

@@ -60,14 +60,17 @@ final class RunningBalances {
         self.keysInMemory = keysInMemory
     }
 
-    /// The sightings in memory, by refund key: `nil` where the key is known to be unseen.
-    private var seen: [ByteKey: Sighting?] = [:]
-    /// What was applied here to the credit notes in memory, in minor units of each one's currency: `nil`
-    /// where nothing was.
-    private var applied: [ByteKey: Int64?] = [:]
-    /// Changed since the database was last written.
-    private var changedSeen: Set<ByteKey> = []
-    private var changedApplied: Set<ByteKey> = []
+    /// A key's value in memory (`nil` where the key is known to be absent), and whether it changed since the
+    /// database was last written.
+    private struct Slot<Value> {
+        var value: Value?
+        var changed = false
+    }
+
+    /// The sightings in memory, by refund key.
+    private var seen: [ByteKey: Slot<Sighting>] = [:]
+    /// What was applied here to the credit notes in memory, in minor units of each one's currency.
+    private var applied: [ByteKey: Slot<Int64>] = [:]
     /// Made at the first write.
     private var database: DatabaseQueue?
     /// The keys written to the database, of each table.
@@ -83,16 +86,14 @@ final class RunningBalances {
 
     /// Records refund `key`, not read before (``sighting(_:)`` says so), as read now.
     func see(_ key: String, _ sighting: Sighting) {
-        seen[ByteKey(key)] = sighting
-        changedSeen.insert(ByteKey(key))
+        seen[ByteKey(key)] = Slot(value: sighting, changed: true)
     }
 
     /// Refund `key`, read before, was applied here.
     func markApplied(_ key: String) throws {
         guard var sighting = try self.sighting(key) else { return }
         sighting.applied = true
-        seen[ByteKey(key)] = sighting
-        changedSeen.insert(ByteKey(key))
+        seen[ByteKey(key)] = Slot(value: sighting, changed: true)
     }
 
     /// What was applied here to credit note `number`, in minor units of its currency.
@@ -103,21 +104,20 @@ final class RunningBalances {
     /// The value of `key`: from memory, else from the database when the filter says it may be there (and then
     /// kept in memory, found or not), else none.
     private func remembered<Value>(
-        _ key: ByteKey, in memory: inout [ByteKey: Value?], written: KeyFilter,
+        _ key: ByteKey, in memory: inout [ByteKey: Slot<Value>], written: KeyFilter,
         fetch: (String, Database) throws -> Value?
     ) throws -> Value? {
-        if let known = memory[key] { return known }
+        if let known = memory[key] { return known.value }
         let found =
             written.mayContain(key)
             ? try usingDatabase { try $0.writeWithoutTransaction { try fetch(key.text, $0) } } : nil
-        memory[key] = .some(found)
+        memory[key] = Slot(value: found)
         return found
     }
 
     /// `minorUnits` more were applied here to credit note `number`.
     func apply(_ minorUnits: Int64, to number: String) throws {
-        applied[ByteKey(number)] = .some((try appliedHere(number) ?? 0) + minorUnits)
-        changedApplied.insert(ByteKey(number))
+        applied[ByteKey(number)] = Slot(value: (try appliedHere(number) ?? 0) + minorUnits, changed: true)
     }
 
     private static func sighting(_ key: String, in db: Database) throws -> Sighting? {
@@ -164,13 +164,14 @@ final class RunningBalances {
     /// database and lets go of what is in memory.
     func settle(force: Bool = false) throws {
         guard force || seen.count + applied.count >= keysInMemory else { return }
-        if !changedSeen.isEmpty || !changedApplied.isEmpty {
-            try usingDatabase { try write(to: $0) }
-            changedSeen = []
-            changedApplied = []
-        }
+        // Each table's memory is let go as soon as its changes are taken out.
+        let changedSeen = Self.changed(seen)
         seen = [:]
+        let changedApplied = Self.changed(applied)
         applied = [:]
+        if !changedSeen.isEmpty || !changedApplied.isEmpty {
+            try usingDatabase { try write(changedSeen, changedApplied, to: $0) }
+        }
     }
 
     /// Runs `body` with the database, made if need be; what fails is said as the running balances' failure.
@@ -184,16 +185,27 @@ final class RunningBalances {
         }
     }
 
+    /// What changed in `memory`, by its keys' bytes (as SQLite orders them, so that each row goes near where the
+    /// last one went, not anywhere in the tree).
+    private static func changed<Value>(_ memory: [ByteKey: Slot<Value>]) -> [(key: ByteKey, value: Value)] {
+        var list: [(key: ByteKey, value: Value)] = memory.compactMap { key, slot in
+            slot.changed ? slot.value.map { (key, $0) } : nil
+        }
+        list.sort { $0.key.bytesPrecede($1.key) }
+        return list
+    }
+
     /// Writes what changed, in one transaction unless a file's is open.
-    private func write(to database: DatabaseQueue) throws {
+    private func write(
+        _ changedSeen: [(key: ByteKey, value: Sighting)], _ changedApplied: [(key: ByteKey, value: Int64)],
+        to database: DatabaseQueue
+    ) throws {
         try database.writeWithoutTransaction { db in
             if !inFile { try db.execute(sql: "BEGIN") }
             do {
                 let seeing = try db.cachedStatement(
                     sql: "INSERT OR REPLACE INTO seen (key, minor, currency, date, applied) VALUES (?, ?, ?, ?, ?)")
-                // Sorted: each row goes near where the last one went, not anywhere in the tree.
-                for key in Self.inOrder(changedSeen) {
-                    guard let sighting = seen[key] ?? nil else { continue }
+                for (key, sighting) in changedSeen {
                     try Self.row(
                         seeing, key.text,
                         [sighting.minorUnits, sighting.currency, sighting.date, sighting.applied ? 1 : 0])
@@ -201,8 +213,7 @@ final class RunningBalances {
                 }
                 let applying = try db.cachedStatement(
                     sql: "INSERT OR REPLACE INTO applied (number, minor) VALUES (?, ?)")
-                for number in Self.inOrder(changedApplied) {
-                    guard let minor = applied[number] ?? nil else { continue }
+                for (number, minor) in changedApplied {
                     try Self.row(applying, number.text, [minor])
                     appliedWritten.insert(number)
                 }
@@ -234,13 +245,6 @@ final class RunningBalances {
         inFile = false
         seen = [:]
         applied = [:]
-        changedSeen = []
-        changedApplied = []
-    }
-
-    /// Sorted (by Swift's order of text, close enough to SQLite's for the rows to go in one after another).
-    private static func inOrder(_ keys: Set<ByteKey>) -> [ByteKey] {
-        keys.sorted { $0.text < $1.text }
     }
 
     private func opened() throws -> DatabaseQueue {

@@ -89,6 +89,16 @@ struct BatchLookupTests {
         #expect(try ledger.appliedRefunds(refundIDs: [], sourceSystem: "xero").isEmpty)
     }
 
+    @Test("keys sort by their bytes, as SQLite orders text: not as Swift compares strings")
+    func byteOrder() {
+        let texts = ["b", "a", "ab", "", "Z", "\u{E9}", "e\u{301}", "e", "R-10", "R-9", "a\u{0}"]
+        let sorted = texts.map(ByteKey.init).sorted { $0.bytesPrecede($1) }.map(\.text)
+        #expect(sorted == texts.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+        // Swift puts é (composed) and e + accent together; by bytes, e + accent comes first.
+        #expect(ByteKey("e\u{301}").bytesPrecede(ByteKey("\u{E9}")))
+        #expect(!ByteKey("a").bytesPrecede(ByteKey("a")))
+    }
+
     @Test(
         "credit notes of an amount within a week: one pass over them answers as the search of every document does",
         arguments: stores)
