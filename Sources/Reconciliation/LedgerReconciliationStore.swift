@@ -56,7 +56,8 @@ package final class LedgerReconciliationStore: ReconciliationStore {
         let orders = refunds.filter { $0.creditNote == nil }.compactMap(\.orderNumber)
         next.orderNumbers = Set(orders.map(ByteKey.init))
         next.creditNotesByOrder = try ledger.creditNotes(orderNumbers: orders)
-        next.knownOrders = try ledger.knownOrders(orders)
+        // Whether an order was exported is asked only of one with no credit note.
+        next.knownOrders = try ledger.knownOrders(orders.filter { next.creditNotesByOrder[$0].isEmpty })
         prepared = next
     }
 
@@ -102,7 +103,9 @@ package final class LedgerReconciliationStore: ReconciliationStore {
         return try ledger.creditNotes(orderNumber: orderNumber)
     }
     package func isOrderKnown(_ orderNumber: String) throws -> Bool {
-        if let prepared, prepared.orderNumbers.contains(ByteKey(orderNumber)) {
+        if let prepared, prepared.orderNumbers.contains(ByteKey(orderNumber)),
+            prepared.creditNotesByOrder[orderNumber].isEmpty
+        {
             return !prepared.knownOrders[orderNumber].isEmpty
         }
         return try ledger.isOrderKnown(orderNumber)
