@@ -645,7 +645,15 @@ final class InputStamp {
 }
 
 #if canImport(Glibc)
-/// glibc's `malloc_trim`, which Swift's Glibc module does not bring in.
-@_silgen_name("malloc_trim")
-private func trimHeap(_ pad: Int) -> Int32
+/// Gives the heap's free memory back to the system: glibc's `malloc_trim`, looked up when first used (Swift's
+/// Glibc module does not declare it).
+private func trimHeap(_ pad: Int) -> Int32 {
+    guard let trim = mallocTrim else { return 0 }
+    return trim(pad)
+}
+
+private let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+    guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+}()
 #endif

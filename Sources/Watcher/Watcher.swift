@@ -184,7 +184,9 @@ package final class Watcher: @unchecked Sendable {
             guard access(route.work + "/" + name, F_OK) == 0 else { continue }
             DurableFile.removeLeftovers(of: route.failed + "/" + name + ".error.txt")
             onEvent(
-                WatchEvent(file: name, outcome: .recovered, detail: "left in work/ by an interrupted run; finishing it")
+                WatchEvent(
+                    file: name, outcome: .recovered,
+                    detail: "left in work/ (by an interrupted run, or one that found the ledger busy); finishing it")
             )
             if try process(claimed: name, resuming: true) == .failed { failures += 1 }
         }
@@ -283,9 +285,22 @@ package final class Watcher: @unchecked Sendable {
     // MARK: Processing
 
     /// Processes `work/<claimed>` to the end: outputs, ledger, then the move out of `work/`.
+    ///
+    /// A run stopped because another kccbridge kept the ledger busy is no fault of the file: this throws, so the
+    /// file stays in `work/` and is taken again when the ledger is free (``recover()``), not put in `failed/`.
     func process(claimed: String, resuming: Bool) throws -> WatchEvent.Outcome {
         setInHand(Self.originalName(claimed))
         defer { setInHand(nil) }
+        do {
+            return try processing(claimed: claimed, resuming: resuming)
+        } catch let error as LedgerError where error.code == .busy {
+            throw LedgerError(
+                .busy,
+                "\(error); \(Self.originalName(claimed)) stays in work/ and is taken again when the ledger is free")
+        }
+    }
+
+    private func processing(claimed: String, resuming: Bool) throws -> WatchEvent.Outcome {
         let start = stopwatch.now
         let path = route.work + "/" + claimed
         let original = Self.originalName(claimed)
@@ -302,12 +317,19 @@ package final class Watcher: @unchecked Sendable {
             return try move(
                 claimed, outcome: outcome, detail: "already \(record.outcome) before the interruption", start: start)
         }
-        let committed = Set(try ledger.committedRuns(inputSHA256: sha).map(\.target))
+        let runs = try ledger.committedRuns(inputSHA256: sha)
+        let committed = Set(runs.map(\.target))
+        // Runs of this content begun before this claim (a file dropped again), and those of this claim (done
+        // before an interruption, or before the ledger was found busy). A name without its claim's time counts
+        // every run as this claim's.
+        let claimedAt = Self.claimTime(claimed)
+        let before = Set(runs.filter { run in claimedAt.map { run.startedAt < $0 } ?? false }.map(\.target))
+        let ofThisClaim = Set(runs.filter { run in claimedAt.map { run.startedAt >= $0 } ?? true }.map(\.target))
         let kind = FileKind.of(path, refunds: RefundFile(readers: route.packages.refundReaders))
-        // A batch already converted to every target of this route is a duplicate. A refund file never
-        // is: reconciling it again is harmless (applied refunds come out duplicate) and lets refunds
+        // A batch already converted to every target of this route, before this claim, is a duplicate. A refund
+        // file never is: reconciling it again is harmless (applied refunds come out duplicate) and lets refunds
         // that waited for their export, or for a person's decision, go through.
-        if !resuming, kind == .batch, !route.targets.isEmpty, route.targets.allSatisfy(committed.contains) {
+        if kind == .batch, !route.targets.isEmpty, route.targets.allSatisfy(before.contains) {
             let first = earlier.first { $0.outcome == .converted }
             return try finish(
                 claimed, outcome: .duplicate,
@@ -322,7 +344,7 @@ package final class Watcher: @unchecked Sendable {
             (outcome, detail) = try convert(path, name: original, committed: committed)
         case .refunds:
             (outcome, detail) = try reconcile(
-                path, name: original, done: resuming && committed.contains(LedgerReconciliationStore.target))
+                path, name: original, done: ofThisClaim.contains(LedgerReconciliationStore.target))
         case .unknown(let why):
             (outcome, detail) = (.failed, why)
         }
@@ -369,7 +391,9 @@ package final class Watcher: @unchecked Sendable {
             let report = converter.convert(path, displayName: name, options: options) { event in
                 if case .finding(let finding) = event, finding.severity == .error { findings.append(finding) }
             }
-            try Self.waitForLedger(report.ledgerFailure, name: name, doing: "\(target): ")
+            if let failure = report.ledgerFailure, failure.code == .busy {
+                throw LedgerError(.busy, "\(target): \(failure)")
+            }
             if report.reading.refused || report.failure != nil {
                 // Nothing of this target was written or recorded; the file goes to failed/ and can be dropped again
                 // (targets already done are then skipped).
@@ -403,18 +427,10 @@ package final class Watcher: @unchecked Sendable {
         }
         let run = ReconciliationRun(store: LedgerReconciliationStore(ledger: ledger), logger: logger)
         let report = run.reconcile(path, displayName: name, options: options)
-        try Self.waitForLedger(report.ledgerFailure, name: name, doing: "")
+        if let failure = report.ledgerFailure, failure.code == .busy { throw failure }
         if let failure = report.failure { return (.failed, failure.message) }
         let unusable = prepared.unusable.map { "note: not used: \($0.description)" }
         return (.done, ([report.summary.line] + report.notes.map { "note: \($0)" } + unusable).joined(separator: "; "))
-    }
-
-    /// A run stopped because another kccbridge kept the ledger busy is no fault of the file: this throws, so the
-    /// file stays in `work/` and is taken again when the ledger is free (``recover()``), not put in `failed/`.
-    private static func waitForLedger(_ failure: LedgerError?, name: String, doing: String) throws {
-        guard let failure, failure.code == .busy else { return }
-        throw LedgerError(
-            .busy, "\(doing)\(failure); \(name) stays in work/ and is taken again when the ledger is free")
     }
 
     /// Records the outcome, writes `.error.txt` for a failure, then moves the file out of `work/`.
@@ -498,6 +514,18 @@ package final class Watcher: @unchecked Sendable {
         var stem = String(name.dropLast(ext.count))
         while prefix.utf8.count + stem.utf8.count + ext.utf8.count > limit { stem.removeLast() }
         return prefix + stem + ext
+    }
+
+    /// When `claimed` was claimed, to the millisecond, as its name says (`20261121T093000.123Z-export.csv`).
+    static func claimTime(_ claimed: String) -> Timestamp? {
+        guard let dash = claimed.firstIndex(of: "-") else { return nil }
+        let stamp = Array(claimed[..<dash].utf8)
+        guard stamp.count == 20, stamp[8] == UInt8(ascii: "T"), stamp[15] == UInt8(ascii: ".") else { return nil }
+        func text(_ range: Range<Int>) -> String { String(decoding: stamp[range], as: UTF8.self) }
+        return Timestamp(
+            iso8601:
+                "\(text(0..<4))-\(text(4..<6))-\(text(6..<8))T\(text(9..<11)):\(text(11..<13)):\(text(13..<15))\(text(15..<20))"
+        )
     }
 
     /// `export.csv` for `20261121T093000.123Z-export.csv`.

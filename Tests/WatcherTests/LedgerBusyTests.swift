@@ -3,6 +3,7 @@ import KCCTestSupport
 import Ledger
 import Logging
 import PackageRegistry
+import Synchronization
 import Testing
 
 @testable import Watcher
@@ -44,6 +45,55 @@ struct LedgerBusyTests {
         #expect(TestFiles.names(in: route.archive).count == 1)
         #expect(!TestFiles.names(in: route.out).isEmpty)
         #expect(try ledger.runs(status: .committed).count == 1)
+        withExtendedLifetime(made) {}
+    }
+
+    @Test(
+        "content dropped again, taken while the ledger is busy: a batch is a duplicate once it is free, a refund file reconciled again",
+        arguments: ["samples/batch-2026-11.csv", "Tests/ReconciliationTests/Fixtures/linnworks-refunds.csv"])
+    func droppedAgainWhileBusy(sample: String) throws {
+        let route = WatchRoute(root: TestFiles.makeFolder(), targets: ["xero-csv"], packages: PackageRegistry.all)
+        try FileManager.default.createDirectory(atPath: route.inbox, withIntermediateDirectories: true)
+        let made = try Ledger(path: route.ledgerPath, logger: quiet)
+        let name = URL(fileURLWithPath: sample).lastPathComponent
+        func drop() throws {
+            try FileManager.default.copyItem(
+                atPath: TestFiles.repositoryRoot() + "/" + sample, toPath: route.inbox + "/" + name)
+        }
+        let events = Mutex<[WatchEvent]>([])
+        let ledger = try Ledger(
+            path: route.ledgerPath, options: LedgerOptions(busyTimeout: .milliseconds(300)), logger: quiet)
+        let watcher = try Watcher(route: route, ledger: ledger, logger: quiet) { event in
+            events.withLock { $0.append(event) }
+        }
+        try drop()
+        try watcher.processReady(renamedIn: [name]) { false }
+        #expect(TestFiles.names(in: route.archive).count == 1)
+
+        try drop()
+        let holder = try LedgerStress(["hold", route.ledgerPath, "60"])
+        defer { holder.kill() }
+        #expect(holder.waitForLine(startingWith: "holding") != nil)
+        #expect(throws: LedgerError.self) { try watcher.processReady(renamedIn: [name]) { false } }
+        #expect(TestFiles.names(in: route.work).count == 1)
+        holder.kill()
+        events.withLock { $0 = [] }
+        try watcher.processReady(renamedIn: []) { false }
+
+        #expect(TestFiles.names(in: route.work).isEmpty)
+        #expect(TestFiles.names(in: route.failed).isEmpty)
+        #expect(TestFiles.names(in: route.archive).count == 2)
+        let last = try #require(events.withLock { $0.last })
+        let runs = try ledger.runs(status: .committed)
+        if sample.hasSuffix("batch-2026-11.csv") {
+            #expect(last.outcome == .duplicate, "\(last)")
+            #expect(runs.count == 1)
+        } else {
+            // Refunds that waited (for their export, for a person) get their chance: not "done before".
+            #expect(last.outcome == .done, "\(last)")
+            #expect(!last.detail.contains("before the interruption"), "\(last)")
+            #expect(runs.count == 2)
+        }
         withExtendedLifetime(made) {}
     }
 }

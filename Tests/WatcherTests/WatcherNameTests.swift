@@ -16,6 +16,17 @@ struct WatcherNameTests {
         #expect(Watcher.originalName("no-stamp.csv") == "no-stamp.csv")
     }
 
+    @Test("a claimed name gives back the time it was claimed, to the millisecond; another name gives none")
+    func claimTimes() {
+        #expect(Watcher.claimTime("20261121T093000.123Z-export.csv")?.iso8601 == "2026-11-21T09:30:00.123Z")
+        #expect(Watcher.claimTime("20261121T093000.123Z-a-b.csv")?.iso8601 == "2026-11-21T09:30:00.123Z")
+        let claimed = Watcher.claimedName("export.csv")
+        #expect(Watcher.claimTime(claimed) != nil)
+        #expect(Watcher.claimTime("export.csv") == nil)
+        #expect(Watcher.claimTime("my-export.csv") == nil)
+        #expect(Watcher.claimTime("20261121T093000Z-export.csv") == nil)
+    }
+
     @Test("in-flight names are never taken", arguments: [".hidden.csv", "~lock.csv", "export.csv.tmp", "export.part"])
     func inFlight(name: String) {
         #expect(WatchRoute.isInFlight(name))
