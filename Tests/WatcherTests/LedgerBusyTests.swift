@@ -12,16 +12,28 @@ import Testing
 struct LedgerBusyTests {
     private let quiet = Logger(label: "test")
 
+    /// A route to xero-csv with its inbox and its ledger made (kept open by the caller while the test runs).
+    private static func route() throws -> (WatchRoute, Ledger) {
+        let route = WatchRoute(root: TestFiles.makeFolder(), targets: ["xero-csv"], packages: PackageRegistry.all)
+        try FileManager.default.createDirectory(atPath: route.inbox, withIntermediateDirectories: true)
+        return (route, try Ledger(path: route.ledgerPath, logger: Logger(label: "test")))
+    }
+
+    /// Copies the repository's `sample` into the route's inbox; its name there.
+    @discardableResult
+    private static func drop(_ sample: String, into route: WatchRoute) throws -> String {
+        let name = URL(fileURLWithPath: sample).lastPathComponent
+        try FileManager.default.copyItem(
+            atPath: TestFiles.repositoryRoot() + "/" + sample, toPath: route.inbox + "/" + name)
+        return name
+    }
+
     @Test(
         "a file whose run finds the ledger busy stays in work/, not in failed/, and is done once the ledger is free",
         arguments: ["samples/batch-2026-11.csv", "Tests/ReconciliationTests/Fixtures/linnworks-refunds.csv"])
     func busyLedger(sample: String) throws {
-        let route = WatchRoute(root: TestFiles.makeFolder(), targets: ["xero-csv"], packages: PackageRegistry.all)
-        try FileManager.default.createDirectory(atPath: route.inbox, withIntermediateDirectories: true)
-        let made = try Ledger(path: route.ledgerPath, logger: quiet)
-        let name = URL(fileURLWithPath: sample).lastPathComponent
-        try FileManager.default.copyItem(
-            atPath: TestFiles.repositoryRoot() + "/" + sample, toPath: route.inbox + "/" + name)
+        let (route, made) = try Self.route()
+        let name = try Self.drop(sample, into: route)
 
         let holder = try LedgerStress(["hold", route.ledgerPath, "60"])
         defer { holder.kill() }
@@ -52,25 +64,19 @@ struct LedgerBusyTests {
         "content dropped again, taken while the ledger is busy: a batch is a duplicate once it is free, a refund file reconciled again",
         arguments: ["samples/batch-2026-11.csv", "Tests/ReconciliationTests/Fixtures/linnworks-refunds.csv"])
     func droppedAgainWhileBusy(sample: String) throws {
-        let route = WatchRoute(root: TestFiles.makeFolder(), targets: ["xero-csv"], packages: PackageRegistry.all)
-        try FileManager.default.createDirectory(atPath: route.inbox, withIntermediateDirectories: true)
-        let made = try Ledger(path: route.ledgerPath, logger: quiet)
+        let (route, made) = try Self.route()
         let name = URL(fileURLWithPath: sample).lastPathComponent
-        func drop() throws {
-            try FileManager.default.copyItem(
-                atPath: TestFiles.repositoryRoot() + "/" + sample, toPath: route.inbox + "/" + name)
-        }
         let events = Mutex<[WatchEvent]>([])
         let ledger = try Ledger(
             path: route.ledgerPath, options: LedgerOptions(busyTimeout: .milliseconds(300)), logger: quiet)
         let watcher = try Watcher(route: route, ledger: ledger, logger: quiet) { event in
             events.withLock { $0.append(event) }
         }
-        try drop()
+        try Self.drop(sample, into: route)
         try watcher.processReady(renamedIn: [name]) { false }
         #expect(TestFiles.names(in: route.archive).count == 1)
 
-        try drop()
+        try Self.drop(sample, into: route)
         let holder = try LedgerStress(["hold", route.ledgerPath, "60"])
         defer { holder.kill() }
         #expect(holder.waitForLine(startingWith: "holding") != nil)
