@@ -273,7 +273,8 @@ let package = Package(
         .testTarget(
             name: "kccbridgeTests",
             dependencies: [
-                "kccbridge", "Ledger", "KCCModel", "KCCTestSupport", .product(name: "Logging", package: "swift-log"),
+                "kccbridge", "Ledger", "KCCModel", "KCCTestSupport", "ledger-stress",
+                .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"],
             swiftSettings: strict

@@ -1,4 +1,7 @@
 import Foundation
+import KCCTestSupport
+import Ledger
+import Logging
 import Testing
 
 /// A watcher as a real child process on real folders.
@@ -75,6 +78,32 @@ enum Route {
 @Suite("kccbridge watch: real processes on real folders")
 struct WatchTests {
     static let samples = Run.repositoryRoot.appendingPathComponent("samples")
+
+    @Test("a ledger another kccbridge keeps busy at start-up is waited for (logged as waiting), then served")
+    func busyAtStart() throws {
+        let root = try temporaryFolder()
+        let path = root.appendingPathComponent(".state/ledger.sqlite").path
+        // Made, and closed: while another process holds it, opening it waits for that process.
+        _ = try Ledger(path: path, logger: Logger(label: "test"))
+        // Held past the 10 s busy timeout of the watcher's first try to open it.
+        let holder = try LedgerStress(["hold", path, "12"])
+        defer { holder.kill() }
+        #expect(holder.waitForLine(startingWith: "holding") != nil)
+        // Dropped before the watcher can open its ledger: taken once it has.
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
+        try Route.drop(Self.samples.appendingPathComponent("batch-2026-11.csv"), as: "export.csv", into: root)
+        let watcher = try WatchProcess(root: root)
+        #expect(Route.waitUntil(40) { Route.names(root, "archive").count == 1 })
+        watcher.signal(SIGTERM)
+        let (status, signalled, log) = watcher.wait()
+        #expect(status == 0 && !signalled, "\(log)")
+        #expect(
+            log.contains("waiting: the ledger cannot be opened just now (another kccbridge is using the ledger"),
+            "\(log)")
+        #expect(log.contains("export.csv: done: xero-csv: 13 written"), "\(log)")
+        Route.checkInvariants(root, inputs: ["export.csv"])
+    }
 
     @Test("a renamed-in file is picked up at once; a slow writer is waited for; SIGTERM stops cleanly with status 0")
     func pickUpAndStop() throws {

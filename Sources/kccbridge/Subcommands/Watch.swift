@@ -147,7 +147,7 @@ struct Watch: AsyncParsableCommand {
             return
         }
         let format = WatchLogFormat(rawValue: logFormat) ?? .text
-        let watchers = try Self.watchers(routes, format: format)
+        let watchers = try Self.watchers(routes, format: format, waitWhileBusy: !once)
         Self.ignoreBrokenPipes()
         if once {
             let failures = Self.drain(watchers)
@@ -254,8 +254,12 @@ struct Watch: AsyncParsableCommand {
     /// A watcher per route, each ledger opened once however many routes share it.
     /// A PostgreSQL ledger whose server is away opens all the same: its route
     /// waits for it (logged as `waiting`) and takes nothing from its inbox until
-    /// it answers, while the other routes go on.
-    private static func watchers(_ routes: [WatchRoute], format: WatchLogFormat) throws -> [Watcher] {
+    /// it answers, while the other routes go on. A ledger another kccbridge keeps
+    /// busy past the busy timeout is waited for too when `waitWhileBusy` (the
+    /// long-running watcher: logged as `waiting`, tried again every five seconds).
+    private static func watchers(
+        _ routes: [WatchRoute], format: WatchLogFormat, waitWhileBusy: Bool
+    ) throws -> [Watcher] {
         var ledgers: [String: Ledger] = [:]
         var watchers: [Watcher] = []
         for route in routes {
@@ -264,7 +268,7 @@ struct Watch: AsyncParsableCommand {
                 ledger = open
             } else {
                 do {
-                    ledger = try Ledger(path: route.ledgerPath, logger: LedgerLocation.logger)
+                    ledger = try openLedger(route, waitWhileBusy: waitWhileBusy, format: format)
                 } catch {
                     printError("error: route \(route.name): \(error)")
                     throw ExitCode(ExitStatus.nothingWritten)
@@ -284,6 +288,24 @@ struct Watch: AsyncParsableCommand {
             }
         }
         return watchers
+    }
+
+    /// The route's ledger, opened; while another kccbridge keeps it busy, waited for if `waitWhileBusy`.
+    private static func openLedger(
+        _ route: WatchRoute, waitWhileBusy: Bool, format: WatchLogFormat
+    ) throws(LedgerError) -> Ledger {
+        while true {
+            do {
+                return try Ledger(path: route.ledgerPath, logger: LedgerLocation.logger)
+            } catch  where error.code == .busy && waitWhileBusy {
+                log(
+                    WatchEvent(
+                        file: route.inbox, outcome: .waiting,
+                        detail: "the ledger cannot be opened just now (\(error)); trying again in 5 s"),
+                    route: route.name, format)
+                sleep(5)
+            }
+        }
     }
 
     /// `--once`: every route drained at the same time, each on its own thread; the failures summed.
