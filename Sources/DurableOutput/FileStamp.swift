@@ -39,6 +39,16 @@ public struct FileStamp: Equatable, Sendable {
         self.init(info)
     }
 
+    /// What is at `path` when it can be read only once, being neither a regular file nor a folder (`pipe`,
+    /// `device or socket`); `nil` for a file, a folder, or nothing there.
+    public static func readOnce(at path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        let type = info.st_mode & S_IFMT
+        guard type != S_IFREG && type != S_IFDIR else { return nil }
+        return type == S_IFIFO ? "pipe" : "device or socket"
+    }
+
     /// Whether `other` is the same file with the same bytes as far as writing it tells: the same file, size
     /// and modification time. Its status may have changed (its mode, its links, its access time set back by
     /// a backup tool, a rename): none of that changes a byte.

@@ -74,13 +74,10 @@ public enum BatchFile {
     /// a pipe or a device (`/dev/stdin` fed by `cat`) would give its bytes to the first read only. Refused
     /// before anything of it is read; a path that cannot be looked at is left to the reader, which says why.
     static func requireRegularFile(_ path: String, displayName: String) throws(BatchFileError) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return }
-        let type = info.st_mode & S_IFMT
-        guard type != S_IFREG && type != S_IFDIR else { return }
+        guard let kind = FileStamp.readOnce(at: path) else { return }
         throw BatchFileError(
             at: SourceLocation(file: displayName),
-            "this is not a file on disk but a \(type == S_IFIFO ? "pipe" : "device or socket"): a batch is read twice (surveyed, then checked), so it must be saved to a file first (for example `cat > batch.csv`), then given by its name; the whole file is refused"
+            "this is not a file on disk but a \(kind): a batch is read twice (surveyed, then checked), so it must be saved to a file first (for example `cat > batch.csv`), then given by its name; the whole file is refused"
         )
     }
 
