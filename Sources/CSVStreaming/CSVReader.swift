@@ -150,6 +150,7 @@ public final class CSVReader {
             atStart = false
             try skipByteOrderMark()
         }
+        if plainLines, let record = plainRecord() { return record }
         let quote = UInt8(ascii: "\"")
         let lf = UInt8(ascii: "\n")
         let cr = UInt8(ascii: "\r")
@@ -318,6 +319,108 @@ public final class CSVReader {
             return CSVRecord(fields: fields, line: recordLine, problems: problems)
         }
         return nil
+    }
+
+    /// Whether a record on one plain line is split at once (``plainRecord()``): off only to test that it gives
+    /// what the byte-by-byte reading gives.
+    var plainLines = true
+
+    /// The record at `position` when it is one plain line already in the buffer, split at its delimiters in
+    /// one pass; `nil`, with nothing read, for any other (the byte-by-byte reading then takes it).
+    ///
+    /// Plain means what that reading would take without a second look: a line feed in the buffer; before it
+    /// no NUL or carriage return (but one just before the line feed); not blank; a quote only around a whole
+    /// field, with none inside it; no field longer than allowed, no more fields than allowed, every field
+    /// wanted valid in the encoding. Such a line gives the same fields, line and (no) problems either way,
+    /// and after the last wanted field the rest is passed over on the same terms.
+    private func plainRecord() -> CSVRecord? {
+        let start = buffer + position
+        let available = count - position
+        guard available > 0, let found = memchr(start, 0x0A, available) else { return nil }
+        let lineFeed = UnsafeMutablePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self))
+        var end = lineFeed
+        if end > start && end[-1] == 0x0D { end -= 1 }
+        let length = end - start
+        guard length > 0, memchr(start, 0x0D, length) == nil, memchr(start, 0, length) == nil else { return nil }
+        let anyQuote = memchr(start, 0x22, length) != nil
+        let ascii = Self.isASCII(start, length)
+        let delimiter = options.delimiter
+        let maxFieldBytes = options.maxFieldBytes
+        let wanted = wantedFields
+        var fields: [String] = []
+        fields.reserveCapacity(lastWidth)
+        var fieldStart = start
+        var passedOver = false
+        while true {
+            var content = fieldStart
+            var cursor = fieldStart
+            let contentEnd: UnsafeMutablePointer<UInt8>
+            if !anyQuote {
+                while cursor < end && cursor.pointee != delimiter { cursor += 1 }
+                contentEnd = cursor
+            } else if cursor < end && cursor.pointee == 0x22 {
+                // Quoted: the next quote must close it, right before a delimiter or the line's end.
+                content += 1
+                guard let close = memchr(content, 0x22, end - content) else { return nil }
+                contentEnd = UnsafeMutablePointer<UInt8>(close.assumingMemoryBound(to: UInt8.self))
+                cursor = contentEnd + 1
+                guard cursor == end || cursor.pointee == delimiter else { return nil }
+            } else {
+                while cursor < end && cursor.pointee != delimiter {
+                    if cursor.pointee == 0x22 { return nil }
+                    cursor += 1
+                }
+                contentEnd = cursor
+            }
+            let fieldLength = contentEnd - content
+            guard fieldLength <= maxFieldBytes, fields.count < options.maxFields else { return nil }
+            if fieldLength > 0, wanted.map({ fields.count < $0.count && $0[fields.count] }) ?? true {
+                let bytes = UnsafeBufferPointer(start: content, count: fieldLength)
+                if ascii {
+                    fields.append(Self.asciiString(bytes))
+                } else if let text = options.encoding.decode(bytes) {
+                    fields.append(text)
+                } else {
+                    return nil
+                }
+            } else {
+                fields.append("")
+            }
+            if cursor == end { break }
+            fieldStart = cursor + 1
+            // Past the last wanted field, the rest of the line is passed over as the byte-by-byte reading would:
+            // it looks once, at the first field past it: a line too long to pass over then is read to its end.
+            if let skipFrom, fields.count == skipFrom {
+                let rest = lineFeed - fieldStart
+                if rest <= maxFieldBytes && fields.count + rest + 1 <= options.maxFields
+                    && !(anyQuote && memchr(fieldStart, 0x22, rest) != nil)
+                {
+                    passedOver = true
+                    break
+                }
+            }
+        }
+        if !passedOver { lastWidth = fields.count }
+        position = lineFeed + 1 - buffer
+        line += 1
+        return CSVRecord(fields: fields, line: line - 1, problems: [])
+    }
+
+    /// Whether the `count` bytes at `bytes` are all ASCII, a word at a time.
+    private static func isASCII(_ bytes: UnsafeMutablePointer<UInt8>, _ count: Int) -> Bool {
+        var bits: UInt64 = 0
+        var index = 0
+        let raw = UnsafeRawPointer(bytes)
+        while index + 8 <= count {
+            bits |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        var tail: UInt8 = 0
+        while index < count {
+            tail |= bytes[index]
+            index += 1
+        }
+        return bits & 0x8080_8080_8080_8080 == 0 && tail < 0x80
     }
 
     /// The line feed ending the record from `position`, if the bytes before it, in the buffer,
