@@ -20,6 +20,12 @@ struct BatchSurvey: Sendable, Equatable {
     /// Numbers that occur more than once, with the line of every occurrence.
     private(set) var duplicates: [String: [Int]] = [:]
 
+    /// Makes room for about `documents` numbers at once, so the entries are not copied, table after larger
+    /// table, as they grow (and the last table is not held twice, old and new, at the peak).
+    mutating func reserve(documents: Int) {
+        entries.reserveCapacity(documents)
+    }
+
     /// Notes one document (one run of rows, or one element) starting at `line`.
     mutating func note(number: String, isInvoice: Bool, orderNumber: String, line: Int) {
         precondition(laterEntries.isEmpty, "a survey is noted before a later part is appended")
