@@ -53,7 +53,7 @@ struct CSVSurvey {
         let half = size.map { $0 / 2 }
         var first = CSVSurvey()
         guard let size, let half, size >= smallest, size <= options.maxFileBytes else {
-            first.survey.reserve(documents: expectedDocuments(in: size ?? 0))
+            first.survey.reserve(forBytes: size ?? 0, perDocument: bytesPerDocument)
             try first.read(reader, header: header, half: half, file: file, checkpoint: checkpoint)
             return first
         }
@@ -63,7 +63,7 @@ struct CSVSurvey {
         let second = SecondSurvey(
             path: path, stamp: stamp, start: reader.bytesConsumed, half: half, size: size, header: header,
             options: options, file: file)
-        first.survey.reserve(documents: expectedDocuments(in: half))
+        first.survey.reserve(forBytes: half, perDocument: bytesPerDocument)
         var split: (offset: Int, line: Int)?
         var decided = false
         func learnSplit() {
@@ -113,13 +113,8 @@ struct CSVSurvey {
         return first
     }
 
-    /// About how many documents `bytes` of a batch hold, to make room for their numbers at once: a document
-    /// of the usual kind takes some 500 bytes (a sales order's invoice of two lines). Fewer, larger documents
-    /// leave part of the room unused; more, smaller ones make the survey grow it once or twice. At most about
-    /// a million (some 40 MB of room): a batch larger than that grows its survey as it is read.
-    static func expectedDocuments(in bytes: Int) -> Int {
-        min(max(bytes, 0) / 512, 1 << 20)
-    }
+    /// About how many bytes a document of a CSV batch takes (``BatchSurvey/reserve(forBytes:perDocument:)``).
+    static let bytesPerDocument = 512
 
     /// Notes every record `reader` gives, in order; in a part after the first, its first row is kept aside as
     /// the lead.
@@ -292,7 +287,7 @@ struct CSVSurvey {
             }
             reader.wantedFields = header.mask(of: [.docNumber, .recordType, .orderNumber])
             var part = CSVSurvey()
-            part.survey.reserve(documents: CSVSurvey.expectedDocuments(in: (stamp?.size ?? 0) - split.offset))
+            part.survey.reserve(forBytes: (stamp?.size ?? 0) - split.offset, perDocument: CSVSurvey.bytesPerDocument)
             try part.read(reader, header: header, half: half, file: file, startsPart: true) {
                 (done: Int) throws(BatchFileError) in
                 self.surveyed.store(done - split.offset, ordering: .relaxed)

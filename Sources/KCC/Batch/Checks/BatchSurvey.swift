@@ -20,10 +20,13 @@ struct BatchSurvey: Sendable, Equatable {
     /// Numbers that occur more than once, with the line of every occurrence.
     private(set) var duplicates: [String: [Int]] = [:]
 
-    /// Makes room for about `documents` numbers at once, so the entries are not copied, table after larger
-    /// table, as they grow (and the last table is not held twice, old and new, at the peak).
-    mutating func reserve(documents: Int) {
-        entries.reserveCapacity(documents)
+    /// Makes room at once for the numbers of `bytes` of a batch whose documents take about `perDocument`
+    /// bytes each (a sales order's invoice of two lines), so the entries are not copied, table after larger
+    /// table, as they grow (and the last table is not held twice, old and new, at the peak). Fewer, larger
+    /// documents leave part of the room unused; more, smaller ones grow it once or twice. At most about a
+    /// million (some 40 MB of room): a larger batch grows its survey as it is read.
+    mutating func reserve(forBytes bytes: Int, perDocument: Int) {
+        entries.reserveCapacity(min(max(bytes, 0) / perDocument, 1 << 20))
     }
 
     /// Notes one document (one run of rows, or one element) starting at `line`.

@@ -16,6 +16,9 @@ struct XMLFirstPass {
     /// Whether the file was read in parts (``XMLSplit``), which proved each a whole document.
     var inParts = false
 
+    /// About how many bytes a document of an XML batch takes (``BatchSurvey/reserve(forBytes:perDocument:)``).
+    static let bytesPerDocument = 640
+
     /// Reads `reader` to its end: the root's attributes, the documents' numbers, the customers.
     mutating func read(
         _ reader: XMLPullReader, file: String, checkpoint: () throws(BatchFileError) -> Void
@@ -59,6 +62,7 @@ extension XMLBatchReader {
         do {
             let reader = try XMLPullReader(path: path, schema: schema, maxBytes: options.maxFileBytes)
             pass.stamp = FileStamp(reader.fileStatus())
+            pass.survey.reserve(forBytes: pass.stamp?.size ?? 0, perDocument: XMLFirstPass.bytesPerDocument)
             try pass.read(reader, file: displayName) { () throws(BatchFileError) in
                 try options.progress?.checkpoint(.surveying, done: reader.bytesConsumed, of: size, file: displayName)
             }
@@ -99,6 +103,8 @@ extension XMLBatchReader {
         }
         let size = options.progress == nil ? nil : fileSize(path)
         let middle = split.middleOffset ?? 0
+        pass.survey.reserve(
+            forBytes: halves == nil ? pass.stamp?.size ?? 0 : middle, perDocument: XMLFirstPass.bytesPerDocument)
         do {
             try pass.read(first, file: displayName) { () throws(BatchFileError) in
                 let later = second.map { max(0, $0.bytesConsumed.load(ordering: .relaxed) - middle) } ?? 0
@@ -217,6 +223,8 @@ private final class SecondSurvey: @unchecked Sendable {
         _ maxBytes: Int
     ) -> Result<Part, BatchFileError>? {
         var result = Part()
+        result.survey.reserve(
+            forBytes: (stamp?.size ?? 0) - (parts.first?.start ?? 0), perDocument: XMLFirstPass.bytesPerDocument)
         do {
             let reader = try XMLPullReader(path: path, schema: schema, maxBytes: maxBytes, parts: parts)
             try FileStamp.require(reader.fileStatus(), sameAs: stamp, file: displayName)
