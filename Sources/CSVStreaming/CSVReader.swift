@@ -100,8 +100,9 @@ public final class CSVReader {
     ///
     /// Records end where they would, line numbers and the limits that refuse a file are the
     /// same; but a record may stop short after its last wanted field (when the rest of its line
-    /// plainly holds no quote and cannot break a limit, it is passed over at once), and the
-    /// problems of fields not wanted (a stray quote, bad bytes) are not looked for.
+    /// plainly holds no quote and cannot break a limit, it is passed over at once, and its
+    /// problems are not looked for), and the bytes of a field not wanted are not checked
+    /// against the encoding (a stray quote or a NUL in one before that point is still found).
     public var wantedFields: [Bool]? {
         didSet { skipFrom = wantedFields.flatMap { $0.lastIndex(of: true) }.map { $0 + 1 } }
     }
@@ -167,7 +168,8 @@ public final class CSVReader {
         /// The field's length in bytes, and how many of them are kept in `field` (all, or none when not wanted).
         var fieldLength = 0
         var kept = 0
-        var keep = wanted?.first ?? true
+        // A field is kept when wanted; with no mask, every one (an empty mask wants none).
+        var keep = wanted.map { !$0.isEmpty && $0[0] } ?? true
         /// The bits of every byte of the field OR-ed together: below 0x80, the field is ASCII.
         var fieldBits: UInt8 = 0
         var fieldStartLine = line

@@ -34,6 +34,7 @@ struct PlainLineTests {
         (CSVReader.Options(), nil),
         (CSVReader.Options(), [false, true]),
         (CSVReader.Options(), [true]),
+        (CSVReader.Options(), []),
         (CSVReader.Options(maxFieldBytes: 6), nil),
         (CSVReader.Options(maxFieldBytes: 6), [true, false, true]),
         (CSVReader.Options(maxFields: 4), nil),
