@@ -392,14 +392,11 @@ public final class CSVReader {
             fieldStart = cursor + 1
             // Past the last wanted field, the rest of the line is passed over as the byte-by-byte reading would:
             // it looks once, at the first field past it: a line too long to pass over then is read to its end.
-            if let skipFrom, fields.count == skipFrom {
-                let rest = lineFeed - fieldStart
-                if rest <= maxFieldBytes && fields.count + rest + 1 <= options.maxFields
-                    && !(anyQuote && memchr(fieldStart, 0x22, rest) != nil)
-                {
-                    passedOver = true
-                    break
-                }
+            if let skipFrom, fields.count == skipFrom,
+                mayPassOver(fieldStart, lineFeed - fieldStart, fieldsSoFar: fields.count)
+            {
+                passedOver = true
+                break
             }
         }
         if !passedOver { lastWidth = fields.count }
@@ -432,10 +429,15 @@ public final class CSVReader {
         let available = count - position
         guard available > 0, let found = memchr(buffer + position, 0x0A, available) else { return nil }
         let length = UnsafeMutablePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - (buffer + position)
-        guard length <= options.maxFieldBytes, fieldsSoFar + length + 1 <= options.maxFields,
-            memchr(buffer + position, 0x22, length) == nil
-        else { return nil }
+        guard mayPassOver(buffer + position, length, fieldsSoFar: fieldsSoFar) else { return nil }
         return position + length
+    }
+
+    /// Whether the `length` bytes at `rest`, the rest of a line after `fieldsSoFar` fields, may be passed over
+    /// unread: no quote among them (so the line's end is not inside a field), and too few to break a limit.
+    private func mayPassOver(_ rest: UnsafeMutablePointer<UInt8>, _ length: Int, fieldsSoFar: Int) -> Bool {
+        length <= options.maxFieldBytes && fieldsSoFar + length + 1 <= options.maxFields
+            && memchr(rest, 0x22, length) == nil
     }
 
     /// Makes room in `field` for `needed` bytes, keeping what it holds.
