@@ -130,8 +130,8 @@ extension Ledger {
         try grouped(orderNumbers) { db, list, keys in
             try db.rows(
                 """
-                SELECT DISTINCT order_number FROM exported_document
-                WHERE order_number IN \(list) AND kind IN ('INVOICE', 'PAYMENT')
+                SELECT DISTINCT d.order_number FROM exported_document d
+                WHERE d.order_number IN \(list) AND d.kind IN ('INVOICE', 'PAYMENT') AND \(Rows.committed("d"))
                 """, keys
             ).map { $0["order_number"] as String }
         } by: {

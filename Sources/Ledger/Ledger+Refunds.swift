@@ -48,7 +48,9 @@ extension Ledger {
     /// Every credit note number the ledger knows, sorted (for typo suggestions).
     package func creditNoteNumbers() throws(LedgerError) -> [String] {
         try read {
-            try $0.values("SELECT DISTINCT number FROM exported_document WHERE kind = 'CREDIT' ORDER BY number")
+            try $0.values(
+                "SELECT DISTINCT d.number FROM exported_document d WHERE d.kind = 'CREDIT' AND \(Rows.committed("d")) ORDER BY d.number"
+            )
         }
     }
 
@@ -58,7 +60,8 @@ extension Ledger {
         try read { db in
             try db.value(
                 """
-                SELECT EXISTS (SELECT 1 FROM exported_document WHERE order_number = ? AND kind IN ('INVOICE', 'PAYMENT'))
+                SELECT EXISTS (SELECT 1 FROM exported_document d
+                               WHERE d.order_number = ? AND d.kind IN ('INVOICE', 'PAYMENT') AND \(Rows.committed("d")))
                 """, [orderNumber]) ?? false
         }
     }
@@ -245,9 +248,11 @@ extension Ledger {
                   WHERE a.credit_note = d.number AND a.reversed_at IS NULL), 0)
         """
 
-    /// For a credit note `d`: it is the latest export of its number (a number exported again is read as last exported).
+    /// For a credit note `d`: it is the latest committed export of its number (a number exported again is read as
+    /// last exported).
     static let latestCreditNote = """
-        NOT EXISTS (SELECT 1 FROM exported_document e WHERE e.kind = 'CREDIT' AND e.number = d.number AND e.id > d.id)
+        \(Rows.committed("d")) AND NOT EXISTS (SELECT 1 FROM exported_document e
+            WHERE e.kind = 'CREDIT' AND e.number = d.number AND e.id > d.id AND \(Rows.committed("e")))
         """
 
     /// Credit notes as last exported (the latest row of each number), with the refunds applied to them; in the

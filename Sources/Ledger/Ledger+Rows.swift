@@ -7,14 +7,16 @@ extension Ledger {
     /// ``rowsPerInsert`` rows to a statement and the few left over one to a statement, so only two shapes of
     /// statement are ever prepared. The rows are written in their order.
     ///
-    /// `together`, when given, says whether a group may share a statement; a group it refuses is written one
-    /// row to a statement. An upsert needs it: PostgreSQL refuses a statement that updates one row twice.
+    /// `row`, when given, is the row's own text, for a value worked out by the store (its `?`s are the values in
+    /// order); by default each value is a `?`. `together`, when given, says whether a group may share a
+    /// statement; a group it refuses is written one row to a statement. An upsert needs it: PostgreSQL refuses a
+    /// statement that updates one row twice; and so does a row that looks up the rows written before it.
     static func insert<Item>(
-        _ items: [Item], into: String, then: String = "", in db: any LedgerConnection,
+        _ items: [Item], into: String, row: String? = nil, then: String = "", in db: any LedgerConnection,
         together: ((ArraySlice<Item>) -> Bool)? = nil, values: (Item) -> [any SQLArgument]
     ) throws {
         guard let width = items.first.map({ values($0).count }) else { return }
-        let row = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        let row = row ?? "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
         func statement(_ count: Int) -> String {
             "INSERT INTO \(into) VALUES \(Array(repeating: row, count: count).joined(separator: ", ")) \(then)"
         }

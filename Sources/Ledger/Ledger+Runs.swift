@@ -119,21 +119,11 @@ extension Ledger {
         _ id: RunID, documents: [ExportedDocument], refundRecords: RefundRecords,
         outputs: RunOutputs = .inPlace
     ) throws(LedgerError) {
-        var documents = documents
-        for index in documents.indices {
-            documents[index].outputFile = LocalFiles.absolute(documents[index].outputFile)
-            try Self.check(documents[index])
-        }
-        let files = Set(documents.map(\.outputFile))
-        for file in files.sorted() where !LocalFiles.exists(file) {
-            throw LedgerError(
-                .missingOutput, "\(file) is not on disk, so run \(id)'s documents in it cannot be recorded as exported")
-        }
+        let documents = try Self.placed(documents)
         let recordedAt = now
         do {
             try recordCompletion(
-                id, documents: documents, files: files, refundRecords: refundRecords, outputs: outputs,
-                at: recordedAt)
+                id, documents: documents, refundRecords: refundRecords, outputs: outputs, at: recordedAt)
         } catch  where error.code == .commitUnknown {
             // Asked in a write transaction: writers take turns, so the answer comes only once the
             // lost transaction has ended on the server (committed or not), never while it might
@@ -148,52 +138,15 @@ extension Ledger {
 
     /// Step 3's one transaction.
     private func recordCompletion(
-        _ id: RunID, documents: [ExportedDocument], files: Set<String>, refundRecords: RefundRecords,
-        outputs: RunOutputs, at recordedAt: Timestamp
+        _ id: RunID, documents: [ExportedDocument], refundRecords: RefundRecords, outputs: RunOutputs,
+        at recordedAt: Timestamp
     ) throws(LedgerError) {
         try write { db in
             let run = try Self.pendingRun(id, in: db, toBe: "completed")
-            let planned = Set(run.outputPaths)
-            for file in files.sorted() where !planned.contains(file) {
-                throw LedgerError(
-                    .unplannedOutput,
-                    "\(file) was not among run \(id)'s planned outputs, so its documents cannot be recorded")
-            }
-            let insert = """
-                INSERT INTO exported_document (run_id, kind, number, order_number, related_invoice, customer_code,
-                    customer_name, document_date, currency, gross_minor, target, output_file, output_index, occurrence)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-            var inThisRun: [String: Int] = [:]
-            for document in documents {
-                let prior = try Self.priorExports(
-                    in: db, number: document.number, kind: document.kind, target: run.target)
-                let key = "\(document.kind.rawValue) \(document.number)"
-                let earlierHere = inThisRun[key, default: 0]
-                if !run.reexport {
-                    if let last = prior.last {
-                        throw LedgerError(
-                            .alreadyExported, "\(last); run \(id) is not a re-export, so nothing of it was recorded")
-                    }
-                    if earlierHere > 0 {
-                        throw LedgerError(
-                            .invalidValue,
-                            "\(document.kind.noun) \(document.number) is more than once among run \(id)'s documents")
-                    }
-                }
-                inThisRun[key] = earlierHere + 1
-                let occurrence = (prior.map(\.occurrence).max() ?? 0) + earlierHere + 1
-                try db.execute(
-                    insert,
-                    [
-                        id.rawValue, document.kind.rawValue, document.number, document.orderNumber,
-                        document.relatedInvoice,
-                        document.customerCode, document.customerName, document.date.description,
-                        document.gross.currency.code,
-                        document.gross.minorUnits, run.target, document.outputFile, document.outputIndex, occurrence,
-                    ])
-            }
-            try Self.commitStaged(run, in: db)
+            // Documents given now are staged as the run's others were, under the same rules; then every file
+            // any of them is in must be on disk.
+            try Self.stage(documents, of: run, in: db)
+            try Self.checkStagedFiles(run, in: db)
             try refundRecords { refunds, outcomes in
                 try outputs.checkWithdrawn()
                 try Self.apply(refunds, run: id, at: recordedAt, in: db)
@@ -417,7 +370,10 @@ extension Ledger {
     private static func markRolledBack(
         _ id: RunID, at time: Timestamp, note: String, in db: any LedgerConnection
     ) throws {
-        try db.execute("DELETE FROM staged_document WHERE run_id = ?", [id.rawValue])
+        // What it staged goes with it (only a pending run's documents can be deleted).
+        try db.execute(
+            "DELETE FROM exported_document WHERE run_id = ? AND run_id IN (SELECT id FROM export_run WHERE status = 'pending')",
+            [id.rawValue])
         try db.execute(
             "UPDATE export_run SET status = 'rolled-back', finished_at = ?, note = ? WHERE id = ? AND status = 'pending'",
             [time.iso8601, note, id.rawValue])
@@ -431,16 +387,6 @@ extension Ledger {
 
     static func unknown(_ id: RunID) -> LedgerError {
         LedgerError(.unknownRun, "the ledger has no run \(id)")
-    }
-
-    private static func check(_ document: ExportedDocument) throws(LedgerError) {
-        _ = try nonEmpty(document.number, "a document number")
-        guard document.outputIndex >= 1 else {
-            throw LedgerError(
-                .invalidValue,
-                "\(document.number)'s position in \(document.outputFile) must be 1 or more, not \(document.outputIndex)"
-            )
-        }
     }
 
     static func nonEmpty(_ text: String, _ what: String) throws(LedgerError) -> String {

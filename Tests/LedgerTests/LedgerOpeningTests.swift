@@ -12,7 +12,7 @@ struct LedgerOpeningTests {
         #expect(TestFiles.names(in: fixture.folder + "/state").contains("ledger.sqlite"))
         #expect(
             try RawSQLite.strings(fixture.path, "SELECT identifier FROM grdb_migrations ORDER BY identifier") == [
-                "v1", "v2", "v3", "v4", "v5",
+                "v1", "v2", "v3", "v4", "v5", "v6",
             ])
         let tables = try RawSQLite.strings(
             fixture.path,
@@ -20,7 +20,7 @@ struct LedgerOpeningTests {
         #expect(
             tables == [
                 "applied_refund", "export_run", "export_run_output", "exported_document", "grdb_migrations",
-                "processed_file", "refund_outcome", "resolution", "staged_document",
+                "processed_file", "refund_outcome", "resolution",
             ])
         #expect(try RawSQLite.strings(fixture.path, "PRAGMA journal_mode") == ["wal"])
         #expect(try fixture.ledger.checkIntegrity().isEmpty)
@@ -35,7 +35,7 @@ struct LedgerOpeningTests {
         #expect(try again.runs().count == 1)
         #expect(
             try RawSQLite.strings(fixture.path, "SELECT identifier FROM grdb_migrations ORDER BY identifier") == [
-                "v1", "v2", "v3", "v4", "v5",
+                "v1", "v2", "v3", "v4", "v5", "v6",
             ])
     }
 
@@ -158,6 +158,28 @@ struct PostgresStoreTests {
         try fixture.ledger.completeRun(id, documents: [invoice])
         #expect(try fixture.ledger.run(id)?.status == .committed)
         #expect(try fixture.ledger.documents(number: "INV-1").count == 1)
+    }
+
+    @Test("a database of version 5 is brought to 6 at its first use: the staging table dropped, the documents kept")
+    func upgradeFromVersion5() throws {
+        guard stores.contains(.postgres) else { return }
+        let fixture = try LedgerFixture(store: .postgres)
+        try fixture.export([Sample.invoice("INV-1")], to: "a.csv")
+        // As version 5 left it: a staging table, and the version.
+        try TestPostgres.run(
+            """
+            CREATE TABLE staged_document (id BIGINT PRIMARY KEY);
+            DELETE FROM kccbridge_schema; INSERT INTO kccbridge_schema (version) VALUES (5)
+            """, on: fixture.path)
+        let reopened = try fixture.reopen()
+        #expect(try reopened.documents(number: "INV-1").count == 1)
+        try TestPostgres.run(
+            """
+            DO $$ BEGIN
+                IF (SELECT MAX(version) FROM kccbridge_schema) <> 6 OR to_regclass('staged_document') IS NOT NULL
+                THEN RAISE EXCEPTION 'not brought to version 6'; END IF;
+            END $$
+            """, on: fixture.path)
     }
 
     @Test("a server is there to test against, or the skip is said (and is a failure in CI)")

@@ -23,6 +23,9 @@ enum LedgerSchema {
         migrator.registerMigration("v5") { db in
             try db.execute(sql: v5)
         }
+        migrator.registerMigration("v6") { db in
+            try db.execute(sql: v6)
+        }
         return migrator
     }()
 
@@ -231,5 +234,12 @@ enum LedgerSchema {
             output_index     INTEGER NOT NULL CHECK (typeof(output_index) = 'integer' AND output_index >= 1)
         );
         CREATE INDEX staged_document_run ON staged_document(run_id);
+        """
+
+    /// v6: a run's documents are written into `exported_document` as the run goes, and count once it commits
+    /// (every reading keeps to committed runs), so each is written once: the staging table goes. What an earlier
+    /// version staged for a run a crash left pending counted for nothing; the run is rolled back all the same.
+    static let v6 = """
+        DROP TABLE staged_document;
         """
 }

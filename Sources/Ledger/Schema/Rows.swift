@@ -11,7 +11,17 @@ enum Rows {
         d.kind, d.number, d.order_number, d.related_invoice, d.customer_code, d.customer_name, d.document_date, \
         d.currency, d.gross_minor, d.output_file, d.output_index, d.run_id, d.target, d.occurrence, r.finished_at
         """
-    static let documentsFrom = "FROM exported_document d JOIN export_run r ON r.id = d.run_id"
+    /// Exported documents `d` of committed runs `r`.
+    static let documentsFrom =
+        "FROM exported_document d JOIN export_run r ON r.id = d.run_id AND r.status = 'committed'"
+
+    /// The condition that a row of `exported_document` (by `alias`) is a committed run's. A run's documents are
+    /// written there as the run goes and count only once it commits (a run rolled back takes its rows with it):
+    /// every reading of the table asks this, or joins ``documentsFrom``. The runs not yet committed are few
+    /// (those being written now, or left by a crash until recovery), so the question is a short list.
+    static func committed(_ alias: String) -> String {
+        "\(alias).run_id NOT IN (SELECT p.id FROM export_run p WHERE p.status = 'pending')"
+    }
 
     static func document(_ row: SQLRow) throws(LedgerError) -> LedgerDocument {
         let number: String = row["number"]

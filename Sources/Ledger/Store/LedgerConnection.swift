@@ -14,10 +14,6 @@ protocol LedgerConnection: AnyObject {
     /// The column names of `table`, in order.
     func columnNames(ofTable table: String) throws -> [String]
 
-    /// Runs `body`, whose statements copy rows that the same CHECK constraints already passed, without
-    /// evaluating the target table's CHECK constraints again (NOT NULL and unique indexes still hold). A store
-    /// that cannot skip them evaluates them as usual.
-    func withoutRecheckingConstraints(_ body: () throws -> Void) throws
 }
 
 extension LedgerConnection {

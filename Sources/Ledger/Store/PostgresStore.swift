@@ -36,7 +36,7 @@ final class PostgresStore: LedgerStore {
     private let prepared = Mutex(false)
 
     /// The schema version this kccbridge writes; a higher one in the database is refused.
-    static let schemaVersion: Int64 = 5
+    static let schemaVersion: Int64 = 6
 
     init(address: PostgresAddress, busyTimeout: Duration) throws(LedgerError) {
         self.address = address
@@ -296,8 +296,4 @@ final class PostgresLedgerConnection: LedgerConnection, @unchecked Sendable {
         try connection.columnNames(ofTable: table)
     }
 
-    /// PostgreSQL has no switch for it, and its checks cost little: they are evaluated as usual.
-    func withoutRecheckingConstraints(_ body: () throws -> Void) throws {
-        try body()
-    }
 }

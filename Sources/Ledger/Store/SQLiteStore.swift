@@ -219,15 +219,6 @@ final class SQLiteConnection: LedgerConnection, @unchecked Sendable {
         try database.columns(in: table).map(\.name)
     }
 
-    /// SQLite's `ignore_check_constraints`, on for `body` alone. Changing it expires every prepared statement, so
-    /// none compiled while it is on runs after it is off again.
-    func withoutRecheckingConstraints(_ body: () throws -> Void) throws {
-        try database.execute(sql: "PRAGMA ignore_check_constraints = ON")
-        let result = Result { try body() }
-        try database.execute(sql: "PRAGMA ignore_check_constraints = OFF")
-        try result.get()
-    }
-
     /// Binds `values` to the statement's parameters (`?` in order, or `?N` by number) with SQLite's own
     /// calls: text is copied by SQLite (`SQLITE_TRANSIENT`), as GRDB does when it binds.
     private static func bind(_ values: [any SQLArgument], to statement: Statement) throws {
