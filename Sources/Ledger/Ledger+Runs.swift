@@ -131,6 +131,9 @@ extension Ledger {
             release(id)
             guard let status = try? write({ db in try Self.fetchRun(id, in: db)?.status }), status == .committed
             else { throw error }
+        } catch {
+            // A document given now that the target already has, say: which one, once the transaction is undone.
+            throw repeated(documents, in: id) ?? error
         }
         release(id)
         logger.info("export run committed", metadata: ["run": "\(id)", "documents": "\(documents.count)"])

@@ -19,9 +19,13 @@ extension Ledger {
         // Staged documents count for nothing until the run commits, and a crash drops them with the
         // run: they need not reach the disk now. The committing transaction's sync (FULL) writes the
         // log they are in to the disk with it.
-        try writeUnsynced { db in
-            let run = try Self.pendingRun(id, in: db, toBe: "given documents")
-            try Self.stage(documents, of: run, in: db)
+        do {
+            try writeUnsynced { db in
+                let run = try Self.pendingRun(id, in: db, toBe: "given documents")
+                try Self.stage(documents, of: run, in: db)
+            }
+        } catch {
+            throw repeated(documents, in: id) ?? error
         }
     }
 
@@ -56,8 +60,12 @@ extension Ledger {
     /// included. A run that is not a re-export may hold each number once and none the target already has, so
     /// each is the first (occurrence 1): no look-up of the last. The rule itself is kept by the unique index on
     /// (target, number, kind, occurrence): every number the target has has an occurrence 1, so a number exported
-    /// before, or twice in this run, fails the insert; only then are the documents searched for which one it was,
-    /// to say so. A re-export writes one row to a statement, so each looks up the copies written before it.
+    /// before, or twice in this run, fails the insert, and with it the transaction; only then does the caller ask
+    /// ``repeated(_:in:)`` which one it was, to say so. A re-export writes one row to a statement, so each looks
+    /// up the copies written before it.
+    ///
+    /// No savepoint is taken around the inserts: SQLite would copy every page they touch to a journal of its own
+    /// first (some 300 MB of temporary file for 200,000 orders), for a rollback the transaction does anyway.
     static func stage(_ documents: [ExportedDocument], of run: ExportRun, in db: any LedgerConnection) throws {
         guard !documents.isEmpty else { return }
         let planned = Set(run.outputPaths)
@@ -73,32 +81,23 @@ extension Ledger {
             ? """
             COALESCE((SELECT MAX(e.occurrence) FROM exported_document e WHERE e.target = ? AND e.number = ? AND e.kind = ?), 0) + 1
             """ : "1"
-        try db.execute("SAVEPOINT stage")
-        do {
-            try insert(
-                documents,
-                into: """
-                    exported_document (run_id, kind, number, order_number, related_invoice, customer_code, customer_name,
-                        document_date, currency, gross_minor, target, output_file, output_index, occurrence)
-                    """,
-                row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(occurrence))", in: db,
-                together: { _ in !run.reexport },
-                values: { d in
-                    var values: [any SQLArgument] = [
-                        id, d.kind.rawValue, d.number, d.orderNumber, d.relatedInvoice, d.customerCode, d.customerName,
-                        d.date.description, d.gross.currency.code, d.gross.minorUnits, target, d.outputFile,
-                        d.outputIndex,
-                    ]
-                    if run.reexport { values += [target, d.number, d.kind.rawValue] }
-                    return values
-                })
-        } catch {
-            try db.execute("ROLLBACK TO SAVEPOINT stage")
-            try db.execute("RELEASE SAVEPOINT stage")
-            if !run.reexport { try refuseRepeats(documents, of: run, in: db) }
-            throw error
-        }
-        try db.execute("RELEASE SAVEPOINT stage")
+        try insert(
+            documents,
+            into: """
+                exported_document (run_id, kind, number, order_number, related_invoice, customer_code, customer_name,
+                    document_date, currency, gross_minor, target, output_file, output_index, occurrence)
+                """,
+            row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(occurrence))", in: db,
+            together: { _ in !run.reexport },
+            values: { d in
+                var values: [any SQLArgument] = [
+                    id, d.kind.rawValue, d.number, d.orderNumber, d.relatedInvoice, d.customerCode, d.customerName,
+                    d.date.description, d.gross.currency.code, d.gross.minorUnits, target, d.outputFile,
+                    d.outputIndex,
+                ]
+                if run.reexport { values += [target, d.number, d.kind.rawValue] }
+                return values
+            })
     }
 
     /// Step 3's check of the staged documents, inside the committing transaction: every file they are in is on
@@ -113,32 +112,42 @@ extension Ledger {
         }
     }
 
-    /// Why `documents` of a run that is not a re-export cannot be staged: one was exported to the target before,
-    /// is in the run already (or twice among them), or is being exported by another run not yet committed.
-    /// Finds the first and throws it; returns if there is none.
-    private static func refuseRepeats(
+    /// Why `documents` of run `id` could not be staged, asked once the transaction that tried has rolled back:
+    /// for a run that is not a re-export, the first of them exported to the target before, in the run already (or
+    /// twice among them), or being exported by another run not yet committed. `nil` if none is, or if the ledger
+    /// cannot say.
+    func repeated(_ documents: [ExportedDocument], in id: RunID) -> LedgerError? {
+        guard !documents.isEmpty else { return nil }
+        return try? read { db -> LedgerError? in
+            guard let run = try Self.fetchRun(id, in: db), !run.reexport else { return nil }
+            return try Self.firstRepeat(documents, of: run, in: db)
+        }
+    }
+
+    private static func firstRepeat(
         _ documents: [ExportedDocument], of run: ExportRun, in db: any LedgerConnection
-    ) throws {
+    ) throws -> LedgerError? {
         var seen = Set<String>()
         for document in documents {
             let kind = document.kind
             if let last = try priorExports(in: db, number: document.number, kind: kind, target: run.target).last {
-                throw LedgerError(
+                return LedgerError(
                     .alreadyExported, "\(last); run \(run.id) is not a re-export, so nothing of it was recorded")
             }
             let holders: [Int64] = try db.values(
                 "SELECT run_id FROM exported_document WHERE target = ? AND number = ? AND kind = ? ORDER BY id",
                 [run.target, document.number, kind.rawValue])
             if !seen.insert("\(kind.rawValue) \(document.number)").inserted || holders.contains(run.id.rawValue) {
-                throw LedgerError(
+                return LedgerError(
                     .invalidValue, "\(kind.noun) \(document.number) is more than once among run \(run.id)'s documents")
             }
             if let other = holders.first {
-                throw LedgerError(
+                return LedgerError(
                     .alreadyExported,
                     "\(document.number) is being exported to \(run.target) by run \(other), not yet committed; run \(run.id) is not a re-export, so nothing of it was recorded"
                 )
             }
         }
+        return nil
     }
 }

@@ -55,7 +55,16 @@ final class SQLiteStore: LedgerStore {
             // GRDB sets NORMAL, which may lose the last commits on a power cut. FULL
             // syncs every commit, so a committed run never reverts to pending — and
             // recovery never deletes outputs a person may already have imported.
-            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            // The writer keeps its statement journals in memory. A statement inside a transaction that may
+            // fail part-way (a constraint) first copies every page it is about to change there, so it can be
+            // undone alone; past 64 KiB SQLite moves that copy to a temporary file for the rest of the
+            // transaction, and a run staging 200,000 orders wrote some 270 MB to it, 4 KiB at a time. A
+            // statement's copy is the pages it touches (tens for the ledger's inserts of 64 rows); the writer
+            // runs no large sorts, the other thing this setting keeps in memory.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            }
             try LedgerSchema.migrate(pool, path: path)
         } catch {
             throw Self.translate(error, path: path, busyTimeout: busyTimeout)
