@@ -56,16 +56,15 @@ extension Ledger {
 
     /// Writes `documents` (placed) into `exported_document` as the pending `run`'s, in their order.
     ///
-    /// The occurrence of each is one past the target's last of that number, the run's own earlier copies
-    /// included. A run that is not a re-export may hold each number once and none the target already has, so
+    /// The occurrence of each is one past the target's last committed one of that number, the run's own earlier
+    /// copies included (another run's, not yet committed, may yet be rolled back: counting them could leave a
+    /// gap). A run that is not a re-export may hold each number once and none the target already has, so
     /// each is the first (occurrence 1): no look-up of the last. The rule itself is kept by the unique index on
     /// (target, number, kind, occurrence): every number the target has has an occurrence 1, so a number exported
-    /// before, or twice in this run, fails the insert, and with it the transaction; only then does the caller ask
-    /// ``repeated(_:in:)`` which one it was, to say so. A re-export writes one row to a statement, so each looks
-    /// up the copies written before it.
-    ///
-    /// No savepoint is taken around the inserts: SQLite would copy every page they touch to a journal of its own
-    /// first (some 300 MB of temporary file for 200,000 orders), for a rollback the transaction does anyway.
+    /// before, or twice in this run, or held by another run not yet committed, fails the insert, and with it the
+    /// transaction; only then does the caller ask ``repeated(_:in:)`` which one it was, to say so. A re-export
+    /// writes one row to a statement, so each looks up the copies written before it; it fails the same way only
+    /// when another run not yet committed holds the same occurrence.
     static func stage(_ documents: [ExportedDocument], of run: ExportRun, in db: any LedgerConnection) throws {
         guard !documents.isEmpty else { return }
         let planned = Set(run.outputPaths)
@@ -79,7 +78,8 @@ extension Ledger {
         let occurrence =
             run.reexport
             ? """
-            COALESCE((SELECT MAX(e.occurrence) FROM exported_document e WHERE e.target = ? AND e.number = ? AND e.kind = ?), 0) + 1
+            COALESCE((SELECT MAX(e.occurrence) FROM exported_document e
+                      WHERE e.target = ? AND e.number = ? AND e.kind = ? AND (e.run_id = ? OR \(Rows.committed("e")))), 0) + 1
             """ : "1"
         try insert(
             documents,
@@ -95,7 +95,7 @@ extension Ledger {
                     d.date.description, d.gross.currency.code, d.gross.minorUnits, target, d.outputFile,
                     d.outputIndex,
                 ]
-                if run.reexport { values += [target, d.number, d.kind.rawValue] }
+                if run.reexport { values += [target, d.number, d.kind.rawValue, id] }
                 return values
             })
     }
@@ -113,13 +113,13 @@ extension Ledger {
     }
 
     /// Why `documents` of run `id` could not be staged, asked once the transaction that tried has rolled back:
-    /// for a run that is not a re-export, the first of them exported to the target before, in the run already (or
-    /// twice among them), or being exported by another run not yet committed. `nil` if none is, or if the ledger
-    /// cannot say.
+    /// the first of them exported to the target before or in the run already (or twice among them), for a run
+    /// that is not a re-export; or, for any run, held by another run not yet committed. `nil` if none is, or if
+    /// the ledger cannot say.
     func repeated(_ documents: [ExportedDocument], in id: RunID) -> LedgerError? {
         guard !documents.isEmpty else { return nil }
         return try? read { db -> LedgerError? in
-            guard let run = try Self.fetchRun(id, in: db), !run.reexport else { return nil }
+            guard let run = try Self.fetchRun(id, in: db) else { return nil }
             return try Self.firstRepeat(documents, of: run, in: db)
         }
     }
@@ -130,21 +130,30 @@ extension Ledger {
         var seen = Set<String>()
         for document in documents {
             let kind = document.kind
-            if let last = try priorExports(in: db, number: document.number, kind: kind, target: run.target).last {
-                return LedgerError(
-                    .alreadyExported, "\(last); run \(run.id) is not a re-export, so nothing of it was recorded")
+            if !run.reexport {
+                if let last = try priorExports(in: db, number: document.number, kind: kind, target: run.target).last {
+                    return LedgerError(
+                        .alreadyExported, "\(last); run \(run.id) is not a re-export, so nothing of it was recorded")
+                }
+                let inRun: Bool? = try db.value(
+                    "SELECT EXISTS (SELECT 1 FROM exported_document WHERE run_id = ? AND target = ? AND number = ? AND kind = ?)",
+                    [run.id.rawValue, run.target, document.number, kind.rawValue])
+                if !seen.insert("\(kind.rawValue) \(document.number)").inserted || inRun == true {
+                    return LedgerError(
+                        .invalidValue,
+                        "\(kind.noun) \(document.number) is more than once among run \(run.id)'s documents")
+                }
             }
-            let holders: [Int64] = try db.values(
-                "SELECT run_id FROM exported_document WHERE target = ? AND number = ? AND kind = ? ORDER BY id",
-                [run.target, document.number, kind.rawValue])
-            if !seen.insert("\(kind.rawValue) \(document.number)").inserted || holders.contains(run.id.rawValue) {
-                return LedgerError(
-                    .invalidValue, "\(kind.noun) \(document.number) is more than once among run \(run.id)'s documents")
-            }
-            if let other = holders.first {
+            let holder: Int64? = try db.value(
+                """
+                SELECT d.run_id FROM exported_document d
+                WHERE d.target = ? AND d.number = ? AND d.kind = ? AND d.run_id <> ? AND NOT (\(Rows.committed("d")))
+                ORDER BY d.id LIMIT 1
+                """, [run.target, document.number, kind.rawValue, run.id.rawValue])
+            if let holder {
                 return LedgerError(
                     .alreadyExported,
-                    "\(document.number) is being exported to \(run.target) by run \(other), not yet committed; run \(run.id) is not a re-export, so nothing of it was recorded"
+                    "\(document.number) is being exported to \(run.target) by run \(holder), which has not committed: it is still being written, or it was interrupted and is not rolled back yet (that happens once its outputs can be deleted); nothing of run \(run.id) was recorded. Try again once run \(holder) has finished"
                 )
             }
         }

@@ -158,7 +158,19 @@ struct StagingTests {
         }
         #expect(error?.code == .alreadyExported)
         #expect(
-            error?.message.contains("INV-1 is being exported to xero-csv by run \(first), not yet committed") == true)
+            error?.message.contains("INV-1 is being exported to xero-csv by run \(first), which has not committed")
+                == true)
+        // A re-export of it waits for the first run as well, rather than count past a copy that may be rolled back.
+        let reexport = try fixture.ledger.beginRun(fixture.plan(["c.csv"], reexport: true))
+        let waiting = #expect(throws: LedgerError.self) {
+            try stage(fixture, reexport, [Sample.invoice("INV-1")], file: "c.csv")
+        }
+        #expect(waiting?.message.contains("by run \(first), which has not committed") == true)
+        try fixture.ledger.abandonRun(first)
+        try fixture.ledger.abandonRun(reexport)
+        let after = try staged(fixture, [Sample.invoice("INV-1")], file: "d.csv", reexport: true)
+        try fixture.ledger.completeRun(after, documents: [])
+        #expect(try fixture.ledger.documents(number: "INV-1").map(\.occurrence) == [1])
     }
 
     @Test("a document naming an output the run did not plan is refused as it is staged")
