@@ -58,7 +58,7 @@ final class SQLiteStore: LedgerStore {
             // The writer keeps its statement journals in memory. A statement inside a transaction that may
             // fail part-way (a constraint) first copies every page it is about to change there, so it can be
             // undone alone; past 64 KiB SQLite moves that copy to a temporary file for the rest of the
-            // transaction, and a run staging 200,000 orders wrote some 270 MB to it, 4 KiB at a time. A
+            // transaction, and a run staging 200,000 orders wrote some 300 MB to it, 4 KiB at a time. A
             // statement's copy is the pages it touches (tens for the ledger's inserts of 64 rows); the writer
             // runs no large sorts, the other thing this setting keeps in memory.
             try pool.writeWithoutTransaction { db in
