@@ -87,7 +87,7 @@ final class OutputSet {
 
     private func close(_ part: Part) throws {
         try part.file?.write(try part.writer.end())
-        try part.file?.seal()
+        if let file = part.file { try transaction.sealLater(file) }
         finished.append(part)
     }
 }

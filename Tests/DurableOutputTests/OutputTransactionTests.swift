@@ -36,4 +36,35 @@ struct OutputTransactionTests {
         #expect(throws: OutputError.self) { try simulated.create(folder + "/kept.csv") }
         #expect(TestFiles.names(in: folder) == ["kept.csv"])
     }
+
+    @Test(
+        "files sealed on the transaction's own thread as they fill are whole once committed, and withdrawn like the rest"
+    )
+    func sealedLater() throws {
+        let folder = TestFiles.makeFolder()
+        let outputs = OutputTransaction()
+        var expected: [String: String] = [:]
+        for n in 1...12 {
+            let name = "part\(n).csv"
+            let file = try #require(try outputs.create(folder + "/" + name))
+            // Past the 256 KiB a file holds before it writes, and a short tail the seal writes.
+            let text = String(repeating: "row \(n),", count: 40_000) + "\n"
+            try file.write(text)
+            try outputs.sealLater(file)
+            expected[name] = text
+        }
+        try outputs.commit()
+        #expect(Set(TestFiles.names(in: folder)) == Set(expected.keys))
+        for (name, text) in expected { #expect(TestFiles.read(folder + "/" + name) == text) }
+
+        let other = TestFiles.makeFolder()
+        let withdrawn = OutputTransaction()
+        for n in 1...6 {
+            let file = try #require(try withdrawn.create(other + "/part\(n).csv"))
+            try file.write(String(repeating: "x", count: 300_000))
+            try withdrawn.sealLater(file)
+        }
+        withdrawn.withdraw()
+        #expect(TestFiles.names(in: other).isEmpty)
+    }
 }
