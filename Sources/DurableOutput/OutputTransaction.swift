@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -22,7 +19,7 @@ public final class OutputTransaction {
     /// Every path created or simulated, in order.
     public private(set) var paths: [String] = []
     /// Seals full files on a thread of its own (``sealLater(_:)``).
-    private let sealer = Sealer()
+    private let sealing = OrderedWorker<OutputError>(label: "kccbridge.output-sealing")
 
     /// `willCreate` is told of each path before its file is made (the run
     /// journal records it as planned).
@@ -51,7 +48,8 @@ public final class OutputTransaction {
     /// ``withdraw()`` first wait for every seal; ``commit()`` throws the first that failed, and a later
     /// ``sealLater(_:)`` throws it too. The caller does not touch `file` again.
     public func sealLater(_ file: DurableFile) throws {
-        try sealer.seal(file)
+        let handed = Handed(file)
+        try sealing.hand { () throws(OutputError) in try handed.file.seal() }
     }
 
     /// Drops a file the run decided not to keep (an empty problems file): it never appears.
@@ -64,7 +62,7 @@ public final class OutputTransaction {
     /// Makes every file durable under its final name, in creation order: each is flushed and linked into place,
     /// then each folder holding them is flushed once (a run of 400 parts flushes its folder once, not 400 times).
     public func commit() throws {
-        try sealer.finish()
+        try sealing.finish()
         for file in files { try file.commit(syncingFolder: false) }
         var flushed: Set<String> = []
         for file in files {
@@ -75,45 +73,13 @@ public final class OutputTransaction {
 
     /// Takes every file back, committed or not: the run leaves nothing behind.
     public func withdraw() {
-        try? sealer.finish()
+        try? sealing.finish()
         for file in files { file.withdraw() }
     }
 }
 
-/// Seals files on a serial queue of its own, in the order they are handed over, at most two waiting.
-private final class Sealer: Sendable {
-    private let queue = DispatchQueue(label: "kccbridge.output-sealing")
-    private let slots = DispatchSemaphore(value: 2)
-    private let pending = DispatchGroup()
-    private let failure = Mutex<OutputError?>(nil)
-
-    /// A file handed to the sealing thread, which alone touches it from then on.
-    private final class Handed: @unchecked Sendable {
-        let file: DurableFile
-        init(_ file: DurableFile) { self.file = file }
-    }
-
-    func seal(_ file: DurableFile) throws(OutputError) {
-        try rethrow()
-        slots.wait()
-        let handed = Handed(file)
-        queue.async(group: pending) { [self] in
-            defer { slots.signal() }
-            do throws(OutputError) {
-                try handed.file.seal()
-            } catch {
-                failure.withLock { $0 = $0 ?? error }
-            }
-        }
-    }
-
-    /// Waits until every file handed over is sealed; throws the first failure.
-    func finish() throws(OutputError) {
-        pending.wait()
-        try rethrow()
-    }
-
-    private func rethrow() throws(OutputError) {
-        if let error = failure.withLock({ $0 }) { throw error }
-    }
+/// A file handed to the sealing thread, which alone touches it from then on.
+private final class Handed: @unchecked Sendable {
+    let file: DurableFile
+    init(_ file: DurableFile) { self.file = file }
 }
