@@ -29,8 +29,8 @@ extension Ledger {
         }
     }
 
-    /// `documents` with their outputs as absolute paths, each resolved once (a batch's documents go to a
-    /// handful of files), once each is checked: a number, a position of 1 or more.
+    /// `documents`, each checked (a number, a position of 1 or more), with their outputs as absolute paths, each
+    /// path resolved once (a batch's documents go to a handful of files).
     static func placed(_ documents: [ExportedDocument]) throws(LedgerError) -> [ExportedDocument] {
         var documents = documents
         var resolved: [String: String] = [:]
