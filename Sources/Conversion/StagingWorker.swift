@@ -4,7 +4,8 @@ import Ledger
 /// Stages a run's documents in the ledger on a thread of its own, so the conversion's thread goes on
 /// mapping and writing while the ledger takes the last batch: the second core does the ledger's work.
 ///
-/// Batches are staged in the order they are handed over. At most two wait at once, so memory stays flat
+/// Batches are staged in the order they are handed over. At most two are in hand at once (one being staged, one
+/// waiting), so memory stays flat
 /// however far the ledger falls behind. The first failure stops the staging of later batches and is thrown
 /// at the next hand-over or by ``finish()``; a run whose staging failed is never completed.
 final class StagingWorker: Sendable {
@@ -17,7 +18,7 @@ final class StagingWorker: Sendable {
         self.run = run
     }
 
-    /// Hands `batch` over to be staged; waits while two batches are already waiting.
+    /// Hands `batch` over to be staged; waits while two batches are in hand.
     func stage(_ batch: [ExportedDocument]) throws(LedgerError) {
         try worker.hand { [ledger, run] () throws(LedgerError) in try ledger.stageDocuments(run, batch) }
     }

@@ -4,8 +4,8 @@ import Synchronization
 /// Work handed to a thread of its own and done there in the order it was handed over, so the caller goes on
 /// with its own meanwhile (two cores share a run, or one waits for the disk while the other works).
 ///
-/// At most `waiting` pieces wait at once, so memory stays flat however far the thread falls behind: a hand-over
-/// waits for room. The first failure stops the pieces after it and is thrown at the next hand-over or by
+/// At most `waiting` pieces are handed over and not yet done at once (with the default two: one being done, one
+/// waiting), so memory stays flat however far the thread falls behind: a hand-over waits for room. The first failure stops the pieces after it and is thrown at the next hand-over or by
 /// ``finish()``.
 public final class OrderedWorker<Failure: Error & Sendable>: Sendable {
     private let queue: DispatchQueue
@@ -18,7 +18,7 @@ public final class OrderedWorker<Failure: Error & Sendable>: Sendable {
         slots = DispatchSemaphore(value: waiting)
     }
 
-    /// Hands `work` over; waits while `waiting` pieces already wait. Throws an earlier piece's failure instead.
+    /// Hands `work` over; waits while `waiting` pieces are not yet done. Throws an earlier piece's failure instead.
     public func hand(_ work: @escaping @Sendable () throws(Failure) -> Void) throws(Failure) {
         try rethrow()
         slots.wait()

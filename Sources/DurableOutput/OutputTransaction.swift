@@ -44,7 +44,7 @@ public final class OutputTransaction {
     /// Seals `file`, one of this transaction's, now full (nothing more is written to it), on a thread of the
     /// transaction's own: its last bytes are written and it is flushed to the disk and closed while the caller
     /// goes on writing the next one (each flush waits for the disk: the caller of a 200,000-order conversion, 445
-    /// parts, waits about 0.2 s less). At most two wait at once. ``commit()`` and
+    /// parts, waits about 0.2 s less). At most two are in hand at once: one being sealed, one waiting. ``commit()`` and
     /// ``withdraw()`` first wait for every seal; ``commit()`` throws the first that failed, and a later
     /// ``sealLater(_:)`` throws it too. The caller does not touch `file` again.
     public func sealLater(_ file: DurableFile) throws {
@@ -71,9 +71,15 @@ public final class OutputTransaction {
         }
     }
 
+    /// Waits for every file handed to ``sealLater(_:)`` to be sealed (or to fail), and leaves every file as it is:
+    /// for a run whose outcome is not known, whose files stay for recovery to settle.
+    public func settle() {
+        try? sealing.finish()
+    }
+
     /// Takes every file back, committed or not: the run leaves nothing behind.
     public func withdraw() {
-        try? sealing.finish()
+        settle()
         for file in files { file.withdraw() }
     }
 }

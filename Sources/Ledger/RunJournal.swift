@@ -94,6 +94,8 @@ extension RunJournal {
             // next recovery settles it (keeps them if the run committed, removes them if not).
             // (A completing step that threw it has ended; one never begun is not begun now.)
             try? completion.finish(outputsCommitted: false)
+            // Parts being sealed on their own thread are finished before this returns; they stay too.
+            outputs.settle()
             throw error
         } catch {
             // The completing step, if begun, gives up first: its transaction ends unrecorded.
