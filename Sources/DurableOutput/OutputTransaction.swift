@@ -20,6 +20,8 @@ public final class OutputTransaction {
     public private(set) var paths: [String] = []
     /// Seals full files on a thread of its own (``sealLater(_:)``).
     private let sealing = OrderedWorker<OutputError>(label: "kccbridge.output-sealing")
+    /// The files handed to that thread, which alone touches them until ``commit()`` or ``withdraw()`` waits for it.
+    private var handedOver: Set<ObjectIdentifier> = []
 
     /// `willCreate` is told of each path before its file is made (the run
     /// journal records it as planned).
@@ -48,12 +50,14 @@ public final class OutputTransaction {
     /// ``withdraw()`` first wait for every seal; ``commit()`` throws the first that failed, and a later
     /// ``sealLater(_:)`` throws it too. The caller does not touch `file` again.
     public func sealLater(_ file: DurableFile) throws {
+        precondition(handedOver.insert(ObjectIdentifier(file)).inserted, "a file is sealed once")
         let handed = Handed(file)
         try sealing.hand { () throws(OutputError) in try handed.file.seal() }
     }
 
     /// Drops a file the run decided not to keep (an empty problems file): it never appears.
     public func discard(_ file: DurableFile) {
+        precondition(!handedOver.contains(ObjectIdentifier(file)), "a file handed over to be sealed is not discarded")
         file.discard()
         files.removeAll { $0 === file }
         paths.removeAll { $0 == file.path }
