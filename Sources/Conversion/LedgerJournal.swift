@@ -1,3 +1,4 @@
+import DurableOutput
 import KCCModel
 import Ledger
 
@@ -15,8 +16,10 @@ package final class LedgerJournal: ExportJournal {
     /// This run's target and the hashes of its documents, added to `exported` once it commits.
     private var target = ""
     private var recorded: [Int] = []
-    /// This run's staging, on a thread of its own.
-    private var staging: StagingWorker?
+    /// This run's staging, on a thread of its own, so this one goes on mapping and writing while the ledger takes
+    /// the last batch: batches in order, at most two in hand; the first failure is thrown at the next hand-over
+    /// or at completion, and a run whose staging failed is never completed.
+    private var staging: OrderedWorker<LedgerError>?
     /// Questions asked so far; the first ``askedOneByOne`` go to the ledger one by one.
     private var lookups = 0
     private static let askedOneByOne = 500
@@ -52,7 +55,7 @@ package final class LedgerJournal: ExportJournal {
         recorded = []
         target = plan.target
         let run = try ledger.beginRun(plan)
-        staging = StagingWorker(ledger: ledger, run: run)
+        staging = OrderedWorker(label: "kccbridge.ledger-staging")
         return run
     }
 
@@ -66,11 +69,11 @@ package final class LedgerJournal: ExportJournal {
     package func record(_ run: RunID, _ document: ExportedDocument) throws {
         documents.append(document)
         recorded.append(Self.key(document.kind.rawValue, document.number))
-        if documents.count >= Self.stagingBatch { try flush() }
+        if documents.count >= Self.stagingBatch { try flush(run) }
     }
 
     package func complete(_ run: RunID) throws {
-        try flush()
+        try flush(run)
         try staging?.finish()
         staging = nil
         try ledger.completeRun(run, documents: [])
@@ -78,12 +81,13 @@ package final class LedgerJournal: ExportJournal {
         recorded = []
     }
 
-    private func flush() throws {
+    /// Hands the documents recorded since the last batch to the staging thread.
+    private func flush(_ run: RunID) throws {
         guard !documents.isEmpty else { return }
         let batch = documents
         documents = []
         guard let staging else { preconditionFailure("documents are recorded only between begin and complete") }
-        try staging.stage(batch)
+        try staging.hand { [ledger] () throws(LedgerError) in try ledger.stageDocuments(run, batch) }
     }
 
     package func abandon(_ run: RunID) throws {

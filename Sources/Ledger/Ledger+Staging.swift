@@ -135,22 +135,19 @@ extension Ledger {
                     return LedgerError(
                         .alreadyExported, "\(last); run \(run.id) is not a re-export, so nothing of it was recorded")
                 }
-                let inRun: Bool? = try db.value(
-                    "SELECT EXISTS (SELECT 1 FROM exported_document WHERE run_id = ? AND target = ? AND number = ? AND kind = ?)",
-                    [run.id.rawValue, run.target, document.number, kind.rawValue])
-                if !seen.insert("\(kind.rawValue) \(document.number)").inserted || inRun == true {
-                    return LedgerError(
-                        .invalidValue,
-                        "\(kind.noun) \(document.number) is more than once among run \(run.id)'s documents")
+                if !seen.insert("\(kind.rawValue) \(document.number)").inserted {
+                    return twice(document, run)
                 }
             }
-            let holder: Int64? = try db.value(
+            // The runs not yet committed that hold the number, this one included: few, and found by the index.
+            let holders: [Int64] = try db.values(
                 """
                 SELECT d.run_id FROM exported_document d
-                WHERE d.target = ? AND d.number = ? AND d.kind = ? AND d.run_id <> ? AND NOT (\(Rows.committed("d")))
-                ORDER BY d.id LIMIT 1
-                """, [run.target, document.number, kind.rawValue, run.id.rawValue])
-            if let holder {
+                WHERE d.target = ? AND d.number = ? AND d.kind = ? AND NOT (\(Rows.committed("d")))
+                ORDER BY d.id
+                """, [run.target, document.number, kind.rawValue])
+            if !run.reexport, holders.contains(run.id.rawValue) { return twice(document, run) }
+            if let holder = holders.first(where: { $0 != run.id.rawValue }) {
                 return LedgerError(
                     .alreadyExported,
                     "\(document.number) is being exported to \(run.target) by run \(holder), which has not committed: it is still being written, or it was interrupted and is not rolled back yet (that happens once its outputs can be deleted); nothing of run \(run.id) was recorded. Try again once run \(holder) has finished"
@@ -158,5 +155,10 @@ extension Ledger {
             }
         }
         return nil
+    }
+
+    private static func twice(_ document: ExportedDocument, _ run: ExportRun) -> LedgerError {
+        LedgerError(
+            .invalidValue, "\(document.kind.noun) \(document.number) is more than once among run \(run.id)'s documents")
     }
 }

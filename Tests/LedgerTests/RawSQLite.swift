@@ -16,5 +16,4 @@ enum RawSQLite {
     static func execute(_ path: String, _ sql: String) throws {
         try DatabaseQueue(path: path).write { try $0.execute(sql: sql) }
     }
-
 }

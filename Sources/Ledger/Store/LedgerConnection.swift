@@ -13,7 +13,6 @@ protocol LedgerConnection: AnyObject {
 
     /// The column names of `table`, in order.
     func columnNames(ofTable table: String) throws -> [String]
-
 }
 
 extension LedgerConnection {

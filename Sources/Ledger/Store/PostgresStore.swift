@@ -295,5 +295,4 @@ final class PostgresLedgerConnection: LedgerConnection, @unchecked Sendable {
     func columnNames(ofTable table: String) throws -> [String] {
         try connection.columnNames(ofTable: table)
     }
-
 }
