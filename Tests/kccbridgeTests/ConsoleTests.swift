@@ -398,9 +398,11 @@ struct ConsoleTests {
     @Test("--format json lists every file named: one a stop left unread says so, where it was left out")
     func interruptedJSONListsEveryFile() throws {
         let folder = try temporaryFolder()
-        // Long enough that the stop comes while it is read (a debug build checks it in seconds).
+        // Long enough that the stop comes while it is read, 0.3 s after the command listens: a debug build checks
+        // 4,000 orders in 0.36 s on a fast machine, which made the stop come too late now and then; 20,000 take
+        // about 1.5 s (as for the test above).
         let long = folder.appendingPathComponent("long.csv").path
-        #expect(try Run(["generate", "--orders", "4000", "--seed", "3", "--output", long]).status == 0)
+        #expect(try Run(["generate", "--orders", "20000", "--seed", "8", "--output", long]).status == 0)
         let sample = Run.repositoryRoot.appendingPathComponent("samples/batch-2026-11.csv").path
         let (status, stdout, errors) = try runInterrupted(["check", "--format", "json", long, sample])
         #expect(status == 130, "\(errors)")
